@@ -1,0 +1,92 @@
+//! The account, behind one trait. `aws` talks to AWS (or moto / LocalStack) through the AWS SDK —
+//! the only module that imports `aws_sdk_*`; `sim` is an in-process simulated account (`--demo`, tests).
+//!
+//! Operations are domain-level and page-at-a-time: callers (discovery, later the engine) own the
+//! pagination loop, so they can report progress per page and tests can check that every list is read
+//! to the end. Create/describe/delete operations for the apply engine are added to this trait in the
+//! same style (one method per AWS action the product needs, domain types in and out).
+
+pub mod aws;
+pub mod error;
+pub mod sim;
+
+use async_trait::async_trait;
+
+pub use error::{CloudError, ErrorKind};
+
+use crate::domain::{
+    CallerIdentity, Certificate, HostedZone, Page, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+};
+
+pub type CloudResult<T> = Result<T, CloudError>;
+
+/// Where the account lives, for the header and for messages.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Target {
+    pub region: String,
+    /// `None` for the real AWS endpoints; the URL for moto / LocalStack; "simulated" for the demo.
+    pub endpoint: Option<String>,
+    /// Profile name in use, when one was chosen.
+    pub profile: Option<String>,
+    /// Notes worth showing once (e.g. "no credentials configured: using dummy ones for a loopback endpoint").
+    pub notes: Vec<String>,
+}
+
+/// A page request: the token from the previous page (`None` for the first).
+pub type Token = Option<String>;
+
+#[async_trait]
+pub trait Cloud: Send + Sync {
+    /// Region, endpoint and profile in use.
+    fn target(&self) -> Target;
+
+    /// STS GetCallerIdentity. Also the credential check: fails with `ErrorKind::NoCredentials`
+    /// when the default chain finds nothing.
+    async fn caller_identity(&self) -> CloudResult<CallerIdentity>;
+
+    // ---- EC2 ----
+    /// DescribeVpcs (DNS attributes left `None`).
+    async fn list_vpcs(&self, token: Token) -> CloudResult<Page<Vpc>>;
+    /// DescribeVpcAttribute enableDnsSupport + enableDnsHostnames: `(support, hostnames)`.
+    async fn vpc_dns_attributes(&self, vpc_id: &str) -> CloudResult<(bool, bool)>;
+    /// DescribeSubnets (classification left `None`).
+    async fn list_subnets(&self, token: Token) -> CloudResult<Page<Subnet>>;
+    /// DescribeRouteTables.
+    async fn list_route_tables(&self, token: Token) -> CloudResult<Page<RouteTable>>;
+    /// DescribeVpcEndpoints filtered on the service name (e.g. `com.amazonaws.us-east-1.execute-api`).
+    async fn list_vpc_endpoints(
+        &self,
+        service_name: &str,
+        token: Token,
+    ) -> CloudResult<Page<VpcEndpoint>>;
+
+    // ---- ACM ----
+    /// ListCertificates, every key type and status. Summaries may carry truncated SANs:
+    /// `needs_describe` says when DescribeCertificate is needed for the full list.
+    async fn list_certificates(&self, token: Token) -> CloudResult<Page<CertificateSummary>>;
+    /// DescribeCertificate.
+    async fn describe_certificate(&self, arn: &str) -> CloudResult<Certificate>;
+
+    // ---- Route 53 ----
+    /// ListHostedZones (private zones without their VPCs).
+    async fn list_hosted_zones(&self, token: Token) -> CloudResult<Page<HostedZone>>;
+    /// GetHostedZone: the zone with the VPCs a private zone is associated with.
+    async fn get_hosted_zone(&self, zone_id: &str) -> CloudResult<HostedZone>;
+
+    // ---- API Gateway ----
+    /// GetRestApis.
+    async fn list_rest_apis(&self, token: Token) -> CloudResult<Page<RestApi>>;
+}
+
+/// What ListCertificates says of a certificate.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CertificateSummary {
+    pub certificate: Certificate,
+    /// True when the summary's SAN list is truncated or missing and DescribeCertificate must be called.
+    pub needs_describe: bool,
+}
+
+/// The service name of API Gateway's interface endpoint in a region.
+pub fn execute_api_service(region: &str) -> String {
+    format!("com.amazonaws.{region}.execute-api")
+}

@@ -1,0 +1,298 @@
+//! Plain data types shared by every layer. No I/O, no AWS SDK types.
+
+use serde::{Deserialize, Serialize};
+
+/// Who the credentials belong to (STS GetCallerIdentity).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CallerIdentity {
+    pub account: String,
+    pub arn: String,
+    pub user_id: String,
+}
+
+/// One page of a paginated AWS list. `next` is the opaque token for the following page.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Tag {
+    pub key: String,
+    pub value: String,
+}
+
+pub fn name_tag(tags: &[Tag]) -> Option<String> {
+    tags.iter()
+        .find(|t| t.key == "Name")
+        .map(|t| t.value.clone())
+}
+
+/// A VPC as listed by DescribeVpcs. The DNS attributes come from DescribeVpcAttribute
+/// (they are not part of DescribeVpcs) and are `None` until read or when reading failed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Vpc {
+    pub id: String,
+    pub cidr: String,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub is_default: bool,
+    #[serde(default)]
+    pub dns_support: Option<bool>,
+    #[serde(default)]
+    pub dns_hostnames: Option<bool>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+/// A subnet as listed by DescribeSubnets, plus the classification discovery derives from route tables.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Subnet {
+    pub id: String,
+    pub vpc_id: String,
+    pub az: String,
+    #[serde(default)]
+    pub az_id: Option<String>,
+    pub cidr: String,
+    /// AvailableIpAddressCount.
+    pub free_ips: u32,
+    #[serde(default)]
+    pub name: Option<String>,
+    #[serde(default)]
+    pub map_public_ip_on_launch: bool,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// Filled by discovery from the route tables; `None` while route tables are unknown.
+    #[serde(default)]
+    pub reach: Option<SubnetReach>,
+}
+
+/// Public or private, and why (kept for display: users must be able to check the tool's reasoning).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SubnetReach {
+    pub public: bool,
+    /// The route table that decides, and whether it is explicitly associated or the VPC's main table.
+    #[serde(default)]
+    pub route_table_id: Option<String>,
+    pub via_main_table: bool,
+    /// Human-readable reason, e.g. "0.0.0.0/0 → igw-0abc via rtb-01 (explicit association)".
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RouteTable {
+    pub id: String,
+    pub vpc_id: String,
+    /// True when this is the VPC's main route table.
+    pub main: bool,
+    /// Subnets explicitly associated with this table.
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub routes: Vec<Route>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Route {
+    /// IPv4 or IPv6 destination CIDR, or a prefix list id.
+    pub destination: String,
+    /// The target id: igw-…, nat-…, local, vgw-…, tgw-…, eni-…, pcx-…
+    pub target: String,
+    /// "active" or "blackhole".
+    #[serde(default = "active")]
+    pub state: String,
+}
+
+fn active() -> String {
+    "active".to_string()
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "SCREAMING_SNAKE_CASE")]
+pub enum CertStatus {
+    PendingValidation,
+    Issued,
+    Inactive,
+    Expired,
+    ValidationTimedOut,
+    Revoked,
+    Failed,
+    #[serde(other)]
+    Unknown,
+}
+
+impl CertStatus {
+    pub fn parse(s: &str) -> Self {
+        match s.to_ascii_uppercase().as_str() {
+            "PENDING_VALIDATION" => Self::PendingValidation,
+            "ISSUED" => Self::Issued,
+            "INACTIVE" => Self::Inactive,
+            "EXPIRED" => Self::Expired,
+            "VALIDATION_TIMED_OUT" => Self::ValidationTimedOut,
+            "REVOKED" => Self::Revoked,
+            "FAILED" => Self::Failed,
+            _ => Self::Unknown,
+        }
+    }
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::PendingValidation => "PENDING_VALIDATION",
+            Self::Issued => "ISSUED",
+            Self::Inactive => "INACTIVE",
+            Self::Expired => "EXPIRED",
+            Self::ValidationTimedOut => "VALIDATION_TIMED_OUT",
+            Self::Revoked => "REVOKED",
+            Self::Failed => "FAILED",
+            Self::Unknown => "UNKNOWN",
+        }
+    }
+}
+
+/// An ACM certificate in the region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Certificate {
+    pub arn: String,
+    pub domain: String,
+    /// Subject alternative names (includes the domain itself, as ACM reports it).
+    #[serde(default)]
+    pub sans: Vec<String>,
+    pub status: CertStatus,
+    /// AMAZON_ISSUED, IMPORTED, PRIVATE.
+    #[serde(default)]
+    pub cert_type: Option<String>,
+    #[serde(default)]
+    pub in_use: bool,
+    /// Resources using the certificate (DescribeCertificate InUseBy).
+    #[serde(default)]
+    pub in_use_by: Vec<String>,
+    /// RFC 3339 expiry, when issued.
+    #[serde(default)]
+    pub not_after: Option<String>,
+}
+
+impl Certificate {
+    /// Does this certificate cover `name` (exact, or a single-label wildcard as TLS defines it)?
+    pub fn covers(&self, name: &str) -> bool {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        std::iter::once(&self.domain)
+            .chain(self.sans.iter())
+            .any(|pattern| dns_name_matches(pattern, &name))
+    }
+}
+
+/// TLS name matching (RFC 6125): `*.example.com` matches `a.example.com`, not `example.com`
+/// nor `a.b.example.com`.
+pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
+    let pattern = pattern.trim_end_matches('.').to_ascii_lowercase();
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    match pattern.strip_prefix("*.") {
+        Some(suffix) => match name.split_once('.') {
+            Some((label, rest)) => !label.is_empty() && rest == suffix,
+            None => false,
+        },
+        None => pattern == name,
+    }
+}
+
+/// A Route 53 hosted zone.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct HostedZone {
+    /// The bare id, e.g. `Z0123456789ABC` (no `/hostedzone/` prefix).
+    pub id: String,
+    /// The zone name without the trailing dot.
+    pub name: String,
+    pub private: bool,
+    #[serde(default)]
+    pub record_count: u64,
+    #[serde(default)]
+    pub comment: Option<String>,
+    /// For a private zone, the VPCs it is associated with (GetHostedZone). Empty for public zones.
+    #[serde(default)]
+    pub vpcs: Vec<ZoneVpc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ZoneVpc {
+    pub vpc_id: String,
+    pub region: String,
+}
+
+/// An API Gateway REST API.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RestApi {
+    pub id: String,
+    pub name: String,
+    /// EDGE, REGIONAL, PRIVATE.
+    #[serde(default)]
+    pub endpoint_types: Vec<String>,
+    #[serde(default)]
+    pub vpc_endpoint_ids: Vec<String>,
+    #[serde(default)]
+    pub description: Option<String>,
+    /// The resource policy JSON, if any.
+    #[serde(default)]
+    pub policy: Option<String>,
+    #[serde(default)]
+    pub created: Option<String>,
+}
+
+impl RestApi {
+    pub fn is_private(&self) -> bool {
+        self.endpoint_types
+            .iter()
+            .any(|t| t.eq_ignore_ascii_case("PRIVATE"))
+    }
+}
+
+/// An interface VPC endpoint (discovery looks only for the execute-api service).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VpcEndpoint {
+    pub id: String,
+    pub vpc_id: String,
+    pub service_name: String,
+    /// Interface, Gateway, …
+    pub endpoint_type: String,
+    /// pending, available, deleting, … (compared case-insensitively: moto's casing differs)
+    pub state: String,
+    pub private_dns: bool,
+    #[serde(default)]
+    pub subnet_ids: Vec<String>,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    #[serde(default)]
+    pub network_interface_ids: Vec<String>,
+    #[serde(default)]
+    pub dns_entries: Vec<DnsEntry>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl VpcEndpoint {
+    pub fn is_available(&self) -> bool {
+        self.state.eq_ignore_ascii_case("available")
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DnsEntry {
+    pub dns_name: String,
+    #[serde(default)]
+    pub hosted_zone_id: Option<String>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wildcard_matches_one_label_only() {
+        assert!(dns_name_matches("*.example.com", "api.example.com"));
+        assert!(dns_name_matches("*.Example.com.", "API.example.com"));
+        assert!(!dns_name_matches("*.example.com", "example.com"));
+        assert!(!dns_name_matches("*.example.com", "a.b.example.com"));
+        assert!(dns_name_matches("api.example.com", "api.example.com."));
+        assert!(!dns_name_matches("api.example.com", "www.example.com"));
+    }
+}
