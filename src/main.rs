@@ -1,1 +1,209 @@
-fn main() {}
+use std::io::IsTerminal;
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::sync::Arc;
+use std::time::Instant;
+
+use clap::Parser;
+use fixedip_tui::cli::{Cli, Command, DemoSpeed};
+use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
+use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud, SimOptions};
+use fixedip_tui::cloud::{Cloud, CloudError, ErrorKind};
+use fixedip_tui::runner::{Connector, Runner};
+use fixedip_tui::ui::theme::Theme;
+use fixedip_tui::{app, discovery};
+
+fn main() -> ExitCode {
+    let started = Instant::now();
+    let cli = Cli::parse();
+    let _ = color_eyre::install();
+    let (log_path, _log_guard) = init_logging(cli.log_file.clone());
+    let runtime = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("fixedip-tui: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let connector = make_connector(&cli);
+    match cli.command {
+        Some(Command::Discover { json }) => runtime.block_on(discover(connector, json)),
+        None => run_tui(&runtime, connector, &cli, log_path, started),
+    }
+}
+
+fn make_connector(cli: &Cli) -> Connector {
+    if cli.demo {
+        let scale = match cli.demo_speed {
+            Some(DemoSpeed::Realtime) | None => 1.0,
+            Some(DemoSpeed::Factor(f)) => f,
+        };
+        let faults = cli.demo_faults;
+        Arc::new(move || {
+            Box::pin(async move {
+                let options = SimOptions {
+                    scale,
+                    ..SimOptions::default()
+                };
+                let sim = SimCloud::demo(options).map_err(|e| {
+                    CloudError::new(
+                        ErrorKind::Other,
+                        "demo",
+                        format!("the built-in demo account does not parse: {e}"),
+                    )
+                })?;
+                if faults {
+                    for (fault, p) in [
+                        (Fault::Throttle, 0.15),
+                        (Fault::ServerError, 0.05),
+                        (Fault::LostResponse, 0.05),
+                    ] {
+                        sim.add_fault(FaultRule {
+                            probability: p,
+                            ..FaultRule::always("*", fault)
+                        });
+                    }
+                }
+                Ok(Arc::new(sim) as Arc<dyn Cloud>)
+            })
+        })
+    } else {
+        let opts = AwsOptions {
+            profile: cli.profile.clone(),
+            region: cli.region.clone(),
+            endpoint_url: cli.endpoint_url.clone(),
+            max_attempts: std::env::var("FIXEDIP_MAX_ATTEMPTS")
+                .ok()
+                .and_then(|v| v.parse().ok()),
+        };
+        Arc::new(move || {
+            let opts = opts.clone();
+            Box::pin(async move {
+                let cloud = AwsCloud::connect(opts).await?;
+                Ok(Arc::new(cloud) as Arc<dyn Cloud>)
+            })
+        })
+    }
+}
+
+async fn discover(connector: Connector, json: bool) -> ExitCode {
+    let cloud = match connector().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return ExitCode::FAILURE;
+        }
+    };
+    for note in &cloud.target().notes {
+        eprintln!("note: {note}");
+    }
+    let inv = discovery::collect(cloud).await;
+    if json {
+        match serde_json::to_string_pretty(&inv) {
+            Ok(s) => println!("{s}"),
+            Err(e) => {
+                eprintln!("fixedip-tui: cannot encode the inventory as JSON: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        print!("{}", fixedip_tui::report::inventory_text(&inv));
+    }
+    for e in &inv.errors {
+        eprintln!(
+            "fixedip-tui: {} could not be read: {}: {}\n  → {}",
+            e.source_label(),
+            e.action,
+            e.message,
+            e.hint
+        );
+    }
+    for w in &inv.warnings {
+        eprintln!(
+            "warning: {}: {}: {}\n  → {}",
+            w.source_label(),
+            w.action,
+            w.message,
+            w.hint
+        );
+    }
+    if inv.errors.is_empty() {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
+fn run_tui(
+    runtime: &tokio::runtime::Runtime,
+    connector: Connector,
+    cli: &Cli,
+    log_path: Option<PathBuf>,
+    started: Instant,
+) -> ExitCode {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "fixedip-tui: the wizard needs an interactive terminal. For scripts use `fixedip-tui discover --json`."
+        );
+        return ExitCode::from(2);
+    }
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        eprintln!(
+            "fixedip-tui: TERM=dumb cannot show the full-screen wizard. Set TERM (e.g. xterm-256color), \
+             or use `fixedip-tui discover` for a text listing."
+        );
+        return ExitCode::from(2);
+    }
+    let theme = Theme::detect(cli.no_color);
+    // NO_COLOR is implemented by the theme; stop crossterm from emitting resets that cancel REVERSED.
+    crossterm::style::force_color_output(true);
+    let mut terminal = ratatui::init(); // also installs a panic hook that restores the terminal
+    let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
+    let result =
+        runtime.block_on(Runner::new(connector).run(&mut terminal, &mut model, &theme, started));
+    ratatui::restore();
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("fixedip-tui: terminal error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// Logs to a file (never the terminal). Returns the path and the guard that flushes on drop.
+fn init_logging(
+    explicit: Option<PathBuf>,
+) -> (
+    Option<PathBuf>,
+    Option<tracing_appender::non_blocking::WorkerGuard>,
+) {
+    use tracing_subscriber::EnvFilter;
+    let path = explicit.or_else(fixedip_tui::paths::default_log_file);
+    let Some(path) = path else {
+        return (None, None);
+    };
+    if let Some(dir) = path.parent() {
+        if std::fs::create_dir_all(dir).is_err() {
+            return (None, None);
+        }
+    }
+    let file = match std::fs::OpenOptions::new()
+        .create(true)
+        .append(true)
+        .open(&path)
+    {
+        Ok(f) => f,
+        Err(_) => return (None, None),
+    };
+    let (writer, guard) = tracing_appender::non_blocking(file);
+    let filter = EnvFilter::try_from_env("FIXEDIP_LOG")
+        .unwrap_or_else(|_| EnvFilter::new("info,aws_config=warn,aws_smithy_runtime=warn"));
+    let ok = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(writer)
+        .with_ansi(false)
+        .try_init()
+        .is_ok();
+    (ok.then_some(path), Some(guard))
+}

@@ -9,6 +9,7 @@
 pub mod aws;
 pub mod error;
 pub mod sim;
+pub mod sim_data;
 
 use async_trait::async_trait;
 

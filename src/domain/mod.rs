@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// Who the credentials belong to (STS GetCallerIdentity).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct CallerIdentity {
     pub account: String,
     pub arn: String,

@@ -1,0 +1,400 @@
+//! The Elm Architecture: `Model` is all the state, `update` the only place that changes it, `Cmd`
+//! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
+
+pub mod keymap;
+
+use std::collections::BTreeMap;
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+use crate::cloud::{CloudError, ErrorKind, Target};
+use crate::discovery::{self, Inventory, Source};
+use crate::domain::Vpc;
+use keymap::Action;
+
+/// A list source's state (remote data has four states).
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceState {
+    /// Waiting for credentials before it can start.
+    NotAsked,
+    Loading {
+        loaded: usize,
+    },
+    Loaded {
+        count: usize,
+        warning: Option<discovery::SourceError>,
+    },
+    Failed(CloudError),
+}
+
+/// Where the app is in connecting to the account.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    /// Resolving credentials and region.
+    Connecting,
+    /// The credential chain found nothing usable (or the region is missing).
+    NoAccess(CloudError),
+    /// Connected: discovery running or done.
+    Ready,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Overlay {
+    Help,
+}
+
+#[derive(Debug, Clone)]
+pub struct Model {
+    pub phase: Phase,
+    pub target: Option<Target>,
+    pub inventory: Inventory,
+    pub sources: BTreeMap<Source, SourceState>,
+    /// Indices into `inventory.vpcs` that pass the filter, in display order.
+    pub visible: Vec<usize>,
+    /// Position in `visible`.
+    pub selected: usize,
+    pub filter: Input,
+    pub filter_editing: bool,
+    pub overlay: Option<Overlay>,
+    pub spinner: usize,
+    /// Rows of the VPC list on screen (set by the runner from the last layout, for paging).
+    pub page_rows: usize,
+    /// One-line feedback (copied, refreshed…), cleared by the next key.
+    pub flash: Option<String>,
+    pub log_path: Option<String>,
+    pub quit: bool,
+    /// Something visible changed since the last draw.
+    pub dirty: bool,
+    /// Bumped on each discovery run, so late events of an earlier run are ignored.
+    pub generation: u64,
+}
+
+#[derive(Debug, Clone)]
+pub enum Msg {
+    Term(TermEvent),
+    /// Animation frame (sent only while something is loading).
+    Tick,
+    Connected(Target),
+    ConnectFailed(CloudError),
+    Discovery {
+        generation: u64,
+        event: discovery::Event,
+    },
+    /// SIGTERM / SIGHUP: leave now.
+    Terminate,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Cmd {
+    /// Resolve credentials and region, then answer `Connected` / `ConnectFailed`.
+    Connect,
+    /// Run discovery; events come back tagged with this generation.
+    Discover { generation: u64 },
+    /// Put text on the clipboard of the user's terminal (OSC 52).
+    Copy(String),
+}
+
+impl Model {
+    pub fn new(log_path: Option<String>) -> Self {
+        Self {
+            phase: Phase::Connecting,
+            target: None,
+            inventory: Inventory::default(),
+            sources: Source::ALL
+                .iter()
+                .map(|s| (*s, SourceState::NotAsked))
+                .collect(),
+            visible: vec![],
+            selected: 0,
+            filter: Input::default(),
+            filter_editing: false,
+            overlay: None,
+            spinner: 0,
+            page_rows: 10,
+            flash: None,
+            log_path,
+            quit: false,
+            dirty: true,
+            generation: 0,
+        }
+    }
+
+    /// The first command to run.
+    pub fn init() -> Vec<Cmd> {
+        vec![Cmd::Connect]
+    }
+
+    /// Whether a spinner is on screen (the runner ticks only then).
+    pub fn animating(&self) -> bool {
+        self.phase == Phase::Connecting
+            || self
+                .sources
+                .values()
+                .any(|s| matches!(s, SourceState::Loading { .. }))
+    }
+
+    pub fn selected_vpc(&self) -> Option<&Vpc> {
+        self.visible
+            .get(self.selected)
+            .and_then(|i| self.inventory.vpcs.get(*i))
+    }
+
+    pub fn source(&self, s: Source) -> &SourceState {
+        self.sources.get(&s).unwrap_or(&SourceState::NotAsked)
+    }
+
+    /// Recompute `visible` from the filter, keeping the selected VPC selected when it still shows.
+    fn refilter(&mut self) {
+        let keep = self.selected_vpc().map(|v| v.id.clone());
+        self.visible = filter_vpcs(&self.inventory.vpcs, self.filter.value());
+        self.selected = keep
+            .and_then(|id| {
+                self.visible
+                    .iter()
+                    .position(|i| self.inventory.vpcs[*i].id == id)
+            })
+            .unwrap_or(0);
+    }
+
+    fn move_selection(&mut self, delta: isize) {
+        if self.visible.is_empty() {
+            self.selected = 0;
+            return;
+        }
+        let last = self.visible.len() as isize - 1;
+        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+    }
+
+    fn start_discovery(&mut self) -> Vec<Cmd> {
+        self.generation += 1;
+        let target = self.target.clone().unwrap_or_else(|| Target {
+            region: String::new(),
+            endpoint: None,
+            profile: None,
+            notes: vec![],
+        });
+        self.inventory = Inventory::new(&target);
+        for s in self.sources.values_mut() {
+            *s = SourceState::Loading { loaded: 0 };
+        }
+        self.refilter();
+        vec![Cmd::Discover {
+            generation: self.generation,
+        }]
+    }
+}
+
+/// Fuzzy filter (fzf-like scoring) over name, id and CIDR; best matches first, ties in list order.
+pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
+    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
+    use nucleo_matcher::{Config, Matcher, Utf32Str};
+    let query = query.trim();
+    if query.is_empty() {
+        return (0..vpcs.len()).collect();
+    }
+    let mut matcher = Matcher::new(Config::DEFAULT);
+    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
+    let mut buf = Vec::new();
+    let mut scored: Vec<(u32, usize)> = vpcs
+        .iter()
+        .enumerate()
+        .filter_map(|(i, v)| {
+            let hay = format!("{} {} {}", v.name.as_deref().unwrap_or(""), v.id, v.cidr);
+            pattern
+                .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                .map(|s| (s, i))
+        })
+        .collect();
+    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The only place state changes.
+pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
+    match msg {
+        Msg::Tick => {
+            if model.animating() {
+                model.spinner = model.spinner.wrapping_add(1);
+                model.dirty = true;
+            }
+            vec![]
+        }
+        Msg::Terminate => {
+            model.quit = true;
+            vec![]
+        }
+        Msg::Connected(target) => {
+            model.target = Some(target);
+            model.phase = Phase::Ready;
+            model.dirty = true;
+            model.start_discovery()
+        }
+        Msg::ConnectFailed(err) => {
+            model.phase = Phase::NoAccess(err);
+            for s in model.sources.values_mut() {
+                *s = SourceState::NotAsked;
+            }
+            model.dirty = true;
+            vec![]
+        }
+        Msg::Discovery { generation, event } => {
+            if generation != model.generation {
+                return vec![];
+            }
+            on_discovery(model, event);
+            vec![]
+        }
+        Msg::Term(TermEvent::Resize(_, _)) => {
+            model.dirty = true;
+            vec![]
+        }
+        Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => on_key(model, key),
+        Msg::Term(_) => vec![],
+    }
+}
+
+fn on_discovery(model: &mut Model, event: discovery::Event) {
+    use discovery::Event as E;
+    model.inventory.apply(&event);
+    match &event {
+        E::Progress { source, loaded } => {
+            model
+                .sources
+                .insert(*source, SourceState::Loading { loaded: *loaded });
+        }
+        // Kept in `inventory.warnings` (applied above) and attached when the source finishes.
+        E::Warning { .. } => {}
+        E::Loaded(data) => {
+            let source = data.source();
+            let count = match data {
+                discovery::SourceData::Identity(_) => 1,
+                discovery::SourceData::Vpcs(v) => v.len(),
+                discovery::SourceData::Subnets { subnets, .. } => subnets.len(),
+                discovery::SourceData::Certificates(c) => c.len(),
+                discovery::SourceData::HostedZones(z) => z.len(),
+                discovery::SourceData::RestApis(a) => a.len(),
+                discovery::SourceData::VpcEndpoints(e) => e.len(),
+            };
+            let warning = model
+                .inventory
+                .warnings
+                .iter()
+                .rev()
+                .find(|w| w.source == source)
+                .cloned();
+            model
+                .sources
+                .insert(source, SourceState::Loaded { count, warning });
+            if source == Source::Vpcs {
+                model.refilter();
+            }
+        }
+        E::Failed { source, error } => {
+            model
+                .sources
+                .insert(*source, SourceState::Failed(error.clone()));
+            if *source == Source::Identity
+                && matches!(
+                    error.kind,
+                    ErrorKind::NoCredentials | ErrorKind::BadCredentials
+                )
+            {
+                model.phase = Phase::NoAccess(error.clone());
+            }
+        }
+    }
+    model.dirty = true;
+}
+
+fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let had_flash = model.flash.take().is_some();
+    model.dirty |= had_flash;
+    // Ctrl-C quits from anywhere, even while typing a filter.
+    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        model.quit = true;
+        return vec![];
+    }
+    if model.overlay.is_some() {
+        match keymap::action_for(&key) {
+            Some(Action::Back) | Some(Action::Help) => {
+                model.overlay = None;
+                model.dirty = true;
+            }
+            Some(Action::Quit) => model.quit = true,
+            _ => {}
+        }
+        return vec![];
+    }
+    if model.filter_editing {
+        match key.code {
+            KeyCode::Enter => {
+                model.filter_editing = false;
+            }
+            KeyCode::Esc => {
+                model.filter_editing = false;
+                model.filter.reset();
+                model.refilter();
+            }
+            KeyCode::Up => model.move_selection(-1),
+            KeyCode::Down => model.move_selection(1),
+            _ => {
+                if model
+                    .filter
+                    .handle_event(&TermEvent::Key(key))
+                    .is_some_and(|c| c.value)
+                {
+                    model.refilter();
+                }
+            }
+        }
+        model.dirty = true;
+        return vec![];
+    }
+    let Some(action) = keymap::action_for(&key) else {
+        return vec![];
+    };
+    let page = model.page_rows.max(1) as isize;
+    match action {
+        Action::Quit => model.quit = true,
+        Action::Help => model.overlay = Some(Overlay::Help),
+        Action::Back => {
+            if !model.filter.value().is_empty() {
+                model.filter.reset();
+                model.refilter();
+            }
+        }
+        Action::Up => model.move_selection(-1),
+        Action::Down => model.move_selection(1),
+        Action::PageUp => model.move_selection(-page),
+        Action::PageDown => model.move_selection(page),
+        Action::Top => model.selected = 0,
+        Action::Bottom => model.selected = model.visible.len().saturating_sub(1),
+        Action::Filter => {
+            if model.phase == Phase::Ready {
+                model.filter_editing = true;
+            }
+        }
+        Action::Refresh => {
+            model.dirty = true;
+            return match model.phase {
+                Phase::Ready => model.start_discovery(),
+                _ => {
+                    model.phase = Phase::Connecting;
+                    vec![Cmd::Connect]
+                }
+            };
+        }
+        Action::CopyId => {
+            if let Some(v) = model.selected_vpc() {
+                let id = v.id.clone();
+                model.flash = Some(format!("copied {id} to the clipboard"));
+                model.dirty = true;
+                return vec![Cmd::Copy(id)];
+            }
+        }
+    }
+    model.dirty = true;
+    vec![]
+}

@@ -1,0 +1,94 @@
+//! Command-line interface (clap). Global flags follow the AWS CLI.
+
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+pub const AFTER_HELP: &str = "\
+Credentials and region come from the AWS default chain: environment variables, ~/.aws/config and
+~/.aws/credentials profiles (including IAM Identity Center / SSO: run `aws sso login` first),
+credential_process, and the instance role on an EC2 bastion. --profile/--region override it.
+
+Logs go to a file, never to the terminal: $XDG_STATE_HOME/fixedip-tui/fixedip-tui.log
+(~/.local/state/fixedip-tui/fixedip-tui.log by default), or --log-file PATH. FIXEDIP_LOG=debug
+gives more detail.
+
+Examples:
+  fixedip-tui --demo                          try it on a simulated account
+  fixedip-tui --profile prod --region eu-west-1
+  fixedip-tui discover --json > inventory.json
+  fixedip-tui --endpoint-url http://127.0.0.1:5000 discover --json   (moto / LocalStack)";
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "fixedip-tui",
+    version,
+    about = "Fixed IP addresses for an Amazon API Gateway API: an internet-facing NLB in front of an \
+             execute-api VPC endpoint and a private REST API, set up by a terminal wizard.",
+    after_help = AFTER_HELP
+)]
+pub struct Cli {
+    /// Run on the built-in simulated account (no AWS account needed).
+    #[arg(long, global = true)]
+    pub demo: bool,
+    /// Demo timing: `realtime` for AWS-like waits, or a factor (0.5 = twice as fast).
+    #[arg(long, global = true, value_name = "realtime|N", requires = "demo")]
+    pub demo_speed: Option<DemoSpeed>,
+    /// Demo: inject throttling, 5xx and lost responses so retries can be watched.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_faults: bool,
+    /// Use a named profile from ~/.aws/config (as `aws --profile`).
+    #[arg(long, global = true, value_name = "NAME")]
+    pub profile: Option<String>,
+    /// AWS region (as `aws --region`); defaults to the profile's or AWS_REGION.
+    #[arg(long, global = true, value_name = "NAME")]
+    pub region: Option<String>,
+    /// Send every AWS call to this endpoint (moto, LocalStack). On loopback without credentials,
+    /// dummy ones and us-east-1 are used.
+    #[arg(long, global = true, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+    /// No colours (NO_COLOR is honoured too).
+    #[arg(long, global = true)]
+    pub no_color: bool,
+    /// Write the log here instead of the state directory.
+    #[arg(long, global = true, value_name = "PATH")]
+    pub log_file: Option<PathBuf>,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
+    #[command(
+        after_help = "Examples:\n  fixedip-tui discover --json | jq '.subnets[] | select(.reach.public)'\n  \
+                            fixedip-tui --demo discover\n\nExit status: 0 every source read, 1 a source failed \
+                            (the JSON still holds the rest, with `errors`), 2 usage error."
+    )]
+    Discover {
+        /// One JSON document on stdout (shape: README, `schema_version` 1).
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum DemoSpeed {
+    Realtime,
+    Factor(f64),
+}
+
+impl std::str::FromStr for DemoSpeed {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        if s.eq_ignore_ascii_case("realtime") {
+            return Ok(DemoSpeed::Realtime);
+        }
+        match s.parse::<f64>() {
+            Ok(f) if f.is_finite() && f > 0.0 => Ok(DemoSpeed::Factor(f)),
+            _ => Err(format!(
+                "`{s}` is not a speed: use `realtime` or a positive factor such as 0.5"
+            )),
+        }
+    }
+}

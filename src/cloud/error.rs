@@ -1,0 +1,151 @@
+//! Errors of cloud operations, classified so every layer can say what to do next.
+
+use std::fmt;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ErrorKind {
+    /// The credential chain found nothing (or the SSO session expired).
+    NoCredentials,
+    /// The credentials were rejected (expired token, wrong keys).
+    BadCredentials,
+    /// IAM denied the action.
+    AccessDenied,
+    /// Throttled after the SDK's own retries.
+    Throttled,
+    /// The resource does not exist.
+    NotFound,
+    /// The request never got an answer (connection refused, DNS, TLS, timeout).
+    Network,
+    /// A 5xx from the service after retries.
+    ServerError,
+    /// The service rejected the request's content.
+    InvalidRequest,
+    /// The operation is not implemented by this endpoint (moto / LocalStack gaps).
+    NotImplemented,
+    Other,
+}
+
+/// One failed cloud operation.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub struct CloudError {
+    pub kind: ErrorKind,
+    /// The IAM action name of the call, e.g. `ec2:DescribeVpcs`.
+    pub action: String,
+    /// The service's error code, when it gave one.
+    pub code: Option<String>,
+    pub message: String,
+}
+
+impl CloudError {
+    pub fn new(kind: ErrorKind, action: impl Into<String>, message: impl Into<String>) -> Self {
+        Self {
+            kind,
+            action: action.into(),
+            code: None,
+            message: message.into(),
+        }
+    }
+
+    pub fn with_code(mut self, code: impl Into<String>) -> Self {
+        self.code = Some(code.into());
+        self
+    }
+
+    /// Classify a service error code (shared by the AWS and simulated accounts).
+    pub fn kind_for_code(code: &str, status: Option<u16>) -> ErrorKind {
+        match code {
+            "AccessDenied"
+            | "AccessDeniedException"
+            | "UnauthorizedOperation"
+            | "AuthorizationError"
+            | "Forbidden" => ErrorKind::AccessDenied,
+            "ExpiredToken"
+            | "ExpiredTokenException"
+            | "InvalidClientTokenId"
+            | "UnrecognizedClientException"
+            | "AuthFailure"
+            | "SignatureDoesNotMatch"
+            | "InvalidSignatureException"
+            | "IncompleteSignature" => ErrorKind::BadCredentials,
+            "Throttling"
+            | "ThrottlingException"
+            | "RequestLimitExceeded"
+            | "TooManyRequestsException"
+            | "PriorRequestNotComplete"
+            | "SlowDown" => ErrorKind::Throttled,
+            c if c.ends_with("NotFound")
+                || c.ends_with("NotFoundException")
+                || c.starts_with("NoSuch") =>
+            {
+                ErrorKind::NotFound
+            }
+            "InternalError" | "InternalFailure" | "ServiceUnavailable" | "InternalServerError" => {
+                ErrorKind::ServerError
+            }
+            "NotImplemented" | "UnsupportedOperation" => ErrorKind::NotImplemented,
+            "ValidationError"
+            | "ValidationException"
+            | "InvalidParameterValue"
+            | "InvalidParameterCombination"
+            | "BadRequestException"
+            | "InvalidInput" => ErrorKind::InvalidRequest,
+            _ => match status {
+                Some(403) => ErrorKind::AccessDenied,
+                Some(404) => ErrorKind::NotFound,
+                Some(429) => ErrorKind::Throttled,
+                Some(501) => ErrorKind::NotImplemented,
+                Some(s) if s >= 500 => ErrorKind::ServerError,
+                _ => ErrorKind::Other,
+            },
+        }
+    }
+
+    /// What the user should do about it, in one sentence.
+    pub fn hint(&self) -> String {
+        match self.kind {
+            ErrorKind::NoCredentials => "No AWS credentials found: run `aws sso login --profile NAME` and pass \
+                 --profile NAME, set AWS_PROFILE or AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, or use an \
+                 instance role — or try `fixedip-tui --demo`."
+                .to_string(),
+            ErrorKind::BadCredentials => "The credentials were rejected (expired session?): run \
+                 `aws sso login` again or refresh the keys, then press r."
+                .to_string(),
+            ErrorKind::AccessDenied => format!(
+                "Allow `{}` in your IAM policy (assets/iam-policy.json lists every action the tool uses).",
+                self.action
+            ),
+            ErrorKind::Throttled => {
+                "AWS is throttling this account; wait a moment and press r to retry.".to_string()
+            }
+            ErrorKind::NotFound => {
+                "It no longer exists: press r to read the account again.".to_string()
+            }
+            ErrorKind::Network => "No answer from the endpoint: check the network, proxy \
+                 (HTTPS_PROXY) and --endpoint-url, then press r."
+                .to_string(),
+            ErrorKind::ServerError => {
+                "The service failed; press r to retry in a moment.".to_string()
+            }
+            ErrorKind::InvalidRequest => format!(
+                "The service rejected `{}`; this is likely a bug — please report it with the log file.",
+                self.action
+            ),
+            ErrorKind::NotImplemented => format!(
+                "This endpoint does not implement `{}` (an emulator gap?).",
+                self.action
+            ),
+            ErrorKind::Other => format!("`{}` failed; see the log file for details.", self.action),
+        }
+    }
+}
+
+impl fmt::Display for CloudError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: ", self.action)?;
+        if let Some(code) = &self.code {
+            write!(f, "{code}: ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}

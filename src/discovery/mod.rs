@@ -1,0 +1,452 @@
+//! The inventory of an account: every source fetched concurrently, each list read to its last page,
+//! each source reporting its own progress and its own error (a denied ACM must not hide the VPCs).
+
+pub mod classify;
+
+use std::sync::Arc;
+
+use futures::stream::{self, StreamExt};
+use serde::Serialize;
+use tokio::sync::mpsc::UnboundedSender;
+
+use crate::cloud::{execute_api_service, Cloud, CloudError, CloudResult, Target, Token};
+use crate::domain::{
+    CallerIdentity, Certificate, HostedZone, Page, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+};
+
+/// Version of the `discover --json` document. Bump on any incompatible change.
+pub const SCHEMA_VERSION: u32 = 1;
+
+/// Calls in flight at once per source for the per-item follow-up calls (DescribeVpcAttribute,
+/// DescribeCertificate, GetHostedZone). Route 53 allows 5 requests/s per account: keep it low there.
+const EC2_FANOUT: usize = 16;
+const ACM_FANOUT: usize = 8;
+const ROUTE53_FANOUT: usize = 4;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Source {
+    Identity,
+    Vpcs,
+    Subnets,
+    Certificates,
+    HostedZones,
+    RestApis,
+    VpcEndpoints,
+}
+
+impl Source {
+    pub const ALL: [Source; 7] = [
+        Source::Identity,
+        Source::Vpcs,
+        Source::Subnets,
+        Source::Certificates,
+        Source::HostedZones,
+        Source::RestApis,
+        Source::VpcEndpoints,
+    ];
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Source::Identity => "Caller identity",
+            Source::Vpcs => "VPCs",
+            Source::Subnets => "Subnets & routes",
+            Source::Certificates => "ACM certificates",
+            Source::HostedZones => "Hosted zones",
+            Source::RestApis => "REST APIs",
+            Source::VpcEndpoints => "execute-api endpoints",
+        }
+    }
+}
+
+/// What a source produced.
+#[derive(Debug, Clone, PartialEq)]
+pub enum SourceData {
+    Identity(CallerIdentity),
+    Vpcs(Vec<Vpc>),
+    Subnets {
+        subnets: Vec<Subnet>,
+        route_tables: Vec<RouteTable>,
+    },
+    Certificates(Vec<Certificate>),
+    HostedZones(Vec<HostedZone>),
+    RestApis(Vec<RestApi>),
+    VpcEndpoints(Vec<VpcEndpoint>),
+}
+
+impl SourceData {
+    pub fn source(&self) -> Source {
+        match self {
+            SourceData::Identity(_) => Source::Identity,
+            SourceData::Vpcs(_) => Source::Vpcs,
+            SourceData::Subnets { .. } => Source::Subnets,
+            SourceData::Certificates(_) => Source::Certificates,
+            SourceData::HostedZones(_) => Source::HostedZones,
+            SourceData::RestApis(_) => Source::RestApis,
+            SourceData::VpcEndpoints(_) => Source::VpcEndpoints,
+        }
+    }
+}
+
+/// Progress of discovery, one source at a time.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Event {
+    /// `loaded` items read so far (after each page).
+    Progress {
+        source: Source,
+        loaded: usize,
+    },
+    /// A non-fatal problem: the source loaded, but some detail could not be read.
+    Warning {
+        source: Source,
+        error: CloudError,
+    },
+    Loaded(SourceData),
+    Failed {
+        source: Source,
+        error: CloudError,
+    },
+}
+
+/// A source's error as it appears in JSON.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct SourceError {
+    pub source: Source,
+    pub kind: crate::cloud::ErrorKind,
+    pub action: String,
+    pub code: Option<String>,
+    pub message: String,
+    pub hint: String,
+}
+
+impl SourceError {
+    pub fn source_label(&self) -> &'static str {
+        self.source.label()
+    }
+
+    fn new(source: Source, e: &CloudError) -> Self {
+        Self {
+            source,
+            kind: e.kind,
+            action: e.action.clone(),
+            code: e.code.clone(),
+            message: e.message.clone(),
+            hint: e.hint(),
+        }
+    }
+}
+
+/// Everything discovered. Lists are empty until their source has loaded (see `loaded`).
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct Inventory {
+    pub schema_version: u32,
+    pub region: String,
+    pub endpoint: Option<String>,
+    pub profile: Option<String>,
+    pub identity: Option<CallerIdentity>,
+    pub vpcs: Vec<Vpc>,
+    pub subnets: Vec<Subnet>,
+    pub route_tables: Vec<RouteTable>,
+    pub certificates: Vec<Certificate>,
+    pub hosted_zones: Vec<HostedZone>,
+    pub rest_apis: Vec<RestApi>,
+    pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// Sources that loaded completely.
+    pub loaded: Vec<Source>,
+    pub errors: Vec<SourceError>,
+    pub warnings: Vec<SourceError>,
+}
+
+impl Inventory {
+    pub fn new(target: &Target) -> Self {
+        Self {
+            schema_version: SCHEMA_VERSION,
+            region: target.region.clone(),
+            endpoint: target.endpoint.clone(),
+            profile: target.profile.clone(),
+            ..Self::default()
+        }
+    }
+
+    /// Fold one discovery event in.
+    pub fn apply(&mut self, event: &Event) {
+        match event {
+            Event::Progress { .. } => {}
+            Event::Warning { source, error } => {
+                self.warnings.push(SourceError::new(*source, error))
+            }
+            Event::Failed { source, error } => self.errors.push(SourceError::new(*source, error)),
+            Event::Loaded(data) => {
+                let source = data.source();
+                match data.clone() {
+                    SourceData::Identity(i) => self.identity = Some(i),
+                    SourceData::Vpcs(v) => self.vpcs = v,
+                    SourceData::Subnets {
+                        subnets,
+                        route_tables,
+                    } => {
+                        self.subnets = subnets;
+                        self.route_tables = route_tables;
+                    }
+                    SourceData::Certificates(c) => self.certificates = c,
+                    SourceData::HostedZones(z) => self.hosted_zones = z,
+                    SourceData::RestApis(a) => self.rest_apis = a,
+                    SourceData::VpcEndpoints(e) => self.vpc_endpoints = e,
+                }
+                if !self.loaded.contains(&source) {
+                    self.loaded.push(source);
+                }
+            }
+        }
+    }
+
+    pub fn subnets_of<'a>(&'a self, vpc_id: &'a str) -> impl Iterator<Item = &'a Subnet> + 'a {
+        self.subnets.iter().filter(move |s| s.vpc_id == vpc_id)
+    }
+
+    pub fn endpoints_in<'a>(
+        &'a self,
+        vpc_id: &'a str,
+    ) -> impl Iterator<Item = &'a VpcEndpoint> + 'a {
+        self.vpc_endpoints
+            .iter()
+            .filter(move |e| e.vpc_id == vpc_id)
+    }
+
+    pub fn private_zones_of<'a>(
+        &'a self,
+        vpc_id: &'a str,
+    ) -> impl Iterator<Item = &'a HostedZone> + 'a {
+        self.hosted_zones
+            .iter()
+            .filter(move |z| z.private && z.vpcs.iter().any(|v| v.vpc_id == vpc_id))
+    }
+}
+
+/// Read every page of a list, reporting the running count after each page.
+async fn all_pages<T, F, Fut>(
+    source: Source,
+    tx: &UnboundedSender<Event>,
+    mut fetch: F,
+) -> CloudResult<Vec<T>>
+where
+    F: FnMut(Token) -> Fut,
+    Fut: std::future::Future<Output = CloudResult<Page<T>>>,
+{
+    let mut items = Vec::new();
+    let mut token: Token = None;
+    let mut seen_tokens = std::collections::HashSet::new();
+    loop {
+        let page = fetch(token.take()).await?;
+        items.extend(page.items);
+        let _ = tx.send(Event::Progress {
+            source,
+            loaded: items.len(),
+        });
+        match page.next {
+            // A token seen before would loop forever (an emulator quirk): stop there.
+            Some(t) if seen_tokens.insert(t.clone()) => token = Some(t),
+            _ => return Ok(items),
+        }
+    }
+}
+
+/// Run discovery, sending events as they happen; returns when every source has finished.
+pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
+    let mut tasks = Vec::new();
+    for source in Source::ALL {
+        let cloud = cloud.clone();
+        let tx = tx.clone();
+        tasks.push(tokio::spawn(async move {
+            let result = fetch_source(source, cloud, &tx).await;
+            let _ = tx.send(match result {
+                Ok(data) => Event::Loaded(data),
+                Err(error) => Event::Failed { source, error },
+            });
+        }));
+    }
+    for t in tasks {
+        if let Err(e) = t.await {
+            tracing::error!("discovery task ended abnormally: {e}");
+        }
+    }
+}
+
+/// Run discovery to the end and return the inventory (for `discover --json` and tests).
+pub async fn collect(cloud: Arc<dyn Cloud>) -> Inventory {
+    let mut inv = Inventory::new(&cloud.target());
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let runner = tokio::spawn(run(cloud, tx));
+    while let Some(ev) = rx.recv().await {
+        inv.apply(&ev);
+    }
+    let _ = runner.await;
+    inv.errors.sort_by_key(|e| e.source);
+    inv.loaded.sort();
+    inv
+}
+
+async fn fetch_source(
+    source: Source,
+    cloud: Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> CloudResult<SourceData> {
+    // Each call gets its own handle, so every future owns what it uses (spawnable, no borrows).
+    macro_rules! call {
+        (|$t:ident| $method:ident($($arg:ident),*)) => {{
+            let cloud = cloud.clone();
+            move |$t: Token| {
+                let cloud = cloud.clone();
+                $(let $arg = $arg.clone();)*
+                async move { cloud.$method($(&$arg,)* $t).await }
+            }
+        }};
+    }
+    match source {
+        Source::Identity => {
+            let id = cloud.caller_identity().await?;
+            let _ = tx.send(Event::Progress { source, loaded: 1 });
+            Ok(SourceData::Identity(id))
+        }
+        Source::Vpcs => {
+            let mut vpcs = all_pages(source, tx, call!(|t| list_vpcs())).await?;
+            let attrs: Vec<(usize, CloudResult<(bool, bool)>)> = stream::iter(
+                vpcs.iter()
+                    .map(|v| v.id.clone())
+                    .enumerate()
+                    .collect::<Vec<_>>()
+                    .into_iter()
+                    .map(|(i, id)| {
+                        let cloud = cloud.clone();
+                        async move { (i, cloud.vpc_dns_attributes(&id).await) }
+                    }),
+            )
+            .buffer_unordered(EC2_FANOUT)
+            .collect()
+            .await;
+            let mut first_err = None;
+            for (i, r) in attrs {
+                match r {
+                    Ok((support, hostnames)) => {
+                        vpcs[i].dns_support = Some(support);
+                        vpcs[i].dns_hostnames = Some(hostnames);
+                    }
+                    Err(e) => {
+                        first_err.get_or_insert(e);
+                    }
+                }
+            }
+            if let Some(error) = first_err {
+                let _ = tx.send(Event::Warning { source, error });
+            }
+            vpcs.sort_by(|a, b| {
+                a.name
+                    .is_none()
+                    .cmp(&b.name.is_none())
+                    .then(a.name.cmp(&b.name))
+                    .then(a.id.cmp(&b.id))
+            });
+            Ok(SourceData::Vpcs(vpcs))
+        }
+        Source::Subnets => {
+            // Progress counts subnets; the route tables' pages are read alongside without counting.
+            let (quiet, _) = tokio::sync::mpsc::unbounded_channel();
+            let (subnets, tables) = tokio::join!(
+                all_pages(source, tx, call!(|t| list_subnets())),
+                all_pages(source, &quiet, call!(|t| list_route_tables())),
+            );
+            let (mut subnets, route_tables) = (subnets?, tables?);
+            for s in &mut subnets {
+                s.reach = Some(classify::classify(s, &route_tables));
+            }
+            subnets.sort_by(|a, b| {
+                (a.vpc_id.as_str(), a.az.as_str(), a.cidr.as_str()).cmp(&(
+                    b.vpc_id.as_str(),
+                    b.az.as_str(),
+                    b.cidr.as_str(),
+                ))
+            });
+            Ok(SourceData::Subnets {
+                subnets,
+                route_tables,
+            })
+        }
+        Source::Certificates => {
+            let summaries = all_pages(source, tx, call!(|t| list_certificates())).await?;
+            let results: Vec<(Certificate, Option<CloudError>)> =
+                stream::iter(summaries.into_iter().map(|s| {
+                    let cloud = cloud.clone();
+                    async move {
+                        if !s.needs_describe {
+                            return (s.certificate, None);
+                        }
+                        match cloud.describe_certificate(&s.certificate.arn).await {
+                            Ok(full) => (full, None),
+                            Err(e) => (s.certificate, Some(e)),
+                        }
+                    }
+                }))
+                .buffered(ACM_FANOUT)
+                .collect()
+                .await;
+            let mut certs = Vec::with_capacity(results.len());
+            let mut first_err = None;
+            for (c, e) in results {
+                certs.push(c);
+                if let Some(e) = e {
+                    first_err.get_or_insert(e);
+                }
+            }
+            if let Some(error) = first_err {
+                let _ = tx.send(Event::Warning { source, error });
+            }
+            Ok(SourceData::Certificates(certs))
+        }
+        Source::HostedZones => {
+            let zones = all_pages(source, tx, call!(|t| list_hosted_zones())).await?;
+            let results: Vec<(HostedZone, Option<CloudError>)> =
+                stream::iter(zones.into_iter().map(|z| {
+                    let cloud = cloud.clone();
+                    async move {
+                        if !z.private {
+                            return (z, None);
+                        }
+                        match cloud.get_hosted_zone(&z.id).await {
+                            Ok(full) => (
+                                HostedZone {
+                                    vpcs: full.vpcs,
+                                    ..z
+                                },
+                                None,
+                            ),
+                            Err(e) => (z, Some(e)),
+                        }
+                    }
+                }))
+                .buffered(ROUTE53_FANOUT)
+                .collect()
+                .await;
+            let mut out = Vec::with_capacity(results.len());
+            let mut first_err = None;
+            for (z, e) in results {
+                out.push(z);
+                if let Some(e) = e {
+                    first_err.get_or_insert(e);
+                }
+            }
+            if let Some(error) = first_err {
+                let _ = tx.send(Event::Warning { source, error });
+            }
+            Ok(SourceData::HostedZones(out))
+        }
+        Source::RestApis => Ok(SourceData::RestApis(
+            all_pages(source, tx, call!(|t| list_rest_apis())).await?,
+        )),
+        Source::VpcEndpoints => {
+            let svc = execute_api_service(&cloud.target().region);
+            Ok(SourceData::VpcEndpoints(
+                all_pages(source, tx, call!(|t| list_vpc_endpoints(svc))).await?,
+            ))
+        }
+    }
+}

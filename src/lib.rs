@@ -1,0 +1,14 @@
+//! fixedip-tui: fixed IP addresses for an Amazon API Gateway API.
+//!
+//! Layers (data flows one way): `cloud` (the account) → `discovery` (the inventory) → `app`
+//! (TEA model/update) → `ui` (pure rendering). `main.rs` wires terminal, runtime and CLI.
+
+pub mod app;
+pub mod cli;
+pub mod cloud;
+pub mod discovery;
+pub mod domain;
+pub mod paths;
+pub mod report;
+pub mod runner;
+pub mod ui;

@@ -1,0 +1,204 @@
+//! The effects runner: owns the terminal and the tokio tasks, turns `Cmd`s into work and work
+//! results into `Msg`s, and redraws only when a message changed something.
+
+use std::io::Write;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use crossterm::event::EventStream;
+use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
+use futures::StreamExt;
+use ratatui::backend::Backend;
+use ratatui::layout::Rect;
+use ratatui::Terminal;
+use tokio::sync::mpsc;
+use tokio::task::JoinHandle;
+
+use crate::app::{self, Cmd, Model, Msg};
+use crate::cloud::{Cloud, CloudError};
+use crate::ui::{self, theme::Theme};
+
+/// How the runner obtains the account (credentials are resolved off the UI thread).
+pub type Connector = Arc<
+    dyn Fn() -> futures::future::BoxFuture<'static, Result<Arc<dyn Cloud>, CloudError>>
+        + Send
+        + Sync,
+>;
+
+/// ≤ 10 Hz animation, and only while something is loading.
+const TICK: Duration = Duration::from_millis(100);
+
+/// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame.
+pub fn draw<B: Backend + Write>(
+    terminal: &mut Terminal<B>,
+    model: &mut Model,
+    theme: &Theme,
+) -> std::io::Result<()> {
+    crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    terminal
+        .draw(|f| ui::render(f, model, theme))
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
+    Write::flush(terminal.backend_mut())?;
+    let size = terminal
+        .size()
+        .map_err(|e| std::io::Error::other(e.to_string()))?;
+    model.page_rows = ui::screens::home::list_rows(
+        Rect::new(0, 1, size.width, size.height.saturating_sub(2)),
+        model,
+    );
+    model.dirty = false;
+    Ok(())
+}
+
+pub struct Runner {
+    connector: Connector,
+    cloud: Option<Arc<dyn Cloud>>,
+    discovery: Option<JoinHandle<()>>,
+    tx: mpsc::UnboundedSender<Msg>,
+    rx: mpsc::UnboundedReceiver<Msg>,
+    cloud_tx: mpsc::UnboundedSender<Result<Arc<dyn Cloud>, CloudError>>,
+    cloud_rx: mpsc::UnboundedReceiver<Result<Arc<dyn Cloud>, CloudError>>,
+}
+
+impl Runner {
+    pub fn new(connector: Connector) -> Self {
+        let (tx, rx) = mpsc::unbounded_channel();
+        let (cloud_tx, cloud_rx) = mpsc::unbounded_channel();
+        Self {
+            connector,
+            cloud: None,
+            discovery: None,
+            tx,
+            rx,
+            cloud_tx,
+            cloud_rx,
+        }
+    }
+
+    fn execute<B: Backend + Write>(&mut self, cmd: Cmd, terminal: &mut Terminal<B>) {
+        match cmd {
+            Cmd::Connect => {
+                let connector = self.connector.clone();
+                let out = self.cloud_tx.clone();
+                tokio::spawn(async move {
+                    let _ = out.send(connector().await);
+                });
+            }
+            Cmd::Discover { generation } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return;
+                };
+                if let Some(old) = self.discovery.take() {
+                    old.abort();
+                }
+                let tx = self.tx.clone();
+                self.discovery = Some(tokio::spawn(async move {
+                    let (etx, mut erx) = mpsc::unbounded_channel();
+                    let run = tokio::spawn(crate::discovery::run(cloud, etx));
+                    while let Some(event) = erx.recv().await {
+                        let _ = tx.send(Msg::Discovery { generation, event });
+                    }
+                    let _ = run.await;
+                }));
+            }
+            Cmd::Copy(text) => {
+                let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
+                if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {
+                    tracing::warn!("clipboard copy failed: {e}");
+                }
+            }
+        }
+    }
+
+    /// Run until the user quits or a signal arrives.
+    pub async fn run<B: Backend + Write>(
+        mut self,
+        terminal: &mut Terminal<B>,
+        model: &mut Model,
+        theme: &Theme,
+        started: Instant,
+    ) -> std::io::Result<()> {
+        // The first frame goes out before credentials or discovery (loading is shown, not waited for).
+        draw(terminal, model, theme)?;
+        tracing::info!(
+            "first frame drawn {} ms after start",
+            started.elapsed().as_millis()
+        );
+        spawn_inputs(self.tx.clone());
+        for cmd in Model::init() {
+            self.execute(cmd, terminal);
+        }
+        let mut ticker = tokio::time::interval(TICK);
+        ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
+        while !model.quit {
+            let msg = tokio::select! {
+                Some(msg) = self.rx.recv() => msg,
+                Some(res) = self.cloud_rx.recv() => match res {
+                    Ok(cloud) => {
+                        let target = cloud.target();
+                        self.cloud = Some(cloud);
+                        Msg::Connected(target)
+                    }
+                    Err(e) => Msg::ConnectFailed(e),
+                },
+                _ = ticker.tick(), if model.animating() => Msg::Tick,
+            };
+            let mut cmds = app::update(model, msg);
+            // Drain what else is queued before drawing once (a burst of discovery events = one frame).
+            while let Ok(msg) = self.rx.try_recv() {
+                cmds.extend(app::update(model, msg));
+                if model.quit {
+                    break;
+                }
+            }
+            for cmd in cmds {
+                self.execute(cmd, terminal);
+            }
+            if model.dirty && !model.quit {
+                draw(terminal, model, theme)?;
+            }
+        }
+        if let Some(d) = self.discovery.take() {
+            d.abort();
+        }
+        Ok(())
+    }
+}
+
+/// Terminal events and termination signals, as messages.
+fn spawn_inputs(tx: mpsc::UnboundedSender<Msg>) {
+    let keys = tx.clone();
+    tokio::spawn(async move {
+        let mut events = EventStream::new();
+        while let Some(ev) = events.next().await {
+            match ev {
+                Ok(ev) => {
+                    if keys.send(Msg::Term(ev)).is_err() {
+                        break;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!("terminal input failed: {e}");
+                    let _ = keys.send(Msg::Terminate);
+                    break;
+                }
+            }
+        }
+    });
+    #[cfg(unix)]
+    tokio::spawn(async move {
+        use tokio::signal::unix::{signal, SignalKind};
+        let (Ok(mut term), Ok(mut hup)) = (
+            signal(SignalKind::terminate()),
+            signal(SignalKind::hangup()),
+        ) else {
+            return;
+        };
+        tokio::select! {
+            _ = term.recv() => tracing::info!("SIGTERM: leaving"),
+            _ = hup.recv() => tracing::info!("SIGHUP: terminal gone, leaving"),
+        }
+        let _ = tx.send(Msg::Terminate);
+    });
+}

@@ -1,0 +1,126 @@
+//! Rendering: a pure function of `&Model` (no I/O), so every screen can be snapshot-tested.
+
+pub mod screens;
+pub mod theme;
+pub mod widgets;
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+
+use crate::app::keymap::BINDINGS;
+use crate::app::{Model, Overlay, Phase};
+use theme::Theme;
+use widgets::ellipsize;
+
+pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
+    let area = frame.area();
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Min(0),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    render_header(frame, header, model, theme);
+    match &model.phase {
+        Phase::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
+        Phase::Connecting | Phase::Ready => screens::home::render(frame, body, model, theme),
+    }
+    render_footer(frame, footer, model, theme);
+    if model.overlay == Some(Overlay::Help) {
+        widgets::help::render(frame, body, model, theme);
+    }
+}
+
+fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let w = area.width as usize;
+    let mut parts: Vec<String> = vec!["fixedip-tui".to_string()];
+    match (&model.inventory.identity, &model.phase) {
+        (Some(id), _) => {
+            parts.push(id.account.clone());
+            parts.push(id.arn.clone());
+        }
+        (None, Phase::Connecting) => parts.push("connecting…".to_string()),
+        (None, Phase::NoAccess(_)) => parts.push("no access".to_string()),
+        (None, Phase::Ready) => parts.push("account …".to_string()),
+    }
+    if let Some(t) = &model.target {
+        parts.push(t.region.clone());
+        if let Some(p) = &t.profile {
+            parts.push(format!("profile {p}"));
+        }
+        parts.push(t.endpoint.clone().unwrap_or_else(|| "aws".to_string()));
+    }
+    // The caller ARN is the longest part: shorten it first so region and endpoint stay visible.
+    let fixed: usize = parts
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| *i != 2)
+        .map(|(_, p)| p.chars().count() + 3)
+        .sum();
+    if parts.len() > 2 && model.inventory.identity.is_some() {
+        let room = w.saturating_sub(fixed + 3).max(8);
+        parts[2] = ellipsize_left(&parts[2], room);
+    }
+    let text = format!(" {}", parts.join(" │ "));
+    frame.render_widget(
+        Paragraph::new(ellipsize(&text, w)).style(theme.header()),
+        area,
+    );
+}
+
+/// Keep the end of `s` (the interesting part of an ARN is its tail).
+fn ellipsize_left(s: &str, max: usize) -> String {
+    let n = s.chars().count();
+    if n <= max {
+        return s.to_string();
+    }
+    let tail: String = s.chars().skip(n - max.saturating_sub(1)).collect();
+    format!("…{tail}")
+}
+
+fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let mut spans: Vec<Span> = Vec::new();
+    if let Some(flash) = &model.flash {
+        spans.push(Span::styled(format!(" {flash} "), theme.ok()));
+        spans.push(Span::raw(" "));
+    }
+    let hints: Vec<(&str, &str)> = if model.filter_editing {
+        vec![
+            ("Enter", "keep filter"),
+            ("Esc", "clear"),
+            ("↑/↓", "move"),
+            ("^C", "quit"),
+        ]
+    } else if model.overlay.is_some() {
+        vec![("Esc/?", "close"), ("q", "quit")]
+    } else {
+        let mut v: Vec<(&str, &str)> = BINDINGS
+            .iter()
+            .filter(|b| b.footer)
+            .map(|b| (b.label, short_help(b.help)))
+            .collect();
+        if !model.filter.value().is_empty() {
+            v.insert(0, ("Esc", "clear filter"));
+        }
+        v
+    };
+    for (k, h) in hints {
+        spans.push(Span::styled(format!(" {k}"), theme.key()));
+        spans.push(Span::styled(format!(" {h} "), theme.dim()));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The footer's word for a binding: the help text up to the first space-separated qualifier.
+fn short_help(help: &str) -> &str {
+    match help {
+        h if h.starts_with("filter") => "filter",
+        h if h.starts_with("copy") => "copy id",
+        h if h.starts_with("read the account") => "refresh",
+        h if h.starts_with("quit") => "quit",
+        h if h.starts_with("this help") => "help",
+        h => h,
+    }
+}

@@ -1,0 +1,509 @@
+//! The first screen: discovery progress, the VPC list (with `/` filter) and the selected VPC's detail.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::Frame;
+
+use crate::app::{Model, Phase, SourceState};
+use crate::discovery::Source;
+use crate::domain::Vpc;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{ellipsize, sources, spinner};
+
+/// At this width and above, the discovery panel becomes a left column.
+const WIDE: u16 = 110;
+
+struct Areas {
+    sources: Rect,
+    problems: Option<Rect>,
+    list: Rect,
+    detail: Rect,
+    compact_sources: bool,
+}
+
+fn all_clean(model: &Model) -> bool {
+    model
+        .sources
+        .values()
+        .all(|s| matches!(s, SourceState::Loaded { warning: None, .. }))
+}
+
+fn problem_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
+    let mut lines = Vec::new();
+    for (source, state) in &model.sources {
+        let (err, hint) = match state {
+            SourceState::Failed(e) => (format!("{}: {}", source.label(), e), e.hint()),
+            SourceState::Loaded {
+                warning: Some(w), ..
+            } => (
+                format!(
+                    "{}: some details unreadable — {}: {}",
+                    source.label(),
+                    w.action,
+                    w.message
+                ),
+                w.hint.clone(),
+            ),
+            _ => continue,
+        };
+        lines.push(Line::from(Span::styled(format!("✗ {err}"), theme.err())));
+        lines.push(Line::from(Span::raw(format!("  → {hint}"))));
+    }
+    if let Some(t) = &model.target {
+        for n in &t.notes {
+            lines.push(Line::from(Span::styled(format!("i {n}"), theme.dim())));
+        }
+    }
+    lines
+}
+
+fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
+    if area.width >= WIDE {
+        let [left, right] =
+            Layout::horizontal([Constraint::Length(36), Constraint::Min(20)]).areas(area);
+        let [src, prob] = Layout::vertical([
+            Constraint::Length(Source::ALL.len() as u16 + 2),
+            Constraint::Min(0),
+        ])
+        .areas(left);
+        let [list, detail] =
+            Layout::vertical([Constraint::Percentage(45), Constraint::Min(5)]).areas(right);
+        return Areas {
+            sources: src,
+            problems: (problems > 0 && prob.height > 2).then_some(prob),
+            list,
+            detail,
+            compact_sources: false,
+        };
+    }
+    let collapsed = all_clean(model) && model.phase == Phase::Ready;
+    let src_h = if collapsed { 1 } else { 6 };
+    let prob_h = if problems > 0 {
+        (problems as u16 + 2).min(6)
+    } else {
+        0
+    };
+    let [src, prob, list, detail] = Layout::vertical([
+        Constraint::Length(src_h),
+        Constraint::Length(prob_h),
+        Constraint::Min(5),
+        Constraint::Min(6),
+    ])
+    .areas(area);
+    Areas {
+        sources: src,
+        problems: (prob_h > 0).then_some(prob),
+        list,
+        detail,
+        compact_sources: collapsed,
+    }
+}
+
+/// Rows of the VPC list visible in a terminal of this size (for PgUp/PgDn).
+pub fn list_rows(area: Rect, model: &Model) -> usize {
+    let problems = problem_lines(model, &Theme::MONO).len();
+    let a = layout(area, model, problems);
+    // Borders, header row, filter line.
+    a.list.height.saturating_sub(4) as usize
+}
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let problems = problem_lines(model, theme);
+    let a = layout(area, model, problems.len());
+    render_sources(frame, &a, model, theme);
+    if let Some(r) = a.problems {
+        frame.render_widget(
+            Paragraph::new(problems).wrap(Wrap { trim: false }).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border())
+                    .title(Span::styled(" Problems ", theme.err())),
+            ),
+            r,
+        );
+    }
+    render_list(frame, a.list, model, theme);
+    render_detail(frame, a.detail, model, theme);
+}
+
+fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
+    if a.compact_sources {
+        let inv = &model.inventory;
+        let text = format!(
+            "✓ {} VPCs · {} subnets · {} certificates · {} zones · {} REST APIs · {} execute-api endpoints",
+            inv.vpcs.len(),
+            inv.subnets.len(),
+            inv.certificates.len(),
+            inv.hosted_zones.len(),
+            inv.rest_apis.len(),
+            inv.vpc_endpoints.len()
+        );
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                ellipsize(&text, a.sources.width as usize),
+                theme.ok(),
+            )),
+            a.sources,
+        );
+        return;
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(" Discovery ", theme.title()));
+    let inner = block.inner(a.sources);
+    frame.render_widget(block, a.sources);
+    if a.sources.width >= WIDE || inner.height as usize >= Source::ALL.len() {
+        frame.render_widget(
+            Paragraph::new(sources::source_lines(model, theme, 21)),
+            inner,
+        );
+        return;
+    }
+    // Narrow: two columns.
+    let [l, r] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(inner);
+    let lines = sources::source_lines(model, theme, 21);
+    let half = lines.len().div_ceil(2);
+    let (left, right) = lines.split_at(half);
+    frame.render_widget(Paragraph::new(left.to_vec()), l);
+    frame.render_widget(Paragraph::new(right.to_vec()), r);
+}
+
+fn dns_cell(v: &Vpc, theme: &Theme) -> Cell<'static> {
+    match (v.dns_support, v.dns_hostnames) {
+        (Some(true), Some(true)) => Cell::from(Span::styled("on", theme.ok())),
+        (Some(false), Some(false)) => Cell::from(Span::styled("off", theme.warn())),
+        (Some(false), _) => Cell::from(Span::styled("support off", theme.warn())),
+        (_, Some(false)) => Cell::from(Span::styled("hostnames off", theme.warn())),
+        _ => Cell::from(Span::styled("?", theme.dim())),
+    }
+}
+
+fn subnet_summary(model: &Model, vpc: &Vpc) -> String {
+    if !matches!(model.source(Source::Subnets), SourceState::Loaded { .. }) {
+        return "…".to_string();
+    }
+    let mut azs: Vec<&str> = Vec::new();
+    let (mut public, mut private) = (0, 0);
+    for s in model.inventory.subnets_of(&vpc.id) {
+        if !azs.contains(&s.az.as_str()) {
+            azs.push(&s.az);
+        }
+        match &s.reach {
+            Some(r) if r.public => public += 1,
+            _ => private += 1,
+        }
+    }
+    format!("{public} pub · {private} priv · {} AZ", azs.len())
+}
+
+fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let total = model.inventory.vpcs.len();
+    let title = if model.filter.value().is_empty() {
+        format!(" VPCs ({total}) ")
+    } else {
+        format!(" VPCs ({}/{total}) ", model.visible.len())
+    };
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(Span::styled(title, theme.title()));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let show_filter = model.filter_editing || !model.filter.value().is_empty();
+    let [filter_area, table_area] = Layout::vertical([
+        Constraint::Length(if show_filter { 1 } else { 0 }),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    if show_filter {
+        let value = model.filter.value();
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("/", theme.key()),
+                Span::raw(value.to_string()),
+                Span::styled(
+                    if model.filter_editing {
+                        ""
+                    } else {
+                        "  (Esc clears)"
+                    },
+                    theme.dim(),
+                ),
+            ])),
+            filter_area,
+        );
+        if model.filter_editing {
+            let x = filter_area.x + 1 + model.filter.visual_cursor() as u16;
+            frame.set_cursor_position(Position::new(
+                x.min(filter_area.right().saturating_sub(1)),
+                filter_area.y,
+            ));
+        }
+    }
+
+    let message =
+        |text: String, style| Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false });
+    match (&model.phase, model.source(Source::Vpcs)) {
+        (Phase::Connecting, _) => {
+            frame.render_widget(
+                message(
+                    format!(
+                        "{} Resolving credentials and region…",
+                        spinner(model.spinner)
+                    ),
+                    theme.dim(),
+                ),
+                table_area,
+            );
+            return;
+        }
+        (_, SourceState::NotAsked) | (_, SourceState::Loading { .. }) => {
+            frame.render_widget(
+                message(
+                    format!("{} Reading VPCs…", spinner(model.spinner)),
+                    theme.dim(),
+                ),
+                table_area,
+            );
+            return;
+        }
+        (_, SourceState::Failed(e)) => {
+            frame.render_widget(
+                message(
+                    format!("VPCs could not be read ({e}).\n→ {}", e.hint()),
+                    theme.err(),
+                ),
+                table_area,
+            );
+            return;
+        }
+        (_, SourceState::Loaded { .. }) => {}
+    }
+    if total == 0 {
+        let region = model
+            .target
+            .as_ref()
+            .map(|t| t.region.as_str())
+            .unwrap_or("this region");
+        frame.render_widget(
+            message(
+                format!(
+                    "No VPCs in {region}. The fixed-IP setup needs a VPC with public and private subnets in \
+                     two or more AZs: create one (VPC console ▸ Create VPC ▸ \"VPC and more\"), or pick another \
+                     region with --region."
+                ),
+                theme.warn(),
+            ),
+            table_area,
+        );
+        return;
+    }
+    if model.visible.is_empty() {
+        frame.render_widget(
+            message(
+                format!(
+                    "No VPC matches \"{}\" — Esc clears the filter.",
+                    model.filter.value()
+                ),
+                theme.warn(),
+            ),
+            table_area,
+        );
+        return;
+    }
+    let rows: Vec<Row> = model
+        .visible
+        .iter()
+        .filter_map(|i| model.inventory.vpcs.get(*i))
+        .map(|v| {
+            let ep = model.inventory.endpoints_in(&v.id).next().is_some();
+            Row::new(vec![
+                Cell::from(v.name.clone().unwrap_or_else(|| "—".to_string())),
+                Cell::from(v.id.clone()),
+                Cell::from(v.cidr.clone()),
+                dns_cell(v, theme),
+                Cell::from(subnet_summary(model, v)),
+                Cell::from(if ep {
+                    Span::styled("vpce", theme.accent())
+                } else {
+                    Span::raw("")
+                }),
+            ])
+        })
+        .collect();
+    let widths = [
+        Constraint::Fill(2),
+        Constraint::Length(21),
+        Constraint::Length(15),
+        Constraint::Length(13),
+        Constraint::Length(22),
+        Constraint::Length(4),
+    ];
+    let header = Row::new(vec!["Name", "VPC id", "CIDR", "DNS", "Subnets", "EP"])
+        .style(theme.dim().add_modifier(Modifier::BOLD));
+    let table = Table::new(rows, widths)
+        .header(header)
+        .column_spacing(1)
+        .row_highlight_style(theme.selected())
+        .highlight_symbol("▶ ");
+    let mut state = TableState::default().with_selected(Some(model.selected));
+    frame.render_stateful_widget(table, table_area, &mut state);
+}
+
+fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.border())
+        .title(Span::styled(" Detail ", theme.title()));
+    let Some(vpc) = model.selected_vpc() else {
+        frame.render_widget(
+            Paragraph::new(Span::styled(
+                "Select a VPC to see its subnets, endpoint and zones.",
+                theme.dim(),
+            ))
+            .block(block),
+            area,
+        );
+        return;
+    };
+    let inv = &model.inventory;
+    let mut lines: Vec<Line> = Vec::new();
+    lines.push(Line::from(vec![
+        Span::styled(
+            vpc.name
+                .clone()
+                .unwrap_or_else(|| "(no Name tag)".to_string()),
+            theme.title(),
+        ),
+        Span::raw(format!("  {}  {}", vpc.id, vpc.cidr)),
+        Span::styled(
+            if vpc.is_default { "  default VPC" } else { "" },
+            theme.dim(),
+        ),
+    ]));
+    let dns = match (vpc.dns_support, vpc.dns_hostnames) {
+        (Some(true), Some(true)) => Line::from(Span::styled(
+            "DNS support on · DNS hostnames on (private DNS on the endpoint will work)",
+            theme.ok(),
+        )),
+        (None, _) | (_, None) => Line::from(Span::styled("DNS attributes unknown (not readable)", theme.dim())),
+        (Some(s), Some(h)) => Line::from(Span::styled(
+            format!(
+                "DNS support {} · DNS hostnames {} — private DNS on the endpoint needs both on; the wizard can turn them on",
+                if s { "on" } else { "OFF" },
+                if h { "on" } else { "OFF" }
+            ),
+            theme.warn(),
+        )),
+    };
+    lines.push(dns);
+    let eps: Vec<_> = inv.endpoints_in(&vpc.id).collect();
+    match model.source(Source::VpcEndpoints) {
+        SourceState::Loaded { .. } if eps.is_empty() => lines.push(Line::from(Span::styled(
+            "execute-api endpoint: none yet (the wizard creates one)",
+            theme.dim(),
+        ))),
+        SourceState::Loaded { .. } => {
+            for e in eps {
+                let reuse = if e.private_dns {
+                    " — reuse it: a second one with private DNS is rejected in this VPC"
+                } else {
+                    " — private DNS off"
+                };
+                lines.push(Line::from(vec![
+                    Span::raw("execute-api endpoint: "),
+                    Span::styled(e.id.clone(), theme.accent()),
+                    Span::raw(format!(
+                        " ({}, {} subnets)",
+                        e.state.to_ascii_lowercase(),
+                        e.subnet_ids.len()
+                    )),
+                    Span::styled(reuse, theme.warn()),
+                ]));
+            }
+        }
+        SourceState::Failed(_) => lines.push(Line::from(Span::styled(
+            "execute-api endpoints: unreadable",
+            theme.err(),
+        ))),
+        _ => lines.push(Line::from(Span::styled(
+            "execute-api endpoints: loading…",
+            theme.dim(),
+        ))),
+    }
+    if matches!(
+        model.source(Source::HostedZones),
+        SourceState::Loaded { .. }
+    ) {
+        let zones: Vec<String> = inv
+            .private_zones_of(&vpc.id)
+            .map(|z| z.name.clone())
+            .collect();
+        lines.push(Line::from(vec![
+            Span::raw("private zones: "),
+            Span::styled(
+                if zones.is_empty() {
+                    "none associated".to_string()
+                } else {
+                    zones.join(", ")
+                },
+                theme.dim(),
+            ),
+        ]));
+    }
+    match model.source(Source::Subnets) {
+        SourceState::Loaded { .. } => {
+            let mut subnets: Vec<_> = inv.subnets_of(&vpc.id).collect();
+            subnets.sort_by(|a, b| {
+                let pa = a.reach.as_ref().is_some_and(|r| r.public);
+                let pb = b.reach.as_ref().is_some_and(|r| r.public);
+                pb.cmp(&pa).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+            });
+            if subnets.is_empty() {
+                lines.push(Line::from(Span::styled("no subnets", theme.warn())));
+            }
+            for s in subnets {
+                let public = s.reach.as_ref().is_some_and(|r| r.public);
+                let reason = s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or("");
+                let reason = reason.split_once(": ").map(|(_, r)| r).unwrap_or(reason);
+                let free_style = if s.free_ips < 8 {
+                    theme.warn()
+                } else {
+                    theme.dim()
+                };
+                lines.push(Line::from(vec![
+                    Span::styled(
+                        if public { "pub  " } else { "priv " },
+                        if public { theme.accent() } else { theme.ok() },
+                    ),
+                    Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
+                    Span::styled(format!("{:>4} free  ", s.free_ips), free_style),
+                    Span::styled(
+                        format!(
+                            "{}{}",
+                            s.name
+                                .as_deref()
+                                .map(|n| format!("{n} · "))
+                                .unwrap_or_default(),
+                            reason
+                        ),
+                        theme.dim(),
+                    ),
+                ]));
+            }
+        }
+        SourceState::Failed(_) => {
+            lines.push(Line::from(Span::styled("subnets: unreadable", theme.err())))
+        }
+        _ => lines.push(Line::from(Span::styled(
+            format!("{} subnets: loading…", spinner(model.spinner)),
+            theme.dim(),
+        ))),
+    }
+    frame.render_widget(Paragraph::new(lines).block(block), area);
+}

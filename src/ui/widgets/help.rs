@@ -1,0 +1,45 @@
+//! The `?` overlay, generated from the keymap.
+
+use ratatui::layout::Rect;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::keymap::BINDINGS;
+use crate::app::Model;
+use crate::ui::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+    let mut lines: Vec<Line> = BINDINGS
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!("{:>10}  ", b.label), theme.key()),
+                Span::raw(b.help),
+            ])
+        })
+        .collect();
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::styled(format!("{:>10}  ", "filter"), theme.dim()),
+        Span::raw("type to narrow; Enter keeps it, Esc clears it, ↑/↓ move"),
+    ]));
+    if let Some(path) = &model.log_path {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>10}  ", "log file"), theme.dim()),
+            Span::raw(path.clone()),
+        ]));
+    }
+    let h = lines.len() as u16 + 2;
+    let r = super::centered(area, 72, h);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.focus_border())
+                .title(Span::styled(" Keys — Esc or ? closes ", theme.title())),
+        ),
+        r,
+    );
+}
