@@ -69,7 +69,8 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
         ])
         .areas(left);
         let [list, detail] =
-            Layout::vertical([Constraint::Percentage(45), Constraint::Min(5)]).areas(right);
+            Layout::vertical([Constraint::Length(list_height(model, right.height)), Constraint::Min(5)])
+                .areas(right);
         return Areas {
             sources: src,
             problems: (problems > 0 && prob.height > 2).then_some(prob),
@@ -88,7 +89,7 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
     let [src, prob, list, detail] = Layout::vertical([
         Constraint::Length(src_h),
         Constraint::Length(prob_h),
-        Constraint::Min(5),
+        Constraint::Length(list_height(model, area.height.saturating_sub(src_h + prob_h))),
         Constraint::Min(6),
     ])
     .areas(area);
@@ -99,6 +100,12 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
         detail,
         compact_sources: collapsed,
     }
+}
+
+/// The list takes what its rows need (borders, header, filter line), between 6 rows and half the space.
+fn list_height(model: &Model, space: u16) -> u16 {
+    let want = model.visible.len().max(1) as u16 + 4;
+    want.clamp(6, (space / 2).max(6))
 }
 
 /// Rows of the VPC list visible in a terminal of this size (for PgUp/PgDn).
@@ -172,17 +179,18 @@ fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(right.to_vec()), r);
 }
 
-fn dns_cell(v: &Vpc, theme: &Theme) -> Cell<'static> {
-    match (v.dns_support, v.dns_hostnames) {
-        (Some(true), Some(true)) => Cell::from(Span::styled("on", theme.ok())),
-        (Some(false), Some(false)) => Cell::from(Span::styled("off", theme.warn())),
-        (Some(false), _) => Cell::from(Span::styled("support off", theme.warn())),
-        (_, Some(false)) => Cell::from(Span::styled("hostnames off", theme.warn())),
-        _ => Cell::from(Span::styled("?", theme.dim())),
-    }
+fn dns_cell(v: &Vpc, theme: &Theme, wide: bool) -> Cell<'static> {
+    let (text, style) = match (v.dns_support, v.dns_hostnames) {
+        (Some(true), Some(true)) => ("on", theme.ok()),
+        (Some(false), Some(false)) => ("off", theme.warn()),
+        (Some(false), _) => (if wide { "support off" } else { "sup off" }, theme.warn()),
+        (_, Some(false)) => (if wide { "hostnames off" } else { "host off" }, theme.warn()),
+        _ => ("?", theme.dim()),
+    };
+    Cell::from(Span::styled(text, style))
 }
 
-fn subnet_summary(model: &Model, vpc: &Vpc) -> String {
+fn subnet_summary(model: &Model, vpc: &Vpc, wide: bool) -> String {
     if !matches!(model.source(Source::Subnets), SourceState::Loaded { .. }) {
         return "…".to_string();
     }
@@ -197,7 +205,11 @@ fn subnet_summary(model: &Model, vpc: &Vpc) -> String {
             _ => private += 1,
         }
     }
-    format!("{public} pub · {private} priv · {} AZ", azs.len())
+    if wide {
+        format!("{public} pub · {private} priv · {} AZ", azs.len())
+    } else {
+        format!("{public}/{private} {:>4}", azs.len())
+    }
 }
 
 fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
@@ -316,36 +328,55 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
         return;
     }
+    let wide = table_area.width >= 96;
     let rows: Vec<Row> = model
         .visible
         .iter()
         .filter_map(|i| model.inventory.vpcs.get(*i))
         .map(|v| {
             let ep = model.inventory.endpoints_in(&v.id).next().is_some();
-            Row::new(vec![
+            let mut cells = vec![
                 Cell::from(v.name.clone().unwrap_or_else(|| "—".to_string())),
                 Cell::from(v.id.clone()),
                 Cell::from(v.cidr.clone()),
-                dns_cell(v, theme),
-                Cell::from(subnet_summary(model, v)),
-                Cell::from(if ep {
+                dns_cell(v, theme, wide),
+                Cell::from(subnet_summary(model, v, wide)),
+            ];
+            if wide {
+                cells.push(Cell::from(if ep {
                     Span::styled("vpce", theme.accent())
                 } else {
                     Span::raw("")
-                }),
-            ])
+                }));
+            }
+            Row::new(cells)
         })
         .collect();
-    let widths = [
-        Constraint::Fill(2),
-        Constraint::Length(21),
-        Constraint::Length(15),
-        Constraint::Length(13),
-        Constraint::Length(22),
-        Constraint::Length(4),
-    ];
-    let header = Row::new(vec!["Name", "VPC id", "CIDR", "DNS", "Subnets", "EP"])
-        .style(theme.dim().add_modifier(Modifier::BOLD));
+    let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
+        (
+            vec![
+                Constraint::Min(12),
+                Constraint::Length(21),
+                Constraint::Length(15),
+                Constraint::Length(13),
+                Constraint::Length(21),
+                Constraint::Length(4),
+            ],
+            vec!["Name", "VPC id", "CIDR", "DNS", "Subnets", "EP"],
+        )
+    } else {
+        (
+            vec![
+                Constraint::Min(8),
+                Constraint::Length(21),
+                Constraint::Length(14),
+                Constraint::Length(8),
+                Constraint::Length(11),
+            ],
+            vec!["Name", "VPC id", "CIDR", "DNS", "Pub/Priv AZ"],
+        )
+    };
+    let header = Row::new(header).style(theme.dim().add_modifier(Modifier::BOLD));
     let table = Table::new(rows, widths)
         .header(header)
         .column_spacing(1)
@@ -482,19 +513,16 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                         if public { theme.accent() } else { theme.ok() },
                     ),
                     Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
-                    Span::styled(format!("{:>4} free  ", s.free_ips), free_style),
-                    Span::styled(
-                        format!(
-                            "{}{}",
-                            s.name
-                                .as_deref()
-                                .map(|n| format!("{n} · "))
-                                .unwrap_or_default(),
-                            reason
-                        ),
-                        theme.dim(),
-                    ),
+                    Span::styled(format!("{:>5} free ", s.free_ips), free_style),
+                    Span::raw(ellipsize(
+                        s.name.as_deref().unwrap_or_default(),
+                        (area.width as usize).saturating_sub(2 + 5 + 11 + 25 + 16 + 11),
+                    )),
                 ]));
+                lines.push(Line::from(Span::styled(
+                    format!("     ↳ {reason}"),
+                    theme.dim(),
+                )));
             }
         }
         SourceState::Failed(_) => {
@@ -505,5 +533,5 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ))),
     }
-    frame.render_widget(Paragraph::new(lines).block(block), area);
+    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
 }
