@@ -49,6 +49,8 @@ impl Latency {
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct PageSizes {
     pub ec2: usize,
+    /// DescribeRouteTables allows at most 100.
+    pub ec2_route_tables: usize,
     pub acm: usize,
     pub route53: usize,
     pub apigateway: usize,
@@ -57,6 +59,7 @@ pub struct PageSizes {
 impl PageSizes {
     pub const AWS: PageSizes = PageSizes {
         ec2: 1000,
+        ec2_route_tables: 100,
         acm: 1000,
         route53: 100,
         apigateway: 500,
@@ -419,7 +422,7 @@ impl Cloud for SimCloud {
     }
 
     async fn list_route_tables(&self, token: Token) -> CloudResult<Page<RouteTable>> {
-        let size = self.options.page_sizes.ec2;
+        let size = self.options.page_sizes.ec2_route_tables;
         self.call("ec2:DescribeRouteTables", |a| {
             page("ec2:DescribeRouteTables", &a.route_tables, &token, size)
         })

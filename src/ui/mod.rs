@@ -95,6 +95,8 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ]
     } else if model.overlay.is_some() {
         vec![("Esc/?", "close"), ("q", "quit")]
+    } else if matches!(model.phase, Phase::NoAccess(_)) {
+        vec![("r", "retry"), ("?", "help"), ("q", "quit")]
     } else {
         let mut v: Vec<(&str, &str)> = BINDINGS
             .iter()

@@ -34,15 +34,23 @@ fn problem_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines = Vec::new();
     for (source, state) in &model.sources {
         let (err, hint) = match state {
-            SourceState::Failed(e) => (format!("{}: {}", source.label(), e), e.hint()),
+            SourceState::Failed(e) => (
+                format!(
+                    "{}: {} on {}",
+                    source.label(),
+                    e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind)),
+                    e.action
+                ),
+                e.hint(),
+            ),
             SourceState::Loaded {
                 warning: Some(w), ..
             } => (
                 format!(
-                    "{}: some details unreadable — {}: {}",
+                    "{}: partly read, {} on {}",
                     source.label(),
-                    w.action,
-                    w.message
+                    w.code.clone().unwrap_or_else(|| format!("{:?}", w.kind)),
+                    w.action
                 ),
                 w.hint.clone(),
             ),
@@ -68,9 +76,11 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
             Constraint::Min(0),
         ])
         .areas(left);
-        let [list, detail] =
-            Layout::vertical([Constraint::Length(list_height(model, right.height)), Constraint::Min(5)])
-                .areas(right);
+        let [list, detail] = Layout::vertical([
+            Constraint::Length(list_height(model, right.height)),
+            Constraint::Min(5),
+        ])
+        .areas(right);
         return Areas {
             sources: src,
             problems: (problems > 0 && prob.height > 2).then_some(prob),
@@ -89,7 +99,10 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
     let [src, prob, list, detail] = Layout::vertical([
         Constraint::Length(src_h),
         Constraint::Length(prob_h),
-        Constraint::Length(list_height(model, area.height.saturating_sub(src_h + prob_h))),
+        Constraint::Length(list_height(
+            model,
+            area.height.saturating_sub(src_h + prob_h),
+        )),
         Constraint::Min(6),
     ])
     .areas(area);
@@ -184,7 +197,10 @@ fn dns_cell(v: &Vpc, theme: &Theme, wide: bool) -> Cell<'static> {
         (Some(true), Some(true)) => ("on", theme.ok()),
         (Some(false), Some(false)) => ("off", theme.warn()),
         (Some(false), _) => (if wide { "support off" } else { "sup off" }, theme.warn()),
-        (_, Some(false)) => (if wide { "hostnames off" } else { "host off" }, theme.warn()),
+        (_, Some(false)) => (
+            if wide { "hostnames off" } else { "host off" },
+            theme.warn(),
+        ),
         _ => ("?", theme.dim()),
     };
     Cell::from(Span::styled(text, style))
@@ -533,5 +549,10 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ))),
     }
-    frame.render_widget(Paragraph::new(lines).wrap(Wrap { trim: false }).block(block), area);
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(block),
+        area,
+    );
 }

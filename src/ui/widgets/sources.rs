@@ -54,7 +54,7 @@ pub fn source_line(
             Some(w) => (
                 "!".to_string(),
                 theme.warn(),
-                format!("{count} ({} denied)", short_action(&w.action)),
+                format!("{count}, partial ({})", short_action(&w.action)),
                 theme.warn(),
             ),
         },

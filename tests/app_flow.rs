@@ -1,0 +1,236 @@
+//! `update` flows: key sequences in, model state and commands out.
+
+mod common;
+
+use crossterm::event::{Event, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
+use fixedip_tui::app::{self, Cmd, Model, Msg, Overlay, Phase, SourceState};
+use fixedip_tui::cloud::{CloudError, ErrorKind};
+use fixedip_tui::discovery::{Event as DEvent, Source, SourceData};
+
+fn press(m: &mut Model, code: KeyCode) -> Vec<Cmd> {
+    app::update(
+        m,
+        Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))),
+    )
+}
+
+fn ctrl(m: &mut Model, c: char) -> Vec<Cmd> {
+    app::update(
+        m,
+        Msg::Term(Event::Key(KeyEvent::new(
+            KeyCode::Char(c),
+            KeyModifiers::CONTROL,
+        ))),
+    )
+}
+
+fn selected_name(m: &Model) -> Option<String> {
+    m.selected_vpc().and_then(|v| v.name.clone())
+}
+
+#[test]
+fn starts_by_connecting_and_discovers_once_connected() {
+    assert_eq!(Model::init(), vec![Cmd::Connect]);
+    let mut m = Model::new(None);
+    assert!(m.animating(), "a spinner shows while connecting");
+    let sim = common::demo_sim();
+    let cmds = app::update(
+        &mut m,
+        Msg::Connected(fixedip_tui::cloud::Cloud::target(&sim)),
+    );
+    assert_eq!(cmds, vec![Cmd::Discover { generation: 1 }]);
+    assert_eq!(m.phase, Phase::Ready);
+    assert!(m
+        .sources
+        .values()
+        .all(|s| matches!(s, SourceState::Loading { .. })));
+}
+
+#[tokio::test]
+async fn navigation_keys_move_and_clamp() {
+    let mut m = common::loaded_demo_model().await;
+    assert_eq!(selected_name(&m).as_deref(), Some("analytics"));
+    press(&mut m, KeyCode::Char('k'));
+    assert_eq!(m.selected, 0, "clamped at the top");
+    press(&mut m, KeyCode::Down);
+    assert_eq!(selected_name(&m).as_deref(), Some("legacy-web"));
+    press(&mut m, KeyCode::Char('G'));
+    assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(
+        selected_name(&m).as_deref(),
+        Some("sandbox"),
+        "clamped at the bottom"
+    );
+    press(&mut m, KeyCode::Char('g'));
+    assert_eq!(m.selected, 0);
+    press(&mut m, KeyCode::PageDown);
+    assert_eq!(m.selected, 3);
+    press(&mut m, KeyCode::PageUp);
+    assert_eq!(m.selected, 0);
+}
+
+#[tokio::test]
+async fn filter_narrows_keeps_selection_and_esc_clears_without_quitting() {
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('j'));
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(selected_name(&m).as_deref(), Some("prod-core"));
+    press(&mut m, KeyCode::Char('/'));
+    assert!(m.filter_editing);
+    for c in "10.2".chars() {
+        press(&mut m, KeyCode::Char(c));
+    }
+    // Only prod-core (10.20.0.0/16) matches, and it stays selected.
+    assert_eq!(m.visible.len(), 1);
+    assert_eq!(selected_name(&m).as_deref(), Some("prod-core"));
+    // `q` while typing is text, not quit.
+    press(&mut m, KeyCode::Char('q'));
+    assert!(!m.quit);
+    assert_eq!(m.filter.value(), "10.2q");
+    assert!(m.visible.is_empty());
+    press(&mut m, KeyCode::Backspace);
+    press(&mut m, KeyCode::Enter);
+    assert!(!m.filter_editing);
+    assert_eq!(m.filter.value(), "10.2");
+    assert_eq!(selected_name(&m).as_deref(), Some("prod-core"));
+    // Esc clears the kept filter, and never quits.
+    press(&mut m, KeyCode::Esc);
+    assert_eq!(m.filter.value(), "");
+    assert_eq!(m.visible.len(), 4);
+    press(&mut m, KeyCode::Esc);
+    assert!(!m.quit);
+    // Fuzzy on names: "sbx" finds sandbox.
+    press(&mut m, KeyCode::Char('/'));
+    for c in "sndbx".chars() {
+        press(&mut m, KeyCode::Char(c));
+    }
+    assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
+    press(&mut m, KeyCode::Esc);
+    assert!(!m.filter_editing && m.filter.value().is_empty());
+}
+
+#[tokio::test]
+async fn help_overlay_opens_and_closes_with_every_back_key() {
+    let mut m = common::loaded_demo_model().await;
+    for back in [KeyCode::Esc, KeyCode::BackTab, KeyCode::Char('?')] {
+        press(&mut m, KeyCode::Char('?'));
+        assert_eq!(m.overlay, Some(Overlay::Help));
+        press(&mut m, KeyCode::Char('j'));
+        assert_eq!(
+            m.selected, 0,
+            "keys do not reach the list under the overlay"
+        );
+        press(&mut m, back);
+        assert_eq!(m.overlay, None);
+        assert!(!m.quit);
+    }
+}
+
+#[tokio::test]
+async fn quit_with_q_and_ctrl_c_even_while_filtering() {
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('q'));
+    assert!(m.quit);
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('/'));
+    ctrl(&mut m, 'c');
+    assert!(m.quit);
+}
+
+#[tokio::test]
+async fn key_release_events_are_ignored() {
+    let mut m = common::loaded_demo_model().await;
+    let mut ev = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
+    ev.kind = KeyEventKind::Release;
+    app::update(&mut m, Msg::Term(Event::Key(ev)));
+    assert_eq!(m.selected, 0);
+}
+
+#[tokio::test]
+async fn refresh_starts_a_new_generation_and_ignores_late_events() {
+    let mut m = common::loaded_demo_model().await;
+    let cmds = press(&mut m, KeyCode::Char('r'));
+    assert_eq!(cmds, vec![Cmd::Discover { generation: 2 }]);
+    assert!(m.inventory.vpcs.is_empty());
+    // A late event of run 1 must not land in run 2.
+    app::update(
+        &mut m,
+        Msg::Discovery {
+            generation: 1,
+            event: DEvent::Loaded(SourceData::Vpcs(vec![])),
+        },
+    );
+    assert!(matches!(
+        m.source(Source::Vpcs),
+        SourceState::Loading { .. }
+    ));
+}
+
+#[tokio::test]
+async fn copy_yields_an_osc52_command_with_the_id() {
+    let mut m = common::loaded_demo_model().await;
+    let id = m.selected_vpc().map(|v| v.id.clone());
+    let cmds = press(&mut m, KeyCode::Char('y'));
+    assert_eq!(cmds, vec![Cmd::Copy(id.clone().unwrap_or_default())]);
+    assert!(m.flash.as_deref().is_some_and(|f| f.contains("copied")));
+    press(&mut m, KeyCode::Char('j'));
+    assert!(m.flash.is_none(), "the flash goes with the next key");
+}
+
+#[test]
+fn no_credentials_then_retry_reconnects() {
+    let mut m = Model::new(None);
+    app::update(
+        &mut m,
+        Msg::ConnectFailed(CloudError::new(
+            ErrorKind::NoCredentials,
+            "sts:GetCallerIdentity",
+            "none",
+        )),
+    );
+    assert!(matches!(m.phase, Phase::NoAccess(_)));
+    assert!(
+        !m.animating(),
+        "nothing animates (and nothing is written) while idle"
+    );
+    assert_eq!(press(&mut m, KeyCode::Char('r')), vec![Cmd::Connect]);
+    assert_eq!(m.phase, Phase::Connecting);
+}
+
+#[tokio::test]
+async fn idle_model_does_not_animate_and_ticks_change_nothing() {
+    let mut m = common::loaded_demo_model().await;
+    m.dirty = false;
+    app::update(&mut m, Msg::Tick);
+    assert!(!m.dirty, "a tick while idle must not cause a redraw");
+    assert!(!m.animating());
+}
+
+#[tokio::test]
+async fn expired_credentials_on_identity_show_the_access_screen() {
+    let sim = common::demo_sim();
+    let mut m = common::model_with(&sim, &[]);
+    app::update(
+        &mut m,
+        Msg::Discovery {
+            generation: 1,
+            event: DEvent::Failed {
+                source: Source::Identity,
+                error: CloudError::new(
+                    ErrorKind::BadCredentials,
+                    "sts:GetCallerIdentity",
+                    "ExpiredToken",
+                ),
+            },
+        },
+    );
+    assert!(matches!(m.phase, Phase::NoAccess(_)));
+}
+
+#[test]
+fn terminate_quits() {
+    let mut m = Model::new(None);
+    app::update(&mut m, Msg::Terminate);
+    assert!(m.quit);
+}
