@@ -103,7 +103,7 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
             model,
             area.height.saturating_sub(src_h + prob_h),
         )),
-        Constraint::Min(6),
+        Constraint::Fill(1),
     ])
     .areas(area);
     Areas {

@@ -61,7 +61,7 @@ pub fn source_line(
         SourceState::Failed(e) => (
             "✗".to_string(),
             theme.err(),
-            e.code.clone().unwrap_or_else(|| format!("{:?}", e.kind)),
+            short_kind(e.kind).to_string(),
             theme.err(),
         ),
     };
@@ -76,4 +76,20 @@ pub fn source_line(
 
 fn short_action(action: &str) -> &str {
     action.split(':').nth(1).unwrap_or(action)
+}
+
+fn short_kind(kind: crate::cloud::ErrorKind) -> &'static str {
+    use crate::cloud::ErrorKind as K;
+    match kind {
+        K::NoCredentials => "no credentials",
+        K::BadCredentials => "credentials rejected",
+        K::AccessDenied => "access denied",
+        K::Throttled => "throttled",
+        K::NotFound => "not found",
+        K::Network => "no answer",
+        K::ServerError => "service error",
+        K::InvalidRequest => "rejected",
+        K::NotImplemented => "not implemented",
+        K::Other => "failed",
+    }
 }
