@@ -109,23 +109,23 @@ impl CloudError {
                  instance role — or try `fixedip-tui --demo`."
                 .to_string(),
             ErrorKind::BadCredentials => "The credentials were rejected (expired session?): run \
-                 `aws sso login` again or refresh the keys, then press r."
+                 `aws sso login` again or refresh the keys, then retry (r in the app)."
                 .to_string(),
             ErrorKind::AccessDenied => format!(
                 "Allow `{}` in your IAM policy (assets/iam-policy.json lists every action the tool uses).",
                 self.action
             ),
             ErrorKind::Throttled => {
-                "AWS is throttling this account; wait a moment and press r to retry.".to_string()
+                "AWS is throttling this account; wait a moment and retry (r in the app).".to_string()
             }
             ErrorKind::NotFound => {
-                "It no longer exists: press r to read the account again.".to_string()
+                "It no longer exists: read the account again (r in the app).".to_string()
             }
             ErrorKind::Network => "No answer from the endpoint: check the network, proxy \
-                 (HTTPS_PROXY) and --endpoint-url, then press r."
+                 (HTTPS_PROXY) and --endpoint-url, then retry (r in the app)."
                 .to_string(),
             ErrorKind::ServerError => {
-                "The service failed; press r to retry in a moment.".to_string()
+                "The service failed; retry in a moment (r in the app).".to_string()
             }
             ErrorKind::InvalidRequest => format!(
                 "The service rejected `{}`; this is likely a bug — please report it with the log file.",

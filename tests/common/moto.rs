@@ -1,1 +1,118 @@
+//! A moto server of our own on a free loopback port, and the seed script that fills it through
+//! the AWS API (an independent observer: it writes down what it created).
 
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+pub struct Moto {
+    child: Child,
+    pub url: String,
+    _dir: tempfile::TempDir,
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn tool(env_name: &str, venv_rel: &str) -> PathBuf {
+    let p = std::env::var_os(env_name)
+        .map(PathBuf::from)
+        .unwrap_or_else(|| repo().join(venv_rel));
+    assert!(
+        p.exists(),
+        "{} not found: run ./scripts/test.sh (it installs moto in ./.venv), or set {env_name}",
+        p.display()
+    );
+    p
+}
+
+pub fn python() -> PathBuf {
+    tool("FIXEDIP_PYTHON", ".venv/bin/python")
+}
+
+fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free loopback port")
+}
+
+fn http_get_ok(port: u16, path: &str) -> bool {
+    let Ok(mut s) = TcpStream::connect(("127.0.0.1", port)) else {
+        return false;
+    };
+    let _ = s.set_read_timeout(Some(Duration::from_secs(2)));
+    if s.write_all(format!("GET {path} HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n").as_bytes())
+        .is_err()
+    {
+        return false;
+    }
+    let mut buf = [0u8; 16];
+    matches!(s.read(&mut buf), Ok(n) if n >= 12 && &buf[9..12] == b"200")
+}
+
+impl Moto {
+    pub fn start() -> Moto {
+        let bin = tool("FIXEDIP_MOTO_SERVER", ".venv/bin/moto_server");
+        let dir = tempfile::tempdir().expect("temp dir");
+        for _ in 0..3 {
+            let port = free_port();
+            let log = std::fs::File::create(dir.path().join("moto.log")).expect("moto log");
+            let mut child = Command::new(&bin)
+                .args(["-H", "127.0.0.1", "-p", &port.to_string()])
+                .env("MOTO_ACM_VALIDATION_WAIT", "1")
+                .env("MOTO_EC2_LOAD_DEFAULT_AMIS", "false")
+                .stdin(Stdio::null())
+                .stdout(Stdio::null())
+                .stderr(log)
+                .spawn()
+                .expect("moto_server starts");
+            let deadline = Instant::now() + Duration::from_secs(60);
+            while Instant::now() < deadline {
+                if http_get_ok(port, "/moto-api/") {
+                    return Moto {
+                        child,
+                        url: format!("http://127.0.0.1:{port}"),
+                        _dir: dir,
+                    };
+                }
+                if let Ok(Some(_)) = child.try_wait() {
+                    break; // port taken in the meantime: try another
+                }
+                std::thread::sleep(Duration::from_millis(100));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+        panic!("moto_server did not become ready");
+    }
+
+    /// Run tests/fixtures/seed_moto.py with `args`; returns its manifest.
+    pub fn seed(&self, args: &[&str]) -> serde_json::Value {
+        let out = self._dir.path().join("manifest.json");
+        let status = Command::new(python())
+            .arg(repo().join("tests/fixtures/seed_moto.py"))
+            .args(["--endpoint", &self.url, "--out"])
+            .arg(&out)
+            .args(args)
+            .env("AWS_ACCESS_KEY_ID", "testing")
+            .env("AWS_SECRET_ACCESS_KEY", "testing")
+            .env("AWS_DEFAULT_REGION", "us-east-1")
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .status()
+            .expect("seed script runs");
+        assert!(status.success(), "seed script failed: {status}");
+        let text = std::fs::read_to_string(&out).expect("manifest written");
+        serde_json::from_str(&text).expect("manifest is JSON")
+    }
+}
+
+impl Drop for Moto {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

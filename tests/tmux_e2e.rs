@@ -1,0 +1,153 @@
+//! The real binary in a real terminal (tmux), as a user types: start in --demo, see the VPC list,
+//! filter, quit, and find the terminal restored. Waits for text rather than sleeping.
+
+use std::path::Path;
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+struct Tmux {
+    socket: String,
+    _home: tempfile::TempDir,
+}
+
+impl Tmux {
+    fn run(&self, args: &[&str]) -> Output {
+        Command::new("tmux")
+            .args(["-L", &self.socket, "-f", "/dev/null"])
+            .args(args)
+            .output()
+            .expect("tmux runs (install it: apt-get install tmux)")
+    }
+
+    fn start(cols: u16, rows: u16, cmd: &str) -> Tmux {
+        let home = tempfile::tempdir().expect("home");
+        let t = Tmux {
+            socket: format!("fixedip-e2e-{}", std::process::id()),
+            _home: home,
+        };
+        let shell = format!(
+            "env HOME={h} XDG_STATE_HOME={h}/state TERM=xterm-256color {cmd}; echo EXITED-$?; sleep 30",
+            h = t._home.path().display()
+        );
+        let out = t.run(&[
+            "new-session",
+            "-d",
+            "-s",
+            "e2e",
+            "-x",
+            &cols.to_string(),
+            "-y",
+            &rows.to_string(),
+            &shell,
+        ]);
+        assert!(
+            out.status.success(),
+            "tmux new-session: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        t
+    }
+
+    fn screen(&self) -> String {
+        String::from_utf8_lossy(&self.run(&["capture-pane", "-p", "-t", "e2e"]).stdout).into_owned()
+    }
+
+    fn keys(&self, keys: &[&str]) {
+        let mut args = vec!["send-keys", "-t", "e2e"];
+        args.extend_from_slice(keys);
+        self.run(&args);
+    }
+
+    fn wait_for(&self, pred: impl Fn(&str) -> bool, what: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(20);
+        loop {
+            let s = self.screen();
+            if pred(&s) {
+                return s;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "timed out waiting for {what}; screen:\n{s}"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        }
+    }
+
+    fn alternate_screen_on(&self) -> bool {
+        let out = self.run(&["display-message", "-p", "-t", "e2e", "#{alternate_on}"]);
+        String::from_utf8_lossy(&out.stdout).trim() == "1"
+    }
+}
+
+impl Drop for Tmux {
+    fn drop(&mut self) {
+        self.run(&["kill-server"]);
+    }
+}
+
+fn bin() -> &'static str {
+    let p = env!("CARGO_BIN_EXE_fixedip-tui");
+    assert!(Path::new(p).exists());
+    p
+}
+
+#[test]
+fn demo_shows_vpcs_filters_and_quits_cleanly() {
+    let t = Tmux::start(100, 30, &format!("{} --demo", bin()));
+    let s = t.wait_for(
+        |s| s.contains("prod-core") && s.contains("sandbox"),
+        "the VPC list",
+    );
+    assert!(s.contains("123456789012"), "header shows the account:\n{s}");
+    assert!(
+        t.alternate_screen_on(),
+        "full-screen UI on the alternate screen"
+    );
+
+    t.keys(&["/", "s", "a", "n", "d"]);
+    let s = t.wait_for(|s| s.contains("VPCs (1/4)"), "the filtered list");
+    assert!(
+        s.contains("sandbox") && !s.contains("prod-core "),
+        "only sandbox left:\n{s}"
+    );
+
+    // Esc clears the filter and never quits.
+    t.keys(&["Escape"]);
+    t.wait_for(|s| s.contains("VPCs (4)"), "the filter cleared");
+    t.keys(&["?"]);
+    t.wait_for(|s| s.contains("Keys — Esc or ? closes"), "the help overlay");
+    t.keys(&["Escape"]);
+    t.wait_for(|s| !s.contains("Keys — Esc"), "the overlay closed");
+
+    t.keys(&["q"]);
+    let s = t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
+    assert!(
+        !t.alternate_screen_on(),
+        "the terminal left the alternate screen:\n{s}"
+    );
+    assert!(
+        !s.contains("VPCs (4)"),
+        "the UI is gone from the main screen:\n{s}"
+    );
+}
+
+#[test]
+fn resize_redraws_and_ctrl_c_quits() {
+    let t = Tmux::start(80, 24, &format!("{} --demo", bin()));
+    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
+    t.run(&["resize-window", "-t", "e2e", "-x", "130", "-y", "40"]);
+    t.wait_for(
+        |s| s.contains("┌ Discovery"),
+        "the wide layout after a resize",
+    );
+    t.keys(&["C-c"]);
+    t.wait_for(|s| s.contains("EXITED-0"), "Ctrl-C to quit");
+    assert!(!t.alternate_screen_on());
+}
+
+#[test]
+fn without_a_terminal_the_tui_refuses_and_points_to_discover() {
+    let out = Command::new(bin()).arg("--demo").output().expect("runs");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("discover --json"));
+}
