@@ -85,9 +85,9 @@ impl std::str::FromStr for DemoSpeed {
             return Ok(DemoSpeed::Realtime);
         }
         match s.parse::<f64>() {
-            Ok(f) if f.is_finite() && f > 0.0 => Ok(DemoSpeed::Factor(f)),
+            Ok(f) if f.is_finite() && f > 0.0 && f <= 100.0 => Ok(DemoSpeed::Factor(f)),
             _ => Err(format!(
-                "`{s}` is not a speed: use `realtime` or a positive factor such as 0.5"
+                "`{s}` is not a speed: use `realtime` or a factor between 0.001 and 100 (0.5 = twice as fast)"
             )),
         }
     }

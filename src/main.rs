@@ -158,6 +158,16 @@ fn run_tui(
     // NO_COLOR is implemented by the theme; stop crossterm from emitting resets that cancel REVERSED.
     crossterm::style::force_color_output(true);
     let mut terminal = ratatui::init(); // also installs a panic hook that restores the terminal
+                                        // A panic inside a background task is caught by its JoinHandle and shown as that task's error:
+                                        // it must not tear the terminal down under a UI that keeps running. Only the UI thread restores.
+    let restore_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if std::thread::current().name() == Some("main") {
+            restore_hook(info);
+        } else {
+            tracing::error!("panic in a background task: {info}");
+        }
+    }));
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     let result =
         runtime.block_on(Runner::new(connector).run(&mut terminal, &mut model, &theme, started));

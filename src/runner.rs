@@ -35,18 +35,23 @@ pub fn draw<B: Backend + Write>(
     theme: &Theme,
 ) -> std::io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
+    let mut body = Rect::default();
     terminal
-        .draw(|f| ui::render(f, model, theme))
+        .draw(|f| {
+            let area = f.area();
+            body = Rect::new(
+                area.x,
+                area.y + 1,
+                area.width,
+                area.height.saturating_sub(2),
+            );
+            ui::render(f, model, theme)
+        })
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Write::flush(terminal.backend_mut())?;
-    let size = terminal
-        .size()
-        .map_err(|e| std::io::Error::other(e.to_string()))?;
-    model.page_rows = ui::screens::home::list_rows(
-        Rect::new(0, 1, size.width, size.height.saturating_sub(2)),
-        model,
-    );
+    model.page_rows = ui::screens::home::list_rows(body, model);
+    model.clamp_offset();
     model.dirty = false;
     Ok(())
 }
@@ -95,11 +100,13 @@ impl Runner {
                 let tx = self.tx.clone();
                 self.discovery = Some(tokio::spawn(async move {
                     let (etx, mut erx) = mpsc::unbounded_channel();
-                    let run = tokio::spawn(crate::discovery::run(cloud, etx));
-                    while let Some(event) = erx.recv().await {
-                        let _ = tx.send(Msg::Discovery { generation, event });
-                    }
-                    let _ = run.await;
+                    // Run discovery inside this task, so aborting it (a refresh) stops every source.
+                    let forward = async {
+                        while let Some(event) = erx.recv().await {
+                            let _ = tx.send(Msg::Discovery { generation, event });
+                        }
+                    };
+                    tokio::join!(crate::discovery::run(cloud, etx), forward);
                 }));
             }
             Cmd::Copy(text) => {

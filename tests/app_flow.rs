@@ -234,3 +234,40 @@ fn terminate_quits() {
     app::update(&mut m, Msg::Terminate);
     assert!(m.quit);
 }
+
+#[tokio::test]
+async fn the_list_window_follows_the_selection_without_jumping() {
+    let mut m = common::loaded_demo_model().await;
+    m.page_rows = 2;
+    m.clamp_offset();
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!((m.selected, m.list_offset), (1, 0));
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(
+        (m.selected, m.list_offset),
+        (2, 1),
+        "scrolls by one at the bottom edge"
+    );
+    press(&mut m, KeyCode::Char('k'));
+    assert_eq!(
+        (m.selected, m.list_offset),
+        (1, 1),
+        "moving up inside the window keeps it"
+    );
+    press(&mut m, KeyCode::Char('G'));
+    assert_eq!((m.selected, m.list_offset), (3, 2));
+    press(&mut m, KeyCode::Char('g'));
+    assert_eq!((m.selected, m.list_offset), (0, 0));
+}
+
+#[tokio::test]
+async fn detail_scrolls_and_resets_on_a_new_selection() {
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('J'));
+    press(&mut m, KeyCode::Char('J'));
+    assert_eq!(m.detail_scroll, 6);
+    press(&mut m, KeyCode::Char('K'));
+    assert_eq!(m.detail_scroll, 3);
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.detail_scroll, 0);
+}

@@ -32,6 +32,7 @@ fn big_account(n: usize) -> SimAccount {
         a.vpcs.push(Vpc {
             id: vpc.clone(),
             cidr: format!("10.{}.0.0/16", v % 256),
+            secondary_cidrs: vec![],
             name: Some(format!("vpc-{v}")),
             is_default: false,
             dns_support: Some(true),
@@ -54,6 +55,7 @@ fn big_account(n: usize) -> SimAccount {
                 free_ips: 251,
                 name: None,
                 map_public_ip_on_launch: false,
+                ipv6_native: false,
                 tags: vec![],
                 reach: None,
             });
@@ -374,4 +376,41 @@ fn bad_page_token_is_an_invalid_request() {
         ))
         .expect_err("bad token");
     assert_eq!(err.kind, ErrorKind::InvalidRequest);
+}
+
+#[tokio::test]
+async fn without_route_tables_subnets_still_show_unclassified() {
+    let sim = Arc::new(common::demo_sim());
+    sim.add_fault(FaultRule::always(
+        "ec2:DescribeRouteTables",
+        Fault::AccessDenied,
+    ));
+    let inv = discovery::collect(sim).await;
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert_eq!(inv.subnets.len(), 20);
+    assert!(
+        inv.subnets.iter().all(|s| s.reach.is_none()),
+        "unknown, never guessed"
+    );
+    assert!(inv
+        .warnings
+        .iter()
+        .any(|w| w.source == Source::Subnets && w.action == "ec2:DescribeRouteTables"));
+}
+
+#[tokio::test]
+async fn endpoints_on_their_way_out_are_not_offered() {
+    let sim = Arc::new(common::demo_sim());
+    sim.with_account(|a| {
+        let mut gone = a.vpc_endpoints[0].clone();
+        gone.id = "vpce-0deleted000000000".into();
+        gone.state = "Deleted".into();
+        a.vpc_endpoints.push(gone);
+    });
+    let inv = discovery::collect(sim).await;
+    assert!(inv
+        .vpc_endpoints
+        .iter()
+        .all(|e| e.id != "vpce-0deleted000000000"));
+    assert_eq!(inv.vpc_endpoints.len(), 2);
 }

@@ -15,6 +15,8 @@ pub enum Action {
     Top,
     Bottom,
     Filter,
+    DetailDown,
+    DetailUp,
     Refresh,
     CopyId,
 }
@@ -89,6 +91,20 @@ pub const BINDINGS: &[Binding] = &[
         keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
         label: "G/End",
         help: "last item",
+        footer: false,
+    },
+    Binding {
+        action: Action::DetailDown,
+        keys: &[Key::Char('J')],
+        label: "J",
+        help: "scroll the detail pane down",
+        footer: false,
+    },
+    Binding {
+        action: Action::DetailUp,
+        keys: &[Key::Char('K')],
+        label: "K",
+        help: "scroll the detail pane up",
         footer: false,
     },
     Binding {

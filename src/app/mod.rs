@@ -55,6 +55,10 @@ pub struct Model {
     pub visible: Vec<usize>,
     /// Position in `visible`.
     pub selected: usize,
+    /// First visible row of the list (kept across frames so moving up does not repaint the list).
+    pub list_offset: usize,
+    /// Lines the detail pane is scrolled by.
+    pub detail_scroll: u16,
     pub filter: Input,
     pub filter_editing: bool,
     pub overlay: Option<Overlay>,
@@ -108,6 +112,8 @@ impl Model {
                 .collect(),
             visible: vec![],
             selected: 0,
+            list_offset: 0,
+            detail_scroll: 0,
             filter: Input::default(),
             filter_editing: false,
             overlay: None,
@@ -156,15 +162,33 @@ impl Model {
                     .position(|i| self.inventory.vpcs[*i].id == id)
             })
             .unwrap_or(0);
+        self.clamp_offset();
     }
 
     fn move_selection(&mut self, delta: isize) {
+        let before = self.selected;
         if self.visible.is_empty() {
             self.selected = 0;
-            return;
+        } else {
+            let last = self.visible.len() as isize - 1;
+            self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
         }
-        let last = self.visible.len() as isize - 1;
-        self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
+        if self.selected != before {
+            self.detail_scroll = 0;
+        }
+        self.clamp_offset();
+    }
+
+    /// Keep the selected row inside the list's window of `page_rows` rows.
+    pub fn clamp_offset(&mut self) {
+        let rows = self.page_rows.max(1);
+        let max_offset = self.visible.len().saturating_sub(rows);
+        if self.selected < self.list_offset {
+            self.list_offset = self.selected;
+        } else if self.selected >= self.list_offset + rows {
+            self.list_offset = self.selected + 1 - rows;
+        }
+        self.list_offset = self.list_offset.min(max_offset);
     }
 
     fn start_discovery(&mut self) -> Vec<Cmd> {
@@ -369,8 +393,10 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Action::Down => model.move_selection(1),
         Action::PageUp => model.move_selection(-page),
         Action::PageDown => model.move_selection(page),
-        Action::Top => model.selected = 0,
-        Action::Bottom => model.selected = model.visible.len().saturating_sub(1),
+        Action::Top => model.move_selection(-(model.visible.len() as isize)),
+        Action::Bottom => model.move_selection(model.visible.len() as isize),
+        Action::DetailDown => model.detail_scroll = model.detail_scroll.saturating_add(3),
+        Action::DetailUp => model.detail_scroll = model.detail_scroll.saturating_sub(3),
         Action::Filter => {
             if model.phase == Phase::Ready {
                 model.filter_editing = true;

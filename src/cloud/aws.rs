@@ -182,7 +182,15 @@ impl AwsCloud {
             target,
             ec2: aws_sdk_ec2::Client::new(&config),
             acm: aws_sdk_acm::Client::new(&config),
-            route53: aws_sdk_route53::Client::new(&config),
+            // Route 53 allows 5 requests/s per account: adaptive mode paces the client once throttled.
+            route53: aws_sdk_route53::Client::from_conf(
+                aws_sdk_route53::config::Builder::from(&config)
+                    .retry_config(
+                        RetryConfig::adaptive()
+                            .with_max_attempts(opts.max_attempts.unwrap_or(6).max(1)),
+                    )
+                    .build(),
+            ),
             apigw: aws_sdk_apigateway::Client::new(&config),
             sts: aws_sdk_sts::Client::new(&config),
             elbv2: aws_sdk_elasticloadbalancingv2::Client::new(&config),
@@ -275,8 +283,9 @@ fn bare_zone_id(id: &str) -> String {
     id.trim_start_matches("/hostedzone/").to_string()
 }
 
+/// Zone and record names come back with trailing dot and octal escapes (`\052` for `*`).
 fn strip_dot(name: &str) -> String {
-    name.trim_end_matches('.').to_string()
+    crate::domain::unescape_dns(name.trim_end_matches('.'))
 }
 
 #[async_trait]
@@ -318,6 +327,18 @@ impl Cloud for AwsCloud {
                 Vpc {
                     id: v.vpc_id().unwrap_or_default().to_string(),
                     cidr: v.cidr_block().unwrap_or_default().to_string(),
+                    secondary_cidrs: v
+                        .cidr_block_association_set()
+                        .iter()
+                        .filter(|a| {
+                            a.cidr_block_state()
+                                .and_then(|s| s.state())
+                                .is_none_or(|s| s.as_str().eq_ignore_ascii_case("associated"))
+                        })
+                        .filter_map(|a| a.cidr_block())
+                        .filter(|c| Some(*c) != v.cidr_block())
+                        .map(str::to_string)
+                        .collect(),
                     name: crate::domain::name_tag(&tags),
                     is_default: v.is_default().unwrap_or(false),
                     dns_support: None,
@@ -381,7 +402,17 @@ impl Cloud for AwsCloud {
                     vpc_id: s.vpc_id().unwrap_or_default().to_string(),
                     az: s.availability_zone().unwrap_or_default().to_string(),
                     az_id: s.availability_zone_id().map(str::to_string),
-                    cidr: s.cidr_block().unwrap_or_default().to_string(),
+                    // IPv6-only subnets have no IPv4 CIDR: show their IPv6 one.
+                    cidr: s
+                        .cidr_block()
+                        .or_else(|| {
+                            s.ipv6_cidr_block_association_set()
+                                .first()
+                                .and_then(|a| a.ipv6_cidr_block())
+                        })
+                        .unwrap_or_default()
+                        .to_string(),
+                    ipv6_native: s.ipv6_native().unwrap_or(false),
                     free_ips: s.available_ip_address_count().unwrap_or(0).max(0) as u32,
                     name: crate::domain::name_tag(&tags),
                     map_public_ip_on_launch: s.map_public_ip_on_launch().unwrap_or(false),

@@ -89,5 +89,10 @@ pub struct CertificateSummary {
 
 /// The service name of API Gateway's interface endpoint in a region.
 pub fn execute_api_service(region: &str) -> String {
-    format!("com.amazonaws.{region}.execute-api")
+    if region.starts_with("cn-") {
+        // The China regions prefix their endpoint services with `cn.`.
+        format!("cn.com.amazonaws.{region}.execute-api")
+    } else {
+        format!("com.amazonaws.{region}.execute-api")
+    }
 }

@@ -4,7 +4,11 @@
 
 use crate::domain::{RouteTable, Subnet, SubnetReach};
 
-pub fn classify(subnet: &Subnet, tables: &[RouteTable]) -> SubnetReach {
+/// Which table decides, and whether it makes the subnet public.
+///
+/// `None` when no deciding table is visible (e.g. a shared VPC's subnet, whose route tables belong
+/// to the owner account): unknown, never guessed.
+pub fn classify(subnet: &Subnet, tables: &[RouteTable]) -> Option<SubnetReach> {
     let explicit = tables
         .iter()
         .find(|t| t.subnet_ids.iter().any(|s| s == &subnet.id));
@@ -15,15 +19,7 @@ pub fn classify(subnet: &Subnet, tables: &[RouteTable]) -> SubnetReach {
             true,
         ),
     };
-    let Some(table) = table else {
-        return SubnetReach {
-            public: false,
-            route_table_id: None,
-            via_main_table: via_main,
-            reason: "private: no route table found for it (none associated, no main table seen)"
-                .to_string(),
-        };
-    };
+    let table = table?;
     let how = if via_main {
         format!("main table {}", table.id)
     } else {
@@ -65,12 +61,12 @@ pub fn classify(subnet: &Subnet, tables: &[RouteTable]) -> SubnetReach {
             }
         }
     };
-    SubnetReach {
+    Some(SubnetReach {
         public,
         route_table_id: Some(table.id.clone()),
         via_main_table: via_main,
         reason,
-    }
+    })
 }
 
 #[cfg(test)]
@@ -88,6 +84,7 @@ mod tests {
             free_ips: 250,
             name: None,
             map_public_ip_on_launch: false,
+            ipv6_native: false,
             tags: vec![],
             reach: None,
         }
@@ -134,11 +131,11 @@ mod tests {
                 &[("10.0.0.0/16", "local", "active")],
             ),
         ];
-        let a = classify(&subnet("subnet-a", "vpc-1"), &tables);
+        let a = classify(&subnet("subnet-a", "vpc-1"), &tables).expect("main table");
         assert!(a.public && a.via_main_table);
         assert_eq!(a.route_table_id.as_deref(), Some("rtb-main"));
         assert!(a.reason.contains("main table rtb-main"), "{}", a.reason);
-        let b = classify(&subnet("subnet-b", "vpc-1"), &tables);
+        let b = classify(&subnet("subnet-b", "vpc-1"), &tables).expect("explicit");
         assert!(!b.public && !b.via_main_table);
         assert!(b.reason.contains("no 0.0.0.0/0 route"), "{}", b.reason);
     }
@@ -175,18 +172,16 @@ mod tests {
                 &[("0.0.0.0/0", "igw-2", "active")],
             ),
         ];
-        assert!(classify(&subnet("s-nat", "vpc-1"), &tables)
-            .reason
-            .contains("not an internet gateway"));
-        assert!(classify(&subnet("s-bh", "vpc-1"), &tables)
-            .reason
-            .contains("blackhole"));
-        assert!(classify(&subnet("s-v6", "vpc-1"), &tables)
-            .reason
-            .contains("::/0"));
-        // vpc-1 has no main table here: another VPC's main table must not be used.
-        let orphan = classify(&subnet("s-x", "vpc-1"), &tables);
-        assert!(!orphan.public && orphan.route_table_id.is_none());
-        assert!(classify(&subnet("s-y", "vpc-2"), &tables).public);
+        let reason = |id: &str| {
+            classify(&subnet(id, "vpc-1"), &tables)
+                .map(|r| r.reason)
+                .unwrap_or_default()
+        };
+        assert!(reason("s-nat").contains("not an internet gateway"));
+        assert!(reason("s-bh").contains("blackhole"));
+        assert!(reason("s-v6").contains("::/0"));
+        // vpc-1 has no main table here: another VPC's main table must not be used — unknown.
+        assert_eq!(classify(&subnet("s-x", "vpc-1"), &tables), None);
+        assert!(classify(&subnet("s-y", "vpc-2"), &tables).is_some_and(|r| r.public));
     }
 }

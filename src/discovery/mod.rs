@@ -253,21 +253,38 @@ where
 
 /// Run discovery, sending events as they happen; returns when every source has finished.
 pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
-    let mut tasks = Vec::new();
+    // A JoinSet aborts its tasks when dropped: cancelling `run` cancels every source.
+    let mut tasks = tokio::task::JoinSet::new();
+    let mut ids = std::collections::HashMap::new();
     for source in Source::ALL {
         let cloud = cloud.clone();
-        let tx = tx.clone();
-        tasks.push(tokio::spawn(async move {
-            let result = fetch_source(source, cloud, &tx).await;
-            let _ = tx.send(match result {
+        let task_tx = tx.clone();
+        let handle = tasks.spawn(async move {
+            let result = fetch_source(source, cloud, &task_tx).await;
+            let _ = task_tx.send(match result {
                 Ok(data) => Event::Loaded(data),
                 Err(error) => Event::Failed { source, error },
             });
-        }));
+        });
+        ids.insert(handle.id(), source);
     }
-    for t in tasks {
-        if let Err(e) = t.await {
-            tracing::error!("discovery task ended abnormally: {e}");
+    while let Some(done) = tasks.join_next().await {
+        if let Err(e) = done {
+            let Some(&source) = ids.get(&e.id()) else {
+                continue;
+            };
+            // A source must never stay "loading" forever: report the crash as its error.
+            tracing::error!(?source, "discovery task ended abnormally: {e}");
+            if e.is_panic() {
+                let _ = tx.send(Event::Failed {
+                    source,
+                    error: CloudError::new(
+                        crate::cloud::ErrorKind::Other,
+                        "discovery",
+                        format!("reading this source crashed: {e}"),
+                    ),
+                });
+            }
         }
     }
 }
@@ -355,9 +372,14 @@ async fn fetch_source(
                 all_pages(source, tx, call!(|t| list_subnets())),
                 all_pages(source, &quiet, call!(|t| list_route_tables())),
             );
-            let (mut subnets, route_tables) = (subnets?, tables?);
+            let mut subnets = subnets?;
+            // Without route tables the subnets are still worth showing, unclassified.
+            let route_tables = tables.unwrap_or_else(|error| {
+                let _ = tx.send(Event::Warning { source, error });
+                Vec::new()
+            });
             for s in &mut subnets {
-                s.reach = Some(classify::classify(s, &route_tables));
+                s.reach = classify::classify(s, &route_tables);
             }
             subnets.sort_by(|a, b| {
                 (a.vpc_id.as_str(), a.az.as_str(), a.cidr.as_str()).cmp(&(
@@ -444,9 +466,14 @@ async fn fetch_source(
         )),
         Source::VpcEndpoints => {
             let svc = execute_api_service(&cloud.target().region);
-            Ok(SourceData::VpcEndpoints(
-                all_pages(source, tx, call!(|t| list_vpc_endpoints(svc))).await?,
-            ))
+            let mut eps = all_pages(source, tx, call!(|t| list_vpc_endpoints(svc))).await?;
+            // Endpoints on their way out (or never accepted) are listed for a while: not reusable.
+            eps.retain(|e| {
+                !["deleting", "deleted", "failed", "rejected", "expired"]
+                    .iter()
+                    .any(|gone| e.state.eq_ignore_ascii_case(gone))
+            });
+            Ok(SourceData::VpcEndpoints(eps))
         }
     }
 }

@@ -35,6 +35,9 @@ pub fn name_tag(tags: &[Tag]) -> Option<String> {
 pub struct Vpc {
     pub id: String,
     pub cidr: String,
+    /// Further IPv4 CIDR blocks associated with the VPC.
+    #[serde(default)]
+    pub secondary_cidrs: Vec<String>,
     #[serde(default)]
     pub name: Option<String>,
     #[serde(default)]
@@ -62,6 +65,9 @@ pub struct Subnet {
     pub name: Option<String>,
     #[serde(default)]
     pub map_public_ip_on_launch: bool,
+    /// IPv6-only subnet (`cidr` is then its IPv6 block).
+    #[serde(default)]
+    pub ipv6_native: bool,
     #[serde(default)]
     pub tags: Vec<Tag>,
     /// Filled by discovery from the route tables; `None` while route tables are unknown.
@@ -182,6 +188,33 @@ impl Certificate {
     }
 }
 
+/// Decode Route 53's `\ddd` octal escapes (e.g. `\052` → `*`).
+pub fn unescape_dns(name: &str) -> String {
+    let bytes = name.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'\\'
+            && i + 4 <= bytes.len()
+            && bytes[i + 1..i + 4]
+                .iter()
+                .all(|b| (b'0'..=b'7').contains(b))
+        {
+            let v = (bytes[i + 1] - b'0') as u32 * 64
+                + (bytes[i + 2] - b'0') as u32 * 8
+                + (bytes[i + 3] - b'0') as u32;
+            if let Ok(b) = u8::try_from(v) {
+                out.push(b);
+                i += 4;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
 /// TLS name matching (RFC 6125): `*.example.com` matches `a.example.com`, not `example.com`
 /// nor `a.b.example.com`.
 pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
@@ -294,5 +327,14 @@ mod tests {
         assert!(!dns_name_matches("*.example.com", "a.b.example.com"));
         assert!(dns_name_matches("api.example.com", "api.example.com."));
         assert!(!dns_name_matches("api.example.com", "www.example.com"));
+    }
+
+    #[test]
+    fn route53_escapes_are_decoded() {
+        assert_eq!(unescape_dns("\\052.example.com"), "*.example.com");
+        assert_eq!(unescape_dns("a\\057b"), "a/b");
+        assert_eq!(unescape_dns("plain.example.com"), "plain.example.com");
+        assert_eq!(unescape_dns("trailing\\05"), "trailing\\05");
+        assert_eq!(unescape_dns("\\999"), "\\999");
     }
 }

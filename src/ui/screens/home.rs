@@ -67,6 +67,12 @@ fn problem_lines(model: &Model, theme: &Theme) -> Vec<Line<'static>> {
     lines
 }
 
+/// Rows the problem lines take once wrapped in a bordered box of `width` columns.
+fn wrapped_rows(lines: &[Line], width: u16) -> usize {
+    let inner = width.saturating_sub(2).max(1) as usize;
+    lines.iter().map(|l| l.width().div_ceil(inner).max(1)).sum()
+}
+
 fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
     if area.width >= WIDE {
         let [left, right] =
@@ -92,7 +98,7 @@ fn layout(area: Rect, model: &Model, problems: usize) -> Areas {
     let collapsed = all_clean(model) && model.phase == Phase::Ready;
     let src_h = if collapsed { 1 } else { 6 };
     let prob_h = if problems > 0 {
-        (problems as u16 + 2).min(6)
+        (problems as u16 + 2).min(8)
     } else {
         0
     };
@@ -123,7 +129,7 @@ fn list_height(model: &Model, space: u16) -> u16 {
 
 /// Rows of the VPC list visible in a terminal of this size (for PgUp/PgDn).
 pub fn list_rows(area: Rect, model: &Model) -> usize {
-    let problems = problem_lines(model, &Theme::MONO).len();
+    let problems = wrapped_rows(&problem_lines(model, &Theme::MONO), area.width);
     let a = layout(area, model, problems);
     // Borders, header row, filter line.
     a.list.height.saturating_sub(4) as usize
@@ -131,7 +137,7 @@ pub fn list_rows(area: Rect, model: &Model) -> usize {
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let problems = problem_lines(model, theme);
-    let a = layout(area, model, problems.len());
+    let a = layout(area, model, wrapped_rows(&problems, area.width));
     render_sources(frame, &a, model, theme);
     if let Some(r) = a.problems {
         frame.render_widget(
@@ -192,39 +198,57 @@ fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(right.to_vec()), r);
 }
 
-fn dns_cell(v: &Vpc, theme: &Theme, wide: bool) -> Cell<'static> {
+fn dns_cell(v: &Vpc, theme: &Theme) -> Cell<'static> {
     let (text, style) = match (v.dns_support, v.dns_hostnames) {
         (Some(true), Some(true)) => ("on", theme.ok()),
         (Some(false), Some(false)) => ("off", theme.warn()),
-        (Some(false), _) => (if wide { "support off" } else { "sup off" }, theme.warn()),
-        (_, Some(false)) => (
-            if wide { "hostnames off" } else { "host off" },
-            theme.warn(),
-        ),
+        (Some(false), _) => ("sup off", theme.warn()),
+        (_, Some(false)) => ("host off", theme.warn()),
         _ => ("?", theme.dim()),
     };
     Cell::from(Span::styled(text, style))
 }
 
+/// Public/private subnet counts per AZ, e.g. `a 1/2  b 1/2  c 0/1` (wide) or totals (narrow).
 fn subnet_summary(model: &Model, vpc: &Vpc, wide: bool) -> String {
     if !matches!(model.source(Source::Subnets), SourceState::Loaded { .. }) {
         return "…".to_string();
     }
-    let mut azs: Vec<&str> = Vec::new();
-    let (mut public, mut private) = (0, 0);
+    let mut per_az: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
+    let mut unknown = 0;
     for s in model.inventory.subnets_of(&vpc.id) {
-        if !azs.contains(&s.az.as_str()) {
-            azs.push(&s.az);
-        }
+        let e = per_az.entry(s.az.as_str()).or_default();
         match &s.reach {
-            Some(r) if r.public => public += 1,
-            _ => private += 1,
+            Some(r) if r.public => e.0 += 1,
+            Some(_) => e.1 += 1,
+            None => unknown += 1,
         }
     }
-    if wide {
-        format!("{public} pub · {private} priv · {} AZ", azs.len())
+    let unknown = if unknown > 0 {
+        format!(" ?{unknown}")
     } else {
-        format!("{public}/{private} {:>4}", azs.len())
+        String::new()
+    };
+    if per_az.is_empty() {
+        return "none".to_string();
+    }
+    if wide {
+        let region = model
+            .target
+            .as_ref()
+            .map(|t| t.region.as_str())
+            .unwrap_or("");
+        per_az
+            .iter()
+            .map(|(az, (p, q))| format!("{}{p}/{q}", az.strip_prefix(region).unwrap_or(az)))
+            .collect::<Vec<_>>()
+            .join(" ")
+            + &unknown
+    } else {
+        let (p, q) = per_az
+            .values()
+            .fold((0, 0), |acc, (p, q)| (acc.0 + p, acc.1 + q));
+        format!("{p}/{q} {:>4}{unknown}", per_az.len())
     }
 }
 
@@ -344,7 +368,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
         return;
     }
-    let wide = table_area.width >= 96;
+    let wide = table_area.width >= 80;
     let rows: Vec<Row> = model
         .visible
         .iter()
@@ -355,7 +379,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 Cell::from(v.name.clone().unwrap_or_else(|| "—".to_string())),
                 Cell::from(v.id.clone()),
                 Cell::from(v.cidr.clone()),
-                dns_cell(v, theme, wide),
+                dns_cell(v, theme),
                 Cell::from(subnet_summary(model, v, wide)),
             ];
             if wide {
@@ -371,14 +395,14 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let (widths, header): (Vec<Constraint>, Vec<&str>) = if wide {
         (
             vec![
-                Constraint::Min(12),
+                Constraint::Min(10),
                 Constraint::Length(21),
                 Constraint::Length(15),
-                Constraint::Length(13),
-                Constraint::Length(21),
+                Constraint::Length(8),
+                Constraint::Length(15),
                 Constraint::Length(4),
             ],
-            vec!["Name", "VPC id", "CIDR", "DNS", "Subnets", "EP"],
+            vec!["Name", "VPC id", "CIDR", "DNS", "AZ pub/priv", "EP"],
         )
     } else {
         (
@@ -398,7 +422,9 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .column_spacing(1)
         .row_highlight_style(theme.selected())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(model.selected));
+    let mut state = TableState::default()
+        .with_offset(model.list_offset)
+        .with_selected(Some(model.selected));
     frame.render_stateful_widget(table, table_area, &mut state);
 }
 
@@ -406,7 +432,8 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
-        .title(Span::styled(" Detail ", theme.title()));
+        .title(Span::styled(" Detail ", theme.title()))
+        .title_bottom(Line::from(Span::styled(" J/K scroll ", theme.dim())).right_aligned());
     let Some(vpc) = model.selected_vpc() else {
         frame.render_widget(
             Paragraph::new(Span::styled(
@@ -491,13 +518,21 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             .private_zones_of(&vpc.id)
             .map(|z| z.name.clone())
             .collect();
+        let zone_warning = matches!(
+            model.source(Source::HostedZones),
+            SourceState::Loaded {
+                warning: Some(_),
+                ..
+            }
+        );
         lines.push(Line::from(vec![
             Span::raw("private zones: "),
             Span::styled(
-                if zones.is_empty() {
-                    "none associated".to_string()
-                } else {
-                    zones.join(", ")
+                match (zones.is_empty(), zone_warning) {
+                    (true, false) => "none associated".to_string(),
+                    (true, true) => "unknown (some zones could not be read)".to_string(),
+                    (false, false) => zones.join(", "),
+                    (false, true) => format!("{} (some zones could not be read)", zones.join(", ")),
                 },
                 theme.dim(),
             ),
@@ -516,7 +551,10 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             }
             for s in subnets {
                 let public = s.reach.as_ref().is_some_and(|r| r.public);
-                let reason = s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or("");
+                let reason = s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or(
+                    "unknown: its route table is not visible (a shared VPC's subnet, or \
+                     ec2:DescribeRouteTables denied)",
+                );
                 let reason = reason.split_once(": ").map(|(_, r)| r).unwrap_or(reason);
                 let free_style = if s.free_ips < 8 {
                     theme.warn()
@@ -524,10 +562,11 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     theme.dim()
                 };
                 lines.push(Line::from(vec![
-                    Span::styled(
-                        if public { "pub  " } else { "priv " },
-                        if public { theme.accent() } else { theme.ok() },
-                    ),
+                    match (&s.reach, public) {
+                        (None, _) => Span::styled("?    ", theme.warn()),
+                        (_, true) => Span::styled("pub  ", theme.accent()),
+                        (_, false) => Span::styled("priv ", theme.ok()),
+                    },
                     Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
                     Span::styled(format!("{:>5} free ", s.free_ips), free_style),
                     Span::raw(ellipsize(
@@ -552,6 +591,7 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     frame.render_widget(
         Paragraph::new(lines)
             .wrap(Wrap { trim: false })
+            .scroll((model.detail_scroll, 0))
             .block(block),
         area,
     );
