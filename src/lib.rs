@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod discovery;
 pub mod domain;
 pub mod paths;
+pub mod plan;
 pub mod report;
 pub mod runner;
 pub mod ui;

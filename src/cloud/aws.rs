@@ -19,7 +19,7 @@ use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 use super::{CertificateSummary, Cloud, CloudError, CloudResult, ErrorKind, Target, Token};
 use crate::domain::{
-    CallerIdentity, CertStatus, Certificate, DnsEntry, HostedZone, Page, RestApi, Route,
+    CallerIdentity, CertStatus, Certificate, DnsEntry, HostedZone, Page, RecordSet, RestApi, Route,
     RouteTable, Subnet, Tag, Vpc, VpcEndpoint, ZoneVpc,
 };
 
@@ -685,6 +685,37 @@ impl Cloud for AwsCloud {
             })
             .collect();
         Ok(z)
+    }
+
+    async fn list_records(&self, zone_id: &str, name: &str) -> CloudResult<Vec<RecordSet>> {
+        const A: &str = "route53:ListResourceRecordSets";
+        let fqdn = format!("{}.", name.trim_end_matches('.'));
+        let out = self
+            .route53
+            .list_resource_record_sets()
+            .hosted_zone_id(zone_id)
+            .start_record_name(&fqdn)
+            .max_items(20)
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        let want = name.trim_end_matches('.').to_ascii_lowercase();
+        Ok(out
+            .resource_record_sets()
+            .iter()
+            .map(|r| RecordSet {
+                zone_id: zone_id.to_string(),
+                name: strip_dot(r.name()).to_ascii_lowercase(),
+                record_type: r.r#type().as_str().to_string(),
+                values: r
+                    .resource_records()
+                    .iter()
+                    .map(|v| v.value().to_string())
+                    .collect(),
+                alias_target: r.alias_target().map(|a| strip_dot(a.dns_name())),
+            })
+            .filter(|r| r.name == want)
+            .collect())
     }
 
     async fn list_rest_apis(&self, token: Token) -> CloudResult<Page<RestApi>> {

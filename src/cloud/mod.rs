@@ -16,7 +16,8 @@ use async_trait::async_trait;
 pub use error::{CloudError, ErrorKind};
 
 use crate::domain::{
-    CallerIdentity, Certificate, HostedZone, Page, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+    CallerIdentity, Certificate, HostedZone, Page, RecordSet, RestApi, RouteTable, Subnet, Vpc,
+    VpcEndpoint,
 };
 
 pub type CloudResult<T> = Result<T, CloudError>;
@@ -73,6 +74,8 @@ pub trait Cloud: Send + Sync {
     async fn list_hosted_zones(&self, token: Token) -> CloudResult<Page<HostedZone>>;
     /// GetHostedZone: the zone with the VPCs a private zone is associated with.
     async fn get_hosted_zone(&self, zone_id: &str) -> CloudResult<HostedZone>;
+    /// ListResourceRecordSets from `name`: the record sets of exactly that name (any type).
+    async fn list_records(&self, zone_id: &str, name: &str) -> CloudResult<Vec<RecordSet>>;
 
     // ---- API Gateway ----
     /// GetRestApis.

@@ -12,7 +12,8 @@ use rand::Rng;
 use super::sim_data::SimAccount;
 use super::{CertificateSummary, Cloud, CloudError, CloudResult, ErrorKind, Target, Token};
 use crate::domain::{
-    CallerIdentity, Certificate, HostedZone, Page, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+    CallerIdentity, Certificate, HostedZone, Page, RecordSet, RestApi, RouteTable, Subnet, Vpc,
+    VpcEndpoint,
 };
 
 /// The demo account shipped with the binary.
@@ -518,6 +519,25 @@ impl Cloud for SimCloud {
                         &format!("Hosted zone {zone_id}"),
                     )
                 })
+        })
+        .await
+    }
+
+    async fn list_records(&self, zone_id: &str, name: &str) -> CloudResult<Vec<RecordSet>> {
+        let name = name.trim_end_matches('.').to_ascii_lowercase();
+        self.call("route53:ListResourceRecordSets", |a| {
+            if !a.hosted_zones.iter().any(|z| z.id == zone_id) {
+                return Err(not_found(
+                    "route53:ListResourceRecordSets",
+                    "NoSuchHostedZone",
+                    &format!("Hosted zone {zone_id}"),
+                ));
+            }
+            Ok(a.record_sets
+                .iter()
+                .filter(|r| r.zone_id == zone_id && r.name.eq_ignore_ascii_case(&name))
+                .cloned()
+                .collect())
         })
         .await
     }

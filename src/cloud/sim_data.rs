@@ -2,6 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
+pub use crate::domain::RecordSet;
 use crate::domain::{
     CallerIdentity, Certificate, HostedZone, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
 };
@@ -37,19 +38,4 @@ pub struct InternetGateway {
     /// The VPC it is attached to, if any.
     #[serde(default)]
     pub vpc_id: Option<String>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordSet {
-    pub zone_id: String,
-    /// FQDN without the trailing dot.
-    pub name: String,
-    /// A, AAAA, CNAME, TXT, …
-    pub record_type: String,
-    /// Plain values (for alias records: empty).
-    #[serde(default)]
-    pub values: Vec<String>,
-    /// Alias target DNS name, for alias records.
-    #[serde(default)]
-    pub alias_target: Option<String>,
 }

@@ -11,7 +11,8 @@ use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cloud::{execute_api_service, Cloud, CloudError, CloudResult, Target, Token};
 use crate::domain::{
-    CallerIdentity, Certificate, HostedZone, Page, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+    CallerIdentity, Certificate, HostedZone, Page, RecordSet, RestApi, RouteTable, Subnet, Vpc,
+    VpcEndpoint,
 };
 
 /// Version of the `discover --json` document. Bump on any incompatible change.
@@ -151,6 +152,11 @@ pub struct Inventory {
     pub hosted_zones: Vec<HostedZone>,
     pub rest_apis: Vec<RestApi>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// Record sets looked up for specific names (the wizard asks when a name and zone are chosen).
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub records: Vec<RecordSet>,
+    /// When discovery ran (RFC 3339, UTC): validation compares certificate expiry with it.
+    pub read_at: Option<String>,
     /// Sources that loaded completely.
     pub loaded: Vec<Source>,
     pub errors: Vec<SourceError>,
@@ -164,6 +170,7 @@ impl Inventory {
             region: target.region.clone(),
             endpoint: target.endpoint.clone(),
             profile: target.profile.clone(),
+            read_at: Some(crate::domain::now_rfc3339()),
             ..Self::default()
         }
     }

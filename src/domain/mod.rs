@@ -188,6 +188,31 @@ impl Certificate {
     }
 }
 
+/// The current UTC time as RFC 3339 (seconds precision), without a date crate.
+pub fn now_rfc3339() -> String {
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_secs() as i64)
+        .unwrap_or(0);
+    let (days, rem) = (secs.div_euclid(86_400), secs.rem_euclid(86_400));
+    // Howard Hinnant's civil_from_days.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!(
+        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}Z",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}
+
 /// Decode Route 53's `\ddd` octal escapes (e.g. `\052` → `*`).
 pub fn unescape_dns(name: &str) -> String {
     let bytes = name.as_bytes();
@@ -250,6 +275,22 @@ pub struct HostedZone {
 pub struct ZoneVpc {
     pub vpc_id: String,
     pub region: String,
+}
+
+/// A Route 53 record set (only what the wizard needs: is the name already taken?).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordSet {
+    pub zone_id: String,
+    /// FQDN without the trailing dot.
+    pub name: String,
+    /// A, AAAA, CNAME, TXT, …
+    pub record_type: String,
+    /// Plain values (for alias records: empty).
+    #[serde(default)]
+    pub values: Vec<String>,
+    /// Alias target DNS name, for alias records.
+    #[serde(default)]
+    pub alias_target: Option<String>,
 }
 
 /// An API Gateway REST API.

@@ -1,0 +1,234 @@
+//! The plan: every choice of the wizard (ids, not display names) and every setting the apply will
+//! use. Versioned, saved as TOML, validated by the pure `validate::validate`.
+
+pub mod validate;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+pub use validate::{validate, Finding, Severity};
+
+/// Version of the plan file format. A file with a newer version is refused with a clear message.
+pub const PLAN_VERSION: u32 = 1;
+
+/// The wizard's steps, numbered as in the SPEC's procedure.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Step {
+    Vpc,
+    EndpointSubnets,
+    NlbSubnets,
+    NameCertificate,
+    Api,
+    Callers,
+    Zones,
+    Review,
+}
+
+impl Step {
+    pub const ALL: [Step; 8] = [
+        Step::Vpc,
+        Step::EndpointSubnets,
+        Step::NlbSubnets,
+        Step::NameCertificate,
+        Step::Api,
+        Step::Callers,
+        Step::Zones,
+        Step::Review,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            Step::Vpc => "VPC",
+            Step::EndpointSubnets => "Endpoint subnets",
+            Step::NlbSubnets => "NLB subnets",
+            Step::NameCertificate => "Name & certificate",
+            Step::Api => "API",
+            Step::Callers => "Who may call",
+            Step::Zones => "DNS zones",
+            Step::Review => "Review",
+        }
+    }
+
+    pub fn index(self) -> usize {
+        Step::ALL.iter().position(|s| *s == self).unwrap_or(0)
+    }
+}
+
+/// The execute-api interface endpoint: create one, or reuse the one the VPC has.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum EndpointChoice {
+    Create {
+        subnet_ids: Vec<String>,
+        /// The user explicitly accepted public subnets for the endpoint.
+        #[serde(default)]
+        allow_public_subnets: bool,
+    },
+    Reuse {
+        vpc_endpoint_id: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum ApiChoice {
+    /// A minimal PRIVATE API with a MOCK `GET /ping` answering 200.
+    Create { name: String },
+    /// An existing API; the apply makes it PRIVATE and binds it to the endpoint if needed.
+    Adopt { rest_api_id: String },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum PrivateZoneChoice {
+    Existing {
+        zone_id: String,
+    },
+    /// A new private zone named exactly the FQDN, associated with the VPC.
+    Create,
+}
+
+/// Settings the apply uses, with the SPEC's values as defaults (kept in the file so a plan is
+/// self-describing and reviewable).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub listener_port: u16,
+    /// TLS 1.3 policy, set explicitly (the API default is ELBSecurityPolicy-2016-08).
+    pub ssl_policy: String,
+    pub alpn_policy: String,
+    pub cross_zone: bool,
+    /// Health check of the target group: TCP on the traffic port works against endpoint IPs.
+    pub health_check_protocol: String,
+    /// The custom domain's security policy (BASIC mode: STRICT rejects this very setup).
+    pub domain_security_policy: String,
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Self {
+            listener_port: 443,
+            ssl_policy: "ELBSecurityPolicy-TLS13-1-2-2021-06".to_string(),
+            alpn_policy: "None".to_string(),
+            cross_zone: true,
+            health_check_protocol: "TCP".to_string(),
+            domain_security_policy: "TLS_1_2".to_string(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Plan {
+    pub version: u32,
+    /// Derived from account + region + name: planning the same name again targets the same setup.
+    pub id: String,
+    pub account: String,
+    pub region: String,
+    pub vpc_id: String,
+    /// Turn on enableDnsSupport / enableDnsHostnames during apply.
+    #[serde(default)]
+    pub enable_vpc_dns: bool,
+    pub endpoint: EndpointChoice,
+    pub nlb_subnet_ids: Vec<String>,
+    /// The public DNS name, e.g. `api.example.com`.
+    pub name: String,
+    pub certificate_arn: String,
+    pub api: ApiChoice,
+    pub stage: String,
+    #[serde(default)]
+    pub base_path: Option<String>,
+    /// Caller allow-list (IPv4 CIDRs) for the NLB security group; empty = the whole internet.
+    #[serde(default)]
+    pub allow_cidrs: Vec<String>,
+    pub public_zone_id: String,
+    pub private_zone: PrivateZoneChoice,
+    /// Replace an existing A/AAAA/CNAME record of the name (explicit choice).
+    #[serde(default)]
+    pub replace_records: bool,
+    #[serde(default)]
+    pub tags: BTreeMap<String, String>,
+    /// Codes of the warnings the user acknowledged.
+    #[serde(default)]
+    pub acknowledged: Vec<String>,
+    #[serde(default)]
+    pub settings: Settings,
+}
+
+/// FNV-1a, 64 bits: stable across versions and platforms (unlike `DefaultHasher`).
+fn fnv1a(data: &str) -> u64 {
+    data.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
+    })
+}
+
+/// `fip-` + 10 hex digits of account, region and the lower-cased name.
+pub fn plan_id(account: &str, region: &str, name: &str) -> String {
+    let name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+    format!(
+        "fip-{:010x}",
+        fnv1a(&format!("{account}|{region}|{name}")) & 0xff_ffff_ffff
+    )
+}
+
+impl Plan {
+    /// Names of the resources the apply creates (≤ 32 characters for the NLB and target group).
+    pub fn nlb_name(&self) -> String {
+        format!("{}-nlb", self.id)
+    }
+    pub fn target_group_name(&self) -> String {
+        format!("{}-tg", self.id)
+    }
+
+    pub fn to_toml(&self) -> Result<String, PlanFileError> {
+        toml::to_string_pretty(self).map_err(|e| PlanFileError::Encode(e.to_string()))
+    }
+
+    /// Parse a plan file, refusing newer versions and naming what is wrong and where.
+    pub fn from_toml(text: &str) -> Result<Plan, PlanFileError> {
+        // Read the version first, so a newer file gets "upgrade" rather than a field error.
+        let raw: toml::Value =
+            toml::from_str(text).map_err(|e| PlanFileError::Syntax(e.to_string()))?;
+        match raw.get("version").and_then(|v| v.as_integer()) {
+            None => return Err(PlanFileError::NoVersion),
+            Some(v) if v > PLAN_VERSION as i64 => return Err(PlanFileError::TooNew(v)),
+            Some(v) if v < 1 => return Err(PlanFileError::TooOld(v)),
+            Some(_) => {}
+        }
+        toml::from_str(text).map_err(|e| PlanFileError::Shape(e.to_string()))
+    }
+
+    pub fn load(path: &Path) -> Result<Plan, PlanFileError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| PlanFileError::Read(path.display().to_string(), e.to_string()))?;
+        Plan::from_toml(&text)
+    }
+
+    /// Write atomically (temp file in the same directory, fsync, rename).
+    pub fn save(&self, path: &Path) -> Result<(), PlanFileError> {
+        let text = self.to_toml()?;
+        crate::paths::write_atomic(path, text.as_bytes(), 0o644)
+            .map_err(|e| PlanFileError::Write(path.display().to_string(), e.to_string()))
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum PlanFileError {
+    #[error("cannot read the plan file {0}: {1}")]
+    Read(String, String),
+    #[error("cannot write the plan file {0}: {1}")]
+    Write(String, String),
+    #[error("the plan file is not valid TOML: {0}")]
+    Syntax(String),
+    #[error("the plan file has no `version`: is it a fixedip-tui plan? (create one with `fixedip-tui plan --out plan.toml`)")]
+    NoVersion,
+    #[error("the plan file is version {0}, newer than this fixedip-tui understands (version {PLAN_VERSION}): upgrade fixedip-tui")]
+    TooNew(i64),
+    #[error("the plan file is version {0}, which no fixedip-tui release wrote: recreate it with `fixedip-tui plan --out plan.toml`")]
+    TooOld(i64),
+    #[error("the plan file does not have the expected fields: {0}")]
+    Shape(String),
+    #[error("cannot encode the plan: {0}")]
+    Encode(String),
+}

@@ -1,0 +1,938 @@
+//! `validate(&Plan, &Inventory)`: pure; every trap of the SPEC and the AWS limits the wizard knows.
+//! Errors block the apply; warnings need acknowledging (their codes in `Plan::acknowledged`).
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::net::Ipv4Addr;
+
+use serde::Serialize;
+
+use super::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Step};
+use crate::discovery::Inventory;
+use crate::domain::{CertStatus, HostedZone, Subnet};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Severity {
+    /// Blocks the apply.
+    Error,
+    /// Needs acknowledging.
+    Warning,
+    /// Worth knowing; nothing to do.
+    Info,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Finding {
+    pub severity: Severity,
+    pub step: Step,
+    /// Stable identifier of the rule (also what acknowledging records).
+    pub code: &'static str,
+    pub message: String,
+    /// What to do about it.
+    pub fix: String,
+}
+
+impl Finding {
+    fn new(
+        severity: Severity,
+        step: Step,
+        code: &'static str,
+        message: impl Into<String>,
+        fix: impl Into<String>,
+    ) -> Self {
+        Self {
+            severity,
+            step,
+            code,
+            message: message.into(),
+            fix: fix.into(),
+        }
+    }
+}
+
+/// Minimum free addresses in each NLB subnet (AWS requirement).
+pub const NLB_MIN_FREE_IPS: u32 = 8;
+/// AWS limit on NLB and target group names.
+pub const ELB_NAME_MAX: usize = 32;
+/// A certificate expiring within this many days is flagged.
+pub const CERT_EXPIRY_WARNING_DAYS: i64 = 30;
+
+/// Is `name` a valid DNS name for a custom domain (LDH labels, ≤ 63 each, ≤ 253 in all, ≥ 2 labels)?
+pub fn check_dns_name(name: &str) -> Result<(), String> {
+    let name = name.trim_end_matches('.');
+    if name.is_empty() {
+        return Err("the name is empty".into());
+    }
+    if name.len() > 253 {
+        return Err(format!(
+            "the name is {} characters long; DNS allows 253",
+            name.len()
+        ));
+    }
+    if name.starts_with("*.") || name.contains('*') {
+        return Err(
+            "a wildcard cannot be a custom domain for this setup: give the exact name".into(),
+        );
+    }
+    let labels: Vec<&str> = name.split('.').collect();
+    if labels.len() < 2 {
+        return Err("give a fully qualified name such as api.example.com".into());
+    }
+    for l in &labels {
+        if l.is_empty() {
+            return Err("the name has an empty label (two dots in a row?)".into());
+        }
+        if l.len() > 63 {
+            return Err(format!(
+                "the label `{l}` is {} characters; DNS allows 63",
+                l.len()
+            ));
+        }
+        if !l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') {
+            return Err(format!(
+                "the label `{l}` may hold only letters, digits and hyphens (use punycode for IDNs)"
+            ));
+        }
+        if l.starts_with('-') || l.ends_with('-') {
+            return Err(format!("the label `{l}` cannot start or end with a hyphen"));
+        }
+    }
+    if labels
+        .last()
+        .is_some_and(|tld| tld.chars().all(|c| c.is_ascii_digit()))
+    {
+        return Err("the last label cannot be all digits".into());
+    }
+    Ok(())
+}
+
+/// Parse an IPv4 CIDR for the caller allow-list; IPv6 is refused with the reason.
+pub fn check_caller_cidr(text: &str) -> Result<ipnet::Ipv4Net, String> {
+    let t = text.trim();
+    if t.contains(':') {
+        return Err(format!(
+            "`{t}` is IPv6: the NLB is IPv4-only here, so give the partner's IPv4 egress ranges"
+        ));
+    }
+    let net: ipnet::Ipv4Net = if t.contains('/') {
+        t.parse()
+            .map_err(|_| format!("`{t}` is not an IPv4 CIDR such as 203.0.113.0/24"))?
+    } else {
+        let ip: Ipv4Addr = t
+            .parse()
+            .map_err(|_| format!("`{t}` is not an IPv4 address or CIDR"))?;
+        ipnet::Ipv4Net::new(ip, 32).map_err(|e| e.to_string())?
+    };
+    Ok(net)
+}
+
+/// A plausible API Gateway stage name.
+pub fn check_stage(stage: &str) -> Result<(), String> {
+    if stage.is_empty() {
+        return Err("the stage name is empty".into());
+    }
+    if stage.len() > 128 {
+        return Err("a stage name has at most 128 characters".into());
+    }
+    if !stage
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    {
+        return Err(format!(
+            "`{stage}`: a stage name may hold only letters, digits, _ and -"
+        ));
+    }
+    Ok(())
+}
+
+/// A base path for the API mapping (empty = the root).
+pub fn check_base_path(path: &str) -> Result<(), String> {
+    if path.is_empty() {
+        return Ok(());
+    }
+    if path.starts_with('/') || path.ends_with('/') {
+        return Err(format!(
+            "`{path}`: write the base path without leading or trailing slashes"
+        ));
+    }
+    if !path
+        .chars()
+        .all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c))
+    {
+        return Err(format!(
+            "`{path}`: a base path may hold letters, digits and - . _ ~ /"
+        ));
+    }
+    Ok(())
+}
+
+fn region_of_arn(arn: &str) -> Option<&str> {
+    arn.split(':').nth(3)
+}
+
+/// Days since 1970-01-01 of an RFC 3339 date (the date part only).
+fn days_of(rfc3339: &str) -> Option<i64> {
+    let date = rfc3339.get(0..10)?;
+    let mut it = date.split('-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
+fn is_suffix_zone(zone: &str, name: &str) -> bool {
+    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == zone || name.ends_with(&format!(".{zone}"))
+}
+
+/// The longest public zone that is a suffix of `name` (the wizard's automatic pick).
+pub fn best_public_zone<'a>(inv: &'a Inventory, name: &str) -> Option<&'a HostedZone> {
+    inv.hosted_zones
+        .iter()
+        .filter(|z| !z.private && is_suffix_zone(&z.name, name))
+        .max_by_key(|z| z.name.len())
+}
+
+fn subnet<'a>(inv: &'a Inventory, id: &str) -> Option<&'a Subnet> {
+    inv.subnets.iter().find(|s| s.id == id)
+}
+
+/// Every finding for `plan` against what discovery saw.
+pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
+    use Severity::{Error as E, Info as I, Warning as W};
+    let mut f = Vec::new();
+    let mut push =
+        |sev, step, code, msg: String, fix: String| f.push(Finding::new(sev, step, code, msg, fix));
+
+    // ---- 1. VPC ----
+    let vpc = inv.vpcs.iter().find(|v| v.id == plan.vpc_id);
+    match vpc {
+        None => push(
+            E,
+            Step::Vpc,
+            "vpc-missing",
+            format!("VPC {} does not exist in {}", plan.vpc_id, inv.region),
+            format!(
+                "pick one of: {}",
+                inv.vpcs
+                    .iter()
+                    .map(|v| v.id.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ),
+        ),
+        Some(v) => {
+            let off: Vec<&str> = [
+                ("enableDnsSupport", v.dns_support),
+                ("enableDnsHostnames", v.dns_hostnames),
+            ]
+            .iter()
+            .filter(|(_, on)| *on == Some(false))
+            .map(|(n, _)| *n)
+            .collect();
+            if !off.is_empty() {
+                if plan.enable_vpc_dns {
+                    push(
+                        W,
+                        Step::Vpc,
+                        "vpc-dns-will-change",
+                        format!(
+                            "{} of {} will be turned on (private DNS on the endpoint needs them)",
+                            off.join(" and "),
+                            v.id
+                        ),
+                        "acknowledge, or pick a VPC that has them on".into(),
+                    );
+                } else {
+                    push(E, Step::Vpc, "vpc-dns-off",
+                        format!("{} is off in {}: the endpoint's private DNS needs it", off.join(" and "), v.id),
+                        "choose \"turn it on during apply\" (--enable-vpc-dns), or pick another VPC".into());
+                }
+            }
+            let has_igw = inv.route_tables.iter().any(|t| {
+                t.vpc_id == v.id
+                    && t.routes.iter().any(|r| {
+                        r.destination == "0.0.0.0/0"
+                            && r.target.starts_with("igw-")
+                            && r.state.eq_ignore_ascii_case("active")
+                    })
+            });
+            if !has_igw && !inv.route_tables.is_empty() {
+                push(E, Step::Vpc, "vpc-no-internet-gateway",
+                    format!("{} has no route to an internet gateway: an internet-facing NLB cannot work there", v.id),
+                    "attach an internet gateway and route 0.0.0.0/0 to it from the public subnets, or pick another VPC".into());
+            }
+        }
+    }
+    let in_vpc = |s: &Subnet| s.vpc_id == plan.vpc_id;
+
+    // ---- 2. Endpoint subnets ----
+    let existing_private_dns_ep = inv
+        .endpoints_in(&plan.vpc_id)
+        .find(|e| e.private_dns)
+        .map(|e| e.id.clone());
+    let mut endpoint_azs: BTreeSet<String> = BTreeSet::new();
+    match &plan.endpoint {
+        EndpointChoice::Create {
+            subnet_ids,
+            allow_public_subnets,
+        } => {
+            if let Some(ep) = &existing_private_dns_ep {
+                push(E, Step::EndpointSubnets, "endpoint-private-dns-conflict",
+                    format!("{} already has execute-api endpoint {ep} with private DNS: a second one is rejected (\"conflicting DNS domain\")", plan.vpc_id),
+                    format!("reuse {ep} (--reuse-endpoint {ep})"));
+            }
+            let mut per_az: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+            for id in subnet_ids {
+                match subnet(inv, id) {
+                    None => push(
+                        E,
+                        Step::EndpointSubnets,
+                        "endpoint-subnet-missing",
+                        format!("subnet {id} does not exist"),
+                        "pick the endpoint subnets again".into(),
+                    ),
+                    Some(s) if !in_vpc(s) => push(
+                        E,
+                        Step::EndpointSubnets,
+                        "endpoint-subnet-other-vpc",
+                        format!("subnet {id} is in {}, not in {}", s.vpc_id, plan.vpc_id),
+                        "pick subnets of the chosen VPC".into(),
+                    ),
+                    Some(s) => {
+                        per_az.entry(s.az.clone()).or_default().push(&s.id);
+                        if s.reach.as_ref().is_some_and(|r| r.public) {
+                            if *allow_public_subnets {
+                                push(W, Step::EndpointSubnets, "endpoint-subnet-public-override",
+                                    format!("{id} is public ({}); the endpoint will sit in it by your choice", s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or("")),
+                                    "acknowledge, or pick private subnets".into());
+                            } else {
+                                push(
+                                    E,
+                                    Step::EndpointSubnets,
+                                    "endpoint-subnet-public",
+                                    format!(
+                                        "{id} is public: the endpoint belongs in private subnets"
+                                    ),
+                                    "pick private subnets, or explicitly override".into(),
+                                );
+                            }
+                        }
+                        if s.free_ips == 0 {
+                            push(E, Step::EndpointSubnets, "endpoint-subnet-full",
+                                format!("{id} has no free IP address for the endpoint's network interface"),
+                                "pick another subnet in that AZ".into());
+                        }
+                    }
+                }
+            }
+            for (az, ids) in &per_az {
+                if ids.len() > 1 {
+                    push(
+                        E,
+                        Step::EndpointSubnets,
+                        "endpoint-subnets-same-az",
+                        format!(
+                            "{} are all in {az}: an endpoint takes one subnet per AZ",
+                            ids.join(", ")
+                        ),
+                        format!("keep one subnet in {az}"),
+                    );
+                }
+            }
+            if per_az.len() < 2 {
+                push(
+                    E,
+                    Step::EndpointSubnets,
+                    "endpoint-too-few-azs",
+                    format!(
+                        "the endpoint spans {} AZ: two or more keep the API up when an AZ fails",
+                        per_az.len()
+                    ),
+                    "pick private subnets in at least two AZs".into(),
+                );
+            }
+            endpoint_azs = per_az.into_keys().collect();
+            push(I, Step::EndpointSubnets, "private-dns-side-effect",
+                format!("with private DNS on the endpoint, every public API Gateway default hostname (*.execute-api.{}.amazonaws.com) resolves privately inside {}: calls from this VPC to other public/regional APIs by their default URL get 403", inv.region, plan.vpc_id),
+                "call other APIs from this VPC through custom domains (A-alias records), not default URLs".into());
+        }
+        EndpointChoice::Reuse { vpc_endpoint_id } => {
+            match inv.vpc_endpoints.iter().find(|e| &e.id == vpc_endpoint_id) {
+                None => push(
+                    E,
+                    Step::EndpointSubnets,
+                    "endpoint-missing",
+                    format!("execute-api endpoint {vpc_endpoint_id} does not exist"),
+                    "pick the endpoint again, or create one".into(),
+                ),
+                Some(e) if e.vpc_id != plan.vpc_id => push(
+                    E,
+                    Step::EndpointSubnets,
+                    "endpoint-other-vpc",
+                    format!(
+                        "endpoint {vpc_endpoint_id} is in {}, not in {}",
+                        e.vpc_id, plan.vpc_id
+                    ),
+                    "reuse an endpoint of the chosen VPC".into(),
+                ),
+                Some(e) => {
+                    endpoint_azs = e
+                        .subnet_ids
+                        .iter()
+                        .filter_map(|id| subnet(inv, id))
+                        .map(|s| s.az.clone())
+                        .collect();
+                    if !e.is_available() {
+                        push(
+                            W,
+                            Step::EndpointSubnets,
+                            "endpoint-not-available",
+                            format!("endpoint {} is {}, not available", e.id, e.state),
+                            "the apply waits for it; acknowledge".into(),
+                        );
+                    }
+                    if !e.private_dns {
+                        push(W, Step::EndpointSubnets, "endpoint-private-dns-off",
+                        format!("endpoint {} has private DNS off: inside the VPC the name will still resolve through the private zone", e.id),
+                        "acknowledge".into());
+                    }
+                    if endpoint_azs.len() < 2 {
+                        push(
+                            W,
+                            Step::EndpointSubnets,
+                            "endpoint-too-few-azs",
+                            format!("endpoint {} spans {} AZ", e.id, endpoint_azs.len()),
+                            "add a subnet in another AZ to the endpoint for AZ fault tolerance"
+                                .into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
+    // ---- 3. NLB subnets ----
+    let mut nlb_azs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for id in &plan.nlb_subnet_ids {
+        match subnet(inv, id) {
+            None => push(
+                E,
+                Step::NlbSubnets,
+                "nlb-subnet-missing",
+                format!("subnet {id} does not exist"),
+                "pick the NLB subnets again".into(),
+            ),
+            Some(s) if !in_vpc(s) => push(
+                E,
+                Step::NlbSubnets,
+                "nlb-subnet-other-vpc",
+                format!("subnet {id} is in {}, not in {}", s.vpc_id, plan.vpc_id),
+                "pick subnets of the chosen VPC".into(),
+            ),
+            Some(s) => {
+                nlb_azs.entry(s.az.clone()).or_default().push(&s.id);
+                match &s.reach {
+                    Some(r) if r.public => {}
+                    Some(r) => push(E, Step::NlbSubnets, "nlb-subnet-private",
+                        format!("{id} is not public ({}): an internet-facing NLB needs a route to an internet gateway", r.reason),
+                        "pick a public subnet in that AZ".into()),
+                    None => push(W, Step::NlbSubnets, "nlb-subnet-unknown",
+                        format!("{id}: its route table is not visible, so whether it is public is unknown"),
+                        "check its route table has 0.0.0.0/0 → igw-…, then acknowledge".into()),
+                }
+                if s.free_ips < NLB_MIN_FREE_IPS {
+                    push(
+                        E,
+                        Step::NlbSubnets,
+                        "nlb-subnet-free-ips",
+                        format!(
+                            "{id} has {} free IPs; an NLB subnet needs at least {NLB_MIN_FREE_IPS}",
+                            s.free_ips
+                        ),
+                        "pick another public subnet in that AZ".into(),
+                    );
+                }
+            }
+        }
+    }
+    for (az, ids) in &nlb_azs {
+        if ids.len() > 1 {
+            push(
+                E,
+                Step::NlbSubnets,
+                "nlb-subnets-same-az",
+                format!(
+                    "{} are all in {az}: an NLB takes one subnet per AZ",
+                    ids.join(", ")
+                ),
+                format!("keep one subnet in {az}"),
+            );
+        }
+    }
+    if plan.nlb_subnet_ids.is_empty() {
+        push(
+            E,
+            Step::NlbSubnets,
+            "nlb-no-subnets",
+            "no NLB subnet chosen".into(),
+            "pick one public subnet per endpoint AZ".into(),
+        );
+    }
+    let nlb_az_set: BTreeSet<String> = nlb_azs.keys().cloned().collect();
+    if !endpoint_azs.is_empty() && !nlb_az_set.is_empty() && nlb_az_set != endpoint_azs {
+        let missing: Vec<&String> = endpoint_azs.difference(&nlb_az_set).collect();
+        let extra: Vec<&String> = nlb_az_set.difference(&endpoint_azs).collect();
+        push(
+            E,
+            Step::NlbSubnets,
+            "nlb-az-mismatch",
+            format!("NLB AZs differ from the endpoint's: missing {missing:?}, extra {extra:?}"),
+            "pick exactly one public subnet in each AZ where the endpoint has a subnet".into(),
+        );
+    }
+
+    // ---- 4. Name and certificate ----
+    let name_ok = match check_dns_name(&plan.name) {
+        Ok(()) => true,
+        Err(why) => {
+            push(
+                E,
+                Step::NameCertificate,
+                "name-invalid",
+                format!("`{}`: {why}", plan.name),
+                "type the public name, e.g. api.example.com".into(),
+            );
+            false
+        }
+    };
+    match inv
+        .certificates
+        .iter()
+        .find(|c| c.arn == plan.certificate_arn)
+    {
+        None => {
+            if region_of_arn(&plan.certificate_arn).is_some_and(|r| r != inv.region) {
+                push(
+                    E,
+                    Step::NameCertificate,
+                    "cert-other-region",
+                    format!(
+                        "certificate {} is in {}, the setup is in {}",
+                        plan.certificate_arn,
+                        region_of_arn(&plan.certificate_arn).unwrap_or("?"),
+                        inv.region
+                    ),
+                    format!(
+                        "request or import a certificate in {} (ACM certificates are regional)",
+                        inv.region
+                    ),
+                );
+            } else {
+                push(
+                    E,
+                    Step::NameCertificate,
+                    "cert-missing",
+                    format!(
+                        "certificate {} was not found in {}",
+                        plan.certificate_arn, inv.region
+                    ),
+                    "pick an ISSUED certificate that covers the name".into(),
+                );
+            }
+        }
+        Some(c) => {
+            if c.status != CertStatus::Issued {
+                push(E, Step::NameCertificate, "cert-not-issued",
+                    format!("certificate for {} is {}", c.domain, c.status.as_str()),
+                    match c.status {
+                        CertStatus::PendingValidation => "finish DNS validation (add the CNAME ACM shows), wait for ISSUED, then retry".into(),
+                        CertStatus::Expired => "renew or re-import it, or pick another certificate".into(),
+                        _ => "pick an ISSUED certificate".into(),
+                    });
+            }
+            if name_ok && !c.covers(&plan.name) {
+                push(
+                    E,
+                    Step::NameCertificate,
+                    "cert-name-mismatch",
+                    format!(
+                        "certificate for {} (SANs: {}) does not cover {}",
+                        c.domain,
+                        c.sans.join(", "),
+                        plan.name
+                    ),
+                    "pick a certificate whose name or SAN is the name or a matching wildcard"
+                        .into(),
+                );
+            }
+            if let (Some(exp), Some(now)) = (
+                c.not_after.as_deref().and_then(days_of),
+                inv.read_at.as_deref().and_then(days_of),
+            ) {
+                let left = exp - now;
+                if c.status == CertStatus::Issued && (0..CERT_EXPIRY_WARNING_DAYS).contains(&left) {
+                    push(
+                        W,
+                        Step::NameCertificate,
+                        "cert-expires-soon",
+                        format!("certificate for {} expires in {left} days", c.domain),
+                        if c.cert_type.as_deref() == Some("IMPORTED") {
+                            "re-import a renewed certificate before it expires".into()
+                        } else {
+                            "check ACM renewal (its DNS validation record must stay in place)"
+                                .into()
+                        },
+                    );
+                }
+            }
+        }
+    }
+
+    // ---- 5. API ----
+    match &plan.api {
+        ApiChoice::Create { name } => {
+            if name.trim().is_empty() || name.len() > 1024 {
+                push(
+                    E,
+                    Step::Api,
+                    "api-name-invalid",
+                    "the new API needs a name (at most 1024 characters)".into(),
+                    "type a name".into(),
+                );
+            }
+        }
+        ApiChoice::Adopt { rest_api_id } => {
+            match inv.rest_apis.iter().find(|a| &a.id == rest_api_id) {
+                None => push(
+                    E,
+                    Step::Api,
+                    "api-missing",
+                    format!("REST API {rest_api_id} does not exist"),
+                    format!(
+                        "pick one of: {}",
+                        inv.rest_apis
+                            .iter()
+                            .map(|a| a.id.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                ),
+                Some(a) => {
+                    if !a.is_private() {
+                        push(W, Step::Api, "api-not-private",
+                        format!("API {} is {}: the apply will change it to PRIVATE, and its public endpoint stops answering", a.name, a.endpoint_types.join(",")),
+                        "acknowledge, or create a new API".into());
+                    }
+                    let ours = match &plan.endpoint {
+                        EndpointChoice::Reuse { vpc_endpoint_id } => Some(vpc_endpoint_id.as_str()),
+                        EndpointChoice::Create { .. } => None,
+                    };
+                    let others: Vec<&String> = a
+                        .vpc_endpoint_ids
+                        .iter()
+                        .filter(|e| Some(e.as_str()) != ours)
+                        .collect();
+                    if !others.is_empty() {
+                        push(W, Step::Api, "api-bound-elsewhere",
+                        format!("API {} is bound to other endpoint(s) {}: the apply adds ours beside them", a.name, others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+                        "acknowledge, or pick another API".into());
+                    }
+                    if a.policy.as_deref().is_some_and(|p| !p.is_empty()) {
+                        push(W, Step::Api, "api-policy-replaced",
+                        format!("API {} has a resource policy; the apply replaces it with the sourceVpc policy (the old one is kept for destroy)", a.name),
+                        "acknowledge".into());
+                    }
+                }
+            }
+        }
+    }
+    if let Err(why) = check_stage(&plan.stage) {
+        push(
+            E,
+            Step::Api,
+            "stage-invalid",
+            why,
+            "type a stage name such as prod".into(),
+        );
+    }
+    if let Some(bp) = &plan.base_path {
+        if let Err(why) = check_base_path(bp) {
+            push(
+                E,
+                Step::Api,
+                "base-path-invalid",
+                why,
+                "leave it empty for the root, or e.g. v1".into(),
+            );
+        }
+    }
+
+    // ---- 6. Who may call ----
+    if plan.allow_cidrs.is_empty() {
+        push(W, Step::Callers, "callers-whole-internet",
+            "no caller allow-list: the whole internet can reach the API through the NLB (the sourceVpc policy admits everything that came through it)".into(),
+            "add the partner's egress CIDRs, or acknowledge".into());
+    }
+    let mut seen = BTreeSet::new();
+    for c in &plan.allow_cidrs {
+        match check_caller_cidr(c) {
+            Err(why) => push(
+                E,
+                Step::Callers,
+                "caller-cidr-invalid",
+                why,
+                "fix or remove it".into(),
+            ),
+            Ok(net) => {
+                if net.prefix_len() == 0 {
+                    push(
+                        W,
+                        Step::Callers,
+                        "caller-cidr-anywhere",
+                        format!("{c} admits everyone"),
+                        "leave the list empty for that, or give narrower ranges".into(),
+                    );
+                } else if net.trunc() != net {
+                    push(
+                        W,
+                        Step::Callers,
+                        "caller-cidr-host-bits",
+                        format!("{c} has host bits set; it means {}", net.trunc()),
+                        format!("write {}", net.trunc()),
+                    );
+                }
+                if !seen.insert(net.trunc()) {
+                    push(
+                        W,
+                        Step::Callers,
+                        "caller-cidr-duplicate",
+                        format!("{c} is listed twice"),
+                        "remove the duplicate".into(),
+                    );
+                }
+            }
+        }
+    }
+    if plan.allow_cidrs.len() > 60 {
+        push(
+            E,
+            Step::Callers,
+            "caller-cidr-too-many",
+            format!(
+                "{} CIDRs: a security group holds 60 inbound rules by default",
+                plan.allow_cidrs.len()
+            ),
+            "merge ranges, or raise the rules-per-security-group quota".into(),
+        );
+    }
+
+    // ---- 7. Zones ----
+    match inv
+        .hosted_zones
+        .iter()
+        .find(|z| z.id == plan.public_zone_id)
+    {
+        None => push(
+            E,
+            Step::Zones,
+            "public-zone-missing",
+            format!("hosted zone {} does not exist", plan.public_zone_id),
+            "pick the public zone of the name".into(),
+        ),
+        Some(z) => {
+            if z.private {
+                push(
+                    E,
+                    Step::Zones,
+                    "public-zone-is-private",
+                    format!("zone {} ({}) is private", z.name, z.id),
+                    "pick a public zone".into(),
+                );
+            }
+            if !is_suffix_zone(&z.name, &plan.name) {
+                push(
+                    E,
+                    Step::Zones,
+                    "public-zone-not-suffix",
+                    format!("zone {} is not a suffix of {}", z.name, plan.name),
+                    "pick the zone the name belongs to".into(),
+                );
+            } else if let Some(best) = best_public_zone(inv, &plan.name) {
+                if best.id != z.id {
+                    push(W, Step::Zones, "public-zone-not-longest",
+                        format!("{} is delegated to its own zone {} ({}): a record in {} would not be served", plan.name, best.name, best.id, z.name),
+                        format!("pick {}", best.id));
+                }
+            }
+        }
+    }
+    match &plan.private_zone {
+        PrivateZoneChoice::Create => {
+            if inv.hosted_zones.iter().any(|z| {
+                z.private
+                    && z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.'))
+                    && z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id)
+            }) {
+                push(E, Step::Zones, "private-zone-exists",
+                    format!("a private zone {} is already associated with {}: a second one would conflict", plan.name, plan.vpc_id),
+                    "pick the existing one".into());
+            }
+        }
+        PrivateZoneChoice::Existing { zone_id } => {
+            match inv.hosted_zones.iter().find(|z| &z.id == zone_id) {
+                None => push(
+                    E,
+                    Step::Zones,
+                    "private-zone-missing",
+                    format!("hosted zone {zone_id} does not exist"),
+                    "pick another, or create one named exactly the name".into(),
+                ),
+                Some(z) => {
+                    if !z.private {
+                        push(
+                            E,
+                            Step::Zones,
+                            "private-zone-is-public",
+                            format!("zone {} is public", z.name),
+                            "pick a private zone".into(),
+                        );
+                    }
+                    if !is_suffix_zone(&z.name, &plan.name) {
+                        push(
+                            E,
+                            Step::Zones,
+                            "private-zone-not-suffix",
+                            format!("private zone {} is not a suffix of {}", z.name, plan.name),
+                            "pick another, or create one named exactly the name".into(),
+                        );
+                    } else if !z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.')) {
+                        push(W, Step::Zones, "private-zone-shadows-parent",
+                        format!("private zone {} covers every {} name inside {}: names not in it stop resolving there", z.name, z.name, plan.vpc_id),
+                        "prefer a private zone named exactly the FQDN (create one)".into());
+                    }
+                    if z.private && !z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id) {
+                        push(
+                            E,
+                            Step::Zones,
+                            "private-zone-not-associated",
+                            format!(
+                                "private zone {} is not associated with {}",
+                                z.name, plan.vpc_id
+                            ),
+                            "associate it with the VPC, or create a new private zone".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+    let private_zone_id = match &plan.private_zone {
+        PrivateZoneChoice::Existing { zone_id } => Some(zone_id.as_str()),
+        PrivateZoneChoice::Create => None,
+    };
+    let name = plan.name.trim_end_matches('.').to_ascii_lowercase();
+    for r in inv.records.iter().filter(|r| {
+        r.name.eq_ignore_ascii_case(&name)
+            && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+            && (r.zone_id == plan.public_zone_id || Some(r.zone_id.as_str()) == private_zone_id)
+    }) {
+        let target = r
+            .alias_target
+            .clone()
+            .unwrap_or_else(|| r.values.join(", "));
+        if plan.replace_records {
+            push(
+                W,
+                Step::Zones,
+                "record-will-be-replaced",
+                format!(
+                    "{} {} in zone {} (→ {target}) will be replaced; destroy restores it",
+                    r.record_type, r.name, r.zone_id
+                ),
+                "acknowledge".into(),
+            );
+        } else {
+            push(
+                E,
+                Step::Zones,
+                "record-exists",
+                format!(
+                    "{} {} already exists in zone {} (→ {target})",
+                    r.record_type, r.name, r.zone_id
+                ),
+                "choose \"replace\" explicitly (--replace-records), or use another name".into(),
+            );
+        }
+    }
+
+    // ---- Names and limits ----
+    for (what, n) in [
+        ("NLB", plan.nlb_name()),
+        ("target group", plan.target_group_name()),
+    ] {
+        if n.len() > ELB_NAME_MAX {
+            push(
+                E,
+                Step::Review,
+                "elb-name-too-long",
+                format!(
+                    "the {what} name {n} has {} characters; AWS allows {ELB_NAME_MAX}",
+                    n.len()
+                ),
+                "shorten the plan id".into(),
+            );
+        }
+    }
+    for (k, v) in &plan.tags {
+        if k.is_empty() || k.len() > 128 || v.len() > 256 || k.starts_with("aws:") {
+            push(
+                E,
+                Step::Review,
+                "tag-invalid",
+                format!(
+                    "tag {k}={v}: keys are 1–128 characters, values ≤ 256, and `aws:` is reserved"
+                ),
+                "fix the tag".into(),
+            );
+        }
+    }
+    f.sort_by(|a, b| a.step.cmp(&b.step).then(a.severity.cmp(&b.severity)));
+    f
+}
+
+/// Findings that still block: errors, and warnings not yet acknowledged.
+pub fn blocking<'a>(plan: &Plan, findings: &'a [Finding]) -> Vec<&'a Finding> {
+    findings
+        .iter()
+        .filter(|f| match f.severity {
+            Severity::Error => true,
+            Severity::Warning => !plan.acknowledged.iter().any(|c| c == f.code),
+            Severity::Info => false,
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn civil_days() {
+        assert_eq!(days_of("1970-01-01T00:00:00Z"), Some(0));
+        assert_eq!(
+            days_of("2026-11-26T00:00:00Z")
+                .zip(days_of("2026-12-09"))
+                .map(|(a, b)| b - a),
+            Some(13)
+        );
+        assert_eq!(days_of("garbage"), None);
+    }
+}

@@ -1,0 +1,447 @@
+//! Table-driven validation tests: every rule has a case that triggers it; the clean plan on the
+//! demo account triggers none of them.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use fixedip_tui::discovery::{self, Inventory};
+use fixedip_tui::plan::validate::blocking;
+use fixedip_tui::plan::{
+    plan_id, validate, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, Severity,
+    PLAN_VERSION,
+};
+
+const PROD: &str = "vpc-0135f36302291c303";
+const LEGACY: &str = "vpc-0bda084810b8e2b74";
+const ANALYTICS: &str = "vpc-012a26139df302e38";
+const SANDBOX: &str = "vpc-0f5deb8b0bec8a191";
+const PRIV: [&str; 3] = [
+    "subnet-029b8fa21f8c03262",
+    "subnet-0186e3bc6e22fdd66",
+    "subnet-0ffa8020d26f8856a",
+];
+const PUB: [&str; 3] = [
+    "subnet-08cceedc58f64dc0a",
+    "subnet-0914893785dafcf38",
+    "subnet-08b0c9d866ed90752",
+];
+const PUB_FULL_1A: &str = "subnet-003f51d03d54f28e2";
+const DATA_1A: &str = "subnet-00f1aa8bb5b0ba269";
+const WILDCARD_CERT: &str =
+    "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f";
+const API_CERT: &str =
+    "arn:aws:acm:us-east-1:123456789012:certificate/cff06bbc-291b-438b-9efc-33d92b3663f8";
+const ZONE_EXAMPLE_COM: &str = "Z0150999TLFZEKJCOQEVC";
+
+fn inventory() -> Inventory {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let sim = Arc::new(common::demo_sim());
+    let mut inv = rt.block_on(discovery::collect(sim.clone()));
+    inv.records = sim.with_account(|a| a.record_sets.clone());
+    inv.read_at = Some("2026-11-26T00:00:00Z".into());
+    inv
+}
+
+fn clean_plan() -> Plan {
+    Plan {
+        version: PLAN_VERSION,
+        id: plan_id("123456789012", "us-east-1", "fixed.example.com"),
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        vpc_id: PROD.into(),
+        enable_vpc_dns: false,
+        endpoint: EndpointChoice::Create {
+            subnet_ids: PRIV.iter().map(|s| s.to_string()).collect(),
+            allow_public_subnets: false,
+        },
+        nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
+        name: "fixed.example.com".into(),
+        certificate_arn: WILDCARD_CERT.into(),
+        api: ApiChoice::Create {
+            name: "fixedip-ping".into(),
+        },
+        stage: "prod".into(),
+        base_path: None,
+        allow_cidrs: vec!["203.0.113.0/24".into()],
+        public_zone_id: ZONE_EXAMPLE_COM.into(),
+        private_zone: PrivateZoneChoice::Create,
+        replace_records: false,
+        tags: BTreeMap::new(),
+        acknowledged: vec![],
+        settings: Settings::default(),
+    }
+}
+
+type Mutation = fn(&mut Plan, &mut Inventory);
+
+fn endpoint_subnets(p: &mut Plan) -> &mut Vec<String> {
+    match &mut p.endpoint {
+        EndpointChoice::Create { subnet_ids, .. } => subnet_ids,
+        EndpointChoice::Reuse { .. } => panic!("create expected"),
+    }
+}
+
+fn cases() -> Vec<(&'static str, Severity, Mutation)> {
+    use Severity::{Error as E, Warning as W};
+    vec![
+        ("vpc-missing", E, |p, _| {
+            p.vpc_id = "vpc-0000000000000dead".into()
+        }),
+        ("vpc-dns-off", E, |p, _| p.vpc_id = LEGACY.into()),
+        ("vpc-dns-will-change", W, |p, _| {
+            p.vpc_id = LEGACY.into();
+            p.enable_vpc_dns = true;
+        }),
+        ("vpc-no-internet-gateway", E, |p, _| {
+            p.vpc_id = SANDBOX.into()
+        }),
+        ("endpoint-private-dns-conflict", E, |p, _| {
+            p.vpc_id = ANALYTICS.into()
+        }),
+        ("endpoint-subnet-missing", E, |p, _| {
+            endpoint_subnets(p).push("subnet-0nope".into())
+        }),
+        ("endpoint-subnet-other-vpc", E, |p, i| {
+            let other = i
+                .subnets
+                .iter()
+                .find(|s| s.vpc_id == LEGACY)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            endpoint_subnets(p)[0] = other;
+        }),
+        ("endpoint-subnet-public", E, |p, _| {
+            endpoint_subnets(p)[0] = PUB[0].into()
+        }),
+        ("endpoint-subnet-public-override", W, |p, _| {
+            p.endpoint = EndpointChoice::Create {
+                subnet_ids: vec![PUB[0].into(), PRIV[1].into()],
+                allow_public_subnets: true,
+            };
+        }),
+        ("endpoint-subnets-same-az", E, |p, _| {
+            endpoint_subnets(p).push(DATA_1A.into())
+        }),
+        ("endpoint-too-few-azs", E, |p, _| {
+            endpoint_subnets(p).truncate(1)
+        }),
+        ("endpoint-subnet-full", E, |_, i| {
+            if let Some(s) = i.subnets.iter_mut().find(|s| s.id == PRIV[0]) {
+                s.free_ips = 0;
+            }
+        }),
+        ("endpoint-missing", E, |p, _| {
+            p.endpoint = EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0nope".into(),
+            }
+        }),
+        ("endpoint-other-vpc", E, |p, _| {
+            p.endpoint = EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0a21b4369c077ca61".into(),
+            }
+        }),
+        ("endpoint-not-available", W, |p, _| {
+            p.vpc_id = SANDBOX.into();
+            p.endpoint = EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0a49ed5f9dfb8f5df".into(),
+            };
+        }),
+        ("endpoint-private-dns-off", W, |p, _| {
+            p.vpc_id = SANDBOX.into();
+            p.endpoint = EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0a49ed5f9dfb8f5df".into(),
+            };
+        }),
+        ("nlb-subnet-missing", E, |p, _| {
+            p.nlb_subnet_ids.push("subnet-0nope".into())
+        }),
+        ("nlb-subnet-other-vpc", E, |p, i| {
+            let other = i
+                .subnets
+                .iter()
+                .find(|s| s.vpc_id == LEGACY)
+                .map(|s| s.id.clone())
+                .unwrap_or_default();
+            p.nlb_subnet_ids[0] = other;
+        }),
+        ("nlb-subnet-private", E, |p, _| {
+            p.nlb_subnet_ids[0] = PRIV[0].into()
+        }),
+        ("nlb-subnet-free-ips", E, |p, _| {
+            p.nlb_subnet_ids[0] = PUB_FULL_1A.into()
+        }),
+        ("nlb-subnets-same-az", E, |p, _| {
+            p.nlb_subnet_ids.push(PUB_FULL_1A.into())
+        }),
+        ("nlb-az-mismatch", E, |p, _| p.nlb_subnet_ids.truncate(2)),
+        ("nlb-no-subnets", E, |p, _| p.nlb_subnet_ids.clear()),
+        ("nlb-subnet-unknown", W, |_, i| {
+            if let Some(s) = i.subnets.iter_mut().find(|s| s.id == PUB[0]) {
+                s.reach = None;
+            }
+        }),
+        ("name-invalid", E, |p, _| {
+            p.name = "bad_name.example.com".into()
+        }),
+        ("cert-missing", E, |p, _| {
+            p.certificate_arn = "arn:aws:acm:us-east-1:123456789012:certificate/0000".into()
+        }),
+        ("cert-other-region", E, |p, _| {
+            p.certificate_arn = "arn:aws:acm:us-west-2:123456789012:certificate/0000".into()
+        }),
+        ("cert-not-issued", E, |p, i| {
+            p.certificate_arn = i
+                .certificates
+                .iter()
+                .find(|c| c.domain == "partner-api.example.com")
+                .map(|c| c.arn.clone())
+                .unwrap_or_default();
+        }),
+        ("cert-name-mismatch", E, |p, i| {
+            p.certificate_arn = i
+                .certificates
+                .iter()
+                .find(|c| c.domain == "shop.example.net")
+                .map(|c| c.arn.clone())
+                .unwrap_or_default();
+        }),
+        ("cert-expires-soon", W, |p, i| {
+            p.name = "api.example.net".into();
+            p.public_zone_id = i
+                .hosted_zones
+                .iter()
+                .find(|z| z.name == "example.net")
+                .map(|z| z.id.clone())
+                .unwrap_or_default();
+            p.certificate_arn = i
+                .certificates
+                .iter()
+                .find(|c| c.domain == "api.example.net")
+                .map(|c| c.arn.clone())
+                .unwrap_or_default();
+        }),
+        ("api-name-invalid", E, |p, _| {
+            p.api = ApiChoice::Create { name: " ".into() }
+        }),
+        ("api-missing", E, |p, _| {
+            p.api = ApiChoice::Adopt {
+                rest_api_id: "nope123456".into(),
+            }
+        }),
+        ("api-not-private", W, |p, _| {
+            p.api = ApiChoice::Adopt {
+                rest_api_id: "2ljte94rpv".into(),
+            }
+        }),
+        ("api-bound-elsewhere", W, |p, _| {
+            p.api = ApiChoice::Adopt {
+                rest_api_id: "tt5hczgu64".into(),
+            }
+        }),
+        ("api-policy-replaced", W, |p, _| {
+            p.api = ApiChoice::Adopt {
+                rest_api_id: "kdbymnj9gz".into(),
+            }
+        }),
+        ("stage-invalid", E, |p, _| p.stage = "prod stage".into()),
+        ("base-path-invalid", E, |p, _| {
+            p.base_path = Some("/v1".into())
+        }),
+        ("callers-whole-internet", W, |p, _| p.allow_cidrs.clear()),
+        ("caller-cidr-invalid", E, |p, _| {
+            p.allow_cidrs.push("2001:db8::/32".into())
+        }),
+        ("caller-cidr-host-bits", W, |p, _| {
+            p.allow_cidrs.push("198.51.100.7/24".into())
+        }),
+        ("caller-cidr-anywhere", W, |p, _| {
+            p.allow_cidrs.push("0.0.0.0/0".into())
+        }),
+        ("caller-cidr-duplicate", W, |p, _| {
+            p.allow_cidrs.push("203.0.113.0/24".into())
+        }),
+        ("caller-cidr-too-many", E, |p, _| {
+            p.allow_cidrs = (0..61).map(|i| format!("198.18.{i}.0/24")).collect();
+        }),
+        ("public-zone-missing", E, |p, _| {
+            p.public_zone_id = "Z0NOPE".into()
+        }),
+        ("public-zone-is-private", E, |p, _| {
+            p.public_zone_id = "Z02892745URU5KGLLRMNM".into()
+        }),
+        ("public-zone-not-suffix", E, |p, i| {
+            p.public_zone_id = i
+                .hosted_zones
+                .iter()
+                .find(|z| z.name == "example.net")
+                .map(|z| z.id.clone())
+                .unwrap_or_default();
+        }),
+        ("public-zone-not-longest", W, |p, _| {
+            p.name = "gw.partner.example.com".into()
+        }),
+        ("private-zone-missing", E, |p, _| {
+            p.private_zone = PrivateZoneChoice::Existing {
+                zone_id: "Z0NOPE".into(),
+            }
+        }),
+        ("private-zone-is-public", E, |p, _| {
+            p.private_zone = PrivateZoneChoice::Existing {
+                zone_id: ZONE_EXAMPLE_COM.into(),
+            }
+        }),
+        ("private-zone-not-suffix", E, |p, i| {
+            p.private_zone = PrivateZoneChoice::Existing {
+                zone_id: i
+                    .hosted_zones
+                    .iter()
+                    .find(|z| z.name == "internal.example.org")
+                    .map(|z| z.id.clone())
+                    .unwrap_or_default(),
+            };
+        }),
+        ("private-zone-shadows-parent", W, |p, i| {
+            p.vpc_id = LEGACY.into();
+            p.private_zone = PrivateZoneChoice::Existing {
+                zone_id: i
+                    .hosted_zones
+                    .iter()
+                    .find(|z| z.private && z.name == "example.com")
+                    .map(|z| z.id.clone())
+                    .unwrap_or_default(),
+            };
+        }),
+        ("private-zone-not-associated", E, |p, i| {
+            p.name = "api.example.com".into();
+            p.private_zone = PrivateZoneChoice::Existing {
+                zone_id: i
+                    .hosted_zones
+                    .iter()
+                    .find(|z| z.private && z.name == "api.example.com")
+                    .map(|z| z.id.clone())
+                    .unwrap_or_default(),
+            };
+        }),
+        ("private-zone-exists", E, |p, _| {
+            p.vpc_id = ANALYTICS.into();
+            p.name = "api.example.com".into();
+        }),
+        ("record-exists", E, |p, _| {
+            p.name = "api.example.com".into();
+            p.certificate_arn = API_CERT.into();
+        }),
+        ("record-will-be-replaced", W, |p, _| {
+            p.name = "api.example.com".into();
+            p.certificate_arn = API_CERT.into();
+            p.replace_records = true;
+        }),
+        ("elb-name-too-long", E, |p, _| {
+            p.id = "fip-a-very-long-plan-identifier-indeed".into()
+        }),
+        ("tag-invalid", E, |p, _| {
+            p.tags.insert("aws:reserved".into(), "x".into());
+        }),
+    ]
+}
+
+#[test]
+fn the_clean_plan_passes_on_the_demo_account() {
+    let inv = inventory();
+    let plan = clean_plan();
+    let findings = validate(&plan, &inv);
+    let blocking = blocking(&plan, &findings);
+    assert!(blocking.is_empty(), "{blocking:#?}");
+    // The one always-on note: private DNS side effect.
+    assert!(findings.iter().any(|f| f.code == "private-dns-side-effect"));
+}
+
+#[test]
+fn every_rule_fires_on_its_case_and_not_on_the_clean_plan() {
+    let cases = cases();
+    assert!(cases.len() >= 25, "at least 25 rules");
+    let inv0 = inventory();
+    let clean = validate(&clean_plan(), &inv0);
+    let mut failures = Vec::new();
+    for (code, severity, mutate) in &cases {
+        if clean.iter().any(|f| f.code == *code) {
+            failures.push(format!("{code}: fires on the clean plan"));
+        }
+        let (mut plan, mut inv) = (clean_plan(), inv0.clone());
+        mutate(&mut plan, &mut inv);
+        let found = validate(&plan, &inv);
+        match found.iter().find(|f| f.code == *code) {
+            None => failures.push(format!(
+                "{code}: did not fire; got {:?}",
+                found.iter().map(|f| f.code).collect::<Vec<_>>()
+            )),
+            Some(f) => {
+                if f.severity != *severity {
+                    failures.push(format!(
+                        "{code}: severity {:?}, expected {severity:?}",
+                        f.severity
+                    ));
+                }
+                if f.message.is_empty() || f.fix.is_empty() {
+                    failures.push(format!("{code}: needs a message and a fix"));
+                }
+            }
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn acknowledging_a_warning_unblocks_it_but_errors_stay() {
+    let inv = inventory();
+    let mut plan = clean_plan();
+    plan.allow_cidrs.clear();
+    let f = validate(&plan, &inv);
+    assert_eq!(blocking(&plan, &f).len(), 1);
+    plan.acknowledged.push("callers-whole-internet".into());
+    assert!(blocking(&plan, &validate(&plan, &inv)).is_empty());
+    plan.stage = String::new();
+    plan.acknowledged.push("stage-invalid".into());
+    assert_eq!(
+        blocking(&plan, &validate(&plan, &inv)).len(),
+        1,
+        "errors cannot be acknowledged"
+    );
+}
+
+#[test]
+fn plan_id_is_stable_and_name_case_insensitive() {
+    let a = plan_id("123456789012", "us-east-1", "API.example.com.");
+    assert_eq!(a, plan_id("123456789012", "us-east-1", "api.example.com"));
+    assert_ne!(a, plan_id("123456789012", "eu-west-1", "api.example.com"));
+    assert!(a.starts_with("fip-") && a.len() == 14);
+    assert!(clean_plan().nlb_name().len() <= 32);
+}
+
+#[test]
+fn plan_files_round_trip_and_bad_files_say_what_is_wrong() {
+    let plan = clean_plan();
+    let text = plan.to_toml().expect("encodes");
+    assert_eq!(Plan::from_toml(&text).expect("decodes"), plan);
+
+    let dir = tempfile::tempdir().expect("dir");
+    let path = dir.path().join("sub/plan.toml");
+    plan.save(&path).expect("saves");
+    assert_eq!(Plan::load(&path).expect("loads"), plan);
+
+    let err = |t: &str| Plan::from_toml(t).expect_err("refused").to_string();
+    assert!(err("this is = = not toml").contains("not valid TOML"));
+    assert!(err("name = \"x\"").contains("no `version`"));
+    assert!(err(&text.replace("version = 1", "version = 99")).contains("upgrade fixedip-tui"));
+    assert!(err(&text.replace("version = 1", "version = 0")).contains("recreate"));
+    let missing = err(&text.replace("vpc_id = ", "vpc = "));
+    assert!(missing.contains("vpc_id"), "{missing}");
+    assert!(Plan::load(&dir.path().join("absent.toml"))
+        .expect_err("absent")
+        .to_string()
+        .contains("absent.toml"));
+}
