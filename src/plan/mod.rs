@@ -1,6 +1,8 @@
 //! The plan: every choice of the wizard (ids, not display names) and every setting the apply will
 //! use. Versioned, saved as TOML, validated by the pure `validate::validate`.
 
+pub mod cost;
+pub mod review;
 pub mod validate;
 
 use std::collections::BTreeMap;

@@ -1,0 +1,254 @@
+//! Monthly cost estimate of the resources a plan creates (not of what it reuses), from the public
+//! us-east-1 prices in the SPEC. Fixed hourly costs are summed; usage-based costs are only named.
+
+use serde::Serialize;
+
+use super::{EndpointChoice, Plan, PrivateZoneChoice};
+
+/// Where the prices come from, and when they were read.
+pub const PRICE_BASIS: &str =
+    "us-east-1 public prices as of 2026-11 (verify on aws.amazon.com/pricing)";
+/// The region the prices are for.
+pub const PRICE_REGION: &str = "us-east-1";
+/// Hours in a billing month, as AWS's own calculator counts them.
+pub const HOURS_PER_MONTH: f64 = 730.0;
+/// Network Load Balancer, per hour.
+pub const NLB_PER_HOUR: f64 = 0.0225;
+/// One NLB capacity unit, per hour.
+pub const NLCU_PER_HOUR: f64 = 0.006;
+/// NLCUs assumed (the minimum that is billed while the NLB runs with light traffic).
+pub const ASSUMED_NLCU: u32 = 1;
+/// Interface VPC endpoint, per AZ (network interface) and hour.
+pub const ENDPOINT_PER_AZ_HOUR: f64 = 0.01;
+/// Public IPv4 address (NLB-assigned or Elastic IP), per IP and hour.
+pub const PUBLIC_IPV4_PER_HOUR: f64 = 0.005;
+/// Route 53 hosted zone, per month (first 25 zones).
+pub const HOSTED_ZONE_PER_MONTH: f64 = 0.50;
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostLine {
+    pub resource: String,
+    /// How the amount is made up, e.g. `730 h × $0.0225`.
+    pub detail: String,
+    pub monthly_usd: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct CostEstimate {
+    pub lines: Vec<CostLine>,
+    pub total_monthly_usd: f64,
+    /// Usage-based costs that come on top (named, not summed).
+    pub variable: Vec<String>,
+    /// Assumptions, the price basis, and the region caveat.
+    pub notes: Vec<String>,
+}
+
+fn plural(n: usize, one: &str, many: &str) -> String {
+    format!("{n} {}", if n == 1 { one } else { many })
+}
+
+/// The estimate for `plan`. The NLB's AZ count is its number of subnets; the endpoint's (when the
+/// plan creates it) is its own number of subnets, which equals it in a valid plan.
+pub fn estimate(plan: &Plan) -> CostEstimate {
+    let h = HOURS_PER_MONTH;
+    let azs = plan.nlb_subnet_ids.len();
+    let mut lines = vec![
+        CostLine {
+            resource: "Network Load Balancer".into(),
+            detail: format!("{h:.0} h × ${NLB_PER_HOUR}"),
+            monthly_usd: h * NLB_PER_HOUR,
+        },
+        CostLine {
+            resource: "NLB capacity units".into(),
+            detail: format!(
+                "{} × {h:.0} h × ${NLCU_PER_HOUR} (assumed minimum)",
+                plural(ASSUMED_NLCU as usize, "NLCU", "NLCUs")
+            ),
+            monthly_usd: f64::from(ASSUMED_NLCU) * h * NLCU_PER_HOUR,
+        },
+    ];
+    if let EndpointChoice::Create { subnet_ids, .. } = &plan.endpoint {
+        let n = subnet_ids.len();
+        lines.push(CostLine {
+            resource: "execute-api interface endpoint".into(),
+            detail: format!(
+                "{} × {h:.0} h × ${ENDPOINT_PER_AZ_HOUR}",
+                plural(n, "AZ", "AZs")
+            ),
+            monthly_usd: n as f64 * h * ENDPOINT_PER_AZ_HOUR,
+        });
+    }
+    lines.push(CostLine {
+        resource: "Public IPv4 addresses of the NLB".into(),
+        detail: format!(
+            "{} (one per AZ) × {h:.0} h × ${PUBLIC_IPV4_PER_HOUR}",
+            plural(azs, "IP", "IPs")
+        ),
+        monthly_usd: azs as f64 * h * PUBLIC_IPV4_PER_HOUR,
+    });
+    if plan.private_zone == PrivateZoneChoice::Create {
+        lines.push(CostLine {
+            resource: "Private hosted zone".into(),
+            detail: format!("1 zone × ${HOSTED_ZONE_PER_MONTH:.2} per month"),
+            monthly_usd: HOSTED_ZONE_PER_MONTH,
+        });
+    }
+    let total_monthly_usd = lines.iter().map(|l| l.monthly_usd).sum();
+
+    let mut variable = Vec::new();
+    if matches!(plan.endpoint, EndpointChoice::Create { .. }) {
+        variable.push("endpoint data processing: $0.01 per GB through the endpoint".to_string());
+    }
+    variable.push(format!(
+        "NLB capacity above {}: new/active connections and processed bytes, ${NLCU_PER_HOUR} \
+         per NLCU-hour",
+        plural(ASSUMED_NLCU as usize, "NLCU", "NLCUs")
+    ));
+    if plan.settings.cross_zone {
+        variable.push(
+            "cross-zone load balancing: inter-AZ data transfer, $0.01 per GB in each direction"
+                .to_string(),
+        );
+    }
+    variable.push("data transfer out to the internet: standard EC2 rates".to_string());
+    if matches!(plan.api, super::ApiChoice::Create { .. }) {
+        variable.push("API Gateway REST requests to the new API: per million requests".to_string());
+    }
+
+    let mut notes = vec![
+        format!("prices: {PRICE_BASIS}"),
+        format!(
+            "assumes {} (the least an NLB is billed for); each more adds ${:.2}/month",
+            plural(ASSUMED_NLCU as usize, "NLCU", "NLCUs"),
+            h * NLCU_PER_HOUR
+        ),
+        "only what the plan creates is counted; reused resources cost what they cost today"
+            .to_string(),
+    ];
+    if plan.region != PRICE_REGION {
+        notes.push(format!(
+            "{} is not {PRICE_REGION}: prices differ by region, so this estimate is approximate",
+            if plan.region.is_empty() {
+                "the region"
+            } else {
+                plan.region.as_str()
+            }
+        ));
+    }
+    CostEstimate {
+        lines,
+        total_monthly_usd,
+        variable,
+        notes,
+    }
+}
+
+/// `$16.43` (cents rounded half away from zero: 730 h × $0.0225 = $16.425 shows as $16.43).
+pub fn usd(amount: f64) -> String {
+    format!("${:.2}", (amount * 100.0).round() / 100.0)
+}
+
+#[cfg(test)]
+mod tests {
+    use std::collections::BTreeMap;
+
+    use super::*;
+    use crate::plan::{ApiChoice, Settings, PLAN_VERSION};
+
+    fn plan(azs: usize) -> Plan {
+        let subnets = |p: &str| (0..azs).map(|i| format!("subnet-{p}{i}")).collect();
+        Plan {
+            version: PLAN_VERSION,
+            id: "fip-0000000001".into(),
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            vpc_id: "vpc-1".into(),
+            enable_vpc_dns: false,
+            endpoint: EndpointChoice::Create {
+                subnet_ids: subnets("priv"),
+                allow_public_subnets: false,
+            },
+            nlb_subnet_ids: subnets("pub"),
+            name: "api.example.com".into(),
+            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
+            api: ApiChoice::Create { name: "p".into() },
+            stage: "prod".into(),
+            base_path: None,
+            allow_cidrs: vec![],
+            public_zone_id: "Z1".into(),
+            private_zone: PrivateZoneChoice::Create,
+            replace_records: false,
+            tags: BTreeMap::new(),
+            acknowledged: vec![],
+            settings: Settings::default(),
+        }
+    }
+
+    fn close(a: f64, b: f64) -> bool {
+        (a - b).abs() < 0.006
+    }
+
+    #[test]
+    fn two_azs_new_endpoint_and_zone() {
+        let e = estimate(&plan(2));
+        let amounts: Vec<f64> = e.lines.iter().map(|l| l.monthly_usd).collect();
+        let want = [16.43, 4.38, 14.60, 7.30, 0.50];
+        assert_eq!(amounts.len(), want.len(), "{e:#?}");
+        for (a, w) in amounts.iter().zip(want) {
+            assert!(close(*a, w), "{a} vs {w}");
+        }
+        assert!(
+            close(e.total_monthly_usd, 43.205),
+            "{}",
+            e.total_monthly_usd
+        );
+        assert!(e.notes.iter().any(|n| n.contains("1 NLCU")));
+        assert!(e.notes.iter().any(|n| n.contains(PRICE_BASIS)));
+        assert!(!e.notes.iter().any(|n| n.contains("approximate")));
+        assert!(e.variable.iter().any(|v| v.contains("inter-AZ")));
+        assert!(e
+            .variable
+            .iter()
+            .any(|v| v.contains("$0.01 per GB through")));
+    }
+
+    #[test]
+    fn reusing_the_endpoint_and_zone_drops_their_lines() {
+        let mut p = plan(2);
+        p.endpoint = EndpointChoice::Reuse {
+            vpc_endpoint_id: "vpce-1".into(),
+        };
+        p.private_zone = PrivateZoneChoice::Existing {
+            zone_id: "Z2".into(),
+        };
+        let e = estimate(&p);
+        assert!(!e.lines.iter().any(|l| l.resource.contains("endpoint")));
+        assert!(!e.lines.iter().any(|l| l.resource.contains("zone")));
+        assert!(close(e.total_monthly_usd, 16.425 + 4.38 + 7.30));
+        assert!(!e
+            .variable
+            .iter()
+            .any(|v| v.contains("through the endpoint")));
+    }
+
+    #[test]
+    fn three_azs_scale_the_per_az_lines() {
+        let e = estimate(&plan(3));
+        assert!(close(
+            e.total_monthly_usd,
+            16.425 + 4.38 + 21.90 + 10.95 + 0.50
+        ));
+    }
+
+    #[test]
+    fn other_regions_are_approximate() {
+        let mut p = plan(2);
+        p.region = "eu-west-1".into();
+        let e = estimate(&p);
+        assert!(e
+            .notes
+            .iter()
+            .any(|n| n.contains("eu-west-1") && n.contains("approximate")));
+        assert_eq!(usd(16.425), "$16.43");
+    }
+}

@@ -1,0 +1,274 @@
+//! The review of the clean plan on the demo account: sections in dependency order, SG rules on the
+//! NLB subnets' CIDRs, the sourceVpc policy, the cost, who can reach it; a snapshot of the whole text.
+
+mod common;
+
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+use fixedip_tui::discovery::{self, Inventory};
+use fixedip_tui::plan::review::{render_text, resource_policy_json, review, ReviewSection};
+use fixedip_tui::plan::{
+    cost, plan_id, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, PLAN_VERSION,
+};
+
+const PROD: &str = "vpc-0135f36302291c303";
+const PRIV: [&str; 3] = [
+    "subnet-029b8fa21f8c03262",
+    "subnet-0186e3bc6e22fdd66",
+    "subnet-0ffa8020d26f8856a",
+];
+const PUB: [&str; 3] = [
+    "subnet-08cceedc58f64dc0a",
+    "subnet-0914893785dafcf38",
+    "subnet-08b0c9d866ed90752",
+];
+const WILDCARD_CERT: &str =
+    "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f";
+const ZONE_EXAMPLE_COM: &str = "Z0150999TLFZEKJCOQEVC";
+
+fn inventory() -> Inventory {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("rt");
+    let sim = Arc::new(common::demo_sim());
+    let mut inv = rt.block_on(discovery::collect(sim.clone()));
+    inv.records = sim.with_account(|a| a.record_sets.clone());
+    inv.read_at = Some("2026-11-26T00:00:00Z".into());
+    inv
+}
+
+fn clean_plan() -> Plan {
+    Plan {
+        version: PLAN_VERSION,
+        id: plan_id("123456789012", "us-east-1", "fixed.example.com"),
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        vpc_id: PROD.into(),
+        enable_vpc_dns: false,
+        endpoint: EndpointChoice::Create {
+            subnet_ids: PRIV.iter().map(|s| s.to_string()).collect(),
+            allow_public_subnets: false,
+        },
+        nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
+        name: "fixed.example.com".into(),
+        certificate_arn: WILDCARD_CERT.into(),
+        api: ApiChoice::Create {
+            name: "fixedip-ping".into(),
+        },
+        stage: "prod".into(),
+        base_path: None,
+        allow_cidrs: vec!["203.0.113.0/24".into()],
+        public_zone_id: ZONE_EXAMPLE_COM.into(),
+        private_zone: PrivateZoneChoice::Create,
+        replace_records: false,
+        tags: BTreeMap::new(),
+        acknowledged: vec![],
+        settings: Settings::default(),
+    }
+}
+
+fn find<'a>(sections: &'a [ReviewSection], needle: &str) -> &'a ReviewSection {
+    sections
+        .iter()
+        .find(|s| s.title.contains(needle))
+        .unwrap_or_else(|| panic!("no section titled …{needle}…: {sections:#?}"))
+}
+
+#[test]
+fn sections_come_in_dependency_order() {
+    let sections = review(&clean_plan(), &inventory());
+    let titles: Vec<&str> = sections.iter().map(|s| s.title.as_str()).collect();
+    let id = clean_plan().id;
+    let want = [
+        format!("= reuse  VPC {PROD}"),
+        format!("+ create  security group {id}-vpce-sg"),
+        "+ create  interface VPC endpoint com.amazonaws.us-east-1.execute-api".to_string(),
+        "+ create  REST API fixedip-ping".to_string(),
+        "+ create  deployment to stage prod".to_string(),
+        "+ create  custom domain name fixed.example.com".to_string(),
+        "+ create  API mapping fixed.example.com/".to_string(),
+        format!("+ create  target group {id}-tg"),
+        format!("+ create  security group {id}-nlb-sg"),
+        format!("+ create  Network Load Balancer {id}-nlb"),
+        format!("+ create  listener TLS:443 on {id}-nlb"),
+        "+ create  private hosted zone fixed.example.com".to_string(),
+        "+ create  record fixed.example.com A → the NLB".to_string(),
+        "+ create  record fixed.example.com A → the endpoint".to_string(),
+        "Cost".to_string(),
+        "Who can reach it".to_string(),
+        "Warnings and notes".to_string(),
+    ];
+    assert_eq!(titles.len(), want.len(), "{titles:#?}");
+    for (t, w) in titles.iter().zip(&want) {
+        assert!(t.starts_with(w.as_str()), "{t:?} should start with {w:?}");
+    }
+}
+
+#[test]
+fn endpoint_sg_admits_the_nlb_subnets_and_nlb_sg_the_callers() {
+    let sections = review(&clean_plan(), &inventory());
+    let sg = find(&sections, "-vpce-sg");
+    for cidr in ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"] {
+        assert!(
+            sg.lines
+                .iter()
+                .any(|l| l.starts_with(&format!("ingress: TCP 443 from {cidr}"))),
+            "{cidr} missing: {:#?}",
+            sg.lines
+        );
+    }
+    assert!(!sg.lines.iter().any(|l| l.contains("0.0.0.0/0")));
+    assert!(sg
+        .lines
+        .iter()
+        .any(|l| l.contains("fixedip:plan-id=") && l.contains("managed-by=fixedip-tui")));
+    let nlb_sg = find(&sections, "-nlb-sg");
+    assert!(nlb_sg
+        .lines
+        .iter()
+        .any(|l| l == "ingress: TCP 443 from 203.0.113.0/24"));
+    let listener = find(&sections, "listener");
+    assert!(listener.lines.iter().any(|l| l.contains(WILDCARD_CERT)));
+    assert!(listener.lines.iter().any(|l| l == "ALPN policy: None"));
+    assert!(listener
+        .lines
+        .iter()
+        .any(|l| l == "security policy: ELBSecurityPolicy-TLS13-1-2-2021-06"));
+}
+
+#[test]
+fn policy_names_the_vpc() {
+    let plan = clean_plan();
+    let sections = review(&plan, &inventory());
+    let api = find(&sections, "REST API");
+    assert!(api.lines.iter().any(|l| l.contains(PROD)));
+    let text = resource_policy_json(&plan);
+    let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+    assert_eq!(
+        v["Statement"][0]["Condition"]["StringNotEquals"]["aws:sourceVpc"],
+        PROD
+    );
+}
+
+#[test]
+fn cost_total_of_three_azs() {
+    let plan = clean_plan();
+    let est = cost::estimate(&plan);
+    // NLB 16.425 + 1 NLCU 4.38 + endpoint 3 × 7.30 + 3 IPv4 × 3.65 + zone 0.50
+    assert!(
+        (est.total_monthly_usd - 54.155).abs() < 0.001,
+        "{}",
+        est.total_monthly_usd
+    );
+    let sections = review(&plan, &inventory());
+    let c = find(&sections, "Cost");
+    assert!(
+        c.lines.iter().any(|l| l.contains("$54.16/month  total")),
+        "{:#?}",
+        c.lines
+    );
+    assert!(c.lines.iter().any(|l| l.contains("inter-AZ")));
+    assert!(c.lines.iter().any(|l| l.contains(cost::PRICE_BASIS)));
+}
+
+#[test]
+fn empty_allow_list_is_the_whole_internet() {
+    let inv = inventory();
+    let restricted = review(&clean_plan(), &inv);
+    let who = find(&restricted, "Who can reach it");
+    assert!(!who.lines.iter().any(|l| l.contains("the whole internet")));
+    assert!(who.lines.iter().any(|l| l.contains("203.0.113.0/24")));
+
+    let mut plan = clean_plan();
+    plan.allow_cidrs.clear();
+    let open = review(&plan, &inv);
+    let who = find(&open, "Who can reach it");
+    assert!(
+        who.lines.iter().any(|l| l.contains("the whole internet")),
+        "{:#?}",
+        who.lines
+    );
+    let nlb_sg = find(&open, "-nlb-sg");
+    assert!(nlb_sg
+        .lines
+        .iter()
+        .any(|l| l.starts_with("ingress: TCP 443 from 0.0.0.0/0")));
+    let warnings = find(&open, "Warnings and notes");
+    assert!(warnings
+        .lines
+        .iter()
+        .any(|l| l.contains("callers-whole-internet")));
+}
+
+#[test]
+fn warnings_name_the_private_dns_side_effect() {
+    let sections = review(&clean_plan(), &inventory());
+    let w = find(&sections, "Warnings and notes");
+    assert!(
+        w.lines
+            .iter()
+            .any(|l| l.contains("private-dns-side-effect")),
+        "{:#?}",
+        w.lines
+    );
+    assert!(w.lines.iter().any(|l| l.starts_with("  fix: ")));
+}
+
+#[test]
+fn adopted_api_and_reused_endpoint_are_marked() {
+    let inv = inventory();
+    let mut plan = clean_plan();
+    plan.api = ApiChoice::Adopt {
+        rest_api_id: "2ljte94rpv".into(),
+    };
+    let sections = review(&plan, &inv);
+    let api = find(&sections, "REST API");
+    assert!(
+        api.title.starts_with("~ change") && api.title.contains("(adopt, will change:"),
+        "{}",
+        api.title
+    );
+    assert!(api.lines.iter().any(|l| l.contains("REGIONAL → PRIVATE")));
+
+    // The analytics VPC's endpoint, reused there.
+    plan.vpc_id = "vpc-012a26139df302e38".into();
+    plan.endpoint = EndpointChoice::Reuse {
+        vpc_endpoint_id: "vpce-0a21b4369c077ca61".into(),
+    };
+    let sections = review(&plan, &inv);
+    let ep = find(&sections, "interface VPC endpoint");
+    assert!(ep.title.contains("(reuse"), "{}", ep.title);
+    assert!(!sections
+        .iter()
+        .any(|s| s.title.starts_with("+ create  interface VPC endpoint")));
+    let rec = find(&sections, "A → the endpoint");
+    assert!(rec
+        .lines
+        .iter()
+        .any(|l| l
+            .contains("alias target: vpce-0a21b4369c077ca61-qlm6zetm.execute-api.us-east-1.vpce")));
+    let c = find(&sections, "Cost");
+    assert!(!c.lines.iter().any(|l| l.contains("interface endpoint:")));
+}
+
+#[test]
+fn lines_stay_short() {
+    let sections = review(&clean_plan(), &inventory());
+    for s in &sections {
+        for l in &s.lines {
+            // Finding messages are the UI's to wrap; everything else fits 100 columns.
+            if s.title == "Warnings and notes" {
+                continue;
+            }
+            assert!(l.chars().count() <= 100, "{} chars: {l}", l.chars().count());
+        }
+    }
+}
+
+#[test]
+fn snapshot_of_the_whole_review() {
+    let text = render_text(&review(&clean_plan(), &inventory()));
+    insta::assert_snapshot!("clean_plan", text);
+}
