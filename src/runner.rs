@@ -109,6 +109,40 @@ impl Runner {
                     tokio::join!(crate::discovery::run(cloud, etx), forward);
                 }));
             }
+            Cmd::LookupRecords { zone_ids, name } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let mut found = Vec::new();
+                    let mut result = Ok(());
+                    for z in &zone_ids {
+                        match cloud.list_records(z, &name).await {
+                            Ok(r) => found.extend(r),
+                            Err(e) => {
+                                result = Err(e);
+                                break;
+                            }
+                        }
+                    }
+                    let _ = tx.send(Msg::Records {
+                        zone_ids,
+                        name,
+                        result: result.map(|()| found),
+                    });
+                });
+            }
+            Cmd::SavePlan { plan, path } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let r = plan
+                        .save(&path)
+                        .map(|()| path.display().to_string())
+                        .map_err(|e| e.to_string());
+                    let _ = tx.send(Msg::Saved(r));
+                });
+            }
             Cmd::Copy(text) => {
                 let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                 if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {

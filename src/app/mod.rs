@@ -2,6 +2,7 @@
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
 pub mod keymap;
+pub mod wizard;
 
 use std::collections::BTreeMap;
 
@@ -11,8 +12,10 @@ use tui_input::Input;
 
 use crate::cloud::{CloudError, ErrorKind, Target};
 use crate::discovery::{self, Inventory, Source};
-use crate::domain::Vpc;
+use crate::domain::{RecordSet, Vpc};
+use crate::plan::{Draft, Plan};
 use keymap::Action;
+use wizard::{Wizard, WizardCmd};
 
 /// A list source's state (remote data has four states).
 #[derive(Debug, Clone, PartialEq)]
@@ -73,6 +76,14 @@ pub struct Model {
     pub dirty: bool,
     /// Bumped on each discovery run, so late events of an earlier run are ignored.
     pub generation: u64,
+    /// The wizard, once a VPC is chosen (steps 2–8).
+    pub wizard: Option<Wizard>,
+    /// Choices kept when the user goes back to the VPC list.
+    pub last_draft: Option<Draft>,
+    /// Where "save" writes the plan (`plan --out`); default `<plan-id>.toml`.
+    pub plan_out: Option<std::path::PathBuf>,
+    /// Leave once the plan is saved (`fixedip-tui plan --out FILE`).
+    pub quit_after_save: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -86,6 +97,14 @@ pub enum Msg {
         generation: u64,
         event: discovery::Event,
     },
+    /// Record sets of `name` in `zone_ids` (existing-record check).
+    Records {
+        zone_ids: Vec<String>,
+        name: String,
+        result: Result<Vec<RecordSet>, CloudError>,
+    },
+    /// The plan file was written (its path), or why not.
+    Saved(Result<String, String>),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
 }
@@ -95,9 +114,19 @@ pub enum Cmd {
     /// Resolve credentials and region, then answer `Connected` / `ConnectFailed`.
     Connect,
     /// Run discovery; events come back tagged with this generation.
-    Discover { generation: u64 },
+    Discover {
+        generation: u64,
+    },
     /// Put text on the clipboard of the user's terminal (OSC 52).
     Copy(String),
+    LookupRecords {
+        zone_ids: Vec<String>,
+        name: String,
+    },
+    SavePlan {
+        plan: Box<Plan>,
+        path: std::path::PathBuf,
+    },
 }
 
 impl Model {
@@ -124,6 +153,10 @@ impl Model {
             quit: false,
             dirty: true,
             generation: 0,
+            wizard: None,
+            last_draft: None,
+            plan_out: None,
+            quit_after_save: false,
         }
     }
 
@@ -210,29 +243,38 @@ impl Model {
     }
 }
 
-/// Fuzzy filter (fzf-like scoring) over name, id and CIDR; best matches first, ties in list order.
-pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
+/// Fuzzy filter (fzf-like scoring, nucleo) of `texts`; indices of the matches, best first, ties
+/// in list order. An empty query keeps everything in order.
+pub fn fuzzy_filter(texts: &[String], query: &str) -> Vec<usize> {
     use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
     use nucleo_matcher::{Config, Matcher, Utf32Str};
     let query = query.trim();
     if query.is_empty() {
-        return (0..vpcs.len()).collect();
+        return (0..texts.len()).collect();
     }
     let mut matcher = Matcher::new(Config::DEFAULT);
     let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
     let mut buf = Vec::new();
-    let mut scored: Vec<(u32, usize)> = vpcs
+    let mut scored: Vec<(u32, usize)> = texts
         .iter()
         .enumerate()
-        .filter_map(|(i, v)| {
-            let hay = format!("{} {} {}", v.name.as_deref().unwrap_or(""), v.id, v.cidr);
+        .filter_map(|(i, hay)| {
             pattern
-                .score(Utf32Str::new(&hay, &mut buf), &mut matcher)
+                .score(Utf32Str::new(hay, &mut buf), &mut matcher)
                 .map(|s| (s, i))
         })
         .collect();
     scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
     scored.into_iter().map(|(_, i)| i).collect()
+}
+
+/// The VPC list's filter: name, id and CIDR.
+pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
+    let texts: Vec<String> = vpcs
+        .iter()
+        .map(|v| format!("{} {} {}", v.name.as_deref().unwrap_or(""), v.id, v.cidr))
+        .collect();
+    fuzzy_filter(&texts, query)
 }
 
 /// The only place state changes.
@@ -268,6 +310,52 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 return vec![];
             }
             on_discovery(model, event);
+            vec![]
+        }
+        Msg::Records {
+            zone_ids,
+            name,
+            result,
+        } => {
+            match result {
+                Ok(found) => {
+                    model
+                        .inventory
+                        .records
+                        .retain(|r| !(zone_ids.contains(&r.zone_id) && r.name == name));
+                    model.inventory.records.extend(found);
+                }
+                Err(e) => {
+                    model.flash = Some(format!(
+                        "could not read the records of {name} ({e}); the apply checks again"
+                    ))
+                }
+            }
+            if let Some(w) = model.wizard.as_mut() {
+                w.records_loaded(&model.inventory);
+            }
+            model.dirty = true;
+            vec![]
+        }
+        Msg::Saved(result) => {
+            match result {
+                Ok(path) => {
+                    let id = model
+                        .wizard
+                        .as_ref()
+                        .map(|w| w.plan(&model.inventory).id)
+                        .unwrap_or_default();
+                    model.flash = Some(format!("saved plan {id} to {path}"));
+                    if let Some(w) = model.wizard.as_mut() {
+                        w.saved_to = Some(path);
+                    }
+                    if model.quit_after_save {
+                        model.quit = true;
+                    }
+                }
+                Err(e) => model.flash = Some(format!("not saved: {e}")),
+            }
+            model.dirty = true;
             vec![]
         }
         Msg::Term(TermEvent::Resize(_, _)) => {
@@ -351,6 +439,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         return vec![];
     }
+    if model.wizard.is_some() {
+        return on_wizard_key(model, key);
+    }
     if model.filter_editing {
         match key.code {
             KeyCode::Enter => {
@@ -375,6 +466,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         model.dirty = true;
         return vec![];
+    }
+    if key.code == KeyCode::Enter || key.code == KeyCode::Tab {
+        return start_wizard(model);
     }
     let Some(action) = keymap::action_for(&key) else {
         return vec![];
@@ -423,4 +517,70 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     }
     model.dirty = true;
     vec![]
+}
+
+/// Enter on a VPC: the wizard starts at step 2 with that VPC.
+fn start_wizard(model: &mut Model) -> Vec<Cmd> {
+    let ready = [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
+        .iter()
+        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }));
+    model.dirty = true;
+    if !ready {
+        model.flash = Some("wait until VPCs, subnets and endpoints are read".to_string());
+        return vec![];
+    }
+    let Some(vpc) = model.selected_vpc().map(|v| v.id.clone()) else {
+        return vec![];
+    };
+    model.wizard = Some(Wizard::start(
+        &model.inventory,
+        &vpc,
+        model.last_draft.clone(),
+    ));
+    vec![]
+}
+
+fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let Some(w) = model.wizard.as_mut() else {
+        return vec![];
+    };
+    model.dirty = true;
+    let in_text = w.filter_editing || w.field != wizard::Field::List || w.dns_question;
+    if !in_text {
+        match keymap::action_for(&key) {
+            Some(Action::Quit) => {
+                model.quit = true;
+                return vec![];
+            }
+            Some(Action::Help) => {
+                model.overlay = Some(Overlay::Help);
+                return vec![];
+            }
+            _ => {}
+        }
+    }
+    let page = model.page_rows.max(1);
+    let cmds = w.on_key(&model.inventory, key, page);
+    let mut out = vec![];
+    for c in cmds {
+        match c {
+            WizardCmd::Exit => {
+                if let Some(w) = model.wizard.take() {
+                    model.last_draft = Some(w.draft);
+                }
+            }
+            WizardCmd::Flash(text) => model.flash = Some(text),
+            WizardCmd::LookupRecords { zone_ids, name } => {
+                out.push(Cmd::LookupRecords { zone_ids, name })
+            }
+            WizardCmd::SavePlan(plan) => {
+                let path = model
+                    .plan_out
+                    .clone()
+                    .unwrap_or_else(|| std::path::PathBuf::from(format!("{}.toml", plan.id)));
+                out.push(Cmd::SavePlan { plan, path });
+            }
+        }
+    }
+    out
 }

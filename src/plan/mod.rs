@@ -2,6 +2,7 @@
 //! use. Versioned, saved as TOML, validated by the pure `validate::validate`.
 
 pub mod cost;
+pub mod draft;
 pub mod review;
 pub mod validate;
 
@@ -10,6 +11,7 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+pub use draft::Draft;
 pub use validate::{validate, Finding, Severity};
 
 /// Version of the plan file format. A file with a newer version is refused with a clear message.

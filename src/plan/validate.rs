@@ -518,6 +518,13 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
         .iter()
         .find(|c| c.arn == plan.certificate_arn)
     {
+        None if plan.certificate_arn.is_empty() => push(
+            E,
+            Step::NameCertificate,
+            "cert-missing",
+            "no certificate chosen yet".into(),
+            "pick an ISSUED certificate that covers the name".into(),
+        ),
         None => {
             if region_of_arn(&plan.certificate_arn).is_some_and(|r| r != inv.region) {
                 push(
@@ -740,6 +747,13 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
         .iter()
         .find(|z| z.id == plan.public_zone_id)
     {
+        None if plan.public_zone_id.is_empty() => push(
+            E,
+            Step::Zones,
+            "public-zone-missing",
+            format!("no public hosted zone holds {}", plan.name),
+            "create a public zone for the domain (or delegate one), then read the account again (r)".into(),
+        ),
         None => push(
             E,
             Step::Zones,

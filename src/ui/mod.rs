@@ -25,7 +25,10 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_header(frame, header, model, theme);
     match &model.phase {
         Phase::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
-        Phase::Connecting | Phase::Ready => screens::home::render(frame, body, model, theme),
+        Phase::Connecting | Phase::Ready => match &model.wizard {
+            Some(w) => screens::wizard::render(frame, body, model, w, theme),
+            None => screens::home::render(frame, body, model, theme),
+        },
     }
     render_footer(frame, footer, model, theme);
     if model.overlay == Some(Overlay::Help) {
@@ -86,7 +89,9 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::styled(format!(" {flash} "), theme.ok()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(&str, &str)> = if model.filter_editing {
+    let hints: Vec<(&str, &str)> = if let Some(w) = &model.wizard {
+        wizard_hints(w)
+    } else if model.filter_editing {
         vec![
             ("Enter", "keep filter"),
             ("Esc", "clear"),
@@ -105,6 +110,9 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             .collect();
         if !model.filter.value().is_empty() {
             v.insert(0, ("Esc", "clear filter"));
+        }
+        if model.phase == Phase::Ready && !model.visible.is_empty() {
+            v.insert(0, ("Enter", "set up in this VPC"));
         }
         v
     };
@@ -125,4 +133,41 @@ fn short_help(help: &str) -> &str {
         h if h.starts_with("this help") => "help",
         h => h,
     }
+}
+
+/// Footer hints of the wizard, by context (the help overlay lists them all).
+fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static str)> {
+    use crate::app::wizard::Field;
+    use crate::plan::Step;
+    if w.dns_question {
+        return vec![("y", "turn on during apply"), ("n", "back")];
+    }
+    if w.filter_editing {
+        return vec![("Enter", "keep filter"), ("Esc", "clear"), ("↑/↓", "move")];
+    }
+    match w.field {
+        Field::Name | Field::Stage | Field::BasePath | Field::Cidr => {
+            return vec![("Enter", "next"), ("S-Tab", "back"), ("^C", "quit")]
+        }
+        Field::Confirm => return vec![("Enter", "confirm"), ("S-Tab", "back"), ("^C", "quit")],
+        Field::List => {}
+    }
+    let mut v: Vec<(&str, &str)> = vec![("Enter/Tab", "next"), ("S-Tab/h", "back")];
+    match w.step {
+        Step::EndpointSubnets => v.extend([("Space", "toggle"), ("o", "public override")]),
+        Step::NlbSubnets => v.push(("Space", "toggle")),
+        Step::NameCertificate => v.extend([("Enter", "pick"), ("n", "edit name")]),
+        Step::Api => v.extend([("Enter", "pick"), ("e", "stage")]),
+        Step::Callers => v.extend([("i", "add CIDR"), ("Space", "remove")]),
+        Step::Zones => v.extend([("Space", "pick"), ("R", "replace record")]),
+        Step::Review => v.extend([("c", "confirm"), ("s", "save"), ("J/K", "scroll")]),
+        Step::Vpc => {}
+    }
+    v.extend([
+        ("a", "ack warnings"),
+        ("/", "filter"),
+        ("?", "help"),
+        ("q", "quit"),
+    ]);
+    v
 }

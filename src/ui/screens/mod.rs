@@ -2,3 +2,5 @@
 
 pub mod home;
 pub mod no_access;
+pub mod review;
+pub mod wizard;

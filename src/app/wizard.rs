@@ -1,0 +1,976 @@
+//! The wizard's state and key handling (steps 2–8; step 1, the VPC, is the home list).
+//! Pure: it reads the inventory, changes the draft, and returns commands.
+
+use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+use tui_input::Input;
+
+use crate::discovery::Inventory;
+use crate::plan::validate::{blocking, check_caller_cidr, check_dns_name, NLB_MIN_FREE_IPS};
+use crate::plan::{validate, Draft, Finding, Plan, Severity, Step};
+
+/// One row of a step's list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// What choosing the row means (an id, or a marker such as `create`).
+    pub key: String,
+    pub cells: Vec<String>,
+    /// Can be chosen (others are shown greyed with `note`).
+    pub selectable: bool,
+    pub checked: bool,
+    /// Why the row is greyed or flagged.
+    pub note: Option<String>,
+    /// Heading rows group the list (not selectable, no checkbox).
+    pub heading: bool,
+}
+
+impl Row {
+    fn item(key: impl Into<String>, cells: Vec<String>, checked: bool) -> Self {
+        Row {
+            key: key.into(),
+            cells,
+            selectable: true,
+            checked,
+            note: None,
+            heading: false,
+        }
+    }
+    fn greyed(mut self, why: impl Into<String>) -> Self {
+        self.selectable = false;
+        self.note = Some(why.into());
+        self
+    }
+    fn noted(mut self, note: impl Into<String>) -> Self {
+        self.note = Some(note.into());
+        self
+    }
+    fn heading(text: impl Into<String>) -> Self {
+        Row {
+            key: String::new(),
+            cells: vec![text.into()],
+            selectable: false,
+            checked: false,
+            note: None,
+            heading: true,
+        }
+    }
+}
+
+/// Which input has the keyboard in the current step.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    List,
+    Name,
+    Stage,
+    BasePath,
+    Cidr,
+    Confirm,
+}
+
+#[derive(Debug, Clone)]
+pub struct Wizard {
+    pub step: Step,
+    pub draft: Draft,
+    /// Cursor in the current step's (filtered) rows, and the first visible row.
+    pub cursor: usize,
+    pub offset: usize,
+    pub filter: Input,
+    pub filter_editing: bool,
+    pub field: Field,
+    pub name_input: Input,
+    pub stage_input: Input,
+    pub base_input: Input,
+    pub cidr_input: Input,
+    pub confirm_input: Input,
+    /// The VPC's DNS attributes are off: ask "turn them on during apply?" before step 2.
+    pub dns_question: bool,
+    pub findings: Vec<Finding>,
+    /// Record lookups for the chosen name are in flight.
+    pub records_loading: bool,
+    /// The user typed the name on the review: warnings acknowledged.
+    pub confirmed: bool,
+    pub review_scroll: u16,
+    /// Where the plan was saved.
+    pub saved_to: Option<String>,
+    /// The "whole internet" question was asked once (a second empty Enter accepts it).
+    pub internet_prompted: bool,
+}
+
+/// What the wizard asks of the outside world.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum WizardCmd {
+    /// Look up records of `name` in these zones (existing-record check).
+    LookupRecords {
+        zone_ids: Vec<String>,
+        name: String,
+    },
+    SavePlan(Box<Plan>),
+    /// Leave the wizard (back from step 2).
+    Exit,
+    Flash(String),
+}
+
+fn input(v: &str) -> Input {
+    Input::default().with_value(v.to_string())
+}
+
+impl Wizard {
+    pub fn start(inv: &Inventory, vpc_id: &str, previous: Option<Draft>) -> Self {
+        let mut draft = previous.unwrap_or_else(Draft::with_defaults);
+        draft.choose_vpc(inv, vpc_id);
+        let vpc = inv.vpcs.iter().find(|v| v.id == vpc_id);
+        let dns_off =
+            vpc.is_some_and(|v| v.dns_support == Some(false) || v.dns_hostnames == Some(false));
+        let mut w = Wizard {
+            step: Step::EndpointSubnets,
+            name_input: input(&draft.name),
+            stage_input: input(&draft.stage),
+            base_input: input(&draft.base_path),
+            cidr_input: Input::default(),
+            confirm_input: Input::default(),
+            draft,
+            cursor: 0,
+            offset: 0,
+            filter: Input::default(),
+            filter_editing: false,
+            field: Field::List,
+            dns_question: false,
+            findings: vec![],
+            records_loading: false,
+            confirmed: false,
+            review_scroll: 0,
+            saved_to: None,
+            internet_prompted: false,
+        };
+        w.dns_question = dns_off && !w.draft.enable_vpc_dns;
+        w.revalidate(inv);
+        w
+    }
+
+    pub fn plan(&self, inv: &Inventory) -> Plan {
+        self.draft.to_plan(inv)
+    }
+
+    pub fn revalidate(&mut self, inv: &Inventory) {
+        self.findings = validate(&self.plan(inv), inv);
+    }
+
+    /// Findings of one step.
+    pub fn step_findings(&self, step: Step) -> impl Iterator<Item = &Finding> {
+        self.findings.iter().filter(move |f| f.step == step)
+    }
+
+    /// Errors, and warnings not acknowledged, of one step.
+    pub fn step_blocked(&self, inv: &Inventory, step: Step) -> Vec<Finding> {
+        let plan = self.plan(inv);
+        blocking(&plan, &self.findings)
+            .into_iter()
+            .filter(|f| f.step == step)
+            .cloned()
+            .collect()
+    }
+
+    /// The rows of the current step after the filter.
+    pub fn visible_rows(&self, inv: &Inventory) -> Vec<Row> {
+        let rows = rows(self, inv);
+        let q = self.filter.value().trim();
+        if q.is_empty() {
+            return rows;
+        }
+        let texts: Vec<String> = rows.iter().map(|r| r.cells.join(" ")).collect();
+        let keep = super::fuzzy_filter(&texts, q);
+        let mut keep_sorted = keep;
+        keep_sorted.sort_unstable();
+        keep_sorted.into_iter().map(|i| rows[i].clone()).collect()
+    }
+
+    fn go(&mut self, step: Step, inv: &Inventory) -> Vec<WizardCmd> {
+        self.step = step;
+        self.cursor = 0;
+        self.offset = 0;
+        self.filter.reset();
+        self.filter_editing = false;
+        self.field = match step {
+            Step::NameCertificate if self.draft.name.is_empty() => Field::Name,
+            Step::Callers => Field::Cidr,
+            Step::Review => Field::Confirm,
+            _ => Field::List,
+        };
+        self.review_scroll = 0;
+        // Land on the chosen row, when there is one.
+        let rows = self.visible_rows(inv);
+        if let Some(i) = rows.iter().position(|r| r.checked && r.selectable) {
+            self.cursor = i;
+        } else if let Some(i) = rows.iter().position(|r| r.selectable) {
+            self.cursor = i;
+        }
+        let mut cmds = vec![];
+        if step == Step::Zones {
+            cmds.extend(self.lookup_records(inv));
+        }
+        if step == Step::NlbSubnets {
+            self.draft.preselect_nlb_subnets(inv);
+        }
+        self.revalidate(inv);
+        cmds
+    }
+
+    fn lookup_records(&mut self, inv: &Inventory) -> Option<WizardCmd> {
+        if check_dns_name(&self.draft.name).is_err() {
+            return None;
+        }
+        let mut zone_ids: Vec<String> = self.draft.public_zone_id.iter().cloned().collect();
+        zone_ids.extend(self.draft.private_zone_id.iter().cloned());
+        let _ = inv;
+        if zone_ids.is_empty() {
+            return None;
+        }
+        self.records_loading = true;
+        Some(WizardCmd::LookupRecords {
+            zone_ids,
+            name: self.draft.name.clone(),
+        })
+    }
+
+    /// Forward, if this step has no error (warnings are acknowledged with `a`).
+    fn next(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let blocked = self.step_blocked(inv, self.step);
+        if let Some(f) = blocked.first() {
+            let what = if f.severity == Severity::Error {
+                "fix this first"
+            } else {
+                "press a to acknowledge"
+            };
+            return vec![WizardCmd::Flash(format!("{what}: {}", f.message))];
+        }
+        match Step::ALL.get(self.step.index() + 1) {
+            Some(s) => self.go(*s, inv),
+            None => vec![],
+        }
+    }
+
+    fn back(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        if self.step == Step::EndpointSubnets {
+            return vec![WizardCmd::Exit];
+        }
+        match self
+            .step
+            .index()
+            .checked_sub(1)
+            .and_then(|i| Step::ALL.get(i))
+        {
+            Some(s) => self.go(*s, inv),
+            None => vec![WizardCmd::Exit],
+        }
+    }
+
+    fn move_cursor(&mut self, inv: &Inventory, delta: isize, page_rows: usize) {
+        let rows = self.visible_rows(inv);
+        if rows.is_empty() {
+            self.cursor = 0;
+            return;
+        }
+        let last = rows.len() as isize - 1;
+        let mut c = (self.cursor as isize + delta).clamp(0, last);
+        // Skip headings in the direction of travel.
+        let dir = if delta < 0 { -1 } else { 1 };
+        while rows[c as usize].heading && c + dir >= 0 && c + dir <= last {
+            c += dir;
+        }
+        self.cursor = c as usize;
+        let rows_on_screen = page_rows.max(1);
+        if self.cursor < self.offset {
+            self.offset = self.cursor;
+        } else if self.cursor >= self.offset + rows_on_screen {
+            self.offset = self.cursor + 1 - rows_on_screen;
+        }
+    }
+
+    /// Space / Enter on the row under the cursor.
+    fn choose(&mut self, inv: &Inventory, enter: bool) -> Vec<WizardCmd> {
+        let rows = self.visible_rows(inv);
+        let Some(row) = rows.get(self.cursor).cloned() else {
+            return if enter { self.next(inv) } else { vec![] };
+        };
+        if !row.selectable {
+            if enter {
+                return self.next(inv);
+            }
+            return row
+                .note
+                .map(|n| vec![WizardCmd::Flash(n)])
+                .unwrap_or_default();
+        }
+        let mut cmds = vec![];
+        match self.step {
+            Step::EndpointSubnets => {
+                if self.draft.reuse_endpoint.is_some() {
+                    return self.next(inv);
+                }
+                let public = inv
+                    .subnets
+                    .iter()
+                    .find(|s| s.id == row.key)
+                    .is_some_and(|s| s.reach.as_ref().is_some_and(|r| r.public));
+                if enter && row.checked {
+                    return self.next(inv);
+                }
+                if public && !self.draft.allow_public_endpoint_subnets && !row.checked {
+                    return vec![WizardCmd::Flash(format!(
+                        "{} is public: the endpoint belongs in private subnets (press o to allow public ones anyway)",
+                        row.key
+                    ))];
+                }
+                Draft::toggle(&mut self.draft.endpoint_subnets, &row.key);
+                self.draft.preselect_nlb_subnets(inv);
+            }
+            Step::NlbSubnets => {
+                if enter && row.checked {
+                    return self.next(inv);
+                }
+                Draft::toggle(&mut self.draft.nlb_subnets, &row.key);
+            }
+            Step::NameCertificate => {
+                self.draft.certificate_arn = Some(row.key.clone());
+                if enter {
+                    self.revalidate(inv);
+                    return self.next(inv);
+                }
+            }
+            Step::Api => {
+                self.draft.adopt_api = (row.key != "create").then(|| row.key.clone());
+                if enter {
+                    self.field = Field::Stage;
+                }
+            }
+            Step::Callers => {
+                if !enter {
+                    // Space on a CIDR removes it.
+                    self.draft.allow_cidrs.retain(|c| c != &row.key);
+                } else {
+                    return self.next(inv);
+                }
+            }
+            Step::Zones => {
+                if let Some(zone) = row.key.strip_prefix("public:") {
+                    self.draft.public_zone_id = Some(zone.to_string());
+                } else if row.key == "private:create" {
+                    self.draft.private_zone_id = None;
+                } else if let Some(zone) = row.key.strip_prefix("private:") {
+                    self.draft.private_zone_id = Some(zone.to_string());
+                }
+                cmds.extend(self.lookup_records(inv));
+                if enter {
+                    self.revalidate(inv);
+                    cmds.extend(self.next(inv));
+                    return cmds;
+                }
+            }
+            Step::Vpc | Step::Review => {}
+        }
+        self.revalidate(inv);
+        cmds
+    }
+
+    /// Acknowledge every warning of the current step.
+    fn acknowledge(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let codes: Vec<&'static str> = self
+            .step_findings(self.step)
+            .filter(|f| f.severity == Severity::Warning)
+            .map(|f| f.code)
+            .collect();
+        if codes.is_empty() {
+            return vec![WizardCmd::Flash(
+                "nothing to acknowledge in this step".into(),
+            )];
+        }
+        for c in &codes {
+            if !self.draft.acknowledged.iter().any(|a| a == c) {
+                self.draft.acknowledged.push(c.to_string());
+            }
+        }
+        self.revalidate(inv);
+        vec![WizardCmd::Flash(format!(
+            "acknowledged: {}",
+            codes.join(", ")
+        ))]
+    }
+
+    /// Handle a key. `page_rows` is the height of the list on screen.
+    pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent, page_rows: usize) -> Vec<WizardCmd> {
+        let shift_tab = key.code == KeyCode::BackTab;
+        // The DNS question is modal.
+        if self.dns_question {
+            return match key.code {
+                KeyCode::Char('y') | KeyCode::Enter => {
+                    self.draft.enable_vpc_dns = true;
+                    self.draft.acknowledged.push("vpc-dns-will-change".into());
+                    self.dns_question = false;
+                    self.revalidate(inv);
+                    vec![]
+                }
+                KeyCode::Char('n') | KeyCode::Esc | KeyCode::BackTab | KeyCode::Char('h') => {
+                    vec![WizardCmd::Exit]
+                }
+                _ => vec![],
+            };
+        }
+        if self.filter_editing {
+            match key.code {
+                KeyCode::Enter => self.filter_editing = false,
+                KeyCode::Esc => {
+                    self.filter_editing = false;
+                    self.filter.reset();
+                }
+                KeyCode::Up => self.move_cursor(inv, -1, page_rows),
+                KeyCode::Down => self.move_cursor(inv, 1, page_rows),
+                _ => {
+                    self.filter.handle_event(&TermEvent::Key(key));
+                    self.cursor = 0;
+                    self.offset = 0;
+                }
+            }
+            return vec![];
+        }
+        // Text fields take printable keys; Enter moves on, Esc / Shift-Tab go back.
+        if self.field != Field::List {
+            return self.on_field_key(inv, key, shift_tab);
+        }
+        match key.code {
+            KeyCode::Esc
+            | KeyCode::BackTab
+            | KeyCode::Char('h')
+            | KeyCode::Backspace
+            | KeyCode::Left => {
+                if !self.filter.value().is_empty() && key.code == KeyCode::Esc {
+                    self.filter.reset();
+                    return vec![];
+                }
+                self.back(inv)
+            }
+            KeyCode::Tab | KeyCode::Right => self.next(inv),
+            KeyCode::Char('j') | KeyCode::Down => {
+                self.move_cursor(inv, 1, page_rows);
+                vec![]
+            }
+            KeyCode::Char('k') | KeyCode::Up => {
+                self.move_cursor(inv, -1, page_rows);
+                vec![]
+            }
+            KeyCode::PageDown => {
+                self.move_cursor(inv, page_rows as isize, page_rows);
+                vec![]
+            }
+            KeyCode::PageUp => {
+                self.move_cursor(inv, -(page_rows as isize), page_rows);
+                vec![]
+            }
+            KeyCode::Char('g') | KeyCode::Home => {
+                self.move_cursor(inv, -(i32::MAX as isize), page_rows);
+                vec![]
+            }
+            KeyCode::Char('G') | KeyCode::End => {
+                self.move_cursor(inv, i32::MAX as isize, page_rows);
+                vec![]
+            }
+            KeyCode::Char('/') => {
+                self.filter_editing = true;
+                vec![]
+            }
+            KeyCode::Char(' ') => self.choose(inv, false),
+            KeyCode::Enter => self.choose(inv, true),
+            KeyCode::Char('a') => self.acknowledge(inv),
+            KeyCode::Char('o') if self.step == Step::EndpointSubnets => {
+                self.draft.allow_public_endpoint_subnets =
+                    !self.draft.allow_public_endpoint_subnets;
+                if !self.draft.allow_public_endpoint_subnets {
+                    let publics: Vec<String> = inv
+                        .subnets
+                        .iter()
+                        .filter(|s| s.reach.as_ref().is_some_and(|r| r.public))
+                        .map(|s| s.id.clone())
+                        .collect();
+                    self.draft
+                        .endpoint_subnets
+                        .retain(|id| !publics.contains(id));
+                }
+                self.revalidate(inv);
+                vec![WizardCmd::Flash(
+                    if self.draft.allow_public_endpoint_subnets {
+                        "public subnets allowed for the endpoint (not recommended)".into()
+                    } else {
+                        "endpoint limited to private subnets".into()
+                    },
+                )]
+            }
+            KeyCode::Char('n') if self.step == Step::NameCertificate => {
+                self.field = Field::Name;
+                vec![]
+            }
+            KeyCode::Char('e') if self.step == Step::Api => {
+                self.field = Field::Stage;
+                vec![]
+            }
+            KeyCode::Char('i') if self.step == Step::Callers => {
+                self.field = Field::Cidr;
+                vec![]
+            }
+            KeyCode::Char('R') if self.step == Step::Zones => {
+                self.draft.replace_records = !self.draft.replace_records;
+                self.revalidate(inv);
+                vec![WizardCmd::Flash(if self.draft.replace_records {
+                    "existing records of the name will be replaced (destroy restores them)".into()
+                } else {
+                    "existing records are kept (the plan is blocked while one exists)".into()
+                })]
+            }
+            KeyCode::Char('J') if self.step == Step::Review => {
+                self.review_scroll = self.review_scroll.saturating_add(5);
+                vec![]
+            }
+            KeyCode::Char('K') if self.step == Step::Review => {
+                self.review_scroll = self.review_scroll.saturating_sub(5);
+                vec![]
+            }
+            KeyCode::Char('c') if self.step == Step::Review => {
+                self.field = Field::Confirm;
+                vec![]
+            }
+            KeyCode::Char('s') if self.step == Step::Review => self.save(inv),
+            _ => vec![],
+        }
+    }
+
+    fn save(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let plan = self.plan(inv);
+        if !self.confirmed {
+            return vec![WizardCmd::Flash(format!(
+                "type {} and press Enter to confirm the plan first",
+                plan.name
+            ))];
+        }
+        vec![WizardCmd::SavePlan(Box::new(plan))]
+    }
+
+    fn on_field_key(&mut self, inv: &Inventory, key: KeyEvent, shift_tab: bool) -> Vec<WizardCmd> {
+        if shift_tab || key.code == KeyCode::Esc {
+            return match self.field {
+                Field::Stage | Field::BasePath => {
+                    self.field = Field::List;
+                    vec![]
+                }
+                Field::Name if self.draft.name.is_empty() => self.back(inv),
+                Field::Name => {
+                    self.field = Field::List;
+                    vec![]
+                }
+                Field::Cidr | Field::Confirm => {
+                    if matches!(self.field, Field::Cidr)
+                        && !self.draft.allow_cidrs.is_empty()
+                        && key.code == KeyCode::Esc
+                    {
+                        self.field = Field::List;
+                        return vec![];
+                    }
+                    self.back(inv)
+                }
+                Field::List => vec![],
+            };
+        }
+        let enter = key.code == KeyCode::Enter || key.code == KeyCode::Tab;
+        match self.field {
+            Field::Name => {
+                if enter {
+                    let v = self.name_input.value().trim().to_string();
+                    if let Err(why) = check_dns_name(&v) {
+                        return vec![WizardCmd::Flash(why)];
+                    }
+                    self.draft.set_name(inv, &v);
+                    self.field = Field::List;
+                    self.cursor = self
+                        .visible_rows(inv)
+                        .iter()
+                        .position(|r| r.selectable)
+                        .unwrap_or(0);
+                    self.revalidate(inv);
+                } else {
+                    self.name_input.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Field::Stage => {
+                if enter {
+                    self.draft.stage = self.stage_input.value().trim().to_string();
+                    self.field = Field::BasePath;
+                    self.revalidate(inv);
+                } else {
+                    self.stage_input.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Field::BasePath => {
+                if enter {
+                    self.draft.base_path = self.base_input.value().trim().to_string();
+                    self.field = Field::List;
+                    self.revalidate(inv);
+                    return self.next(inv);
+                }
+                self.base_input.handle_event(&TermEvent::Key(key));
+            }
+            Field::Cidr => {
+                if enter {
+                    let v = self.cidr_input.value().trim().to_string();
+                    if v.is_empty() {
+                        const CODE: &str = "callers-whole-internet";
+                        let acked = self.draft.acknowledged.iter().any(|a| a == CODE);
+                        if self.draft.allow_cidrs.is_empty() && !acked {
+                            if !self.internet_prompted {
+                                self.internet_prompted = true;
+                                return vec![WizardCmd::Flash(
+                                    "no allow-list means the WHOLE INTERNET can call the API: press Enter again to accept, or type a CIDR".into(),
+                                )];
+                            }
+                            self.draft.acknowledged.push(CODE.to_string());
+                            self.revalidate(inv);
+                        }
+                        return self.next(inv);
+                    }
+                    self.internet_prompted = false;
+                    match check_caller_cidr(&v) {
+                        Err(why) => return vec![WizardCmd::Flash(why)],
+                        Ok(net) => {
+                            let text = if net.prefix_len() == 32 && !v.contains('/') {
+                                format!("{v}/32")
+                            } else {
+                                v
+                            };
+                            if !self.draft.allow_cidrs.contains(&text) {
+                                self.draft.allow_cidrs.push(text);
+                            }
+                            self.cidr_input.reset();
+                            self.revalidate(inv);
+                        }
+                    }
+                } else {
+                    self.cidr_input.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Field::Confirm => {
+                if enter {
+                    let plan = self.plan(inv);
+                    if self
+                        .confirm_input
+                        .value()
+                        .trim()
+                        .trim_end_matches('.')
+                        .to_ascii_lowercase()
+                        != plan.name
+                    {
+                        return vec![WizardCmd::Flash(format!(
+                            "type {} exactly to confirm",
+                            plan.name
+                        ))];
+                    }
+                    let errors: Vec<&Finding> = self
+                        .findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Error)
+                        .collect();
+                    if let Some(e) = errors.first() {
+                        return vec![WizardCmd::Flash(format!(
+                            "{} error(s) remain, e.g. {} → {}",
+                            errors.len(),
+                            e.message,
+                            e.fix
+                        ))];
+                    }
+                    // The typed confirmation acknowledges every warning shown on the review.
+                    for f in self
+                        .findings
+                        .iter()
+                        .filter(|f| f.severity == Severity::Warning)
+                    {
+                        if !self.draft.acknowledged.iter().any(|a| a == f.code) {
+                            self.draft.acknowledged.push(f.code.to_string());
+                        }
+                    }
+                    self.confirmed = true;
+                    self.field = Field::List;
+                    self.revalidate(inv);
+                    return vec![WizardCmd::Flash(
+                        "confirmed: press s to save the plan".into(),
+                    )];
+                }
+                self.confirm_input.handle_event(&TermEvent::Key(key));
+            }
+            Field::List => {}
+        }
+        vec![]
+    }
+
+    /// Records of the name arrived (or failed: the check is then left to the apply).
+    pub fn records_loaded(&mut self, inv: &Inventory) {
+        self.records_loading = false;
+        self.revalidate(inv);
+    }
+}
+
+/// The rows of the current step.
+pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
+    let d = &w.draft;
+    let vpc = d.vpc_id.clone().unwrap_or_default();
+    let reach = |s: &crate::domain::Subnet| match &s.reach {
+        Some(r) if r.public => "public",
+        Some(_) => "private",
+        None => "unknown",
+    };
+    match w.step {
+        Step::Vpc | Step::Review => vec![],
+        Step::EndpointSubnets => {
+            if let Some(ep) = &d.reuse_endpoint {
+                let e = inv.vpc_endpoints.iter().find(|e| &e.id == ep);
+                let mut rows = vec![Row::heading(format!(
+                    "Reusing {ep}: this VPC already has an execute-api endpoint with private DNS, and a second one would be rejected"
+                ))];
+                for sid in e.map(|e| e.subnet_ids.clone()).unwrap_or_default() {
+                    let s = inv.subnets.iter().find(|s| s.id == sid);
+                    rows.push(
+                        Row::item(
+                            sid.clone(),
+                            vec![
+                                s.map(|s| s.az.clone()).unwrap_or_default(),
+                                sid.clone(),
+                                s.map(|s| s.cidr.clone()).unwrap_or_default(),
+                                s.map(|s| reach(s).to_string()).unwrap_or_default(),
+                            ],
+                            true,
+                        )
+                        .greyed("the reused endpoint's subnet"),
+                    );
+                }
+                return rows;
+            }
+            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
+            subnets.sort_by(|a, b| {
+                let pa = a.reach.as_ref().is_some_and(|r| r.public);
+                let pb = b.reach.as_ref().is_some_and(|r| r.public);
+                pa.cmp(&pb).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+            });
+            subnets
+                .into_iter()
+                .map(|s| {
+                    let checked = d.endpoint_subnets.contains(&s.id);
+                    let row = Row::item(
+                        s.id.clone(),
+                        vec![
+                            s.az.clone(),
+                            s.id.clone(),
+                            s.cidr.clone(),
+                            reach(s).to_string(),
+                            s.name.clone().unwrap_or_default(),
+                        ],
+                        checked,
+                    );
+                    if s.reach.as_ref().is_some_and(|r| r.public) {
+                        row.noted("public: needs the override (o)")
+                    } else if s.free_ips == 0 {
+                        row.greyed("no free IP address")
+                    } else {
+                        row
+                    }
+                })
+                .collect()
+        }
+        Step::NlbSubnets => {
+            let azs = d.endpoint_azs(inv);
+            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
+            subnets.sort_by(|a, b| a.az.cmp(&b.az).then(a.cidr.cmp(&b.cidr)));
+            let mut rows = vec![];
+            let mut all_azs: Vec<String> = subnets.iter().map(|s| s.az.clone()).collect();
+            all_azs.dedup();
+            for az in all_azs {
+                let endpoint_here = azs.contains(&az);
+                rows.push(Row::heading(if endpoint_here {
+                    format!("{az}: endpoint subnet here — pick one public subnet")
+                } else {
+                    format!("{az}: no endpoint subnet — an NLB subnet here would not match")
+                }));
+                for s in subnets.iter().filter(|s| s.az == az) {
+                    let checked = d.nlb_subnets.contains(&s.id);
+                    let row = Row::item(
+                        s.id.clone(),
+                        vec![
+                            s.az.clone(),
+                            s.id.clone(),
+                            s.cidr.clone(),
+                            format!("{} free", s.free_ips),
+                            s.name.clone().unwrap_or_default(),
+                        ],
+                        checked,
+                    );
+                    let row = match &s.reach {
+                        Some(r) if !r.public => {
+                            row.greyed("private: no route to an internet gateway")
+                        }
+                        _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
+                            "{} free IPs: an NLB subnet needs {NLB_MIN_FREE_IPS}",
+                            s.free_ips
+                        )),
+                        None => row.noted("route table not visible"),
+                        _ if !endpoint_here => row.noted("no endpoint subnet in this AZ"),
+                        _ => row,
+                    };
+                    rows.push(row);
+                }
+            }
+            rows
+        }
+        Step::NameCertificate => {
+            let name = d.name.clone();
+            let mut certs: Vec<(bool, Row)> = inv
+                .certificates
+                .iter()
+                .map(|c| {
+                    let checked = d.certificate_arn.as_deref() == Some(c.arn.as_str());
+                    let short = c.arn.rsplit('/').next().unwrap_or(&c.arn).to_string();
+                    let row = Row::item(
+                        c.arn.clone(),
+                        vec![
+                            c.domain.clone(),
+                            c.status.as_str().to_string(),
+                            c.not_after
+                                .as_deref()
+                                .map(|t| t.get(..10).unwrap_or(t).to_string())
+                                .unwrap_or_default(),
+                            short,
+                        ],
+                        checked,
+                    );
+                    let why = if c.status != crate::domain::CertStatus::Issued {
+                        Some(c.status.as_str().to_ascii_lowercase().replace('_', " "))
+                    } else if name.is_empty() {
+                        Some("type the name first (n)".to_string())
+                    } else if !c.covers(&name) {
+                        Some(format!(
+                            "for another name ({})",
+                            c.sans
+                                .iter()
+                                .take(3)
+                                .cloned()
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ))
+                    } else {
+                        None
+                    };
+                    match why {
+                        Some(w) => (false, row.greyed(w)),
+                        None => (true, row),
+                    }
+                })
+                .collect();
+            certs.sort_by_key(|(ok, _)| !*ok);
+            certs.into_iter().map(|(_, r)| r).collect()
+        }
+        Step::Api => {
+            let mut rows = vec![Row::item(
+                "create",
+                vec![
+                    format!("＋ create \"{}\"", d.api_name),
+                    "PRIVATE".into(),
+                    "MOCK GET /ping → 200".into(),
+                ],
+                d.adopt_api.is_none(),
+            )];
+            for a in &inv.rest_apis {
+                let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
+                let mut row = Row::item(
+                    a.id.clone(),
+                    vec![
+                        format!("{} ({})", a.name, a.id),
+                        a.endpoint_types.join(","),
+                        if a.vpc_endpoint_ids.is_empty() {
+                            "no endpoint".into()
+                        } else {
+                            a.vpc_endpoint_ids.join(",")
+                        },
+                    ],
+                    checked,
+                );
+                if !a.is_private() {
+                    row = row.noted("will be changed to PRIVATE");
+                } else if !a.vpc_endpoint_ids.is_empty()
+                    && !a
+                        .vpc_endpoint_ids
+                        .iter()
+                        .any(|e| Some(e) == d.reuse_endpoint.as_ref())
+                {
+                    row = row.noted("bound to another endpoint");
+                }
+                rows.push(row);
+            }
+            rows
+        }
+        Step::Callers => d
+            .allow_cidrs
+            .iter()
+            .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true))
+            .collect(),
+        Step::Zones => {
+            let mut rows = vec![Row::heading(
+                "Public zone (serves the name to the internet)",
+            )];
+            let mut publics: Vec<&crate::domain::HostedZone> =
+                inv.hosted_zones.iter().filter(|z| !z.private).collect();
+            publics.sort_by_key(|z| std::cmp::Reverse(z.name.len()));
+            for z in publics {
+                let suffix = d.name == z.name || d.name.ends_with(&format!(".{}", z.name));
+                let row = Row::item(
+                    format!("public:{}", z.id),
+                    vec![z.name.clone(), z.id.clone(), "public".into()],
+                    d.public_zone_id.as_deref() == Some(z.id.as_str()),
+                );
+                rows.push(if suffix {
+                    row
+                } else {
+                    row.greyed(format!("not a suffix of {}", d.name))
+                });
+            }
+            rows.push(Row::heading(
+                "Private zone (serves the name inside the VPC)",
+            ));
+            rows.push(
+                Row::item(
+                    "private:create",
+                    vec![
+                        format!("＋ create {}", d.name),
+                        "private".into(),
+                        "recommended".into(),
+                    ],
+                    d.private_zone_id.is_none(),
+                )
+                .noted("a zone named exactly the name shadows nothing else"),
+            );
+            for z in inv.hosted_zones.iter().filter(|z| z.private) {
+                let suffix = d.name == z.name || d.name.ends_with(&format!(".{}", z.name));
+                let associated = z.vpcs.iter().any(|v| v.vpc_id == vpc);
+                let row = Row::item(
+                    format!("private:{}", z.id),
+                    vec![z.name.clone(), z.id.clone(), "private".into()],
+                    d.private_zone_id.as_deref() == Some(z.id.as_str()),
+                );
+                rows.push(if !suffix {
+                    row.greyed(format!("not a suffix of {}", d.name))
+                } else if !associated {
+                    row.greyed("not associated with this VPC")
+                } else if z.name != d.name {
+                    row.noted(format!(
+                        "shadows every other {} name inside the VPC",
+                        z.name
+                    ))
+                } else {
+                    row
+                });
+            }
+            rows
+        }
+    }
+}

@@ -1,0 +1,241 @@
+//! A plan being built: every choice optional until made. Both front ends (the TUI wizard and
+//! `--plain`) fill a `Draft`; `to_plan` turns it into a `Plan` at any moment (missing choices become
+//! empty values, which `validate` reports), so findings can be shown while the user is still choosing.
+
+use std::collections::BTreeMap;
+
+use serde::{Deserialize, Serialize};
+
+use super::validate::best_public_zone;
+use super::{plan_id, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, PLAN_VERSION};
+use crate::discovery::Inventory;
+
+/// Default name of an API the tool creates.
+pub const DEFAULT_API_NAME: &str = "fixedip-ping";
+pub const DEFAULT_STAGE: &str = "prod";
+
+#[derive(Debug, Clone, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Draft {
+    pub vpc_id: Option<String>,
+    pub enable_vpc_dns: bool,
+    /// Reuse this endpoint instead of creating one.
+    pub reuse_endpoint: Option<String>,
+    pub endpoint_subnets: Vec<String>,
+    pub allow_public_endpoint_subnets: bool,
+    pub nlb_subnets: Vec<String>,
+    pub name: String,
+    pub certificate_arn: Option<String>,
+    /// `None`: create a new API.
+    pub adopt_api: Option<String>,
+    pub api_name: String,
+    pub stage: String,
+    pub base_path: String,
+    pub allow_cidrs: Vec<String>,
+    pub public_zone_id: Option<String>,
+    /// `None`: create a private zone named exactly the FQDN.
+    pub private_zone_id: Option<String>,
+    pub replace_records: bool,
+    pub tags: BTreeMap<String, String>,
+    pub acknowledged: Vec<String>,
+}
+
+impl Draft {
+    /// An empty draft with the defaults (API name, stage).
+    pub fn with_defaults() -> Self {
+        Self {
+            api_name: DEFAULT_API_NAME.to_string(),
+            stage: DEFAULT_STAGE.to_string(),
+            ..Self::default()
+        }
+    }
+
+    /// Start from a saved plan (edit it again).
+    pub fn from_plan(plan: &Plan) -> Self {
+        let (reuse_endpoint, endpoint_subnets, allow_public) = match &plan.endpoint {
+            EndpointChoice::Create {
+                subnet_ids,
+                allow_public_subnets,
+            } => (None, subnet_ids.clone(), *allow_public_subnets),
+            EndpointChoice::Reuse { vpc_endpoint_id } => {
+                (Some(vpc_endpoint_id.clone()), vec![], false)
+            }
+        };
+        let (adopt_api, api_name) = match &plan.api {
+            ApiChoice::Create { name } => (None, name.clone()),
+            ApiChoice::Adopt { rest_api_id } => {
+                (Some(rest_api_id.clone()), DEFAULT_API_NAME.to_string())
+            }
+        };
+        Self {
+            vpc_id: Some(plan.vpc_id.clone()),
+            enable_vpc_dns: plan.enable_vpc_dns,
+            reuse_endpoint,
+            endpoint_subnets,
+            allow_public_endpoint_subnets: allow_public,
+            nlb_subnets: plan.nlb_subnet_ids.clone(),
+            name: plan.name.clone(),
+            certificate_arn: Some(plan.certificate_arn.clone()),
+            adopt_api,
+            api_name,
+            stage: plan.stage.clone(),
+            base_path: plan.base_path.clone().unwrap_or_default(),
+            allow_cidrs: plan.allow_cidrs.clone(),
+            public_zone_id: Some(plan.public_zone_id.clone()),
+            private_zone_id: match &plan.private_zone {
+                PrivateZoneChoice::Existing { zone_id } => Some(zone_id.clone()),
+                PrivateZoneChoice::Create => None,
+            },
+            replace_records: plan.replace_records,
+            tags: plan.tags.clone(),
+            acknowledged: plan.acknowledged.clone(),
+        }
+    }
+
+    pub fn to_plan(&self, inv: &Inventory) -> Plan {
+        let account = inv
+            .identity
+            .as_ref()
+            .map(|i| i.account.clone())
+            .unwrap_or_default();
+        let name = self.name.trim().trim_end_matches('.').to_ascii_lowercase();
+        Plan {
+            version: PLAN_VERSION,
+            id: plan_id(&account, &inv.region, &name),
+            account,
+            region: inv.region.clone(),
+            vpc_id: self.vpc_id.clone().unwrap_or_default(),
+            enable_vpc_dns: self.enable_vpc_dns,
+            endpoint: match &self.reuse_endpoint {
+                Some(id) => EndpointChoice::Reuse {
+                    vpc_endpoint_id: id.clone(),
+                },
+                None => EndpointChoice::Create {
+                    subnet_ids: self.endpoint_subnets.clone(),
+                    allow_public_subnets: self.allow_public_endpoint_subnets,
+                },
+            },
+            nlb_subnet_ids: self.nlb_subnets.clone(),
+            name,
+            certificate_arn: self.certificate_arn.clone().unwrap_or_default(),
+            api: match &self.adopt_api {
+                Some(id) => ApiChoice::Adopt {
+                    rest_api_id: id.clone(),
+                },
+                None => ApiChoice::Create {
+                    name: self.api_name.clone(),
+                },
+            },
+            stage: self.stage.trim().to_string(),
+            base_path: Some(self.base_path.trim().to_string()).filter(|b| !b.is_empty()),
+            allow_cidrs: self.allow_cidrs.clone(),
+            public_zone_id: self.public_zone_id.clone().unwrap_or_default(),
+            private_zone: match &self.private_zone_id {
+                Some(id) => PrivateZoneChoice::Existing {
+                    zone_id: id.clone(),
+                },
+                None => PrivateZoneChoice::Create,
+            },
+            replace_records: self.replace_records,
+            tags: self.tags.clone(),
+            acknowledged: self.acknowledged.clone(),
+            settings: Settings::default(),
+        }
+    }
+
+    /// Choose a VPC; choices that belonged to another VPC are dropped. If the VPC already has an
+    /// execute-api endpoint with private DNS, it is the only possible one: reuse it.
+    pub fn choose_vpc(&mut self, inv: &Inventory, vpc_id: &str) {
+        if self.vpc_id.as_deref() != Some(vpc_id) {
+            self.endpoint_subnets.clear();
+            self.nlb_subnets.clear();
+            self.reuse_endpoint = None;
+            self.private_zone_id = None;
+            self.allow_public_endpoint_subnets = false;
+            self.enable_vpc_dns = false;
+        }
+        self.vpc_id = Some(vpc_id.to_string());
+        if let Some(ep) = inv.endpoints_in(vpc_id).find(|e| e.private_dns) {
+            self.reuse_endpoint = Some(ep.id.clone());
+        }
+        self.preselect_nlb_subnets(inv);
+    }
+
+    /// The AZs the endpoint covers (chosen subnets, or the reused endpoint's).
+    pub fn endpoint_azs(&self, inv: &Inventory) -> Vec<String> {
+        let ids: Vec<String> = match &self.reuse_endpoint {
+            Some(id) => inv
+                .vpc_endpoints
+                .iter()
+                .find(|e| &e.id == id)
+                .map(|e| e.subnet_ids.clone())
+                .unwrap_or_default(),
+            None => self.endpoint_subnets.clone(),
+        };
+        let mut azs: Vec<String> = ids
+            .iter()
+            .filter_map(|id| inv.subnets.iter().find(|s| &s.id == id))
+            .map(|s| s.az.clone())
+            .collect();
+        azs.sort();
+        azs.dedup();
+        azs
+    }
+
+    /// Pre-select the NLB subnet of each endpoint AZ that has exactly one public candidate
+    /// (with room for an NLB), keeping choices the user already made.
+    pub fn preselect_nlb_subnets(&mut self, inv: &Inventory) {
+        let Some(vpc) = self.vpc_id.clone() else {
+            return;
+        };
+        for az in self.endpoint_azs(inv) {
+            let chosen = self
+                .nlb_subnets
+                .iter()
+                .any(|id| inv.subnets.iter().any(|s| &s.id == id && s.az == az));
+            if chosen {
+                continue;
+            }
+            let candidates: Vec<&crate::domain::Subnet> = inv
+                .subnets_of(&vpc)
+                .filter(|s| s.az == az && s.reach.as_ref().is_some_and(|r| r.public))
+                .filter(|s| s.free_ips >= super::validate::NLB_MIN_FREE_IPS)
+                .collect();
+            if let [only] = candidates.as_slice() {
+                self.nlb_subnets.push(only.id.clone());
+            }
+        }
+        // Drop choices in AZs the endpoint no longer covers.
+        let azs = self.endpoint_azs(inv);
+        if !azs.is_empty() {
+            self.nlb_subnets.retain(|id| {
+                inv.subnets
+                    .iter()
+                    .find(|s| &s.id == id)
+                    .is_some_and(|s| azs.contains(&s.az))
+            });
+        }
+    }
+
+    /// Set the name; pick the longest public zone that is a suffix of it.
+    pub fn set_name(&mut self, inv: &Inventory, name: &str) {
+        self.name = name.trim().trim_end_matches('.').to_ascii_lowercase();
+        self.public_zone_id = best_public_zone(inv, &self.name).map(|z| z.id.clone());
+        if let Some(arn) = &self.certificate_arn {
+            let still = inv
+                .certificates
+                .iter()
+                .any(|c| &c.arn == arn && c.covers(&self.name));
+            if !still {
+                self.certificate_arn = None;
+            }
+        }
+    }
+
+    pub fn toggle(list: &mut Vec<String>, id: &str) {
+        if let Some(i) = list.iter().position(|x| x == id) {
+            list.remove(i);
+        } else {
+            list.push(id.to_string());
+        }
+    }
+}

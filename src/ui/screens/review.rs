@@ -1,0 +1,109 @@
+//! Step 8: everything the apply will create or change, the cost, who can reach it, every finding,
+//! and the typed confirmation; then save.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::wizard::{Field, Wizard};
+use crate::app::Model;
+use crate::plan::Severity;
+use crate::ui::theme::Theme;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+    let inv = &model.inventory;
+    let plan = w.plan(inv);
+    let errors = w
+        .findings
+        .iter()
+        .filter(|f| f.severity == Severity::Error)
+        .count();
+    let [body, confirm] = Layout::vertical([Constraint::Min(3), Constraint::Length(3)]).areas(area);
+
+    let mut lines: Vec<Line> = Vec::new();
+    if errors > 0 {
+        lines.push(Line::from(Span::styled(
+            format!(
+                "✗ {errors} error(s) block this plan: go back (Shift-Tab) to the steps marked !"
+            ),
+            theme.err(),
+        )));
+        for f in w.findings.iter().filter(|f| f.severity == Severity::Error) {
+            lines.push(Line::from(Span::styled(
+                format!("  ✗ {} → {}", f.message, f.fix),
+                theme.err(),
+            )));
+        }
+        lines.push(Line::raw(""));
+    }
+    for section in crate::plan::review::review(&plan, inv) {
+        lines.push(Line::from(Span::styled(section.title, theme.title())));
+        for l in section.lines {
+            lines.push(Line::raw(format!("  {l}")));
+        }
+        lines.push(Line::raw(""));
+    }
+    frame.render_widget(
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .scroll((w.review_scroll, 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(
+                        format!(" 8 · Review — plan {} ", plan.id),
+                        theme.title(),
+                    ))
+                    .title_bottom(
+                        Line::from(Span::styled(" J/K scroll ", theme.dim())).right_aligned(),
+                    ),
+            ),
+        body,
+    );
+
+    let status = match (&w.saved_to, w.confirmed) {
+        (Some(path), _) => Line::from(Span::styled(
+            format!("✓ saved to {path} — apply it with: fixedip-tui apply --plan {path}"),
+            theme.ok(),
+        )),
+        (None, true) => Line::from(vec![
+            Span::styled("✓ confirmed", theme.ok()),
+            Span::raw(" — press "),
+            Span::styled("s", theme.key()),
+            Span::raw(" to save the plan"),
+        ]),
+        (None, false) => Line::from(vec![
+            Span::raw("Type "),
+            Span::styled(plan.name.clone(), theme.key()),
+            Span::raw(" and Enter to confirm (acknowledges the warnings above); then "),
+            Span::styled("s", theme.key()),
+            Span::raw(" saves."),
+        ]),
+    };
+    let focus = w.field == Field::Confirm;
+    let input_line = Line::from(vec![
+        Span::styled("Confirm: ", if focus { theme.key() } else { theme.dim() }),
+        Span::styled(
+            w.confirm_input.value().to_string(),
+            if focus {
+                theme.selected()
+            } else {
+                Default::default()
+            },
+        ),
+    ]);
+    let block = Block::default()
+        .borders(Borders::TOP)
+        .border_style(theme.border());
+    let inner = block.inner(confirm);
+    frame.render_widget(block, confirm);
+    let [a, b] = Layout::vertical([Constraint::Length(1), Constraint::Length(1)]).areas(inner);
+    frame.render_widget(Paragraph::new(status), a);
+    frame.render_widget(Paragraph::new(input_line), b);
+    if focus {
+        let x = b.x + 9 + w.confirm_input.visual_cursor() as u16;
+        frame.set_cursor_position(Position::new(x.min(b.right().saturating_sub(1)), b.y));
+    }
+}

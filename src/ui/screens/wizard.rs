@@ -1,0 +1,449 @@
+//! Steps 2–8 of the wizard: a step rail (or bar on narrow terminals), the step's explanation,
+//! its inputs and list, and the step's findings.
+
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Modifier;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::Frame;
+
+use crate::app::wizard::{Field, Row, Wizard};
+use crate::app::Model;
+use crate::discovery::Inventory;
+use crate::plan::{Severity, Step};
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{centered, ellipsize};
+
+/// At this width and above, the steps are a left rail.
+const RAIL: u16 = 100;
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+    let inv = &model.inventory;
+    let (rail, main) = if area.width >= RAIL {
+        let [r, m] = Layout::horizontal([Constraint::Length(24), Constraint::Min(40)]).areas(area);
+        (Some(r), m)
+    } else {
+        (None, area)
+    };
+    let main = if let Some(r) = rail {
+        render_rail(frame, r, w, inv, theme);
+        main
+    } else {
+        let [bar, rest] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(main);
+        render_bar(frame, bar, w, inv, theme);
+        rest
+    };
+    let findings = findings_lines(w, theme, main.width);
+    let fh = (findings.len() as u16).min(4);
+    let [body, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(fh)]).areas(main);
+    frame.render_widget(Paragraph::new(findings).wrap(Wrap { trim: false }), bottom);
+    if w.step == Step::Review {
+        super::review::render(frame, body, model, w, theme);
+    } else {
+        render_step(frame, body, model, w, theme);
+    }
+    if w.dns_question {
+        render_dns_question(frame, area, model, w, theme);
+    }
+}
+
+fn step_mark(w: &Wizard, inv: &Inventory, s: Step) -> (&'static str, bool) {
+    let current = s == w.step;
+    let done = s.index() < w.step.index() || s == Step::Vpc;
+    let blocked = !w.step_blocked(inv, s).is_empty();
+    let mark = if current {
+        "▶"
+    } else if done && blocked {
+        "!"
+    } else if done {
+        "✓"
+    } else {
+        " "
+    };
+    (mark, current)
+}
+
+fn render_rail(frame: &mut Frame, area: Rect, w: &Wizard, inv: &Inventory, theme: &Theme) {
+    let lines: Vec<Line> = Step::ALL
+        .iter()
+        .map(|s| {
+            let (mark, current) = step_mark(w, inv, *s);
+            let style = if current {
+                theme.title()
+            } else if mark == "!" {
+                theme.warn()
+            } else if mark == "✓" {
+                theme.ok()
+            } else {
+                theme.dim()
+            };
+            Line::from(vec![
+                Span::styled(format!("{mark} {} ", s.index() + 1), style),
+                Span::styled(s.title(), style),
+            ])
+        })
+        .collect();
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border())
+                .title(Span::styled(" Steps ", theme.title())),
+        ),
+        area,
+    );
+}
+
+fn render_bar(frame: &mut Frame, area: Rect, w: &Wizard, inv: &Inventory, theme: &Theme) {
+    let mut spans = vec![Span::styled(
+        format!("Step {}/8 {} ", w.step.index() + 1, w.step.title()),
+        theme.title(),
+    )];
+    for s in Step::ALL {
+        let (mark, current) = step_mark(w, inv, s);
+        let style = if current {
+            theme.title()
+        } else if mark == "!" {
+            theme.warn()
+        } else {
+            theme.dim()
+        };
+        spans.push(Span::styled(
+            format!(" {}{}", mark.trim(), s.index() + 1),
+            style,
+        ));
+    }
+    frame.render_widget(Paragraph::new(Line::from(spans)), area);
+}
+
+/// The current step's findings: errors first, then warnings (✓ when acknowledged), then notes.
+fn findings_lines(w: &Wizard, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+    let mut fs: Vec<_> = w.step_findings(w.step).collect();
+    if w.step == Step::Review {
+        return vec![];
+    }
+    fs.sort_by_key(|f| f.severity);
+    let width = width as usize;
+    fs.iter()
+        .map(|f| {
+            let acked = w.draft.acknowledged.iter().any(|a| a == f.code);
+            let (icon, style) = match f.severity {
+                Severity::Error => ("✗", theme.err()),
+                Severity::Warning if acked => ("✓", theme.dim()),
+                Severity::Warning => ("!", theme.warn()),
+                Severity::Info => ("i", theme.dim()),
+            };
+            let suffix = match f.severity {
+                Severity::Warning if !acked => "  (a: acknowledge)",
+                _ => "",
+            };
+            Line::from(Span::styled(
+                ellipsize(
+                    &format!("{icon} {} → {}{suffix}", f.message, f.fix),
+                    width.saturating_mul(2),
+                ),
+                style,
+            ))
+        })
+        .collect()
+}
+
+fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
+    let d = &w.draft;
+    match w.step {
+        Step::EndpointSubnets => vec![
+            "The execute-api interface endpoint: pick private subnets in two or more AZs (space toggles).".into(),
+            if d.allow_public_endpoint_subnets { "Public subnets allowed (o to undo).".into() } else { "Public subnets need the override (o).".into() },
+        ],
+        Step::NlbSubnets => vec![
+            format!(
+                "The internet-facing NLB: one public subnet in each endpoint AZ ({}). It gets one fixed IP per AZ.",
+                d.endpoint_azs(inv).join(", ")
+            ),
+        ],
+        Step::NameCertificate => vec![
+            "The public name partners call, and an ISSUED ACM certificate of this region that covers it.".into(),
+        ],
+        Step::Api => vec![
+            "The REST API behind the endpoint: create a minimal PRIVATE one, or adopt yours (Enter, then stage and base path).".into(),
+        ],
+        Step::Callers => vec![
+            "Partner egress ranges allowed to reach the NLB (IPv4 CIDRs; Enter adds, empty Enter goes on).".into(),
+            "Empty means the whole internet: the API's sourceVpc policy admits everything that came through the NLB.".into(),
+        ],
+        Step::Zones => vec![
+            "Public zone: serves the name to the internet (alias → NLB). Private zone: serves it inside the VPC (alias → endpoint).".into(),
+            if w.records_loading { "Checking existing records of the name…".into() } else { existing_records(w, inv) },
+        ],
+        Step::Vpc | Step::Review => vec![],
+    }
+}
+
+fn existing_records(w: &Wizard, inv: &Inventory) -> String {
+    let zones: Vec<&String> = w
+        .draft
+        .public_zone_id
+        .iter()
+        .chain(w.draft.private_zone_id.iter())
+        .collect();
+    let found: Vec<String> = inv
+        .records
+        .iter()
+        .filter(|r| {
+            r.name == w.draft.name
+                && zones.contains(&&r.zone_id)
+                && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+        })
+        .map(|r| format!("{} in {}", r.record_type, r.zone_id))
+        .collect();
+    if found.is_empty() {
+        "No A/AAAA/CNAME record of the name exists in these zones.".into()
+    } else if w.draft.replace_records {
+        format!(
+            "Existing {} will be REPLACED (R to keep them).",
+            found.join(", ")
+        )
+    } else {
+        format!(
+            "Existing {}: press R to replace explicitly.",
+            found.join(", ")
+        )
+    }
+}
+
+fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+    let inv = &model.inventory;
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .border_style(theme.focus_border())
+        .title(Span::styled(
+            format!(" {} · {} ", w.step.index() + 1, w.step.title()),
+            theme.title(),
+        ));
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+
+    let text = explanation(w, inv);
+    let fields = fields(w);
+    let show_filter = w.filter_editing || !w.filter.value().is_empty();
+    let wrap_w = inner.width.max(1) as usize;
+    let text_rows: usize = text
+        .iter()
+        .map(|t| t.chars().count().div_ceil(wrap_w).max(1))
+        .sum();
+    let [expl, fields_area, filter_area, list_area] = Layout::vertical([
+        Constraint::Length(text_rows as u16),
+        Constraint::Length(fields.len() as u16),
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Min(1),
+    ])
+    .areas(inner);
+    frame.render_widget(
+        Paragraph::new(
+            text.into_iter()
+                .map(|t| Line::from(Span::styled(t, theme.dim())))
+                .collect::<Vec<_>>(),
+        )
+        .wrap(Wrap { trim: false }),
+        expl,
+    );
+    for (i, (label, input, focus)) in fields.iter().enumerate() {
+        let r = Rect::new(
+            fields_area.x,
+            fields_area.y + i as u16,
+            fields_area.width,
+            1,
+        );
+        let label_w = 12u16;
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled(
+                    format!("{label:<11} "),
+                    if *focus { theme.key() } else { theme.dim() },
+                ),
+                Span::styled(
+                    input.value().to_string(),
+                    if *focus {
+                        theme.selected()
+                    } else {
+                        Default::default()
+                    },
+                ),
+            ])),
+            r,
+        );
+        if *focus && !w.filter_editing {
+            let x = r.x + label_w + input.visual_cursor() as u16;
+            frame.set_cursor_position(Position::new(x.min(r.right().saturating_sub(1)), r.y));
+        }
+    }
+    if show_filter {
+        frame.render_widget(
+            Paragraph::new(Line::from(vec![
+                Span::styled("/", theme.key()),
+                Span::raw(w.filter.value().to_string()),
+            ])),
+            filter_area,
+        );
+        if w.filter_editing {
+            let x = filter_area.x + 1 + w.filter.visual_cursor() as u16;
+            frame.set_cursor_position(Position::new(
+                x.min(filter_area.right().saturating_sub(1)),
+                filter_area.y,
+            ));
+        }
+    }
+    let rows = w.visible_rows(inv);
+    if rows.is_empty() {
+        let empty = match w.step {
+            Step::Callers => {
+                "No caller CIDR yet: type one above and press Enter (e.g. 203.0.113.0/24)."
+            }
+            Step::EndpointSubnets => "This VPC has no subnets.",
+            _ if !w.filter.value().is_empty() => "Nothing matches the filter — Esc clears it.",
+            _ => "Nothing to choose here.",
+        };
+        frame.render_widget(
+            Paragraph::new(Span::styled(empty, theme.warn())).wrap(Wrap { trim: false }),
+            list_area,
+        );
+        return;
+    }
+    render_rows(frame, list_area, &rows, w, theme);
+}
+
+type FieldView<'a> = (&'static str, &'a tui_input::Input, bool);
+
+fn fields(w: &Wizard) -> Vec<FieldView<'_>> {
+    match w.step {
+        Step::NameCertificate => vec![("Name", &w.name_input, w.field == Field::Name)],
+        Step::Api => vec![
+            ("Stage", &w.stage_input, w.field == Field::Stage),
+            ("Base path", &w.base_input, w.field == Field::BasePath),
+        ],
+        Step::Callers => vec![("Add CIDR", &w.cidr_input, w.field == Field::Cidr)],
+        _ => vec![],
+    }
+}
+
+fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &Theme) {
+    let multi = matches!(w.step, Step::EndpointSubnets | Step::NlbSubnets);
+    let cols = rows
+        .iter()
+        .filter(|r| !r.heading)
+        .map(|r| r.cells.len())
+        .max()
+        .unwrap_or(0);
+    // Column widths from the content (capped), so rows line up; headings span the whole width.
+    let widths: Vec<usize> = (0..cols)
+        .map(|i| {
+            rows.iter()
+                .filter(|r| !r.heading)
+                .filter_map(|r| r.cells.get(i))
+                .map(|c| c.chars().count())
+                .max()
+                .unwrap_or(0)
+                .min(40)
+        })
+        .collect();
+    let width = area.width.saturating_sub(2) as usize;
+    let items: Vec<ListItem> = rows
+        .iter()
+        .map(|r| {
+            if r.heading {
+                return ListItem::new(Line::from(Span::styled(
+                    ellipsize(&r.cells.join(" "), width),
+                    theme.title(),
+                )));
+            }
+            let mark = match (multi, r.checked) {
+                (true, true) => "[x] ",
+                (true, false) => "[ ] ",
+                (false, true) => "(•) ",
+                (false, false) => "( ) ",
+            };
+            let style = if r.selectable {
+                Default::default()
+            } else {
+                theme.dim()
+            };
+            // Fixed columns, then the note (why greyed / what it implies), then the free text.
+            let last = r.cells.len().saturating_sub(1);
+            let mut text = String::new();
+            for (i, c) in r.cells.iter().enumerate().take(last) {
+                let w = widths.get(i).copied().unwrap_or(0);
+                text.push_str(&format!("{:<w$} ", ellipsize(c, w)));
+            }
+            let mut spans = vec![
+                Span::styled(mark, if r.checked { theme.ok() } else { style }),
+                Span::styled(text, style),
+            ];
+            if let Some(n) = &r.note {
+                spans.push(Span::styled(
+                    format!("{n}  "),
+                    if r.selectable {
+                        theme.warn()
+                    } else {
+                        theme.dim()
+                    },
+                ));
+            }
+            spans.push(Span::styled(
+                r.cells.get(last).cloned().unwrap_or_default(),
+                style,
+            ));
+            ListItem::new(Line::from(spans))
+        })
+        .collect();
+    let list = List::new(items)
+        .highlight_style(if w.field == Field::List {
+            theme.selected()
+        } else {
+            Default::default()
+        })
+        .highlight_symbol(if w.field == Field::List { "▶ " } else { "  " });
+    let mut state = ListState::default()
+        .with_offset(w.offset)
+        .with_selected(Some(w.cursor.min(rows.len().saturating_sub(1))));
+    frame.render_stateful_widget(list, area, &mut state);
+}
+
+fn render_dns_question(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+    let vpc = w.draft.vpc_id.clone().unwrap_or_default();
+    let v = model.inventory.vpcs.iter().find(|v| v.id == vpc);
+    let off: Vec<&str> = [
+        ("enableDnsSupport", v.and_then(|v| v.dns_support)),
+        ("enableDnsHostnames", v.and_then(|v| v.dns_hostnames)),
+    ]
+    .iter()
+    .filter(|(_, on)| *on == Some(false))
+    .map(|(n, _)| *n)
+    .collect();
+    let lines = vec![
+        Line::from(Span::styled(format!("{} is off in {vpc}.", off.join(" and ")), theme.warn())),
+        Line::raw(""),
+        Line::raw("Private DNS on the execute-api endpoint needs enableDnsSupport and enableDnsHostnames:"),
+        Line::raw("without them the name cannot resolve to the endpoint inside the VPC."),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("y", theme.key()),
+            Span::raw(" turn them on during apply (a plan step; destroy turns them back off)   "),
+            Span::styled("n", theme.key()),
+            Span::raw(" go back and pick another VPC"),
+        ]),
+    ];
+    let r = centered(area, 78, lines.len() as u16 + 2);
+    frame.render_widget(Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.warn())
+                .title(Span::styled(
+                    " VPC DNS attributes ",
+                    theme.warn().add_modifier(Modifier::BOLD),
+                )),
+        ),
+        r,
+    );
+}
