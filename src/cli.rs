@@ -37,6 +37,9 @@ pub struct Cli {
     /// Demo: inject throttling, 5xx and lost responses so retries can be watched.
     #[arg(long, global = true, requires = "demo")]
     pub demo_faults: bool,
+    /// Line prompts instead of the full-screen wizard (small or slow terminals, session recorders).
+    #[arg(long, global = true)]
+    pub plain: bool,
     /// Use a named profile from ~/.aws/config (as `aws --profile`).
     #[arg(long, global = true, value_name = "NAME")]
     pub profile: Option<String>,
@@ -59,6 +62,27 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Walk through the wizard and save the plan (nothing is created).
+    #[command(
+        after_help = "Examples:\n  fixedip-tui plan --out plan.toml\n  fixedip-tui --demo plan --plain --out plan.toml\n\n\
+                            The plan id is derived from account, region and name: planning the same name again \
+                            targets the same setup."
+    )]
+    Plan {
+        /// Where to save the plan (default: <plan-id>.toml in the current directory).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
+    /// Load a plan, read the account again, re-validate it and show what the apply would do.
+    #[command(after_help = "Examples:\n  fixedip-tui apply --plan plan.toml\n\n\
+                            This release validates and reviews the plan; creating the resources arrives with the \
+                            apply engine. Exit status: 0 nothing blocks the plan, 2 the plan file or its \
+                            validation has errors, 1 the account could not be read.")]
+    Apply {
+        /// The plan file written by `fixedip-tui plan`.
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+    },
     /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
     #[command(
         after_help = "Examples:\n  fixedip-tui discover --json | jq '.subnets[] | select(.reach.public)'\n  \

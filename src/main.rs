@@ -26,9 +26,16 @@ fn main() -> ExitCode {
         }
     };
     let connector = make_connector(&cli);
-    match cli.command {
-        Some(Command::Discover { json }) => runtime.block_on(discover(connector, json)),
-        None => run_tui(&runtime, connector, &cli, log_path, started),
+    match &cli.command {
+        Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
+        Some(Command::Plan { out }) if cli.plain => runtime.block_on(plain(connector, out.clone())),
+        Some(Command::Plan { out }) => {
+            let out = out.clone();
+            run_tui(&runtime, connector, &cli, log_path, started, out)
+        }
+        Some(Command::Apply { plan }) => runtime.block_on(review_plan(connector, plan.clone())),
+        None if cli.plain => runtime.block_on(plain(connector, None)),
+        None => run_tui(&runtime, connector, &cli, log_path, started, None),
     }
 }
 
@@ -134,12 +141,136 @@ async fn discover(connector: Connector, json: bool) -> ExitCode {
     }
 }
 
+/// Read the account for a non-TUI command, with progress on stderr.
+async fn connect_and_discover(
+    connector: &Connector,
+) -> Result<(Arc<dyn Cloud>, discovery::Inventory), ExitCode> {
+    let cloud = match connector().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    for note in &cloud.target().notes {
+        eprintln!("note: {note}");
+    }
+    eprintln!("Reading the account ({})…", cloud.target().region);
+    let inv = discovery::collect(cloud.clone()).await;
+    for e in &inv.errors {
+        eprintln!(
+            "warning: {} could not be read: {}\n  → {}",
+            e.source_label(),
+            e.message,
+            e.hint
+        );
+    }
+    Ok((cloud, inv))
+}
+
+/// `--plain`: the same steps as line prompts.
+async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
+    let (cloud, inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let out = out.unwrap_or_else(|| {
+        let probe = fixedip_tui::plan::Draft::with_defaults().to_plan(&inv);
+        PathBuf::from(format!("{}.toml", probe.id))
+    });
+    match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out)).await {
+        Ok(Some(_)) => ExitCode::SUCCESS,
+        Ok(None) => {
+            eprintln!("fixedip-tui: cancelled; nothing was saved");
+            ExitCode::FAILURE
+        }
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// `apply --plan FILE`: load, read the account again, re-validate, show the review.
+async fn review_plan(connector: Connector, path: PathBuf) -> ExitCode {
+    use fixedip_tui::plan::{validate, validate::blocking, Plan, Severity};
+    let plan = match Plan::load(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let (cloud, mut inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if let Some(id) = &inv.identity {
+        if !plan.account.is_empty() && id.account != plan.account {
+            eprintln!(
+                "fixedip-tui: the plan is for account {}, but these credentials are for {}: use the matching --profile",
+                plan.account, id.account
+            );
+            return ExitCode::from(2);
+        }
+    }
+    if plan.region != inv.region {
+        eprintln!(
+            "fixedip-tui: the plan is for region {}, not {}: pass --region {}",
+            plan.region, inv.region, plan.region
+        );
+        return ExitCode::from(2);
+    }
+    let mut zones = vec![plan.public_zone_id.clone()];
+    if let fixedip_tui::plan::PrivateZoneChoice::Existing { zone_id } = &plan.private_zone {
+        zones.push(zone_id.clone());
+    }
+    for z in zones.iter().filter(|z| !z.is_empty()) {
+        match cloud.list_records(z, &plan.name).await {
+            Ok(r) => inv.records.extend(r),
+            Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
+        }
+    }
+    print!(
+        "{}",
+        fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv))
+    );
+    let findings = validate(&plan, &inv);
+    let blockers = blocking(&plan, &findings);
+    if !blockers.is_empty() {
+        eprintln!(
+            "\nfixedip-tui: the plan {} cannot be applied as it is:",
+            path.display()
+        );
+        for f in &blockers {
+            let what = if f.severity == Severity::Error {
+                "error"
+            } else {
+                "unacknowledged warning"
+            };
+            eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
+        }
+        eprintln!(
+            "Fix it with `fixedip-tui plan --out {}` (the wizard starts from the same name).",
+            path.display()
+        );
+        return ExitCode::from(2);
+    }
+    eprintln!(
+        "\nThe plan {} is valid against the account. This release stops here: creating the resources \
+         arrives with the apply engine, and nothing was changed.",
+        plan.id
+    );
+    ExitCode::SUCCESS
+}
+
 fn run_tui(
     runtime: &tokio::runtime::Runtime,
     connector: Connector,
     cli: &Cli,
     log_path: Option<PathBuf>,
     started: Instant,
+    plan_out: Option<PathBuf>,
 ) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
@@ -169,6 +300,8 @@ fn run_tui(
         }
     }));
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
+    model.quit_after_save = plan_out.is_some();
+    model.plan_out = plan_out;
     let result =
         runtime.block_on(Runner::new(connector).run(&mut terminal, &mut model, &theme, started));
     ratatui::restore();

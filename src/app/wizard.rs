@@ -178,10 +178,12 @@ impl Wizard {
             return rows;
         }
         let texts: Vec<String> = rows.iter().map(|r| r.cells.join(" ")).collect();
-        let keep = super::fuzzy_filter(&texts, q);
-        let mut keep_sorted = keep;
-        keep_sorted.sort_unstable();
-        keep_sorted.into_iter().map(|i| rows[i].clone()).collect()
+        // Best matches first, headings dropped (they group rows that may no longer be adjacent).
+        super::fuzzy_filter(&texts, q)
+            .into_iter()
+            .filter(|i| !rows[*i].heading)
+            .map(|i| rows[i].clone())
+            .collect()
     }
 
     fn go(&mut self, step: Step, inv: &Inventory) -> Vec<WizardCmd> {

@@ -50,3 +50,62 @@ pub async fn loaded_demo_model() -> Model {
     let events = discovery_events(sim.clone()).await;
     model_with(sim.as_ref(), &events)
 }
+
+/// Feed keys to the model: tokens separated by spaces — `j`, `SPC`, `ENT`, `TAB`, `BTAB`, `ESC`,
+/// `BS`, `UP`, `DOWN`, a single character, or `t:text` to type text.
+pub fn keys(m: &mut Model, script: &str) -> Vec<app::Cmd> {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut cmds = Vec::new();
+    let mut send = |m: &mut Model, code: KeyCode| {
+        cmds.extend(app::update(
+            m,
+            Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE))),
+        ));
+    };
+    for tok in script.split_whitespace() {
+        match tok {
+            "SPC" => send(m, KeyCode::Char(' ')),
+            "ENT" => send(m, KeyCode::Enter),
+            "TAB" => send(m, KeyCode::Tab),
+            "BTAB" => send(m, KeyCode::BackTab),
+            "ESC" => send(m, KeyCode::Esc),
+            "BS" => send(m, KeyCode::Backspace),
+            "UP" => send(m, KeyCode::Up),
+            "DOWN" => send(m, KeyCode::Down),
+            t if t.starts_with("t:") => {
+                for c in t[2..].chars() {
+                    send(m, KeyCode::Char(c));
+                }
+            }
+            t => {
+                for c in t.chars() {
+                    send(m, KeyCode::Char(c));
+                }
+            }
+        }
+    }
+    cmds
+}
+
+/// Answer a record lookup the way the runner would, from the simulated account.
+pub fn answer_lookups(m: &mut Model, sim: &SimCloud, cmds: &[app::Cmd]) {
+    for c in cmds {
+        if let app::Cmd::LookupRecords { zone_ids, name } = c {
+            let found = sim.with_account(|a| {
+                a.record_sets
+                    .iter()
+                    .filter(|r| zone_ids.contains(&r.zone_id) && &r.name == name)
+                    .cloned()
+                    .collect::<Vec<_>>()
+            });
+            app::update(
+                m,
+                Msg::Records {
+                    zone_ids: zone_ids.clone(),
+                    name: name.clone(),
+                    result: Ok(found),
+                },
+            );
+        }
+    }
+}

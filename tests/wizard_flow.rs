@@ -1,0 +1,315 @@
+//! The wizard through `update`: key sequences in, draft / plan / commands out.
+
+mod common;
+
+use common::{answer_lookups, keys};
+use fixedip_tui::app::wizard::Field;
+use fixedip_tui::app::{Cmd, Model};
+use fixedip_tui::plan::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Step};
+
+const PROD_PRIV: [&str; 3] = [
+    "subnet-029b8fa21f8c03262",
+    "subnet-0186e3bc6e22fdd66",
+    "subnet-0ffa8020d26f8856a",
+];
+const PROD_PUB: [&str; 3] = [
+    "subnet-08cceedc58f64dc0a",
+    "subnet-0914893785dafcf38",
+    "subnet-08b0c9d866ed90752",
+];
+
+fn step(m: &Model) -> Option<Step> {
+    m.wizard.as_ref().map(|w| w.step)
+}
+
+fn flash(m: &Model) -> String {
+    m.flash.clone().unwrap_or_default()
+}
+
+/// From the loaded demo to the zones step of the clean path (prod-core, fixed.example.com).
+async fn to_zones() -> (Model, fixedip_tui::cloud::sim::SimCloud) {
+    let sim = common::demo_sim();
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "j j ENT");
+    assert_eq!(step(&m), Some(Step::EndpointSubnets));
+    keys(&mut m, "SPC j j SPC j j SPC ENT");
+    assert_eq!(step(&m), Some(Step::NlbSubnets), "{}", flash(&m));
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::NameCertificate), "{}", flash(&m));
+    keys(&mut m, "t:fixed.example.com ENT ENT");
+    assert_eq!(step(&m), Some(Step::Api), "{}", flash(&m));
+    keys(&mut m, "ENT ENT ENT");
+    assert_eq!(step(&m), Some(Step::Callers), "{}", flash(&m));
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    assert_eq!(step(&m), Some(Step::Zones), "{}", flash(&m));
+    answer_lookups(&mut m, &sim, &cmds);
+    (m, sim)
+}
+
+#[tokio::test]
+async fn the_clean_path_ends_in_a_saved_plan() {
+    let (mut m, _sim) = to_zones().await;
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::Review), "{}", flash(&m));
+    assert_eq!(m.wizard.as_ref().map(|w| w.field), Some(Field::Confirm));
+    let cmds = keys(&mut m, "t:fixed.example.com ENT s");
+    let plan: &Plan = cmds
+        .iter()
+        .find_map(|c| match c {
+            Cmd::SavePlan { plan, path } => {
+                assert_eq!(path.to_string_lossy(), format!("{}.toml", plan.id));
+                Some(plan.as_ref())
+            }
+            _ => None,
+        })
+        .expect("a save command");
+    assert_eq!(plan.vpc_id, "vpc-0135f36302291c303");
+    assert_eq!(
+        plan.endpoint,
+        EndpointChoice::Create {
+            subnet_ids: PROD_PRIV.iter().map(|s| s.to_string()).collect(),
+            allow_public_subnets: false
+        }
+    );
+    let mut nlb = plan.nlb_subnet_ids.clone();
+    nlb.sort();
+    let mut want: Vec<String> = PROD_PUB.iter().map(|s| s.to_string()).collect();
+    want.sort();
+    assert_eq!(nlb, want, "pre-selected: one public subnet per endpoint AZ");
+    assert_eq!(plan.name, "fixed.example.com");
+    assert!(plan
+        .certificate_arn
+        .ends_with("ae3dd405-a0b0-4339-a499-fa0fb1cae63f"));
+    assert_eq!(
+        plan.api,
+        ApiChoice::Create {
+            name: "fixedip-ping".into()
+        }
+    );
+    assert_eq!(plan.stage, "prod");
+    assert_eq!(plan.allow_cidrs, vec!["203.0.113.0/24".to_string()]);
+    assert_eq!(plan.public_zone_id, "Z0150999TLFZEKJCOQEVC");
+    assert_eq!(plan.private_zone, PrivateZoneChoice::Create);
+    let findings = fixedip_tui::plan::validate(plan, &m.inventory);
+    assert!(fixedip_tui::plan::validate::blocking(plan, &findings).is_empty());
+}
+
+#[tokio::test]
+async fn back_and_forward_keep_every_choice() {
+    let (mut m, _) = to_zones().await;
+    let before = m.wizard.as_ref().map(|w| w.draft.clone());
+    keys(&mut m, "BTAB BTAB BTAB BTAB BTAB");
+    assert_eq!(step(&m), Some(Step::EndpointSubnets));
+    // Out to the VPC list and back in: the draft is kept.
+    keys(&mut m, "h");
+    assert_eq!(step(&m), None);
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::EndpointSubnets));
+    assert_eq!(m.wizard.as_ref().map(|w| w.draft.clone()), before);
+    // Tab goes forward through steps that are already valid.
+    keys(&mut m, "TAB TAB TAB TAB TAB");
+    assert_eq!(step(&m), Some(Step::Zones), "{}", flash(&m));
+    assert_eq!(m.wizard.as_ref().map(|w| w.draft.clone()), before);
+}
+
+#[tokio::test]
+async fn a_vpc_with_dns_off_asks_before_going_on() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "j ENT"); // legacy-web: DNS hostnames off
+    assert!(m.wizard.as_ref().is_some_and(|w| w.dns_question));
+    keys(&mut m, "n");
+    assert_eq!(step(&m), None, "n goes back to the VPC list");
+    keys(&mut m, "ENT y");
+    let w = m.wizard.as_ref().expect("wizard");
+    assert!(!w.dns_question && w.draft.enable_vpc_dns);
+    assert!(w.findings.iter().any(|f| f.code == "vpc-dns-will-change"));
+}
+
+#[tokio::test]
+async fn an_existing_private_dns_endpoint_is_reused_and_az_mismatch_blocks() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "ENT"); // analytics
+    let w = m.wizard.as_ref().expect("wizard");
+    assert_eq!(
+        w.draft.reuse_endpoint.as_deref(),
+        Some("vpce-0a21b4369c077ca61")
+    );
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::NlbSubnets));
+    // Public subnets exist only in b and c; the endpoint is in a and b.
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::NlbSubnets), "blocked");
+    assert!(flash(&m).contains("fix this first"), "{}", flash(&m));
+    assert!(m
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.findings.iter().any(|f| f.code == "nlb-az-mismatch")));
+}
+
+#[tokio::test]
+async fn public_endpoint_subnets_need_the_override() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "j j ENT G SPC");
+    assert!(flash(&m).contains("press o"), "{}", flash(&m));
+    assert!(m
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.draft.endpoint_subnets.is_empty()));
+    keys(&mut m, "o SPC");
+    let w = m.wizard.as_ref().expect("wizard");
+    assert_eq!(w.draft.endpoint_subnets.len(), 1);
+    assert!(w
+        .findings
+        .iter()
+        .any(|f| f.code == "endpoint-subnet-public-override"));
+    // Undoing the override drops the public subnet again.
+    keys(&mut m, "o");
+    assert!(m
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.draft.endpoint_subnets.is_empty()));
+}
+
+#[tokio::test]
+async fn greyed_certificates_cannot_be_chosen_and_a_bad_name_is_refused() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "j j ENT SPC j j SPC j j SPC ENT ENT");
+    assert_eq!(step(&m), Some(Step::NameCertificate));
+    keys(&mut m, "t:bad_name.example.com ENT");
+    assert!(
+        flash(&m).contains("letters, digits and hyphens"),
+        "{}",
+        flash(&m)
+    );
+    assert_eq!(m.wizard.as_ref().map(|w| w.field), Some(Field::Name));
+    keys(&mut m, "t:x BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS t:partner-api.example.com ENT");
+    // The pending certificate for that exact name is greyed: the list offers no usable one first.
+    let w = m.wizard.as_ref().expect("wizard");
+    let rows = w.visible_rows(&m.inventory);
+    let pending = rows
+        .iter()
+        .find(|r| r.cells[0] == "partner-api.example.com")
+        .expect("listed");
+    assert!(!pending.selectable);
+    assert!(pending
+        .note
+        .as_deref()
+        .is_some_and(|n| n.contains("pending")));
+    // Space on a greyed row explains why.
+    let idx = rows
+        .iter()
+        .position(|r| r.cells[0] == "partner-api.example.com")
+        .unwrap_or(0);
+    for _ in 0..idx {
+        keys(&mut m, "j");
+    }
+    keys(&mut m, "SPC");
+    assert!(flash(&m).contains("pending"), "{}", flash(&m));
+}
+
+#[tokio::test]
+async fn an_empty_allow_list_needs_a_second_enter() {
+    let mut m = common::loaded_demo_model().await;
+    keys(
+        &mut m,
+        "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
+    );
+    assert_eq!(step(&m), Some(Step::Callers));
+    keys(&mut m, "t:2001:db8::/32 ENT");
+    assert!(flash(&m).contains("IPv4-only"), "{}", flash(&m));
+    keys(&mut m, "BS BS BS BS BS BS BS BS BS BS BS BS BS BS ENT");
+    assert_eq!(step(&m), Some(Step::Callers));
+    assert!(flash(&m).contains("WHOLE INTERNET"), "{}", flash(&m));
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::Zones));
+    assert!(m.wizard.as_ref().is_some_and(|w| w
+        .draft
+        .acknowledged
+        .iter()
+        .any(|a| a == "callers-whole-internet")));
+}
+
+#[tokio::test]
+async fn an_existing_record_blocks_until_replace_is_chosen_and_acknowledged() {
+    let sim = common::demo_sim();
+    let mut m = common::loaded_demo_model().await;
+    keys(
+        &mut m,
+        "j j ENT SPC j j SPC j j SPC ENT ENT t:api.example.com ENT",
+    );
+    // The api.example.com certificate (ISSUED) is listed first among eligible ones.
+    keys(&mut m, "ENT ENT ENT ENT");
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    assert_eq!(step(&m), Some(Step::Zones), "{}", flash(&m));
+    assert!(cmds.iter().any(|c| matches!(c, Cmd::LookupRecords { .. })));
+    answer_lookups(&mut m, &sim, &cmds);
+    let has = |m: &Model, code: &str| {
+        m.wizard
+            .as_ref()
+            .is_some_and(|w| w.findings.iter().any(|f| f.code == code))
+    };
+    assert!(has(&m, "record-exists"));
+    keys(&mut m, "TAB");
+    assert_eq!(
+        step(&m),
+        Some(Step::Zones),
+        "blocked by the existing record"
+    );
+    keys(&mut m, "R");
+    assert!(has(&m, "record-will-be-replaced") && !has(&m, "record-exists"));
+    keys(&mut m, "TAB");
+    assert!(flash(&m).contains("press a"), "{}", flash(&m));
+    keys(&mut m, "a TAB");
+    assert_eq!(step(&m), Some(Step::Review), "{}", flash(&m));
+}
+
+#[tokio::test]
+async fn the_review_needs_the_exact_name_before_saving() {
+    let (mut m, _) = to_zones().await;
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::Review));
+    keys(&mut m, "t:other.example.com ENT");
+    assert!(flash(&m).contains("exactly"), "{}", flash(&m));
+    keys(&mut m, "BTAB");
+    assert_eq!(
+        step(&m),
+        Some(Step::Zones),
+        "Shift-Tab goes back from the confirmation field"
+    );
+    keys(&mut m, "TAB");
+    let cmds = keys(&mut m, "s");
+    assert!(cmds.is_empty(), "save refused before confirmation");
+    assert!(m.wizard.as_ref().is_some_and(|w| w.field == Field::Confirm));
+}
+
+#[tokio::test]
+async fn lists_filter_with_slash() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "j j ENT / t:data");
+    let w = m.wizard.as_ref().expect("wizard");
+    let rows = w.visible_rows(&m.inventory);
+    assert!(rows.len() >= 3 && rows.len() < 10, "{rows:?}");
+    assert!(
+        rows.iter()
+            .take(3)
+            .all(|r| r.cells.iter().any(|c| c.contains("data"))),
+        "the three data subnets rank first: {rows:?}"
+    );
+    keys(&mut m, "ESC");
+    assert_eq!(
+        m.wizard
+            .as_ref()
+            .map(|w| w.visible_rows(&m.inventory).len()),
+        Some(10)
+    );
+}
+
+#[tokio::test]
+async fn saved_message_and_quit_after_save() {
+    let (mut m, _) = to_zones().await;
+    m.quit_after_save = true;
+    keys(&mut m, "ENT t:fixed.example.com ENT");
+    fixedip_tui::app::update(&mut m, fixedip_tui::app::Msg::Saved(Ok("plan.toml".into())));
+    assert!(m.quit);
+    assert!(flash(&m).contains("plan.toml"));
+}
