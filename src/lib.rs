@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod discovery;
 pub mod domain;
 pub mod paths;
+pub mod plain;
 pub mod plan;
 pub mod report;
 pub mod runner;
