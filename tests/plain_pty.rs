@@ -196,7 +196,6 @@ fn plain_child_runs_run_plain() {
 
 /// The real binary, as a user runs it.
 #[test]
-#[ignore = "waiting for CLI wiring"]
 fn plain_binary_on_a_pty_saves_the_tuis_plan() {
     let home = tempfile::tempdir().expect("home");
     let out = home.path().join("plan.toml");
