@@ -174,16 +174,23 @@ async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
         Ok(x) => x,
         Err(code) => return code,
     };
-    let out = out.unwrap_or_else(|| {
-        let probe = fixedip_tui::plan::Draft::with_defaults().to_plan(&inv);
-        PathBuf::from(format!("{}.toml", probe.id))
-    });
-    match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out)).await {
-        Ok(Some(_)) => ExitCode::SUCCESS,
-        Ok(None) => {
-            eprintln!("fixedip-tui: cancelled; nothing was saved");
-            ExitCode::FAILURE
+    match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
+        Ok(Some(plan)) if out.is_none() => {
+            // Without --out, the plan goes to <plan-id>.toml (the id is known only now).
+            let path = PathBuf::from(format!("{}.toml", plan.id));
+            match plan.save(&path) {
+                Ok(()) => {
+                    println!("Plan {} saved to {}", plan.id, path.display());
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    eprintln!("fixedip-tui: {e}");
+                    ExitCode::FAILURE
+                }
+            }
         }
+        Ok(Some(_)) => ExitCode::SUCCESS,
+        Ok(None) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("fixedip-tui: {e}");
             ExitCode::from(2)

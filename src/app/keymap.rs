@@ -156,6 +156,118 @@ pub const BINDINGS: &[Binding] = &[
     },
 ];
 
+/// A wizard key: shown in the footer of the steps it applies to (empty = every step) and in help.
+pub struct WizardKey {
+    pub label: &'static str,
+    pub help: &'static str,
+    /// Short word for the footer.
+    pub short: &'static str,
+    pub steps: &'static [crate::plan::Step],
+}
+
+/// The wizard's keys (handled by `app::wizard`), as data for the footer and the `?` overlay.
+pub const WIZARD_KEYS: &[WizardKey] = {
+    use crate::plan::Step::*;
+    &[
+        WizardKey {
+            label: "Enter/Tab",
+            help: "choose / next step (when this step has no error)",
+            short: "next",
+            steps: &[],
+        },
+        WizardKey {
+            label: "S-Tab/h/Esc",
+            help: "previous step, choices kept (from step 2: back to the VPC list)",
+            short: "back",
+            steps: &[],
+        },
+        WizardKey {
+            label: "Space",
+            help: "toggle (multi-select) or pick the row",
+            short: "toggle",
+            steps: &[EndpointSubnets, NlbSubnets, Zones],
+        },
+        WizardKey {
+            label: "o",
+            help: "allow public subnets for the endpoint (override)",
+            short: "public override",
+            steps: &[EndpointSubnets],
+        },
+        WizardKey {
+            label: "n",
+            help: "edit the name",
+            short: "edit name",
+            steps: &[NameCertificate],
+        },
+        WizardKey {
+            label: "e",
+            help: "edit stage and base path",
+            short: "stage",
+            steps: &[Api],
+        },
+        WizardKey {
+            label: "i",
+            help: "add a caller CIDR",
+            short: "add CIDR",
+            steps: &[Callers],
+        },
+        WizardKey {
+            label: "Space",
+            help: "remove the CIDR under the cursor",
+            short: "remove",
+            steps: &[Callers],
+        },
+        WizardKey {
+            label: "R",
+            help: "replace the existing record of the name (explicit)",
+            short: "replace record",
+            steps: &[Zones],
+        },
+        WizardKey {
+            label: "c",
+            help: "type the name to confirm",
+            short: "confirm",
+            steps: &[Review],
+        },
+        WizardKey {
+            label: "s",
+            help: "save the plan (after confirming)",
+            short: "save",
+            steps: &[Review],
+        },
+        WizardKey {
+            label: "J/K",
+            help: "scroll the review",
+            short: "scroll",
+            steps: &[Review],
+        },
+        WizardKey {
+            label: "a",
+            help: "acknowledge this step's warnings",
+            short: "ack warnings",
+            steps: &[],
+        },
+        WizardKey {
+            label: "/",
+            help: "filter the list (fuzzy)",
+            short: "filter",
+            steps: &[],
+        },
+        WizardKey {
+            label: "?",
+            help: "this help",
+            short: "help",
+            steps: &[],
+        },
+        WizardKey {
+            label: "q",
+            help: "quit (Ctrl-C too); outside text fields",
+            short: "quit",
+            steps: &[],
+        },
+    ]
+};
+
 /// The action bound to a key press, if any.
 pub fn action_for(ev: &KeyEvent) -> Option<Action> {
     BINDINGS

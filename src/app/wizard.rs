@@ -876,7 +876,7 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
             let mut rows = vec![Row::item(
                 "create",
                 vec![
-                    format!("＋ create \"{}\"", d.api_name),
+                    format!("+ create \"{}\"", d.api_name),
                     "PRIVATE".into(),
                     "MOCK GET /ping → 200".into(),
                 ],
@@ -943,7 +943,7 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                 Row::item(
                     "private:create",
                     vec![
-                        format!("＋ create {}", d.name),
+                        format!("+ create {}", d.name),
                         "private".into(),
                         "recommended".into(),
                     ],

@@ -138,7 +138,6 @@ fn short_help(help: &str) -> &str {
 /// Footer hints of the wizard, by context (the help overlay lists them all).
 fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static str)> {
     use crate::app::wizard::Field;
-    use crate::plan::Step;
     if w.dns_question {
         return vec![("y", "turn on during apply"), ("n", "back")];
     }
@@ -152,22 +151,9 @@ fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static s
         Field::Confirm => return vec![("Enter", "confirm"), ("S-Tab", "back"), ("^C", "quit")],
         Field::List => {}
     }
-    let mut v: Vec<(&str, &str)> = vec![("Enter/Tab", "next"), ("S-Tab/h", "back")];
-    match w.step {
-        Step::EndpointSubnets => v.extend([("Space", "toggle"), ("o", "public override")]),
-        Step::NlbSubnets => v.push(("Space", "toggle")),
-        Step::NameCertificate => v.extend([("Enter", "pick"), ("n", "edit name")]),
-        Step::Api => v.extend([("Enter", "pick"), ("e", "stage")]),
-        Step::Callers => v.extend([("i", "add CIDR"), ("Space", "remove")]),
-        Step::Zones => v.extend([("Space", "pick"), ("R", "replace record")]),
-        Step::Review => v.extend([("c", "confirm"), ("s", "save"), ("J/K", "scroll")]),
-        Step::Vpc => {}
-    }
-    v.extend([
-        ("a", "ack warnings"),
-        ("/", "filter"),
-        ("?", "help"),
-        ("q", "quit"),
-    ]);
-    v
+    crate::app::keymap::WIZARD_KEYS
+        .iter()
+        .filter(|k| k.steps.is_empty() || k.steps.contains(&w.step))
+        .map(|k| (k.label, k.short))
+        .collect()
 }

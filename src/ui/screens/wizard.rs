@@ -420,19 +420,28 @@ fn render_dns_question(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard,
     .map(|(n, _)| *n)
     .collect();
     let lines = vec![
-        Line::from(Span::styled(format!("{} is off in {vpc}.", off.join(" and ")), theme.warn())),
+        Line::from(Span::styled(
+            format!("{} is off in {vpc}.", off.join(" and ")),
+            theme.warn(),
+        )),
         Line::raw(""),
-        Line::raw("Private DNS on the execute-api endpoint needs enableDnsSupport and enableDnsHostnames:"),
-        Line::raw("without them the name cannot resolve to the endpoint inside the VPC."),
+        Line::raw("The endpoint's private DNS needs enableDnsSupport and enableDnsHostnames on."),
         Line::raw(""),
         Line::from(vec![
             Span::styled("y", theme.key()),
-            Span::raw(" turn them on during apply (a plan step; destroy turns them back off)   "),
+            Span::raw(" turn them on during apply (destroy turns them back off)"),
+        ]),
+        Line::from(vec![
             Span::styled("n", theme.key()),
             Span::raw(" go back and pick another VPC"),
         ]),
     ];
-    let r = centered(area, 78, lines.len() as u16 + 2);
+    let inner_w = area.width.min(78).saturating_sub(2).max(1) as usize;
+    let rows: usize = lines
+        .iter()
+        .map(|l| l.width().div_ceil(inner_w).max(1))
+        .sum();
+    let r = centered(area, 78, rows as u16 + 2);
     frame.render_widget(Clear, r);
     frame.render_widget(
         Paragraph::new(lines).wrap(Wrap { trim: false }).block(

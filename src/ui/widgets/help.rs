@@ -10,15 +10,27 @@ use crate::app::Model;
 use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let mut lines: Vec<Line> = BINDINGS
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!("{:>10}  ", b.label), theme.key()),
-                Span::raw(b.help),
-            ])
-        })
-        .collect();
+    let mut lines: Vec<Line> = match &model.wizard {
+        Some(w) => crate::app::keymap::WIZARD_KEYS
+            .iter()
+            .filter(|k| k.steps.is_empty() || k.steps.contains(&w.step))
+            .map(|k| {
+                Line::from(vec![
+                    Span::styled(format!("{:>11}  ", k.label), theme.key()),
+                    Span::raw(k.help),
+                ])
+            })
+            .collect(),
+        None => BINDINGS
+            .iter()
+            .map(|b| {
+                Line::from(vec![
+                    Span::styled(format!("{:>10}  ", b.label), theme.key()),
+                    Span::raw(b.help),
+                ])
+            })
+            .collect(),
+    };
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled(format!("{:>10}  ", "filter"), theme.dim()),

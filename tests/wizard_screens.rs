@@ -1,0 +1,121 @@
+//! Snapshots of every wizard screen at 80×24 and 120×40: normal, empty, loading, error and
+//! warning states.
+
+mod common;
+
+use common::{answer_lookups, keys};
+use fixedip_tui::app::Model;
+use fixedip_tui::ui::{self, theme::Theme};
+use ratatui::backend::TestBackend;
+use ratatui::Terminal;
+
+fn snap(name: &str, model: &Model) {
+    for (w, h) in [(80u16, 24u16), (120, 40)] {
+        let mut t = Terminal::new(TestBackend::new(w, h)).expect("test terminal");
+        t.draw(|f| ui::render(f, model, &Theme::COLOR))
+            .expect("draw");
+        insta::assert_snapshot!(format!("{name}_{w}x{h}"), t.backend());
+    }
+}
+
+const TO_STEP2: &str = "j j ENT";
+const TO_STEP3: &str = "j j ENT SPC j j SPC j j SPC ENT";
+const TO_STEP4: &str = "j j ENT SPC j j SPC j j SPC ENT ENT";
+const TO_STEP5: &str = "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT";
+const TO_STEP6: &str =
+    "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT";
+
+async fn at(script: &str) -> Model {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, script);
+    m
+}
+
+#[tokio::test]
+async fn step2_endpoint_subnets() {
+    snap("w2_empty_selection", &at(TO_STEP2).await);
+    let mut m = at(TO_STEP2).await;
+    keys(&mut m, "SPC j j SPC");
+    snap("w2_two_selected", &m);
+    keys(&mut m, "G SPC");
+    snap("w2_public_refused", &m);
+}
+
+#[tokio::test]
+async fn step2_reuse_and_dns_question() {
+    snap("w2_reuse_existing_endpoint", &at("ENT").await);
+    snap("w2_dns_question", &at("j ENT").await);
+}
+
+#[tokio::test]
+async fn step3_nlb_subnets() {
+    snap("w3_preselected", &at(TO_STEP3).await);
+    snap("w3_az_mismatch", &at("ENT ENT ENT").await);
+}
+
+#[tokio::test]
+async fn step4_name_and_certificate() {
+    snap("w4_name_empty", &at(TO_STEP4).await);
+    let mut m = at(TO_STEP4).await;
+    keys(&mut m, "t:fixed.example.com ENT");
+    snap("w4_certificates", &m);
+}
+
+#[tokio::test]
+async fn step5_api() {
+    snap("w5_api", &at(TO_STEP5).await);
+    let mut m = at(TO_STEP5).await;
+    keys(&mut m, "j j j j j SPC");
+    snap("w5_adopt_regional_warning", &m);
+}
+
+#[tokio::test]
+async fn step6_callers() {
+    snap("w6_empty", &at(TO_STEP6).await);
+    let mut m = at(TO_STEP6).await;
+    keys(&mut m, "t:203.0.113.0/24 ENT t:198.51.100.7/24 ENT");
+    snap("w6_with_cidrs_and_host_bits", &m);
+}
+
+#[tokio::test]
+async fn step7_zones_loading_and_record_conflict() {
+    let sim = common::demo_sim();
+    let mut m = at(TO_STEP6).await;
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    snap("w7_loading_records", &m);
+    answer_lookups(&mut m, &sim, &cmds);
+    snap("w7_zones", &m);
+
+    let mut m =
+        at("j j ENT SPC j j SPC j j SPC ENT ENT t:api.example.com ENT ENT ENT ENT ENT").await;
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    answer_lookups(&mut m, &sim, &cmds);
+    snap("w7_record_exists", &m);
+}
+
+#[tokio::test]
+async fn step8_review() {
+    let sim = common::demo_sim();
+    let mut m = at(TO_STEP6).await;
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    answer_lookups(&mut m, &sim, &cmds);
+    keys(&mut m, "ENT");
+    snap("w8_review", &m);
+    keys(&mut m, "t:fixed.example.com ENT");
+    snap("w8_confirmed", &m);
+    fixedip_tui::app::update(
+        &mut m,
+        fixedip_tui::app::Msg::Saved(Ok("fip-9729d0a60e.toml".into())),
+    );
+    snap("w8_saved", &m);
+}
+
+#[tokio::test]
+async fn wizard_help_overlay_and_filter() {
+    let mut m = at(TO_STEP2).await;
+    keys(&mut m, "/ t:zzz");
+    snap("w_filter_no_match", &m);
+    let mut m = at(TO_STEP2).await;
+    keys(&mut m, "?");
+    snap("w_help", &m);
+}
