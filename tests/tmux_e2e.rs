@@ -20,13 +20,20 @@ impl Tmux {
     }
 
     fn start(cols: u16, rows: u16, cmd: &str) -> Tmux {
+        Self::start_in(cols, rows, cmd, None)
+    }
+
+    fn start_in(cols: u16, rows: u16, cmd: &str, cwd: Option<&Path>) -> Tmux {
         let home = tempfile::tempdir().expect("home");
         let t = Tmux {
             socket: format!("fixedip-e2e-{}", std::process::id()),
             _home: home,
         };
+        let cd = cwd
+            .map(|d| format!("cd {} && ", d.display()))
+            .unwrap_or_default();
         let shell = format!(
-            "env HOME={h} XDG_STATE_HOME={h}/state TERM=xterm-256color {cmd}; echo EXITED-$?; sleep 30",
+            "{cd}env HOME={h} XDG_STATE_HOME={h}/state TERM=xterm-256color {cmd}; echo EXITED-$?; sleep 30",
             h = t._home.path().display()
         );
         let out = t.run(&[
@@ -150,4 +157,60 @@ fn without_a_terminal_the_tui_refuses_and_points_to_discover() {
     let out = Command::new(bin()).arg("--demo").output().expect("runs");
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("discover --json"));
+}
+
+/// The whole wizard with the keyboard only, at 80×24, in the real binary: `plan --out` saves the
+/// plan and leaves; the saved file is the clean path's plan.
+#[test]
+fn demo_wizard_to_a_saved_plan_at_80x24() {
+    let dir = tempfile::tempdir().expect("dir");
+    let out = dir.path().join("plan.toml");
+    let t = Tmux::start_in(
+        80,
+        24,
+        &format!("{} --demo plan --out {}", bin(), out.display()),
+        Some(dir.path()),
+    );
+    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
+    t.keys(&["j", "j", "Enter"]);
+    t.wait_for(|s| s.contains("Step 2/8"), "step 2");
+    t.keys(&["Space", "j", "j", "Space", "j", "j", "Space", "Enter"]);
+    t.wait_for(|s| s.contains("Step 3/8"), "step 3 (NLB subnets)");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Step 4/8"), "step 4 (name)");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("Name        fixed.example.com"),
+        "the name taken",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Step 5/8"), "step 5 (API)");
+    t.keys(&["Enter", "Enter", "Enter"]);
+    t.wait_for(|s| s.contains("Step 6/8"), "step 6 (callers)");
+    t.keys(&["-l", "203.0.113.0/24"]);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("TCP 443 allowed"), "the CIDR added");
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("Step 7/8") && s.contains("No A/AAAA/CNAME record"),
+        "step 7 with records checked",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Step 8/8"), "the review");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("confirmed"), "the confirmation");
+    t.keys(&["s"]);
+    t.wait_for(|s| s.contains("EXITED-0"), "a clean exit after saving");
+    let plan = fixedip_tui::plan::Plan::load(&out).expect("the saved plan loads");
+    assert_eq!(plan.vpc_id, "vpc-0135f36302291c303");
+    assert_eq!(plan.name, "fixed.example.com");
+    assert_eq!(plan.nlb_subnet_ids.len(), 3);
+    assert_eq!(plan.allow_cidrs, vec!["203.0.113.0/24".to_string()]);
+    assert_eq!(
+        plan.id,
+        fixedip_tui::plan::plan_id("123456789012", "us-east-1", "fixed.example.com")
+    );
+    assert!(!t.alternate_screen_on());
 }
