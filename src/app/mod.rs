@@ -84,6 +84,39 @@ pub struct Model {
     pub plan_out: Option<std::path::PathBuf>,
     /// Leave once the plan is saved (`fixedip-tui plan --out FILE`).
     pub quit_after_save: bool,
+    /// Public/private subnet counts per VPC and AZ, computed once when subnets load (the list
+    /// shows them on every row; recounting per frame would be O(VPCs × subnets)).
+    pub subnet_index: std::collections::HashMap<String, SubnetSummary>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubnetSummary {
+    /// AZ → (public, private).
+    pub per_az: std::collections::BTreeMap<String, (usize, usize)>,
+    /// Subnets whose route table is not visible.
+    pub unknown: usize,
+}
+
+fn index_subnets(inv: &Inventory) -> std::collections::HashMap<String, SubnetSummary> {
+    let mut idx: std::collections::HashMap<String, SubnetSummary> = Default::default();
+    for s in &inv.subnets {
+        let e = idx.entry(s.vpc_id.clone()).or_default();
+        match &s.reach {
+            Some(r) => {
+                let c = e.per_az.entry(s.az.clone()).or_default();
+                if r.public {
+                    c.0 += 1
+                } else {
+                    c.1 += 1
+                }
+            }
+            None => {
+                e.per_az.entry(s.az.clone()).or_default();
+                e.unknown += 1
+            }
+        }
+    }
+    idx
 }
 
 #[derive(Debug, Clone)]
@@ -157,6 +190,7 @@ impl Model {
             last_draft: None,
             plan_out: None,
             quit_after_save: false,
+            subnet_index: Default::default(),
         }
     }
 
@@ -401,6 +435,9 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
                 .insert(source, SourceState::Loaded { count, warning });
             if source == Source::Vpcs {
                 model.refilter();
+            }
+            if source == Source::Subnets {
+                model.subnet_index = index_subnets(&model.inventory);
             }
         }
         E::Failed { source, error } => {

@@ -94,6 +94,9 @@ pub struct Wizard {
     pub saved_to: Option<String>,
     /// The "whole internet" question was asked once (a second empty Enter accepts it).
     pub internet_prompted: bool,
+    /// The current step's rows after the filter, as of the last change (what the screen shows).
+    pub rows: Vec<Row>,
+    rows_stamp: String,
 }
 
 /// What the wizard asks of the outside world.
@@ -141,9 +144,12 @@ impl Wizard {
             review_scroll: 0,
             saved_to: None,
             internet_prompted: false,
+            rows: vec![],
+            rows_stamp: String::new(),
         };
         w.dns_question = dns_off && !w.draft.enable_vpc_dns;
         w.revalidate(inv);
+        w.refresh_rows(inv);
         w
     }
 
@@ -267,7 +273,8 @@ impl Wizard {
     }
 
     fn move_cursor(&mut self, inv: &Inventory, delta: isize, page_rows: usize) {
-        let rows = self.visible_rows(inv);
+        let _ = inv;
+        let rows = std::mem::take(&mut self.rows);
         if rows.is_empty() {
             self.cursor = 0;
             return;
@@ -280,6 +287,7 @@ impl Wizard {
             c += dir;
         }
         self.cursor = c as usize;
+        self.rows = rows;
         let rows_on_screen = page_rows.max(1);
         if self.cursor < self.offset {
             self.offset = self.cursor;
@@ -400,6 +408,29 @@ impl Wizard {
 
     /// Handle a key. `page_rows` is the height of the list on screen.
     pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent, page_rows: usize) -> Vec<WizardCmd> {
+        let cmds = self.handle_key(inv, key, page_rows);
+        self.refresh_rows(inv);
+        cmds
+    }
+
+    /// Recompute the rows when what they depend on changed (not on plain cursor moves, which
+    /// matter on lists of thousands of certificates).
+    fn refresh_rows(&mut self, inv: &Inventory) {
+        let stamp = format!(
+            "{:?}|{:?}|{}|{}|{}",
+            self.step,
+            self.draft,
+            self.filter.value(),
+            inv.records.len(),
+            inv.generation_marker()
+        );
+        if stamp != self.rows_stamp {
+            self.rows = self.visible_rows(inv);
+            self.rows_stamp = stamp;
+        }
+    }
+
+    fn handle_key(&mut self, inv: &Inventory, key: KeyEvent, page_rows: usize) -> Vec<WizardCmd> {
         let shift_tab = key.code == KeyCode::BackTab;
         // The DNS question is modal.
         if self.dns_question {
@@ -712,6 +743,8 @@ impl Wizard {
     pub fn records_loaded(&mut self, inv: &Inventory) {
         self.records_loading = false;
         self.revalidate(inv);
+        self.rows_stamp.clear();
+        self.refresh_rows(inv);
     }
 }
 

@@ -207,6 +207,20 @@ impl Inventory {
         }
     }
 
+    /// Changes whenever a list of the inventory is replaced (cheap: lengths of every list).
+    pub fn generation_marker(&self) -> String {
+        format!(
+            "{}/{}/{}/{}/{}/{}/{}",
+            self.vpcs.len(),
+            self.subnets.len(),
+            self.certificates.len(),
+            self.hosted_zones.len(),
+            self.rest_apis.len(),
+            self.vpc_endpoints.len(),
+            self.records.len()
+        )
+    }
+
     pub fn subnets_of<'a>(&'a self, vpc_id: &'a str) -> impl Iterator<Item = &'a Subnet> + 'a {
         self.subnets.iter().filter(move |s| s.vpc_id == vpc_id)
     }

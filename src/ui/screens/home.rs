@@ -214,16 +214,11 @@ fn subnet_summary(model: &Model, vpc: &Vpc, wide: bool) -> String {
     if !matches!(model.source(Source::Subnets), SourceState::Loaded { .. }) {
         return "…".to_string();
     }
-    let mut per_az: std::collections::BTreeMap<&str, (usize, usize)> = Default::default();
-    let mut unknown = 0;
-    for s in model.inventory.subnets_of(&vpc.id) {
-        let e = per_az.entry(s.az.as_str()).or_default();
-        match &s.reach {
-            Some(r) if r.public => e.0 += 1,
-            Some(_) => e.1 += 1,
-            None => unknown += 1,
-        }
-    }
+    let Some(sum) = model.subnet_index.get(&vpc.id) else {
+        return "none".to_string();
+    };
+    let per_az = &sum.per_az;
+    let unknown = sum.unknown;
     let unknown = if unknown > 0 {
         format!(" ?{unknown}")
     } else {
@@ -369,9 +364,17 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         return;
     }
     let wide = table_area.width >= 80;
+    // Build only the rows on screen: a 10,000-VPC account must not cost 10,000 rows per frame.
+    let window = (table_area.height as usize).saturating_sub(1).max(1);
+    let first = model
+        .list_offset
+        .min(model.selected)
+        .max((model.selected + 1).saturating_sub(window));
     let rows: Vec<Row> = model
         .visible
         .iter()
+        .skip(first)
+        .take(window)
         .filter_map(|i| model.inventory.vpcs.get(*i))
         .map(|v| {
             let ep = model.inventory.endpoints_in(&v.id).next().is_some();
@@ -422,9 +425,7 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .column_spacing(1)
         .row_highlight_style(theme.selected())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default()
-        .with_offset(model.list_offset)
-        .with_selected(Some(model.selected));
+    let mut state = TableState::default().with_selected(Some(model.selected - first));
     frame.render_stateful_widget(table, table_area, &mut state);
 }
 

@@ -293,7 +293,7 @@ fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: 
             ));
         }
     }
-    let rows = w.visible_rows(inv);
+    let rows = &w.rows;
     if rows.is_empty() {
         let empty = match w.step {
             Step::Callers => {
@@ -309,7 +309,7 @@ fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: 
         );
         return;
     }
-    render_rows(frame, list_area, &rows, w, theme);
+    render_rows(frame, list_area, rows, w, theme);
 }
 
 type FieldView<'a> = (&'static str, &'a tui_input::Input, bool);
@@ -347,8 +347,16 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
         })
         .collect();
     let width = area.width.saturating_sub(2) as usize;
+    // Only the rows on screen become list items.
+    let window = (area.height as usize).max(1);
+    let first = w
+        .offset
+        .min(w.cursor)
+        .max((w.cursor + 1).saturating_sub(window));
     let items: Vec<ListItem> = rows
         .iter()
+        .skip(first)
+        .take(window)
         .map(|r| {
             if r.heading {
                 return ListItem::new(Line::from(Span::styled(
@@ -402,9 +410,11 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
             Default::default()
         })
         .highlight_symbol(if w.field == Field::List { "▶ " } else { "  " });
-    let mut state = ListState::default()
-        .with_offset(w.offset)
-        .with_selected(Some(w.cursor.min(rows.len().saturating_sub(1))));
+    let mut state = ListState::default().with_selected(Some(
+        w.cursor
+            .min(rows.len().saturating_sub(1))
+            .saturating_sub(first),
+    ));
     frame.render_stateful_widget(list, area, &mut state);
 }
 
