@@ -6,6 +6,8 @@
 //! and `run_plain` itself, run by this test binary in a child process on a pty (the library
 //! contract, independent of the CLI wiring).
 
+mod common;
+
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::Arc;
@@ -146,10 +148,36 @@ fn walk_clean_path(s: &mut Session) {
     s.expect(Eof).expect("the program ends");
 }
 
+/// The plan the full-screen wizard saves for the same choices, driven through `update`.
+fn tui_plan() -> Plan {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let sim = common::demo_sim();
+        let mut m = common::loaded_demo_model().await;
+        common::keys(
+            &mut m,
+            "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
+        );
+        let cmds = common::keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+        common::answer_lookups(&mut m, &sim, &cmds);
+        let cmds = common::keys(&mut m, "ENT t:fixed.example.com ENT s");
+        cmds.into_iter()
+            .find_map(|c| match c {
+                fixedip_tui::app::Cmd::SavePlan { plan, .. } => Some(*plan),
+                _ => None,
+            })
+            .expect("the TUI saves a plan")
+    })
+}
+
 fn check_saved(out: &Path) {
     let saved = Plan::load(out).expect("the saved plan loads");
     let inv = demo_inventory();
     assert_eq!(saved, expected_plan(&inv));
+    assert_eq!(saved, tui_plan(), "--plain and the TUI give the same plan");
 }
 
 /// `run_plain` on a pty, without the CLI: this test binary runs the child test below.

@@ -1,0 +1,127 @@
+//! `plan` / `apply --plan` through the real binary (no terminal): review of a valid plan, clear
+//! errors for plans that are broken, stale or for another account.
+
+use std::process::{Command, Output};
+
+use fixedip_tui::plan::{
+    ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, PLAN_VERSION,
+};
+
+fn run(args: &[&str], home: &std::path::Path) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .output()
+        .expect("binary runs")
+}
+
+fn clean_plan() -> Plan {
+    Plan {
+        version: PLAN_VERSION,
+        id: fixedip_tui::plan::plan_id("123456789012", "us-east-1", "fixed.example.com"),
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        vpc_id: "vpc-0135f36302291c303".into(),
+        enable_vpc_dns: false,
+        endpoint: EndpointChoice::Create {
+            subnet_ids: vec![
+                "subnet-029b8fa21f8c03262".into(),
+                "subnet-0186e3bc6e22fdd66".into(),
+                "subnet-0ffa8020d26f8856a".into(),
+            ],
+            allow_public_subnets: false,
+        },
+        nlb_subnet_ids: vec![
+            "subnet-08cceedc58f64dc0a".into(),
+            "subnet-0914893785dafcf38".into(),
+            "subnet-08b0c9d866ed90752".into(),
+        ],
+        name: "fixed.example.com".into(),
+        certificate_arn:
+            "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f"
+                .into(),
+        api: ApiChoice::Create {
+            name: "fixedip-ping".into(),
+        },
+        stage: "prod".into(),
+        base_path: None,
+        allow_cidrs: vec!["203.0.113.0/24".into()],
+        public_zone_id: "Z0150999TLFZEKJCOQEVC".into(),
+        private_zone: PrivateZoneChoice::Create,
+        replace_records: false,
+        tags: Default::default(),
+        acknowledged: vec![],
+        settings: Settings::default(),
+    }
+}
+
+#[test]
+fn apply_reviews_a_valid_plan_and_says_nothing_was_created() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    clean_plan().save(&path).expect("save");
+    let out = run(
+        &["--demo", "apply", "--plan", &path.to_string_lossy()],
+        home.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        stdout.contains("security group"),
+        "the review is printed: {stdout}"
+    );
+    assert!(stdout.contains("vpc-0135f36302291c303"));
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+}
+
+#[test]
+fn apply_refuses_stale_foreign_and_broken_plans_with_the_fix() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let p = path.to_string_lossy().to_string();
+
+    let mut stale = clean_plan();
+    stale.vpc_id = "vpc-0000000000000dead".into();
+    stale.save(&path).expect("save");
+    let out = run(&["--demo", "apply", "--plan", &p], home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(
+        stderr.contains("vpc-missing") && stderr.contains("pick one of"),
+        "{stderr}"
+    );
+
+    let mut foreign = clean_plan();
+    foreign.account = "999999999999".into();
+    foreign.save(&path).expect("save");
+    let out = run(&["--demo", "apply", "--plan", &p], home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("999999999999") && stderr.contains("--profile"),
+        "{stderr}"
+    );
+
+    std::fs::write(&path, "version = 7\n").expect("write");
+    let out = run(&["--demo", "apply", "--plan", &p], home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("upgrade fixedip-tui"));
+
+    let out = run(
+        &["--demo", "apply", "--plan", "/nonexistent/plan.toml"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("/nonexistent/plan.toml"));
+}
+
+#[test]
+fn plan_without_a_terminal_refuses_and_names_the_alternatives() {
+    let home = tempfile::tempdir().expect("home");
+    let out = run(&["--demo", "plan", "--out", "x.toml"], home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("terminal"));
+}
