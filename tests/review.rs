@@ -3,71 +3,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use common::clean::{clean_plan, inventory};
 
-use fixedip_tui::discovery::{self, Inventory};
 use fixedip_tui::plan::review::{render_text, resource_policy_json, review, ReviewSection};
-use fixedip_tui::plan::{
-    cost, plan_id, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, PLAN_VERSION,
-};
+use fixedip_tui::plan::{cost, ApiChoice, EndpointChoice};
 
-const PROD: &str = "vpc-0135f36302291c303";
-const PRIV: [&str; 3] = [
-    "subnet-029b8fa21f8c03262",
-    "subnet-0186e3bc6e22fdd66",
-    "subnet-0ffa8020d26f8856a",
-];
-const PUB: [&str; 3] = [
-    "subnet-08cceedc58f64dc0a",
-    "subnet-0914893785dafcf38",
-    "subnet-08b0c9d866ed90752",
-];
+use common::clean::PROD;
 const WILDCARD_CERT: &str =
     "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f";
-const ZONE_EXAMPLE_COM: &str = "Z0150999TLFZEKJCOQEVC";
-
-fn inventory() -> Inventory {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("rt");
-    let sim = Arc::new(common::demo_sim());
-    let mut inv = rt.block_on(discovery::collect(sim.clone()));
-    inv.records = sim.with_account(|a| a.record_sets.clone());
-    inv.read_at = Some("2026-11-26T00:00:00Z".into());
-    inv
-}
-
-fn clean_plan() -> Plan {
-    Plan {
-        version: PLAN_VERSION,
-        id: plan_id("123456789012", "us-east-1", "fixed.example.com"),
-        account: "123456789012".into(),
-        region: "us-east-1".into(),
-        vpc_id: PROD.into(),
-        enable_vpc_dns: false,
-        endpoint: EndpointChoice::Create {
-            subnet_ids: PRIV.iter().map(|s| s.to_string()).collect(),
-            allow_public_subnets: false,
-        },
-        nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
-        name: "fixed.example.com".into(),
-        certificate_arn: WILDCARD_CERT.into(),
-        api: ApiChoice::Create {
-            name: "fixedip-ping".into(),
-        },
-        stage: "prod".into(),
-        base_path: None,
-        allow_cidrs: vec!["203.0.113.0/24".into()],
-        public_zone_id: ZONE_EXAMPLE_COM.into(),
-        private_zone: PrivateZoneChoice::Create,
-        replace_records: false,
-        tags: BTreeMap::new(),
-        acknowledged: vec![],
-        settings: Settings::default(),
-    }
-}
 
 fn find<'a>(sections: &'a [ReviewSection], needle: &str) -> &'a ReviewSection {
     sections

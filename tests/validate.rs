@@ -3,17 +3,14 @@
 
 mod common;
 
-use std::collections::BTreeMap;
-use std::sync::Arc;
+use common::clean::{clean_plan, inventory};
 
-use fixedip_tui::discovery::{self, Inventory};
+use fixedip_tui::discovery::Inventory;
 use fixedip_tui::plan::validate::blocking;
 use fixedip_tui::plan::{
-    plan_id, validate, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Settings, Severity,
-    PLAN_VERSION,
+    plan_id, validate, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Severity,
 };
 
-const PROD: &str = "vpc-0135f36302291c303";
 const LEGACY: &str = "vpc-0bda084810b8e2b74";
 const ANALYTICS: &str = "vpc-012a26139df302e38";
 const SANDBOX: &str = "vpc-0f5deb8b0bec8a191";
@@ -29,53 +26,9 @@ const PUB: [&str; 3] = [
 ];
 const PUB_FULL_1A: &str = "subnet-003f51d03d54f28e2";
 const DATA_1A: &str = "subnet-00f1aa8bb5b0ba269";
-const WILDCARD_CERT: &str =
-    "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f";
 const API_CERT: &str =
     "arn:aws:acm:us-east-1:123456789012:certificate/cff06bbc-291b-438b-9efc-33d92b3663f8";
 const ZONE_EXAMPLE_COM: &str = "Z0150999TLFZEKJCOQEVC";
-
-fn inventory() -> Inventory {
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("rt");
-    let sim = Arc::new(common::demo_sim());
-    let mut inv = rt.block_on(discovery::collect(sim.clone()));
-    inv.records = sim.with_account(|a| a.record_sets.clone());
-    inv.read_at = Some("2026-11-26T00:00:00Z".into());
-    inv
-}
-
-fn clean_plan() -> Plan {
-    Plan {
-        version: PLAN_VERSION,
-        id: plan_id("123456789012", "us-east-1", "fixed.example.com"),
-        account: "123456789012".into(),
-        region: "us-east-1".into(),
-        vpc_id: PROD.into(),
-        enable_vpc_dns: false,
-        endpoint: EndpointChoice::Create {
-            subnet_ids: PRIV.iter().map(|s| s.to_string()).collect(),
-            allow_public_subnets: false,
-        },
-        nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
-        name: "fixed.example.com".into(),
-        certificate_arn: WILDCARD_CERT.into(),
-        api: ApiChoice::Create {
-            name: "fixedip-ping".into(),
-        },
-        stage: "prod".into(),
-        base_path: None,
-        allow_cidrs: vec!["203.0.113.0/24".into()],
-        public_zone_id: ZONE_EXAMPLE_COM.into(),
-        private_zone: PrivateZoneChoice::Create,
-        replace_records: false,
-        tags: BTreeMap::new(),
-        acknowledged: vec![],
-        settings: Settings::default(),
-    }
-}
 
 type Mutation = fn(&mut Plan, &mut Inventory);
 

@@ -266,6 +266,11 @@ where
     }
 }
 
+/// A page token, treating an empty one as the end (some endpoints send `""`).
+fn next_token(t: Option<&str>) -> Option<String> {
+    t.filter(|t| !t.is_empty()).map(str::to_string)
+}
+
 fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
@@ -349,10 +354,7 @@ impl Cloud for AwsCloud {
             .collect();
         Ok(Page {
             items,
-            next: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next: next_token(out.next_token()),
         })
     }
 
@@ -423,10 +425,7 @@ impl Cloud for AwsCloud {
             .collect();
         Ok(Page {
             items,
-            next: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next: next_token(out.next_token()),
         })
     }
 
@@ -487,10 +486,7 @@ impl Cloud for AwsCloud {
             .collect();
         Ok(Page {
             items,
-            next: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next: next_token(out.next_token()),
         })
     }
 
@@ -552,10 +548,7 @@ impl Cloud for AwsCloud {
             .collect();
         Ok(Page {
             items,
-            next: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next: next_token(out.next_token()),
         })
     }
 
@@ -605,10 +598,7 @@ impl Cloud for AwsCloud {
             .collect();
         Ok(Page {
             items,
-            next: out
-                .next_token()
-                .filter(|t| !t.is_empty())
-                .map(str::to_string),
+            next: next_token(out.next_token()),
         })
     }
 

@@ -272,6 +272,37 @@ where
     }
 }
 
+/// Complete each item with a follow-up call, `fanout` at a time, keeping list order. An item whose
+/// call failed is kept as it was; the first failure is reported once as the source's warning.
+async fn enrich<T, U, F, Fut>(
+    source: Source,
+    tx: &UnboundedSender<Event>,
+    items: Vec<T>,
+    fanout: usize,
+    complete: F,
+) -> Vec<U>
+where
+    F: Fn(T) -> Fut,
+    Fut: std::future::Future<Output = (U, Option<CloudError>)>,
+{
+    let results: Vec<(U, Option<CloudError>)> = stream::iter(items.into_iter().map(complete))
+        .buffered(fanout)
+        .collect()
+        .await;
+    let mut out = Vec::with_capacity(results.len());
+    let mut first_err = None;
+    for (item, err) in results {
+        out.push(item);
+        if let Some(e) = err {
+            first_err.get_or_insert(e);
+        }
+    }
+    if let Some(error) = first_err {
+        let _ = tx.send(Event::Warning { source, error });
+    }
+    out
+}
+
 /// Run discovery, sending events as they happen; returns when every source has finished.
 pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
     // A JoinSet aborts its tasks when dropped: cancelling `run` cancels every source.
@@ -347,36 +378,21 @@ async fn fetch_source(
             Ok(SourceData::Identity(id))
         }
         Source::Vpcs => {
-            let mut vpcs = all_pages(source, tx, call!(|t| list_vpcs())).await?;
-            let attrs: Vec<(usize, CloudResult<(bool, bool)>)> = stream::iter(
-                vpcs.iter()
-                    .map(|v| v.id.clone())
-                    .enumerate()
-                    .collect::<Vec<_>>()
-                    .into_iter()
-                    .map(|(i, id)| {
-                        let cloud = cloud.clone();
-                        async move { (i, cloud.vpc_dns_attributes(&id).await) }
-                    }),
-            )
-            .buffer_unordered(EC2_FANOUT)
-            .collect()
-            .await;
-            let mut first_err = None;
-            for (i, r) in attrs {
-                match r {
-                    Ok((support, hostnames)) => {
-                        vpcs[i].dns_support = Some(support);
-                        vpcs[i].dns_hostnames = Some(hostnames);
-                    }
-                    Err(e) => {
-                        first_err.get_or_insert(e);
+            let vpcs = all_pages(source, tx, call!(|t| list_vpcs())).await?;
+            let mut vpcs = enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
+                let cloud = cloud.clone();
+                async move {
+                    match cloud.vpc_dns_attributes(&v.id).await {
+                        Ok((support, hostnames)) => {
+                            v.dns_support = Some(support);
+                            v.dns_hostnames = Some(hostnames);
+                            (v, None)
+                        }
+                        Err(e) => (v, Some(e)),
                     }
                 }
-            }
-            if let Some(error) = first_err {
-                let _ = tx.send(Event::Warning { source, error });
-            }
+            })
+            .await;
             vpcs.sort_by(|a, b| {
                 a.name
                     .is_none()
@@ -416,70 +432,42 @@ async fn fetch_source(
         }
         Source::Certificates => {
             let summaries = all_pages(source, tx, call!(|t| list_certificates())).await?;
-            let results: Vec<(Certificate, Option<CloudError>)> =
-                stream::iter(summaries.into_iter().map(|s| {
-                    let cloud = cloud.clone();
-                    async move {
-                        if !s.needs_describe {
-                            return (s.certificate, None);
-                        }
-                        match cloud.describe_certificate(&s.certificate.arn).await {
-                            Ok(full) => (full, None),
-                            Err(e) => (s.certificate, Some(e)),
-                        }
+            let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
+                let cloud = cloud.clone();
+                async move {
+                    if !s.needs_describe {
+                        return (s.certificate, None);
                     }
-                }))
-                .buffered(ACM_FANOUT)
-                .collect()
-                .await;
-            let mut certs = Vec::with_capacity(results.len());
-            let mut first_err = None;
-            for (c, e) in results {
-                certs.push(c);
-                if let Some(e) = e {
-                    first_err.get_or_insert(e);
+                    match cloud.describe_certificate(&s.certificate.arn).await {
+                        Ok(full) => (full, None),
+                        Err(e) => (s.certificate, Some(e)),
+                    }
                 }
-            }
-            if let Some(error) = first_err {
-                let _ = tx.send(Event::Warning { source, error });
-            }
+            })
+            .await;
             Ok(SourceData::Certificates(certs))
         }
         Source::HostedZones => {
             let zones = all_pages(source, tx, call!(|t| list_hosted_zones())).await?;
-            let results: Vec<(HostedZone, Option<CloudError>)> =
-                stream::iter(zones.into_iter().map(|z| {
-                    let cloud = cloud.clone();
-                    async move {
-                        if !z.private {
-                            return (z, None);
-                        }
-                        match cloud.get_hosted_zone(&z.id).await {
-                            Ok(full) => (
-                                HostedZone {
-                                    vpcs: full.vpcs,
-                                    ..z
-                                },
-                                None,
-                            ),
-                            Err(e) => (z, Some(e)),
-                        }
+            let out = enrich(source, tx, zones, ROUTE53_FANOUT, |z| {
+                let cloud = cloud.clone();
+                async move {
+                    if !z.private {
+                        return (z, None);
                     }
-                }))
-                .buffered(ROUTE53_FANOUT)
-                .collect()
-                .await;
-            let mut out = Vec::with_capacity(results.len());
-            let mut first_err = None;
-            for (z, e) in results {
-                out.push(z);
-                if let Some(e) = e {
-                    first_err.get_or_insert(e);
+                    match cloud.get_hosted_zone(&z.id).await {
+                        Ok(full) => (
+                            HostedZone {
+                                vpcs: full.vpcs,
+                                ..z
+                            },
+                            None,
+                        ),
+                        Err(e) => (z, Some(e)),
+                    }
                 }
-            }
-            if let Some(error) = first_err {
-                let _ = tx.send(Event::Warning { source, error });
-            }
+            })
+            .await;
             Ok(SourceData::HostedZones(out))
         }
         Source::RestApis => Ok(SourceData::RestApis(
