@@ -10,10 +10,12 @@ pub mod aws;
 pub mod error;
 pub mod sim;
 pub mod sim_data;
+pub mod write;
 
 use async_trait::async_trait;
 
 pub use error::{CloudError, ErrorKind};
+pub use write::CloudWrite;
 
 use crate::domain::{
     CallerIdentity, Certificate, HostedZone, Page, RecordSet, RestApi, RouteTable, Subnet, Vpc,

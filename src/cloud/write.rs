@@ -1,0 +1,340 @@
+//! The write half of the account: every create / read-back / delete the apply engine needs, at the
+//! level of the SPEC's resources. Implemented by `AwsCloud` (aws_write.rs) and `SimCloud`
+//! (sim_write.rs). Conventions, so the engine can be idempotent on any account:
+//!
+//! - `find_*` look a resource up by its name / tag and return `Ok(None)` when absent: the engine
+//!   calls them before creating, so a rerun (or a retry after a lost response) adopts instead of
+//!   duplicating.
+//! - `describe_*` by id return `Ok(None)` when the resource no longer exists.
+//! - `delete_*` succeed when the resource is already gone (NotFound is success).
+//! - Creates tag what supports tags with the given tags, and use the client token where the API
+//!   has one (CreateVpcEndpoint `ClientToken`, Route 53 `CallerReference`).
+//! - States are plain strings compared case-insensitively (moto's casing differs from AWS's).
+
+use async_trait::async_trait;
+use serde::{Deserialize, Serialize};
+
+use super::CloudResult;
+use crate::domain::{Tag, VpcEndpoint};
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SecurityGroup {
+    pub id: String,
+    pub name: String,
+    pub vpc_id: String,
+    pub ingress: Vec<IngressRule>,
+    pub tags: Vec<Tag>,
+}
+
+/// One inbound TCP rule: from a CIDR, or from another security group.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, PartialOrd, Ord)]
+pub struct IngressRule {
+    pub port: u16,
+    /// An IPv4 CIDR, or a security group id (`sg-…`).
+    pub source: String,
+    #[serde(default)]
+    pub description: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewEndpoint {
+    pub vpc_id: String,
+    pub service_name: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub private_dns: bool,
+    /// Idempotency token (same token, same endpoint).
+    pub client_token: String,
+    pub tags: Vec<Tag>,
+}
+
+/// A network interface's primary private IPv4 address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceIp {
+    pub eni_id: String,
+    pub subnet_id: String,
+    pub az: String,
+    pub ip: String,
+}
+
+/// What the engine needs to know of a REST API beyond discovery's view.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiState {
+    pub id: String,
+    pub name: String,
+    pub endpoint_types: Vec<String>,
+    pub vpc_endpoint_ids: Vec<String>,
+    pub policy: Option<String>,
+    pub tags: Vec<Tag>,
+    /// Stage names that exist, with their deployment id.
+    pub stages: Vec<(String, String)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DomainNameState {
+    pub name: String,
+    pub certificate_arn: String,
+    /// `d-xxxx.execute-api.<region>.amazonaws.com`
+    pub regional_dns_name: String,
+    pub regional_hosted_zone_id: String,
+    pub security_policy: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BasePathMapping {
+    /// `(none)` for the root, as API Gateway reports it.
+    pub base_path: String,
+    pub rest_api_id: String,
+    pub stage: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetGroupState {
+    pub arn: String,
+    pub name: String,
+    pub vpc_id: String,
+    pub protocol: String,
+    pub port: u16,
+    pub target_type: String,
+    pub health_check_protocol: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct TargetHealth {
+    pub ip: String,
+    /// initial, healthy, unhealthy, unused, draining, unavailable
+    pub state: String,
+    pub reason: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewLoadBalancer {
+    pub name: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct LoadBalancerState {
+    pub arn: String,
+    pub name: String,
+    pub dns_name: String,
+    /// The canonical hosted zone id, for alias records.
+    pub canonical_hosted_zone_id: String,
+    pub scheme: String,
+    /// provisioning, active, active_impaired, failed
+    pub state: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    /// One per mapped AZ, when known (moto gives none).
+    pub addresses: Vec<String>,
+    pub cross_zone: Option<bool>,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NewListener {
+    pub load_balancer_arn: String,
+    pub target_group_arn: String,
+    pub port: u16,
+    pub certificate_arn: String,
+    pub ssl_policy: String,
+    pub alpn_policy: String,
+    pub tags: Vec<Tag>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ListenerState {
+    pub arn: String,
+    pub protocol: String,
+    pub port: u16,
+    pub certificate_arns: Vec<String>,
+    pub ssl_policy: Option<String>,
+    pub alpn_policy: Vec<String>,
+    pub target_group_arn: Option<String>,
+}
+
+/// An `A` alias record.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct AliasRecord {
+    pub zone_id: String,
+    pub name: String,
+    pub target_dns_name: String,
+    pub target_zone_id: String,
+    pub evaluate_target_health: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+pub enum RecordAction {
+    Upsert,
+    Delete,
+}
+
+#[async_trait]
+pub trait CloudWrite: Send + Sync {
+    // ---- EC2: VPC attributes ----
+    /// ModifyVpcAttribute (one attribute per call; `None` leaves it).
+    async fn set_vpc_dns(
+        &self,
+        vpc_id: &str,
+        support: Option<bool>,
+        hostnames: Option<bool>,
+    ) -> CloudResult<()>;
+
+    // ---- EC2: security groups ----
+    async fn find_security_group(
+        &self,
+        vpc_id: &str,
+        name: &str,
+    ) -> CloudResult<Option<SecurityGroup>>;
+    async fn describe_security_group(&self, id: &str) -> CloudResult<Option<SecurityGroup>>;
+    /// CreateSecurityGroup with tags; returns the id.
+    async fn create_security_group(
+        &self,
+        vpc_id: &str,
+        name: &str,
+        description: &str,
+        tags: &[Tag],
+    ) -> CloudResult<String>;
+    /// AuthorizeSecurityGroupIngress (TCP); rules already present are not an error.
+    async fn authorize_ingress(&self, group_id: &str, rules: &[IngressRule]) -> CloudResult<()>;
+    /// RevokeSecurityGroupIngress; rules already absent are not an error.
+    async fn revoke_ingress(&self, group_id: &str, rules: &[IngressRule]) -> CloudResult<()>;
+    async fn delete_security_group(&self, id: &str) -> CloudResult<()>;
+
+    // ---- EC2: interface endpoint ----
+    async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint>;
+    async fn describe_vpc_endpoint(&self, id: &str) -> CloudResult<Option<VpcEndpoint>>;
+    /// Endpoints carrying tag `key=value` (adoption after a lost answer).
+    async fn find_vpc_endpoints_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<VpcEndpoint>>;
+    /// ModifyVpcEndpoint AddSecurityGroupIds (a reused endpoint gets the plan's group).
+    async fn add_endpoint_security_groups(&self, id: &str, group_ids: &[String])
+        -> CloudResult<()>;
+    async fn remove_endpoint_security_groups(
+        &self,
+        id: &str,
+        group_ids: &[String],
+    ) -> CloudResult<()>;
+    async fn delete_vpc_endpoint(&self, id: &str) -> CloudResult<()>;
+    /// DescribeNetworkInterfaces: the primary private IPv4 of each interface.
+    async fn interface_ips(&self, eni_ids: &[String]) -> CloudResult<Vec<InterfaceIp>>;
+
+    // ---- API Gateway ----
+    /// CreateRestApi: PRIVATE, bound to `vpc_endpoint_ids`, with `policy`; tags. Returns the id.
+    async fn create_rest_api(
+        &self,
+        name: &str,
+        vpc_endpoint_ids: &[String],
+        policy: &str,
+        tags: &[Tag],
+    ) -> CloudResult<String>;
+    async fn get_rest_api(&self, id: &str) -> CloudResult<Option<ApiState>>;
+    /// REST APIs carrying tag `key=value`.
+    async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>>;
+    /// UpdateRestApi: endpoint type PRIVATE, the endpoint ids (replacing the list), the policy.
+    async fn make_api_private(
+        &self,
+        id: &str,
+        vpc_endpoint_ids: &[String],
+        policy: &str,
+    ) -> CloudResult<()>;
+    /// UpdateRestApi back to a prior configuration (destroy of an adopted API).
+    async fn restore_api(
+        &self,
+        id: &str,
+        endpoint_types: &[String],
+        vpc_endpoint_ids: &[String],
+        policy: Option<&str>,
+    ) -> CloudResult<()>;
+    /// `GET /ping` → MOCK integration answering 200 `{"ok":true}` (idempotent).
+    async fn put_ping_method(&self, api_id: &str) -> CloudResult<()>;
+    /// CreateDeployment to `stage` (creates the stage); returns the deployment id.
+    async fn create_deployment(&self, api_id: &str, stage: &str) -> CloudResult<String>;
+    async fn delete_rest_api(&self, id: &str) -> CloudResult<()>;
+    /// CreateDomainName REGIONAL with the certificate and security policy; tags.
+    async fn create_domain_name(
+        &self,
+        name: &str,
+        certificate_arn: &str,
+        security_policy: &str,
+        tags: &[Tag],
+    ) -> CloudResult<DomainNameState>;
+    async fn get_domain_name(&self, name: &str) -> CloudResult<Option<DomainNameState>>;
+    async fn delete_domain_name(&self, name: &str) -> CloudResult<()>;
+    async fn create_base_path_mapping(
+        &self,
+        domain: &str,
+        api_id: &str,
+        stage: &str,
+        base_path: Option<&str>,
+    ) -> CloudResult<()>;
+    async fn get_base_path_mappings(&self, domain: &str) -> CloudResult<Vec<BasePathMapping>>;
+    async fn delete_base_path_mapping(
+        &self,
+        domain: &str,
+        base_path: Option<&str>,
+    ) -> CloudResult<()>;
+
+    // ---- ELBv2 ----
+    /// CreateTargetGroup: type ip, TLS:443, health check TCP on the traffic port; tags.
+    async fn create_target_group(
+        &self,
+        name: &str,
+        vpc_id: &str,
+        tags: &[Tag],
+    ) -> CloudResult<TargetGroupState>;
+    async fn find_target_group(&self, name: &str) -> CloudResult<Option<TargetGroupState>>;
+    async fn register_targets(
+        &self,
+        target_group_arn: &str,
+        ips: &[String],
+        port: u16,
+    ) -> CloudResult<()>;
+    async fn deregister_targets(
+        &self,
+        target_group_arn: &str,
+        ips: &[String],
+        port: u16,
+    ) -> CloudResult<()>;
+    async fn target_health(&self, target_group_arn: &str) -> CloudResult<Vec<TargetHealth>>;
+    async fn delete_target_group(&self, arn: &str) -> CloudResult<()>;
+    /// CreateLoadBalancer: network, internet-facing, ipv4, the subnets and security groups; tags.
+    async fn create_load_balancer(&self, req: &NewLoadBalancer) -> CloudResult<LoadBalancerState>;
+    async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<LoadBalancerState>>;
+    /// ModifyLoadBalancerAttributes load_balancing.cross_zone.enabled.
+    async fn set_cross_zone(&self, arn: &str, enabled: bool) -> CloudResult<()>;
+    async fn delete_load_balancer(&self, arn: &str) -> CloudResult<()>;
+    /// CreateListener TLS with certificate, SSL policy, ALPN, default forward.
+    async fn create_listener(&self, req: &NewListener) -> CloudResult<ListenerState>;
+    async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>>;
+
+    // ---- Route 53 ----
+    /// CreateHostedZone, private, associated with the VPC; `caller_reference` makes it idempotent.
+    /// Returns the bare zone id.
+    async fn create_private_zone(
+        &self,
+        name: &str,
+        vpc_id: &str,
+        region: &str,
+        caller_reference: &str,
+    ) -> CloudResult<String>;
+    async fn associate_vpc(&self, zone_id: &str, vpc_id: &str, region: &str) -> CloudResult<()>;
+    async fn delete_hosted_zone(&self, zone_id: &str) -> CloudResult<()>;
+    /// ChangeResourceRecordSets for one A alias; returns the change id (`None` when nothing to do,
+    /// e.g. deleting a record that is already gone).
+    async fn change_alias_record(
+        &self,
+        action: RecordAction,
+        record: &AliasRecord,
+    ) -> CloudResult<Option<String>>;
+    /// GetChange: PENDING or INSYNC.
+    async fn change_status(&self, change_id: &str) -> CloudResult<String>;
+}
