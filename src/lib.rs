@@ -8,6 +8,7 @@ pub mod cli;
 pub mod cloud;
 pub mod discovery;
 pub mod domain;
+pub mod engine;
 pub mod paths;
 pub mod plain;
 pub mod plan;

@@ -1,0 +1,365 @@
+//! The apply engine: a plan becomes a graph of steps (one per resource or change of the SPEC),
+//! run as concurrently as their inputs allow, each idempotent (journal → tag/name lookup → create),
+//! journaled before and after every call so a rerun resumes. Knows nothing of the terminal: it
+//! reports through `EngineEvent`s.
+
+pub mod journal;
+mod nodes;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::Duration;
+
+use futures::stream::{FuturesUnordered, StreamExt};
+use serde::{Deserialize, Serialize};
+use tokio::sync::{mpsc::UnboundedSender, Mutex};
+
+use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
+use crate::discovery::Inventory;
+use crate::plan::{ApiChoice, EndpointChoice, Plan};
+pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
+
+/// Everything the engine needs of an account: the read and the write halves.
+pub trait Account: Cloud + CloudWrite {}
+impl<T: Cloud + CloudWrite + ?Sized> Account for T {}
+
+/// The steps of the apply, in the SPEC's order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum NodeId {
+    VpcDns,
+    EndpointSg,
+    NlbSg,
+    Endpoint,
+    EndpointReady,
+    Api,
+    Ping,
+    Deployment,
+    Domain,
+    Mapping,
+    TargetGroup,
+    Targets,
+    Nlb,
+    Listener,
+    PrivateZone,
+    PublicRecord,
+    PrivateRecord,
+}
+
+impl NodeId {
+    pub const ALL: [NodeId; 17] = [
+        NodeId::VpcDns,
+        NodeId::EndpointSg,
+        NodeId::NlbSg,
+        NodeId::Endpoint,
+        NodeId::EndpointReady,
+        NodeId::Api,
+        NodeId::Ping,
+        NodeId::Deployment,
+        NodeId::Domain,
+        NodeId::Mapping,
+        NodeId::TargetGroup,
+        NodeId::Targets,
+        NodeId::Nlb,
+        NodeId::Listener,
+        NodeId::PrivateZone,
+        NodeId::PublicRecord,
+        NodeId::PrivateRecord,
+    ];
+
+    pub fn title(self) -> &'static str {
+        match self {
+            NodeId::VpcDns => "VPC DNS attributes",
+            NodeId::EndpointSg => "Endpoint security group",
+            NodeId::NlbSg => "NLB security group",
+            NodeId::Endpoint => "execute-api VPC endpoint",
+            NodeId::EndpointReady => "Endpoint available, ENI IPs",
+            NodeId::Api => "Private REST API",
+            NodeId::Ping => "GET /ping (MOCK)",
+            NodeId::Deployment => "Deployment + stage",
+            NodeId::Domain => "Custom domain (REGIONAL)",
+            NodeId::Mapping => "API mapping",
+            NodeId::TargetGroup => "Target group (ip, TLS:443)",
+            NodeId::Targets => "Register endpoint IPs",
+            NodeId::Nlb => "Network Load Balancer",
+            NodeId::Listener => "TLS:443 listener",
+            NodeId::PrivateZone => "Private hosted zone",
+            NodeId::PublicRecord => "Public A alias → NLB",
+            NodeId::PrivateRecord => "Private A alias → endpoint",
+        }
+    }
+
+    /// The inputs each step needs. The API needs only the endpoint's id (`Endpoint`), not its
+    /// availability (`EndpointReady`); the NLB, target group and domain need nothing of it.
+    pub fn deps(self) -> &'static [NodeId] {
+        use NodeId::*;
+        match self {
+            VpcDns | EndpointSg | NlbSg | Domain | TargetGroup | PrivateZone => &[],
+            Endpoint => &[EndpointSg, VpcDns],
+            EndpointReady => &[Endpoint],
+            Api => &[Endpoint],
+            Ping => &[Api],
+            Deployment => &[Api, Ping],
+            Mapping => &[Domain, Deployment],
+            Targets => &[TargetGroup, EndpointReady],
+            Nlb => &[NlbSg],
+            Listener => &[Nlb, TargetGroup],
+            PublicRecord => &[Nlb],
+            PrivateRecord => &[PrivateZone, EndpointReady],
+        }
+    }
+}
+
+/// The nodes a plan needs (VPC DNS only when it changes them; /ping only on a created API).
+pub fn nodes_for(plan: &Plan) -> Vec<NodeId> {
+    NodeId::ALL
+        .iter()
+        .copied()
+        .filter(|n| match n {
+            NodeId::VpcDns => plan.enable_vpc_dns,
+            NodeId::Ping => matches!(plan.api, ApiChoice::Create { .. }),
+            _ => true,
+        })
+        .collect()
+}
+
+/// Dependencies restricted to the nodes present.
+pub fn deps_in(node: NodeId, present: &BTreeSet<NodeId>) -> Vec<NodeId> {
+    node.deps()
+        .iter()
+        .copied()
+        .filter(|d| present.contains(d))
+        .collect()
+}
+
+/// Timings of waits and polls (AWS-like by default; the demo and tests scale them).
+#[derive(Debug, Clone)]
+pub struct EngineOptions {
+    pub state_dir: PathBuf,
+    pub poll_first: Duration,
+    pub poll_max: Duration,
+    pub endpoint_timeout: Duration,
+    pub nlb_timeout: Duration,
+    pub dns_timeout: Duration,
+    /// Wait this long for targets to turn healthy before saying they are warming up.
+    pub health_wait: Duration,
+    /// Attempts per node for throttling beyond the SDK's own retries (API Gateway's fixed limits).
+    pub throttle_attempts: u32,
+}
+
+impl EngineOptions {
+    pub fn aws(state_dir: PathBuf) -> Self {
+        Self {
+            state_dir,
+            poll_first: Duration::from_secs(2),
+            poll_max: Duration::from_secs(15),
+            endpoint_timeout: Duration::from_secs(600),
+            nlb_timeout: Duration::from_secs(900),
+            dns_timeout: Duration::from_secs(300),
+            health_wait: Duration::from_secs(300),
+            throttle_attempts: 8,
+        }
+    }
+
+    /// Every wait and poll multiplied by `factor` (the demo's compressed time).
+    pub fn scaled(mut self, factor: f64) -> Self {
+        let f = factor.clamp(0.0001, 100.0);
+        for d in [
+            &mut self.poll_first,
+            &mut self.poll_max,
+            &mut self.endpoint_timeout,
+            &mut self.nlb_timeout,
+            &mut self.dns_timeout,
+            &mut self.health_wait,
+        ] {
+            *d = d.mul_f64(f);
+        }
+        self
+    }
+}
+
+/// What the UI (or the line printer) hears.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EngineEvent {
+    /// A node started (or resumed) work.
+    Started(NodeId),
+    /// A node is waiting for something (what, since when is the receiver's business).
+    Waiting {
+        node: NodeId,
+        what: String,
+    },
+    /// A node finished; `summary` says what exists now.
+    Done {
+        node: NodeId,
+        summary: String,
+    },
+    Failed {
+        node: NodeId,
+        error: CloudError,
+    },
+    /// One AWS call, as the equivalent `aws` CLI command line.
+    Call {
+        node: NodeId,
+        command: String,
+    },
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum EngineError {
+    #[error(transparent)]
+    Journal(#[from] JournalError),
+    #[error("{} failed: {error} → {}", node.title(), error.hint())]
+    Node { node: NodeId, error: CloudError },
+    #[error("{} did not get ready within {waited:?} ({what}); the journal is kept: run apply again to resume", node.title())]
+    Timeout {
+        node: NodeId,
+        what: String,
+        waited: Duration,
+    },
+    #[error("stopped before {0} step(s) could run; run apply again to resume")]
+    Stopped(usize),
+}
+
+/// The result of a run: every node's record (the journal) and the first failure, if any.
+#[derive(Debug)]
+pub struct Outcome {
+    pub journal: Journal,
+    pub failures: Vec<EngineError>,
+}
+
+impl Outcome {
+    pub fn ok(&self) -> bool {
+        self.failures.is_empty()
+    }
+}
+
+pub(crate) struct Ctx {
+    pub plan: Plan,
+    pub inv: Inventory,
+    pub cloud: Arc<dyn Account>,
+    pub opts: EngineOptions,
+    pub events: UnboundedSender<EngineEvent>,
+    pub journal: Mutex<Journal>,
+}
+
+impl Ctx {
+    pub(crate) fn emit(&self, e: EngineEvent) {
+        let _ = self.events.send(e);
+    }
+
+    /// Update a node's record and write the journal through (write-ahead).
+    pub(crate) async fn write(
+        &self,
+        node: NodeId,
+        f: impl FnOnce(&mut NodeRecord),
+    ) -> Result<(), EngineError> {
+        let mut j = self.journal.lock().await;
+        let rec = j.nodes.entry(node).or_insert(NodeRecord {
+            status: NodeStatus::Started,
+            id: None,
+            owned: false,
+            data: BTreeMap::new(),
+        });
+        f(rec);
+        j.save(&self.opts.state_dir)?;
+        Ok(())
+    }
+
+    pub(crate) async fn set_prior(&self, key: &str, value: String) -> Result<(), EngineError> {
+        let mut j = self.journal.lock().await;
+        j.prior.entry(key.to_string()).or_insert(value);
+        j.save(&self.opts.state_dir)?;
+        Ok(())
+    }
+
+    pub(crate) async fn snapshot(&self) -> Journal {
+        self.journal.lock().await.clone()
+    }
+}
+
+/// Run the plan. Returns when every node is done, or when a failure stopped the run (running
+/// siblings are let finish; their dependents are not started). Rerunning resumes from the journal.
+pub async fn apply(
+    plan: &Plan,
+    inv: &Inventory,
+    cloud: Arc<dyn Account>,
+    opts: EngineOptions,
+    events: UnboundedSender<EngineEvent>,
+) -> Result<Outcome, EngineError> {
+    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
+    let ctx = Arc::new(Ctx {
+        plan: plan.clone(),
+        inv: inv.clone(),
+        cloud,
+        opts,
+        events,
+        journal: Mutex::new(journal),
+    });
+    let nodes = nodes_for(plan);
+    let present: BTreeSet<NodeId> = nodes.iter().copied().collect();
+    let mut done: BTreeSet<NodeId> = BTreeSet::new();
+    let mut started: BTreeSet<NodeId> = BTreeSet::new();
+    let mut failures = Vec::new();
+    let mut running = FuturesUnordered::new();
+    loop {
+        if failures.is_empty() {
+            for n in &nodes {
+                if started.contains(n) {
+                    continue;
+                }
+                if deps_in(*n, &present).iter().all(|d| done.contains(d)) {
+                    started.insert(*n);
+                    let ctx = ctx.clone();
+                    let n = *n;
+                    running.push(tokio::spawn(async move { (n, nodes::run(n, &ctx).await) }));
+                }
+            }
+        }
+        let Some(joined) = running.next().await else {
+            break;
+        };
+        match joined {
+            Ok((n, Ok(summary))) => {
+                done.insert(n);
+                ctx.emit(EngineEvent::Done { node: n, summary });
+            }
+            Ok((n, Err(e))) => {
+                if let EngineError::Node { error, .. } = &e {
+                    ctx.emit(EngineEvent::Failed {
+                        node: n,
+                        error: error.clone(),
+                    });
+                } else {
+                    ctx.emit(EngineEvent::Failed {
+                        node: n,
+                        error: CloudError::new(ErrorKind::Other, n.title(), e.to_string()),
+                    });
+                }
+                failures.push(e);
+            }
+            Err(join) => failures.push(EngineError::Node {
+                node: NodeId::VpcDns,
+                error: CloudError::new(
+                    ErrorKind::Other,
+                    "engine",
+                    format!("a step crashed: {join}"),
+                ),
+            }),
+        }
+    }
+    let not_run = nodes.len() - done.len() - failures.len().min(nodes.len() - done.len());
+    if failures.is_empty() && not_run > 0 {
+        failures.push(EngineError::Stopped(not_run));
+    }
+    let journal = ctx.snapshot().await;
+    Ok(Outcome { journal, failures })
+}
+
+/// Whether an endpoint is one this plan reuses rather than creates.
+pub fn reuses_endpoint(plan: &Plan) -> Option<&str> {
+    match &plan.endpoint {
+        EndpointChoice::Reuse { vpc_endpoint_id } => Some(vpc_endpoint_id),
+        EndpointChoice::Create { .. } => None,
+    }
+}

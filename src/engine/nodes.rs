@@ -1,0 +1,1084 @@
+//! What each step does: look the resource up (journal, then tags/name), create it if absent,
+//! wait until it is usable, record what later steps need.
+
+use std::future::Future;
+use std::time::Duration;
+
+use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, NodeId, NodeStatus};
+use crate::cloud::write::{
+    AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
+};
+use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
+use crate::domain::Tag;
+use crate::plan::review::{self, step, TAG_PLAN_ID};
+use crate::plan::{ApiChoice, EndpointChoice, PrivateZoneChoice};
+
+fn tags(ctx: &Ctx, step: &str) -> Vec<Tag> {
+    review::resource_tags(&ctx.plan, step)
+        .into_iter()
+        .map(|(key, value)| Tag { key, value })
+        .collect()
+}
+
+fn ours(ctx: &Ctx, tags: &[Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key == TAG_PLAN_ID && t.value == ctx.plan.id)
+}
+
+fn fail(node: NodeId, error: CloudError) -> EngineError {
+    EngineError::Node { node, error }
+}
+
+fn conflict(node: NodeId, action: &str, msg: String) -> EngineError {
+    fail(
+        node,
+        CloudError::new(ErrorKind::InvalidRequest, action, msg).with_code("Conflict"),
+    )
+}
+
+/// `Retry after N seconds` in a throttling message (API Gateway's `retryAfterSeconds`).
+fn retry_hint(e: &CloudError) -> Option<Duration> {
+    let lower = e.message.to_ascii_lowercase();
+    let at = lower.find("retry after")? + "retry after".len();
+    let n: String = lower[at..]
+        .trim_start()
+        .chars()
+        .take_while(|c| c.is_ascii_digit())
+        .collect();
+    n.parse::<u64>().ok().map(Duration::from_secs)
+}
+
+/// Run `call`, riding out throttling beyond the SDK's retries (API Gateway's fixed account limits:
+/// CreateDomainName 1 per 30 s, CreateDeployment 1 per 5 s…), honouring the service's hint.
+async fn paced<T, F, Fut>(ctx: &Ctx, node: NodeId, mut call: F) -> Result<T, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = CloudResult<T>>,
+{
+    let mut attempt = 0;
+    loop {
+        match call().await {
+            Ok(v) => return Ok(v),
+            Err(e)
+                if e.kind == ErrorKind::Throttled && attempt + 1 < ctx.opts.throttle_attempts =>
+            {
+                attempt += 1;
+                let wait = retry_hint(&e)
+                    .unwrap_or_else(|| ctx.opts.poll_first.saturating_mul(1 << attempt.min(5)));
+                ctx.emit(EngineEvent::Waiting {
+                    node,
+                    what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
+                });
+                tokio::time::sleep(wait).await;
+            }
+            Err(e) => return Err(fail(node, e)),
+        }
+    }
+}
+
+/// Poll `check` until it yields a value, with backoff, up to `timeout`.
+async fn poll<T, F, Fut>(
+    ctx: &Ctx,
+    node: NodeId,
+    what: &str,
+    timeout: Duration,
+    mut check: F,
+) -> Result<T, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<Option<T>, EngineError>>,
+{
+    let start = tokio::time::Instant::now();
+    let mut wait = ctx.opts.poll_first;
+    ctx.emit(EngineEvent::Waiting {
+        node,
+        what: what.to_string(),
+    });
+    loop {
+        if let Some(v) = check().await? {
+            return Ok(v);
+        }
+        if start.elapsed() >= timeout {
+            return Err(EngineError::Timeout {
+                node,
+                what: what.to_string(),
+                waited: timeout,
+            });
+        }
+        tokio::time::sleep(wait).await;
+        wait = (wait.mul_f64(1.5)).min(ctx.opts.poll_max);
+    }
+}
+
+fn cli(ctx: &Ctx, node: NodeId, command: String) {
+    ctx.emit(EngineEvent::Call {
+        node,
+        command: format!("aws --region {} {command}", ctx.plan.region),
+    });
+}
+
+pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
+    if let Some(rec) = ctx.snapshot().await.record(node) {
+        if rec.status == NodeStatus::Done && node_is_stable(node) {
+            return Ok(format!(
+                "{} (already done)",
+                rec.id.clone().unwrap_or_default()
+            ));
+        }
+    }
+    ctx.emit(EngineEvent::Started(node));
+    let summary = match node {
+        NodeId::VpcDns => vpc_dns(ctx).await?,
+        NodeId::EndpointSg => endpoint_sg(ctx).await?,
+        NodeId::NlbSg => nlb_sg(ctx).await?,
+        NodeId::Endpoint => endpoint(ctx).await?,
+        NodeId::EndpointReady => endpoint_ready(ctx).await?,
+        NodeId::Api => api(ctx).await?,
+        NodeId::Ping => ping(ctx).await?,
+        NodeId::Deployment => deployment(ctx).await?,
+        NodeId::Domain => domain(ctx).await?,
+        NodeId::Mapping => mapping(ctx).await?,
+        NodeId::TargetGroup => target_group(ctx).await?,
+        NodeId::Targets => targets(ctx).await?,
+        NodeId::Nlb => nlb(ctx).await?,
+        NodeId::Listener => listener(ctx).await?,
+        NodeId::PrivateZone => private_zone(ctx).await?,
+        NodeId::PublicRecord => record(ctx, true).await?,
+        NodeId::PrivateRecord => record(ctx, false).await?,
+    };
+    ctx.write(node, |r| r.status = NodeStatus::Done).await?;
+    Ok(summary)
+}
+
+/// Steps whose "done" cannot drift in a way a rerun must repair (reads that other steps need are
+/// redone: endpoint IPs may change when the endpoint is modified; targets follow them).
+fn node_is_stable(node: NodeId) -> bool {
+    !matches!(node, NodeId::EndpointReady | NodeId::Targets)
+}
+
+async fn vpc_dns(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::VpcDns;
+    let vpc = &ctx.plan.vpc_id;
+    let (support, hostnames) = ctx
+        .cloud
+        .vpc_dns_attributes(vpc)
+        .await
+        .map_err(|e| fail(n, e))?;
+    ctx.set_prior("vpc-dns", format!("{support},{hostnames}"))
+        .await?;
+    ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
+    cli(
+        ctx,
+        n,
+        format!(
+            "ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support --enable-dns-hostnames"
+        ),
+    );
+    ctx.cloud
+        .set_vpc_dns(
+            vpc,
+            (!support).then_some(true),
+            (!hostnames).then_some(true),
+        )
+        .await
+        .map_err(|e| fail(n, e))?;
+    Ok(format!("DNS support and hostnames on in {vpc}"))
+}
+
+async fn security_group(
+    ctx: &Ctx,
+    n: NodeId,
+    name: &str,
+    what: &str,
+    step: &str,
+    rules: Vec<IngressRule>,
+) -> Result<String, EngineError> {
+    let vpc = ctx.plan.vpc_id.clone();
+    let known = ctx.snapshot().await.id_of(n).map(str::to_string);
+    let mut existing = None;
+    if let Some(id) = &known {
+        existing = ctx
+            .cloud
+            .describe_security_group(id)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    if existing.is_none() {
+        existing = ctx
+            .cloud
+            .find_security_group(&vpc, name)
+            .await
+            .map_err(|e| fail(n, e))?;
+        if let Some(sg) = &existing {
+            if !ours(ctx, &sg.tags) {
+                return Err(conflict(n, "ec2:CreateSecurityGroup", format!(
+                    "a security group named {name} exists in {vpc} ({}) but is not managed by plan {}: rename or delete it",
+                    sg.id, ctx.plan.id
+                )));
+            }
+        }
+    }
+    let id = match existing {
+        Some(sg) => sg.id,
+        None => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            cli(ctx, n, format!("ec2 create-security-group --vpc-id {vpc} --group-name {name} --description '{what}'"));
+            let id = ctx
+                .cloud
+                .create_security_group(&vpc, name, what, &tags(ctx, step))
+                .await
+                .map_err(|e| fail(n, e))?;
+            id
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(id.clone());
+        r.owned = true;
+        r.status = NodeStatus::Created;
+    })
+    .await?;
+    for rule in &rules {
+        cli(ctx, n, format!("ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port {} --cidr {}", rule.port, rule.source));
+    }
+    ctx.cloud
+        .authorize_ingress(&id, &rules)
+        .await
+        .map_err(|e| fail(n, e))?;
+    Ok(format!(
+        "{id}: TCP 443 from {}",
+        rules
+            .iter()
+            .map(|r| r.source.as_str())
+            .collect::<Vec<_>>()
+            .join(", ")
+    ))
+}
+
+async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
+    let rules: Vec<IngressRule> = ctx
+        .plan
+        .nlb_subnet_ids
+        .iter()
+        .filter_map(|id| ctx.inv.subnets.iter().find(|s| &s.id == id))
+        .map(|s| IngressRule {
+            port: 443,
+            source: s.cidr.clone(),
+            description: format!("NLB subnet {}", s.id),
+        })
+        .collect();
+    let name = review::endpoint_sg_name(&ctx.plan);
+    security_group(
+        ctx,
+        NodeId::EndpointSg,
+        &name,
+        "fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets",
+        step::ENDPOINT_SG,
+        rules,
+    )
+    .await
+}
+
+async fn nlb_sg(ctx: &Ctx) -> Result<String, EngineError> {
+    let sources: Vec<String> = if ctx.plan.allow_cidrs.is_empty() {
+        vec!["0.0.0.0/0".into()]
+    } else {
+        ctx.plan
+            .allow_cidrs
+            .iter()
+            .map(|c| {
+                crate::plan::validate::check_caller_cidr(c)
+                    .map(|n| n.trunc().to_string())
+                    .unwrap_or_else(|_| c.clone())
+            })
+            .collect()
+    };
+    let rules = sources
+        .into_iter()
+        .map(|source| IngressRule {
+            port: ctx.plan.settings.listener_port,
+            source,
+            description: "caller allow-list".into(),
+        })
+        .collect();
+    let name = review::nlb_sg_name(&ctx.plan);
+    security_group(
+        ctx,
+        NodeId::NlbSg,
+        &name,
+        "fixedip-tui: NLB, TCP 443 from the caller allow-list",
+        step::NLB_SG,
+        rules,
+    )
+    .await
+}
+
+async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Endpoint;
+    let snap = ctx.snapshot().await;
+    let sg = snap
+        .id_of(NodeId::EndpointSg)
+        .unwrap_or_default()
+        .to_string();
+    if let Some(reused) = reuses_endpoint(&ctx.plan) {
+        ctx.write(n, |r| {
+            r.id = Some(reused.to_string());
+            r.owned = false;
+            r.data.insert("added-security-group".into(), sg.clone());
+        })
+        .await?;
+        cli(
+            ctx,
+            n,
+            format!(
+                "ec2 modify-vpc-endpoint --vpc-endpoint-id {reused} --add-security-group-ids {sg}"
+            ),
+        );
+        ctx.cloud
+            .add_endpoint_security_groups(reused, std::slice::from_ref(&sg))
+            .await
+            .map_err(|e| fail(n, e))?;
+        return Ok(format!("{reused} (reused; security group {sg} added)"));
+    }
+    let EndpointChoice::Create { subnet_ids, .. } = &ctx.plan.endpoint else {
+        return Ok(String::new());
+    };
+    let mut found = None;
+    if let Some(id) = snap.id_of(n) {
+        found = ctx
+            .cloud
+            .describe_vpc_endpoint(id)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    if found.is_none() {
+        // After a lost answer or on another machine: the plan's tag finds it.
+        let tagged = ctx
+            .cloud
+            .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+            .await
+            .map_err(|e| fail(n, e))?;
+        found = tagged.into_iter().find(|e| {
+            !["deleting", "deleted", "failed"]
+                .iter()
+                .any(|g| e.state.eq_ignore_ascii_case(g))
+        });
+    }
+    let ep = match found {
+        Some(e) => e,
+        None => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            let req = NewEndpoint {
+                vpc_id: ctx.plan.vpc_id.clone(),
+                service_name: execute_api_service(&ctx.plan.region),
+                subnet_ids: subnet_ids.clone(),
+                security_group_ids: vec![sg.clone()],
+                private_dns: true,
+                client_token: format!("{}-endpoint", ctx.plan.id),
+                tags: tags(ctx, step::ENDPOINT),
+            };
+            cli(ctx, n, format!(
+                "ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id {} --service-name {} --subnet-ids {} --security-group-ids {sg} --private-dns-enabled --client-token {}",
+                req.vpc_id, req.service_name, req.subnet_ids.join(" "), req.client_token
+            ));
+            ctx.cloud
+                .create_vpc_endpoint(&req)
+                .await
+                .map_err(|e| fail(n, e))?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(ep.id.clone());
+        r.owned = true;
+        r.status = NodeStatus::Created;
+    })
+    .await?;
+    Ok(format!("{} ({})", ep.id, ep.state.to_ascii_lowercase()))
+}
+
+async fn endpoint_ready(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::EndpointReady;
+    let id = ctx
+        .snapshot()
+        .await
+        .id_of(NodeId::Endpoint)
+        .unwrap_or_default()
+        .to_string();
+    let ep = poll(
+        ctx,
+        n,
+        &format!("{id} to become available"),
+        ctx.opts.endpoint_timeout,
+        || async {
+            match ctx
+                .cloud
+                .describe_vpc_endpoint(&id)
+                .await
+                .map_err(|e| fail(n, e))?
+            {
+                None => Err(fail(
+                    n,
+                    CloudError::new(
+                        ErrorKind::NotFound,
+                        "ec2:DescribeVpcEndpoints",
+                        format!("{id} disappeared"),
+                    ),
+                )),
+                Some(e) if e.is_available() => Ok(Some(e)),
+                Some(e)
+                    if ["failed", "rejected", "deleted", "deleting"]
+                        .iter()
+                        .any(|s| e.state.eq_ignore_ascii_case(s)) =>
+                {
+                    Err(fail(
+                        n,
+                        CloudError::new(
+                            ErrorKind::Other,
+                            "ec2:DescribeVpcEndpoints",
+                            format!("{id} is {}", e.state),
+                        ),
+                    ))
+                }
+                Some(_) => Ok(None),
+            }
+        },
+    )
+    .await?;
+    let ips = ctx
+        .cloud
+        .interface_ips(&ep.network_interface_ids)
+        .await
+        .map_err(|e| fail(n, e))?;
+    let dns = review::regional_dns_entry(&ep)
+        .or(ep.dns_entries.first())
+        .cloned();
+    let list: Vec<String> = ips.iter().map(|i| i.ip.clone()).collect();
+    ctx.write(n, |r| {
+        r.id = Some(ep.id.clone());
+        r.data.insert("ips".into(), list.join(","));
+        if let Some(d) = &dns {
+            r.data.insert("dns".into(), d.dns_name.clone());
+            r.data.insert(
+                "dns-zone".into(),
+                d.hosted_zone_id.clone().unwrap_or_default(),
+            );
+        }
+    })
+    .await?;
+    Ok(format!("{} available; IPs {}", ep.id, list.join(", ")))
+}
+
+async fn api(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Api;
+    let snap = ctx.snapshot().await;
+    let vpce = snap.id_of(NodeId::Endpoint).unwrap_or_default().to_string();
+    let policy = review::resource_policy_json(&ctx.plan);
+    match &ctx.plan.api {
+        ApiChoice::Adopt { rest_api_id } => {
+            let Some(a) = ctx
+                .cloud
+                .get_rest_api(rest_api_id)
+                .await
+                .map_err(|e| fail(n, e))?
+            else {
+                return Err(fail(
+                    n,
+                    CloudError::new(
+                        ErrorKind::NotFound,
+                        "apigateway:GET",
+                        format!("REST API {rest_api_id} no longer exists"),
+                    ),
+                ));
+            };
+            let prior = serde_json::json!({"types": a.endpoint_types, "vpce": a.vpc_endpoint_ids, "policy": a.policy});
+            ctx.set_prior("api", prior.to_string()).await?;
+            let mut ids = a.vpc_endpoint_ids.clone();
+            if !ids.contains(&vpce) {
+                ids.push(vpce.clone());
+            }
+            ctx.write(n, |r| {
+                r.id = Some(rest_api_id.clone());
+                r.owned = false;
+            })
+            .await?;
+            cli(ctx, n, format!("apigateway update-rest-api --rest-api-id {rest_api_id} --patch-operations … (PRIVATE, vpcEndpointIds, policy)"));
+            paced(ctx, n, || {
+                ctx.cloud.make_api_private(rest_api_id, &ids, &policy)
+            })
+            .await?;
+            Ok(format!("{rest_api_id} (adopted, now PRIVATE via {vpce})"))
+        }
+        ApiChoice::Create { name } => {
+            let mut id = None;
+            if let Some(known) = snap.id_of(n) {
+                id = ctx
+                    .cloud
+                    .get_rest_api(known)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .map(|a| a.id);
+            }
+            if id.is_none() {
+                let tagged = ctx
+                    .cloud
+                    .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+                id = tagged.into_iter().next().map(|a| a.id);
+            }
+            let id = match id {
+                Some(id) => id,
+                None => {
+                    ctx.write(n, |r| {
+                        r.status = NodeStatus::Started;
+                        r.owned = true;
+                    })
+                    .await?;
+                    cli(ctx, n, format!("apigateway create-rest-api --name {name} --endpoint-configuration types=PRIVATE,vpcEndpointIds={vpce} --policy file://policy.json"));
+                    let api_tags = tags(ctx, step::API);
+                    paced(ctx, n, || {
+                        ctx.cloud.create_rest_api(
+                            name,
+                            std::slice::from_ref(&vpce),
+                            &policy,
+                            &api_tags,
+                        )
+                    })
+                    .await?
+                }
+            };
+            ctx.write(n, |r| {
+                r.id = Some(id.clone());
+                r.owned = true;
+                r.status = NodeStatus::Created;
+            })
+            .await?;
+            Ok(format!("{id} (PRIVATE, bound to {vpce})"))
+        }
+    }
+}
+
+async fn ping(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Ping;
+    let api = ctx
+        .snapshot()
+        .await
+        .id_of(NodeId::Api)
+        .unwrap_or_default()
+        .to_string();
+    cli(
+        ctx,
+        n,
+        format!("apigateway put-method --rest-api-id {api} --http-method GET … (MOCK /ping)"),
+    );
+    paced(ctx, n, || ctx.cloud.put_ping_method(&api)).await?;
+    ctx.write(n, |r| r.id = Some(format!("{api}/ping"))).await?;
+    Ok("GET /ping → MOCK 200".into())
+}
+
+async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Deployment;
+    let api = ctx
+        .snapshot()
+        .await
+        .id_of(NodeId::Api)
+        .unwrap_or_default()
+        .to_string();
+    let stage = ctx.plan.stage.clone();
+    cli(
+        ctx,
+        n,
+        format!("apigateway create-deployment --rest-api-id {api} --stage-name {stage}"),
+    );
+    let dep = paced(ctx, n, || ctx.cloud.create_deployment(&api, &stage)).await?;
+    ctx.write(n, |r| {
+        r.id = Some(dep.clone());
+        r.data.insert("stage".into(), stage.clone());
+    })
+    .await?;
+    Ok(format!("deployment {dep} on stage {stage}"))
+}
+
+async fn domain(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Domain;
+    let name = ctx.plan.name.clone();
+    let d = match ctx.cloud.get_domain_name(&name).await.map_err(|e| fail(n, e))? {
+        Some(d) if ours(ctx, &d.tags) => d,
+        Some(_) => {
+            return Err(conflict(n, "apigateway:POST", format!(
+                "the custom domain {name} already exists and is not managed by plan {}: delete it or use another name",
+                ctx.plan.id
+            )))
+        }
+        None => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            cli(ctx, n, format!(
+                "apigateway create-domain-name --domain-name {name} --regional-certificate-arn {} --endpoint-configuration types=REGIONAL --security-policy {}",
+                ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
+            ));
+            let domain_tags = tags(ctx, step::DOMAIN);
+            paced(ctx, n, || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags)).await?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(name.clone());
+        r.owned = true;
+        r.data
+            .insert("regional-dns".into(), d.regional_dns_name.clone());
+    })
+    .await?;
+    Ok(format!("{name} → {}", d.regional_dns_name))
+}
+
+async fn mapping(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Mapping;
+    let snap = ctx.snapshot().await;
+    let api = snap.id_of(NodeId::Api).unwrap_or_default().to_string();
+    let name = ctx.plan.name.clone();
+    let base = ctx.plan.base_path.clone();
+    let want = base.clone().unwrap_or_else(|| "(none)".into());
+    let existing = ctx
+        .cloud
+        .get_base_path_mappings(&name)
+        .await
+        .map_err(|e| fail(n, e))?;
+    if let Some(m) = existing.iter().find(|m| m.base_path == want) {
+        if m.rest_api_id != api || m.stage != ctx.plan.stage {
+            return Err(conflict(n, "apigateway:POST", format!(
+                "{name}/{} already maps to API {} stage {}: remove that mapping or choose another base path",
+                want, m.rest_api_id, m.stage
+            )));
+        }
+    } else {
+        cli(ctx, n, format!("apigateway create-base-path-mapping --domain-name {name} --rest-api-id {api} --stage {}", ctx.plan.stage));
+        paced(ctx, n, || {
+            ctx.cloud
+                .create_base_path_mapping(&name, &api, &ctx.plan.stage, base.as_deref())
+        })
+        .await?;
+    }
+    ctx.write(n, |r| {
+        r.id = Some(format!("{name}/{want}"));
+        r.owned = true;
+    })
+    .await?;
+    Ok(format!(
+        "{name}/{} → {api}:{}",
+        base.unwrap_or_default(),
+        ctx.plan.stage
+    ))
+}
+
+async fn target_group(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::TargetGroup;
+    let name = ctx.plan.target_group_name();
+    let tg = match ctx
+        .cloud
+        .find_target_group(&name)
+        .await
+        .map_err(|e| fail(n, e))?
+    {
+        Some(tg) if ours(ctx, &tg.tags) => tg,
+        Some(tg) => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:CreateTargetGroup",
+                format!(
+                    "target group {name} ({}) exists and is not managed by this plan",
+                    tg.arn
+                ),
+            ))
+        }
+        None => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            cli(ctx, n, format!("elbv2 create-target-group --name {name} --protocol TLS --port 443 --target-type ip --vpc-id {} --health-check-protocol TCP", ctx.plan.vpc_id));
+            ctx.cloud
+                .create_target_group(&name, &ctx.plan.vpc_id, &tags(ctx, step::TARGET_GROUP))
+                .await
+                .map_err(|e| fail(n, e))?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(tg.arn.clone());
+        r.owned = true;
+    })
+    .await?;
+    Ok(tg.arn)
+}
+
+async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Targets;
+    let snap = ctx.snapshot().await;
+    let tg = snap
+        .id_of(NodeId::TargetGroup)
+        .unwrap_or_default()
+        .to_string();
+    let ips: Vec<String> = snap
+        .data(NodeId::EndpointReady, "ips")
+        .unwrap_or_default()
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
+    let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+    let stale: Vec<String> = current
+        .iter()
+        .map(|t| t.ip.clone())
+        .filter(|ip| !ips.contains(ip))
+        .collect();
+    if !stale.is_empty() {
+        cli(
+            ctx,
+            n,
+            format!(
+                "elbv2 deregister-targets --target-group-arn {tg} --targets {}",
+                stale
+                    .iter()
+                    .map(|i| format!("Id={i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        );
+        ctx.cloud
+            .deregister_targets(&tg, &stale, 443)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    cli(
+        ctx,
+        n,
+        format!(
+            "elbv2 register-targets --target-group-arn {tg} --targets {}",
+            ips.iter()
+                .map(|i| format!("Id={i},Port=443"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    ctx.cloud
+        .register_targets(&tg, &ips, 443)
+        .await
+        .map_err(|e| fail(n, e))?;
+    ctx.write(n, |r| {
+        r.id = Some(tg.clone());
+        r.owned = true;
+        r.data.insert("ips".into(), ips.join(","));
+    })
+    .await?;
+    // New targets take minutes to turn healthy: wait up to a bound, then let verify take over.
+    let healthy = poll(
+        ctx,
+        n,
+        "targets to turn healthy",
+        ctx.opts.health_wait,
+        || async {
+            let h = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+            let ok = !h.is_empty()
+                && ips.iter().all(|ip| {
+                    h.iter()
+                        .any(|t| &t.ip == ip && t.state.eq_ignore_ascii_case("healthy"))
+                });
+            Ok(ok.then_some(true))
+        },
+    )
+    .await;
+    match healthy {
+        Ok(_) => Ok(format!("{} targets healthy", ips.len())),
+        Err(EngineError::Timeout { .. }) => Ok(format!(
+            "{} targets registered, still warming up (verify checks them)",
+            ips.len()
+        )),
+        Err(e) => Err(e),
+    }
+}
+
+async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Nlb;
+    let name = ctx.plan.nlb_name();
+    let sg = ctx
+        .snapshot()
+        .await
+        .id_of(NodeId::NlbSg)
+        .unwrap_or_default()
+        .to_string();
+    let lb = match ctx
+        .cloud
+        .find_load_balancer(&name)
+        .await
+        .map_err(|e| fail(n, e))?
+    {
+        Some(lb) if ours(ctx, &lb.tags) => lb,
+        Some(lb) => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:CreateLoadBalancer",
+                format!(
+                    "a load balancer named {name} ({}) exists and is not managed by this plan",
+                    lb.arn
+                ),
+            ))
+        }
+        None => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            let req = NewLoadBalancer {
+                name: name.clone(),
+                subnet_ids: ctx.plan.nlb_subnet_ids.clone(),
+                security_group_ids: vec![sg.clone()],
+                tags: tags(ctx, step::NLB),
+            };
+            cli(ctx, n, format!("elbv2 create-load-balancer --name {name} --type network --scheme internet-facing --subnets {} --security-groups {sg}", req.subnet_ids.join(" ")));
+            ctx.cloud
+                .create_load_balancer(&req)
+                .await
+                .map_err(|e| fail(n, e))?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(lb.arn.clone());
+        r.owned = true;
+        r.status = NodeStatus::Created;
+    })
+    .await?;
+    if ctx.plan.settings.cross_zone && lb.cross_zone != Some(true) {
+        cli(ctx, n, format!("elbv2 modify-load-balancer-attributes --load-balancer-arn {} --attributes Key=load_balancing.cross_zone.enabled,Value=true", lb.arn));
+        ctx.cloud
+            .set_cross_zone(&lb.arn, true)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    let lb = poll(
+        ctx,
+        n,
+        &format!("{name} to become active"),
+        ctx.opts.nlb_timeout,
+        || async {
+            match ctx
+                .cloud
+                .find_load_balancer(&name)
+                .await
+                .map_err(|e| fail(n, e))?
+            {
+                Some(l) if l.state.eq_ignore_ascii_case("active") => Ok(Some(l)),
+                Some(l) if l.state.eq_ignore_ascii_case("failed") => Err(fail(
+                    n,
+                    CloudError::new(
+                        ErrorKind::Other,
+                        "elasticloadbalancing:DescribeLoadBalancers",
+                        format!("{name} failed to provision"),
+                    ),
+                )),
+                Some(_) => Ok(None),
+                None => Err(fail(
+                    n,
+                    CloudError::new(
+                        ErrorKind::NotFound,
+                        "elasticloadbalancing:DescribeLoadBalancers",
+                        format!("{name} disappeared"),
+                    ),
+                )),
+            }
+        },
+    )
+    .await?;
+    ctx.write(n, |r| {
+        r.data.insert("dns".into(), lb.dns_name.clone());
+        r.data
+            .insert("zone".into(), lb.canonical_hosted_zone_id.clone());
+        r.data.insert("addresses".into(), lb.addresses.join(","));
+    })
+    .await?;
+    Ok(format!(
+        "{} active ({})",
+        lb.dns_name,
+        if lb.addresses.is_empty() {
+            "addresses not reported".into()
+        } else {
+            lb.addresses.join(", ")
+        }
+    ))
+}
+
+async fn listener(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Listener;
+    let snap = ctx.snapshot().await;
+    let lb = snap.id_of(NodeId::Nlb).unwrap_or_default().to_string();
+    let tg = snap
+        .id_of(NodeId::TargetGroup)
+        .unwrap_or_default()
+        .to_string();
+    let port = ctx.plan.settings.listener_port;
+    let existing = ctx
+        .cloud
+        .describe_listeners(&lb)
+        .await
+        .map_err(|e| fail(n, e))?;
+    let l = match existing.into_iter().find(|l| l.port == port) {
+        Some(l) => l,
+        None => {
+            let req = NewListener {
+                load_balancer_arn: lb.clone(),
+                target_group_arn: tg.clone(),
+                port,
+                certificate_arn: ctx.plan.certificate_arn.clone(),
+                ssl_policy: ctx.plan.settings.ssl_policy.clone(),
+                alpn_policy: ctx.plan.settings.alpn_policy.clone(),
+                tags: tags(ctx, step::LISTENER),
+            };
+            cli(ctx, n, format!(
+                "elbv2 create-listener --load-balancer-arn {lb} --protocol TLS --port {port} --certificates CertificateArn={} --ssl-policy {} --alpn-policy {} --default-actions Type=forward,TargetGroupArn={tg}",
+                req.certificate_arn, req.ssl_policy, req.alpn_policy
+            ));
+            ctx.cloud
+                .create_listener(&req)
+                .await
+                .map_err(|e| fail(n, e))?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(l.arn.clone());
+        r.owned = true;
+    })
+    .await?;
+    Ok(format!(
+        "TLS:{port}, {}, ALPN {}",
+        ctx.plan.settings.ssl_policy, ctx.plan.settings.alpn_policy
+    ))
+}
+
+async fn private_zone(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::PrivateZone;
+    let vpc = ctx.plan.vpc_id.clone();
+    let region = ctx.plan.region.clone();
+    match &ctx.plan.private_zone {
+        PrivateZoneChoice::Existing { zone_id } => {
+            cli(ctx, n, format!("route53 associate-vpc-with-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={region},VPCId={vpc}"));
+            ctx.cloud
+                .associate_vpc(zone_id, &vpc, &region)
+                .await
+                .map_err(|e| fail(n, e))?;
+            ctx.write(n, |r| {
+                r.id = Some(zone_id.clone());
+                r.owned = false;
+            })
+            .await?;
+            Ok(format!("{zone_id} (existing, associated with {vpc})"))
+        }
+        PrivateZoneChoice::Create => {
+            ctx.write(n, |r| {
+                r.status = NodeStatus::Started;
+                r.owned = true;
+            })
+            .await?;
+            let reference = format!("{}-private-zone", ctx.plan.id);
+            cli(ctx, n, format!("route53 create-hosted-zone --name {} --vpc VPCRegion={region},VPCId={vpc} --caller-reference {reference} --hosted-zone-config PrivateZone=true", ctx.plan.name));
+            let id = ctx
+                .cloud
+                .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
+                .await
+                .map_err(|e| fail(n, e))?;
+            ctx.write(n, |r| {
+                r.id = Some(id.clone());
+                r.owned = true;
+            })
+            .await?;
+            Ok(format!("{id} ({}, private, {vpc})", ctx.plan.name))
+        }
+    }
+}
+
+async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
+    let n = if public {
+        NodeId::PublicRecord
+    } else {
+        NodeId::PrivateRecord
+    };
+    let snap = ctx.snapshot().await;
+    let (zone, target, target_zone, evaluate) = if public {
+        (
+            ctx.plan.public_zone_id.clone(),
+            snap.data(NodeId::Nlb, "dns")
+                .unwrap_or_default()
+                .to_string(),
+            snap.data(NodeId::Nlb, "zone")
+                .unwrap_or_default()
+                .to_string(),
+            true,
+        )
+    } else {
+        (
+            snap.id_of(NodeId::PrivateZone)
+                .unwrap_or_default()
+                .to_string(),
+            snap.data(NodeId::EndpointReady, "dns")
+                .unwrap_or_default()
+                .to_string(),
+            snap.data(NodeId::EndpointReady, "dns-zone")
+                .unwrap_or_default()
+                .to_string(),
+            false,
+        )
+    };
+    // A record replaced by explicit choice is kept for destroy to restore.
+    if let Some(old) = ctx.inv.records.iter().find(|r| {
+        r.zone_id == zone
+            && r.name == ctx.plan.name
+            && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+    }) {
+        if let Ok(text) = serde_json::to_string(old) {
+            ctx.set_prior(&format!("record:{zone}"), text).await?;
+        }
+    }
+    let rec = AliasRecord {
+        zone_id: zone.clone(),
+        name: ctx.plan.name.clone(),
+        target_dns_name: target.clone(),
+        target_zone_id: target_zone,
+        evaluate_target_health: evaluate,
+    };
+    cli(ctx, n, format!("route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'UPSERT A {} ALIAS {target}'", ctx.plan.name));
+    let change = paced(ctx, n, || {
+        ctx.cloud.change_alias_record(RecordAction::Upsert, &rec)
+    })
+    .await?;
+    ctx.write(n, |r| {
+        r.id = Some(format!("{zone}/{}", ctx.plan.name));
+        r.owned = true;
+        if let Some(c) = &change {
+            r.data.insert("change".into(), c.clone());
+        }
+    })
+    .await?;
+    if let Some(c) = change {
+        poll(
+            ctx,
+            n,
+            "Route 53 change to be INSYNC",
+            ctx.opts.dns_timeout,
+            || async {
+                let s = ctx.cloud.change_status(&c).await.map_err(|e| fail(n, e))?;
+                Ok(s.eq_ignore_ascii_case("INSYNC").then_some(()))
+            },
+        )
+        .await?;
+    }
+    Ok(format!("A {} → {target}", ctx.plan.name))
+}
