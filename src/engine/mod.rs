@@ -3,6 +3,7 @@
 //! journaled before and after every call so a rerun resumes. Knows nothing of the terminal: it
 //! reports through `EngineEvent`s.
 
+mod destroy;
 pub mod journal;
 mod nodes;
 
@@ -362,4 +363,27 @@ pub fn reuses_endpoint(plan: &Plan) -> Option<&str> {
         EndpointChoice::Reuse { vpc_endpoint_id } => Some(vpc_endpoint_id),
         EndpointChoice::Create { .. } => None,
     }
+}
+
+/// Delete what the plan created and restore what it changed, in reverse dependency order. Works
+/// from the journal when there is one, and from the plan's tags and derived names otherwise.
+pub async fn destroy(
+    plan: &Plan,
+    inv: &Inventory,
+    cloud: Arc<dyn Account>,
+    opts: EngineOptions,
+    events: UnboundedSender<EngineEvent>,
+) -> Result<Outcome, EngineError> {
+    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
+    let ctx = Ctx {
+        plan: plan.clone(),
+        inv: inv.clone(),
+        cloud,
+        opts,
+        events,
+        journal: Mutex::new(journal),
+    };
+    let failures = destroy::run(&ctx).await;
+    let journal = ctx.snapshot().await;
+    Ok(Outcome { journal, failures })
 }
