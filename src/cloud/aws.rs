@@ -42,13 +42,12 @@ pub struct AwsOptions {
 
 pub struct AwsCloud {
     target: Target,
-    ec2: aws_sdk_ec2::Client,
+    pub(super) ec2: aws_sdk_ec2::Client,
     acm: aws_sdk_acm::Client,
-    route53: aws_sdk_route53::Client,
-    apigw: aws_sdk_apigateway::Client,
+    pub(super) route53: aws_sdk_route53::Client,
+    pub(super) apigw: aws_sdk_apigateway::Client,
     sts: aws_sdk_sts::Client,
-    #[allow(dead_code)] // used by the apply engine (NLB, target group, listener)
-    elbv2: aws_sdk_elasticloadbalancingv2::Client,
+    pub(super) elbv2: aws_sdk_elasticloadbalancingv2::Client,
     config: SdkConfig,
 }
 
@@ -217,7 +216,7 @@ fn credentials_error(e: CredentialsError) -> CloudError {
 }
 
 /// Turn an SDK error into a classified `CloudError`.
-fn sdk_err<E>(action: &str, err: SdkError<E, HttpResponse>) -> CloudError
+pub(super) fn sdk_err<E>(action: &str, err: SdkError<E, HttpResponse>) -> CloudError
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
@@ -267,7 +266,7 @@ where
 }
 
 /// A page token, treating an empty one as the end (some endpoints send `""`).
-fn next_token(t: Option<&str>) -> Option<String> {
+pub(super) fn next_token(t: Option<&str>) -> Option<String> {
     t.filter(|t| !t.is_empty()).map(str::to_string)
 }
 
@@ -275,7 +274,7 @@ fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
 
-fn ec2_tags(tags: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
+pub(super) fn ec2_tags(tags: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
     tags.iter()
         .map(|t| Tag {
             key: t.key().unwrap_or_default().to_string(),
@@ -284,12 +283,12 @@ fn ec2_tags(tags: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
         .collect()
 }
 
-fn bare_zone_id(id: &str) -> String {
+pub(super) fn bare_zone_id(id: &str) -> String {
     id.trim_start_matches("/hostedzone/").to_string()
 }
 
 /// Zone and record names come back with trailing dot and octal escapes (`\052` for `*`).
-fn strip_dot(name: &str) -> String {
+pub(super) fn strip_dot(name: &str) -> String {
     crate::domain::unescape_dns(name.trim_end_matches('.'))
 }
 
@@ -511,41 +510,7 @@ impl Cloud for AwsCloud {
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
-        let items = out
-            .vpc_endpoints()
-            .iter()
-            .map(|e| VpcEndpoint {
-                id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
-                vpc_id: e.vpc_id().unwrap_or_default().to_string(),
-                service_name: e.service_name().unwrap_or_default().to_string(),
-                endpoint_type: e
-                    .vpc_endpoint_type()
-                    .map(|t| t.as_str().to_string())
-                    .unwrap_or_default(),
-                // Compared case-insensitively: moto's `available` parses as an unknown variant.
-                state: e
-                    .state()
-                    .map(|s| s.as_str().to_string())
-                    .unwrap_or_default(),
-                private_dns: e.private_dns_enabled().unwrap_or(false),
-                subnet_ids: e.subnet_ids().to_vec(),
-                security_group_ids: e
-                    .groups()
-                    .iter()
-                    .filter_map(|g| g.group_id().map(str::to_string))
-                    .collect(),
-                network_interface_ids: e.network_interface_ids().to_vec(),
-                dns_entries: e
-                    .dns_entries()
-                    .iter()
-                    .map(|d| DnsEntry {
-                        dns_name: d.dns_name().unwrap_or_default().to_string(),
-                        hosted_zone_id: d.hosted_zone_id().map(str::to_string),
-                    })
-                    .collect(),
-                tags: ec2_tags(e.tags()),
-            })
-            .collect();
+        let items = out.vpc_endpoints().iter().map(vpc_endpoint).collect();
         Ok(Page {
             items,
             next: next_token(out.next_token()),
@@ -745,6 +710,41 @@ impl Cloud for AwsCloud {
             out.position().filter(|p| !p.is_empty()).map(str::to_string)
         };
         Ok(Page { items, next })
+    }
+}
+
+/// An EC2 endpoint as the domain sees it (shared by discovery and the write half).
+pub(super) fn vpc_endpoint(e: &aws_sdk_ec2::types::VpcEndpoint) -> VpcEndpoint {
+    VpcEndpoint {
+        id: e.vpc_endpoint_id().unwrap_or_default().to_string(),
+        vpc_id: e.vpc_id().unwrap_or_default().to_string(),
+        service_name: e.service_name().unwrap_or_default().to_string(),
+        endpoint_type: e
+            .vpc_endpoint_type()
+            .map(|t| t.as_str().to_string())
+            .unwrap_or_default(),
+        // Compared case-insensitively: moto's `available` parses as an unknown variant.
+        state: e
+            .state()
+            .map(|s| s.as_str().to_string())
+            .unwrap_or_default(),
+        private_dns: e.private_dns_enabled().unwrap_or(false),
+        subnet_ids: e.subnet_ids().to_vec(),
+        security_group_ids: e
+            .groups()
+            .iter()
+            .filter_map(|g| g.group_id().map(str::to_string))
+            .collect(),
+        network_interface_ids: e.network_interface_ids().to_vec(),
+        dns_entries: e
+            .dns_entries()
+            .iter()
+            .map(|d| DnsEntry {
+                dns_name: d.dns_name().unwrap_or_default().to_string(),
+                hosted_zone_id: d.hosted_zone_id().map(str::to_string),
+            })
+            .collect(),
+        tags: ec2_tags(e.tags()),
     }
 }
 

@@ -7,6 +7,7 @@
 //! same style (one method per AWS action the product needs, domain types in and out).
 
 pub mod aws;
+mod aws_write;
 pub mod error;
 pub mod sim;
 pub mod sim_data;
