@@ -11,6 +11,7 @@ mod aws_write;
 pub mod error;
 pub mod sim;
 pub mod sim_data;
+mod sim_write;
 pub mod write;
 
 use async_trait::async_trait;

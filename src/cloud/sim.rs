@@ -161,6 +161,10 @@ pub struct SimCloud {
     options: SimOptions,
     faults: Mutex<Vec<FaultRule>>,
     log: Mutex<CallLog>,
+    /// The simulation's clock (sim_write.rs): `clock_base_ms` (the saved account's clock) plus
+    /// the time since `started`.
+    pub(super) started: tokio::time::Instant,
+    pub(super) clock_base_ms: u64,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -171,10 +175,12 @@ fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 impl SimCloud {
     pub fn new(account: SimAccount, options: SimOptions) -> Self {
         Self {
+            clock_base_ms: account.clock_ms,
             account: Mutex::new(account),
             options,
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(CallLog::default()),
+            started: tokio::time::Instant::now(),
         }
     }
 
@@ -201,11 +207,14 @@ impl SimCloud {
     }
 
     /// Read or change the account directly (tests, and later the engine's simulated effects).
+    /// The account is first brought up to the simulation's clock (states that have come due).
     pub fn with_account<R>(&self, f: impl FnOnce(&mut SimAccount) -> R) -> R {
-        f(&mut lock(&self.account))
+        let mut account = lock(&self.account);
+        self.settle(&mut account);
+        f(&mut account)
     }
 
-    fn scaled(&self, d: Duration) -> Duration {
+    pub(super) fn scaled(&self, d: Duration) -> Duration {
         d.mul_f64(self.options.scale.max(0.0))
     }
 
@@ -231,7 +240,7 @@ impl SimCloud {
     }
 
     /// One simulated API call: round trip, faults, retries like the SDK's standard mode.
-    async fn call<T>(
+    pub(super) async fn call<T>(
         &self,
         action: &str,
         op: impl Fn(&mut SimAccount) -> CloudResult<T>,
@@ -244,7 +253,9 @@ impl SimCloud {
             let err = match self.pick_fault(action) {
                 None => {
                     tokio::time::sleep(self.scaled(self.options.latency.sample())).await;
-                    return op(&mut lock(&self.account));
+                    let mut account = lock(&self.account);
+                    self.settle(&mut account);
+                    return op(&mut account);
                 }
                 Some(fault) => self.fault_error(action, fault, &op).await,
             };
@@ -297,7 +308,11 @@ impl SimCloud {
             Fault::LostResponse => {
                 tokio::time::sleep(rtt).await;
                 // AWS acted; the answer is lost on the way back.
-                let _ = op(&mut lock(&self.account));
+                {
+                    let mut account = lock(&self.account);
+                    self.settle(&mut account);
+                    let _ = op(&mut account);
+                }
                 CloudError::new(
                     ErrorKind::Network,
                     action,
@@ -355,7 +370,7 @@ fn page<T: Clone>(action: &str, items: &[T], token: &Token, size: usize) -> Clou
     })
 }
 
-fn not_found(action: &str, code: &str, what: &str) -> CloudError {
+pub(super) fn not_found(action: &str, code: &str, what: &str) -> CloudError {
     CloudError::new(
         ErrorKind::NotFound,
         action,

@@ -1,10 +1,16 @@
 //! The data file of the simulated account (`assets/demo-account.json`).
 
+use std::collections::BTreeMap;
+
 use serde::{Deserialize, Serialize};
 
+use super::write::{
+    BasePathMapping, DomainNameState, ListenerState, LoadBalancerState, SecurityGroup,
+    TargetGroupState,
+};
 pub use crate::domain::RecordSet;
 use crate::domain::{
-    CallerIdentity, Certificate, HostedZone, RestApi, RouteTable, Subnet, Vpc, VpcEndpoint,
+    CallerIdentity, Certificate, HostedZone, RestApi, RouteTable, Subnet, Tag, Vpc, VpcEndpoint,
 };
 
 /// Everything the simulated account holds. Field order follows discovery's sources.
@@ -30,6 +36,131 @@ pub struct SimAccount {
     pub record_sets: Vec<RecordSet>,
     pub rest_apis: Vec<RestApi>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
+
+    // What the write operations (sim_write.rs) add; absent from the shipped data file. Times are
+    // milliseconds of the simulation's clock (`clock_ms`), which carries on across saved runs.
+    /// The simulation's clock when the account was last touched.
+    #[serde(default)]
+    pub clock_ms: u64,
+    #[serde(default)]
+    pub security_groups: Vec<SecurityGroup>,
+    /// Timing and client token of the endpoints created here (rows of `vpc_endpoints`).
+    #[serde(default)]
+    pub endpoint_info: Vec<SimEndpointInfo>,
+    #[serde(default)]
+    pub network_interfaces: Vec<SimInterface>,
+    /// Every private IP ever handed out (never reused).
+    #[serde(default)]
+    pub allocated_ips: Vec<String>,
+    /// Tags, stages and methods of the REST APIs (rows of `rest_apis`), keyed by API id.
+    #[serde(default)]
+    pub api_info: BTreeMap<String, SimApiInfo>,
+    #[serde(default)]
+    pub domain_names: Vec<DomainNameState>,
+    #[serde(default)]
+    pub base_path_mappings: Vec<SimMapping>,
+    /// API Gateway's fixed per-account limits: when each limited operation last went through.
+    #[serde(default)]
+    pub api_limits: BTreeMap<String, u64>,
+    #[serde(default)]
+    pub target_groups: Vec<SimTargetGroup>,
+    #[serde(default)]
+    pub load_balancers: Vec<SimLoadBalancer>,
+    #[serde(default)]
+    pub listeners: Vec<SimListener>,
+    /// CreateHostedZone caller references → zone id.
+    #[serde(default)]
+    pub zone_refs: BTreeMap<String, String>,
+    #[serde(default)]
+    pub changes: Vec<SimChange>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimEndpointInfo {
+    pub id: String,
+    pub client_token: String,
+    /// `pending` until then.
+    pub ready_at_ms: u64,
+    /// Set by DeleteVpcEndpoints: `deleting` until then, gone after.
+    #[serde(default)]
+    pub gone_at_ms: Option<u64>,
+}
+
+/// A network interface (an endpoint's or a load balancer's).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimInterface {
+    pub eni_id: String,
+    pub subnet_id: String,
+    pub az: String,
+    pub ip: String,
+    /// The endpoint id or load balancer ARN it belongs to.
+    pub owner: String,
+    #[serde(default)]
+    pub security_group_ids: Vec<String>,
+    /// Released with its owner: it lingers (still using its security groups) until then.
+    #[serde(default)]
+    pub gone_at_ms: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimApiInfo {
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+    /// (stage, deployment id)
+    #[serde(default)]
+    pub stages: Vec<(String, String)>,
+    #[serde(default)]
+    pub deployments: Vec<String>,
+    /// Whether the API has any method (`GET /ping` once put).
+    #[serde(default)]
+    pub has_methods: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimMapping {
+    pub domain: String,
+    pub mapping: BasePathMapping,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimTargetGroup {
+    pub group: TargetGroupState,
+    #[serde(default)]
+    pub targets: Vec<SimTarget>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimTarget {
+    pub ip: String,
+    pub port: u16,
+    pub registered_ms: u64,
+    /// How long its first health checks take once the target group is in use.
+    pub checks_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimLoadBalancer {
+    /// `state` is `provisioning` until `ready_at_ms`.
+    pub lb: LoadBalancerState,
+    pub ready_at_ms: u64,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimListener {
+    pub load_balancer_arn: String,
+    pub listener: ListenerState,
+    pub created_ms: u64,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+/// A Route 53 change: `PENDING` until `insync_at_ms`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimChange {
+    pub id: String,
+    pub zone_id: String,
+    pub submitted_ms: u64,
+    pub insync_at_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

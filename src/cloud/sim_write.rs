@@ -1,0 +1,2353 @@
+//! The write half of the simulated account: `CloudWrite` for `SimCloud`, modelled on what AWS does
+//! (SPEC "A model of AWS for the simulated account" and "Facts from the field").
+//!
+//! Every operation is one `SimCloud::call` (round trip, fault injection, SDK-like retries, call
+//! log), named by its IAM action. Time: the simulation's clock (`now_ms`) runs on tokio's clock
+//! (so tests can pause it) and carries on from a saved account's `clock_ms`; each waiting state
+//! stores the clock value when it ends, and `settle` (run before every call) moves the states that
+//! have come due. Waits are AWS-like at `scale` 1.0 and multiplied by `SimOptions::scale`:
+//!
+//! | what | wait |
+//! |---|---|
+//! | interface endpoint `pending` → `available` | 60–150 s |
+//! | endpoint `deleting` → gone (its ENIs with it) | 30–90 s |
+//! | NLB `provisioning` → `active` | 120–240 s |
+//! | a deleted NLB's network interfaces released (its security groups still in use until then) | 30–90 s |
+//! | target `initial` → `healthy` once the group is behind a listener of an active NLB | 60–300 s |
+//! | Route 53 change `PENDING` → `INSYNC` | 10–60 s |
+//! | Route 53 zone busy after a change (`PriorRequestNotComplete`) | 0.3 s |
+//! | API Gateway: CreateRestApi / CreateDeployment / CreateDomainName, DeleteDomainName, DeleteRestApi | 1 per 3 s / 5 s / 30 s |
+//!
+//! A target turns `unhealthy` (`Target.Timeout`) when its IP is not a network interface of an
+//! available endpoint, or when the endpoint's security groups do not let the NLB's private
+//! addresses in on the target port.
+
+use std::net::Ipv4Addr;
+use std::time::Duration;
+
+use async_trait::async_trait;
+use rand::Rng;
+
+use super::sim::{not_found, SimCloud};
+use super::sim_data::{
+    SimAccount, SimApiInfo, SimChange, SimEndpointInfo, SimInterface, SimListener, SimLoadBalancer,
+    SimMapping, SimTarget, SimTargetGroup,
+};
+use super::write::{
+    ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, InterfaceIp,
+    ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
+    SecurityGroup, TargetGroupState, TargetHealth,
+};
+use super::{CloudError, CloudResult, ErrorKind};
+use crate::domain::{
+    now_rfc3339, CertStatus, DnsEntry, HostedZone, RecordSet, RestApi, Tag, VpcEndpoint, ZoneVpc,
+};
+
+/// Waits at scale 1.0, in milliseconds (uniform in the range).
+const ENDPOINT_READY: (u64, u64) = (60_000, 150_000);
+const ENDPOINT_DELETE: (u64, u64) = (30_000, 90_000);
+const NLB_READY: (u64, u64) = (120_000, 240_000);
+const NLB_ENI_RELEASE: (u64, u64) = (30_000, 90_000);
+const TARGET_CHECKS: (u64, u64) = (60_000, 300_000);
+const CHANGE_INSYNC: (u64, u64) = (10_000, 60_000);
+const ZONE_BUSY_MS: u64 = 300;
+
+/// API Gateway's fixed account-wide limits: (operation, one call per this many ms).
+const CREATE_REST_API: (&str, u64) = ("CreateRestApi", 3_000);
+const CREATE_DEPLOYMENT: (&str, u64) = ("CreateDeployment", 5_000);
+const CREATE_DOMAIN_NAME: (&str, u64) = ("CreateDomainName", 30_000);
+const DELETE_DOMAIN_NAME: (&str, u64) = ("DeleteDomainName", 30_000);
+const DELETE_REST_API: (&str, u64) = ("DeleteRestApi", 30_000);
+
+/// The default policy of a TLS listener created without one (SPEC: always set one explicitly).
+const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-2016-08";
+const ALPN_POLICIES: [&str; 5] = [
+    "None",
+    "HTTP1Only",
+    "HTTP2Only",
+    "HTTP2Optional",
+    "HTTP2Preferred",
+];
+
+const ACTIVE_ENDPOINT_STATES: [&str; 3] = ["pending", "available", "deleting"];
+
+// ---------------------------------------------------------------------------------------------
+// Clock and settling
+
+impl SimCloud {
+    /// The simulation's clock, in ms: the saved account's clock plus tokio time since start.
+    pub(super) fn now_ms(&self) -> u64 {
+        self.clock_base_ms
+            .saturating_add(self.started.elapsed().as_millis() as u64)
+    }
+
+    /// A random wait in `range` (ms at scale 1.0), scaled.
+    fn wait_ms(&self, range: (u64, u64)) -> u64 {
+        let ms = rand::rng().random_range(range.0..=range.1.max(range.0));
+        self.scaled_ms(ms)
+    }
+
+    fn scaled_ms(&self, ms: u64) -> u64 {
+        self.scaled(Duration::from_millis(ms)).as_millis() as u64
+    }
+
+    /// Bring the account to the current time: endpoints and load balancers whose wait is over
+    /// change state, deleted endpoints and released network interfaces disappear.
+    pub(super) fn settle(&self, a: &mut SimAccount) {
+        let now = a.clock_ms.max(self.now_ms());
+        a.clock_ms = now;
+
+        let mut gone = Vec::new();
+        for info in &a.endpoint_info {
+            let Some(ep) = a.vpc_endpoints.iter_mut().find(|e| e.id == info.id) else {
+                continue;
+            };
+            match info.gone_at_ms {
+                Some(t) if now >= t => gone.push(info.id.clone()),
+                Some(_) => ep.state = "deleting".to_string(),
+                None if now >= info.ready_at_ms && ep.state.eq_ignore_ascii_case("pending") => {
+                    ep.state = "available".to_string()
+                }
+                None => {}
+            }
+        }
+        for id in gone {
+            a.vpc_endpoints.retain(|e| e.id != id);
+            a.endpoint_info.retain(|i| i.id != id);
+            for eni in a.network_interfaces.iter_mut().filter(|n| n.owner == id) {
+                eni.gone_at_ms = Some(now);
+            }
+        }
+
+        let (released, kept): (Vec<SimInterface>, Vec<SimInterface>) =
+            std::mem::take(&mut a.network_interfaces)
+                .into_iter()
+                .partition(|n| n.gone_at_ms.is_some_and(|t| now >= t));
+        a.network_interfaces = kept;
+        for eni in released {
+            if let Some(s) = a.subnets.iter_mut().find(|s| s.id == eni.subnet_id) {
+                s.free_ips = s.free_ips.saturating_add(1);
+            }
+        }
+
+        for lb in &mut a.load_balancers {
+            if now >= lb.ready_at_ms && lb.lb.state.eq_ignore_ascii_case("provisioning") {
+                lb.lb.state = "active".to_string();
+            }
+        }
+    }
+
+    /// API Gateway's fixed per-account limit on `op`: a call sooner than `every_ms` (scaled) after
+    /// the previous one is refused with the service's retry hint.
+    fn api_limit(
+        &self,
+        a: &mut SimAccount,
+        action: &str,
+        (op, every_ms): (&str, u64),
+    ) -> CloudResult<()> {
+        let now = a.clock_ms;
+        let interval = self.scaled_ms(every_ms);
+        if let Some(&last) = a.api_limits.get(op) {
+            let free_at = last.saturating_add(interval);
+            if now < free_at {
+                let secs = (free_at - now).div_ceil(1000).max(1);
+                return Err(CloudError::new(
+                    ErrorKind::Throttled,
+                    action,
+                    format!(
+                        "Too Many Requests ({op}: one call per {} s for the account, \
+                         retryAfterSeconds {secs}). Retry after {secs} seconds",
+                        every_ms / 1000
+                    ),
+                )
+                .with_code("TooManyRequestsException"));
+            }
+        }
+        a.api_limits.insert(op.to_string(), now);
+        Ok(())
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Small helpers
+
+fn fail(kind: ErrorKind, action: &str, code: &str, message: impl Into<String>) -> CloudError {
+    CloudError::new(kind, action, message).with_code(code)
+}
+
+fn invalid(action: &str, code: &str, message: impl Into<String>) -> CloudError {
+    fail(ErrorKind::InvalidRequest, action, code, message)
+}
+
+fn random_from(chars: &[u8], n: usize) -> String {
+    let mut rng = rand::rng();
+    (0..n)
+        .map(|_| chars[rng.random_range(0..chars.len())] as char)
+        .collect()
+}
+
+fn hex(n: usize) -> String {
+    random_from(b"0123456789abcdef", n)
+}
+
+fn lower_alnum(n: usize) -> String {
+    random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", n)
+}
+
+fn upper_alnum(n: usize) -> String {
+    random_from(b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789", n)
+}
+
+fn dns_norm(name: &str) -> String {
+    name.trim_end_matches('.').to_ascii_lowercase()
+}
+
+fn has_tag(tags: &[Tag], key: &str, value: &str) -> bool {
+    tags.iter().any(|t| t.key == key && t.value == value)
+}
+
+fn same_set(a: &[String], b: &[String]) -> bool {
+    let mut a = a.to_vec();
+    let mut b = b.to_vec();
+    a.sort();
+    a.dedup();
+    b.sort();
+    b.dedup();
+    a == b
+}
+
+/// Zone of an interface endpoint's regional and zonal names.
+fn vpce_zone(region: &str) -> String {
+    match region {
+        "us-east-1" => "Z7HUB22UULQXV".to_string(),
+        _ => format!("ZSIMVPCE{}", region.to_ascii_uppercase().replace('-', "")),
+    }
+}
+
+/// Canonical hosted zone of network load balancers.
+fn nlb_zone(region: &str) -> String {
+    match region {
+        "us-east-1" => "Z26RNL4JYFTOTI".to_string(),
+        _ => format!("ZSIMNLB{}", region.to_ascii_uppercase().replace('-', "")),
+    }
+}
+
+/// Hosted zone of API Gateway's regional custom domain names.
+fn apigw_zone(region: &str) -> String {
+    match region {
+        "us-east-1" => "Z1UJRXOUMOOFQ8".to_string(),
+        _ => format!("ZSIMAPIGW{}", region.to_ascii_uppercase().replace('-', "")),
+    }
+}
+
+fn vpc_exists(a: &SimAccount, action: &str, vpc_id: &str) -> CloudResult<()> {
+    if a.vpcs.iter().any(|v| v.id == vpc_id) {
+        Ok(())
+    } else {
+        Err(not_found(
+            action,
+            "InvalidVpcID.NotFound",
+            &format!("The vpc ID '{vpc_id}'"),
+        ))
+    }
+}
+
+fn vpc_cidrs(a: &SimAccount, vpc_id: &str) -> Vec<ipnet::Ipv4Net> {
+    a.vpcs
+        .iter()
+        .filter(|v| v.id == vpc_id)
+        .flat_map(|v| std::iter::once(&v.cidr).chain(v.secondary_cidrs.iter()))
+        .filter_map(|c| c.parse().ok())
+        .collect()
+}
+
+/// Hand out a private IP of the subnet: inside its CIDR, never .0–.3 nor the broadcast, never one
+/// handed out before. `count` takes it from the subnet's free addresses.
+fn allocate_ip(
+    a: &mut SimAccount,
+    action: &str,
+    subnet_id: &str,
+    count: bool,
+) -> CloudResult<String> {
+    let subnet = a
+        .subnets
+        .iter_mut()
+        .find(|s| s.id == subnet_id)
+        .ok_or_else(|| {
+            not_found(
+                action,
+                "InvalidSubnetID.NotFound",
+                &format!("The subnet ID '{subnet_id}'"),
+            )
+        })?;
+    let insufficient = || {
+        invalid(
+            action,
+            "InsufficientFreeAddressesInSubnet",
+            format!("There are not enough free addresses in subnet '{subnet_id}' to satisfy the requested number of instances."),
+        )
+    };
+    if count && subnet.free_ips == 0 {
+        return Err(insufficient());
+    }
+    let net: ipnet::Ipv4Net = subnet.cidr.parse().map_err(|_| {
+        invalid(
+            action,
+            "InvalidParameterValue",
+            format!("subnet {subnet_id} has no IPv4 CIDR"),
+        )
+    })?;
+    let base = u32::from(net.network());
+    let size: u64 = 1u64 << (32 - u32::from(net.prefix_len()));
+    if size < 8 {
+        return Err(insufficient());
+    }
+    // Offsets 4 ..= size-2: AWS reserves the first four and the last address.
+    let (lo, hi) = (4u64, size - 2);
+    let used = &a.allocated_ips;
+    let ip_at = |off: u64| Ipv4Addr::from(base.wrapping_add(off as u32)).to_string();
+    let mut rng = rand::rng();
+    let mut pick = None;
+    for _ in 0..64 {
+        let ip = ip_at(rng.random_range(lo..=hi));
+        if !used.contains(&ip) {
+            pick = Some(ip);
+            break;
+        }
+    }
+    if pick.is_none() {
+        pick = (lo..=hi).map(ip_at).find(|ip| !used.contains(ip));
+    }
+    let ip = pick.ok_or_else(insufficient)?;
+    if count {
+        subnet.free_ips -= 1;
+    }
+    a.allocated_ips.push(ip.clone());
+    Ok(ip)
+}
+
+fn new_eni_id(a: &SimAccount) -> String {
+    loop {
+        let id = format!("eni-{}", hex(17));
+        if !a.network_interfaces.iter().any(|n| n.eni_id == id) {
+            return id;
+        }
+    }
+}
+
+fn public_ip(a: &SimAccount) -> String {
+    let mut rng = rand::rng();
+    loop {
+        let ip = Ipv4Addr::new(
+            3,
+            rng.random_range(0..=255),
+            rng.random_range(0..=255),
+            rng.random_range(1..=254),
+        )
+        .to_string();
+        if !a
+            .load_balancers
+            .iter()
+            .any(|l| l.lb.addresses.contains(&ip))
+        {
+            return ip;
+        }
+    }
+}
+
+fn subnet_is_public(a: &SimAccount, subnet_id: &str) -> bool {
+    a.subnets
+        .iter()
+        .find(|s| s.id == subnet_id)
+        .and_then(|s| crate::discovery::classify::classify(s, &a.route_tables))
+        .is_some_and(|r| r.public)
+}
+
+fn api_state(api: &RestApi, info: Option<&SimApiInfo>) -> ApiState {
+    ApiState {
+        id: api.id.clone(),
+        name: api.name.clone(),
+        endpoint_types: api.endpoint_types.clone(),
+        vpc_endpoint_ids: api.vpc_endpoint_ids.clone(),
+        policy: api.policy.clone(),
+        tags: info.map(|i| i.tags.clone()).unwrap_or_default(),
+        stages: info.map(|i| i.stages.clone()).unwrap_or_default(),
+    }
+}
+
+fn api_not_found(action: &str, id: &str) -> CloudError {
+    fail(
+        ErrorKind::NotFound,
+        action,
+        "NotFoundException",
+        format!("Invalid API identifier specified {id}"),
+    )
+}
+
+fn check_policy(action: &str, policy: &str) -> CloudResult<()> {
+    serde_json::from_str::<serde_json::Value>(policy)
+        .map(|_| ())
+        .map_err(|_| {
+            invalid(
+                action,
+                "BadRequestException",
+                "Invalid policy document. Please check the policy syntax and ensure that Principals are valid.",
+            )
+        })
+}
+
+fn elb_name_ok(name: &str) -> bool {
+    !name.is_empty()
+        && name.len() <= 32
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-')
+}
+
+/// Does a security group allow TCP `port` from `ip` (a CIDR containing it, or one of `from_groups`)?
+fn group_allows(g: &SecurityGroup, port: u16, ip: Ipv4Addr, from_groups: &[String]) -> bool {
+    g.ingress.iter().any(|r| {
+        r.port == port
+            && (from_groups.contains(&r.source)
+                || r.source
+                    .parse::<ipnet::Ipv4Net>()
+                    .is_ok_and(|n| n.contains(&ip)))
+    })
+}
+
+/// The health a target shows now (see the module doc).
+fn target_health_now(a: &SimAccount, tg: &SimTargetGroup, t: &SimTarget) -> TargetHealth {
+    let health = |state: &str, reason: Option<&str>| TargetHealth {
+        ip: t.ip.clone(),
+        state: state.to_string(),
+        reason: reason.map(str::to_string),
+    };
+    let Some(listener) = a
+        .listeners
+        .iter()
+        .find(|l| l.listener.target_group_arn.as_deref() == Some(tg.group.arn.as_str()))
+    else {
+        return health("unused", Some("Target.NotInUse"));
+    };
+    let Some(lb) = a
+        .load_balancers
+        .iter()
+        .find(|l| l.lb.arn == listener.load_balancer_arn)
+    else {
+        return health("unused", Some("Target.NotInUse"));
+    };
+    let now = a.clock_ms;
+    let start = t.registered_ms.max(listener.created_ms).max(lb.ready_at_ms);
+    if now < start {
+        return health("initial", Some("Elb.RegistrationInProgress"));
+    }
+    if now < start.saturating_add(t.checks_ms) {
+        return health("initial", Some("Elb.InitialHealthChecking"));
+    }
+    if target_reachable(a, lb, t) {
+        health("healthy", None)
+    } else {
+        health("unhealthy", Some("Target.Timeout"))
+    }
+}
+
+/// A target answers when it is an interface of an available endpoint whose security groups let
+/// every private address of the load balancer in on the port.
+fn target_reachable(a: &SimAccount, lb: &SimLoadBalancer, t: &SimTarget) -> bool {
+    let Some(eni) = a
+        .network_interfaces
+        .iter()
+        .find(|n| n.ip == t.ip && n.gone_at_ms.is_none())
+    else {
+        return false;
+    };
+    let Some(ep) = a
+        .vpc_endpoints
+        .iter()
+        .find(|e| e.id == eni.owner && e.is_available())
+    else {
+        return false;
+    };
+    let groups: Vec<&SecurityGroup> = a
+        .security_groups
+        .iter()
+        .filter(|g| ep.security_group_ids.contains(&g.id))
+        .collect();
+    if groups.len() < ep.security_group_ids.len() {
+        // A group this simulation does not model (pre-existing): assume it lets the NLB in.
+        return true;
+    }
+    let lb_ips: Vec<Ipv4Addr> = a
+        .network_interfaces
+        .iter()
+        .filter(|n| n.owner == lb.lb.arn)
+        .filter_map(|n| n.ip.parse().ok())
+        .collect();
+    !lb_ips.is_empty()
+        && lb_ips.iter().all(|ip| {
+            groups
+                .iter()
+                .any(|g| group_allows(g, t.port, *ip, &lb.lb.security_group_ids))
+        })
+}
+
+fn endpoint_dns_entries(
+    id: &str,
+    service_name: &str,
+    region: &str,
+    azs: &[String],
+    private_dns: bool,
+) -> Vec<DnsEntry> {
+    let short = service_name.rsplit('.').next().unwrap_or(service_name);
+    let suffix = lower_alnum(8);
+    let zone = vpce_zone(region);
+    let mut entries = vec![DnsEntry {
+        dns_name: format!("{id}-{suffix}.{short}.{region}.vpce.amazonaws.com"),
+        hosted_zone_id: Some(zone.clone()),
+    }];
+    entries.extend(azs.iter().map(|az| DnsEntry {
+        dns_name: format!("{id}-{suffix}-{az}.{short}.{region}.vpce.amazonaws.com"),
+        hosted_zone_id: Some(zone.clone()),
+    }));
+    if private_dns {
+        let private_zone = format!("Z0{}", upper_alnum(19));
+        for name in [
+            format!("{short}.{region}.amazonaws.com"),
+            format!("*.{short}.{region}.amazonaws.com"),
+        ] {
+            entries.push(DnsEntry {
+                dns_name: name,
+                hosted_zone_id: Some(private_zone.clone()),
+            });
+        }
+    }
+    entries
+}
+
+fn zone_not_found(action: &str, zone_id: &str) -> CloudError {
+    fail(
+        ErrorKind::NotFound,
+        action,
+        "NoSuchHostedZone",
+        format!("No hosted zone found with ID: {zone_id}"),
+    )
+}
+
+/// The zone a private zone association would conflict with: another private zone of the same
+/// name already associated with the VPC.
+fn conflicting_zone(a: &SimAccount, name: &str, vpc_id: &str, except: &str) -> Option<String> {
+    a.hosted_zones
+        .iter()
+        .find(|z| {
+            z.private
+                && z.id != except
+                && dns_norm(&z.name) == name
+                && z.vpcs.iter().any(|v| v.vpc_id == vpc_id)
+        })
+        .map(|z| z.id.clone())
+}
+
+fn lb_not_found(action: &str, arn: &str) -> CloudError {
+    fail(
+        ErrorKind::NotFound,
+        action,
+        "LoadBalancerNotFound",
+        format!("Load balancers '[{arn}]' not found"),
+    )
+}
+
+fn tg_not_found(action: &str, arn: &str) -> CloudError {
+    fail(
+        ErrorKind::NotFound,
+        action,
+        "TargetGroupNotFound",
+        format!("Target groups '[{arn}]' not found"),
+    )
+}
+
+fn group_not_found(action: &str, id: &str) -> CloudError {
+    not_found(
+        action,
+        "InvalidGroup.NotFound",
+        &format!("The security group '{id}'"),
+    )
+}
+
+/// The groups exist and belong to the VPC.
+fn check_groups(a: &SimAccount, action: &str, vpc_id: &str, ids: &[String]) -> CloudResult<()> {
+    for id in ids {
+        match a.security_groups.iter().find(|g| &g.id == id) {
+            None => return Err(group_not_found(action, id)),
+            Some(g) if g.vpc_id != vpc_id => {
+                return Err(invalid(
+                    action,
+                    "InvalidParameter",
+                    format!("Security group {id} does not belong to VPC {vpc_id}"),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    Ok(())
+}
+
+// ---------------------------------------------------------------------------------------------
+
+#[async_trait]
+impl CloudWrite for SimCloud {
+    // ---- EC2: VPC attributes ----
+
+    async fn set_vpc_dns(
+        &self,
+        vpc_id: &str,
+        support: Option<bool>,
+        hostnames: Option<bool>,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "ec2:ModifyVpcAttribute";
+        for (is_support, value) in [(true, support), (false, hostnames)] {
+            let Some(value) = value else { continue };
+            self.call(ACTION, |a| {
+                vpc_exists(a, ACTION, vpc_id)?;
+                let vpc = a.vpcs.iter_mut().find(|v| v.id == vpc_id);
+                if let Some(vpc) = vpc {
+                    if is_support {
+                        vpc.dns_support = Some(value);
+                    } else {
+                        vpc.dns_hostnames = Some(value);
+                    }
+                }
+                Ok(())
+            })
+            .await?;
+        }
+        Ok(())
+    }
+
+    // ---- EC2: security groups ----
+
+    async fn find_security_group(
+        &self,
+        vpc_id: &str,
+        name: &str,
+    ) -> CloudResult<Option<SecurityGroup>> {
+        self.call("ec2:DescribeSecurityGroups", |a| {
+            Ok(a.security_groups
+                .iter()
+                .find(|g| g.vpc_id == vpc_id && g.name == name)
+                .cloned())
+        })
+        .await
+    }
+
+    async fn describe_security_group(&self, id: &str) -> CloudResult<Option<SecurityGroup>> {
+        self.call("ec2:DescribeSecurityGroups", |a| {
+            Ok(a.security_groups.iter().find(|g| g.id == id).cloned())
+        })
+        .await
+    }
+
+    async fn create_security_group(
+        &self,
+        vpc_id: &str,
+        name: &str,
+        description: &str,
+        tags: &[Tag],
+    ) -> CloudResult<String> {
+        const ACTION: &str = "ec2:CreateSecurityGroup";
+        self.call(ACTION, |a| {
+            vpc_exists(a, ACTION, vpc_id)?;
+            if description.is_empty() {
+                return Err(invalid(
+                    ACTION,
+                    "MissingParameter",
+                    "The request must contain the parameter GroupDescription",
+                ));
+            }
+            if name.is_empty() || name.len() > 255 || name.to_ascii_lowercase().starts_with("sg-") {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidParameterValue",
+                    format!("Invalid security group name {name:?}"),
+                ));
+            }
+            if a.security_groups
+                .iter()
+                .any(|g| g.vpc_id == vpc_id && g.name == name)
+            {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidGroup.Duplicate",
+                    format!("The security group '{name}' already exists for VPC '{vpc_id}'"),
+                ));
+            }
+            let id = format!("sg-{}", hex(17));
+            a.security_groups.push(SecurityGroup {
+                id: id.clone(),
+                name: name.to_string(),
+                vpc_id: vpc_id.to_string(),
+                ingress: vec![],
+                tags: tags.to_vec(),
+            });
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn authorize_ingress(&self, group_id: &str, rules: &[IngressRule]) -> CloudResult<()> {
+        const ACTION: &str = "ec2:AuthorizeSecurityGroupIngress";
+        self.call(ACTION, |a| {
+            for r in rules {
+                if r.source.starts_with("sg-") {
+                    if !a.security_groups.iter().any(|g| g.id == r.source) {
+                        return Err(group_not_found(ACTION, &r.source));
+                    }
+                } else if r.source.parse::<ipnet::Ipv4Net>().is_err() {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidParameterValue",
+                        format!("CIDR block {} is malformed", r.source),
+                    ));
+                }
+            }
+            let group = a
+                .security_groups
+                .iter_mut()
+                .find(|g| g.id == group_id)
+                .ok_or_else(|| group_not_found(ACTION, group_id))?;
+            for r in rules {
+                if !group
+                    .ingress
+                    .iter()
+                    .any(|x| x.port == r.port && x.source == r.source)
+                {
+                    group.ingress.push(r.clone());
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn revoke_ingress(&self, group_id: &str, rules: &[IngressRule]) -> CloudResult<()> {
+        const ACTION: &str = "ec2:RevokeSecurityGroupIngress";
+        self.call(ACTION, |a| {
+            let group = a
+                .security_groups
+                .iter_mut()
+                .find(|g| g.id == group_id)
+                .ok_or_else(|| group_not_found(ACTION, group_id))?;
+            group.ingress.retain(|x| {
+                !rules
+                    .iter()
+                    .any(|r| r.port == x.port && r.source == x.source)
+            });
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_security_group(&self, id: &str) -> CloudResult<()> {
+        const ACTION: &str = "ec2:DeleteSecurityGroup";
+        self.call(ACTION, |a| {
+            if !a.security_groups.iter().any(|g| g.id == id) {
+                return Ok(());
+            }
+            let owned = |ids: &[String]| ids.iter().any(|g| g == id);
+            let used = a.vpc_endpoints.iter().any(|e| owned(&e.security_group_ids))
+                || a.load_balancers
+                    .iter()
+                    .any(|l| owned(&l.lb.security_group_ids))
+                || a.network_interfaces
+                    .iter()
+                    .any(|n| owned(&n.security_group_ids))
+                || a.security_groups
+                    .iter()
+                    .any(|g| g.id != id && g.ingress.iter().any(|r| r.source == id));
+            if used {
+                return Err(invalid(
+                    ACTION,
+                    "DependencyViolation",
+                    format!("resource {id} has a dependent object"),
+                ));
+            }
+            a.security_groups.retain(|g| g.id != id);
+            Ok(())
+        })
+        .await
+    }
+
+    // ---- EC2: interface endpoint ----
+
+    async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint> {
+        const ACTION: &str = "ec2:CreateVpcEndpoint";
+        self.call(ACTION, |a| {
+            // Idempotency: the same token answers with the same endpoint.
+            if !req.client_token.is_empty() {
+                if let Some(info) = a
+                    .endpoint_info
+                    .iter()
+                    .find(|i| i.client_token == req.client_token)
+                {
+                    if let Some(ep) = a.vpc_endpoints.iter().find(|e| e.id == info.id) {
+                        if ep.vpc_id == req.vpc_id
+                            && ep.service_name == req.service_name
+                            && ep.private_dns == req.private_dns
+                            && same_set(&ep.subnet_ids, &req.subnet_ids)
+                        {
+                            return Ok(ep.clone());
+                        }
+                        return Err(invalid(
+                            ACTION,
+                            "IdempotentParameterMismatch",
+                            "The client token you have provided is associated with a resource that has different parameters",
+                        ));
+                    }
+                }
+            }
+            vpc_exists(a, ACTION, &req.vpc_id)?;
+            let region = a.region.clone();
+            let prefix = format!("com.amazonaws.{region}.");
+            if !req.service_name.starts_with(&prefix)
+                && !req.service_name.starts_with(&format!("cn.{prefix}"))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidServiceName",
+                    format!("The Vpc Endpoint Service '{}' does not exist", req.service_name),
+                ));
+            }
+            if req.subnet_ids.is_empty() {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidParameter",
+                    "An interface endpoint needs at least one subnet",
+                ));
+            }
+            let mut azs: Vec<String> = Vec::new();
+            for sid in &req.subnet_ids {
+                let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
+                    not_found(
+                        ACTION,
+                        "InvalidSubnetID.NotFound",
+                        &format!("The subnet ID '{sid}'"),
+                    )
+                })?;
+                if s.vpc_id != req.vpc_id {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidParameter",
+                        format!("The subnet {sid} does not belong to {}", req.vpc_id),
+                    ));
+                }
+                if azs.contains(&s.az) {
+                    return Err(invalid(
+                        ACTION,
+                        "DuplicateSubnetsInSameZone",
+                        format!(
+                            "Found another VPC endpoint subnet in the availability zone of {sid}. \
+                             VPC endpoint subnets should be in different availability zones \
+                             supported by the VPC endpoint service."
+                        ),
+                    ));
+                }
+                if s.free_ips == 0 {
+                    return Err(invalid(
+                        ACTION,
+                        "InsufficientFreeAddressesInSubnet",
+                        format!("There are not enough free addresses in subnet '{sid}'"),
+                    ));
+                }
+                azs.push(s.az.clone());
+            }
+            check_groups(a, ACTION, &req.vpc_id, &req.security_group_ids)?;
+            if req.private_dns {
+                let vpc = a.vpcs.iter().find(|v| v.id == req.vpc_id);
+                let dns_on = vpc.is_some_and(|v| {
+                    v.dns_support.unwrap_or(true) && v.dns_hostnames.unwrap_or(false)
+                });
+                if !dns_on {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidParameter",
+                        format!(
+                            "Enabling private DNS requires both enableDnsSupport and \
+                             enableDnsHostnames VPC attributes set to true for {}",
+                            req.vpc_id
+                        ),
+                    ));
+                }
+                let short = req.service_name.rsplit('.').next().unwrap_or_default();
+                let conflict = a.vpc_endpoints.iter().any(|e| {
+                    e.vpc_id == req.vpc_id
+                        && e.service_name == req.service_name
+                        && e.private_dns
+                        && ACTIVE_ENDPOINT_STATES
+                            .iter()
+                            .any(|s| e.state.eq_ignore_ascii_case(s))
+                });
+                if conflict {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidParameter",
+                        format!(
+                            "private-dns-enabled cannot be set because there is already a \
+                             conflicting DNS domain for {short}.{region}.amazonaws.com in the \
+                             VPC {}",
+                            req.vpc_id
+                        ),
+                    ));
+                }
+            }
+
+            let id = loop {
+                let id = format!("vpce-{}", hex(17));
+                if !a.vpc_endpoints.iter().any(|e| e.id == id) {
+                    break id;
+                }
+            };
+            let mut eni_ids = Vec::new();
+            for (sid, az) in req.subnet_ids.iter().zip(&azs) {
+                let ip = allocate_ip(a, ACTION, sid, true)?;
+                let eni_id = new_eni_id(a);
+                a.network_interfaces.push(SimInterface {
+                    eni_id: eni_id.clone(),
+                    subnet_id: sid.clone(),
+                    az: az.clone(),
+                    ip,
+                    owner: id.clone(),
+                    security_group_ids: req.security_group_ids.clone(),
+                    gone_at_ms: None,
+                });
+                eni_ids.push(eni_id);
+            }
+            let ep = VpcEndpoint {
+                id: id.clone(),
+                vpc_id: req.vpc_id.clone(),
+                service_name: req.service_name.clone(),
+                endpoint_type: "Interface".to_string(),
+                state: "pending".to_string(),
+                private_dns: req.private_dns,
+                subnet_ids: req.subnet_ids.clone(),
+                security_group_ids: req.security_group_ids.clone(),
+                network_interface_ids: eni_ids,
+                dns_entries: endpoint_dns_entries(
+                    &id,
+                    &req.service_name,
+                    &region,
+                    &azs,
+                    req.private_dns,
+                ),
+                tags: req.tags.clone(),
+            };
+            a.vpc_endpoints.push(ep.clone());
+            a.endpoint_info.push(SimEndpointInfo {
+                id,
+                client_token: req.client_token.clone(),
+                ready_at_ms: a.clock_ms.saturating_add(self.wait_ms(ENDPOINT_READY)),
+                gone_at_ms: None,
+            });
+            Ok(ep)
+        })
+        .await
+    }
+
+    async fn describe_vpc_endpoint(&self, id: &str) -> CloudResult<Option<VpcEndpoint>> {
+        self.call("ec2:DescribeVpcEndpoints", |a| {
+            Ok(a.vpc_endpoints.iter().find(|e| e.id == id).cloned())
+        })
+        .await
+    }
+
+    async fn find_vpc_endpoints_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<VpcEndpoint>> {
+        self.call("ec2:DescribeVpcEndpoints", |a| {
+            Ok(a.vpc_endpoints
+                .iter()
+                .filter(|e| has_tag(&e.tags, key, value))
+                .cloned()
+                .collect())
+        })
+        .await
+    }
+
+    async fn add_endpoint_security_groups(
+        &self,
+        id: &str,
+        group_ids: &[String],
+    ) -> CloudResult<()> {
+        self.modify_endpoint_groups(id, group_ids, true).await
+    }
+
+    async fn remove_endpoint_security_groups(
+        &self,
+        id: &str,
+        group_ids: &[String],
+    ) -> CloudResult<()> {
+        self.modify_endpoint_groups(id, group_ids, false).await
+    }
+
+    async fn delete_vpc_endpoint(&self, id: &str) -> CloudResult<()> {
+        self.call("ec2:DeleteVpcEndpoints", |a| {
+            let Some(ep) = a.vpc_endpoints.iter_mut().find(|e| e.id == id) else {
+                return Ok(());
+            };
+            let gone_at = a.clock_ms.saturating_add(self.wait_ms(ENDPOINT_DELETE));
+            match a.endpoint_info.iter_mut().find(|i| i.id == id) {
+                Some(info) if info.gone_at_ms.is_some() => {}
+                Some(info) => info.gone_at_ms = Some(gone_at),
+                None => a.endpoint_info.push(SimEndpointInfo {
+                    id: id.to_string(),
+                    client_token: String::new(),
+                    ready_at_ms: 0,
+                    gone_at_ms: Some(gone_at),
+                }),
+            }
+            ep.state = "deleting".to_string();
+            Ok(())
+        })
+        .await
+    }
+
+    async fn interface_ips(&self, eni_ids: &[String]) -> CloudResult<Vec<InterfaceIp>> {
+        const ACTION: &str = "ec2:DescribeNetworkInterfaces";
+        self.call(ACTION, |a| {
+            let mut out = Vec::new();
+            for eni_id in eni_ids {
+                if let Some(n) = a.network_interfaces.iter().find(|n| &n.eni_id == eni_id) {
+                    out.push(InterfaceIp {
+                        eni_id: n.eni_id.clone(),
+                        subnet_id: n.subnet_id.clone(),
+                        az: n.az.clone(),
+                        ip: n.ip.clone(),
+                    });
+                    continue;
+                }
+                // An interface of an endpoint from the data file: give it its address now
+                // (already counted in the subnet's free addresses).
+                let owner = a.vpc_endpoints.iter().find_map(|e| {
+                    let i = e.network_interface_ids.iter().position(|x| x == eni_id)?;
+                    Some((
+                        e.id.clone(),
+                        e.subnet_ids.get(i)?.clone(),
+                        e.security_group_ids.clone(),
+                    ))
+                });
+                let Some((owner, subnet_id, groups)) = owner else {
+                    return Err(not_found(
+                        ACTION,
+                        "InvalidNetworkInterfaceID.NotFound",
+                        &format!("The networkInterface ID '{eni_id}'"),
+                    ));
+                };
+                let ip = allocate_ip(a, ACTION, &subnet_id, false)?;
+                let az = a
+                    .subnets
+                    .iter()
+                    .find(|s| s.id == subnet_id)
+                    .map(|s| s.az.clone())
+                    .unwrap_or_default();
+                let n = SimInterface {
+                    eni_id: eni_id.clone(),
+                    subnet_id,
+                    az,
+                    ip,
+                    owner,
+                    security_group_ids: groups,
+                    gone_at_ms: None,
+                };
+                out.push(InterfaceIp {
+                    eni_id: n.eni_id.clone(),
+                    subnet_id: n.subnet_id.clone(),
+                    az: n.az.clone(),
+                    ip: n.ip.clone(),
+                });
+                a.network_interfaces.push(n);
+            }
+            Ok(out)
+        })
+        .await
+    }
+
+    // ---- API Gateway ----
+
+    async fn create_rest_api(
+        &self,
+        name: &str,
+        vpc_endpoint_ids: &[String],
+        policy: &str,
+        tags: &[Tag],
+    ) -> CloudResult<String> {
+        const ACTION: &str = "apigateway:POST";
+        self.call(ACTION, |a| {
+            self.api_limit(a, ACTION, CREATE_REST_API)?;
+            if name.is_empty() {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Invalid REST API name specified",
+                ));
+            }
+            check_policy(ACTION, policy)?;
+            let id = loop {
+                let id = lower_alnum(10);
+                if !a.rest_apis.iter().any(|r| r.id == id) {
+                    break id;
+                }
+            };
+            a.rest_apis.push(RestApi {
+                id: id.clone(),
+                name: name.to_string(),
+                endpoint_types: vec!["PRIVATE".to_string()],
+                vpc_endpoint_ids: vpc_endpoint_ids.to_vec(),
+                description: None,
+                policy: Some(policy.to_string()),
+                created: Some(now_rfc3339()),
+            });
+            a.api_info.insert(
+                id.clone(),
+                SimApiInfo {
+                    tags: tags.to_vec(),
+                    ..SimApiInfo::default()
+                },
+            );
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn get_rest_api(&self, id: &str) -> CloudResult<Option<ApiState>> {
+        self.call("apigateway:GET", |a| {
+            Ok(a.rest_apis
+                .iter()
+                .find(|r| r.id == id)
+                .map(|r| api_state(r, a.api_info.get(id))))
+        })
+        .await
+    }
+
+    async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>> {
+        self.call("apigateway:GET", |a| {
+            Ok(a.rest_apis
+                .iter()
+                .filter_map(|r| {
+                    let info = a.api_info.get(&r.id)?;
+                    has_tag(&info.tags, key, value).then(|| api_state(r, Some(info)))
+                })
+                .collect())
+        })
+        .await
+    }
+
+    async fn make_api_private(
+        &self,
+        id: &str,
+        vpc_endpoint_ids: &[String],
+        policy: &str,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:PATCH";
+        self.call(ACTION, |a| {
+            check_policy(ACTION, policy)?;
+            let api = a
+                .rest_apis
+                .iter_mut()
+                .find(|r| r.id == id)
+                .ok_or_else(|| api_not_found(ACTION, id))?;
+            api.endpoint_types = vec!["PRIVATE".to_string()];
+            api.vpc_endpoint_ids = vpc_endpoint_ids.to_vec();
+            api.policy = Some(policy.to_string());
+            Ok(())
+        })
+        .await
+    }
+
+    async fn restore_api(
+        &self,
+        id: &str,
+        endpoint_types: &[String],
+        vpc_endpoint_ids: &[String],
+        policy: Option<&str>,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:PATCH";
+        self.call(ACTION, |a| {
+            if let Some(p) = policy {
+                check_policy(ACTION, p)?;
+            }
+            let api = a
+                .rest_apis
+                .iter_mut()
+                .find(|r| r.id == id)
+                .ok_or_else(|| api_not_found(ACTION, id))?;
+            api.endpoint_types = endpoint_types.to_vec();
+            api.vpc_endpoint_ids = vpc_endpoint_ids.to_vec();
+            api.policy = policy.map(str::to_string);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn put_ping_method(&self, api_id: &str) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:PUT";
+        self.call(ACTION, |a| {
+            if !a.rest_apis.iter().any(|r| r.id == api_id) {
+                return Err(api_not_found(ACTION, api_id));
+            }
+            a.api_info
+                .entry(api_id.to_string())
+                .or_default()
+                .has_methods = true;
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_deployment(&self, api_id: &str, stage: &str) -> CloudResult<String> {
+        const ACTION: &str = "apigateway:POST";
+        self.call(ACTION, |a| {
+            self.api_limit(a, ACTION, CREATE_DEPLOYMENT)?;
+            let api = a
+                .rest_apis
+                .iter()
+                .find(|r| r.id == api_id)
+                .ok_or_else(|| api_not_found(ACTION, api_id))?;
+            if stage.is_empty()
+                || !stage
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+            {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Stage name only allows a-zA-Z0-9_",
+                ));
+            }
+            // APIs from the data file have methods; created ones only once /ping is put.
+            let has_methods = a.api_info.get(api_id).is_none_or(|i| i.has_methods);
+            if !has_methods {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "The REST API doesn't contain any methods",
+                ));
+            }
+            if api.is_private() && api.policy.as_deref().is_none_or(str::is_empty) {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Private REST API doesn't have a resource policy attached to it",
+                ));
+            }
+            let deployment = lower_alnum(6);
+            let info = a.api_info.entry(api_id.to_string()).or_default();
+            info.deployments.push(deployment.clone());
+            match info.stages.iter_mut().find(|(s, _)| s == stage) {
+                Some(s) => s.1 = deployment.clone(),
+                None => info.stages.push((stage.to_string(), deployment.clone())),
+            }
+            Ok(deployment)
+        })
+        .await
+    }
+
+    async fn delete_rest_api(&self, id: &str) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:DELETE";
+        self.call(ACTION, |a| {
+            self.api_limit(a, ACTION, DELETE_REST_API)?;
+            a.rest_apis.retain(|r| r.id != id);
+            a.api_info.remove(id);
+            a.base_path_mappings.retain(|m| m.mapping.rest_api_id != id);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_domain_name(
+        &self,
+        name: &str,
+        certificate_arn: &str,
+        security_policy: &str,
+        tags: &[Tag],
+    ) -> CloudResult<DomainNameState> {
+        const ACTION: &str = "apigateway:POST";
+        self.call(ACTION, |a| {
+            self.api_limit(a, ACTION, CREATE_DOMAIN_NAME)?;
+            let name = dns_norm(name);
+            if a.domain_names.iter().any(|d| d.name == name) {
+                return Err(invalid(
+                    ACTION,
+                    "ConflictException",
+                    "The domain name you provided already exists.",
+                ));
+            }
+            let region = a.region.clone();
+            let cert = a
+                .certificates
+                .iter()
+                .find(|c| c.arn == certificate_arn)
+                .ok_or_else(|| {
+                    invalid(
+                        ACTION,
+                        "BadRequestException",
+                        format!("Invalid certificate ARN: {certificate_arn}. Certificate must be in '{region}'."),
+                    )
+                })?;
+            if cert.status != CertStatus::Issued {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    format!(
+                        "Certificate {certificate_arn} is {} (it must be ISSUED)",
+                        cert.status.as_str()
+                    ),
+                ));
+            }
+            if !cert.covers(&name) {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    format!("The certificate {certificate_arn} does not cover {name}"),
+                ));
+            }
+            let policy = if security_policy.is_empty() {
+                "TLS_1_2"
+            } else {
+                security_policy
+            };
+            if !(policy == "TLS_1_0"
+                || policy == "TLS_1_2"
+                || policy.starts_with("SecurityPolicy_"))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    format!("Invalid security policy {policy}"),
+                ));
+            }
+            let d = DomainNameState {
+                name,
+                certificate_arn: certificate_arn.to_string(),
+                regional_dns_name: format!(
+                    "d-{}.execute-api.{region}.amazonaws.com",
+                    lower_alnum(10)
+                ),
+                regional_hosted_zone_id: apigw_zone(&region),
+                security_policy: policy.to_string(),
+                tags: tags.to_vec(),
+            };
+            a.domain_names.push(d.clone());
+            Ok(d)
+        })
+        .await
+    }
+
+    async fn get_domain_name(&self, name: &str) -> CloudResult<Option<DomainNameState>> {
+        let name = dns_norm(name);
+        self.call("apigateway:GET", |a| {
+            Ok(a.domain_names.iter().find(|d| d.name == name).cloned())
+        })
+        .await
+    }
+
+    async fn delete_domain_name(&self, name: &str) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:DELETE";
+        let name = dns_norm(name);
+        self.call(ACTION, |a| {
+            self.api_limit(a, ACTION, DELETE_DOMAIN_NAME)?;
+            a.domain_names.retain(|d| d.name != name);
+            a.base_path_mappings.retain(|m| m.domain != name);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_base_path_mapping(
+        &self,
+        domain: &str,
+        api_id: &str,
+        stage: &str,
+        base_path: Option<&str>,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:POST";
+        let domain = dns_norm(domain);
+        let base_path = base_path
+            .filter(|p| !p.is_empty())
+            .unwrap_or("(none)")
+            .to_string();
+        self.call(ACTION, |a| {
+            if !a.domain_names.iter().any(|d| d.name == domain) {
+                return Err(fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "NotFoundException",
+                    "Invalid domain name identifier specified",
+                ));
+            }
+            if !a.rest_apis.iter().any(|r| r.id == api_id) {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Invalid REST API identifier specified",
+                ));
+            }
+            let stage_exists = a
+                .api_info
+                .get(api_id)
+                .is_some_and(|i| i.stages.iter().any(|(s, _)| s == stage));
+            if !stage_exists {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Invalid stage identifier specified",
+                ));
+            }
+            if let Some(m) = a
+                .base_path_mappings
+                .iter()
+                .find(|m| m.domain == domain && m.mapping.base_path == base_path)
+            {
+                // Already there: fine when it is this very mapping (as AwsCloud reads it back).
+                if m.mapping.rest_api_id == api_id && m.mapping.stage == stage {
+                    return Ok(());
+                }
+                return Err(invalid(
+                    ACTION,
+                    "ConflictException",
+                    "Base path already exists for this domain name",
+                ));
+            }
+            a.base_path_mappings.push(SimMapping {
+                domain: domain.clone(),
+                mapping: BasePathMapping {
+                    base_path: base_path.clone(),
+                    rest_api_id: api_id.to_string(),
+                    stage: stage.to_string(),
+                },
+            });
+            Ok(())
+        })
+        .await
+    }
+
+    async fn get_base_path_mappings(&self, domain: &str) -> CloudResult<Vec<BasePathMapping>> {
+        // No domain, no mappings (as AwsCloud answers).
+        let domain = dns_norm(domain);
+        self.call("apigateway:GET", |a| {
+            Ok(a.base_path_mappings
+                .iter()
+                .filter(|m| m.domain == domain)
+                .map(|m| m.mapping.clone())
+                .collect())
+        })
+        .await
+    }
+
+    async fn delete_base_path_mapping(
+        &self,
+        domain: &str,
+        base_path: Option<&str>,
+    ) -> CloudResult<()> {
+        let domain = dns_norm(domain);
+        let base_path = base_path
+            .filter(|p| !p.is_empty())
+            .unwrap_or("(none)")
+            .to_string();
+        self.call("apigateway:DELETE", |a| {
+            a.base_path_mappings
+                .retain(|m| !(m.domain == domain && m.mapping.base_path == base_path));
+            Ok(())
+        })
+        .await
+    }
+
+    // ---- ELBv2 ----
+
+    async fn create_target_group(
+        &self,
+        name: &str,
+        vpc_id: &str,
+        tags: &[Tag],
+    ) -> CloudResult<TargetGroupState> {
+        const ACTION: &str = "elasticloadbalancing:CreateTargetGroup";
+        self.call(ACTION, |a| {
+            if !elb_name_ok(name) {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    format!("Target group name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen"),
+                ));
+            }
+            if !a.vpcs.iter().any(|v| v.id == vpc_id) {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    format!("The VPC ID '{vpc_id}' is not found"),
+                ));
+            }
+            if let Some(tg) = a.target_groups.iter().find(|t| t.group.name == name) {
+                // CreateTargetGroup with identical settings answers with the existing group.
+                if tg.group.vpc_id == vpc_id {
+                    return Ok(tg.group.clone());
+                }
+                return Err(invalid(
+                    ACTION,
+                    "DuplicateTargetGroupName",
+                    "A target group with the same name exists, but with different settings",
+                ));
+            }
+            let group = TargetGroupState {
+                arn: format!(
+                    "arn:aws:elasticloadbalancing:{}:{}:targetgroup/{name}/{}",
+                    a.region,
+                    a.identity.account,
+                    hex(16)
+                ),
+                name: name.to_string(),
+                vpc_id: vpc_id.to_string(),
+                protocol: "TLS".to_string(),
+                port: 443,
+                target_type: "ip".to_string(),
+                health_check_protocol: "TCP".to_string(),
+                tags: tags.to_vec(),
+            };
+            a.target_groups.push(SimTargetGroup {
+                group: group.clone(),
+                targets: vec![],
+            });
+            Ok(group)
+        })
+        .await
+    }
+
+    async fn find_target_group(&self, name: &str) -> CloudResult<Option<TargetGroupState>> {
+        self.call("elasticloadbalancing:DescribeTargetGroups", |a| {
+            Ok(a.target_groups
+                .iter()
+                .find(|t| t.group.name == name)
+                .map(|t| t.group.clone()))
+        })
+        .await
+    }
+
+    async fn register_targets(
+        &self,
+        target_group_arn: &str,
+        ips: &[String],
+        port: u16,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "elasticloadbalancing:RegisterTargets";
+        self.call(ACTION, |a| {
+            let vpc_id = a
+                .target_groups
+                .iter()
+                .find(|t| t.group.arn == target_group_arn)
+                .map(|t| t.group.vpc_id.clone())
+                .ok_or_else(|| tg_not_found(ACTION, target_group_arn))?;
+            let cidrs = vpc_cidrs(a, &vpc_id);
+            if port == 0 {
+                return Err(invalid(ACTION, "ValidationError", "Invalid port 0"));
+            }
+            for ip in ips {
+                let addr: Ipv4Addr = ip.parse().map_err(|_| {
+                    invalid(
+                        ACTION,
+                        "ValidationError",
+                        format!("'{ip}' is not a valid IPv4 address"),
+                    )
+                })?;
+                if !cidrs.iter().any(|c| c.contains(&addr)) {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidTarget",
+                        format!("The IP address '{ip}' is not within the CIDR blocks of {vpc_id}"),
+                    ));
+                }
+            }
+            let now = a.clock_ms;
+            let checks: Vec<u64> = ips.iter().map(|_| self.wait_ms(TARGET_CHECKS)).collect();
+            let Some(tg) = a
+                .target_groups
+                .iter_mut()
+                .find(|t| t.group.arn == target_group_arn)
+            else {
+                return Err(tg_not_found(ACTION, target_group_arn));
+            };
+            for (ip, checks_ms) in ips.iter().zip(checks) {
+                if !tg.targets.iter().any(|t| &t.ip == ip && t.port == port) {
+                    tg.targets.push(SimTarget {
+                        ip: ip.clone(),
+                        port,
+                        registered_ms: now,
+                        checks_ms,
+                    });
+                }
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn deregister_targets(
+        &self,
+        target_group_arn: &str,
+        ips: &[String],
+        port: u16,
+    ) -> CloudResult<()> {
+        // The group gone: nothing left to deregister (as AwsCloud answers).
+        self.call("elasticloadbalancing:DeregisterTargets", |a| {
+            let Some(tg) = a
+                .target_groups
+                .iter_mut()
+                .find(|t| t.group.arn == target_group_arn)
+            else {
+                return Ok(());
+            };
+            tg.targets
+                .retain(|t| !(t.port == port && ips.contains(&t.ip)));
+            Ok(())
+        })
+        .await
+    }
+
+    async fn target_health(&self, target_group_arn: &str) -> CloudResult<Vec<TargetHealth>> {
+        const ACTION: &str = "elasticloadbalancing:DescribeTargetHealth";
+        self.call(ACTION, |a| {
+            let tg = a
+                .target_groups
+                .iter()
+                .find(|t| t.group.arn == target_group_arn)
+                .ok_or_else(|| tg_not_found(ACTION, target_group_arn))?;
+            Ok(tg
+                .targets
+                .iter()
+                .map(|t| target_health_now(a, tg, t))
+                .collect())
+        })
+        .await
+    }
+
+    async fn delete_target_group(&self, arn: &str) -> CloudResult<()> {
+        const ACTION: &str = "elasticloadbalancing:DeleteTargetGroup";
+        self.call(ACTION, |a| {
+            if a.listeners
+                .iter()
+                .any(|l| l.listener.target_group_arn.as_deref() == Some(arn))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "ResourceInUse",
+                    format!("Target group '{arn}' is currently in use by a listener or a rule"),
+                ));
+            }
+            a.target_groups.retain(|t| t.group.arn != arn);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_load_balancer(&self, req: &NewLoadBalancer) -> CloudResult<LoadBalancerState> {
+        const ACTION: &str = "elasticloadbalancing:CreateLoadBalancer";
+        self.call(ACTION, |a| {
+            let name = req.name.as_str();
+            if !elb_name_ok(name) || name.starts_with("internal-") {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    format!("Load balancer name '{name}' can have a maximum of 32 characters, contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen or with 'internal-'"),
+                ));
+            }
+            if let Some(lb) = a.load_balancers.iter().find(|l| l.lb.name == name) {
+                // CreateLoadBalancer with identical settings answers with the existing one.
+                if same_set(&lb.lb.subnet_ids, &req.subnet_ids)
+                    && same_set(&lb.lb.security_group_ids, &req.security_group_ids)
+                {
+                    return Ok(lb.lb.clone());
+                }
+                return Err(invalid(
+                    ACTION,
+                    "DuplicateLoadBalancerName",
+                    format!("A load balancer with the name '{name}' already exists"),
+                ));
+            }
+            if req.subnet_ids.is_empty() {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    "At least one subnet must be specified",
+                ));
+            }
+            let mut vpc_id: Option<String> = None;
+            let mut azs: Vec<String> = Vec::new();
+            for sid in &req.subnet_ids {
+                let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
+                    fail(
+                        ErrorKind::NotFound,
+                        ACTION,
+                        "SubnetNotFound",
+                        format!("The subnet ID '{sid}' is not valid"),
+                    )
+                })?;
+                match &vpc_id {
+                    Some(v) if *v != s.vpc_id => {
+                        return Err(invalid(
+                            ACTION,
+                            "InvalidConfigurationRequest",
+                            "The subnets of a load balancer must all belong to the same VPC",
+                        ))
+                    }
+                    _ => vpc_id = Some(s.vpc_id.clone()),
+                }
+                if azs.contains(&s.az) {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidConfigurationRequest",
+                        format!("A load balancer cannot be attached to multiple subnets in the same Availability Zone ({})", s.az),
+                    ));
+                }
+                if s.free_ips < 8 {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidSubnet",
+                        format!("Not enough IP space available in {sid}. ELB requires at least 8 free IP addresses in each subnet."),
+                    ));
+                }
+                azs.push(s.az.clone());
+            }
+            for sid in &req.subnet_ids {
+                if !subnet_is_public(a, sid) {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidSubnet",
+                        format!("Subnet {sid} has no route to an internet gateway: an internet-facing load balancer needs public subnets"),
+                    ));
+                }
+            }
+            let vpc_id = vpc_id.unwrap_or_default();
+            for g in &req.security_group_ids {
+                if !a
+                    .security_groups
+                    .iter()
+                    .any(|x| &x.id == g && x.vpc_id == vpc_id)
+                {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidSecurityGroup",
+                        format!("Security group '{g}' does not exist in {vpc_id}"),
+                    ));
+                }
+            }
+
+            let region = a.region.clone();
+            let arn = format!(
+                "arn:aws:elasticloadbalancing:{region}:{}:loadbalancer/net/{name}/{}",
+                a.identity.account,
+                hex(16)
+            );
+            let mut addresses = Vec::new();
+            for (sid, az) in req.subnet_ids.iter().zip(&azs) {
+                let ip = allocate_ip(a, ACTION, sid, true)?;
+                let eni_id = new_eni_id(a);
+                a.network_interfaces.push(SimInterface {
+                    eni_id,
+                    subnet_id: sid.clone(),
+                    az: az.clone(),
+                    ip,
+                    owner: arn.clone(),
+                    security_group_ids: req.security_group_ids.clone(),
+                    gone_at_ms: None,
+                });
+                addresses.push(public_ip(a));
+            }
+            let lb = LoadBalancerState {
+                arn,
+                name: name.to_string(),
+                dns_name: format!("{name}-{}.elb.{region}.amazonaws.com", hex(16)),
+                canonical_hosted_zone_id: nlb_zone(&region),
+                scheme: "internet-facing".to_string(),
+                state: "provisioning".to_string(),
+                vpc_id,
+                subnet_ids: req.subnet_ids.clone(),
+                security_group_ids: req.security_group_ids.clone(),
+                addresses,
+                cross_zone: Some(false),
+                tags: req.tags.clone(),
+            };
+            a.load_balancers.push(SimLoadBalancer {
+                lb: lb.clone(),
+                ready_at_ms: a.clock_ms.saturating_add(self.wait_ms(NLB_READY)),
+            });
+            Ok(lb)
+        })
+        .await
+    }
+
+    async fn find_load_balancer(&self, name: &str) -> CloudResult<Option<LoadBalancerState>> {
+        self.call("elasticloadbalancing:DescribeLoadBalancers", |a| {
+            Ok(a.load_balancers
+                .iter()
+                .find(|l| l.lb.name == name)
+                .map(|l| l.lb.clone()))
+        })
+        .await
+    }
+
+    async fn set_cross_zone(&self, arn: &str, enabled: bool) -> CloudResult<()> {
+        const ACTION: &str = "elasticloadbalancing:ModifyLoadBalancerAttributes";
+        self.call(ACTION, |a| {
+            let lb = a
+                .load_balancers
+                .iter_mut()
+                .find(|l| l.lb.arn == arn)
+                .ok_or_else(|| lb_not_found(ACTION, arn))?;
+            lb.lb.cross_zone = Some(enabled);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_load_balancer(&self, arn: &str) -> CloudResult<()> {
+        self.call("elasticloadbalancing:DeleteLoadBalancer", |a| {
+            if !a.load_balancers.iter().any(|l| l.lb.arn == arn) {
+                return Ok(());
+            }
+            a.load_balancers.retain(|l| l.lb.arn != arn);
+            a.listeners.retain(|l| l.load_balancer_arn != arn);
+            // Its network interfaces (and their security groups) linger a while.
+            let release = a.clock_ms.saturating_add(self.wait_ms(NLB_ENI_RELEASE));
+            for n in a.network_interfaces.iter_mut().filter(|n| n.owner == arn) {
+                n.gone_at_ms.get_or_insert(release);
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn create_listener(&self, req: &NewListener) -> CloudResult<ListenerState> {
+        const ACTION: &str = "elasticloadbalancing:CreateListener";
+        self.call(ACTION, |a| {
+            let lb = a
+                .load_balancers
+                .iter()
+                .find(|l| l.lb.arn == req.load_balancer_arn)
+                .ok_or_else(|| lb_not_found(ACTION, &req.load_balancer_arn))?;
+            let tg = a
+                .target_groups
+                .iter()
+                .find(|t| t.group.arn == req.target_group_arn)
+                .ok_or_else(|| tg_not_found(ACTION, &req.target_group_arn))?;
+            if tg.group.vpc_id != lb.lb.vpc_id {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    "The target group and the load balancer must be in the same VPC",
+                ));
+            }
+            if !["TLS", "TCP"].contains(&tg.group.protocol.to_ascii_uppercase().as_str()) {
+                return Err(invalid(
+                    ACTION,
+                    "IncompatibleProtocols",
+                    "The target group's protocol is not compatible with a TLS listener",
+                ));
+            }
+            let other_lb = a.listeners.iter().any(|l| {
+                l.listener.target_group_arn.as_deref() == Some(req.target_group_arn.as_str())
+                    && l.load_balancer_arn != req.load_balancer_arn
+            });
+            if other_lb {
+                return Err(invalid(
+                    ACTION,
+                    "TargetGroupAssociationLimit",
+                    format!("The following target groups cannot be associated with more than one load balancer: {}", req.target_group_arn),
+                ));
+            }
+            if req.port == 0 {
+                return Err(invalid(ACTION, "ValidationError", "Invalid port 0"));
+            }
+            if req.certificate_arn.is_empty() {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    "A certificate must be specified for TLS listeners",
+                ));
+            }
+            let cert = a
+                .certificates
+                .iter()
+                .find(|c| c.arn == req.certificate_arn)
+                .ok_or_else(|| {
+                    fail(
+                        ErrorKind::NotFound,
+                        ACTION,
+                        "CertificateNotFound",
+                        format!("Certificate '{}' not found", req.certificate_arn),
+                    )
+                })?;
+            if cert.status != CertStatus::Issued {
+                return Err(invalid(
+                    ACTION,
+                    "UnsupportedCertificate",
+                    format!(
+                        "The certificate '{}' must be ISSUED to be used by a listener (it is {})",
+                        req.certificate_arn,
+                        cert.status.as_str()
+                    ),
+                ));
+            }
+            let ssl_policy = if req.ssl_policy.is_empty() {
+                DEFAULT_SSL_POLICY.to_string()
+            } else if req.ssl_policy.starts_with("ELBSecurityPolicy-") {
+                req.ssl_policy.clone()
+            } else {
+                return Err(fail(
+                    ErrorKind::InvalidRequest,
+                    ACTION,
+                    "SSLPolicyNotFound",
+                    format!("SSL policy '{}' not found", req.ssl_policy),
+                ));
+            };
+            let alpn = if req.alpn_policy.is_empty() {
+                "None".to_string()
+            } else if let Some(p) = ALPN_POLICIES
+                .iter()
+                .find(|p| p.eq_ignore_ascii_case(&req.alpn_policy))
+            {
+                p.to_string()
+            } else {
+                return Err(fail(
+                    ErrorKind::InvalidRequest,
+                    ACTION,
+                    "ALPNPolicyNotFound",
+                    format!("ALPN policy '{}' not found", req.alpn_policy),
+                ));
+            };
+            if let Some(l) = a
+                .listeners
+                .iter()
+                .find(|l| l.load_balancer_arn == req.load_balancer_arn && l.listener.port == req.port)
+            {
+                // CreateListener with identical settings answers with the existing listener.
+                let same = l.listener.target_group_arn.as_deref()
+                    == Some(req.target_group_arn.as_str())
+                    && l.listener.certificate_arns == [req.certificate_arn.clone()]
+                    && l.listener.ssl_policy.as_deref() == Some(ssl_policy.as_str())
+                    && l.listener.alpn_policy == [alpn.clone()];
+                if same {
+                    return Ok(l.listener.clone());
+                }
+                return Err(invalid(
+                    ACTION,
+                    "DuplicateListener",
+                    "A listener already exists on this port for this load balancer",
+                ));
+            }
+            let listener = ListenerState {
+                arn: format!(
+                    "{}/{}",
+                    req.load_balancer_arn.replacen(":loadbalancer/", ":listener/", 1),
+                    hex(16)
+                ),
+                protocol: "TLS".to_string(),
+                port: req.port,
+                certificate_arns: vec![req.certificate_arn.clone()],
+                ssl_policy: Some(ssl_policy),
+                alpn_policy: vec![alpn],
+                target_group_arn: Some(req.target_group_arn.clone()),
+            };
+            a.listeners.push(SimListener {
+                load_balancer_arn: req.load_balancer_arn.clone(),
+                listener: listener.clone(),
+                created_ms: a.clock_ms,
+                tags: req.tags.clone(),
+            });
+            Ok(listener)
+        })
+        .await
+    }
+
+    async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>> {
+        // No load balancer, no listeners (as AwsCloud answers).
+        self.call("elasticloadbalancing:DescribeListeners", |a| {
+            Ok(a.listeners
+                .iter()
+                .filter(|l| l.load_balancer_arn == load_balancer_arn)
+                .map(|l| l.listener.clone())
+                .collect())
+        })
+        .await
+    }
+
+    // ---- Route 53 ----
+
+    async fn create_private_zone(
+        &self,
+        name: &str,
+        vpc_id: &str,
+        region: &str,
+        caller_reference: &str,
+    ) -> CloudResult<String> {
+        const ACTION: &str = "route53:CreateHostedZone";
+        let name = dns_norm(name);
+        self.call(ACTION, |a| {
+            if caller_reference.is_empty() {
+                return Err(invalid(ACTION, "InvalidInput", "CallerReference is required"));
+            }
+            if let Some(id) = a.zone_refs.get(caller_reference) {
+                return match a.hosted_zones.iter().find(|z| &z.id == id) {
+                    Some(z) if dns_norm(&z.name) == name => Ok(z.id.clone()),
+                    _ => Err(invalid(
+                        ACTION,
+                        "HostedZoneAlreadyExists",
+                        format!("A hosted zone has already been created with the caller reference '{caller_reference}'"),
+                    )),
+                };
+            }
+            if name.is_empty() || !name.contains('.') {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidDomainName",
+                    format!("{name} is not a valid domain name"),
+                ));
+            }
+            if region == a.region && !a.vpcs.iter().any(|v| v.id == vpc_id) {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidVPCId",
+                    format!("The VPC ID '{vpc_id}' is invalid for region {region}"),
+                ));
+            }
+            if let Some(other) = conflicting_zone(a, &name, vpc_id, "") {
+                return Err(invalid(
+                    ACTION,
+                    "ConflictingDomainExists",
+                    format!("The VPC {vpc_id} in {region} is already associated with a private hosted zone for {name} ({other})"),
+                ));
+            }
+            let id = loop {
+                let id = format!("Z0{}", upper_alnum(19));
+                if !a.hosted_zones.iter().any(|z| z.id == id) {
+                    break id;
+                }
+            };
+            a.hosted_zones.push(HostedZone {
+                id: id.clone(),
+                name: name.clone(),
+                private: true,
+                record_count: 2,
+                comment: None,
+                vpcs: vec![ZoneVpc {
+                    vpc_id: vpc_id.to_string(),
+                    region: region.to_string(),
+                }],
+            });
+            let ns = "ns-1536.awsdns-00.co.uk.";
+            a.record_sets.push(RecordSet {
+                zone_id: id.clone(),
+                name: name.clone(),
+                record_type: "NS".to_string(),
+                values: vec![
+                    ns.to_string(),
+                    "ns-0.awsdns-00.com.".to_string(),
+                    "ns-1024.awsdns-00.org.".to_string(),
+                    "ns-512.awsdns-00.net.".to_string(),
+                ],
+                alias_target: None,
+            });
+            a.record_sets.push(RecordSet {
+                zone_id: id.clone(),
+                name: name.clone(),
+                record_type: "SOA".to_string(),
+                values: vec![format!(
+                    "{ns} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
+                )],
+                alias_target: None,
+            });
+            a.zone_refs
+                .insert(caller_reference.to_string(), id.clone());
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn associate_vpc(&self, zone_id: &str, vpc_id: &str, region: &str) -> CloudResult<()> {
+        const ACTION: &str = "route53:AssociateVPCWithHostedZone";
+        let zone_id = zone_id.trim_start_matches("/hostedzone/");
+        self.call(ACTION, |a| {
+            let z = a
+                .hosted_zones
+                .iter()
+                .find(|z| z.id == zone_id)
+                .ok_or_else(|| zone_not_found(ACTION, zone_id))?;
+            if !z.private {
+                return Err(invalid(
+                    ACTION,
+                    "PublicZoneVPCAssociation",
+                    "You're trying to associate a VPC with a public hosted zone.",
+                ));
+            }
+            if z.vpcs.iter().any(|v| v.vpc_id == vpc_id) {
+                return Ok(());
+            }
+            if region == a.region && !a.vpcs.iter().any(|v| v.id == vpc_id) {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidVPCId",
+                    format!("The VPC ID '{vpc_id}' is invalid for region {region}"),
+                ));
+            }
+            let name = dns_norm(&z.name);
+            if let Some(other) = conflicting_zone(a, &name, vpc_id, zone_id) {
+                return Err(invalid(
+                    ACTION,
+                    "ConflictingDomainExists",
+                    format!("The VPC {vpc_id} is already associated with another private hosted zone for {name} ({other})"),
+                ));
+            }
+            if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
+                z.vpcs.push(ZoneVpc {
+                    vpc_id: vpc_id.to_string(),
+                    region: region.to_string(),
+                });
+            }
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_hosted_zone(&self, zone_id: &str) -> CloudResult<()> {
+        const ACTION: &str = "route53:DeleteHostedZone";
+        let zone_id = zone_id.trim_start_matches("/hostedzone/");
+        self.call(ACTION, |a| {
+            let Some(z) = a.hosted_zones.iter().find(|z| z.id == zone_id) else {
+                return Ok(());
+            };
+            let apex = dns_norm(&z.name);
+            let required = |r: &RecordSet| {
+                dns_norm(&r.name) == apex && (r.record_type == "SOA" || r.record_type == "NS")
+            };
+            if a
+                .record_sets
+                .iter()
+                .any(|r| r.zone_id == zone_id && !required(r))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "HostedZoneNotEmpty",
+                    "The specified hosted zone contains non-required resource record sets and so cannot be deleted.",
+                ));
+            }
+            a.record_sets.retain(|r| r.zone_id != zone_id);
+            a.hosted_zones.retain(|z| z.id != zone_id);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn change_alias_record(
+        &self,
+        action: RecordAction,
+        record: &super::write::AliasRecord,
+    ) -> CloudResult<Option<String>> {
+        const ACTION: &str = "route53:ChangeResourceRecordSets";
+        let zone_id = record.zone_id.trim_start_matches("/hostedzone/");
+        let name = dns_norm(&record.name);
+        let target = dns_norm(&record.target_dns_name);
+        self.call(ACTION, |a| {
+            let z = a
+                .hosted_zones
+                .iter()
+                .find(|z| z.id == zone_id)
+                .ok_or_else(|| zone_not_found(ACTION, zone_id))?;
+            let apex = dns_norm(&z.name);
+            if name != apex && !name.ends_with(&format!(".{apex}")) {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidChangeBatch",
+                    format!("RRSet with DNS name {name}. is not permitted in zone {apex}."),
+                ));
+            }
+            let existing = a.record_sets.iter().position(|r| {
+                r.zone_id == zone_id && dns_norm(&r.name) == name && r.record_type == "A"
+            });
+            match action {
+                RecordAction::Delete => {
+                    let Some(i) = existing else { return Ok(None) };
+                    let current = &a.record_sets[i];
+                    if current.alias_target.as_deref().map(dns_norm).as_deref()
+                        != Some(target.as_str())
+                    {
+                        return Err(invalid(
+                            ACTION,
+                            "InvalidChangeBatch",
+                            format!("Tried to delete resource record set [name='{name}.', type='A'] but the values provided do not match the current values"),
+                        ));
+                    }
+                }
+                RecordAction::Upsert => {
+                    if a.record_sets.iter().any(|r| {
+                        r.zone_id == zone_id && dns_norm(&r.name) == name && r.record_type == "CNAME"
+                    }) {
+                        return Err(invalid(
+                            ACTION,
+                            "InvalidChangeBatch",
+                            format!("RRSet of type A with DNS name {name}. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone {apex}."),
+                        ));
+                    }
+                    check_alias_target(a, ACTION, &target, &record.target_zone_id)?;
+                }
+            }
+            let now = a.clock_ms;
+            let busy_for = self.scaled_ms(ZONE_BUSY_MS);
+            if a
+                .changes
+                .iter()
+                .any(|c| c.zone_id == zone_id && now < c.submitted_ms.saturating_add(busy_for))
+            {
+                return Err(fail(
+                    ErrorKind::Throttled,
+                    ACTION,
+                    "PriorRequestNotComplete",
+                    "The request was rejected because Route 53 was still processing a prior request.",
+                ));
+            }
+            match (action, existing) {
+                (RecordAction::Delete, Some(i)) => {
+                    a.record_sets.remove(i);
+                    if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
+                        z.record_count = z.record_count.saturating_sub(1);
+                    }
+                }
+                (RecordAction::Delete, None) => return Ok(None),
+                (RecordAction::Upsert, existing) => {
+                    let rs = RecordSet {
+                        zone_id: zone_id.to_string(),
+                        name: name.clone(),
+                        record_type: "A".to_string(),
+                        values: vec![],
+                        alias_target: Some(target.clone()),
+                    };
+                    match existing {
+                        Some(i) => a.record_sets[i] = rs,
+                        None => {
+                            a.record_sets.push(rs);
+                            if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
+                                z.record_count += 1;
+                            }
+                        }
+                    }
+                }
+            }
+            let id = format!("C{}", upper_alnum(20));
+            a.changes.push(SimChange {
+                id: id.clone(),
+                zone_id: zone_id.to_string(),
+                submitted_ms: now,
+                insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
+            });
+            Ok(Some(id))
+        })
+        .await
+    }
+
+    async fn change_status(&self, change_id: &str) -> CloudResult<String> {
+        const ACTION: &str = "route53:GetChange";
+        let id = change_id.trim_start_matches("/change/");
+        self.call(ACTION, |a| {
+            let c = a.changes.iter().find(|c| c.id == id).ok_or_else(|| {
+                fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "NoSuchChange",
+                    format!("A change with the specified change ID does not exist: {id}"),
+                )
+            })?;
+            Ok(if a.clock_ms >= c.insync_at_ms {
+                "INSYNC".to_string()
+            } else {
+                "PENDING".to_string()
+            })
+        })
+        .await
+    }
+}
+
+/// Route 53 checks an alias target: for a name of this account (a load balancer, an endpoint, a
+/// custom domain) the zone id must be that name's zone.
+fn check_alias_target(a: &SimAccount, action: &str, target: &str, zone: &str) -> CloudResult<()> {
+    let bare = target.strip_prefix("dualstack.").unwrap_or(target);
+    let known = a
+        .load_balancers
+        .iter()
+        .find(|l| dns_norm(&l.lb.dns_name) == bare)
+        .map(|l| l.lb.canonical_hosted_zone_id.clone())
+        .or_else(|| {
+            a.vpc_endpoints
+                .iter()
+                .flat_map(|e| e.dns_entries.iter())
+                .find(|d| dns_norm(&d.dns_name) == target)
+                .and_then(|d| d.hosted_zone_id.clone())
+        })
+        .or_else(|| {
+            a.domain_names
+                .iter()
+                .find(|d| dns_norm(&d.regional_dns_name) == target)
+                .map(|d| d.regional_hosted_zone_id.clone())
+        });
+    // Names it does not know (e.g. a pre-existing record's ALB or CloudFront target) pass.
+    if known.is_none_or(|z| z == zone) {
+        Ok(())
+    } else {
+        Err(invalid(
+            action,
+            "InvalidChangeBatch",
+            format!("Tried to create an alias that targets {target}., type A in zone {zone}, but the alias target name does not lie within the target zone"),
+        ))
+    }
+}
+
+impl SimCloud {
+    async fn modify_endpoint_groups(
+        &self,
+        id: &str,
+        group_ids: &[String],
+        add: bool,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "ec2:ModifyVpcEndpoint";
+        self.call(ACTION, |a| {
+            let vpc_id = a
+                .vpc_endpoints
+                .iter()
+                .find(|e| e.id == id)
+                .map(|e| e.vpc_id.clone())
+                .ok_or_else(|| {
+                    not_found(
+                        ACTION,
+                        "InvalidVpcEndpointId.NotFound",
+                        &format!("The Vpc Endpoint Id '{id}'"),
+                    )
+                })?;
+            if add {
+                check_groups(a, ACTION, &vpc_id, group_ids)?;
+            }
+            let update = |groups: &mut Vec<String>| {
+                if add {
+                    for g in group_ids {
+                        if !groups.contains(g) {
+                            groups.push(g.clone());
+                        }
+                    }
+                } else {
+                    groups.retain(|g| !group_ids.contains(g));
+                }
+            };
+            if let Some(ep) = a.vpc_endpoints.iter_mut().find(|e| e.id == id) {
+                update(&mut ep.security_group_ids);
+            }
+            for n in a.network_interfaces.iter_mut().filter(|n| n.owner == id) {
+                update(&mut n.security_group_ids);
+            }
+            Ok(())
+        })
+        .await
+    }
+}
