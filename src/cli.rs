@@ -50,6 +50,9 @@ pub struct Cli {
     /// dummy ones and us-east-1 are used.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
+    /// Where journals of applied plans live (default: $XDG_STATE_HOME/fixedip-tui).
+    #[arg(long, global = true, value_name = "PATH")]
+    pub state_dir: Option<PathBuf>,
     /// No colours (NO_COLOR is honoured too).
     #[arg(long, global = true)]
     pub no_color: bool,
@@ -82,6 +85,30 @@ pub enum Command {
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
+        /// Create the resources (without it, apply only reviews). Progress lines go to stderr,
+        /// the result to stdout. A rerun resumes from the journal.
+        #[arg(long)]
+        yes: bool,
+    },
+    /// Delete what a plan created and restore what it changed (only its own resources).
+    #[command(
+        after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"
+    )]
+    Destroy {
+        /// The plan id (its plan is kept in the state directory by apply).
+        #[arg(
+            long,
+            value_name = "ID",
+            conflicts_with = "plan",
+            required_unless_present = "plan"
+        )]
+        plan_id: Option<String>,
+        /// Or the plan file.
+        #[arg(long, value_name = "FILE")]
+        plan: Option<PathBuf>,
+        /// Required: destroying is not undoable.
+        #[arg(long)]
+        yes: bool,
     },
     /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
     #[command(

@@ -8,7 +8,8 @@ use clap::Parser;
 use fixedip_tui::cli::{Cli, Command, DemoSpeed};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud, SimOptions};
-use fixedip_tui::cloud::{Cloud, CloudError, ErrorKind};
+use fixedip_tui::cloud::{CloudError, ErrorKind};
+use fixedip_tui::engine::{Account, EngineOptions};
 use fixedip_tui::runner::{Connector, Runner};
 use fixedip_tui::ui::theme::Theme;
 use fixedip_tui::{app, discovery};
@@ -33,18 +34,52 @@ fn main() -> ExitCode {
             let out = out.clone();
             run_tui(&runtime, connector, &cli, log_path, started, out)
         }
-        Some(Command::Apply { plan }) => runtime.block_on(review_plan(connector, plan.clone())),
+        Some(Command::Apply { plan, yes }) => runtime.block_on(review_plan(
+            connector,
+            plan.clone(),
+            *yes,
+            engine_options(&cli),
+        )),
+        Some(Command::Destroy { plan_id, plan, yes }) => runtime.block_on(destroy_plan(
+            connector,
+            plan_id.clone(),
+            plan.clone(),
+            *yes,
+            engine_options(&cli),
+        )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None),
     }
 }
 
+/// The demo's compressed time: AWS-like waits × 0.05 by default (an apply takes ~20–30 s).
+const DEMO_DEFAULT_SCALE: f64 = 0.05;
+
+fn demo_scale(cli: &Cli) -> f64 {
+    match cli.demo_speed {
+        Some(DemoSpeed::Realtime) => 1.0,
+        Some(DemoSpeed::Factor(f)) => f,
+        None => DEMO_DEFAULT_SCALE,
+    }
+}
+
+/// Where journals live and how long the engine waits (scaled like the simulated account in --demo).
+fn engine_options(cli: &Cli) -> EngineOptions {
+    let base = cli
+        .state_dir
+        .clone()
+        .or_else(fixedip_tui::paths::state_dir)
+        .unwrap_or_else(|| PathBuf::from(".fixedip-tui"));
+    if cli.demo {
+        EngineOptions::aws(base.join("demo")).scaled(demo_scale(cli))
+    } else {
+        EngineOptions::aws(base)
+    }
+}
+
 fn make_connector(cli: &Cli) -> Connector {
     if cli.demo {
-        let scale = match cli.demo_speed {
-            Some(DemoSpeed::Realtime) | None => 1.0,
-            Some(DemoSpeed::Factor(f)) => f,
-        };
+        let scale = demo_scale(cli);
         let faults = cli.demo_faults;
         Arc::new(move || {
             Box::pin(async move {
@@ -71,7 +106,7 @@ fn make_connector(cli: &Cli) -> Connector {
                         });
                     }
                 }
-                Ok(Arc::new(sim) as Arc<dyn Cloud>)
+                Ok(Arc::new(sim) as Arc<dyn Account>)
             })
         })
     } else {
@@ -87,7 +122,7 @@ fn make_connector(cli: &Cli) -> Connector {
             let opts = opts.clone();
             Box::pin(async move {
                 let cloud = AwsCloud::connect(opts).await?;
-                Ok(Arc::new(cloud) as Arc<dyn Cloud>)
+                Ok(Arc::new(cloud) as Arc<dyn Account>)
             })
         })
     }
@@ -144,7 +179,7 @@ async fn discover(connector: Connector, json: bool) -> ExitCode {
 /// Read the account for a non-TUI command, with progress on stderr.
 async fn connect_and_discover(
     connector: &Connector,
-) -> Result<(Arc<dyn Cloud>, discovery::Inventory), ExitCode> {
+) -> Result<(Arc<dyn Account>, discovery::Inventory), ExitCode> {
     let cloud = match connector().await {
         Ok(c) => c,
         Err(e) => {
@@ -199,7 +234,12 @@ async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
 }
 
 /// `apply --plan FILE`: load, read the account again, re-validate, show the review.
-async fn review_plan(connector: Connector, path: PathBuf) -> ExitCode {
+async fn review_plan(
+    connector: Connector,
+    path: PathBuf,
+    yes: bool,
+    opts: EngineOptions,
+) -> ExitCode {
     use fixedip_tui::plan::{validate, validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
         Ok(p) => p,
@@ -263,12 +303,131 @@ async fn review_plan(connector: Connector, path: PathBuf) -> ExitCode {
         );
         return ExitCode::from(2);
     }
-    eprintln!(
-        "\nThe plan {} is valid against the account. This release stops here: creating the resources \
-         arrives with the apply engine, and nothing was changed.",
-        plan.id
-    );
-    ExitCode::SUCCESS
+    if !yes {
+        eprintln!(
+            "\nThe plan {} is valid against the account. Nothing was changed: add --yes to create the resources.",
+            plan.id
+        );
+        return ExitCode::SUCCESS;
+    }
+    // Keep the plan beside its journal, so destroy --plan-id finds it.
+    let kept =
+        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan.id).with_extension("plan.toml");
+    if let Err(e) = plan.save(&kept) {
+        eprintln!("fixedip-tui: {e}");
+        return ExitCode::FAILURE;
+    }
+    run_engine(cloud, &plan, &inv, opts, false).await
+}
+
+/// Run the engine with progress lines on stderr; the result on stdout.
+async fn run_engine(
+    cloud: Arc<dyn Account>,
+    plan: &fixedip_tui::plan::Plan,
+    inv: &discovery::Inventory,
+    opts: EngineOptions,
+    destroy: bool,
+) -> ExitCode {
+    use fixedip_tui::engine::EngineEvent;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let printer = tokio::spawn(async move {
+        while let Some(ev) = rx.recv().await {
+            match ev {
+                EngineEvent::Started(n) => eprintln!("… {}", n.title()),
+                EngineEvent::Waiting { node, what } => {
+                    eprintln!("  {}: waiting for {what}", node.title())
+                }
+                EngineEvent::Done { node, summary } => eprintln!("✓ {}: {summary}", node.title()),
+                EngineEvent::Failed { node, error } => {
+                    eprintln!("✗ {}: {error}\n  → {}", node.title(), error.hint())
+                }
+                EngineEvent::Call { command, .. } => tracing::info!("aws call: {command}"),
+            }
+        }
+    });
+    let result = if destroy {
+        fixedip_tui::engine::destroy(plan, inv, cloud, opts, tx).await
+    } else {
+        fixedip_tui::engine::apply(plan, inv, cloud, opts, tx).await
+    };
+    let _ = printer.await;
+    match result {
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            ExitCode::FAILURE
+        }
+        Ok(outcome) if !outcome.ok() => {
+            for f in &outcome.failures {
+                eprintln!("fixedip-tui: {f}");
+            }
+            eprintln!("The journal is kept: run the same command again to resume.");
+            ExitCode::from(3)
+        }
+        Ok(outcome) => {
+            if destroy {
+                println!("Destroyed what plan {} created.", plan.id);
+            } else {
+                let r = fixedip_tui::app::apply::ResultView::from_journal(&outcome.journal);
+                println!("Plan {} applied: https://{}", plan.id, plan.name);
+                if r.fixed_ips.is_empty() {
+                    println!("Fixed IPs: not reported by this endpoint");
+                } else {
+                    for ip in &r.fixed_ips {
+                        println!("{ip}/32");
+                    }
+                }
+                println!("NLB: {}", r.nlb_dns.unwrap_or_default());
+                println!(
+                    "Endpoint: {} ({})",
+                    r.endpoint_id.unwrap_or_default(),
+                    r.endpoint_ips.join(", ")
+                );
+            }
+            ExitCode::SUCCESS
+        }
+    }
+}
+
+/// `destroy --plan-id ID | --plan FILE --yes`.
+async fn destroy_plan(
+    connector: Connector,
+    plan_id: Option<String>,
+    plan_path: Option<PathBuf>,
+    yes: bool,
+    opts: EngineOptions,
+) -> ExitCode {
+    let path = match (&plan_path, &plan_id) {
+        (Some(p), _) => p.clone(),
+        (None, Some(id)) => {
+            fixedip_tui::engine::Journal::path(&opts.state_dir, id).with_extension("plan.toml")
+        }
+        (None, None) => {
+            eprintln!("fixedip-tui: give --plan-id ID or --plan FILE");
+            return ExitCode::from(2);
+        }
+    };
+    let plan = match fixedip_tui::plan::Plan::load(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!(
+                "fixedip-tui: {e}\n  → the plan of an applied id is kept in {}",
+                opts.state_dir.join("plans").display()
+            );
+            return ExitCode::from(2);
+        }
+    };
+    if !yes {
+        eprintln!(
+            "fixedip-tui: destroy deletes everything plan {} created for {}; add --yes to confirm",
+            plan.id, plan.name
+        );
+        return ExitCode::from(2);
+    }
+    let (cloud, inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    run_engine(cloud, &plan, &inv, opts, true).await
 }
 
 fn run_tui(
@@ -309,8 +468,12 @@ fn run_tui(
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     model.quit_after_save = plan_out.is_some();
     model.plan_out = plan_out;
-    let result =
-        runtime.block_on(Runner::new(connector).run(&mut terminal, &mut model, &theme, started));
+    let result = runtime.block_on(Runner::new(connector, engine_options(cli)).run(
+        &mut terminal,
+        &mut model,
+        &theme,
+        started,
+    ));
     ratatui::restore();
     match result {
         Ok(()) => ExitCode::SUCCESS,

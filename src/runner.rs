@@ -15,12 +15,13 @@ use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
 
 use crate::app::{self, Cmd, Model, Msg};
-use crate::cloud::{Cloud, CloudError};
+use crate::cloud::CloudError;
+use crate::engine::{Account, EngineOptions};
 use crate::ui::{self, theme::Theme};
 
 /// How the runner obtains the account (credentials are resolved off the UI thread).
 pub type Connector = Arc<
-    dyn Fn() -> futures::future::BoxFuture<'static, Result<Arc<dyn Cloud>, CloudError>>
+    dyn Fn() -> futures::future::BoxFuture<'static, Result<Arc<dyn Account>, CloudError>>
         + Send
         + Sync,
 >;
@@ -58,22 +59,26 @@ pub fn draw<B: Backend + Write>(
 
 pub struct Runner {
     connector: Connector,
-    cloud: Option<Arc<dyn Cloud>>,
+    cloud: Option<Arc<dyn Account>>,
     discovery: Option<JoinHandle<()>>,
+    engine_opts: EngineOptions,
+    started: std::time::Instant,
     tx: mpsc::UnboundedSender<Msg>,
     rx: mpsc::UnboundedReceiver<Msg>,
-    cloud_tx: mpsc::UnboundedSender<Result<Arc<dyn Cloud>, CloudError>>,
-    cloud_rx: mpsc::UnboundedReceiver<Result<Arc<dyn Cloud>, CloudError>>,
+    cloud_tx: mpsc::UnboundedSender<Result<Arc<dyn Account>, CloudError>>,
+    cloud_rx: mpsc::UnboundedReceiver<Result<Arc<dyn Account>, CloudError>>,
 }
 
 impl Runner {
-    pub fn new(connector: Connector) -> Self {
+    pub fn new(connector: Connector, engine_opts: EngineOptions) -> Self {
         let (tx, rx) = mpsc::unbounded_channel();
         let (cloud_tx, cloud_rx) = mpsc::unbounded_channel();
         Self {
             connector,
             cloud: None,
             discovery: None,
+            engine_opts,
+            started: std::time::Instant::now(),
             tx,
             rx,
             cloud_tx,
@@ -143,6 +148,72 @@ impl Runner {
                     let _ = tx.send(Msg::Saved(r));
                 });
             }
+            Cmd::Apply(plan) | Cmd::Destroy(plan) if self.cloud.is_none() => {
+                let _ = plan;
+                let _ = self.tx.send(Msg::EngineFinished {
+                    at_ms: self.started.elapsed().as_millis() as u64,
+                    journal: None,
+                    error: Some("not connected to the account".into()),
+                });
+            }
+            cmd @ (Cmd::Apply(_) | Cmd::Destroy(_)) => {
+                let (Some(cloud), destroy, plan) = (
+                    self.cloud.clone(),
+                    matches!(cmd, Cmd::Destroy(_)),
+                    match cmd {
+                        Cmd::Apply(p) | Cmd::Destroy(p) => p,
+                        _ => return,
+                    },
+                ) else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                let opts = self.engine_opts.clone();
+                let started = self.started;
+                if !destroy {
+                    // Keep the plan beside its journal, so `destroy --plan-id` finds it.
+                    let kept = crate::engine::Journal::path(&opts.state_dir, &plan.id)
+                        .with_extension("plan.toml");
+                    if let Err(e) = plan.save(&kept) {
+                        tracing::warn!("could not keep the plan beside its journal: {e}");
+                    }
+                }
+                tokio::spawn(async move {
+                    let clock = move || started.elapsed().as_millis() as u64;
+                    let (etx, mut erx) = mpsc::unbounded_channel();
+                    let forward_tx = tx.clone();
+                    let forward = async move {
+                        while let Some(event) = erx.recv().await {
+                            let _ = forward_tx.send(Msg::Engine {
+                                at_ms: clock(),
+                                event,
+                            });
+                        }
+                    };
+                    // The inventory the engine needs is re-read (the account is the truth).
+                    let inv = crate::discovery::collect(cloud.clone()).await;
+                    let run = async {
+                        if destroy {
+                            crate::engine::destroy(&plan, &inv, cloud, opts, etx).await
+                        } else {
+                            crate::engine::apply(&plan, &inv, cloud, opts, etx).await
+                        }
+                    };
+                    let (result, ()) = tokio::join!(run, forward);
+                    let (journal, error) = match result {
+                        Ok(outcome) => {
+                            let error = outcome.failures.first().map(|f| f.to_string());
+                            (Some(Box::new(outcome.journal)), error)
+                        }
+                        Err(e) => (None, Some(e.to_string())),
+                    };
+                    let _ = tx.send(Msg::EngineFinished {
+                        at_ms: clock(),
+                        journal,
+                        error,
+                    });
+                });
+            }
             Cmd::Copy(text) => {
                 let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                 if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {
@@ -183,7 +254,12 @@ impl Runner {
                     }
                     Err(e) => Msg::ConnectFailed(e),
                 },
-                _ = ticker.tick(), if model.animating() => Msg::Tick,
+                _ = ticker.tick(), if model.animating() => {
+                    if model.apply.is_some() {
+                        let _ = self.tx.send(Msg::Clock(self.started.elapsed().as_millis() as u64));
+                    }
+                    Msg::Tick
+                }
             };
             let mut cmds = app::update(model, msg);
             // Drain what else is queued before drawing once (a burst of discovery events = one frame).

@@ -74,7 +74,7 @@ fn apply_reviews_a_valid_plan_and_says_nothing_was_created() {
         "the review is printed: {stdout}"
     );
     assert!(stdout.contains("vpc-0135f36302291c303"));
-    assert!(stderr.contains("nothing was changed"), "{stderr}");
+    assert!(stderr.contains("Nothing was changed"), "{stderr}");
 }
 
 #[test]

@@ -1,6 +1,7 @@
 //! The Elm Architecture: `Model` is all the state, `update` the only place that changes it, `Cmd`
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
+pub mod apply;
 pub mod keymap;
 pub mod wizard;
 
@@ -87,6 +88,10 @@ pub struct Model {
     /// Public/private subnet counts per VPC and AZ, computed once when subnets load (the list
     /// shows them on every row; recounting per frame would be O(VPCs × subnets)).
     pub subnet_index: std::collections::HashMap<String, SubnetSummary>,
+    /// The apply / destroy in progress or finished.
+    pub apply: Option<apply::ApplyView>,
+    /// Milliseconds since the app started (the runner's clock; timers on screen read it).
+    pub clock_ms: u64,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -138,6 +143,19 @@ pub enum Msg {
     },
     /// The plan file was written (its path), or why not.
     Saved(Result<String, String>),
+    /// Progress of the apply / destroy, stamped with the runner's clock.
+    Engine {
+        at_ms: u64,
+        event: crate::engine::EngineEvent,
+    },
+    /// The apply / destroy ended: the journal, or why it stopped.
+    EngineFinished {
+        at_ms: u64,
+        journal: Option<Box<crate::engine::Journal>>,
+        error: Option<String>,
+    },
+    /// The runner's clock (sent with animation frames).
+    Clock(u64),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
 }
@@ -160,6 +178,8 @@ pub enum Cmd {
         plan: Box<Plan>,
         path: std::path::PathBuf,
     },
+    Apply(Box<Plan>),
+    Destroy(Box<Plan>),
 }
 
 impl Model {
@@ -191,6 +211,8 @@ impl Model {
             plan_out: None,
             quit_after_save: false,
             subnet_index: Default::default(),
+            apply: None,
+            clock_ms: 0,
         }
     }
 
@@ -201,7 +223,8 @@ impl Model {
 
     /// Whether a spinner is on screen (the runner ticks only then).
     pub fn animating(&self) -> bool {
-        self.phase == Phase::Connecting
+        self.apply.as_ref().is_some_and(|a| a.running())
+            || self.phase == Phase::Connecting
             || self
                 .sources
                 .values()
@@ -371,6 +394,42 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.dirty = true;
             vec![]
         }
+        Msg::Engine { at_ms, event } => {
+            model.clock_ms = model.clock_ms.max(at_ms);
+            if let Some(a) = model.apply.as_mut() {
+                a.on_event(at_ms, event);
+            }
+            model.dirty = true;
+            vec![]
+        }
+        Msg::EngineFinished {
+            at_ms,
+            journal,
+            error,
+        } => {
+            if let Some(a) = model.apply.as_mut() {
+                a.now_ms = at_ms;
+                a.finished = Some(match &error {
+                    None => Ok(()),
+                    Some(e) => Err(e.clone()),
+                });
+                if let Some(j) = journal {
+                    a.result = Some(apply::ResultView::from_journal(&j));
+                }
+            }
+            model.dirty = true;
+            vec![]
+        }
+        Msg::Clock(ms) => {
+            let before = model.clock_ms / 1000;
+            model.clock_ms = ms;
+            if let Some(a) = model.apply.as_mut() {
+                a.now_ms = ms;
+            }
+            // Timers show whole seconds: redraw only when one changed.
+            model.dirty |= ms / 1000 != before;
+            vec![]
+        }
         Msg::Saved(result) => {
             match result {
                 Ok(path) => {
@@ -475,6 +534,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             _ => {}
         }
         return vec![];
+    }
+    if model.apply.is_some() {
+        return on_apply_key(model, key);
     }
     if model.wizard.is_some() {
         return on_wizard_key(model, key);
@@ -610,6 +672,14 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             WizardCmd::LookupRecords { zone_ids, name } => {
                 out.push(Cmd::LookupRecords { zone_ids, name })
             }
+            WizardCmd::Apply(plan) => {
+                model.apply = Some(apply::ApplyView::new(
+                    (*plan).clone(),
+                    apply::Mode::Apply,
+                    model.clock_ms,
+                ));
+                out.push(Cmd::Apply(plan));
+            }
             WizardCmd::SavePlan(plan) => {
                 let path = model
                     .plan_out
@@ -620,4 +690,38 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
     }
     out
+}
+
+fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let Some(a) = model.apply.as_mut() else {
+        return vec![];
+    };
+    model.dirty = true;
+    match key.code {
+        KeyCode::Char('J') | KeyCode::PageDown => a.log_scroll = a.log_scroll.saturating_add(5),
+        KeyCode::Char('K') | KeyCode::PageUp => a.log_scroll = a.log_scroll.saturating_sub(5),
+        KeyCode::Char('q') => {
+            if a.running() {
+                model.flash = Some(
+                    "leaving: steps in flight stop here; the journal keeps everything — run apply again to resume"
+                        .into(),
+                );
+            }
+            model.quit = true;
+        }
+        KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
+            let plan = a.plan.clone();
+            model.apply = Some(apply::ApplyView::new(
+                plan.clone(),
+                apply::Mode::Destroy,
+                model.clock_ms,
+            ));
+            return vec![Cmd::Destroy(Box::new(plan))];
+        }
+        KeyCode::Esc | KeyCode::BackTab if !a.running() => {
+            model.apply = None;
+        }
+        _ => {}
+    }
+    vec![]
 }

@@ -108,6 +108,8 @@ pub enum WizardCmd {
         name: String,
     },
     SavePlan(Box<Plan>),
+    /// Run the confirmed plan.
+    Apply(Box<Plan>),
     /// Leave the wizard (back from step 2).
     Exit,
     Flash(String),
@@ -570,6 +572,15 @@ impl Wizard {
                 vec![]
             }
             KeyCode::Char('s') if self.step == Step::Review => self.save(inv),
+            KeyCode::Char('A') if self.step == Step::Review => {
+                if !self.confirmed {
+                    return vec![WizardCmd::Flash(format!(
+                        "type {} and press Enter to confirm the plan first",
+                        self.plan(inv).name
+                    ))];
+                }
+                vec![WizardCmd::Apply(Box::new(self.plan(inv)))]
+            }
             _ => vec![],
         }
     }

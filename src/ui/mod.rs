@@ -25,6 +25,11 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_header(frame, header, model, theme);
     match &model.phase {
         Phase::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
+        Phase::Connecting | Phase::Ready if model.apply.is_some() => {
+            if let Some(a) = &model.apply {
+                screens::apply::render(frame, body, model, a, theme)
+            }
+        }
         Phase::Connecting | Phase::Ready => match &model.wizard {
             Some(w) => screens::wizard::render(frame, body, model, w, theme),
             None => screens::home::render(frame, body, model, theme),
@@ -89,7 +94,18 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::styled(format!(" {flash} "), theme.ok()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(&str, &str)> = if let Some(w) = &model.wizard {
+    let hints: Vec<(&str, &str)> = if let Some(a) = &model.apply {
+        if a.running() {
+            vec![("J/K", "scroll calls"), ("q", "quit (resume later)")]
+        } else {
+            vec![
+                ("D", "destroy"),
+                ("Esc", "back"),
+                ("J/K", "scroll calls"),
+                ("q", "quit"),
+            ]
+        }
+    } else if let Some(w) = &model.wizard {
         wizard_hints(w)
     } else if model.filter_editing {
         vec![

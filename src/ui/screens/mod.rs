@@ -1,5 +1,6 @@
 //! One module per screen.
 
+pub mod apply;
 pub mod home;
 pub mod no_access;
 pub mod review;
