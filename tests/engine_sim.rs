@@ -1,0 +1,363 @@
+//! The apply engine on the simulated account, under paused tokio time (AWS-like waits, no real
+//! waiting): full apply, rerun without duplicates, interruption at every write then resume, a kill
+//! mid-wait, lost responses, destroy to zero, and the journal's safety.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::sync::Arc;
+use std::time::Duration;
+
+use fixedip_tui::cloud::sim::{Fault, FaultRule, Latency, SimCloud, SimOptions};
+use fixedip_tui::cloud::CloudWrite;
+use fixedip_tui::discovery::{self, Inventory};
+use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, Journal, NodeId};
+use fixedip_tui::plan::Plan;
+
+fn sim() -> Arc<SimCloud> {
+    Arc::new(
+        SimCloud::demo(SimOptions {
+            latency: Latency::REALISTIC,
+            ..SimOptions::default()
+        })
+        .expect("demo parses"),
+    )
+}
+
+async fn inventory(sim: &Arc<SimCloud>) -> Inventory {
+    discovery::collect(sim.clone()).await
+}
+
+fn plan() -> Plan {
+    common::clean::clean_plan()
+}
+
+async fn apply(
+    sim: &Arc<SimCloud>,
+    state: &std::path::Path,
+) -> (engine::Outcome, Vec<EngineEvent>) {
+    let inv = inventory(sim).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let out = engine::apply(
+        &plan(),
+        &inv,
+        sim.clone() as Arc<dyn Account>,
+        EngineOptions::aws(state.to_path_buf()),
+        tx,
+    )
+    .await
+    .expect("the engine runs");
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    (out, events)
+}
+
+async fn destroy(sim: &Arc<SimCloud>, state: &std::path::Path) -> engine::Outcome {
+    let inv = inventory(sim).await;
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    engine::destroy(
+        &plan(),
+        &inv,
+        sim.clone() as Arc<dyn Account>,
+        EngineOptions::aws(state.to_path_buf()),
+        tx,
+    )
+    .await
+    .expect("the engine runs")
+}
+
+/// What exists in the account for this plan, counted from the account's own state.
+#[derive(Debug, PartialEq, Eq)]
+struct Counts {
+    security_groups: usize,
+    endpoints: usize,
+    apis: usize,
+    domains: usize,
+    target_groups: usize,
+    load_balancers: usize,
+    listeners: usize,
+    private_zones: usize,
+    records: usize,
+}
+
+async fn counts(sim: &Arc<SimCloud>) -> Counts {
+    let p = plan();
+    let tagged = |tags: &[fixedip_tui::domain::Tag]| {
+        tags.iter()
+            .any(|t| t.key == "fixedip:plan-id" && t.value == p.id)
+    };
+    let eps = sim
+        .find_vpc_endpoints_by_tag("fixedip:plan-id", &p.id)
+        .await
+        .expect("endpoints");
+    let apis = sim
+        .find_rest_apis_by_tag("fixedip:plan-id", &p.id)
+        .await
+        .expect("apis");
+    let domain = sim.get_domain_name(&p.name).await.expect("domain");
+    let lb = sim.find_load_balancer(&p.nlb_name()).await.expect("lb");
+    let listeners = match &lb {
+        Some(lb) => sim
+            .describe_listeners(&lb.arn)
+            .await
+            .expect("listeners")
+            .len(),
+        None => 0,
+    };
+    sim.with_account(|a| Counts {
+        security_groups: a.security_groups.iter().filter(|g| tagged(&g.tags)).count(),
+        endpoints: eps
+            .iter()
+            .filter(|e| !e.state.eq_ignore_ascii_case("deleted"))
+            .count(),
+        apis: apis.len(),
+        domains: usize::from(domain.is_some()),
+        target_groups: a
+            .target_groups
+            .iter()
+            .filter(|t| t.group.name == p.target_group_name())
+            .count(),
+        load_balancers: a
+            .load_balancers
+            .iter()
+            .filter(|l| l.lb.name == p.nlb_name())
+            .count(),
+        listeners,
+        private_zones: a
+            .hosted_zones
+            .iter()
+            .filter(|z| z.private && z.name == p.name)
+            .count(),
+        records: a
+            .record_sets
+            .iter()
+            .filter(|r| r.name == p.name && r.alias_target.is_some())
+            .count(),
+    })
+}
+
+const ONE_OF_EACH: Counts = Counts {
+    security_groups: 2,
+    endpoints: 1,
+    apis: 1,
+    domains: 1,
+    target_groups: 1,
+    load_balancers: 1,
+    listeners: 1,
+    private_zones: 1,
+    records: 2,
+};
+
+const NOTHING: Counts = Counts {
+    security_groups: 0,
+    endpoints: 0,
+    apis: 0,
+    domains: 0,
+    target_groups: 0,
+    load_balancers: 0,
+    listeners: 0,
+    private_zones: 0,
+    records: 0,
+};
+
+fn creates(sim: &SimCloud) -> usize {
+    sim.call_log()
+        .calls
+        .iter()
+        .filter(|a| a.contains(":Create") || a.as_str() == "apigateway:POST")
+        .count()
+}
+
+#[tokio::test(start_paused = true)]
+async fn apply_then_rerun_creates_nothing_new_and_destroy_leaves_nothing() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let (out, events) = apply(&sim, state.path()).await;
+    assert!(out.ok(), "{:?}", out.failures);
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+    for n in engine::nodes_for(&plan()) {
+        assert!(
+            events
+                .iter()
+                .any(|e| matches!(e, EngineEvent::Done { node, .. } if *node == n)),
+            "{n:?} done"
+        );
+    }
+    // The NLB does not wait for the endpoint: it starts before the endpoint is available.
+    let pos =
+        |f: &dyn Fn(&EngineEvent) -> bool| events.iter().position(|e| f(e)).unwrap_or(usize::MAX);
+    assert!(
+        pos(&|e| matches!(e, EngineEvent::Started(NodeId::Nlb)))
+            < pos(&|e| matches!(
+                e,
+                EngineEvent::Done {
+                    node: NodeId::EndpointReady,
+                    ..
+                }
+            )),
+        "independent steps run concurrently"
+    );
+
+    let before = creates(&sim);
+    let (again, _) = apply(&sim, state.path()).await;
+    assert!(again.ok(), "{:?}", again.failures);
+    assert_eq!(creates(&sim), before, "a rerun creates nothing");
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+
+    // Without the local journal (another machine): still no duplicate.
+    let elsewhere = tempfile::tempdir().expect("state");
+    let (third, _) = apply(&sim, elsewhere.path()).await;
+    assert!(third.ok(), "{:?}", third.failures);
+    assert_eq!(
+        counts(&sim).await,
+        ONE_OF_EACH,
+        "found again by tags and names"
+    );
+
+    let d = destroy(&sim, state.path()).await;
+    assert!(d.ok(), "{:?}", d.failures);
+    assert_eq!(counts(&sim).await, NOTHING);
+    let again = destroy(&sim, state.path()).await;
+    assert!(again.ok(), "destroy is idempotent: {:?}", again.failures);
+}
+
+/// Every write the apply makes, found by running it once.
+async fn write_actions() -> Vec<String> {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let (out, _) = apply(&sim, state.path()).await;
+    assert!(out.ok());
+    let reads = ["Describe", "Get", "List", "apigateway:GET", "sts:"];
+    let set: BTreeSet<String> = sim
+        .call_log()
+        .calls
+        .into_iter()
+        .filter(|a| !reads.iter().any(|r| a.contains(r)))
+        .collect();
+    set.into_iter().collect()
+}
+
+#[tokio::test(start_paused = true)]
+async fn interrupted_at_every_write_then_resumed_converges_without_duplicates() {
+    let actions = write_actions().await;
+    assert!(actions.len() >= 10, "{actions:?}");
+    for action in actions {
+        let sim = sim();
+        let state = tempfile::tempdir().expect("state");
+        sim.add_fault(FaultRule::always(&action, Fault::AccessDenied));
+        let (out, _) = apply(&sim, state.path()).await;
+        assert!(!out.ok(), "{action}: the run stops");
+        sim.clear_faults();
+        let (resumed, _) = apply(&sim, state.path()).await;
+        assert!(resumed.ok(), "{action}: resume: {:?}", resumed.failures);
+        assert_eq!(
+            counts(&sim).await,
+            ONE_OF_EACH,
+            "{action}: zero duplicates, zero orphans"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn lost_answers_of_every_write_cause_no_duplicate() {
+    for action in write_actions().await {
+        let sim = sim();
+        let state = tempfile::tempdir().expect("state");
+        sim.add_fault(FaultRule::times(&action, Fault::LostResponse, 1));
+        let (out, _) = apply(&sim, state.path()).await;
+        if !out.ok() {
+            // Some creates answer a retried request with a conflict: the rerun adopts.
+            let (resumed, _) = apply(&sim, state.path()).await;
+            assert!(resumed.ok(), "{action}: {:?}", resumed.failures);
+        }
+        assert_eq!(
+            counts(&sim).await,
+            ONE_OF_EACH,
+            "{action}: no duplicate after a lost answer"
+        );
+    }
+}
+
+#[tokio::test(start_paused = true)]
+async fn a_kill_mid_wait_resumes_and_rollback_leaves_zero() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let inv = inventory(&sim).await;
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    // Stop the whole apply 90 virtual seconds in: the endpoint and NLB are still being waited for.
+    let killed = tokio::time::timeout(
+        Duration::from_secs(90),
+        engine::apply(
+            &plan(),
+            &inv,
+            sim.clone() as Arc<dyn Account>,
+            EngineOptions::aws(state.path().to_path_buf()),
+            tx,
+        ),
+    )
+    .await;
+    assert!(killed.is_err(), "still waiting at 90 s");
+    let j = Journal::load_or_new(state.path(), &plan().id).expect("journal readable after a kill");
+    assert!(
+        j.id_of(NodeId::Endpoint).is_some(),
+        "the endpoint id was journaled"
+    );
+    let (resumed, _) = apply(&sim, state.path()).await;
+    assert!(resumed.ok(), "{:?}", resumed.failures);
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+    let d = destroy(&sim, state.path()).await;
+    assert!(d.ok(), "{:?}", d.failures);
+    assert_eq!(counts(&sim).await, NOTHING);
+}
+
+#[tokio::test(start_paused = true)]
+async fn throttling_and_server_errors_are_ridden_out() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    sim.add_fault(FaultRule {
+        probability: 0.3,
+        ..FaultRule::always("*", Fault::Throttle)
+    });
+    sim.add_fault(FaultRule {
+        probability: 0.05,
+        ..FaultRule::always("*", Fault::ServerError)
+    });
+    let (out, _) = apply(&sim, state.path()).await;
+    if !out.ok() {
+        sim.clear_faults();
+        let (resumed, _) = apply(&sim, state.path()).await;
+        assert!(resumed.ok(), "{:?}", resumed.failures);
+    }
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+}
+
+#[tokio::test]
+async fn the_journal_is_private_atomic_and_a_corrupt_one_is_a_clear_error() {
+    let state = tempfile::tempdir().expect("state");
+    let mut j = Journal::new("fip-0000000001");
+    j.prior.insert("vpc-dns".into(), "true,false".into());
+    j.save(state.path()).expect("save");
+    let path = Journal::path(state.path(), "fip-0000000001");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).expect("meta").permissions().mode() & 0o777;
+        assert_eq!(mode, 0o600);
+    }
+    assert_eq!(
+        Journal::load_or_new(state.path(), "fip-0000000001").expect("load"),
+        j
+    );
+    // No temp file is left beside it.
+    let others: Vec<_> = std::fs::read_dir(path.parent().expect("dir"))
+        .expect("dir")
+        .collect();
+    assert_eq!(others.len(), 1);
+    std::fs::write(&path, "{ torn").expect("write");
+    let err = Journal::load_or_new(state.path(), "fip-0000000001")
+        .expect_err("corrupt")
+        .to_string();
+    assert!(err.contains("damaged") && err.contains("tags"), "{err}");
+}
