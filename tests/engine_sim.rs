@@ -186,8 +186,7 @@ async fn apply_then_rerun_creates_nothing_new_and_destroy_leaves_nothing() {
         );
     }
     // The NLB does not wait for the endpoint: it starts before the endpoint is available.
-    let pos =
-        |f: &dyn Fn(&EngineEvent) -> bool| events.iter().position(|e| f(e)).unwrap_or(usize::MAX);
+    let pos = |f: &dyn Fn(&EngineEvent) -> bool| events.iter().position(f).unwrap_or(usize::MAX);
     assert!(
         pos(&|e| matches!(e, EngineEvent::Started(NodeId::Nlb)))
             < pos(&|e| matches!(
