@@ -28,13 +28,14 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
     let total = a.nodes.len().max(1);
     let done = a.done_count();
     let result_h = match (&a.finished, a.mode) {
-        (Some(Ok(())), Mode::Apply) => 9,
+        (Some(Ok(())), Mode::Apply) => 10,
         (Some(_), _) => 4,
         (None, _) => 0,
     };
     let [bar, rows_area, result_area, log_area] = Layout::vertical([
         Constraint::Length(1),
-        Constraint::Length(a.nodes.len() as u16 + 2),
+        // On small terminals the step list gives way to the result.
+        Constraint::Max(a.nodes.len() as u16 + 2),
         Constraint::Length(result_h),
         Constraint::Min(3),
     ])
