@@ -66,7 +66,11 @@ impl Tmux {
     }
 
     fn wait_for(&self, pred: impl Fn(&str) -> bool, what: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(20);
+        self.wait_for_up_to(Duration::from_secs(20), pred, what)
+    }
+
+    fn wait_for_up_to(&self, limit: Duration, pred: impl Fn(&str) -> bool, what: &str) -> String {
+        let deadline = Instant::now() + limit;
         loop {
             let s = self.screen();
             if pred(&s) {
@@ -213,4 +217,53 @@ fn demo_wizard_to_a_saved_plan_at_80x24() {
         fixedip_tui::plan::plan_id("123456789012", "us-east-1", "fixed.example.com")
     );
     assert!(!t.alternate_screen_on());
+}
+
+/// From the wizard through apply to the result screen, then destroy — the real binary, --demo.
+#[test]
+fn demo_wizard_apply_result_then_destroy() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = Tmux::start_in(
+        100,
+        40,
+        &format!("{} --demo --demo-speed 0.02", bin()),
+        Some(dir.path()),
+    );
+    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
+    t.keys(&[
+        "j", "j", "Enter", "Space", "j", "j", "Space", "j", "j", "Space", "Enter",
+    ]);
+    t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("4 · Name"), "step 4");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for(|s| s.contains("5 · API"), "step 5");
+    t.keys(&["Enter", "Enter", "Enter"]);
+    t.wait_for(|s| s.contains("6 · Who may call"), "step 6");
+    t.keys(&["-l", "203.0.113.0/24"]);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for(|s| s.contains("No A/AAAA/CNAME record"), "step 7 checked");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("8 · Review"), "the review");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("confirmed"), "confirmed");
+    t.keys(&["A"]);
+    t.wait_for(|s| s.contains("Applying plan"), "the progress screen");
+    let s = t.wait_for_up_to(
+        Duration::from_secs(90),
+        |s| s.contains("Fixed IPs for the partner"),
+        "the result screen",
+    );
+    assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    t.keys(&["D"]);
+    t.wait_for(|s| s.contains("Destroying plan"), "destroy starts");
+    t.wait_for_up_to(
+        Duration::from_secs(90),
+        |s| s.contains("Everything this plan created is gone"),
+        "destroy done",
+    );
+    t.keys(&["q"]);
+    t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
 }

@@ -28,7 +28,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
     let total = a.nodes.len().max(1);
     let done = a.done_count();
     let result_h = match (&a.finished, a.mode) {
-        (Some(Ok(())), Mode::Apply) => 10,
+        (Some(Ok(())), Mode::Apply) => 11,
         (Some(_), _) => 4,
         (None, _) => 0,
     };
