@@ -360,3 +360,66 @@ async fn the_journal_is_private_atomic_and_a_corrupt_one_is_a_clear_error() {
         .to_string();
     assert!(err.contains("damaged") && err.contains("tags"), "{err}");
 }
+
+/// The schedule: with AWS-like waits, the apply takes no longer than the graph's critical path
+/// (each step's own duration, measured in the same run, summed along the longest dependency chain)
+/// plus 5 %. Paused time: the figures are virtual and exact.
+#[tokio::test(start_paused = true)]
+async fn apply_time_is_the_critical_path() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let inv = inventory(&sim).await;
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let start = tokio::time::Instant::now();
+    let recorder = tokio::spawn(async move {
+        let mut times = std::collections::BTreeMap::new();
+        while let Some(e) = rx.recv().await {
+            let at = start.elapsed();
+            match e {
+                EngineEvent::Started(n) => {
+                    times.entry(n).or_insert((at, at)).0 = at;
+                }
+                EngineEvent::Done { node, .. } => {
+                    times.entry(node).or_insert((at, at)).1 = at;
+                }
+                _ => {}
+            }
+        }
+        times
+    });
+    let out = engine::apply(
+        &plan(),
+        &inv,
+        sim.clone() as Arc<dyn Account>,
+        EngineOptions::aws(state.path().to_path_buf()),
+        tx,
+    )
+    .await
+    .expect("runs");
+    let total = start.elapsed();
+    assert!(out.ok(), "{:?}", out.failures);
+    let times = recorder.await.expect("recorder");
+    let nodes = engine::nodes_for(&plan());
+    let present: BTreeSet<NodeId> = nodes.iter().copied().collect();
+    // Longest path: nodes are in dependency order in NodeId::ALL.
+    let mut finish: std::collections::BTreeMap<NodeId, Duration> = Default::default();
+    for n in &nodes {
+        let (s, d) = times[n];
+        let own = d.saturating_sub(s);
+        let ready = engine::deps_in(*n, &present)
+            .iter()
+            .map(|p| finish[p])
+            .max()
+            .unwrap_or_default();
+        finish.insert(*n, ready + own);
+    }
+    let critical = finish.values().copied().max().unwrap_or_default();
+    assert!(
+        total.as_secs_f64() <= critical.as_secs_f64() * 1.05 + 0.5,
+        "apply took {total:?}, critical path {critical:?}"
+    );
+    assert!(
+        critical > Duration::from_secs(60),
+        "AWS-like waits are in the model: {critical:?}"
+    );
+}

@@ -147,6 +147,8 @@ pub struct EngineOptions {
     pub health_wait: Duration,
     /// Attempts per node for throttling beyond the SDK's own retries (API Gateway's fixed limits).
     pub throttle_attempts: u32,
+    /// Steps in flight at once (1 = the post's sequential order, for comparison).
+    pub max_parallel: usize,
 }
 
 impl EngineOptions {
@@ -160,6 +162,7 @@ impl EngineOptions {
             dns_timeout: Duration::from_secs(300),
             health_wait: Duration::from_secs(300),
             throttle_attempts: 8,
+            max_parallel: usize::MAX,
         }
     }
 
@@ -308,6 +311,9 @@ pub async fn apply(
             for n in &nodes {
                 if started.contains(n) {
                     continue;
+                }
+                if running.len() >= ctx.opts.max_parallel.max(1) {
+                    break;
                 }
                 if deps_in(*n, &present).iter().all(|d| done.contains(d)) {
                     started.insert(*n);
