@@ -156,7 +156,14 @@ impl Runner {
                     error: Some("not connected to the account".into()),
                 });
             }
+            Cmd::StopAfterRunning => {
+                self.engine_opts
+                    .stop
+                    .store(true, std::sync::atomic::Ordering::SeqCst);
+            }
             cmd @ (Cmd::Apply(_) | Cmd::Destroy(_)) => {
+                // A fresh stop flag per run.
+                self.engine_opts.stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
                 let (Some(cloud), destroy, plan) = (
                     self.cloud.clone(),
                     matches!(cmd, Cmd::Destroy(_)),

@@ -215,3 +215,26 @@ async fn apply_starts_from_the_confirmed_review_only() {
     );
     assert!(m.apply.is_some() && m.animating());
 }
+
+#[tokio::test]
+async fn ctrl_c_during_apply_asks_stop_or_abort() {
+    use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+    let mut m = model_applying().await;
+    mid_run(&mut m);
+    let ctrl_c = Msg::Term(Event::Key(KeyEvent::new(
+        KeyCode::Char('c'),
+        KeyModifiers::CONTROL,
+    )));
+    app::update(&mut m, ctrl_c.clone());
+    assert!(!m.quit && m.apply.as_ref().is_some_and(|a| a.stop_question));
+    snap("apply_stop_question", &m);
+    common::keys(&mut m, "ESC");
+    assert!(m.apply.as_ref().is_some_and(|a| !a.stop_question));
+    common::keys(&mut m, "q");
+    let cmds = common::keys(&mut m, "s");
+    assert_eq!(cmds, vec![Cmd::StopAfterRunning]);
+    assert!(m.apply.as_ref().is_some_and(|a| a.stopping) && !m.quit);
+    app::update(&mut m, ctrl_c.clone());
+    app::update(&mut m, ctrl_c);
+    assert!(m.quit, "a second Ctrl-C aborts now");
+}

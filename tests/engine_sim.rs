@@ -423,3 +423,37 @@ async fn apply_time_is_the_critical_path() {
         "AWS-like waits are in the model: {critical:?}"
     );
 }
+
+#[tokio::test(start_paused = true)]
+async fn stop_after_running_steps_then_resume() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let inv = inventory(&sim).await;
+    let opts = EngineOptions::aws(state.path().to_path_buf());
+    let stop = opts.stop.clone();
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    // Ask to stop as soon as the first step is done.
+    let watcher = tokio::spawn(async move {
+        while let Some(e) = rx.recv().await {
+            if matches!(e, EngineEvent::Done { .. }) {
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+            }
+        }
+    });
+    let out = engine::apply(&plan(), &inv, sim.clone() as Arc<dyn Account>, opts, tx)
+        .await
+        .expect("runs");
+    let _ = watcher.await;
+    assert!(!out.ok());
+    assert!(
+        out.failures
+            .iter()
+            .any(|f| f.to_string().contains("resume")),
+        "{:?}",
+        out.failures
+    );
+    assert!(counts(&sim).await != ONE_OF_EACH, "stopped early");
+    let (resumed, _) = apply(&sim, state.path()).await;
+    assert!(resumed.ok(), "{:?}", resumed.failures);
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+}

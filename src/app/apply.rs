@@ -64,6 +64,10 @@ pub struct ApplyView {
     /// `Some(Ok)` when everything finished, `Some(Err(reason))` when the run stopped.
     pub finished: Option<Result<(), String>>,
     pub result: Option<ResultView>,
+    /// Ctrl-C / q during the run: "stop after running steps / abort now / continue".
+    pub stop_question: bool,
+    /// Stop was asked: running steps finish, no new one starts.
+    pub stopping: bool,
 }
 
 impl ApplyView {
@@ -85,6 +89,8 @@ impl ApplyView {
             now_ms,
             finished: None,
             result: None,
+            stop_question: false,
+            stopping: false,
         }
     }
 

@@ -180,6 +180,8 @@ pub enum Cmd {
     },
     Apply(Box<Plan>),
     Destroy(Box<Plan>),
+    /// Let the running steps finish, start no new one.
+    StopAfterRunning,
 }
 
 impl Model {
@@ -519,8 +521,15 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let had_flash = model.flash.take().is_some();
     model.dirty |= had_flash;
-    // Ctrl-C quits from anywhere, even while typing a filter.
+    // Ctrl-C quits from anywhere, even while typing a filter — but during an apply it asks first.
     if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
+        if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
+            if !a.stop_question {
+                a.stop_question = true;
+                model.dirty = true;
+                return vec![];
+            }
+        }
         model.quit = true;
         return vec![];
     }
@@ -697,18 +706,24 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     };
     model.dirty = true;
+    if a.stop_question {
+        match key.code {
+            KeyCode::Char('s') => {
+                a.stop_question = false;
+                a.stopping = true;
+                return vec![Cmd::StopAfterRunning];
+            }
+            KeyCode::Char('a') => model.quit = true,
+            KeyCode::Esc | KeyCode::BackTab | KeyCode::Char('c') => a.stop_question = false,
+            _ => {}
+        }
+        return vec![];
+    }
     match key.code {
         KeyCode::Char('J') | KeyCode::PageDown => a.log_scroll = a.log_scroll.saturating_add(5),
         KeyCode::Char('K') | KeyCode::PageUp => a.log_scroll = a.log_scroll.saturating_sub(5),
-        KeyCode::Char('q') => {
-            if a.running() {
-                model.flash = Some(
-                    "leaving: steps in flight stop here; the journal keeps everything — run apply again to resume"
-                        .into(),
-                );
-            }
-            model.quit = true;
-        }
+        KeyCode::Char('q') if a.running() => a.stop_question = true,
+        KeyCode::Char('q') => model.quit = true,
         KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
             let plan = a.plan.clone();
             model.apply = Some(apply::ApplyView::new(

@@ -149,6 +149,8 @@ pub struct EngineOptions {
     pub throttle_attempts: u32,
     /// Steps in flight at once (1 = the post's sequential order, for comparison).
     pub max_parallel: usize,
+    /// Set from outside to stop after the running steps (no new step starts; rerun resumes).
+    pub stop: Arc<std::sync::atomic::AtomicBool>,
 }
 
 impl EngineOptions {
@@ -163,6 +165,7 @@ impl EngineOptions {
             health_wait: Duration::from_secs(300),
             throttle_attempts: 8,
             max_parallel: usize::MAX,
+            stop: Arc::new(std::sync::atomic::AtomicBool::new(false)),
         }
     }
 
@@ -307,7 +310,8 @@ pub async fn apply(
     let mut failures = Vec::new();
     let mut running = FuturesUnordered::new();
     loop {
-        if failures.is_empty() {
+        let stopping = ctx.opts.stop.load(std::sync::atomic::Ordering::SeqCst);
+        if failures.is_empty() && !stopping {
             for n in &nodes {
                 if started.contains(n) {
                     continue;

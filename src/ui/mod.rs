@@ -95,8 +95,19 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::raw(" "));
     }
     let hints: Vec<(&str, &str)> = if let Some(a) = &model.apply {
-        if a.running() {
-            vec![("J/K", "scroll calls"), ("q", "quit (resume later)")]
+        if a.stop_question {
+            vec![
+                ("s", "stop after running"),
+                ("a", "abort now"),
+                ("Esc", "continue"),
+            ]
+        } else if a.stopping {
+            vec![
+                ("", "stopping after the running steps…"),
+                ("J/K", "scroll calls"),
+            ]
+        } else if a.running() {
+            vec![("J/K", "scroll calls"), ("q/^C", "stop…")]
         } else {
             vec![
                 ("D", "destroy"),

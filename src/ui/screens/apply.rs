@@ -200,4 +200,33 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
         ),
         log_area,
     );
+
+    if a.stop_question {
+        let lines = vec![
+            Line::from(Span::styled("Stop the apply?", theme.warn())),
+            Line::raw(""),
+            Line::from(vec![
+                Span::styled("s", theme.key()),
+                Span::raw(" stop after the running steps (clean; rerun resumes)"),
+            ]),
+            Line::from(vec![
+                Span::styled("a", theme.key()),
+                Span::raw(" abort now (the journal keeps everything; rerun resumes)"),
+            ]),
+            Line::from(vec![
+                Span::styled("Esc", theme.key()),
+                Span::raw(" continue"),
+            ]),
+        ];
+        let r = crate::ui::widgets::centered(area, 64, lines.len() as u16 + 2);
+        frame.render_widget(ratatui::widgets::Clear, r);
+        frame.render_widget(
+            Paragraph::new(lines).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.warn()),
+            ),
+            r,
+        );
+    }
 }
