@@ -169,9 +169,14 @@ async fn result_with_the_fixed_ips_then_destroy() {
     assert!(!m.animating(), "nothing animates once finished");
     snap("apply_result", &m);
 
-    // D destroys what the plan created.
+    // D asks for the name, then destroys what the plan created.
     let cmds = common::keys(&mut m, "D");
-    assert!(matches!(cmds.as_slice(), [Cmd::Destroy(_)]));
+    assert!(cmds.is_empty());
+    common::keys(&mut m, "t:wrong.example.com ENT");
+    assert!(m.flash.as_deref().is_some_and(|f| f.contains("exactly")));
+    snap("destroy_confirm", &m);
+    let cmds = common::keys(&mut m, "ESC D t:fixed.example.com ENT");
+    assert!(matches!(cmds.as_slice(), [Cmd::Destroy(_)]), "{cmds:?}");
     assert!(m
         .apply
         .as_ref()
@@ -237,4 +242,36 @@ async fn ctrl_c_during_apply_asks_stop_or_abort() {
     app::update(&mut m, ctrl_c.clone());
     app::update(&mut m, ctrl_c);
     assert!(m.quit, "a second Ctrl-C aborts now");
+}
+
+#[tokio::test]
+async fn a_failed_run_offers_retry_and_rollback() {
+    let mut m = model_applying().await;
+    mid_run(&mut m);
+    app::update(
+        &mut m,
+        Msg::EngineFinished {
+            at_ms: 70_000,
+            journal: None,
+            error: Some("stopped".into()),
+        },
+    );
+    let cmds = common::keys(&mut m, "r");
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::Apply(_)]),
+        "retry resumes: {cmds:?}"
+    );
+    app::update(
+        &mut m,
+        Msg::EngineFinished {
+            at_ms: 80_000,
+            journal: None,
+            error: Some("stopped again".into()),
+        },
+    );
+    let cmds = common::keys(&mut m, "D t:fixed.example.com ENT");
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::Destroy(_)]),
+        "rollback: {cmds:?}"
+    );
 }

@@ -258,6 +258,12 @@ fn demo_wizard_apply_result_then_destroy() {
     );
     assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
     t.keys(&["D"]);
+    t.wait_for(
+        |s| s.contains("Destroy everything plan"),
+        "the typed confirmation",
+    );
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Destroying plan"), "destroy starts");
     t.wait_for_up_to(
         Duration::from_secs(90),

@@ -68,6 +68,8 @@ pub struct ApplyView {
     pub stop_question: bool,
     /// Stop was asked: running steps finish, no new one starts.
     pub stopping: bool,
+    /// `D` pressed: the name must be typed to confirm destroy.
+    pub destroy_confirm: Option<tui_input::Input>,
 }
 
 impl ApplyView {
@@ -91,6 +93,7 @@ impl ApplyView {
             result: None,
             stop_question: false,
             stopping: false,
+            destroy_confirm: None,
         }
     }
 

@@ -706,6 +706,32 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     };
     model.dirty = true;
+    if let Some(input) = a.destroy_confirm.as_mut() {
+        match key.code {
+            KeyCode::Esc | KeyCode::BackTab => a.destroy_confirm = None,
+            KeyCode::Enter => {
+                if input
+                    .value()
+                    .trim()
+                    .trim_end_matches('.')
+                    .eq_ignore_ascii_case(&a.plan.name)
+                {
+                    let plan = a.plan.clone();
+                    model.apply = Some(apply::ApplyView::new(
+                        plan.clone(),
+                        apply::Mode::Destroy,
+                        model.clock_ms,
+                    ));
+                    return vec![Cmd::Destroy(Box::new(plan))];
+                }
+                model.flash = Some(format!("type {} exactly to destroy", a.plan.name));
+            }
+            _ => {
+                input.handle_event(&TermEvent::Key(key));
+            }
+        }
+        return vec![];
+    }
     if a.stop_question {
         match key.code {
             KeyCode::Char('s') => {
@@ -725,13 +751,17 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         KeyCode::Char('q') if a.running() => a.stop_question = true,
         KeyCode::Char('q') => model.quit = true,
         KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
+            a.destroy_confirm = Some(tui_input::Input::default());
+        }
+        KeyCode::Char('r') if matches!(a.finished, Some(Err(_))) => {
+            // Retry: run the same plan again; the journal makes it resume.
             let plan = a.plan.clone();
-            model.apply = Some(apply::ApplyView::new(
-                plan.clone(),
-                apply::Mode::Destroy,
-                model.clock_ms,
-            ));
-            return vec![Cmd::Destroy(Box::new(plan))];
+            let mode = a.mode;
+            model.apply = Some(apply::ApplyView::new(plan.clone(), mode, model.clock_ms));
+            return vec![match mode {
+                apply::Mode::Apply => Cmd::Apply(Box::new(plan)),
+                apply::Mode::Destroy => Cmd::Destroy(Box::new(plan)),
+            }];
         }
         KeyCode::Esc | KeyCode::BackTab if !a.running() => {
             model.apply = None;

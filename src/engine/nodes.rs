@@ -592,12 +592,33 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
         .unwrap_or_default()
         .to_string();
     let stage = ctx.plan.stage.clone();
-    cli(
-        ctx,
-        n,
-        format!("apigateway create-deployment --rest-api-id {api} --stage-name {stage}"),
-    );
-    let dep = paced(ctx, n, || ctx.cloud.create_deployment(&api, &stage)).await?;
+    // A created API that already has the stage (a rerun without the journal) is deployed already;
+    // an adopted API always gets a new deployment, since its policy just changed.
+    let existing = match ctx.plan.api {
+        ApiChoice::Create { .. } => ctx
+            .cloud
+            .get_rest_api(&api)
+            .await
+            .map_err(|e| fail(n, e))?
+            .and_then(|a| {
+                a.stages
+                    .into_iter()
+                    .find(|(s, _)| s == &stage)
+                    .map(|(_, d)| d)
+            }),
+        ApiChoice::Adopt { .. } => None,
+    };
+    let dep = match existing {
+        Some(d) => d,
+        None => {
+            cli(
+                ctx,
+                n,
+                format!("apigateway create-deployment --rest-api-id {api} --stage-name {stage}"),
+            );
+            paced(ctx, n, || ctx.cloud.create_deployment(&api, &stage)).await?
+        }
+    };
     ctx.write(n, |r| {
         r.id = Some(dep.clone());
         r.data.insert("stage".into(), stage.clone());

@@ -95,7 +95,9 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::raw(" "));
     }
     let hints: Vec<(&str, &str)> = if let Some(a) = &model.apply {
-        if a.stop_question {
+        if a.destroy_confirm.is_some() {
+            vec![("Enter", "destroy"), ("Esc", "cancel")]
+        } else if a.stop_question {
             vec![
                 ("s", "stop after running"),
                 ("a", "abort now"),
@@ -109,12 +111,21 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         } else if a.running() {
             vec![("J/K", "scroll calls"), ("q/^C", "stop…")]
         } else {
-            vec![
-                ("D", "destroy"),
-                ("Esc", "back"),
-                ("J/K", "scroll calls"),
-                ("q", "quit"),
-            ]
+            match (&a.finished, a.mode) {
+                (Some(Err(_)), _) => vec![
+                    ("r", "retry (resumes)"),
+                    ("D", "roll back"),
+                    ("Esc", "back"),
+                    ("q", "quit"),
+                ],
+                (_, crate::app::apply::Mode::Apply) => vec![
+                    ("D", "destroy"),
+                    ("Esc", "back"),
+                    ("J/K", "scroll calls"),
+                    ("q", "quit"),
+                ],
+                _ => vec![("Esc", "back"), ("q", "quit")],
+            }
         }
     } else if let Some(w) = &model.wizard {
         wizard_hints(w)

@@ -147,7 +147,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
                     r.private_zone.unwrap_or_else(|| "existing".into())
                 )));
                 out.push(Line::from(Span::styled(
-                    "These IPs stay as long as the NLB is not recreated. D destroys everything this plan created; Esc goes back.",
+                    "These IPs stay as long as the NLB is not recreated. D destroys everything this plan created (typed confirmation); Esc goes back.",
                     theme.dim(),
                 )));
             }
@@ -163,7 +163,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
                     theme.err(),
                 )));
                 out.push(Line::from(Span::styled(
-                    "The journal keeps every step: run the same command again to resume (nothing is created twice).",
+                    "The journal keeps every step: r retries (resumes; nothing is created twice), D rolls back what this plan created, q leaves it to resume later.",
                     theme.dim(),
                 )));
             }
@@ -225,6 +225,38 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
                 Block::default()
                     .borders(Borders::ALL)
                     .border_style(theme.warn()),
+            ),
+            r,
+        );
+    }
+    if let Some(input) = &a.destroy_confirm {
+        let lines = vec![
+            Line::from(Span::styled(
+                format!("Destroy everything plan {} created?", a.plan.id),
+                theme.err(),
+            )),
+            Line::raw("The NLB and its IPs go: the partner's allow-list will point nowhere."),
+            Line::raw(
+                "Adopted and pre-existing resources are kept (what the plan changed is restored).",
+            ),
+            Line::raw(""),
+            Line::from(vec![
+                Span::raw("Type "),
+                Span::styled(a.plan.name.clone(), theme.key()),
+                Span::raw(" and Enter (Esc cancels):"),
+            ]),
+            Line::from(Span::styled(
+                format!("> {}", input.value()),
+                theme.selected(),
+            )),
+        ];
+        let r = crate::ui::widgets::centered(area, 78, lines.len() as u16 + 4);
+        frame.render_widget(ratatui::widgets::Clear, r);
+        frame.render_widget(
+            Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.err()),
             ),
             r,
         );
