@@ -308,7 +308,12 @@ async fn review_plan(
             "\nThe plan {} is valid against the account. Nothing was changed: add --yes to create the resources.",
             plan.id
         );
-        return ExitCode::SUCCESS;
+        // Without a terminal, a missing --yes is a usage error (scripts must say it).
+        return if std::io::stdin().is_terminal() {
+            ExitCode::SUCCESS
+        } else {
+            ExitCode::from(2)
+        };
     }
     // Keep the plan beside its journal, so destroy --plan-id finds it.
     let kept =

@@ -457,3 +457,23 @@ async fn stop_after_running_steps_then_resume() {
     assert!(resumed.ok(), "{:?}", resumed.failures);
     assert_eq!(counts(&sim).await, ONE_OF_EACH);
 }
+
+/// A failure at any write, then roll back (destroy): nothing managed remains.
+#[tokio::test(start_paused = true)]
+async fn rollback_after_a_failure_at_every_write_leaves_zero() {
+    for action in write_actions().await {
+        let sim = sim();
+        let state = tempfile::tempdir().expect("state");
+        sim.add_fault(FaultRule::always(&action, Fault::AccessDenied));
+        let (out, _) = apply(&sim, state.path()).await;
+        assert!(!out.ok(), "{action}");
+        sim.clear_faults();
+        let d = destroy(&sim, state.path()).await;
+        assert!(d.ok(), "{action}: {:?}", d.failures);
+        assert_eq!(
+            counts(&sim).await,
+            NOTHING,
+            "{action}: rollback leaves zero managed resources"
+        );
+    }
+}

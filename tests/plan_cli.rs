@@ -68,7 +68,12 @@ fn apply_reviews_a_valid_plan_and_says_nothing_was_created() {
     );
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "no terminal and no --yes: refused: {stderr}"
+    );
+    assert!(stderr.contains("--yes"), "{stderr}");
     assert!(
         stdout.contains("security group"),
         "the review is printed: {stdout}"
@@ -124,4 +129,71 @@ fn plan_without_a_terminal_refuses_and_names_the_alternatives() {
     let out = run(&["--demo", "plan", "--out", "x.toml"], home.path());
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("terminal"));
+}
+
+#[test]
+fn apply_yes_then_destroy_by_plan_id_on_the_demo() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let p = path.to_string_lossy().to_string();
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &p,
+            "--yes",
+        ],
+        home.path(),
+    );
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stdout.contains("/32"), "the fixed IPs on stdout: {stdout}");
+    assert!(
+        stderr.contains("✓ Network Load Balancer"),
+        "progress lines on stderr: {stderr}"
+    );
+    // The demo's account does not persist between runs yet: destroy finds nothing left to delete,
+    // but it must find the plan by id and succeed.
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "destroy",
+            "--plan-id",
+            &plan.id,
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(2), "destroy without --yes refuses");
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "destroy",
+            "--plan-id",
+            &plan.id,
+            "--yes",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let out = run(
+        &["--demo", "destroy", "--plan-id", "fip-0000000000", "--yes"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("fip-0000000000"));
 }

@@ -142,11 +142,16 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 target_zone_id: dzone.to_string(),
                 evaluate_target_health: public,
             };
-            let change = ctx
+            // A zone that is gone took its records with it.
+            let change = match ctx
                 .cloud
                 .change_alias_record(RecordAction::Delete, &rec)
                 .await
-                .map_err(|e| fail(n, e))?;
+            {
+                Ok(c) => c,
+                Err(e) if e.kind == ErrorKind::NotFound => None,
+                Err(e) => return Err(fail(n, e)),
+            };
             let mut summary = format!("A {} removed from {zone}", plan.name);
             if let Some(prior) = j.prior.get(&format!("record:{zone}")) {
                 summary.push_str(&format!(
