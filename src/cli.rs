@@ -34,6 +34,9 @@ pub struct Cli {
     /// Demo timing: `realtime` for AWS-like waits, or a factor (0.5 = twice as fast).
     #[arg(long, global = true, value_name = "realtime|N", requires = "demo")]
     pub demo_speed: Option<DemoSpeed>,
+    /// Demo: forget what earlier demo runs created and start from the shipped account.
+    #[arg(long, global = true, requires = "demo")]
+    pub demo_reset: bool,
     /// Demo: inject throttling, 5xx and lost responses so retries can be watched.
     #[arg(long, global = true, requires = "demo")]
     pub demo_faults: bool,

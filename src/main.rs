@@ -26,8 +26,19 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    let connector = make_connector(&cli);
-    match &cli.command {
+    let demo = if cli.demo {
+        match demo_sim(&cli) {
+            Ok(sim) => Some(sim),
+            Err(e) => {
+                eprintln!("fixedip-tui: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+    } else {
+        None
+    };
+    let connector = make_connector(&cli, demo.clone());
+    let code = match &cli.command {
         Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
         Some(Command::Plan { out }) if cli.plain => runtime.block_on(plain(connector, out.clone())),
         Some(Command::Plan { out }) => {
@@ -49,7 +60,11 @@ fn main() -> ExitCode {
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None),
+    };
+    if let Some(sim) = &demo {
+        save_demo(&cli, sim);
     }
+    code
 }
 
 /// The demo's compressed time: AWS-like waits × 0.05 by default (an apply takes ~20–30 s).
@@ -77,37 +92,81 @@ fn engine_options(cli: &Cli) -> EngineOptions {
     }
 }
 
-fn make_connector(cli: &Cli) -> Connector {
-    if cli.demo {
-        let scale = demo_scale(cli);
-        let faults = cli.demo_faults;
+/// The demo's account file: the simulated account persists between runs, so apply, then
+/// destroy (or another apply) can be tried one after another. `--demo-reset` starts over.
+fn demo_account_path(cli: &Cli) -> PathBuf {
+    engine_options(cli).state_dir.join("account.json")
+}
+
+/// The simulated account of `--demo`: the saved one, or the shipped one.
+fn demo_sim(cli: &Cli) -> Result<Arc<SimCloud>, CloudError> {
+    let options = SimOptions {
+        scale: demo_scale(cli),
+        ..SimOptions::default()
+    };
+    let path = demo_account_path(cli);
+    if cli.demo_reset {
+        let _ = std::fs::remove_file(&path);
+        let _ = std::fs::remove_dir_all(engine_options(cli).state_dir.join("plans"));
+    }
+    let sim = match std::fs::read_to_string(&path) {
+        Ok(text) => SimCloud::new(
+            SimCloud::parse_account(&text).map_err(|e| {
+                CloudError::new(
+                    ErrorKind::Other,
+                    "demo",
+                    format!(
+                        "the saved demo account {} is damaged ({e}): run with --demo-reset",
+                        path.display()
+                    ),
+                )
+            })?,
+            options,
+        ),
+        Err(_) => SimCloud::demo(options).map_err(|e| {
+            CloudError::new(
+                ErrorKind::Other,
+                "demo",
+                format!("the built-in demo account does not parse: {e}"),
+            )
+        })?,
+    };
+    if cli.demo_faults {
+        for (fault, p) in [
+            (Fault::Throttle, 0.15),
+            (Fault::ServerError, 0.05),
+            (Fault::LostResponse, 0.05),
+        ] {
+            sim.add_fault(FaultRule {
+                probability: p,
+                ..FaultRule::always("*", fault)
+            });
+        }
+    }
+    Ok(Arc::new(sim))
+}
+
+/// Save the demo account (after a run), so the next run sees what this one created.
+fn save_demo(cli: &Cli, sim: &SimCloud) {
+    let path = demo_account_path(cli);
+    match sim.with_account(|a| serde_json::to_vec(a)) {
+        Ok(bytes) => {
+            if let Err(e) = fixedip_tui::paths::write_atomic(&path, &bytes, 0o600) {
+                eprintln!(
+                    "warning: the demo account could not be saved to {}: {e}",
+                    path.display()
+                );
+            }
+        }
+        Err(e) => eprintln!("warning: the demo account could not be encoded: {e}"),
+    }
+}
+
+fn make_connector(cli: &Cli, demo: Option<Arc<SimCloud>>) -> Connector {
+    if let Some(sim) = demo {
         Arc::new(move || {
-            Box::pin(async move {
-                let options = SimOptions {
-                    scale,
-                    ..SimOptions::default()
-                };
-                let sim = SimCloud::demo(options).map_err(|e| {
-                    CloudError::new(
-                        ErrorKind::Other,
-                        "demo",
-                        format!("the built-in demo account does not parse: {e}"),
-                    )
-                })?;
-                if faults {
-                    for (fault, p) in [
-                        (Fault::Throttle, 0.15),
-                        (Fault::ServerError, 0.05),
-                        (Fault::LostResponse, 0.05),
-                    ] {
-                        sim.add_fault(FaultRule {
-                            probability: p,
-                            ..FaultRule::always("*", fault)
-                        });
-                    }
-                }
-                Ok(Arc::new(sim) as Arc<dyn Account>)
-            })
+            let sim = sim.clone();
+            Box::pin(async move { Ok(sim as Arc<dyn Account>) })
         })
     } else {
         let opts = AwsOptions {
@@ -240,7 +299,7 @@ async fn review_plan(
     yes: bool,
     opts: EngineOptions,
 ) -> ExitCode {
-    use fixedip_tui::plan::{validate, validate::blocking, Plan, Severity};
+    use fixedip_tui::plan::{validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
         Ok(p) => p,
         Err(e) => {
@@ -282,7 +341,15 @@ async fn review_plan(
         "{}",
         fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv))
     );
-    let findings = validate(&plan, &inv);
+    // What an earlier apply of this plan created is not a conflict: it is resumed.
+    let owned = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
+        Ok(j) => j.owned(),
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let findings = fixedip_tui::plan::validate::validate_owned(&plan, &inv, &owned);
     let blockers = blocking(&plan, &findings);
     if !blockers.is_empty() {
         eprintln!(

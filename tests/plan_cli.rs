@@ -158,8 +158,30 @@ fn apply_yes_then_destroy_by_plan_id_on_the_demo() {
         stderr.contains("✓ Network Load Balancer"),
         "progress lines on stderr: {stderr}"
     );
-    // The demo's account does not persist between runs yet: destroy finds nothing left to delete,
-    // but it must find the plan by id and succeed.
+    // The demo account persists between runs: a second apply adopts everything (nothing new)…
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &p,
+            "--yes",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("already done"),
+        "resumed from the journal"
+    );
+    // …and destroy by plan id deletes it.
     let out = run(
         &[
             "--demo",

@@ -115,6 +115,28 @@ impl Journal {
         self.nodes.get(&node).and_then(|r| r.id.as_deref())
     }
 
+    /// What this plan created, for re-validating it on resume.
+    pub fn owned(&self) -> crate::plan::validate::Owned {
+        let owned_id = |n: NodeId| {
+            self.nodes
+                .get(&n)
+                .filter(|r| r.owned && r.status != NodeStatus::Removed)
+                .and_then(|r| r.id.clone())
+        };
+        crate::plan::validate::Owned {
+            endpoint_ids: owned_id(NodeId::Endpoint).into_iter().collect(),
+            private_zone_ids: owned_id(NodeId::PrivateZone).into_iter().collect(),
+            alias_targets: [
+                self.data(NodeId::Nlb, "dns"),
+                self.data(NodeId::EndpointReady, "dns"),
+            ]
+            .into_iter()
+            .flatten()
+            .map(str::to_string)
+            .collect(),
+        }
+    }
+
     pub fn data(&self, node: NodeId, key: &str) -> Option<&str> {
         self.nodes
             .get(&node)

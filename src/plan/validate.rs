@@ -204,8 +204,27 @@ fn subnet<'a>(inv: &'a Inventory, id: &str) -> Option<&'a Subnet> {
     inv.subnets.iter().find(|s| s.id == id)
 }
 
+/// What an earlier apply of this same plan created (from its journal), so re-validating the plan
+/// for a resume does not take its own resources for conflicts.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Owned {
+    pub endpoint_ids: Vec<String>,
+    pub private_zone_ids: Vec<String>,
+    /// Alias targets this plan wrote (NLB DNS name, endpoint DNS name).
+    pub alias_targets: Vec<String>,
+}
+
 /// Every finding for `plan` against what discovery saw.
 pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
+    validate_owned(plan, inv, &Owned::default())
+}
+
+/// `validate`, knowing what the plan itself already created (resume).
+pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
+    let ours_tag = |tags: &[crate::domain::Tag]| {
+        tags.iter()
+            .any(|t| t.key == "fixedip:plan-id" && t.value == plan.id)
+    };
     use Severity::{Error as E, Info as I, Warning as W};
     let mut f = Vec::new();
     let mut push =
@@ -276,6 +295,7 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
     // ---- 2. Endpoint subnets ----
     let existing_private_dns_ep = inv
         .endpoints_in(&plan.vpc_id)
+        .filter(|e| !ours_tag(&e.tags) && !owned.endpoint_ids.contains(&e.id))
         .find(|e| e.private_dns)
         .map(|e| e.id.clone());
     let mut endpoint_azs: BTreeSet<String> = BTreeSet::new();
@@ -792,6 +812,7 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
         PrivateZoneChoice::Create => {
             if inv.hosted_zones.iter().any(|z| {
                 z.private
+                    && !owned.private_zone_ids.contains(&z.id)
                     && z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.'))
                     && z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id)
             }) {
@@ -853,11 +874,24 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
         PrivateZoneChoice::Create => None,
     };
     let name = plan.name.trim_end_matches('.').to_ascii_lowercase();
-    for r in inv.records.iter().filter(|r| {
-        r.name.eq_ignore_ascii_case(&name)
-            && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
-            && (r.zone_id == plan.public_zone_id || Some(r.zone_id.as_str()) == private_zone_id)
-    }) {
+    let written_by_us = |r: &crate::domain::RecordSet| {
+        r.alias_target.as_deref().is_some_and(|t| {
+            let t = t.trim_end_matches('.').to_ascii_lowercase();
+            owned.alias_targets.iter().any(|o| o.trim_end_matches('.').eq_ignore_ascii_case(&t))
+                // An NLB's DNS name starts with its name, which derives from the plan id.
+                || t.starts_with(&format!("{}-", plan.nlb_name()))
+        })
+    };
+    for r in inv
+        .records
+        .iter()
+        .filter(|r| !written_by_us(r))
+        .filter(|r| {
+            r.name.eq_ignore_ascii_case(&name)
+                && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+                && (r.zone_id == plan.public_zone_id || Some(r.zone_id.as_str()) == private_zone_id)
+        })
+    {
         let target = r
             .alias_target
             .clone()
