@@ -273,6 +273,16 @@ impl Ctx {
         Ok(())
     }
 
+    /// Write-ahead intent: this step is about to create its resource (a crash after this point
+    /// means "look it up before creating again").
+    pub(crate) async fn intend(&self, node: NodeId) -> Result<(), EngineError> {
+        self.write(node, |r| {
+            r.status = NodeStatus::Started;
+            r.owned = true;
+        })
+        .await
+    }
+
     pub(crate) async fn set_prior(&self, key: &str, value: String) -> Result<(), EngineError> {
         let mut j = self.journal.lock().await;
         j.prior.entry(key.to_string()).or_insert(value);

@@ -221,11 +221,7 @@ async fn security_group(
     let id = match existing {
         Some(sg) => sg.id,
         None => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             cli(ctx, n, format!("ec2 create-security-group --vpc-id {vpc} --group-name {name} --description '{what}'"));
             let id = ctx
                 .cloud
@@ -370,11 +366,7 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
     let ep = match found {
         Some(e) => e,
         None => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             let req = NewEndpoint {
                 vpc_id: ctx.plan.vpc_id.clone(),
                 service_name: execute_api_service(&ctx.plan.region),
@@ -536,11 +528,7 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
             let id = match id {
                 Some(id) => id,
                 None => {
-                    ctx.write(n, |r| {
-                        r.status = NodeStatus::Started;
-                        r.owned = true;
-                    })
-                    .await?;
+                    ctx.intend(n).await?;
                     cli(ctx, n, format!("apigateway create-rest-api --name {name} --endpoint-configuration types=PRIVATE,vpcEndpointIds={vpce} --policy file://policy.json"));
                     let api_tags = tags(ctx, step::API);
                     paced(ctx, n, || {
@@ -639,11 +627,7 @@ async fn domain(ctx: &Ctx) -> Result<String, EngineError> {
             )))
         }
         None => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             cli(ctx, n, format!(
                 "apigateway create-domain-name --domain-name {name} --regional-certificate-arn {} --endpoint-configuration types=REGIONAL --security-policy {}",
                 ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
@@ -722,11 +706,7 @@ async fn target_group(ctx: &Ctx) -> Result<String, EngineError> {
             ))
         }
         None => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             cli(ctx, n, format!("elbv2 create-target-group --name {name} --protocol TLS --port 443 --target-type ip --vpc-id {} --health-check-protocol TCP", ctx.plan.vpc_id));
             ctx.cloud
                 .create_target_group(&name, &ctx.plan.vpc_id, &tags(ctx, step::TARGET_GROUP))
@@ -855,11 +835,7 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
             ))
         }
         None => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             let req = NewLoadBalancer {
                 name: name.clone(),
                 subnet_ids: ctx.plan.nlb_subnet_ids.clone(),
@@ -1004,11 +980,7 @@ async fn private_zone(ctx: &Ctx) -> Result<String, EngineError> {
             Ok(format!("{zone_id} (existing, associated with {vpc})"))
         }
         PrivateZoneChoice::Create => {
-            ctx.write(n, |r| {
-                r.status = NodeStatus::Started;
-                r.owned = true;
-            })
-            .await?;
+            ctx.intend(n).await?;
             let reference = format!("{}-private-zone", ctx.plan.id);
             cli(ctx, n, format!("route53 create-hosted-zone --name {} --vpc VPCRegion={region},VPCId={vpc} --caller-reference {reference} --hosted-zone-config PrivateZone=true", ctx.plan.name));
             let id = ctx
