@@ -97,6 +97,16 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"
     )]
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui\n  \
+                            fixedip-tui completions zsh > \"${fpath[1]}/_fixedip-tui\"\n  \
+                            fixedip-tui completions fish > ~/.config/fish/completions/fixedip-tui.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
+    },
     Destroy {
         /// The plan id (its plan is kept in the state directory by apply).
         #[arg(
@@ -124,6 +134,14 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Shells `completions` can write for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum Shell {
+    Bash,
+    Zsh,
+    Fish,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq)]

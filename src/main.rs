@@ -38,6 +38,16 @@ fn main() -> ExitCode {
         None
     };
     let connector = make_connector(&cli, demo.clone());
+    if let Some(Command::Completions { shell }) = &cli.command {
+        let mut cmd = <Cli as clap::CommandFactory>::command();
+        let sh = match shell {
+            fixedip_tui::cli::Shell::Bash => clap_complete::Shell::Bash,
+            fixedip_tui::cli::Shell::Zsh => clap_complete::Shell::Zsh,
+            fixedip_tui::cli::Shell::Fish => clap_complete::Shell::Fish,
+        };
+        clap_complete::generate(sh, &mut cmd, "fixedip-tui", &mut std::io::stdout());
+        return ExitCode::SUCCESS;
+    }
     let code = match &cli.command {
         Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
         Some(Command::Plan { out }) if cli.plain => runtime.block_on(plain(connector, out.clone())),
@@ -60,6 +70,7 @@ fn main() -> ExitCode {
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None),
+        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
     };
     if let Some(sim) = &demo {
         save_demo(&cli, sim);

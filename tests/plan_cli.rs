@@ -219,3 +219,19 @@ fn apply_yes_then_destroy_by_plan_id_on_the_demo() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("fip-0000000000"));
 }
+
+#[test]
+fn completions_generate_for_bash_zsh_and_fish() {
+    let home = tempfile::tempdir().expect("home");
+    for shell in ["bash", "zsh", "fish"] {
+        let out = run(&["completions", shell], home.path());
+        assert_eq!(out.status.code(), Some(0), "{shell}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("discover") && text.contains("destroy"),
+            "{shell}: {text}"
+        );
+    }
+    let out = run(&["completions", "powershell"], home.path());
+    assert_eq!(out.status.code(), Some(2));
+}
