@@ -78,6 +78,8 @@ pub enum Command {
         /// Where to save the plan (default: <plan-id>.toml in the current directory).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        #[command(flatten)]
+        choices: Box<PlanFlags>,
     },
     /// Load a plan, read the account again, re-validate it and show what the apply would do.
     #[command(after_help = "Examples:\n  fixedip-tui apply --plan plan.toml\n\n\
@@ -134,6 +136,95 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+}
+
+/// Every wizard choice as a flag. Without a terminal, a missing one is an error that lists every
+/// missing flag at once; the flags go through the same validation as the wizard.
+#[derive(Debug, Clone, Default, clap::Args)]
+#[command(next_help_heading = "Choices (each one a wizard step)")]
+pub struct PlanFlags {
+    /// Step 1: the VPC.
+    #[arg(long, value_name = "VPC_ID")]
+    pub vpc: Option<String>,
+    /// Step 1: turn on enableDnsSupport / enableDnsHostnames during apply.
+    #[arg(long)]
+    pub enable_vpc_dns: bool,
+    /// Step 2: private subnets for the endpoint (two or more AZs).
+    #[arg(
+        long,
+        value_name = "SUBNET_ID,…",
+        value_delimiter = ',',
+        conflicts_with = "reuse_endpoint"
+    )]
+    pub endpoint_subnets: Vec<String>,
+    /// Step 2: reuse the VPC's execute-api endpoint instead.
+    #[arg(long, value_name = "VPCE_ID")]
+    pub reuse_endpoint: Option<String>,
+    /// Step 2: accept public subnets for the endpoint.
+    #[arg(long)]
+    pub allow_public_endpoint_subnets: bool,
+    /// Step 3: one public subnet per endpoint AZ.
+    #[arg(long, value_name = "SUBNET_ID,…", value_delimiter = ',')]
+    pub nlb_subnets: Vec<String>,
+    /// Step 4: the public DNS name.
+    #[arg(long, value_name = "NAME")]
+    pub name: Option<String>,
+    /// Step 4: an ISSUED ACM certificate of the region that covers the name.
+    #[arg(long, value_name = "CERT_ARN")]
+    pub certificate: Option<String>,
+    /// Step 5: adopt this REST API …
+    #[arg(long, value_name = "REST_API_ID", conflicts_with = "create_api")]
+    pub api: Option<String>,
+    /// Step 5: … or create a minimal one (MOCK GET /ping).
+    #[arg(long)]
+    pub create_api: bool,
+    /// Step 5: the stage.
+    #[arg(long, value_name = "NAME", default_value = "prod")]
+    pub stage: String,
+    /// Step 5: the API mapping's base path (default: the root).
+    #[arg(long, value_name = "PATH")]
+    pub base_path: Option<String>,
+    /// Step 6: a caller CIDR allowed to reach the NLB (repeat it); none = the whole internet.
+    #[arg(long = "allow-cidr", value_name = "CIDR")]
+    pub allow_cidrs: Vec<String>,
+    /// Step 7: the public hosted zone (default: the longest zone that is a suffix of the name).
+    #[arg(long, value_name = "ZONE_ID")]
+    pub public_zone: Option<String>,
+    /// Step 7: an existing private zone associated with the VPC …
+    #[arg(long, value_name = "ZONE_ID", conflicts_with = "create_private_zone")]
+    pub private_zone: Option<String>,
+    /// Step 7: … or a new private zone named exactly the name.
+    #[arg(long)]
+    pub create_private_zone: bool,
+    /// Step 7: replace an existing A/AAAA/CNAME record of the name.
+    #[arg(long)]
+    pub replace_records: bool,
+    /// A tag for every created resource (repeat it).
+    #[arg(long = "tag", value_name = "KEY=VALUE")]
+    pub tags: Vec<String>,
+    /// Acknowledge a warning by its code (repeat it), as the wizard's `a` does.
+    #[arg(long = "acknowledge", value_name = "CODE")]
+    pub acknowledge: Vec<String>,
+    /// The plan and its findings as one JSON document on stdout.
+    #[arg(long)]
+    pub json: bool,
+}
+
+impl PlanFlags {
+    /// Whether any choice was given on the command line.
+    pub fn any(&self) -> bool {
+        self.vpc.is_some()
+            || !self.endpoint_subnets.is_empty()
+            || self.reuse_endpoint.is_some()
+            || !self.nlb_subnets.is_empty()
+            || self.name.is_some()
+            || self.certificate.is_some()
+            || self.api.is_some()
+            || self.create_api
+            || self.public_zone.is_some()
+            || self.private_zone.is_some()
+            || self.create_private_zone
+    }
 }
 
 /// Shells `completions` can write for.

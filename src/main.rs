@@ -50,8 +50,15 @@ fn main() -> ExitCode {
     }
     let code = match &cli.command {
         Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
-        Some(Command::Plan { out }) if cli.plain => runtime.block_on(plain(connector, out.clone())),
-        Some(Command::Plan { out }) => {
+        Some(Command::Plan { out, choices })
+            if choices.any() || !std::io::stdin().is_terminal() =>
+        {
+            runtime.block_on(plan_from_flags(connector, out.clone(), (**choices).clone()))
+        }
+        Some(Command::Plan { out, .. }) if cli.plain => {
+            runtime.block_on(plain(connector, out.clone()))
+        }
+        Some(Command::Plan { out, .. }) => {
             let out = out.clone();
             run_tui(&runtime, connector, &cli, log_path, started, out)
         }
@@ -271,6 +278,73 @@ async fn connect_and_discover(
         );
     }
     Ok((cloud, inv))
+}
+
+/// `plan` with flags: every choice from the command line, the same validation as the wizard.
+async fn plan_from_flags(
+    connector: Connector,
+    out: Option<PathBuf>,
+    flags: fixedip_tui::cli::PlanFlags,
+) -> ExitCode {
+    use fixedip_tui::plan::flags::{draft_from_flags, FlagError};
+    let (cloud, mut inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let draft = match draft_from_flags(&flags, &inv) {
+        Ok(d) => d,
+        Err(FlagError(lines)) => {
+            for l in lines {
+                eprintln!("fixedip-tui: {l}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let plan = draft.to_plan(&inv);
+    let mut zones = vec![plan.public_zone_id.clone()];
+    if let fixedip_tui::plan::PrivateZoneChoice::Existing { zone_id } = &plan.private_zone {
+        zones.push(zone_id.clone());
+    }
+    for z in zones.iter().filter(|z| !z.is_empty()) {
+        match cloud.list_records(z, &plan.name).await {
+            Ok(r) => inv.records.extend(r),
+            Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
+        }
+    }
+    let findings = fixedip_tui::plan::validate(&plan, &inv);
+    let blockers = fixedip_tui::plan::validate::blocking(&plan, &findings);
+    if flags.json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "plan_id": plan.id,
+            "valid": blockers.is_empty(),
+            "plan": plan,
+            "findings": findings,
+            "cost": fixedip_tui::plan::cost::estimate(&plan),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if !blockers.is_empty() {
+        eprintln!("fixedip-tui: the plan is not valid:");
+        for f in &blockers {
+            let what = match f.severity {
+                fixedip_tui::plan::Severity::Error => "error".to_string(),
+                _ => format!("warning (acknowledge with --acknowledge {})", f.code),
+            };
+            eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
+        }
+        return ExitCode::from(2);
+    }
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{}.toml", plan.id)));
+    if let Err(e) = plan.save(&path) {
+        eprintln!("fixedip-tui: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("plan {} saved to {}", plan.id, path.display());
+    if !flags.json {
+        println!("{}", plan.id);
+    }
+    ExitCode::SUCCESS
 }
 
 /// `--plain`: the same steps as line prompts.

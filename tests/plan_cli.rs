@@ -128,7 +128,18 @@ fn plan_without_a_terminal_refuses_and_names_the_alternatives() {
     let home = tempfile::tempdir().expect("home");
     let out = run(&["--demo", "plan", "--out", "x.toml"], home.path());
     assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("terminal"));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    // Every missing flag at once.
+    for flag in [
+        "--vpc",
+        "--endpoint-subnets",
+        "--name",
+        "--certificate",
+        "--create-api",
+        "--create-private-zone",
+    ] {
+        assert!(stderr.contains(flag), "{flag} in {stderr}");
+    }
 }
 
 #[test]
@@ -234,4 +245,124 @@ fn completions_generate_for_bash_zsh_and_fish() {
     }
     let out = run(&["completions", "powershell"], home.path());
     assert_eq!(out.status.code(), Some(2));
+}
+
+const CLEAN_FLAGS: &[&str] = &[
+    "--demo",
+    "plan",
+    "--vpc",
+    "vpc-0135f36302291c303",
+    "--endpoint-subnets",
+    "subnet-029b8fa21f8c03262,subnet-0186e3bc6e22fdd66,subnet-0ffa8020d26f8856a",
+    "--name",
+    "fixed.example.com",
+    "--certificate",
+    "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f",
+    "--create-api",
+    "--create-private-zone",
+];
+
+fn with(extra: &[&str]) -> Vec<String> {
+    CLEAN_FLAGS
+        .iter()
+        .chain(extra.iter())
+        .map(|s| s.to_string())
+        .collect()
+}
+
+fn run_owned(args: &[String], home: &std::path::Path) -> Output {
+    let refs: Vec<&str> = args.iter().map(String::as_str).collect();
+    run(&refs, home)
+}
+
+#[test]
+fn plan_flags_give_the_same_plan_as_the_wizard() {
+    let home = tempfile::tempdir().expect("home");
+    let out_path = home.path().join("p.toml");
+    let out = run_owned(
+        &with(&[
+            "--allow-cidr",
+            "203.0.113.0/24",
+            "--out",
+            &out_path.to_string_lossy(),
+        ]),
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = Plan::load(&out_path).expect("saved");
+    assert_eq!(saved, clean_plan());
+    assert_eq!(
+        String::from_utf8_lossy(&out.stdout).trim(),
+        saved.id,
+        "the plan id on stdout"
+    );
+}
+
+#[test]
+fn plan_flags_errors_name_the_fix() {
+    let home = tempfile::tempdir().expect("home");
+    // Unknown id: says what exists.
+    let mut args = with(&["--allow-cidr", "203.0.113.0/24"]);
+    args[3] = "vpc-0000000000000dead".into();
+    let out = run_owned(&args, home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("prod-core") && stderr.contains("vpc-0135f36302291c303"),
+        "{stderr}"
+    );
+    // Bad name: the validation's message and fix.
+    let mut args = with(&["--allow-cidr", "203.0.113.0/24"]);
+    args[7] = "bad_name.example.com".into();
+    let out = run_owned(&args, home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("name-invalid") && stderr.contains("→"),
+        "{stderr}"
+    );
+    // Conflicting flags.
+    let out = run_owned(&with(&["--api", "2ljte94rpv"]), home.path());
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("cannot be used with"));
+    // A warning needs --acknowledge.
+    let out = run_owned(&with(&[]), home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr.contains("--acknowledge callers-whole-internet"),
+        "{stderr}"
+    );
+    let out = run_owned(
+        &with(&["--acknowledge", "callers-whole-internet"]),
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn plan_json_is_one_document_with_a_schema_version() {
+    let home = tempfile::tempdir().expect("home");
+    let out = run_owned(
+        &with(&["--allow-cidr", "203.0.113.0/24", "--json"]),
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("stdout is JSON only");
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["valid"], true);
+    assert_eq!(v["plan"]["vpc_id"], "vpc-0135f36302291c303");
+    assert!(v["cost"]["total_monthly_usd"]
+        .as_f64()
+        .is_some_and(|c| c > 40.0));
 }

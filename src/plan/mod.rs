@@ -3,6 +3,7 @@
 
 pub mod cost;
 pub mod draft;
+pub mod flags;
 pub mod review;
 pub mod validate;
 

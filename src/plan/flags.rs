@@ -1,0 +1,180 @@
+//! `plan` from flags: each wizard choice from the command line into a `Draft`, with every missing
+//! flag listed at once and unknown ids answered with what exists.
+
+use super::Draft;
+use crate::cli::PlanFlags;
+use crate::discovery::Inventory;
+
+/// Every problem with the flags, one line each (printed together, exit 2).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FlagError(pub Vec<String>);
+
+fn list(items: impl Iterator<Item = String>) -> String {
+    let v: Vec<String> = items.collect();
+    if v.is_empty() {
+        "none".into()
+    } else {
+        v.join(", ")
+    }
+}
+
+pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagError> {
+    let mut missing = Vec::new();
+    if f.vpc.is_none() {
+        missing.push("--vpc VPC_ID");
+    }
+    if f.endpoint_subnets.is_empty() && f.reuse_endpoint.is_none() {
+        missing.push("--endpoint-subnets SUBNET_ID,… (or --reuse-endpoint VPCE_ID)");
+    }
+    if f.name.is_none() {
+        missing.push("--name NAME");
+    }
+    if f.certificate.is_none() {
+        missing.push("--certificate CERT_ARN");
+    }
+    if f.api.is_none() && !f.create_api {
+        missing.push("--api REST_API_ID or --create-api");
+    }
+    if f.private_zone.is_none() && !f.create_private_zone {
+        missing.push("--private-zone ZONE_ID or --create-private-zone");
+    }
+    let mut errors: Vec<String> = Vec::new();
+    if !missing.is_empty() {
+        errors.push(format!(
+            "missing: {} (see `fixedip-tui plan --help`)",
+            missing.join(", ")
+        ));
+    }
+    let mut d = Draft::with_defaults();
+    if let Some(vpc) = &f.vpc {
+        if inv.vpcs.iter().any(|v| &v.id == vpc) {
+            d.choose_vpc(inv, vpc);
+            // Flags say exactly what to do: no automatic reuse unless asked.
+            d.reuse_endpoint = None;
+        } else {
+            errors.push(format!(
+                "--vpc {vpc}: no such VPC in {}; VPCs: {}",
+                inv.region,
+                list(inv.vpcs.iter().map(|v| format!(
+                    "{} ({})",
+                    v.id,
+                    v.name.as_deref().unwrap_or("-")
+                )))
+            ));
+        }
+    }
+    let vpc = f.vpc.clone().unwrap_or_default();
+    let subnets_of_vpc = || {
+        list(inv.subnets_of(&vpc).map(|s| {
+            format!(
+                "{} ({}, {})",
+                s.id,
+                s.az,
+                if s.reach.as_ref().is_some_and(|r| r.public) {
+                    "public"
+                } else {
+                    "private"
+                }
+            )
+        }))
+    };
+    for id in f.endpoint_subnets.iter().chain(f.nlb_subnets.iter()) {
+        if !inv.subnets.iter().any(|s| &s.id == id) {
+            errors.push(format!(
+                "subnet {id} does not exist; subnets of {vpc}: {}",
+                subnets_of_vpc()
+            ));
+        }
+    }
+    if let Some(ep) = &f.reuse_endpoint {
+        if !inv.vpc_endpoints.iter().any(|e| &e.id == ep) {
+            errors.push(format!(
+                "--reuse-endpoint {ep}: no such execute-api endpoint; endpoints: {}",
+                list(
+                    inv.vpc_endpoints
+                        .iter()
+                        .map(|e| format!("{} ({})", e.id, e.vpc_id))
+                )
+            ));
+        }
+    }
+    if let Some(arn) = &f.certificate {
+        if !inv.certificates.iter().any(|c| &c.arn == arn)
+            && arn.split(':').nth(3) == Some(inv.region.as_str())
+        {
+            errors.push(format!(
+                "--certificate {arn}: not found; certificates: {}",
+                list(inv.certificates.iter().map(|c| format!(
+                    "{} ({}, {})",
+                    c.arn,
+                    c.domain,
+                    c.status.as_str()
+                )))
+            ));
+        }
+    }
+    if let Some(api) = &f.api {
+        if !inv.rest_apis.iter().any(|a| &a.id == api) {
+            errors.push(format!(
+                "--api {api}: no such REST API; APIs: {}",
+                list(
+                    inv.rest_apis
+                        .iter()
+                        .map(|a| format!("{} ({})", a.id, a.name))
+                )
+            ));
+        }
+    }
+    for (flag, zone) in [
+        ("--public-zone", &f.public_zone),
+        ("--private-zone", &f.private_zone),
+    ] {
+        if let Some(z) = zone {
+            if !inv.hosted_zones.iter().any(|h| &h.id == z) {
+                errors.push(format!(
+                    "{flag} {z}: no such hosted zone; zones: {}",
+                    list(inv.hosted_zones.iter().map(|h| format!(
+                        "{} ({}, {})",
+                        h.id,
+                        h.name,
+                        if h.private { "private" } else { "public" }
+                    )))
+                ));
+            }
+        }
+    }
+    let mut tags = std::collections::BTreeMap::new();
+    for t in &f.tags {
+        match t.split_once('=') {
+            Some((k, v)) if !k.is_empty() => {
+                tags.insert(k.to_string(), v.to_string());
+            }
+            _ => errors.push(format!("--tag {t}: write KEY=VALUE")),
+        }
+    }
+    if !errors.is_empty() {
+        return Err(FlagError(errors));
+    }
+    d.enable_vpc_dns = f.enable_vpc_dns;
+    d.reuse_endpoint = f.reuse_endpoint.clone();
+    d.endpoint_subnets = f.endpoint_subnets.clone();
+    d.allow_public_endpoint_subnets = f.allow_public_endpoint_subnets;
+    d.nlb_subnets = f.nlb_subnets.clone();
+    if d.nlb_subnets.is_empty() {
+        d.preselect_nlb_subnets(inv);
+    }
+    d.set_name(inv, f.name.as_deref().unwrap_or_default());
+    d.certificate_arn = f.certificate.clone();
+    d.adopt_api = f.api.clone();
+    d.stage = f.stage.clone();
+    d.base_path = f.base_path.clone().unwrap_or_default();
+    d.allow_cidrs = f.allow_cidrs.clone();
+    if let Some(z) = &f.public_zone {
+        d.public_zone_id = Some(z.clone());
+    }
+    d.private_zone_id = f.private_zone.clone();
+    d.replace_records = f.replace_records;
+    d.tags = tags;
+    d.acknowledged = f.acknowledge.clone();
+    Ok(d)
+}
