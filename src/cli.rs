@@ -94,6 +94,12 @@ pub enum Command {
         /// the result to stdout. A rerun resumes from the journal.
         #[arg(long)]
         yes: bool,
+        /// One JSON event per line on stdout, then the result (shape: README, schema_version 1).
+        #[arg(long)]
+        json: bool,
+        /// Also write the result (fixed IPs, ids, DNS names) to this file as JSON.
+        #[arg(long, value_name = "FILE")]
+        output: Option<PathBuf>,
     },
     /// Delete what a plan created and restore what it changed (only its own resources).
     #[command(
@@ -124,6 +130,9 @@ pub enum Command {
         /// Required: destroying is not undoable.
         #[arg(long)]
         yes: bool,
+        /// One JSON event per line on stdout, then the result.
+        #[arg(long)]
+        json: bool,
     },
     /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
     #[command(

@@ -62,18 +62,36 @@ fn main() -> ExitCode {
             let out = out.clone();
             run_tui(&runtime, connector, &cli, log_path, started, out)
         }
-        Some(Command::Apply { plan, yes }) => runtime.block_on(review_plan(
+        Some(Command::Apply {
+            plan,
+            yes,
+            json,
+            output,
+        }) => runtime.block_on(review_plan(
             connector,
             plan.clone(),
             *yes,
             engine_options(&cli),
+            Report {
+                json: *json,
+                output: output.clone(),
+            },
         )),
-        Some(Command::Destroy { plan_id, plan, yes }) => runtime.block_on(destroy_plan(
+        Some(Command::Destroy {
+            plan_id,
+            plan,
+            yes,
+            json,
+        }) => runtime.block_on(destroy_plan(
             connector,
             plan_id.clone(),
             plan.clone(),
             *yes,
             engine_options(&cli),
+            Report {
+                json: *json,
+                output: None,
+            },
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None),
@@ -383,6 +401,7 @@ async fn review_plan(
     path: PathBuf,
     yes: bool,
     opts: EngineOptions,
+    report: Report,
 ) -> ExitCode {
     use fixedip_tui::plan::{validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
@@ -422,10 +441,14 @@ async fn review_plan(
             Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
         }
     }
-    print!(
-        "{}",
-        fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv))
-    );
+    let review =
+        fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv));
+    // With --json, stdout carries JSON only: the review goes to stderr.
+    if report.json {
+        eprint!("{review}");
+    } else {
+        print!("{review}");
+    }
     // What an earlier apply of this plan created is not a conflict: it is resumed.
     let owned = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
         Ok(j) => j.owned(),
@@ -474,21 +497,56 @@ async fn review_plan(
         eprintln!("fixedip-tui: {e}");
         return ExitCode::FAILURE;
     }
-    run_engine(cloud, &plan, &inv, opts, false).await
+    run_engine(cloud, &plan, &inv, opts, false, report).await
 }
 
 /// Run the engine with progress lines on stderr; the result on stdout.
+/// How `apply`/`destroy` report: lines on stderr and a summary on stdout, or JSON lines.
+#[derive(Clone, Default)]
+struct Report {
+    json: bool,
+    output: Option<PathBuf>,
+}
+
+/// Run the engine with progress lines on stderr (or one JSON event per line on stdout with
+/// --json); the result on stdout (and in --output FILE as JSON).
 async fn run_engine(
     cloud: Arc<dyn Account>,
     plan: &fixedip_tui::plan::Plan,
     inv: &discovery::Inventory,
     opts: EngineOptions,
     destroy: bool,
+    report: Report,
 ) -> ExitCode {
     use fixedip_tui::engine::EngineEvent;
+    use serde_json::json;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let json_lines = report.json;
     let printer = tokio::spawn(async move {
         while let Some(ev) = rx.recv().await {
+            if json_lines {
+                let v = match &ev {
+                    EngineEvent::Started(n) => json!({"event": "started", "step": n}),
+                    EngineEvent::Waiting { node, what } => {
+                        json!({"event": "waiting", "step": node, "for": what})
+                    }
+                    EngineEvent::Done { node, summary } => {
+                        json!({"event": "done", "step": node, "summary": summary})
+                    }
+                    EngineEvent::Failed { node, error } => json!({
+                        "event": "failed", "step": node, "kind": error.kind, "action": error.action,
+                        "code": error.code, "message": error.message, "hint": error.hint()
+                    }),
+                    EngineEvent::Call { node, command } => {
+                        json!({"event": "call", "step": node, "command": command})
+                    }
+                };
+                println!(
+                    "{}",
+                    json!({"schema_version": 1, "type": "event", "data": v})
+                );
+                continue;
+            }
             match ev {
                 EngineEvent::Started(n) => eprintln!("… {}", n.title()),
                 EngineEvent::Waiting { node, what } => {
@@ -508,41 +566,74 @@ async fn run_engine(
         fixedip_tui::engine::apply(plan, inv, cloud, opts, tx).await
     };
     let _ = printer.await;
-    match result {
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}");
-            ExitCode::FAILURE
-        }
-        Ok(outcome) if !outcome.ok() => {
-            for f in &outcome.failures {
-                eprintln!("fixedip-tui: {f}");
-            }
-            eprintln!("The journal is kept: run the same command again to resume.");
-            ExitCode::from(3)
-        }
-        Ok(outcome) => {
-            if destroy {
-                println!("Destroyed what plan {} created.", plan.id);
-            } else {
-                let r = fixedip_tui::app::apply::ResultView::from_journal(&outcome.journal);
-                println!("Plan {} applied: https://{}", plan.id, plan.name);
-                if r.fixed_ips.is_empty() {
-                    println!("Fixed IPs: not reported by this endpoint");
-                } else {
-                    for ip in &r.fixed_ips {
-                        println!("{ip}/32");
-                    }
-                }
-                println!("NLB: {}", r.nlb_dns.unwrap_or_default());
-                println!(
-                    "Endpoint: {} ({})",
-                    r.endpoint_id.unwrap_or_default(),
-                    r.endpoint_ips.join(", ")
-                );
-            }
-            ExitCode::SUCCESS
+    let (code, errors, journal) = match result {
+        Err(e) => (ExitCode::FAILURE, vec![e.to_string()], None),
+        Ok(outcome) if !outcome.ok() => (
+            ExitCode::from(3),
+            outcome.failures.iter().map(|f| f.to_string()).collect(),
+            Some(outcome.journal),
+        ),
+        Ok(outcome) => (ExitCode::SUCCESS, vec![], Some(outcome.journal)),
+    };
+    let r = journal
+        .as_ref()
+        .map(fixedip_tui::app::apply::ResultView::from_journal)
+        .unwrap_or_default();
+    let doc = json!({
+        "schema_version": 1,
+        "type": "result",
+        "operation": if destroy { "destroy" } else { "apply" },
+        "ok": errors.is_empty(),
+        "plan_id": plan.id,
+        "name": plan.name,
+        "region": plan.region,
+        "port": plan.settings.listener_port,
+        "fixed_ips": r.fixed_ips,
+        "nlb_dns_name": r.nlb_dns,
+        "endpoint_id": r.endpoint_id,
+        "endpoint_ips": r.endpoint_ips,
+        "endpoint_dns_name": r.endpoint_dns,
+        "rest_api_id": r.api_id,
+        "private_zone_id": r.private_zone,
+        "errors": errors,
+        "resumable": !errors.is_empty(),
+    });
+    if let Some(path) = &report.output {
+        let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
+        if let Err(e) = fixedip_tui::paths::write_atomic(path, text.as_bytes(), 0o644) {
+            eprintln!("fixedip-tui: cannot write {}: {e}", path.display());
         }
     }
+    if report.json {
+        println!("{doc}");
+        return code;
+    }
+    for e in &errors {
+        eprintln!("fixedip-tui: {e}");
+    }
+    if !errors.is_empty() {
+        eprintln!("The journal is kept: run the same command again to resume.");
+        return code;
+    }
+    if destroy {
+        println!("Destroyed what plan {} created.", plan.id);
+    } else {
+        println!("Plan {} applied: https://{}", plan.id, plan.name);
+        if r.fixed_ips.is_empty() {
+            println!("Fixed IPs: not reported by this endpoint");
+        } else {
+            for ip in &r.fixed_ips {
+                println!("{ip}/32");
+            }
+        }
+        println!("NLB: {}", r.nlb_dns.unwrap_or_default());
+        println!(
+            "Endpoint: {} ({})",
+            r.endpoint_id.unwrap_or_default(),
+            r.endpoint_ips.join(", ")
+        );
+    }
+    code
 }
 
 /// `destroy --plan-id ID | --plan FILE --yes`.
@@ -552,6 +643,7 @@ async fn destroy_plan(
     plan_path: Option<PathBuf>,
     yes: bool,
     opts: EngineOptions,
+    report: Report,
 ) -> ExitCode {
     let path = match (&plan_path, &plan_id) {
         (Some(p), _) => p.clone(),
@@ -584,7 +676,7 @@ async fn destroy_plan(
         Ok(x) => x,
         Err(code) => return code,
     };
-    run_engine(cloud, &plan, &inv, opts, true).await
+    run_engine(cloud, &plan, &inv, opts, true, report).await
 }
 
 fn run_tui(

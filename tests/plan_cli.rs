@@ -366,3 +366,48 @@ fn plan_json_is_one_document_with_a_schema_version() {
         .as_f64()
         .is_some_and(|c| c > 40.0));
 }
+
+#[test]
+fn apply_json_prints_only_json_lines_and_writes_the_result_file() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    clean_plan().save(&path).expect("save");
+    let result = home.path().join("result.json");
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &path.to_string_lossy(),
+            "--yes",
+            "--json",
+            "--output",
+            &result.to_string_lossy(),
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let lines: Vec<serde_json::Value> = String::from_utf8_lossy(&out.stdout)
+        .lines()
+        .map(|l| serde_json::from_str(l).expect("every stdout line is JSON"))
+        .collect();
+    assert!(lines.iter().all(|l| l["schema_version"] == 1));
+    assert!(lines.iter().any(|l| l["type"] == "event"
+        && l["data"]["event"] == "done"
+        && l["data"]["step"] == "nlb"));
+    let last = lines.last().expect("a result");
+    assert_eq!(last["type"], "result");
+    assert_eq!(last["ok"], true);
+    assert_eq!(last["fixed_ips"].as_array().map(|a| a.len()), Some(3));
+    let file: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&result).expect("result file"))
+            .expect("JSON");
+    assert_eq!(&file, last);
+}
