@@ -101,6 +101,25 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
+    /// reach the API, target health — read live from the account.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui status --plan-id fip-9729d0a60e\n  \
+                            fixedip-tui status --plan-id fip-9729d0a60e --json | jq -r '.fixed_ips[]'\n  \
+                            fixedip-tui status --plan-id fip-9729d0a60e --watch 30\n\n\
+                            Exit status: 0 all targets healthy, 1 something is not (or the plan is not applied), 2 usage."
+    )]
+    Status {
+        /// The plan id printed by `plan` / `apply`.
+        #[arg(long, value_name = "ID")]
+        plan_id: String,
+        /// One JSON document on stdout (schema_version 1).
+        #[arg(long)]
+        json: bool,
+        /// Refresh every N seconds and flag any change of IPs or health (Ctrl-C to stop).
+        #[arg(long, value_name = "SECONDS")]
+        watch: Option<u64>,
+    },
     /// Delete what a plan created and restore what it changed (only its own resources).
     #[command(
         after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"

@@ -411,3 +411,71 @@ fn apply_json_prints_only_json_lines_and_writes_the_result_file() {
             .expect("JSON");
     assert_eq!(&file, last);
 }
+
+#[test]
+fn status_hands_out_the_fixed_ips_after_apply() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &path.to_string_lossy(),
+            "--yes",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    // New targets take a while to turn healthy (the demo's clock runs while a process runs):
+    // status says so (exit 1) until they are.
+    let mut v = serde_json::Value::Null;
+    for _ in 0..50 {
+        let out = run(
+            &[
+                "--demo",
+                "--demo-speed",
+                "0.001",
+                "status",
+                "--plan-id",
+                &plan.id,
+                "--json",
+            ],
+            home.path(),
+        );
+        v = serde_json::from_slice(&out.stdout).expect("JSON");
+        if out.status.code() == Some(0) {
+            break;
+        }
+        assert_eq!(out.status.code(), Some(1));
+        assert!(v["problems"].to_string().contains("initial"), "{v}");
+        std::thread::sleep(std::time::Duration::from_millis(50));
+    }
+    assert_eq!(v["schema_version"], 1);
+    assert_eq!(v["healthy"], true, "{v}");
+    assert_eq!(v["allow_list"].as_array().map(|a| a.len()), Some(3));
+    assert!(v["allow_list"][0]
+        .as_str()
+        .is_some_and(|s| s.ends_with("/32")));
+    assert_eq!(v["who_can_reach"], serde_json::json!(["203.0.113.0/24"]));
+    let out = run(&["--demo", "status", "--plan-id", &plan.id], home.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("/32") && text.contains("203.0.113.0/24"),
+        "{text}"
+    );
+    let out = run(
+        &["--demo", "status", "--plan-id", "fip-0000000000"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+}
