@@ -12,17 +12,16 @@
 //! - Route 53 changes are INSYNC at once and NLBs / endpoints are active / available at once.
 //! - GetBasePathMappings on a domain that never had a mapping is a 500 (`KeyError` in
 //!   `APIGatewayBackend.get_base_path_mappings`; AWS: an empty list). The engine rightly looks
-//!   before it creates, so this test runs moto with that one method patched (see `patched_moto`).
+//!   before it creates, so this test runs moto with that one method patched (see `common::moto::patched_moto`).
 
 mod common;
 
 use std::collections::BTreeSet;
-use std::os::unix::fs::PermissionsExt;
 use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum;
 use aws_sdk_route53::types::RrType;
-use common::moto::Moto;
+use common::moto::{patched_moto, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
@@ -72,37 +71,6 @@ fn policy_json(raw: &str) -> Value {
     serde_json::from_str(raw)
         .or_else(|_| serde_json::from_str(&raw.replace("\\\"", "\"").replace("\\/", "/")))
         .unwrap_or_else(|e| panic!("the API's policy is JSON ({e}): {raw}"))
-}
-
-/// moto_server with `get_base_path_mappings` answering `[]` for a domain without mappings, as AWS
-/// does (moto 5.2.5 raises `KeyError` → HTTP 500). Only this process's `Moto::start` sees it.
-fn patched_moto(dir: &std::path::Path) -> Moto {
-    let script = dir.join("moto_server_patched");
-    let text = format!(
-        r#"#!{python}
-import sys
-import moto.apigateway.models as m
-
-_orig = m.APIGatewayBackend.get_base_path_mappings
-
-
-def get_base_path_mappings(self, domain_name):
-    if domain_name in self.domain_names:
-        self.base_path_mappings.setdefault(domain_name, {{}})
-    return _orig(self, domain_name)
-
-
-m.APIGatewayBackend.get_base_path_mappings = get_base_path_mappings
-from moto.server import main
-
-sys.exit(main())
-"#,
-        python = common::moto::python().display()
-    );
-    std::fs::write(&script, text).expect("launcher written");
-    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
-    std::env::set_var("FIXEDIP_MOTO_SERVER", &script);
-    Moto::start()
 }
 
 async fn connect(moto: &Moto) -> AwsCloud {

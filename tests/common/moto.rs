@@ -3,6 +3,7 @@
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
+use std::os::unix::fs::PermissionsExt;
 use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
@@ -115,4 +116,35 @@ impl Drop for Moto {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// moto_server with `get_base_path_mappings` answering `[]` for a domain without mappings, as AWS
+/// does (moto 5.2.5 raises `KeyError` → HTTP 500). Only this process's `Moto::start` sees it.
+pub fn patched_moto(dir: &std::path::Path) -> Moto {
+    let script = dir.join("moto_server_patched");
+    let text = format!(
+        r#"#!{python}
+import sys
+import moto.apigateway.models as m
+
+_orig = m.APIGatewayBackend.get_base_path_mappings
+
+
+def get_base_path_mappings(self, domain_name):
+    if domain_name in self.domain_names:
+        self.base_path_mappings.setdefault(domain_name, {{}})
+    return _orig(self, domain_name)
+
+
+m.APIGatewayBackend.get_base_path_mappings = get_base_path_mappings
+from moto.server import main
+
+sys.exit(main())
+"#,
+        python = python().display()
+    );
+    std::fs::write(&script, text).expect("launcher written");
+    std::fs::set_permissions(&script, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    std::env::set_var("FIXEDIP_MOTO_SERVER", &script);
+    Moto::start()
 }
