@@ -51,6 +51,22 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
         Some(Command::Plan { out, choices })
+            if choices.any()
+                && std::io::stdin().is_terminal()
+                && !fixedip_tui::plan::flags::missing_flags(choices).is_empty() =>
+        {
+            // In a terminal, missing choices are asked for: the wizard starts from the flags.
+            run_tui(
+                &runtime,
+                connector,
+                &cli,
+                log_path,
+                started,
+                out.clone(),
+                Some(choices.clone()),
+            )
+        }
+        Some(Command::Plan { out, choices })
             if choices.any() || !std::io::stdin().is_terminal() =>
         {
             runtime.block_on(plan_from_flags(connector, out.clone(), (**choices).clone()))
@@ -60,7 +76,7 @@ fn main() -> ExitCode {
         }
         Some(Command::Plan { out, .. }) => {
             let out = out.clone();
-            run_tui(&runtime, connector, &cli, log_path, started, out)
+            run_tui(&runtime, connector, &cli, log_path, started, out, None)
         }
         Some(Command::Apply {
             plan,
@@ -105,7 +121,7 @@ fn main() -> ExitCode {
             engine_options(&cli),
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
-        None => run_tui(&runtime, connector, &cli, log_path, started, None),
+        None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
     };
     if let Some(sim) = &demo {
@@ -697,6 +713,7 @@ fn run_tui(
     log_path: Option<PathBuf>,
     started: Instant,
     plan_out: Option<PathBuf>,
+    prefill: Option<Box<fixedip_tui::cli::PlanFlags>>,
 ) -> ExitCode {
     if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
         eprintln!(
@@ -727,6 +744,7 @@ fn run_tui(
     }));
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     model.quit_after_save = plan_out.is_some();
+    model.prefill = prefill;
     model.plan_out = plan_out;
     let result = runtime.block_on(Runner::new(connector, engine_options(cli)).run(
         &mut terminal,

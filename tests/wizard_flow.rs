@@ -313,3 +313,45 @@ async fn saved_message_and_quit_after_save() {
     assert!(m.quit);
     assert!(flash(&m).contains("plan.toml"));
 }
+
+#[tokio::test]
+async fn plan_flags_in_a_terminal_prefill_the_wizard_at_the_first_missing_step() {
+    use fixedip_tui::cli::PlanFlags;
+    let sim = std::sync::Arc::new(common::demo_sim());
+    let events = common::discovery_events(sim.clone()).await;
+    let mut m = Model::new(None);
+    m.prefill = Some(Box::new(PlanFlags {
+        vpc: Some("vpc-0135f36302291c303".into()),
+        endpoint_subnets: PROD_PRIV.iter().map(|s| s.to_string()).collect(),
+        name: Some("fixed.example.com".into()),
+        allow_cidrs: vec!["203.0.113.0/24".into()],
+        stage: "prod".into(),
+        ..PlanFlags::default()
+    }));
+    fixedip_tui::app::update(
+        &mut m,
+        fixedip_tui::app::Msg::Connected(fixedip_tui::cloud::Cloud::target(sim.as_ref())),
+    );
+    for e in events {
+        fixedip_tui::app::update(
+            &mut m,
+            fixedip_tui::app::Msg::Discovery {
+                generation: 1,
+                event: e,
+            },
+        );
+    }
+    let w = m
+        .wizard
+        .as_ref()
+        .expect("the wizard started from the flags");
+    assert_eq!(
+        w.step,
+        Step::NameCertificate,
+        "the certificate is the first missing choice"
+    );
+    assert_eq!(w.draft.name, "fixed.example.com");
+    assert_eq!(w.draft.endpoint_subnets.len(), 3);
+    assert_eq!(w.draft.nlb_subnets.len(), 3, "pre-selected");
+    assert!(m.prefill.is_none(), "applied once");
+}

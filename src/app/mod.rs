@@ -92,6 +92,8 @@ pub struct Model {
     pub apply: Option<apply::ApplyView>,
     /// Milliseconds since the app started (the runner's clock; timers on screen read it).
     pub clock_ms: u64,
+    /// `plan` flags given in a terminal: the wizard starts from them once the account is read.
+    pub prefill: Option<Box<crate::cli::PlanFlags>>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -215,6 +217,7 @@ impl Model {
             subnet_index: Default::default(),
             apply: None,
             clock_ms: 0,
+            prefill: None,
         }
     }
 
@@ -500,6 +503,7 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
             if source == Source::Subnets {
                 model.subnet_index = index_subnets(&model.inventory);
             }
+            apply_prefill(model);
         }
         E::Failed { source, error } => {
             model
@@ -769,4 +773,36 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         _ => {}
     }
     vec![]
+}
+
+/// Once every source has answered, start the wizard from the `plan` flags given in a terminal,
+/// at the first step that still needs a choice.
+fn apply_prefill(model: &mut Model) {
+    let all_done = model
+        .sources
+        .values()
+        .all(|s| matches!(s, SourceState::Loaded { .. } | SourceState::Failed(_)));
+    if !all_done {
+        return;
+    }
+    let Some(flags) = model.prefill.take() else {
+        return;
+    };
+    let draft = crate::plan::flags::prefill(&flags, &model.inventory);
+    let Some(vpc) = draft.vpc_id.clone() else {
+        model.last_draft = Some(draft);
+        return;
+    };
+    if let Some(pos) = model
+        .visible
+        .iter()
+        .position(|i| model.inventory.vpcs.get(*i).is_some_and(|v| v.id == vpc))
+    {
+        model.selected = pos;
+        model.clamp_offset();
+    }
+    let mut w = Wizard::start(&model.inventory, &vpc, Some(draft));
+    w.jump_to_first_incomplete(&model.inventory);
+    model.wizard = Some(w);
+    model.dirty = true;
 }

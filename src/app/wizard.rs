@@ -242,6 +242,22 @@ impl Wizard {
         })
     }
 
+    /// Go to the first step that still has an error or an unacknowledged warning (the review
+    /// when none has): where a run started from flags continues.
+    pub fn jump_to_first_incomplete(&mut self, inv: &Inventory) {
+        if self.dns_question {
+            return;
+        }
+        let target = Step::ALL
+            .iter()
+            .copied()
+            .filter(|s| *s != Step::Vpc && *s != Step::Review)
+            .find(|s| !self.step_blocked(inv, *s).is_empty())
+            .unwrap_or(Step::Review);
+        let _ = self.go(target, inv);
+        self.refresh_rows(inv);
+    }
+
     /// Forward, if this step has no error (warnings are acknowledged with `a`).
     fn next(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
         let blocked = self.step_blocked(inv, self.step);

@@ -18,7 +18,53 @@ fn list(items: impl Iterator<Item = String>) -> String {
     }
 }
 
-pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagError> {
+/// The choices a terminal user gave as flags, for the wizard to start from (unknown ids and
+/// missing choices are simply left for the wizard to ask).
+pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
+    let mut d = Draft::with_defaults();
+    if let Some(vpc) = f
+        .vpc
+        .as_deref()
+        .filter(|v| inv.vpcs.iter().any(|x| &x.id == v))
+    {
+        d.choose_vpc(inv, vpc);
+    }
+    let known = |id: &String| inv.subnets.iter().any(|s| &s.id == id);
+    if f.reuse_endpoint.is_some() {
+        d.reuse_endpoint = f.reuse_endpoint.clone();
+    }
+    if !f.endpoint_subnets.is_empty() {
+        d.reuse_endpoint = None;
+        d.endpoint_subnets = f
+            .endpoint_subnets
+            .iter()
+            .filter(|s| known(s))
+            .cloned()
+            .collect();
+    }
+    d.enable_vpc_dns = f.enable_vpc_dns;
+    d.allow_public_endpoint_subnets = f.allow_public_endpoint_subnets;
+    d.nlb_subnets = f.nlb_subnets.iter().filter(|s| known(s)).cloned().collect();
+    d.preselect_nlb_subnets(inv);
+    if let Some(name) = &f.name {
+        d.set_name(inv, name);
+    }
+    d.certificate_arn = f.certificate.clone().or(d.certificate_arn.take());
+    d.adopt_api = f.api.clone();
+    d.stage = f.stage.clone();
+    d.base_path = f.base_path.clone().unwrap_or_default();
+    d.allow_cidrs = f.allow_cidrs.clone();
+    if let Some(z) = &f.public_zone {
+        d.public_zone_id = Some(z.clone());
+    }
+    d.private_zone_id = f.private_zone.clone();
+    d.replace_records = f.replace_records;
+    d.acknowledged = f.acknowledge.clone();
+    d
+}
+
+/// The required choices that are missing, as the flags that would give them.
+pub fn missing_flags(f: &PlanFlags) -> Vec<&'static str> {
     let mut missing = Vec::new();
     if f.vpc.is_none() {
         missing.push("--vpc VPC_ID");
@@ -38,6 +84,11 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     if f.private_zone.is_none() && !f.create_private_zone {
         missing.push("--private-zone ZONE_ID or --create-private-zone");
     }
+    missing
+}
+
+pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagError> {
+    let missing = missing_flags(f);
     let mut errors: Vec<String> = Vec::new();
     if !missing.is_empty() {
         errors.push(format!(
