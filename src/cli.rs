@@ -124,16 +124,6 @@ pub enum Command {
     #[command(
         after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"
     )]
-    /// Print a shell completion script.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui\n  \
-                            fixedip-tui completions zsh > \"${fpath[1]}/_fixedip-tui\"\n  \
-                            fixedip-tui completions fish > ~/.config/fish/completions/fixedip-tui.fish"
-    )]
-    Completions {
-        #[arg(value_enum)]
-        shell: Shell,
-    },
     Destroy {
         /// The plan id (its plan is kept in the state directory by apply).
         #[arg(
@@ -152,6 +142,16 @@ pub enum Command {
         /// One JSON event per line on stdout, then the result.
         #[arg(long)]
         json: bool,
+    },
+    /// Print a shell completion script.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui\n  \
+                            fixedip-tui completions zsh > \"${fpath[1]}/_fixedip-tui\"\n  \
+                            fixedip-tui completions fish > ~/.config/fish/completions/fixedip-tui.fish"
+    )]
+    Completions {
+        #[arg(value_enum)]
+        shell: Shell,
     },
     /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
     #[command(

@@ -479,3 +479,25 @@ fn status_hands_out_the_fixed_ips_after_apply() {
     );
     assert_eq!(out.status.code(), Some(2));
 }
+
+#[test]
+fn every_subcommand_help_shows_an_example() {
+    let home = tempfile::tempdir().expect("home");
+    for sub in [
+        "discover",
+        "plan",
+        "apply",
+        "status",
+        "destroy",
+        "completions",
+    ] {
+        let out = run(&[sub, "--help"], home.path());
+        assert_eq!(out.status.code(), Some(0), "{sub}");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert!(
+            text.contains("Examples:") && text.contains(&format!("fixedip-tui {sub}"))
+                || text.contains(&format!("{sub} --")),
+            "{sub}: {text}"
+        );
+    }
+}
