@@ -41,8 +41,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
     ])
     .areas(area);
     let elapsed = a.now_ms.saturating_sub(a.started_ms);
+    // A rough estimate: the pace so far over the steps left (steps differ a lot: NLB minutes,
+    // security groups seconds), shown only once a few steps are done.
+    let eta = if a.running() && done >= 3 && done < total {
+        let left = elapsed / done as u64 * (total - done) as u64;
+        format!(" · ~{} left", secs(left))
+    } else {
+        String::new()
+    };
     let label = format!(
-        "{verb} plan {} — {done}/{total} steps · {}",
+        "{verb} plan {} — {done}/{total} steps · {}{eta}",
         a.plan.id,
         secs(elapsed)
     );
