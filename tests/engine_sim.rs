@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fixedip_tui::cloud::sim::{Fault, FaultRule, Latency, SimCloud, SimOptions};
-use fixedip_tui::cloud::CloudWrite;
+use fixedip_tui::cloud::{Cloud, CloudWrite};
 use fixedip_tui::discovery::{self, Inventory};
 use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, Journal, NodeId};
 use fixedip_tui::plan::Plan;
@@ -476,4 +476,96 @@ async fn rollback_after_a_failure_at_every_write_leaves_zero() {
             "{action}: rollback leaves zero managed resources"
         );
     }
+}
+
+/// A record the plan replaced (by explicit choice) is put back by destroy, exactly as it was; a
+/// plan that does not say "replace" refuses to overwrite it.
+#[tokio::test(start_paused = true)]
+async fn a_replaced_record_is_restored_by_destroy() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let inv = inventory(&sim).await;
+    let mut p = plan();
+    p.name = "api.example.com".into();
+    p.id = fixedip_tui::plan::plan_id("123456789012", "us-east-1", "api.example.com");
+    p.certificate_arn =
+        "arn:aws:acm:us-east-1:123456789012:certificate/cff06bbc-291b-438b-9efc-33d92b3663f8"
+            .into();
+    let zone = "Z0150999TLFZEKJCOQEVC";
+    let before = sim
+        .list_records(zone, "api.example.com")
+        .await
+        .expect("records");
+    assert_eq!(before.len(), 1, "the demo has an A alias to a legacy ALB");
+
+    let run = |p: Plan| {
+        let sim = sim.clone();
+        let inv = inv.clone();
+        let dir = state.path().to_path_buf();
+        async move {
+            let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+            engine::apply(
+                &p,
+                &inv,
+                sim as Arc<dyn Account>,
+                EngineOptions::aws(dir),
+                tx,
+            )
+            .await
+            .expect("runs")
+        }
+    };
+    let refused = run(p.clone()).await;
+    assert!(
+        refused
+            .failures
+            .iter()
+            .any(|f| f.to_string().contains("does not replace records")),
+        "{:?}",
+        refused.failures
+    );
+    assert_eq!(
+        sim.list_records(zone, "api.example.com")
+            .await
+            .expect("records"),
+        before,
+        "untouched"
+    );
+
+    p.replace_records = true;
+    let out = run(p.clone()).await;
+    assert!(out.ok(), "{:?}", out.failures);
+    let now = sim
+        .list_records(zone, "api.example.com")
+        .await
+        .expect("records");
+    assert!(
+        now[0]
+            .alias_target
+            .as_deref()
+            .is_some_and(|t| t.contains("-nlb-")),
+        "{now:?}"
+    );
+
+    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
+    let d = engine::destroy(
+        &p,
+        &inv,
+        sim.clone() as Arc<dyn Account>,
+        EngineOptions::aws(state.path().to_path_buf()),
+        tx,
+    )
+    .await
+    .expect("runs");
+    assert!(d.ok(), "{:?}", d.failures);
+    let after = sim
+        .list_records(zone, "api.example.com")
+        .await
+        .expect("records");
+    assert_eq!(after.len(), 1);
+    assert_eq!(
+        after[0].alias_target, before[0].alias_target,
+        "the legacy ALB alias is back"
+    );
+    assert_eq!(after[0].alias_zone_id, before[0].alias_zone_id);
 }

@@ -668,6 +668,11 @@ impl Cloud for AwsCloud {
                     .map(|v| v.value().to_string())
                     .collect(),
                 alias_target: r.alias_target().map(|a| strip_dot(a.dns_name())),
+                alias_zone_id: r.alias_target().map(|a| a.hosted_zone_id().to_string()),
+                evaluate_target_health: r
+                    .alias_target()
+                    .is_some_and(|a| a.evaluate_target_health()),
+                ttl: r.ttl(),
             })
             .filter(|r| r.name == want)
             .collect())

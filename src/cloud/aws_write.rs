@@ -1981,6 +1981,66 @@ impl CloudWrite for AwsCloud {
         }
     }
 
+    async fn restore_record(
+        &self,
+        record: &crate::domain::RecordSet,
+    ) -> CloudResult<Option<String>> {
+        const A: &str = "route53:ChangeResourceRecordSets";
+        let bad = |what: &str| CloudError::new(ErrorKind::InvalidRequest, A, what.to_string());
+        let mut rrset = ResourceRecordSet::builder()
+            .name(fqdn(&record.name))
+            .r#type(RrType::from(record.record_type.as_str()));
+        match (&record.alias_target, &record.alias_zone_id) {
+            (Some(dns), Some(zone)) => {
+                rrset = rrset.alias_target(
+                    AliasTarget::builder()
+                        .dns_name(dns)
+                        .hosted_zone_id(zone)
+                        .evaluate_target_health(record.evaluate_target_health)
+                        .build()
+                        .map_err(|e| bad(&e.to_string()))?,
+                );
+            }
+            (Some(_), None) => {
+                return Err(bad(
+                    "the alias record's target zone is unknown: it cannot be written back",
+                ))
+            }
+            _ => {
+                rrset = rrset.ttl(record.ttl.unwrap_or(300));
+                for v in &record.values {
+                    rrset = rrset.resource_records(
+                        aws_sdk_route53::types::ResourceRecord::builder()
+                            .value(v)
+                            .build()
+                            .map_err(|e| bad(&e.to_string()))?,
+                    );
+                }
+            }
+        }
+        let change = Change::builder()
+            .action(ChangeAction::Upsert)
+            .resource_record_set(rrset.build().map_err(|e| bad(&e.to_string()))?)
+            .build()
+            .map_err(|e| bad(&e.to_string()))?;
+        let batch = ChangeBatch::builder()
+            .changes(change)
+            .comment("fixedip-tui: restore")
+            .build()
+            .map_err(|e| bad(&e.to_string()))?;
+        let out = self
+            .route53
+            .change_resource_record_sets()
+            .hosted_zone_id(&record.zone_id)
+            .change_batch(batch)
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(out
+            .change_info()
+            .map(|c| c.id().trim_start_matches("/change/").to_string()))
+    }
+
     async fn change_status(&self, change_id: &str) -> CloudResult<String> {
         const A: &str = "route53:GetChange";
         let out = self

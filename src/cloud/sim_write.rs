@@ -2052,6 +2052,9 @@ impl CloudWrite for SimCloud {
                     "ns-512.awsdns-00.net.".to_string(),
                 ],
                 alias_target: None,
+                alias_zone_id: None,
+                evaluate_target_health: false,
+                ttl: Some(172_800),
             });
             a.record_sets.push(RecordSet {
                 zone_id: id.clone(),
@@ -2061,6 +2064,9 @@ impl CloudWrite for SimCloud {
                     "{ns} awsdns-hostmaster.amazon.com. 1 7200 900 1209600 86400"
                 )],
                 alias_target: None,
+                alias_zone_id: None,
+                evaluate_target_health: false,
+                ttl: Some(900),
             });
             a.zone_refs
                 .insert(caller_reference.to_string(), id.clone());
@@ -2225,6 +2231,9 @@ impl CloudWrite for SimCloud {
                         record_type: "A".to_string(),
                         values: vec![],
                         alias_target: Some(target.clone()),
+                        alias_zone_id: Some(record.target_zone_id.clone()),
+                        evaluate_target_health: record.evaluate_target_health,
+                        ttl: None,
                     };
                     match existing {
                         Some(i) => a.record_sets[i] = rs,
@@ -2241,6 +2250,46 @@ impl CloudWrite for SimCloud {
             a.changes.push(SimChange {
                 id: id.clone(),
                 zone_id: zone_id.to_string(),
+                submitted_ms: now,
+                insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
+            });
+            Ok(Some(id))
+        })
+        .await
+    }
+
+    async fn restore_record(&self, record: &RecordSet) -> CloudResult<Option<String>> {
+        const ACTION: &str = "route53:ChangeResourceRecordSets";
+        let zone_id = record
+            .zone_id
+            .trim_start_matches("/hostedzone/")
+            .to_string();
+        let name = dns_norm(&record.name);
+        self.call(ACTION, |a| {
+            if !a.hosted_zones.iter().any(|z| z.id == zone_id) {
+                return Err(zone_not_found(ACTION, &zone_id));
+            }
+            let mut rs = record.clone();
+            rs.zone_id = zone_id.clone();
+            rs.name = name.clone();
+            match a.record_sets.iter().position(|r| {
+                r.zone_id == zone_id
+                    && dns_norm(&r.name) == name
+                    && r.record_type == record.record_type
+            }) {
+                Some(i) => a.record_sets[i] = rs,
+                None => {
+                    a.record_sets.push(rs);
+                    if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
+                        z.record_count += 1;
+                    }
+                }
+            }
+            let now = a.clock_ms;
+            let id = format!("C{}", upper_alnum(20));
+            a.changes.push(SimChange {
+                id: id.clone(),
+                zone_id: zone_id.clone(),
                 submitted_ms: now,
                 insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
             });

@@ -335,6 +335,12 @@ pub trait CloudWrite: Send + Sync {
         action: RecordAction,
         record: &AliasRecord,
     ) -> CloudResult<Option<String>>;
+    /// UPSERT a record exactly as it was read (alias or plain): destroy puts back a record the plan
+    /// replaced. Returns the change id.
+    async fn restore_record(
+        &self,
+        record: &crate::domain::RecordSet,
+    ) -> CloudResult<Option<String>>;
     /// GetChange: PENDING or INSYNC.
     async fn change_status(&self, change_id: &str) -> CloudResult<String>;
 }

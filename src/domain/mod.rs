@@ -291,6 +291,14 @@ pub struct RecordSet {
     /// Alias target DNS name, for alias records.
     #[serde(default)]
     pub alias_target: Option<String>,
+    /// The alias target's hosted zone id (needed to write the alias back).
+    #[serde(default)]
+    pub alias_zone_id: Option<String>,
+    #[serde(default)]
+    pub evaluate_target_health: bool,
+    /// TTL of a plain record.
+    #[serde(default)]
+    pub ttl: Option<i64>,
 }
 
 /// An API Gateway REST API.

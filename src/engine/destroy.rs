@@ -152,14 +152,26 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 Err(e) if e.kind == ErrorKind::NotFound => None,
                 Err(e) => return Err(fail(n, e)),
             };
-            let mut summary = format!("A {} removed from {zone}", plan.name);
+            let mut summary = if change.is_none() {
+                format!("A {} was already gone from {zone}", plan.name)
+            } else {
+                format!("A {} removed from {zone}", plan.name)
+            };
+            // Put back the record the plan replaced (by explicit choice), exactly as it was.
             if let Some(prior) = j.prior.get(&format!("record:{zone}")) {
-                summary.push_str(&format!(
-                    " — it replaced a record you had: {prior}; recreate it if you still need it"
-                ));
-            }
-            if change.is_none() {
-                summary = format!("A {} was already gone from {zone}", plan.name);
+                match serde_json::from_str::<crate::domain::RecordSet>(prior) {
+                    Ok(old) => {
+                        ctx.cloud.restore_record(&old).await.map_err(|e| fail(n, e))?;
+                        summary.push_str(&format!(
+                            "; your previous {} record (→ {}) is back",
+                            old.record_type,
+                            old.alias_target.clone().unwrap_or_else(|| old.values.join(", "))
+                        ));
+                    }
+                    Err(e) => summary.push_str(&format!(
+                        "; the record it replaced could not be read back from the journal ({e}): {prior}"
+                    )),
+                }
             }
             Ok(Some(summary))
         }

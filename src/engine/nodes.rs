@@ -1030,12 +1030,31 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
             false,
         )
     };
-    // A record replaced by explicit choice is kept for destroy to restore.
-    if let Some(old) = ctx.inv.records.iter().find(|r| {
-        r.zone_id == zone
-            && r.name == ctx.plan.name
-            && ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+    // A record replaced by explicit choice is kept for destroy to restore. Read it from the
+    // account (not the inventory): the account is the truth, and a rerun must not take our own
+    // alias (pointing at `target`) for the record it replaced (`set_prior` keeps the first one).
+    let existing = ctx
+        .cloud
+        .list_records(&zone, &ctx.plan.name)
+        .await
+        .map_err(|e| fail(n, e))?;
+    if let Some(old) = existing.iter().find(|r| {
+        ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
+            && !r.alias_target.as_deref().is_some_and(|t| {
+                t.trim_end_matches('.')
+                    .eq_ignore_ascii_case(target.trim_end_matches('.'))
+            })
     }) {
+        if !ctx.plan.replace_records {
+            return Err(conflict(
+                n,
+                "route53:ChangeResourceRecordSets",
+                format!(
+                    "{} {} already exists in zone {zone}: the plan does not replace records (plan again with replace)",
+                    old.record_type, ctx.plan.name
+                ),
+            ));
+        }
         if let Ok(text) = serde_json::to_string(old) {
             ctx.set_prior(&format!("record:{zone}"), text).await?;
         }
