@@ -569,3 +569,23 @@ async fn a_replaced_record_is_restored_by_destroy() {
     );
     assert_eq!(after[0].alias_zone_id, before[0].alias_zone_id);
 }
+
+/// Throttling, 5xx and timeouts at each write: retried (the SDK's attempts, then the engine's
+/// pacing) without duplicates.
+#[tokio::test(start_paused = true)]
+async fn transient_faults_at_every_write_are_retried_without_duplicates() {
+    for action in write_actions().await {
+        for (fault, times) in [
+            (Fault::Throttle, 2),
+            (Fault::ServerError, 2),
+            (Fault::Timeout, 1),
+        ] {
+            let sim = sim();
+            let state = tempfile::tempdir().expect("state");
+            sim.add_fault(FaultRule::times(&action, fault, times));
+            let (out, _) = apply(&sim, state.path()).await;
+            assert!(out.ok(), "{action} {fault:?}: {:?}", out.failures);
+            assert_eq!(counts(&sim).await, ONE_OF_EACH, "{action} {fault:?}");
+        }
+    }
+}
