@@ -589,3 +589,44 @@ async fn transient_faults_at_every_write_are_retried_without_duplicates() {
         }
     }
 }
+
+/// After an apply, planning the same name again (the wizard's Draft) gives the same plan, and
+/// validation does not take the plan's own endpoint, private zone or records for conflicts.
+#[tokio::test(start_paused = true)]
+async fn planning_the_same_name_again_after_apply_gives_the_same_plan() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let (out, _) = apply(&sim, state.path()).await;
+    assert!(out.ok(), "{:?}", out.failures);
+    let mut inv = inventory(&sim).await;
+    let p = plan();
+    let private_zone = inv
+        .hosted_zones
+        .iter()
+        .find(|z| z.private && z.name == p.name)
+        .map(|z| z.id.clone())
+        .expect("created zone");
+    for z in [p.public_zone_id.clone(), private_zone] {
+        inv.records
+            .extend(sim.list_records(&z, &p.name).await.expect("records"));
+    }
+    let mut d = fixedip_tui::plan::Draft::with_defaults();
+    d.choose_vpc(&inv, &p.vpc_id);
+    assert!(
+        d.reuse_endpoint.is_some(),
+        "the VPC now has a private-DNS endpoint: the wizard offers it"
+    );
+    d.set_name(&inv, &p.name);
+    d.certificate_arn = Some(p.certificate_arn.clone());
+    d.allow_cidrs = p.allow_cidrs.clone();
+    d.nlb_subnets = p.nlb_subnet_ids.clone();
+    let again = d.to_plan(&inv);
+    assert_eq!(
+        again.endpoint, p.endpoint,
+        "its own endpoint stays owned (create), not reused"
+    );
+    assert_eq!(again, p);
+    let findings = fixedip_tui::plan::validate(&again, &inv);
+    let blocking = fixedip_tui::plan::validate::blocking(&again, &findings);
+    assert!(blocking.is_empty(), "{blocking:#?}");
+}

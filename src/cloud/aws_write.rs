@@ -1846,7 +1846,9 @@ impl CloudWrite for AwsCloud {
             .hosted_zone_config(
                 HostedZoneConfig::builder()
                     .private_zone(true)
-                    .comment("fixedip-tui")
+                    // The plan id in the comment: the zone is recognisable as this plan's
+                    // even without a journal (zones' tags are not part of discovery).
+                    .comment(format!("fixedip-tui {caller_reference}"))
                     .build(),
             )
             .send()

@@ -2034,7 +2034,7 @@ impl CloudWrite for SimCloud {
                 name: name.clone(),
                 private: true,
                 record_count: 2,
-                comment: None,
+                comment: Some(format!("fixedip-tui {caller_reference}")),
                 vpcs: vec![ZoneVpc {
                     vpc_id: vpc_id.to_string(),
                     region: region.to_string(),

@@ -98,16 +98,27 @@ impl Draft {
             .map(|i| i.account.clone())
             .unwrap_or_default();
         let name = self.name.trim().trim_end_matches('.').to_ascii_lowercase();
+        let id = plan_id(&account, &inv.region, &name);
+        let own = self
+            .reuse_endpoint
+            .as_deref()
+            .and_then(|e| own_endpoint(inv, e, &id));
         Plan {
             version: PLAN_VERSION,
-            id: plan_id(&account, &inv.region, &name),
+            id: id.clone(),
             account,
             region: inv.region.clone(),
             vpc_id: self.vpc_id.clone().unwrap_or_default(),
             enable_vpc_dns: self.enable_vpc_dns,
             endpoint: match &self.reuse_endpoint {
-                Some(id) => EndpointChoice::Reuse {
-                    vpc_endpoint_id: id.clone(),
+                // The VPC's private-DNS endpoint is this very plan's (an earlier apply of the same
+                // name): the plan keeps owning it rather than "reusing" it.
+                Some(_) if own.is_some() => EndpointChoice::Create {
+                    subnet_ids: own.clone().unwrap_or_default(),
+                    allow_public_subnets: self.allow_public_endpoint_subnets,
+                },
+                Some(ep) => EndpointChoice::Reuse {
+                    vpc_endpoint_id: ep.clone(),
                 },
                 None => EndpointChoice::Create {
                     subnet_ids: self.endpoint_subnets.clone(),
@@ -238,4 +249,17 @@ impl Draft {
             list.push(id.to_string());
         }
     }
+}
+
+/// The subnets of endpoint `id` when it carries plan `plan_id`'s tag.
+fn own_endpoint(inv: &Inventory, id: &str, plan_id: &str) -> Option<Vec<String>> {
+    inv.vpc_endpoints
+        .iter()
+        .find(|e| e.id == id)
+        .filter(|e| {
+            e.tags
+                .iter()
+                .any(|t| t.key == "fixedip:plan-id" && t.value == plan_id)
+        })
+        .map(|e| e.subnet_ids.clone())
 }

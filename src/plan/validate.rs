@@ -813,6 +813,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             if inv.hosted_zones.iter().any(|z| {
                 z.private
                     && !owned.private_zone_ids.contains(&z.id)
+                    && !z.comment.as_deref().is_some_and(|c| c.contains(&plan.id))
                     && z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.'))
                     && z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id)
             }) {
@@ -880,6 +881,12 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             owned.alias_targets.iter().any(|o| o.trim_end_matches('.').eq_ignore_ascii_case(&t))
                 // An NLB's DNS name starts with its name, which derives from the plan id.
                 || t.starts_with(&format!("{}-", plan.nlb_name()))
+                // An endpoint's DNS names start with its id: this plan's endpoint carries its tag.
+                || inv
+                    .vpc_endpoints
+                    .iter()
+                    .filter(|e| ours_tag(&e.tags))
+                    .any(|e| t.starts_with(&e.id))
         })
     };
     for r in inv
