@@ -753,6 +753,32 @@ fn run_tui(
         started,
     ));
     ratatui::restore();
+    // Left (q, abort, SIGTERM, SIGHUP) while an apply or destroy was running: nothing is lost —
+    // every step was journaled before and after its AWS call — and the way back is a rerun.
+    if let Some(a) = model.apply.as_ref().filter(|a| a.running()) {
+        let what = match a.mode {
+            fixedip_tui::app::apply::Mode::Apply => "apply",
+            fixedip_tui::app::apply::Mode::Destroy => "destroy",
+        };
+        tracing::warn!(plan = %a.plan.id, "left during {what}: the journal is kept");
+        let again = match a.mode {
+            fixedip_tui::app::apply::Mode::Apply => format!(
+                "fixedip-tui apply --plan {} --yes",
+                fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
+                    .with_extension("plan.toml")
+                    .display()
+            ),
+            fixedip_tui::app::apply::Mode::Destroy => {
+                format!("fixedip-tui destroy --plan-id {} --yes", a.plan.id)
+            }
+        };
+        eprintln!(
+            "fixedip-tui: left during the {what} of plan {}: the journal keeps every step; run \
+             `{again}` (add --demo for the demo) to resume.",
+            a.plan.id
+        );
+        return ExitCode::from(3);
+    }
     match result {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {

@@ -273,3 +273,47 @@ fn demo_wizard_apply_result_then_destroy() {
     t.keys(&["q"]);
     t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
 }
+
+/// Leaving during an apply (q, then "abort now") restores the terminal, says how to resume,
+/// and exits 3.
+#[test]
+fn leaving_during_an_apply_says_how_to_resume() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = Tmux::start_in(
+        100,
+        40,
+        &format!("{} --demo --demo-speed realtime", bin()),
+        Some(dir.path()),
+    );
+    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
+    t.keys(&[
+        "j", "j", "Enter", "Space", "j", "j", "Space", "j", "j", "Space", "Enter",
+    ]);
+    t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("4 · Name"), "step 4");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for(|s| s.contains("5 · API"), "step 5");
+    t.keys(&["Enter", "Enter", "Enter"]);
+    t.wait_for(|s| s.contains("6 · Who may call"), "step 6");
+    t.keys(&["-l", "203.0.113.0/24"]);
+    t.keys(&["Enter", "Enter"]);
+    t.wait_for(|s| s.contains("No A/AAAA/CNAME record"), "step 7 checked");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("8 · Review"), "the review");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("confirmed"), "confirmed");
+    t.keys(&["A"]);
+    t.wait_for(
+        |s| s.contains("to become available"),
+        "an AWS-like wait in progress",
+    );
+    t.keys(&["q"]);
+    t.wait_for(|s| s.contains("Stop the apply?"), "the stop question");
+    t.keys(&["a"]);
+    let s = t.wait_for(|s| s.contains("EXITED-3"), "exit 3 (resumable)");
+    assert!(s.contains("journal keeps every step"), "{s}");
+    assert!(!t.alternate_screen_on());
+}
