@@ -120,6 +120,26 @@ pub enum Command {
         #[arg(long, value_name = "SECONDS")]
         watch: Option<u64>,
     },
+    /// Change who may call an applied plan: the NLB security group's rules, in place.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui allow --plan-id fip-9729d0a60e --add 198.51.100.0/24\n  \
+                            fixedip-tui allow --plan-id fip-9729d0a60e --remove 203.0.113.0/24\n\n\
+                            The plan kept beside the journal is updated, so status and a rerun of apply agree. \
+                            Removing the last CIDR opens the API to the whole internet: that needs --allow-anywhere."
+    )]
+    Allow {
+        #[arg(long, value_name = "ID")]
+        plan_id: String,
+        /// A caller CIDR to allow (repeat it).
+        #[arg(long, value_name = "CIDR")]
+        add: Vec<String>,
+        /// A caller CIDR to stop allowing (repeat it).
+        #[arg(long, value_name = "CIDR")]
+        remove: Vec<String>,
+        /// Accept that an empty list means the whole internet (0.0.0.0/0).
+        #[arg(long)]
+        allow_anywhere: bool,
+    },
     /// Delete what a plan created and restore what it changed (only its own resources).
     #[command(
         after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"

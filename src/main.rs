@@ -120,6 +120,19 @@ fn main() -> ExitCode {
             *watch,
             engine_options(&cli),
         )),
+        Some(Command::Allow {
+            plan_id,
+            add,
+            remove,
+            allow_anywhere,
+        }) => runtime.block_on(allow(
+            connector,
+            plan_id.clone(),
+            add.clone(),
+            remove.clone(),
+            *allow_anywhere,
+            engine_options(&cli),
+        )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
         Some(Command::Completions { .. }) => ExitCode::SUCCESS,
@@ -1003,4 +1016,161 @@ async fn status(
             }
         }
     }
+}
+
+/// `allow --plan-id ID --add/--remove CIDR`: the NLB security group's rules follow the plan's
+/// caller list, changed in place; the kept plan is updated.
+async fn allow(
+    connector: Connector,
+    plan_id: String,
+    add: Vec<String>,
+    remove: Vec<String>,
+    allow_anywhere: bool,
+    opts: EngineOptions,
+) -> ExitCode {
+    use fixedip_tui::cloud::write::IngressRule;
+    use fixedip_tui::plan::validate::check_caller_cidr;
+    let path =
+        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
+    let mut plan = match fixedip_tui::plan::Plan::load(&path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}\n  → allow changes a plan that `apply` created");
+            return ExitCode::from(2);
+        }
+    };
+    if add.is_empty() && remove.is_empty() {
+        eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR");
+        return ExitCode::from(2);
+    }
+    let mut bad = Vec::new();
+    let norm = |c: &str| check_caller_cidr(c).map(|n| n.trunc().to_string());
+    let add: Vec<String> = add
+        .iter()
+        .filter_map(|c| norm(c).map_err(|e| bad.push(e)).ok())
+        .collect();
+    let remove: Vec<String> = remove
+        .iter()
+        .filter_map(|c| norm(c).map_err(|e| bad.push(e)).ok())
+        .collect();
+    if !bad.is_empty() {
+        for b in bad {
+            eprintln!("fixedip-tui: {b}");
+        }
+        return ExitCode::from(2);
+    }
+    let before: Vec<String> = plan
+        .allow_cidrs
+        .iter()
+        .filter_map(|c| norm(c).ok())
+        .collect();
+    let mut after: Vec<String> = before
+        .iter()
+        .filter(|c| !remove.contains(c))
+        .cloned()
+        .collect();
+    for c in &add {
+        if !after.contains(c) {
+            after.push(c.clone());
+        }
+    }
+    if after.is_empty() && !allow_anywhere {
+        eprintln!(
+            "fixedip-tui: that leaves no caller CIDR, which opens the API to the whole internet: add --allow-anywhere to mean it"
+        );
+        return ExitCode::from(2);
+    }
+    let journal = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan_id) {
+        Ok(j) => j,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    let cloud = match connector().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return ExitCode::FAILURE;
+        }
+    };
+    let sg = match journal.id_of(fixedip_tui::engine::NodeId::NlbSg) {
+        Some(id) => id.to_string(),
+        None => match cloud
+            .find_security_group(&plan.vpc_id, &fixedip_tui::plan::review::nlb_sg_name(&plan))
+            .await
+        {
+            Ok(Some(g)) => g.id,
+            Ok(None) => {
+                eprintln!("fixedip-tui: the NLB security group of plan {plan_id} does not exist: apply the plan first");
+                return ExitCode::FAILURE;
+            }
+            Err(e) => {
+                eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+                return ExitCode::FAILURE;
+            }
+        },
+    };
+    let port = plan.settings.listener_port;
+    let rules = |cidrs: &[String]| -> Vec<IngressRule> {
+        let list: Vec<String> = if cidrs.is_empty() {
+            vec!["0.0.0.0/0".into()]
+        } else {
+            cidrs.to_vec()
+        };
+        list.into_iter()
+            .map(|source| IngressRule {
+                port,
+                source,
+                description: "caller allow-list".into(),
+            })
+            .collect()
+    };
+    let (old_rules, new_rules) = (rules(&before), rules(&after));
+    let grant: Vec<IngressRule> = new_rules
+        .iter()
+        .filter(|r| !old_rules.iter().any(|o| o.source == r.source))
+        .cloned()
+        .collect();
+    let revoke: Vec<IngressRule> = old_rules
+        .iter()
+        .filter(|r| !new_rules.iter().any(|n| n.source == r.source))
+        .cloned()
+        .collect();
+    // Grant first, then revoke: callers that stay allowed never lose access in between.
+    if !grant.is_empty() {
+        if let Err(e) = cloud.authorize_ingress(&sg, &grant).await {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return ExitCode::FAILURE;
+        }
+    }
+    if !revoke.is_empty() {
+        if let Err(e) = cloud.revoke_ingress(&sg, &revoke).await {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return ExitCode::FAILURE;
+        }
+    }
+    plan.allow_cidrs = after.clone();
+    if after.is_empty()
+        && !plan
+            .acknowledged
+            .iter()
+            .any(|a| a == "callers-whole-internet")
+    {
+        plan.acknowledged.push("callers-whole-internet".into());
+    }
+    if let Err(e) = plan.save(&path) {
+        eprintln!("fixedip-tui: the rules changed but the kept plan could not be updated: {e}");
+        return ExitCode::FAILURE;
+    }
+    println!(
+        "Who can reach {} now: {}",
+        plan.name,
+        if after.is_empty() {
+            "the whole internet".to_string()
+        } else {
+            after.join(", ")
+        }
+    );
+    ExitCode::SUCCESS
 }

@@ -502,3 +502,136 @@ fn every_subcommand_help_shows_an_example() {
         );
     }
 }
+
+/// `allow --add/--remove`: the NLB security group's rules follow (read from the saved demo
+/// account), the kept plan too; removing the last CIDR needs --allow-anywhere.
+#[test]
+fn allow_changes_the_nlb_security_group_in_place() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &path.to_string_lossy(),
+            "--yes",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let nlb_sources = || -> Vec<String> {
+        let text = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
+            .expect("demo account saved");
+        let v: serde_json::Value = serde_json::from_str(&text).expect("JSON");
+        let sg = v["security_groups"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .find(|g| g["name"].as_str().is_some_and(|n| n.ends_with("-nlb-sg")))
+            .cloned()
+            .expect("the NLB security group");
+        let mut s: Vec<String> = sg["ingress"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter_map(|r| r["source"].as_str().map(str::to_string))
+            .collect();
+        s.sort();
+        s
+    };
+    assert_eq!(nlb_sources(), vec!["203.0.113.0/24"]);
+    let out = run(
+        &[
+            "--demo",
+            "allow",
+            "--plan-id",
+            &plan.id,
+            "--add",
+            "198.51.100.7/24",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(
+        nlb_sources(),
+        vec!["198.51.100.0/24", "203.0.113.0/24"],
+        "host bits cleared"
+    );
+    let out = run(
+        &[
+            "--demo",
+            "allow",
+            "--plan-id",
+            &plan.id,
+            "--remove",
+            "203.0.113.0/24",
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(nlb_sources(), vec!["198.51.100.0/24"]);
+    let out = run(
+        &[
+            "--demo",
+            "allow",
+            "--plan-id",
+            &plan.id,
+            "--remove",
+            "198.51.100.0/24",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "the whole internet needs --allow-anywhere"
+    );
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--allow-anywhere"));
+    assert_eq!(nlb_sources(), vec!["198.51.100.0/24"], "unchanged");
+    let out = run(
+        &[
+            "--demo",
+            "allow",
+            "--plan-id",
+            &plan.id,
+            "--remove",
+            "198.51.100.0/24",
+            "--allow-anywhere",
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(nlb_sources(), vec!["0.0.0.0/0"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("the whole internet"));
+    let out = run(
+        &[
+            "--demo",
+            "allow",
+            "--plan-id",
+            &plan.id,
+            "--add",
+            "2001:db8::/32",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(2),
+        "IPv6 is refused with the reason"
+    );
+}
