@@ -59,6 +59,16 @@ fn has_code(e: &CloudError, codes: &[&str]) -> bool {
     codes.contains(&code(e))
 }
 
+/// Deleting what is already gone is success: an error carrying one of `codes` (the service's
+/// "not found" for that resource) counts as done.
+fn absent_is_ok<T>(res: CloudResult<T>, codes: &[&str]) -> CloudResult<()> {
+    match res {
+        Ok(_) => Ok(()),
+        Err(e) if has_code(&e, codes) => Ok(()),
+        Err(e) => Err(e),
+    }
+}
+
 fn internal(action: &str, what: &str) -> CloudError {
     CloudError::new(
         ErrorKind::Other,
@@ -759,17 +769,15 @@ impl CloudWrite for AwsCloud {
 
     async fn delete_security_group(&self, id: &str) -> CloudResult<()> {
         const A: &str = "ec2:DeleteSecurityGroup";
-        match self.ec2.delete_security_group().group_id(id).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.ec2
+                .delete_security_group()
+                .group_id(id)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["InvalidGroup.NotFound", "InvalidGroupId.NotFound"],
+        )
     }
 
     // ---------------------------------------------------------------- EC2: interface endpoint
@@ -1335,23 +1343,15 @@ impl CloudWrite for AwsCloud {
 
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()> {
         const A: &str = "apigateway:DELETE";
-        match self
-            .apigw
-            .delete_domain_name()
-            .domain_name(name)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["NotFoundException"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.apigw
+                .delete_domain_name()
+                .domain_name(name)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["NotFoundException"],
+        )
     }
 
     async fn create_base_path_mapping(
@@ -1441,24 +1441,16 @@ impl CloudWrite for AwsCloud {
         let path = base_path
             .filter(|b| !b.is_empty())
             .unwrap_or(ROOT_BASE_PATH);
-        match self
-            .apigw
-            .delete_base_path_mapping()
-            .domain_name(domain)
-            .base_path(path)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["NotFoundException"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.apigw
+                .delete_base_path_mapping()
+                .domain_name(domain)
+                .base_path(path)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["NotFoundException"],
+        )
     }
 
     // ---------------------------------------------------------------- ELBv2
@@ -1568,25 +1560,17 @@ impl CloudWrite for AwsCloud {
                     .build()
             })
             .collect();
-        match self
-            .elbv2
-            .deregister_targets()
-            .target_group_arn(target_group_arn)
-            .set_targets(Some(targets))
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                // The group gone, or the targets not registered: nothing left to deregister.
-                if has_code(&e, &["TargetGroupNotFound", "InvalidTarget"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        // The group gone, or the targets not registered: nothing left to deregister.
+        absent_is_ok(
+            self.elbv2
+                .deregister_targets()
+                .target_group_arn(target_group_arn)
+                .set_targets(Some(targets))
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["TargetGroupNotFound", "InvalidTarget"],
+        )
     }
 
     async fn target_health(&self, target_group_arn: &str) -> CloudResult<Vec<TargetHealth>> {
@@ -1623,23 +1607,15 @@ impl CloudWrite for AwsCloud {
 
     async fn delete_target_group(&self, arn: &str) -> CloudResult<()> {
         const A: &str = "elasticloadbalancing:DeleteTargetGroup";
-        match self
-            .elbv2
-            .delete_target_group()
-            .target_group_arn(arn)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["TargetGroupNotFound"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.elbv2
+                .delete_target_group()
+                .target_group_arn(arn)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["TargetGroupNotFound"],
+        )
     }
 
     async fn create_load_balancer(&self, req: &NewLoadBalancer) -> CloudResult<LoadBalancerState> {
@@ -1731,23 +1707,15 @@ impl CloudWrite for AwsCloud {
 
     async fn delete_load_balancer(&self, arn: &str) -> CloudResult<()> {
         const A: &str = "elasticloadbalancing:DeleteLoadBalancer";
-        match self
-            .elbv2
-            .delete_load_balancer()
-            .load_balancer_arn(arn)
-            .send()
-            .await
-        {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["LoadBalancerNotFound"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.elbv2
+                .delete_load_balancer()
+                .load_balancer_arn(arn)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["LoadBalancerNotFound"],
+        )
     }
 
     async fn create_listener(&self, req: &NewListener) -> CloudResult<ListenerState> {
@@ -1901,17 +1869,15 @@ impl CloudWrite for AwsCloud {
 
     async fn delete_hosted_zone(&self, zone_id: &str) -> CloudResult<()> {
         const A: &str = "route53:DeleteHostedZone";
-        match self.route53.delete_hosted_zone().id(zone_id).send().await {
-            Ok(_) => Ok(()),
-            Err(e) => {
-                let e = sdk_err(A, e);
-                if has_code(&e, &["NoSuchHostedZone"]) {
-                    Ok(())
-                } else {
-                    Err(e)
-                }
-            }
-        }
+        absent_is_ok(
+            self.route53
+                .delete_hosted_zone()
+                .id(zone_id)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["NoSuchHostedZone"],
+        )
     }
 
     async fn change_alias_record(
