@@ -4,6 +4,8 @@
 
 mod common;
 
+use common::moto::s;
+
 use std::path::Path;
 use std::process::{Command, Output};
 
@@ -23,10 +25,6 @@ fn run(moto_url: &str, home: &Path, args: &[&str]) -> Output {
         .current_dir(home)
         .output()
         .expect("binary runs")
-}
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
 }
 
 #[test]

@@ -7,24 +7,16 @@ use std::collections::BTreeSet;
 use std::process::Command;
 use std::sync::Arc;
 
-use common::moto::Moto;
+use common::moto::{arr, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
 use serde_json::Value;
 
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
 fn set(v: &Value) -> BTreeSet<String> {
     v.as_array()
         .map(|a| a.iter().map(s).collect())
         .unwrap_or_default()
-}
-
-fn arr(v: &Value) -> &Vec<Value> {
-    v.as_array().expect("an array")
 }
 
 async fn discover(moto: &Moto) -> Inventory {

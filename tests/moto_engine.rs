@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum;
 use aws_sdk_route53::types::RrType;
-use common::moto::{patched_moto, Moto};
+use common::moto::{arr, id_of, patched_moto, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
@@ -34,23 +34,6 @@ const REGION: &str = "us-east-1";
 const NAME: &str = "fixed.example.com";
 const CALLERS: &str = "203.0.113.0/24";
 const TLS13: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn arr(v: &Value) -> &Vec<Value> {
-    v.as_array().expect("an array")
-}
-
-/// The id of the manifest entry of `kind` whose `key` is `value`.
-fn id_of(m: &Value, kind: &str, key: &str, value: &str) -> String {
-    arr(&m[kind])
-        .iter()
-        .find(|x| x[key].as_str() == Some(value))
-        .map(|x| s(&x["id"]))
-        .unwrap_or_else(|| panic!("{kind} with {key}={value} in the manifest"))
-}
 
 /// (id, cidr) of the manifest's subnet `name`.
 fn subnet(m: &Value, name: &str) -> (String, String) {

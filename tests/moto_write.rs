@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use common::moto::Moto;
+use common::moto::{arr, id_of, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
@@ -27,23 +27,6 @@ const REGION: &str = "us-east-1";
 const PLAN: &str = "plan-0123abcd";
 const NAME: &str = "fixed.example.com";
 const TLS13: &str = "ELBSecurityPolicy-TLS13-1-2-2021-06";
-
-fn s(v: &Value) -> String {
-    v.as_str().unwrap_or_default().to_string()
-}
-
-fn arr(v: &Value) -> &Vec<Value> {
-    v.as_array().expect("an array")
-}
-
-/// The id of the manifest entry of `kind` whose `key` is `value`.
-fn id_of(m: &Value, kind: &str, key: &str, value: &str) -> String {
-    arr(&m[kind])
-        .iter()
-        .find(|x| x[key].as_str() == Some(value))
-        .map(|x| s(&x["id"]))
-        .unwrap_or_else(|| panic!("{kind} with {key}={value} in the manifest"))
-}
 
 fn subnet(m: &Value, name: &str) -> (String, String, String) {
     let x = arr(&m["subnets"])

@@ -148,3 +148,21 @@ sys.exit(main())
     std::env::set_var("FIXEDIP_MOTO_SERVER", &script);
     Moto::start()
 }
+
+/// Helpers to read the seed script's manifest.
+pub fn s(v: &serde_json::Value) -> String {
+    v.as_str().unwrap_or_default().to_string()
+}
+
+pub fn arr(v: &serde_json::Value) -> &Vec<serde_json::Value> {
+    v.as_array().expect("an array")
+}
+
+/// The id of the manifest entry of `kind` whose `key` is `value`.
+pub fn id_of(m: &serde_json::Value, kind: &str, key: &str, value: &str) -> String {
+    arr(&m[kind])
+        .iter()
+        .find(|x| x[key].as_str() == Some(value))
+        .map(|x| s(&x["id"]))
+        .unwrap_or_else(|| panic!("{kind} with {key}={value} in the manifest"))
+}
