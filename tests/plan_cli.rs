@@ -417,27 +417,7 @@ fn apply_json_prints_only_json_lines_and_writes_the_result_file() {
 #[test]
 fn status_hands_out_the_fixed_ips_after_apply() {
     let home = tempfile::tempdir().expect("home");
-    let path = home.path().join("plan.toml");
-    let plan = clean_plan();
-    plan.save(&path).expect("save");
-    let out = run(
-        &[
-            "--demo",
-            "--demo-speed",
-            "0.001",
-            "apply",
-            "--plan",
-            &path.to_string_lossy(),
-            "--yes",
-        ],
-        home.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let plan = applied_on_the_demo(home.path());
     // New targets take a while to turn healthy (the demo's clock runs while a process runs):
     // status says so (exit 1) until they are.
     let mut v = serde_json::Value::Null;
@@ -508,27 +488,7 @@ fn every_subcommand_help_shows_an_example() {
 #[test]
 fn allow_changes_the_nlb_security_group_in_place() {
     let home = tempfile::tempdir().expect("home");
-    let path = home.path().join("plan.toml");
-    let plan = clean_plan();
-    plan.save(&path).expect("save");
-    let out = run(
-        &[
-            "--demo",
-            "--demo-speed",
-            "0.001",
-            "apply",
-            "--plan",
-            &path.to_string_lossy(),
-            "--yes",
-        ],
-        home.path(),
-    );
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let plan = applied_on_the_demo(home.path());
     let nlb_sources = || -> Vec<String> {
         let text = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
             .expect("demo account saved");
@@ -634,4 +594,30 @@ fn allow_changes_the_nlb_security_group_in_place() {
         Some(2),
         "IPv6 is refused with the reason"
     );
+}
+
+/// The clean plan saved and applied on the demo account kept in `home`.
+fn applied_on_the_demo(home: &std::path::Path) -> Plan {
+    let path = home.join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let out = run(
+        &[
+            "--demo",
+            "--demo-speed",
+            "0.001",
+            "apply",
+            "--plan",
+            &path.to_string_lossy(),
+            "--yes",
+        ],
+        home,
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    plan
 }
