@@ -7,21 +7,15 @@ mod common;
 use common::moto::s;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
 use serde_json::Value;
 
 fn run(moto_url: &str, home: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+    common::bin_without_credentials(home)
         .arg("--endpoint-url")
         .arg(moto_url)
         .args(args)
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home)
-        .env("XDG_STATE_HOME", home.join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("FIXEDIP_MAX_ATTEMPTS", "1")
         .current_dir(home)
         .output()
         .expect("binary runs")

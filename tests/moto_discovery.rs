@@ -4,7 +4,6 @@
 mod common;
 
 use std::collections::BTreeSet;
-use std::process::Command;
 use std::sync::Arc;
 
 use common::moto::{arr, s, Moto};
@@ -233,14 +232,8 @@ fn discover_json_binary_against_moto_without_credentials() {
     let moto = Moto::start();
     let manifest = moto.seed(&[]);
     let home = tempfile::tempdir().expect("home");
-    let out = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+    let out = common::bin_without_credentials(home.path())
         .args(["--endpoint-url", &moto.url, "discover", "--json"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("FIXEDIP_MAX_ATTEMPTS", "1")
         .output()
         .expect("binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -271,13 +264,8 @@ fn discover_json_binary_against_moto_without_credentials() {
 #[test]
 fn discover_without_credentials_names_the_fix() {
     let home = tempfile::tempdir().expect("home");
-    let out = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+    let out = common::bin_without_credentials(home.path())
         .args(["--region", "eu-west-1", "discover", "--json"])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
         .output()
         .expect("binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
@@ -296,19 +284,13 @@ fn unreachable_endpoint_fails_each_source_with_a_hint() {
         .map(|a| a.port())
         .expect("port");
     let home = tempfile::tempdir().expect("home");
-    let out = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+    let out = common::bin_without_credentials(home.path())
         .args([
             "--endpoint-url",
             &format!("http://127.0.0.1:{port}"),
             "discover",
             "--json",
         ])
-        .env_clear()
-        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .env("FIXEDIP_MAX_ATTEMPTS", "1")
         .output()
         .expect("binary runs");
     let stderr = String::from_utf8_lossy(&out.stderr);

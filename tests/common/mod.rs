@@ -3,6 +3,19 @@
 
 pub mod moto;
 
+/// The real binary with nothing of the caller's environment: no credentials, no profile, no
+/// IMDS, a private home and state directory; one attempt per AWS call.
+pub fn bin_without_credentials(home: &std::path::Path) -> std::process::Command {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_fixedip-tui"));
+    cmd.env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .env("FIXEDIP_MAX_ATTEMPTS", "1");
+    cmd
+}
+
 use std::sync::Arc;
 
 use fixedip_tui::app::{self, Model, Msg};
