@@ -101,6 +101,50 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         output: Option<PathBuf>,
     },
+    /// Prove an applied plan works: configuration read from the account, then from this host
+    /// public DNS and, for each NLB IP separately, TCP, TLS with SNI, the certificate and HTTPS.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui verify --plan-id fip-9729d0a60e\n  \
+                            fixedip-tui verify --plan-id fip-9729d0a60e --resolver 1.1.1.1 --check-path /v1/health\n  \
+                            fixedip-tui verify --plan-id fip-9729d0a60e --json | jq '.checks[] | select(.state==\"fail\")'\n  \
+                            fixedip-tui verify --plan-id fip-9729d0a60e --reregister\n\n\
+                            The result is kept for `status`. Exit status: 0 every check passed (or was skipped), \
+                            1 a check failed, 2 usage (unknown plan id, bad --resolver / --ca-file)."
+    )]
+    Verify {
+        /// The plan id printed by `plan` / `apply`.
+        #[arg(long, value_name = "ID")]
+        plan_id: String,
+        /// The report as one JSON document on stdout (schema_version 1).
+        #[arg(long)]
+        json: bool,
+        /// Ask this DNS server instead of the system's resolvers.
+        #[arg(long, value_name = "IP[:PORT]")]
+        resolver: Option<String>,
+        /// The port to connect to (default: the plan's listener port).
+        #[arg(long, value_name = "PORT")]
+        port: Option<u16>,
+        /// The GET to expect 2xx from, after the base path (default /ping for an API the tool
+        /// created, / for an adopted one).
+        #[arg(long, value_name = "PATH")]
+        check_path: Option<String>,
+        /// Extra trusted CA certificates (PEM), added to the system's.
+        #[arg(long, value_name = "PEM")]
+        ca_file: Option<PathBuf>,
+        /// Seconds to wait for each DNS query, connect, handshake and request.
+        #[arg(long, value_name = "SECONDS", default_value_t = 5)]
+        timeout: u64,
+        /// Fail when the certificate expires within this many days.
+        #[arg(long, value_name = "DAYS", default_value_t = 14)]
+        min_cert_days: i64,
+        /// Only the configuration checks (e.g. a host with no route to the internet).
+        #[arg(long)]
+        skip_network: bool,
+        /// When the endpoint's IPs drifted from the registered targets, register the current ones
+        /// and deregister the stale ones.
+        #[arg(long)]
+        reregister: bool,
+    },
     /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
     /// reach the API, target health — read live from the account.
     #[command(

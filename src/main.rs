@@ -120,6 +120,50 @@ fn main() -> ExitCode {
             *watch,
             engine_options(&cli),
         )),
+        Some(Command::Verify {
+            plan_id,
+            json,
+            resolver,
+            port,
+            check_path,
+            ca_file,
+            timeout,
+            min_cert_days,
+            skip_network,
+            reregister,
+        }) => {
+            let resolver = match resolver.as_deref().map(fixedip_tui::verify::parse_resolver) {
+                None => None,
+                Some(Ok(a)) => Some(a),
+                Some(Err(e)) => {
+                    eprintln!("fixedip-tui: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            if let Some(f) = ca_file {
+                if let Err(e) = fixedip_tui::verify::net::Roots::load(Some(f)) {
+                    eprintln!("fixedip-tui: {e}");
+                    return ExitCode::from(2);
+                }
+            }
+            let vopts = fixedip_tui::verify::VerifyOptions {
+                resolver,
+                port: *port,
+                check_path: check_path.clone(),
+                ca_file: ca_file.clone(),
+                timeout: std::time::Duration::from_secs((*timeout).max(1)),
+                min_cert_days: *min_cert_days,
+                network: !*skip_network,
+                reregister: *reregister,
+            };
+            runtime.block_on(verify(
+                connector,
+                plan_id.clone(),
+                *json,
+                vopts,
+                engine_options(&cli),
+            ))
+        }
         Some(Command::Allow {
             plan_id,
             add,
@@ -838,6 +882,78 @@ fn init_logging(
     (ok.then_some(path), Some(guard))
 }
 
+/// The plan `apply` keeps beside its journal, and the journal: what status / verify / allow read.
+fn load_kept(
+    opts: &EngineOptions,
+    plan_id: &str,
+) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
+    let path =
+        fixedip_tui::engine::Journal::path(&opts.state_dir, plan_id).with_extension("plan.toml");
+    let plan = fixedip_tui::plan::Plan::load(&path).map_err(|e| {
+        eprintln!(
+            "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
+            opts.state_dir.join("plans").display()
+        );
+        ExitCode::from(2)
+    })?;
+    let journal =
+        fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, plan_id).map_err(|e| {
+            eprintln!("fixedip-tui: {e}");
+            ExitCode::FAILURE
+        })?;
+    Ok((plan, journal))
+}
+
+/// `verify --plan-id ID`: the checklist, kept for `status`.
+async fn verify(
+    connector: Connector,
+    plan_id: String,
+    json: bool,
+    vopts: fixedip_tui::verify::VerifyOptions,
+    opts: EngineOptions,
+) -> ExitCode {
+    let (plan, journal) = match load_kept(&opts, &plan_id) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let cloud = match connector().await {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+            return ExitCode::FAILURE;
+        }
+    };
+    if !json {
+        eprintln!("Verifying {} ({plan_id})…", plan.name);
+    }
+    let report = fixedip_tui::verify::run(&cloud, &plan, &journal, &vopts, None).await;
+    if let Err(e) = report.save(&opts.state_dir) {
+        eprintln!("fixedip-tui: {e} (the result is printed but not kept for `status`)");
+    }
+    if json {
+        match serde_json::to_string_pretty(&report) {
+            Ok(t) => println!("{t}"),
+            Err(e) => eprintln!("fixedip-tui: {e}"),
+        }
+    } else {
+        print!("{}", fixedip_tui::verify::text(&report.checks));
+        println!(
+            "{}: {}",
+            if report.passed {
+                "VERIFIED"
+            } else {
+                "NOT VERIFIED"
+            },
+            report.summary()
+        );
+    }
+    if report.passed {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    }
+}
+
 /// What `status` reports: read live from the account, the plan and its journal.
 async fn status_doc(
     cloud: &Arc<dyn Account>,
@@ -935,24 +1051,9 @@ async fn status(
     watch: Option<u64>,
     opts: EngineOptions,
 ) -> ExitCode {
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let plan = match fixedip_tui::plan::Plan::load(&path) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!(
-                "fixedip-tui: {e}\n  → status reads the plan that `apply` keeps in {}",
-                opts.state_dir.join("plans").display()
-            );
-            return ExitCode::from(2);
-        }
-    };
-    let journal = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan_id) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}");
-            return ExitCode::FAILURE;
-        }
+    let (plan, journal) = match load_kept(&opts, &plan_id) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     let cloud = match connector().await {
         Ok(c) => c,
@@ -1032,12 +1133,9 @@ async fn allow(
     use fixedip_tui::plan::validate::check_caller_cidr;
     let path =
         fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let mut plan = match fixedip_tui::plan::Plan::load(&path) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → allow changes a plan that `apply` created");
-            return ExitCode::from(2);
-        }
+    let (mut plan, journal) = match load_kept(&opts, &plan_id) {
+        Ok(x) => x,
+        Err(code) => return code,
     };
     if add.is_empty() && remove.is_empty() {
         eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR");
@@ -1080,13 +1178,6 @@ async fn allow(
         );
         return ExitCode::from(2);
     }
-    let journal = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan_id) {
-        Ok(j) => j,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
     let cloud = match connector().await {
         Ok(c) => c,
         Err(e) => {

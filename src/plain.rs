@@ -348,7 +348,7 @@ impl Session {
             .as_ref()
             .map(|i| i.account.as_str())
             .unwrap_or("?");
-        let sim = if self.inv.endpoint.as_deref() == Some("simulated") {
+        let sim = if self.inv.endpoint.as_deref() == Some(crate::cloud::SIMULATED_ENDPOINT) {
             " (simulated)"
         } else {
             ""

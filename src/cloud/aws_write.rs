@@ -415,6 +415,22 @@ impl AwsCloud {
                     .filter_map(|a| a.public_ip().map(str::to_string)),
             );
         }
+        let internet_facing = lb
+            .scheme()
+            .is_some_and(|s| s.as_str().eq_ignore_ascii_case("internet-facing"));
+        if addresses.is_empty() && internet_facing {
+            // AWS reports no address for NLB-assigned public IPs: they are the public IPs of the
+            // NLB's network interfaces, described `ELB net/<name>/<id>`.
+            let arn = lb.load_balancer_arn().unwrap_or_default();
+            if let Some(tail) = arn.split_once("loadbalancer/").map(|(_, t)| t) {
+                match self.nlb_interface_ips(&format!("ELB {tail}")).await {
+                    Ok(ips) => addresses = ips,
+                    Err(e) => {
+                        tracing::warn!(error = %e, "the NLB's network interfaces could not be read")
+                    }
+                }
+            }
+        }
         Ok(LoadBalancerState {
             arn: lb.load_balancer_arn().unwrap_or_default().to_string(),
             name: lb.load_balancer_name().unwrap_or_default().to_string(),
@@ -443,6 +459,33 @@ impl AwsCloud {
             cross_zone,
             tags,
         })
+    }
+
+    /// The public IPs of a load balancer's network interfaces, in AZ order.
+    async fn nlb_interface_ips(&self, description: &str) -> CloudResult<Vec<String>> {
+        const A: &str = "ec2:DescribeNetworkInterfaces";
+        let out = self
+            .ec2
+            .describe_network_interfaces()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("description")
+                    .values(description)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        let mut found: Vec<(String, String)> = out
+            .network_interfaces()
+            .iter()
+            .filter_map(|n| {
+                let ip = n.association()?.public_ip()?.to_string();
+                Some((n.availability_zone().unwrap_or_default().to_string(), ip))
+            })
+            .collect();
+        found.sort();
+        Ok(found.into_iter().map(|(_, ip)| ip).collect())
     }
 
     /// The stages of an API as (name, deployment id); `None` when the API is gone.

@@ -30,12 +30,22 @@ pub type CloudResult<T> = Result<T, CloudError>;
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Target {
     pub region: String,
-    /// `None` for the real AWS endpoints; the URL for moto / LocalStack; "simulated" for the demo.
+    /// `None` for the real AWS endpoints; the URL for moto / LocalStack; `SIMULATED_ENDPOINT` for the demo.
     pub endpoint: Option<String>,
     /// Profile name in use, when one was chosen.
     pub profile: Option<String>,
     /// Notes worth showing once (e.g. "no credentials configured: using dummy ones for a loopback endpoint").
     pub notes: Vec<String>,
+}
+
+/// `Target::endpoint` of the simulated account.
+pub const SIMULATED_ENDPOINT: &str = "simulated account (--demo)";
+
+impl Target {
+    /// The built-in simulated account (`--demo`), where nothing is reachable on the internet.
+    pub fn is_simulated(&self) -> bool {
+        self.endpoint.as_deref() == Some(SIMULATED_ENDPOINT)
+    }
 }
 
 /// A page request: the token from the previous page (`None` for the first).

@@ -384,7 +384,7 @@ impl Cloud for SimCloud {
     fn target(&self) -> Target {
         Target {
             region: lock(&self.account).region.clone(),
-            endpoint: Some("simulated account (--demo)".to_string()),
+            endpoint: Some(super::SIMULATED_ENDPOINT.to_string()),
             profile: None,
             notes: vec![],
         }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod moto;
+pub mod standin;
 
 /// The real binary with nothing of the caller's environment: no credentials, no profile, no
 /// IMDS, a private home and state directory; one attempt per AWS call.
