@@ -886,6 +886,33 @@ async fn apply_verify_rerun_destroy_against_moto() {
         "exactly what the plan creates"
     );
 
+    // ---------------------------------------------------------------- verify
+    // The configuration checks read moto through the same traits as AWS. moto reports every
+    // target healthy and gives the NLB no addresses: the network half is skipped with that reason
+    // (unhealthy targets, drifted ENI IPs and the NLB's IPs are tested on the simulated account).
+    let report = fixedip_tui::verify::run(
+        &(cloud.clone() as Arc<dyn Account>),
+        &plan,
+        j,
+        &fixedip_tui::verify::VerifyOptions::default(),
+        None,
+    )
+    .await;
+    for c in &report.checks {
+        if c.id == "dns" {
+            assert_eq!(c.state, fixedip_tui::verify::CheckState::Skipped, "{c:#?}");
+            assert!(c.evidence.contains("no IP addresses"), "{}", c.evidence);
+        } else {
+            assert_eq!(
+                c.state,
+                fixedip_tui::verify::CheckState::Pass,
+                "{}",
+                fixedip_tui::verify::text(&report.checks)
+            );
+        }
+    }
+    assert_eq!(report.checks.len(), 8, "7 configuration checks and DNS");
+
     // ---------------------------------------------------------------- rerun
     let (again, events) = run(true, &plan, &inv, &cloud, state.path()).await;
     let made = creates(&events);

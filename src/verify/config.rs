@@ -779,31 +779,30 @@ fn domain_check(plan: &Plan, f: &Facts) -> Check {
             "the mapping belongs to another API: remove it or change the plan's base path",
         );
     }
-    let deployed = match &f.api {
-        Ok(Some(api)) => api
-            .stages
-            .iter()
-            .find(|(s, _)| s == &m.stage)
-            .map(|(_, dep)| !dep.is_empty()),
+    let stage = match &f.api {
+        Ok(Some(api)) => Some(api.stages.iter().find(|(s, _)| s == &m.stage)),
+        // The API check already says why it could not be judged.
         _ => None,
     };
-    match deployed {
-        Some(true) => pass(
-            c,
-            format!(
-                "{} ({}) → {}/{} (base path {want_base}), deployed",
-                d.name, d.security_policy, m.rest_api_id, m.stage
-            ),
-        ),
-        Some(false) => fail(
+    let head = format!(
+        "{} ({}) → {}/{} (base path {want_base})",
+        d.name, d.security_policy, m.rest_api_id, m.stage
+    );
+    match stage {
+        Some(Some((_, dep))) if !dep.is_empty() => pass(c, format!("{head}, deployed")),
+        Some(Some(_)) => fail(
             c,
             format!("the stage {} has no deployment", m.stage),
             "deploy the API to the stage (`aws apigateway create-deployment`), or rerun `apply`",
         ),
-        None => fail(
+        Some(None) => fail(
             c,
             format!("the mapping names stage {}, which does not exist", m.stage),
             RERUN_APPLY,
+        ),
+        None => pass(
+            c,
+            format!("{head} (the stage's deployment is unchecked: see the API check)"),
         ),
     }
 }
