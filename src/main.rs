@@ -954,95 +954,6 @@ async fn verify(
     }
 }
 
-/// What `status` reports: read live from the account, the plan and its journal.
-async fn status_doc(
-    cloud: &Arc<dyn Account>,
-    plan: &fixedip_tui::plan::Plan,
-    journal: &fixedip_tui::engine::Journal,
-) -> serde_json::Value {
-    use fixedip_tui::engine::NodeId;
-    use serde_json::json;
-    let mut problems: Vec<String> = Vec::new();
-    let lb = match cloud.find_load_balancer(&plan.nlb_name()).await {
-        Ok(lb) => lb,
-        Err(e) => {
-            problems.push(format!("{e}"));
-            None
-        }
-    };
-    if lb.is_none() {
-        problems.push(format!(
-            "the NLB {} does not exist: the plan is not applied (or was destroyed)",
-            plan.nlb_name()
-        ));
-    }
-    let health = match journal.id_of(NodeId::TargetGroup) {
-        Some(tg) => cloud.target_health(tg).await.unwrap_or_else(|e| {
-            problems.push(format!("{e}"));
-            vec![]
-        }),
-        None => vec![],
-    };
-    let unhealthy: Vec<String> = health
-        .iter()
-        .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
-        .map(|t| {
-            format!(
-                "{} {}{}",
-                t.ip,
-                t.state,
-                t.reason
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default()
-            )
-        })
-        .collect();
-    if !unhealthy.is_empty() {
-        problems.push(format!("targets not healthy: {}", unhealthy.join(", ")));
-    }
-    let endpoint = match journal.id_of(NodeId::Endpoint) {
-        Some(id) => cloud.describe_vpc_endpoint(id).await.ok().flatten(),
-        None => None,
-    };
-    let registered: std::collections::BTreeSet<String> =
-        health.iter().map(|t| t.ip.clone()).collect();
-    let eni_ips: std::collections::BTreeSet<String> = match &endpoint {
-        Some(e) => cloud
-            .interface_ips(&e.network_interface_ids)
-            .await
-            .map(|v| v.into_iter().map(|i| i.ip).collect())
-            .unwrap_or_default(),
-        None => Default::default(),
-    };
-    if !eni_ips.is_empty() && !registered.is_empty() && eni_ips != registered {
-        problems.push(format!(
-            "the endpoint's IPs {:?} differ from the registered targets {:?}: run apply again to re-register",
-            eni_ips, registered
-        ));
-    }
-    let ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
-    json!({
-        "schema_version": 1,
-        "plan_id": plan.id,
-        "name": plan.name,
-        "port": plan.settings.listener_port,
-        "region": plan.region,
-        "fixed_ips": ips,
-        "allow_list": ips.iter().map(|ip| format!("{ip}/32")).collect::<Vec<_>>(),
-        "ip_kind": "nlb-assigned",
-        "ip_caveat": "NLB-assigned addresses stay as long as the NLB is not recreated",
-        "who_can_reach": if plan.allow_cidrs.is_empty() { json!("the whole internet") } else { json!(plan.allow_cidrs) },
-        "nlb_dns_name": lb.as_ref().map(|l| l.dns_name.clone()),
-        "nlb_state": lb.as_ref().map(|l| l.state.clone()),
-        "endpoint_id": endpoint.as_ref().map(|e| e.id.clone()),
-        "endpoint_state": endpoint.as_ref().map(|e| e.state.clone()),
-        "targets": health.iter().map(|t| json!({"ip": t.ip, "state": t.state, "reason": t.reason})).collect::<Vec<_>>(),
-        "healthy": problems.is_empty(),
-        "problems": problems,
-    })
-}
-
 /// `status --plan-id ID [--json] [--watch N]`.
 async fn status(
     connector: Connector,
@@ -1062,49 +973,38 @@ async fn status(
             return ExitCode::FAILURE;
         }
     };
-    let mut last: Option<serde_json::Value> = None;
+    let mut last: Option<fixedip_tui::verify::handout::Handout> = None;
     loop {
-        let doc = status_doc(&cloud, &plan, &journal).await;
+        let doc =
+            fixedip_tui::verify::handout::read(cloud.as_ref(), &plan, &journal, &opts.state_dir)
+                .await;
+        let changes = last
+            .as_ref()
+            .map(|p| doc.changes_since(p))
+            .unwrap_or_default();
         if json {
-            println!("{doc}");
+            match serde_json::to_string(&doc) {
+                Ok(t) => println!("{t}"),
+                Err(e) => eprintln!("fixedip-tui: {e}"),
+            }
         } else {
-            if let Some(prev) = &last {
-                for key in ["fixed_ips", "targets", "nlb_state", "endpoint_state"] {
-                    if prev[key] != doc[key] {
-                        println!("!! {key} changed: {} → {}", prev[key], doc[key]);
-                    }
-                }
+            if watch.is_some() {
+                println!(
+                    "── {} ──",
+                    fixedip_tui::verify::net::ymd_hm(
+                        std::time::SystemTime::now()
+                            .duration_since(std::time::UNIX_EPOCH)
+                            .map(|d| d.as_secs() as i64)
+                            .unwrap_or_default()
+                    )
+                );
             }
-            println!(
-                "{} ({}:{} in {})",
-                plan.name, plan.id, plan.settings.listener_port, plan.region
-            );
-            println!("Fixed IPs (NLB-assigned: they stay as long as the NLB is not recreated):");
-            for ip in doc["allow_list"].as_array().into_iter().flatten() {
-                println!("  {}", ip.as_str().unwrap_or_default());
+            for c in &changes {
+                println!("!! {c}");
             }
-            println!(
-                "Who can reach it: {}",
-                match &doc["who_can_reach"] {
-                    serde_json::Value::String(s) => s.clone(),
-                    v => v
-                        .as_array()
-                        .map(|a| a
-                            .iter()
-                            .filter_map(|x| x.as_str())
-                            .collect::<Vec<_>>()
-                            .join(", "))
-                        .unwrap_or_default(),
-                }
-            );
-            for p in doc["problems"].as_array().into_iter().flatten() {
-                println!("✗ {}", p.as_str().unwrap_or_default());
-            }
-            if doc["healthy"] == true {
-                println!("✓ NLB active, targets healthy");
-            }
+            print!("{}", doc.text());
         }
-        let healthy = doc["healthy"] == true;
+        let healthy = doc.healthy;
         last = Some(doc);
         match watch {
             Some(n) => tokio::time::sleep(std::time::Duration::from_secs(n.max(1))).await,

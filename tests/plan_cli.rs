@@ -460,6 +460,53 @@ fn status_hands_out_the_fixed_ips_after_apply() {
         home.path(),
     );
     assert_eq!(out.status.code(), Some(2));
+    assert_eq!(v["last_verify"], serde_json::Value::Null, "{v}");
+
+    // verify: the configuration checks pass, the network half is skipped on the simulated
+    // account, the report is kept and the handout shows it.
+    let out = run(
+        &["--demo", "verify", "--plan-id", &plan.id, "--json"],
+        home.path(),
+    );
+    let r: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    assert_eq!(out.status.code(), Some(0), "{r:#}");
+    assert_eq!(r["schema_version"], 1);
+    assert_eq!(r["passed"], true);
+    assert_eq!(r["counts"]["pass"], 7, "{r:#}");
+    let dns = r["checks"]
+        .as_array()
+        .and_then(|a| a.iter().find(|c| c["id"] == "dns"))
+        .expect("dns check");
+    assert_eq!(dns["state"], "skipped");
+    let out = run(
+        &["--demo", "status", "--plan-id", &plan.id, "--json"],
+        home.path(),
+    );
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(v["last_verify"]["passed"], true, "{v}");
+    assert_eq!(v["ip_kind"], "nlb-assigned");
+    let out = run(&["--demo", "verify", "--plan-id", &plan.id], home.path());
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("VERIFIED: 7 passed, 1 skipped"), "{text}");
+    assert!(text.contains("dig +short"), "{text}");
+
+    // Usage errors name the fix and exit 2.
+    for (args, says) in [
+        (vec!["--resolver", "not-an-ip"], "give an IP address"),
+        (vec!["--ca-file", "/nonexistent/ca.pem"], "cannot read --ca-file"),
+    ] {
+        let mut all = vec!["--demo", "verify", "--plan-id", plan.id.as_str()];
+        all.extend(args);
+        let out = run(&all, home.path());
+        assert_eq!(out.status.code(), Some(2));
+        assert!(String::from_utf8_lossy(&out.stderr).contains(says));
+    }
+    let out = run(
+        &["--demo", "verify", "--plan-id", "fip-0000000000"],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("the id `apply` printed"));
 }
 
 #[test]
@@ -470,6 +517,8 @@ fn every_subcommand_help_shows_an_example() {
         "plan",
         "apply",
         "status",
+        "verify",
+        "allow",
         "destroy",
         "completions",
     ] {

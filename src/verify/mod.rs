@@ -10,6 +10,7 @@
 //! Engine-side code: it never draws; the TUI and the CLI render the `Check`s it sends.
 
 pub mod config;
+pub mod handout;
 pub mod net;
 
 use std::collections::BTreeSet;

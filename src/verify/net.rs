@@ -364,7 +364,18 @@ fn now_unix() -> i64 {
         .unwrap_or_default()
 }
 
-fn ymd(unix: i64) -> String {
+/// `2026-11-26 14:05 UTC`.
+pub fn ymd_hm(unix: i64) -> String {
+    let secs = unix.rem_euclid(86_400);
+    format!(
+        "{} {:02}:{:02} UTC",
+        ymd(unix),
+        secs / 3600,
+        secs % 3600 / 60
+    )
+}
+
+pub fn ymd(unix: i64) -> String {
     // Civil date from days since the epoch (Howard Hinnant's algorithm): no date crate needed.
     let z = unix.div_euclid(86_400) + 719_468;
     let era = z.div_euclid(146_097);

@@ -1,0 +1,290 @@
+//! The handout: what a user gives the partner's firewall team and watches afterwards. Read live
+//! from the account (the NLB's IPs, health, drift), the kept plan and the last `verify` report.
+
+use std::collections::BTreeSet;
+use std::path::Path;
+
+use serde::Serialize;
+
+use super::Report;
+use crate::cloud::write::TargetHealth;
+use crate::engine::{Account, Journal, NodeId};
+use crate::plan::Plan;
+
+pub const HANDOUT_VERSION: u32 = 1;
+
+/// Elastic IPs survive an NLB recreate; NLB-assigned ones do not.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum IpKind {
+    Elastic,
+    NlbAssigned,
+}
+
+impl IpKind {
+    pub fn caveat(self) -> &'static str {
+        match self {
+            IpKind::Elastic => {
+                "Elastic IPs: they stay with the account, even if the NLB is recreated (destroy keeps them unless asked)"
+            }
+            IpKind::NlbAssigned => {
+                "NLB-assigned: they stay as long as the NLB is not recreated (a destroy and apply gives new ones)"
+            }
+        }
+    }
+}
+
+/// The last verify, in short.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct LastVerify {
+    pub finished_at: i64,
+    pub passed: bool,
+    pub summary: String,
+    /// Titles of the failed checks.
+    pub failed: Vec<String>,
+}
+
+impl From<&Report> for LastVerify {
+    fn from(r: &Report) -> Self {
+        LastVerify {
+            finished_at: r.finished_at,
+            passed: r.passed,
+            summary: r.summary(),
+            failed: r
+                .checks
+                .iter()
+                .filter(|c| c.state == super::CheckState::Fail)
+                .map(|c| {
+                    if c.group == "Account" || c.group == "Public DNS" {
+                        c.title.clone()
+                    } else {
+                        format!("{}: {}", c.group, c.title)
+                    }
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `status --json` (schema_version 1; fields only ever added).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Handout {
+    pub schema_version: u32,
+    pub plan_id: String,
+    pub name: String,
+    pub port: u16,
+    pub region: String,
+    pub fixed_ips: Vec<String>,
+    /// `<ip>/32` each: paste into a firewall.
+    pub allow_list: Vec<String>,
+    pub ip_kind: IpKind,
+    pub ip_caveat: String,
+    /// "the whole internet", or the caller CIDRs.
+    pub who_can_reach: serde_json::Value,
+    pub nlb_dns_name: Option<String>,
+    pub nlb_state: Option<String>,
+    pub endpoint_id: Option<String>,
+    pub endpoint_state: Option<String>,
+    pub targets: Vec<TargetHealth>,
+    pub healthy: bool,
+    pub problems: Vec<String>,
+    pub last_verify: Option<LastVerify>,
+}
+
+impl Handout {
+    /// Who can reach the API, in words.
+    pub fn who(&self) -> String {
+        match &self.who_can_reach {
+            serde_json::Value::String(s) => s.clone(),
+            v => v
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|x| x.as_str())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default(),
+        }
+    }
+
+    /// What changed since `prev` that a watcher must notice (IPs, health, states).
+    pub fn changes_since(&self, prev: &Handout) -> Vec<String> {
+        let mut out = Vec::new();
+        if self.fixed_ips != prev.fixed_ips {
+            out.push(format!(
+                "fixed IPs changed: {} → {} (tell the partner's firewall team)",
+                prev.fixed_ips.join(", "),
+                self.fixed_ips.join(", ")
+            ));
+        }
+        let show = |t: &[TargetHealth]| {
+            t.iter()
+                .map(|x| format!("{} {}", x.ip, x.state))
+                .collect::<Vec<_>>()
+                .join(", ")
+        };
+        if show(&self.targets) != show(&prev.targets) {
+            out.push(format!(
+                "targets changed: {} → {}",
+                show(&prev.targets),
+                show(&self.targets)
+            ));
+        }
+        if self.nlb_state != prev.nlb_state {
+            out.push(format!(
+                "NLB state changed: {} → {}",
+                prev.nlb_state.as_deref().unwrap_or("none"),
+                self.nlb_state.as_deref().unwrap_or("none")
+            ));
+        }
+        if self.endpoint_state != prev.endpoint_state {
+            out.push(format!(
+                "endpoint state changed: {} → {}",
+                prev.endpoint_state.as_deref().unwrap_or("none"),
+                self.endpoint_state.as_deref().unwrap_or("none")
+            ));
+        }
+        out
+    }
+
+    /// The text `status` prints.
+    pub fn text(&self) -> String {
+        use std::fmt::Write;
+        let mut out = String::new();
+        let _ = writeln!(
+            out,
+            "{} ({}) · port {} · {}",
+            self.name, self.plan_id, self.port, self.region
+        );
+        let _ = writeln!(out, "Fixed IPs — {}:", self.ip_caveat);
+        if self.allow_list.is_empty() {
+            let _ = writeln!(out, "  (none reported yet)");
+        }
+        for ip in &self.allow_list {
+            let _ = writeln!(out, "  {ip}");
+        }
+        let _ = writeln!(out, "Who can reach it: {}", self.who());
+        match &self.last_verify {
+            Some(v) => {
+                let _ = writeln!(
+                    out,
+                    "Last verify: {} ({}, {})",
+                    if v.passed { "passed" } else { "FAILED" },
+                    v.summary,
+                    super::net::ymd_hm(v.finished_at)
+                );
+                for f in &v.failed {
+                    let _ = writeln!(out, "  ✗ {f}");
+                }
+            }
+            None => {
+                let _ = writeln!(
+                    out,
+                    "Last verify: never (run `fixedip-tui verify --plan-id {}`)",
+                    self.plan_id
+                );
+            }
+        }
+        for p in &self.problems {
+            let _ = writeln!(out, "✗ {p}");
+        }
+        if self.healthy {
+            let _ = writeln!(out, "✓ NLB active, targets healthy");
+        }
+        out
+    }
+}
+
+/// Read the handout of an applied plan.
+pub async fn read(
+    cloud: &dyn Account,
+    plan: &Plan,
+    journal: &Journal,
+    state_dir: &Path,
+) -> Handout {
+    let mut problems: Vec<String> = Vec::new();
+    let lb = match cloud.find_load_balancer(&plan.nlb_name()).await {
+        Ok(lb) => lb,
+        Err(e) => {
+            problems.push(format!("{e}"));
+            None
+        }
+    };
+    if lb.is_none() {
+        problems.push(format!(
+            "the NLB {} does not exist: the plan is not applied (or was destroyed)",
+            plan.nlb_name()
+        ));
+    }
+    let health = match journal.id_of(NodeId::TargetGroup) {
+        Some(tg) => cloud.target_health(tg).await.unwrap_or_else(|e| {
+            problems.push(format!("{e}"));
+            vec![]
+        }),
+        None => vec![],
+    };
+    let unhealthy: Vec<String> = health
+        .iter()
+        .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
+        .map(|t| {
+            format!(
+                "{} {}{}",
+                t.ip,
+                t.state,
+                t.reason
+                    .as_deref()
+                    .map(|r| format!(" ({r})"))
+                    .unwrap_or_default()
+            )
+        })
+        .collect();
+    if !unhealthy.is_empty() {
+        problems.push(format!("targets not healthy: {}", unhealthy.join(", ")));
+    }
+    let endpoint = match journal.id_of(NodeId::Endpoint) {
+        Some(id) => cloud.describe_vpc_endpoint(id).await.ok().flatten(),
+        None => None,
+    };
+    let registered: BTreeSet<String> = health.iter().map(|t| t.ip.clone()).collect();
+    let eni_ips: BTreeSet<String> = match &endpoint {
+        Some(e) => cloud
+            .interface_ips(&e.network_interface_ids)
+            .await
+            .map(|v| v.into_iter().map(|i| i.ip).collect())
+            .unwrap_or_default(),
+        None => Default::default(),
+    };
+    if !eni_ips.is_empty() && !registered.is_empty() && eni_ips != registered {
+        problems.push(format!(
+            "the endpoint's IPs {eni_ips:?} differ from the registered targets {registered:?}: run `fixedip-tui verify --plan-id {} --reregister`",
+            plan.id
+        ));
+    }
+    let ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
+    let ip_kind = IpKind::NlbAssigned;
+    Handout {
+        schema_version: HANDOUT_VERSION,
+        plan_id: plan.id.clone(),
+        name: plan.name.clone(),
+        port: plan.settings.listener_port,
+        region: plan.region.clone(),
+        allow_list: ips.iter().map(|ip| format!("{ip}/32")).collect(),
+        fixed_ips: ips,
+        ip_kind,
+        ip_caveat: ip_kind.caveat().to_string(),
+        who_can_reach: if plan.allow_cidrs.is_empty() {
+            serde_json::json!("the whole internet")
+        } else {
+            serde_json::json!(plan.allow_cidrs)
+        },
+        nlb_dns_name: lb.as_ref().map(|l| l.dns_name.clone()),
+        nlb_state: lb.as_ref().map(|l| l.state.clone()),
+        endpoint_id: endpoint.as_ref().map(|e| e.id.clone()),
+        endpoint_state: endpoint.as_ref().map(|e| e.state.clone()),
+        targets: health,
+        healthy: problems.is_empty(),
+        problems,
+        last_verify: Report::load(state_dir, &plan.id).map(|r| LastVerify::from(&r)),
+    }
+}
