@@ -221,6 +221,56 @@ impl Runner {
                     });
                 });
             }
+            Cmd::Verify { plan, reregister } => {
+                let tx = self.tx.clone();
+                let started = self.started;
+                let state_dir = self.engine_opts.state_dir.clone();
+                let Some(cloud) = self.cloud.clone() else {
+                    let mut c = crate::verify::Check::new("connect", "Account", "connected");
+                    c.finish(
+                        crate::verify::CheckState::Fail,
+                        "not connected to the account".into(),
+                        Some("restart fixedip-tui once the credentials work".into()),
+                    );
+                    let _ = tx.send(Msg::VerifyFinished {
+                        at_ms: started.elapsed().as_millis() as u64,
+                        report: Box::new(crate::verify::Report::of(&plan, vec![c], vec![])),
+                    });
+                    return;
+                };
+                tokio::spawn(async move {
+                    let journal = crate::engine::Journal::load_or_new(&state_dir, &plan.id)
+                        .unwrap_or_else(|e| {
+                            tracing::warn!("verify without the journal: {e}");
+                            crate::engine::Journal::new(&plan.id)
+                        });
+                    let (ctx, mut crx) = mpsc::unbounded_channel();
+                    let forward_tx = tx.clone();
+                    let forward = async move {
+                        while let Some(c) = crx.recv().await {
+                            let _ = forward_tx.send(Msg::VerifyCheck(c));
+                        }
+                    };
+                    let opts = crate::verify::VerifyOptions {
+                        reregister,
+                        ..Default::default()
+                    };
+                    let run = async {
+                        let report =
+                            crate::verify::run(&cloud, &plan, &journal, &opts, Some(&ctx)).await;
+                        drop(ctx);
+                        report
+                    };
+                    let (report, ()) = tokio::join!(run, forward);
+                    if let Err(e) = report.save(&state_dir) {
+                        tracing::warn!("the verify report is not kept: {e}");
+                    }
+                    let _ = tx.send(Msg::VerifyFinished {
+                        at_ms: started.elapsed().as_millis() as u64,
+                        report: Box::new(report),
+                    });
+                });
+            }
             Cmd::Copy(text) => {
                 let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                 if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {

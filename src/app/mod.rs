@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod keymap;
+pub mod verify;
 pub mod wizard;
 
 use std::collections::BTreeMap;
@@ -90,6 +91,8 @@ pub struct Model {
     pub subnet_index: std::collections::HashMap<String, SubnetSummary>,
     /// The apply / destroy in progress or finished.
     pub apply: Option<apply::ApplyView>,
+    /// The verify checklist and handout (over the apply result).
+    pub verify: Option<verify::VerifyView>,
     /// Milliseconds since the app started (the runner's clock; timers on screen read it).
     pub clock_ms: u64,
     /// `plan` flags given in a terminal: the wizard starts from them once the account is read.
@@ -156,6 +159,13 @@ pub enum Msg {
         journal: Option<Box<crate::engine::Journal>>,
         error: Option<String>,
     },
+    /// A verify check started or ended.
+    VerifyCheck(crate::verify::Check),
+    /// The verify ended (the report is kept for `status`).
+    VerifyFinished {
+        at_ms: u64,
+        report: Box<crate::verify::Report>,
+    },
     /// The runner's clock (sent with animation frames).
     Clock(u64),
     /// SIGTERM / SIGHUP: leave now.
@@ -184,6 +194,11 @@ pub enum Cmd {
     Destroy(Box<Plan>),
     /// Let the running steps finish, start no new one.
     StopAfterRunning,
+    /// Run the verify checklist of an applied plan.
+    Verify {
+        plan: Box<Plan>,
+        reregister: bool,
+    },
 }
 
 impl Model {
@@ -216,6 +231,7 @@ impl Model {
             quit_after_save: false,
             subnet_index: Default::default(),
             apply: None,
+            verify: None,
             clock_ms: 0,
             prefill: None,
         }
@@ -229,6 +245,7 @@ impl Model {
     /// Whether a spinner is on screen (the runner ticks only then).
     pub fn animating(&self) -> bool {
         self.apply.as_ref().is_some_and(|a| a.running())
+            || self.verify.as_ref().is_some_and(|v| v.running())
             || self.phase == Phase::Connecting
             || self
                 .sources
@@ -425,11 +442,28 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.dirty = true;
             vec![]
         }
+        Msg::VerifyCheck(c) => {
+            if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
+                v.on_check(c);
+                model.dirty = true;
+            }
+            vec![]
+        }
+        Msg::VerifyFinished { at_ms, report } => {
+            if let Some(v) = model.verify.as_mut() {
+                v.finish(*report, at_ms);
+                model.dirty = true;
+            }
+            vec![]
+        }
         Msg::Clock(ms) => {
             let before = model.clock_ms / 1000;
             model.clock_ms = ms;
             if let Some(a) = model.apply.as_mut() {
                 a.now_ms = ms;
+            }
+            if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
+                v.now_ms = ms;
             }
             // Timers show whole seconds: redraw only when one changed.
             model.dirty |= ms / 1000 != before;
@@ -547,6 +581,9 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             _ => {}
         }
         return vec![];
+    }
+    if model.verify.is_some() {
+        return on_verify_key(model, key);
     }
     if model.apply.is_some() {
         return on_apply_key(model, key);
@@ -754,6 +791,16 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         KeyCode::Char('K') | KeyCode::PageUp => a.log_scroll = a.log_scroll.saturating_sub(5),
         KeyCode::Char('q') if a.running() => a.stop_question = true,
         KeyCode::Char('q') => model.quit = true,
+        KeyCode::Char('v')
+            if matches!(a.finished, Some(Ok(()))) && a.mode == apply::Mode::Apply =>
+        {
+            let plan = a.plan.clone();
+            model.verify = Some(verify::VerifyView::new(plan.clone(), model.clock_ms, false));
+            return vec![Cmd::Verify {
+                plan: Box::new(plan),
+                reregister: false,
+            }];
+        }
         KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
             a.destroy_confirm = Some(tui_input::Input::default());
         }
@@ -770,6 +817,68 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         KeyCode::Esc | KeyCode::BackTab if !a.running() => {
             model.apply = None;
         }
+        _ => {}
+    }
+    vec![]
+}
+
+fn on_verify_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let Some(v) = model.verify.as_mut() else {
+        return vec![];
+    };
+    model.dirty = true;
+    match key.code {
+        KeyCode::Char('J') | KeyCode::PageDown | KeyCode::Char('j') | KeyCode::Down => {
+            v.scroll = v.scroll.saturating_add(
+                if key.code == KeyCode::Char('J') || key.code == KeyCode::PageDown {
+                    5
+                } else {
+                    1
+                },
+            );
+        }
+        KeyCode::Char('K') | KeyCode::PageUp | KeyCode::Char('k') | KeyCode::Up => {
+            v.scroll = v.scroll.saturating_sub(
+                if key.code == KeyCode::Char('K') || key.code == KeyCode::PageUp {
+                    5
+                } else {
+                    1
+                },
+            );
+        }
+        KeyCode::Char('r') | KeyCode::Char('R') if !v.running() => {
+            let reregister = key.code == KeyCode::Char('R');
+            if reregister && !v.drifted() {
+                model.flash =
+                    Some("nothing to re-register: the targets equal the endpoint's IPs".into());
+                return vec![];
+            }
+            let plan = v.plan.clone();
+            model.verify = Some(verify::VerifyView::new(
+                plan.clone(),
+                model.clock_ms,
+                reregister,
+            ));
+            return vec![Cmd::Verify {
+                plan: Box::new(plan),
+                reregister,
+            }];
+        }
+        KeyCode::Char('c') if !v.running() => {
+            let list = v.allow_list();
+            if list.is_empty() {
+                model.flash = Some("no IPs to copy".into());
+                return vec![];
+            }
+            model.flash = Some("allow-list copied (one /32 per line)".into());
+            return vec![Cmd::Copy(list)];
+        }
+        KeyCode::Char('C') if !v.running() => {
+            model.flash = Some("handout copied as JSON".into());
+            return vec![Cmd::Copy(v.handout_json())];
+        }
+        KeyCode::Esc | KeyCode::BackTab if !v.running() => model.verify = None,
+        KeyCode::Char('q') => model.quit = true,
         _ => {}
     }
     vec![]

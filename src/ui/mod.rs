@@ -25,6 +25,11 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     render_header(frame, header, model, theme);
     match &model.phase {
         Phase::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
+        Phase::Connecting | Phase::Ready if model.verify.is_some() => {
+            if let Some(v) = &model.verify {
+                screens::verify::render(frame, body, model, v, theme)
+            }
+        }
         Phase::Connecting | Phase::Ready if model.apply.is_some() => {
             if let Some(a) = &model.apply {
                 screens::apply::render(frame, body, model, a, theme)
@@ -94,7 +99,23 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::styled(format!(" {flash} "), theme.ok()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(&str, &str)> = if let Some(a) = &model.apply {
+    let hints: Vec<(&str, &str)> = if let Some(v) = &model.verify {
+        if v.running() {
+            vec![("j/k", "scroll"), ("q", "quit")]
+        } else {
+            let mut h = vec![("r", "verify again")];
+            if v.drifted() {
+                h.push(("R", "re-register targets"));
+            }
+            h.extend([
+                ("c", "copy IPs"),
+                ("C", "copy JSON"),
+                ("Esc", "back"),
+                ("q", "quit"),
+            ]);
+            h
+        }
+    } else if let Some(a) = &model.apply {
         if a.destroy_confirm.is_some() {
             vec![("Enter", "destroy"), ("Esc", "cancel")]
         } else if a.stop_question {
@@ -119,6 +140,7 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     ("q", "quit"),
                 ],
                 (_, crate::app::apply::Mode::Apply) => vec![
+                    ("v", "verify"),
                     ("D", "destroy"),
                     ("Esc", "back"),
                     ("J/K", "scroll calls"),

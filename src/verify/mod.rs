@@ -148,6 +148,25 @@ impl Report {
             .filter(|r| r.schema_version <= REPORT_VERSION)
     }
 
+    /// A report finished now.
+    pub fn of(plan: &Plan, checks: Vec<Check>, nlb_ips: Vec<String>) -> Report {
+        let counts = Counts::of(&checks);
+        Report {
+            schema_version: REPORT_VERSION,
+            plan_id: plan.id.clone(),
+            name: plan.name.clone(),
+            region: plan.region.clone(),
+            finished_at: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or_default(),
+            passed: counts.fail == 0,
+            counts,
+            nlb_ips,
+            checks,
+        }
+    }
+
     /// "12 passed, 1 failed, 2 skipped".
     pub fn summary(&self) -> String {
         summary(&self.counts)
@@ -327,21 +346,11 @@ pub async fn run(
     // The account's configuration first (it is what the network checks stand on), then DNS and
     // the IPs.
     checks.extend(net_checks);
-    let counts = Counts::of(&checks);
-    Report {
-        schema_version: REPORT_VERSION,
-        plan_id: plan.id.clone(),
-        name: plan.name.clone(),
-        region: plan.region.clone(),
-        finished_at: std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)
-            .map(|d| d.as_secs() as i64)
-            .unwrap_or_default(),
-        passed: counts.fail == 0,
-        counts,
-        nlb_ips: nlb_ips.iter().map(|i| i.to_string()).collect(),
+    Report::of(
+        plan,
         checks,
-    }
+        nlb_ips.iter().map(|i| i.to_string()).collect(),
+    )
 }
 
 /// A checklist as plain text (the CLI's output; the TUI draws its own).

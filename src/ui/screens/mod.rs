@@ -4,4 +4,5 @@ pub mod apply;
 pub mod home;
 pub mod no_access;
 pub mod review;
+pub mod verify;
 pub mod wizard;

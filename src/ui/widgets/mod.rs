@@ -34,3 +34,56 @@ pub fn ellipsize(s: &str, max: usize) -> String {
     out.push('…');
     out
 }
+
+/// Word-wrap `s` to lines of at most `width` characters, each prefixed with `indent` (the
+/// indentation counts in the width). A word longer than a line is cut.
+pub fn wrap_indented(s: &str, width: usize, indent: &str) -> Vec<String> {
+    let room = width.saturating_sub(indent.chars().count()).max(8);
+    let mut lines = Vec::new();
+    let mut cur = String::new();
+    for word in s.split_whitespace() {
+        let mut word = word.to_string();
+        loop {
+            let len = cur.chars().count();
+            let wl = word.chars().count();
+            if len == 0 && wl > room {
+                let head: String = word.chars().take(room).collect();
+                lines.push(format!("{indent}{head}"));
+                word = word.chars().skip(room).collect();
+                continue;
+            }
+            if len > 0 && len + 1 + wl > room {
+                lines.push(format!("{indent}{cur}"));
+                cur.clear();
+                continue;
+            }
+            if len > 0 {
+                cur.push(' ');
+            }
+            cur.push_str(&word);
+            break;
+        }
+    }
+    if !cur.is_empty() {
+        lines.push(format!("{indent}{cur}"));
+    }
+    lines
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn wraps_with_indent_and_cuts_long_words() {
+        assert_eq!(
+            wrap_indented("one two three four", 14, "  "),
+            vec!["  one two", "  three four"]
+        );
+        assert_eq!(
+            wrap_indented("abcdefghijklmnopqrst", 12, "  "),
+            vec!["  abcdefghij", "  klmnopqrst"]
+        );
+        assert!(wrap_indented("", 10, " ").is_empty());
+    }
+}

@@ -1,0 +1,105 @@
+//! The verify screen's state: the checklist filling in as checks start and end, then the report,
+//! and the handout built from the plan and the report (no extra account read).
+
+use crate::plan::Plan;
+use crate::verify::handout::IpKind;
+use crate::verify::{Check, CheckState, Counts, Report};
+
+#[derive(Debug, Clone)]
+pub struct VerifyView {
+    pub plan: Plan,
+    /// In order of first appearance (the runner announces the account checks first).
+    pub checks: Vec<Check>,
+    pub report: Option<Report>,
+    pub started_ms: u64,
+    pub now_ms: u64,
+    pub scroll: u16,
+    /// This run re-registers drifted targets.
+    pub reregister: bool,
+}
+
+impl VerifyView {
+    pub fn new(plan: Plan, now_ms: u64, reregister: bool) -> Self {
+        let mut checks = crate::verify::config::placeholders();
+        for c in &mut checks {
+            c.state = CheckState::Running;
+        }
+        Self {
+            plan,
+            checks,
+            report: None,
+            started_ms: now_ms,
+            now_ms,
+            scroll: 0,
+            reregister,
+        }
+    }
+
+    /// A check started or ended.
+    pub fn on_check(&mut self, c: Check) {
+        match self.checks.iter_mut().find(|x| x.id == c.id) {
+            Some(slot) => *slot = c,
+            None => self.checks.push(c),
+        }
+    }
+
+    pub fn finish(&mut self, report: Report, at_ms: u64) {
+        self.now_ms = at_ms;
+        self.checks = report.checks.clone();
+        self.report = Some(report);
+    }
+
+    pub fn running(&self) -> bool {
+        self.report.is_none()
+    }
+
+    pub fn counts(&self) -> Counts {
+        Counts::of(&self.checks)
+    }
+
+    /// The endpoint's IPs drifted from the targets: `R` can mend it.
+    pub fn drifted(&self) -> bool {
+        self.checks.iter().any(|c| {
+            c.state == CheckState::Fail
+                && c.fix.as_deref().is_some_and(|f| f.contains("--reregister"))
+        })
+    }
+
+    pub fn ip_kind(&self) -> IpKind {
+        IpKind::NlbAssigned
+    }
+
+    pub fn fixed_ips(&self) -> Vec<String> {
+        self.report
+            .as_ref()
+            .map(|r| r.nlb_ips.clone())
+            .unwrap_or_default()
+    }
+
+    /// One `/32` per line, for a firewall.
+    pub fn allow_list(&self) -> String {
+        self.fixed_ips()
+            .iter()
+            .map(|ip| format!("{ip}/32\n"))
+            .collect()
+    }
+
+    /// The handout as JSON (the same fields as `status --json` that the screen knows).
+    pub fn handout_json(&self) -> String {
+        let ips = self.fixed_ips();
+        serde_json::json!({
+            "name": self.plan.name,
+            "port": self.plan.settings.listener_port,
+            "region": self.plan.region,
+            "fixed_ips": ips,
+            "allow_list": ips.iter().map(|ip| format!("{ip}/32")).collect::<Vec<_>>(),
+            "ip_kind": self.ip_kind(),
+            "who_can_reach": if self.plan.allow_cidrs.is_empty() {
+                serde_json::json!("the whole internet")
+            } else {
+                serde_json::json!(self.plan.allow_cidrs)
+            },
+        })
+        .to_string()
+    }
+}

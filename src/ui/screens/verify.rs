@@ -1,0 +1,229 @@
+//! The verify checklist (filling in live) and the handout: the fixed IPs as an allow-list, the
+//! name, port and region, the kind of IPs with its caveat, who can reach the API.
+
+use ratatui::layout::{Constraint, Layout, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::Frame;
+
+use crate::app::verify::VerifyView;
+use crate::app::Model;
+use crate::ui::theme::Theme;
+use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
+use crate::verify::{Check, CheckState};
+
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, theme: &Theme) {
+    let counts = v.counts();
+    let total = v.checks.len();
+    let head = if v.running() {
+        Line::from(vec![
+            Span::styled(format!("{} ", spinner(model.spinner)), theme.accent()),
+            Span::styled(
+                format!(
+                    "Verifying {} — {}/{total} checks · {}s{}",
+                    v.plan.name,
+                    counts.pass + counts.fail + counts.skipped,
+                    v.now_ms.saturating_sub(v.started_ms) / 1000,
+                    if v.reregister {
+                        " · re-registering the endpoint's IPs"
+                    } else {
+                        ""
+                    }
+                ),
+                theme.title(),
+            ),
+        ])
+    } else if counts.fail == 0 {
+        Line::from(Span::styled(
+            format!(
+                "✓ {} verified — {}",
+                v.plan.name,
+                crate::verify::summary(&counts)
+            ),
+            theme.ok(),
+        ))
+    } else {
+        Line::from(Span::styled(
+            format!(
+                "✗ {} not verified — {}",
+                v.plan.name,
+                crate::verify::summary(&counts)
+            ),
+            theme.err(),
+        ))
+    };
+    let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
+    frame.render_widget(Paragraph::new(head), top);
+
+    let (list_area, handout_area) = if body.width >= 110 {
+        let [l, r] = Layout::horizontal([Constraint::Percentage(62), Constraint::Percentage(38)])
+            .areas(body);
+        (l, r)
+    } else {
+        let h = handout_lines(v, theme, body.width.saturating_sub(2) as usize).len() as u16 + 2;
+        let [r, l] = Layout::vertical([
+            Constraint::Length(h.min(body.height / 2 + 1)),
+            Constraint::Min(3),
+        ])
+        .areas(body);
+        (l, r)
+    };
+    let handout = handout_lines(v, theme, handout_area.width.saturating_sub(2) as usize);
+    frame.render_widget(
+        Paragraph::new(handout).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.border())
+                .title(Span::styled(" Handout ", theme.title())),
+        ),
+        handout_area,
+    );
+
+    let width = list_area.width.saturating_sub(2) as usize;
+    let mut lines: Vec<Line> = Vec::new();
+    // Once done, what needs action comes first.
+    let failed: Vec<&Check> = if v.running() {
+        vec![]
+    } else {
+        v.checks
+            .iter()
+            .filter(|c| c.state == CheckState::Fail)
+            .collect()
+    };
+    if !failed.is_empty() {
+        lines.push(Line::from(Span::styled(
+            format!("Failed ({})", failed.len()),
+            theme.err(),
+        )));
+        for c in &failed {
+            check_lines(&mut lines, c, model, theme, width, true);
+        }
+    }
+    let mut group = "";
+    for c in v
+        .checks
+        .iter()
+        .filter(|c| failed.is_empty() || c.state != CheckState::Fail)
+    {
+        if c.group != group {
+            group = &c.group;
+            lines.push(Line::from(Span::styled(group.to_string(), theme.header())));
+        }
+        check_lines(&mut lines, c, model, theme, width, false);
+    }
+    frame.render_widget(
+        Paragraph::new(lines).scroll((v.scroll, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.focus_border())
+                .title(Span::styled(" Checks — j/k scroll ", theme.title())),
+        ),
+        list_area,
+    );
+}
+
+/// One check: a line with its evidence; a failure with its evidence and fix wrapped below.
+fn check_lines<'a>(
+    lines: &mut Vec<Line<'a>>,
+    c: &Check,
+    model: &Model,
+    theme: &Theme,
+    width: usize,
+    with_group: bool,
+) {
+    let (icon, style) = match c.state {
+        CheckState::Pending => ("·".to_string(), theme.dim()),
+        CheckState::Running => (spinner(model.spinner).to_string(), theme.accent()),
+        CheckState::Pass => ("✓".to_string(), theme.ok()),
+        CheckState::Fail => ("✗".to_string(), theme.err()),
+        CheckState::Skipped => ("–".to_string(), theme.dim()),
+    };
+    let title = if with_group && c.group != "Account" && c.group != "Public DNS" {
+        format!("{}: {}", c.group, c.title)
+    } else {
+        c.title.clone()
+    };
+    if c.state == CheckState::Fail {
+        lines.push(Line::from(vec![
+            Span::styled(format!(" {icon} "), style),
+            Span::styled(ellipsize(&title, width.saturating_sub(3)), theme.err()),
+        ]));
+        for l in wrap_indented(&c.evidence, width, "     ") {
+            lines.push(Line::raw(l));
+        }
+        if let Some(fix) = &c.fix {
+            for (i, l) in wrap_indented(fix, width, "       ").into_iter().enumerate() {
+                let l = if i == 0 {
+                    format!("     → {}", l.trim_start())
+                } else {
+                    l
+                };
+                lines.push(Line::from(Span::styled(l, theme.warn())));
+            }
+        }
+        return;
+    }
+    let title = ellipsize(&title, width.saturating_sub(4));
+    let room = width.saturating_sub(title.chars().count() + 6);
+    let evidence = if c.evidence.is_empty() || room < 8 {
+        String::new()
+    } else {
+        format!(" · {}", ellipsize(&c.evidence, room))
+    };
+    lines.push(Line::from(vec![
+        Span::styled(format!(" {icon} "), style),
+        Span::raw(title),
+        Span::styled(evidence, theme.dim()),
+    ]));
+}
+
+fn handout_lines<'a>(v: &VerifyView, theme: &Theme, width: usize) -> Vec<Line<'a>> {
+    let mut out: Vec<Line> = wrap_indented(
+        &format!(
+            "https://{} · port {} · {}",
+            v.plan.name, v.plan.settings.listener_port, v.plan.region
+        ),
+        width,
+        "",
+    )
+    .into_iter()
+    .map(Line::raw)
+    .collect();
+    let ips = v.fixed_ips();
+    let kind = match v.ip_kind() {
+        crate::verify::handout::IpKind::Elastic => "Elastic IPs",
+        crate::verify::handout::IpKind::NlbAssigned => "NLB-assigned",
+    };
+    out.push(Line::from(Span::styled(
+        format!("Fixed IPs ({kind}) — allow each:"),
+        theme.title(),
+    )));
+    if ips.is_empty() {
+        out.push(Line::from(Span::styled(
+            if v.running() {
+                "  reading the NLB…"
+            } else {
+                "  none reported (the NLB has no addresses yet)"
+            },
+            theme.dim(),
+        )));
+    }
+    for ip in &ips {
+        out.push(Line::from(Span::styled(format!("  {ip}/32"), theme.ok())));
+    }
+    for l in wrap_indented(v.ip_kind().caveat(), width, "") {
+        out.push(Line::from(Span::styled(l, theme.dim())));
+    }
+    let who = format!(
+        "Who can reach it: {}",
+        if v.plan.allow_cidrs.is_empty() {
+            "the whole internet".to_string()
+        } else {
+            v.plan.allow_cidrs.join(", ")
+        }
+    );
+    for l in wrap_indented(&who, width, "") {
+        out.push(Line::raw(l));
+    }
+    out
+}
