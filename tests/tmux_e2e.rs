@@ -257,6 +257,17 @@ fn demo_wizard_apply_result_then_destroy() {
         "the result screen",
     );
     assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    // Verify: the checklist and the handout, then back to the result.
+    t.keys(&["v"]);
+    let s = t.wait_for_up_to(
+        Duration::from_secs(30),
+        |s| s.contains("verified —"),
+        "the verify result",
+    );
+    assert!(s.contains("Handout") && s.contains("/32"), "{s}");
+    assert!(s.contains("Checks") && s.contains("NLB active"), "{s}");
+    t.keys(&["Escape"]);
+    t.wait_for(|s| s.contains("Fixed IPs for the partner"), "back on the result");
     t.keys(&["D"]);
     t.wait_for(
         |s| s.contains("Destroy everything plan"),
