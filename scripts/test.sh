@@ -14,6 +14,8 @@ if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c "import moto,sys; sys
 fi
 export FIXEDIP_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 export FIXEDIP_PYTHON="$PWD/.venv/bin/python"
+# cfn-lint comes with moto[server]; tests/export_cfn.rs validates the exported templates with it.
+export FIXEDIP_CFN_LINT="$PWD/.venv/bin/cfn-lint"
 
 # 2. tmux for the real-binary test (installed from Debian's packages when missing and possible).
 if ! command -v tmux >/dev/null 2>&1; then

@@ -207,6 +207,30 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Write a plan as infrastructure code: a CloudFormation template (YAML) that creates the same
+    /// resources with the same settings, the plan's ids as parameters. Reads no AWS account.
+    #[command(
+        after_help = "Examples:\n  fixedip-tui export --plan plan.toml --format cloudformation --out template.yaml\n  \
+                            aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\\n      \
+                            --capabilities CAPABILITY_IAM\n  \
+                            aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\\n      \
+                            --parameter-overrides EndpointIps=10.0.1.10,10.0.2.10   (no Lambda: the two-step way)\n\n\
+                            The endpoint's IPs are read by a Lambda-backed custom resource, or given as the \
+                            EndpointIps parameter. The NLB's public IPs are assigned when it is created: read them \
+                            from the stack's NlbPublicIpsCommand output. Exit status: 0 written, 1 the file could \
+                            not be written, 2 usage (plan file unreadable or invalid, unknown format)."
+    )]
+    Export {
+        /// The plan file written by `fixedip-tui plan`.
+        #[arg(long, value_name = "FILE")]
+        plan: PathBuf,
+        /// What to write.
+        #[arg(long, value_enum, value_name = "FORMAT")]
+        format: ExportFormat,
+        /// Write here (atomically) instead of stdout.
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+    },
     /// Print a shell completion script.
     #[command(
         after_help = "Examples:\n  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui\n  \
@@ -317,6 +341,13 @@ impl PlanFlags {
             || self.private_zone.is_some()
             || self.create_private_zone
     }
+}
+
+/// Formats `export` can write.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
+pub enum ExportFormat {
+    /// An AWS CloudFormation template (YAML).
+    Cloudformation,
 }
 
 /// Shells `completions` can write for.

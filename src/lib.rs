@@ -9,6 +9,7 @@ pub mod cloud;
 pub mod discovery;
 pub mod domain;
 pub mod engine;
+pub mod export;
 pub mod paths;
 pub mod plain;
 pub mod plan;

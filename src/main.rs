@@ -48,6 +48,10 @@ fn main() -> ExitCode {
         clap_complete::generate(sh, &mut cmd, "fixedip-tui", &mut std::io::stdout());
         return ExitCode::SUCCESS;
     }
+    if let Some(Command::Export { plan, format, out }) = &cli.command {
+        // Exporting reads no account: neither the runtime nor credentials are needed.
+        return export(plan, *format, out.as_deref());
+    }
     let code = match &cli.command {
         Some(Command::Discover { json }) => runtime.block_on(discover(connector, *json)),
         Some(Command::Plan { out, choices })
@@ -179,7 +183,7 @@ fn main() -> ExitCode {
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
-        Some(Command::Completions { .. }) => ExitCode::SUCCESS,
+        Some(Command::Completions { .. } | Command::Export { .. }) => ExitCode::SUCCESS,
     };
     if let Some(sim) = &demo {
         save_demo(&cli, sim);
@@ -718,6 +722,60 @@ async fn run_engine(
         );
     }
     code
+}
+
+/// `export --plan FILE --format cloudformation [--out FILE]`: 0 written, 1 not written, 2 usage.
+fn export(
+    plan_path: &std::path::Path,
+    format: fixedip_tui::cli::ExportFormat,
+    out: Option<&std::path::Path>,
+) -> ExitCode {
+    let plan = match fixedip_tui::plan::Plan::load(plan_path) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let text = match format {
+        fixedip_tui::cli::ExportFormat::Cloudformation => {
+            match fixedip_tui::export::cloudformation(&plan) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("fixedip-tui: cannot export {}: {e}", plan_path.display());
+                    return ExitCode::from(2);
+                }
+            }
+        }
+    };
+    match out {
+        None => {
+            use std::io::Write;
+            let mut stdout = std::io::stdout().lock();
+            if let Err(e) = stdout
+                .write_all(text.as_bytes())
+                .and_then(|_| stdout.flush())
+            {
+                eprintln!("fixedip-tui: cannot write the template: {e}");
+                return ExitCode::FAILURE;
+            }
+        }
+        Some(path) => {
+            if let Err(e) = fixedip_tui::paths::write_atomic(path, text.as_bytes(), 0o644) {
+                eprintln!("fixedip-tui: cannot write {}: {e}", path.display());
+                return ExitCode::FAILURE;
+            }
+            eprintln!(
+                "Wrote {} (plan {}). Deploy: aws cloudformation deploy --region {} --stack-name {} --template-file {} --capabilities CAPABILITY_IAM",
+                path.display(),
+                plan.id,
+                plan.region,
+                plan.id,
+                path.display()
+            );
+        }
+    }
+    ExitCode::SUCCESS
 }
 
 /// `destroy --plan-id ID | --plan FILE --yes`.

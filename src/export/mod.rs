@@ -1,0 +1,22 @@
+//! Export a plan as infrastructure code, so a team can hand the setup to CloudFormation /
+//! StackSets. Pure: a plan in, text out; no AWS access.
+
+mod cloudformation;
+pub mod yaml;
+
+pub use cloudformation::{
+    cloudformation, LOOKUP_CONDITION, LOOKUP_RESOURCES, PARAM_ENDPOINT_IPS, TAG_EXPORTED_FROM,
+};
+
+/// Why a plan cannot be exported.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ExportError {
+    #[error("the plan has no NLB subnets: plan again (`fixedip-tui plan --out plan.toml`) and choose one public subnet per endpoint AZ")]
+    NoNlbSubnets,
+    #[error("the plan creates an endpoint but lists no endpoint subnets: plan again and choose private subnets in two or more AZs")]
+    NoEndpointSubnets,
+    #[error("the plan has no name: plan again with `--name api.example.com`")]
+    NoName,
+    #[error("the plan's stage name is empty: plan again with `--stage prod`")]
+    NoStage,
+}
