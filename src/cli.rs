@@ -206,6 +206,10 @@ pub enum Command {
         /// One JSON event per line on stdout, then the result.
         #[arg(long)]
         json: bool,
+        /// Also release the Elastic IPs the plan allocated. By default destroy keeps them: they
+        /// are what the partner allow-listed, and a later apply of the same name reuses them.
+        #[arg(long)]
+        release_eips: bool,
     },
     /// Write a plan as infrastructure code: a CloudFormation template (YAML) that creates the same
     /// resources with the same settings, the plan's ids as parameters. Reads no AWS account.
@@ -279,9 +283,18 @@ pub struct PlanFlags {
     /// Step 2: accept public subnets for the endpoint.
     #[arg(long)]
     pub allow_public_endpoint_subnets: bool,
+    /// Step 2: pin the endpoint's private IP in one of its subnets (repeat it), so the target
+    /// group never drifts.
+    #[arg(long = "endpoint-ip", value_name = "SUBNET_ID=IP")]
+    pub endpoint_ips: Vec<String>,
     /// Step 3: one public subnet per endpoint AZ.
     #[arg(long, value_name = "SUBNET_ID,…", value_delimiter = ',')]
     pub nlb_subnets: Vec<String>,
+    /// Step 3: the NLB's public IPs: `new` Elastic IPs, one per NLB subnet (truly fixed, kept by
+    /// destroy); `none` for NLB-assigned IPs (they change if the NLB is recreated); or existing
+    /// unassociated allocation ids, one per NLB subnet in the same order.
+    #[arg(long, value_name = "new|none|ALLOC_ID,…", default_value = "new")]
+    pub eip: String,
     /// Step 4: the public DNS name.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,

@@ -102,12 +102,16 @@ fn main() -> ExitCode {
             plan,
             yes,
             json,
+            release_eips,
         }) => runtime.block_on(destroy_plan(
             connector,
             plan_id.clone(),
             plan.clone(),
             *yes,
-            engine_options(&cli),
+            EngineOptions {
+                release_eips: *release_eips,
+                ..engine_options(&cli)
+            },
             Report {
                 json: *json,
                 output: None,
@@ -360,6 +364,34 @@ async fn discover(connector: Connector, json: bool) -> ExitCode {
 }
 
 /// Read the account for a non-TUI command, with progress on stderr.
+/// What validation needs beyond discovery for this plan: the records of its name, and the IPs in
+/// use where endpoint IPs are pinned.
+async fn plan_lookups(
+    cloud: &dyn Account,
+    plan: &fixedip_tui::plan::Plan,
+    inv: &mut discovery::Inventory,
+) {
+    let mut zones = vec![plan.public_zone_id.clone()];
+    if let fixedip_tui::plan::PrivateZoneChoice::Existing { zone_id } = &plan.private_zone {
+        zones.push(zone_id.clone());
+    }
+    for z in zones.iter().filter(|z| !z.is_empty()) {
+        match cloud.list_records(z, &plan.name).await {
+            Ok(r) => inv.records.extend(r),
+            Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
+        }
+    }
+    if !plan.endpoint_ips.is_empty() {
+        let subnets: Vec<String> = plan.endpoint_ips.keys().cloned().collect();
+        if let Err(e) = discovery::read_used_ips(cloud, inv, &subnets).await {
+            eprintln!(
+                "warning: the IPs in use in {} could not be read: {e}",
+                subnets.join(", ")
+            );
+        }
+    }
+}
+
 async fn connect_and_discover(
     connector: &Connector,
 ) -> Result<(Arc<dyn Account>, discovery::Inventory), ExitCode> {
@@ -407,16 +439,7 @@ async fn plan_from_flags(
         }
     };
     let plan = draft.to_plan(&inv);
-    let mut zones = vec![plan.public_zone_id.clone()];
-    if let fixedip_tui::plan::PrivateZoneChoice::Existing { zone_id } = &plan.private_zone {
-        zones.push(zone_id.clone());
-    }
-    for z in zones.iter().filter(|z| !z.is_empty()) {
-        match cloud.list_records(z, &plan.name).await {
-            Ok(r) => inv.records.extend(r),
-            Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
-        }
-    }
+    plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let findings = fixedip_tui::plan::validate(&plan, &inv);
     let blockers = fixedip_tui::plan::validate::blocking(&plan, &findings);
     if flags.json {
@@ -519,16 +542,7 @@ async fn review_plan(
         );
         return ExitCode::from(2);
     }
-    let mut zones = vec![plan.public_zone_id.clone()];
-    if let fixedip_tui::plan::PrivateZoneChoice::Existing { zone_id } = &plan.private_zone {
-        zones.push(zone_id.clone());
-    }
-    for z in zones.iter().filter(|z| !z.is_empty()) {
-        match cloud.list_records(z, &plan.name).await {
-            Ok(r) => inv.records.extend(r),
-            Err(e) => eprintln!("warning: records of {} in {z}: {e}", plan.name),
-        }
-    }
+    plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let review =
         fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv));
     // With --json, stdout carries JSON only: the review goes to stderr.

@@ -620,6 +620,7 @@ async fn planning_the_same_name_again_after_apply_gives_the_same_plan() {
     d.certificate_arn = Some(p.certificate_arn.clone());
     d.allow_cidrs = p.allow_cidrs.clone();
     d.nlb_subnets = p.nlb_subnet_ids.clone();
+    d.eips = p.eips.clone();
     let again = d.to_plan(&inv);
     assert_eq!(
         again.endpoint, p.endpoint,

@@ -224,6 +224,7 @@ async fn apply_sequence_then_teardown_against_moto() {
         subnet_ids: vec![priv_a.clone(), priv_b.clone()],
         security_group_ids: vec![vpce_sg.clone()],
         private_dns: true,
+        ipv4_addresses: Default::default(),
         client_token: format!("{PLAN}-vpce"),
         tags: tags("vpce"),
     };
@@ -509,6 +510,7 @@ async fn apply_sequence_then_teardown_against_moto() {
         .create_load_balancer(&NewLoadBalancer {
             name: lb_name.into(),
             subnet_ids: vec![pub_a.clone(), pub_b.clone()],
+            allocation_ids: Default::default(),
             security_group_ids: vec![nlb_sg.clone()],
             tags: tags("nlb"),
         })

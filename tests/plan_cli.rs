@@ -40,6 +40,9 @@ fn clean_plan() -> Plan {
             "subnet-0914893785dafcf38".into(),
             "subnet-08b0c9d866ed90752".into(),
         ],
+        // The default for new setups (the wizard's and `--eip`'s).
+        eips: fixedip_tui::plan::EipChoice::New,
+        endpoint_ips: Default::default(),
         name: "fixed.example.com".into(),
         certificate_arn:
             "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f"
@@ -484,7 +487,7 @@ fn status_hands_out_the_fixed_ips_after_apply() {
     );
     let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
     assert_eq!(v["last_verify"]["passed"], true, "{v}");
-    assert_eq!(v["ip_kind"], "nlb-assigned");
+    assert_eq!(v["ip_kind"], "elastic");
     let out = run(&["--demo", "verify", "--plan-id", &plan.id], home.path());
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("VERIFIED: 7 passed, 1 skipped"), "{text}");
@@ -493,7 +496,10 @@ fn status_hands_out_the_fixed_ips_after_apply() {
     // Usage errors name the fix and exit 2.
     for (args, says) in [
         (vec!["--resolver", "not-an-ip"], "give an IP address"),
-        (vec!["--ca-file", "/nonexistent/ca.pem"], "cannot read --ca-file"),
+        (
+            vec!["--ca-file", "/nonexistent/ca.pem"],
+            "cannot read --ca-file",
+        ),
     ] {
         let mut all = vec!["--demo", "verify", "--plan-id", plan.id.as_str()];
         all.extend(args);

@@ -80,6 +80,7 @@ fn endpoint_req(token: &str, subnets: &[&str], groups: Vec<String>) -> NewEndpoi
         subnet_ids: strings(subnets),
         security_group_ids: groups,
         private_dns: true,
+        ipv4_addresses: Default::default(),
         client_token: token.into(),
         tags: tags("endpoint"),
     }
@@ -373,6 +374,7 @@ async fn lost_responses_leave_one_resource_that_find_adopts() {
         .create_load_balancer(&NewLoadBalancer {
             name: "fixedip-nlb".into(),
             subnet_ids: strings(&PUBLIC[..2]),
+            allocation_ids: Default::default(),
             security_group_ids: vec![],
             tags: tags("nlb"),
         })
@@ -561,6 +563,7 @@ fn nlb_req(subnets: &[&str], groups: Vec<String>) -> NewLoadBalancer {
     NewLoadBalancer {
         name: "fixedip-nlb".into(),
         subnet_ids: strings(subnets),
+        allocation_ids: Default::default(),
         security_group_ids: groups,
         tags: tags("nlb"),
     }

@@ -267,7 +267,10 @@ fn demo_wizard_apply_result_then_destroy() {
     assert!(s.contains("Handout") && s.contains("/32"), "{s}");
     assert!(s.contains("Checks") && s.contains("NLB active"), "{s}");
     t.keys(&["Escape"]);
-    t.wait_for(|s| s.contains("Fixed IPs for the partner"), "back on the result");
+    t.wait_for(
+        |s| s.contains("Fixed IPs for the partner"),
+        "back on the result",
+    );
     t.keys(&["D"]);
     t.wait_for(
         |s| s.contains("Destroy everything plan"),

@@ -54,6 +54,32 @@ async fn step3_nlb_subnets() {
 }
 
 #[tokio::test]
+async fn step3_elastic_ips() {
+    // x: from new Elastic IPs (the default) to picking yours.
+    let mut m = at(&format!("{TO_STEP3} x")).await;
+    keys(&mut m, "G SPC k SPC k SPC");
+    let w = m.wizard.as_ref().expect("wizard");
+    assert_eq!(
+        w.draft.eips,
+        fixedip_tui::plan::EipChoice::Existing {
+            allocation_ids: vec![
+                "eipalloc-0b2c3d4e5f6071829".into(),
+                "eipalloc-0a1b2c3d4e5f60718".into()
+            ]
+        },
+        "picked in order; the associated one (bastion) cannot be picked"
+    );
+    snap("w3_your_eips", &m);
+    // x again: NLB-assigned, with its caveat.
+    keys(&mut m, "x");
+    assert_eq!(
+        m.wizard.as_ref().expect("wizard").draft.eips,
+        fixedip_tui::plan::EipChoice::None
+    );
+    snap("w3_nlb_assigned", &m);
+}
+
+#[tokio::test]
 async fn step4_name_and_certificate() {
     snap("w4_name_empty", &at(TO_STEP4).await);
     let mut m = at(TO_STEP4).await;

@@ -42,7 +42,14 @@ impl ResultView {
         };
         Self {
             nlb_dns: j.data(NodeId::Nlb, "dns").map(str::to_string),
-            fixed_ips: list(NodeId::Nlb, "addresses"),
+            fixed_ips: {
+                let nlb = list(NodeId::Nlb, "addresses");
+                if nlb.is_empty() {
+                    list(NodeId::Eips, "ips")
+                } else {
+                    nlb
+                }
+            },
             endpoint_id: j.id_of(NodeId::Endpoint).map(str::to_string),
             endpoint_ips: list(NodeId::EndpointReady, "ips"),
             endpoint_dns: j.data(NodeId::EndpointReady, "dns").map(str::to_string),

@@ -194,6 +194,12 @@ pub const WIZARD_KEYS: &[WizardKey] = {
             steps: &[EndpointSubnets],
         },
         WizardKey {
+            label: "x",
+            help: "the NLB's IPs: new Elastic IPs / your Elastic IPs / NLB-assigned",
+            short: "Elastic IPs",
+            steps: &[NlbSubnets],
+        },
+        WizardKey {
             label: "n",
             help: "edit the name",
             short: "edit name",

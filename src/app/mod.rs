@@ -520,6 +520,7 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
                 discovery::SourceData::HostedZones(z) => z.len(),
                 discovery::SourceData::RestApis(a) => a.len(),
                 discovery::SourceData::VpcEndpoints(e) => e.len(),
+                discovery::SourceData::ElasticIps(e) => e.addresses.len(),
             };
             let warning = model
                 .inventory

@@ -66,7 +66,11 @@ impl VerifyView {
     }
 
     pub fn ip_kind(&self) -> IpKind {
-        IpKind::NlbAssigned
+        if self.plan.eips.is_elastic() {
+            IpKind::Elastic
+        } else {
+            IpKind::NlbAssigned
+        }
     }
 
     pub fn fixed_ips(&self) -> Vec<String> {

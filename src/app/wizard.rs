@@ -356,7 +356,15 @@ impl Wizard {
                 if enter && row.checked {
                     return self.next(inv);
                 }
-                Draft::toggle(&mut self.draft.nlb_subnets, &row.key);
+                if row.key.starts_with("eipalloc-") {
+                    if let crate::plan::EipChoice::Existing { allocation_ids } =
+                        &mut self.draft.eips
+                    {
+                        Draft::toggle(allocation_ids, &row.key);
+                    }
+                } else {
+                    Draft::toggle(&mut self.draft.nlb_subnets, &row.key);
+                }
             }
             Step::NameCertificate => {
                 self.draft.certificate_arn = Some(row.key.clone());
@@ -531,6 +539,30 @@ impl Wizard {
             KeyCode::Char(' ') => self.choose(inv, false),
             KeyCode::Enter => self.choose(inv, true),
             KeyCode::Char('a') => self.acknowledge(inv),
+            KeyCode::Char('x') if self.step == Step::NlbSubnets => {
+                self.draft.eips = match self.draft.eips {
+                    crate::plan::EipChoice::New => crate::plan::EipChoice::Existing {
+                        allocation_ids: vec![],
+                    },
+                    crate::plan::EipChoice::Existing { .. } => crate::plan::EipChoice::None,
+                    crate::plan::EipChoice::None => crate::plan::EipChoice::New,
+                };
+                self.revalidate(inv);
+                vec![WizardCmd::Flash(
+                    match self.draft.eips {
+                        crate::plan::EipChoice::New => {
+                            "new Elastic IPs: truly fixed, kept by destroy"
+                        }
+                        crate::plan::EipChoice::Existing { .. } => {
+                            "your Elastic IPs: Space picks one per NLB subnet, in order"
+                        }
+                        crate::plan::EipChoice::None => {
+                            "NLB-assigned IPs: they change if the NLB is recreated"
+                        }
+                    }
+                    .into(),
+                )]
+            }
             KeyCode::Char('o') if self.step == Step::EndpointSubnets => {
                 self.draft.allow_public_endpoint_subnets =
                     !self.draft.allow_public_endpoint_subnets;
@@ -881,6 +913,56 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                         _ => row,
                     };
                     rows.push(row);
+                }
+            }
+            match &d.eips {
+                crate::plan::EipChoice::None => rows.push(Row::heading(
+                    "Fixed IPs: NLB-assigned — they change if the NLB is recreated (x: Elastic IPs)",
+                )),
+                crate::plan::EipChoice::New => rows.push(Row::heading(format!(
+                    "Fixed IPs: {} new Elastic IPs, kept by destroy (x: pick yours / NLB-assigned)",
+                    d.nlb_subnets.len()
+                ))),
+                crate::plan::EipChoice::Existing { allocation_ids } => {
+                    rows.push(Row::heading(format!(
+                        "Fixed IPs: your Elastic IPs — pick {} in NLB subnet order ({} picked; x: NLB-assigned)",
+                        d.nlb_subnets.len(),
+                        allocation_ids.len()
+                    )));
+                    for e in &inv.elastic_ips.addresses {
+                        let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
+                        let tags = e
+                            .tags
+                            .iter()
+                            .filter(|t| t.key != "Name")
+                            .map(|t| format!("{}={}", t.key, t.value))
+                            .collect::<Vec<_>>()
+                            .join(" ");
+                        let row = Row::item(
+                            e.allocation_id.clone(),
+                            vec![
+                                pos.map(|p| format!("#{}", p + 1)).unwrap_or_default(),
+                                e.public_ip.clone(),
+                                e.allocation_id.clone(),
+                                e.name().unwrap_or_default(),
+                                tags,
+                            ],
+                            pos.is_some(),
+                        );
+                        rows.push(if e.in_use() && pos.is_none() {
+                            row.greyed(format!(
+                                "associated with {}",
+                                e.network_interface_id.as_deref().unwrap_or("something")
+                            ))
+                        } else {
+                            row
+                        });
+                    }
+                    if inv.elastic_ips.addresses.is_empty() {
+                        rows.push(Row::heading(
+                            "  no Elastic IPs in this region: press x for new ones",
+                        ));
+                    }
                 }
             }
             rows

@@ -274,6 +274,16 @@ fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
 
+pub(super) fn eip_of(a: &aws_sdk_ec2::types::Address) -> crate::domain::ElasticIp {
+    crate::domain::ElasticIp {
+        allocation_id: a.allocation_id().unwrap_or_default().to_string(),
+        public_ip: a.public_ip().unwrap_or_default().to_string(),
+        association_id: a.association_id().map(str::to_string),
+        network_interface_id: a.network_interface_id().map(str::to_string),
+        tags: ec2_tags(a.tags()),
+    }
+}
+
 pub(super) fn ec2_tags(tags: &[aws_sdk_ec2::types::Tag]) -> Vec<Tag> {
     tags.iter()
         .map(|t| Tag {
@@ -354,6 +364,72 @@ impl Cloud for AwsCloud {
         Ok(Page {
             items,
             next: next_token(out.next_token()),
+        })
+    }
+
+    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<super::write::InterfaceIp>> {
+        const A: &str = "ec2:DescribeNetworkInterfaces";
+        if subnet_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        let mut out = Vec::new();
+        let mut pages = self
+            .ec2
+            .describe_network_interfaces()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("subnet-id")
+                    .set_values(Some(subnet_ids.to_vec()))
+                    .build(),
+            )
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| sdk_err(A, e))?;
+            for n in page.network_interfaces() {
+                for p in n.private_ip_addresses() {
+                    if let Some(ip) = p.private_ip_address() {
+                        out.push(super::write::InterfaceIp {
+                            eni_id: n.network_interface_id().unwrap_or_default().to_string(),
+                            subnet_id: n.subnet_id().unwrap_or_default().to_string(),
+                            az: n.availability_zone().unwrap_or_default().to_string(),
+                            ip: ip.to_string(),
+                        });
+                    }
+                }
+            }
+        }
+        Ok(out)
+    }
+
+    async fn elastic_ips(&self) -> CloudResult<crate::domain::ElasticIps> {
+        const A: &str = "ec2:DescribeAddresses";
+        let (addresses, attrs) = tokio::join!(
+            self.ec2.describe_addresses().send(),
+            self.ec2
+                .describe_account_attributes()
+                .attribute_names(aws_sdk_ec2::types::AccountAttributeName::from(
+                    "vpc-max-elastic-ips"
+                ))
+                .send()
+        );
+        let addresses = addresses.map_err(|e| sdk_err(A, e))?;
+        // The quota is a nicety: without it, validation says it could not check.
+        let quota = match attrs {
+            Ok(out) => out
+                .account_attributes()
+                .iter()
+                .filter(|a| a.attribute_name() == Some("vpc-max-elastic-ips"))
+                .flat_map(|a| a.attribute_values())
+                .find_map(|v| v.attribute_value().and_then(|s| s.parse().ok())),
+            Err(e) => {
+                tracing::warn!(error = %sdk_err("ec2:DescribeAccountAttributes", e), "the Elastic IP quota is unknown");
+                None
+            }
+        };
+        Ok(crate::domain::ElasticIps {
+            addresses: addresses.addresses().iter().map(eip_of).collect(),
+            quota,
         })
     }
 

@@ -823,6 +823,90 @@ impl CloudWrite for AwsCloud {
         )
     }
 
+    // ---------------------------------------------------------------- EC2: Elastic IPs
+
+    async fn allocate_address(&self, tags: &[Tag]) -> CloudResult<crate::domain::ElasticIp> {
+        const A: &str = "ec2:AllocateAddress";
+        let out = self
+            .ec2
+            .allocate_address()
+            .domain(aws_sdk_ec2::types::DomainType::Vpc)
+            .set_tag_specifications(ec2_tag_spec(ResourceType::ElasticIp, tags).map(|t| vec![t]))
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        let mut tags = tags.to_vec();
+        tags.sort_by(|a, b| a.key.cmp(&b.key));
+        Ok(crate::domain::ElasticIp {
+            allocation_id: out
+                .allocation_id()
+                .ok_or_else(|| internal(A, "allocation id"))?
+                .to_string(),
+            public_ip: out.public_ip().unwrap_or_default().to_string(),
+            association_id: None,
+            network_interface_id: None,
+            tags,
+        })
+    }
+
+    async fn find_addresses_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>> {
+        const A: &str = "ec2:DescribeAddresses";
+        let out = self
+            .ec2
+            .describe_addresses()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name(format!("tag:{key}"))
+                    .values(value)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(out.addresses().iter().map(super::aws::eip_of).collect())
+    }
+
+    async fn describe_addresses(
+        &self,
+        allocation_ids: &[String],
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>> {
+        const A: &str = "ec2:DescribeAddresses";
+        if allocation_ids.is_empty() {
+            return Ok(vec![]);
+        }
+        // By filter rather than by id: an unknown id is then absent, not an error for the batch.
+        let out = self
+            .ec2
+            .describe_addresses()
+            .filters(
+                aws_sdk_ec2::types::Filter::builder()
+                    .name("allocation-id")
+                    .set_values(Some(allocation_ids.to_vec()))
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(out.addresses().iter().map(super::aws::eip_of).collect())
+    }
+
+    async fn release_address(&self, allocation_id: &str) -> CloudResult<()> {
+        const A: &str = "ec2:ReleaseAddress";
+        absent_is_ok(
+            self.ec2
+                .release_address()
+                .allocation_id(allocation_id)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["InvalidAllocationID.NotFound"],
+        )
+    }
+
     // ---------------------------------------------------------------- EC2: interface endpoint
 
     async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint> {
@@ -838,6 +922,17 @@ impl CloudWrite for AwsCloud {
                 (!req.security_group_ids.is_empty()).then(|| req.security_group_ids.clone()),
             )
             .private_dns_enabled(req.private_dns)
+            .set_subnet_configurations((!req.ipv4_addresses.is_empty()).then(|| {
+                req.ipv4_addresses
+                    .iter()
+                    .map(|(subnet, ip)| {
+                        aws_sdk_ec2::types::SubnetConfiguration::builder()
+                            .subnet_id(subnet)
+                            .ipv4(ip)
+                            .build()
+                    })
+                    .collect()
+            }))
             .set_client_token(nonempty(&req.client_token))
             .set_tag_specifications(
                 ec2_tag_spec(ResourceType::VpcEndpoint, &req.tags).map(|t| vec![t]),
@@ -1670,7 +1765,18 @@ impl CloudWrite for AwsCloud {
             .r#type(LoadBalancerTypeEnum::Network)
             .scheme(LoadBalancerSchemeEnum::InternetFacing)
             .ip_address_type(IpAddressType::Ipv4)
-            .set_subnets(Some(req.subnet_ids.clone()))
+            .set_subnets((req.allocation_ids.is_empty()).then(|| req.subnet_ids.clone()))
+            .set_subnet_mappings((!req.allocation_ids.is_empty()).then(|| {
+                req.subnet_ids
+                    .iter()
+                    .map(|s| {
+                        aws_sdk_elasticloadbalancingv2::types::SubnetMapping::builder()
+                            .subnet_id(s)
+                            .set_allocation_id(req.allocation_ids.get(s).cloned())
+                            .build()
+                    })
+                    .collect()
+            }))
             .set_security_groups(
                 (!req.security_group_ids.is_empty()).then(|| req.security_group_ids.clone()),
             )

@@ -76,6 +76,14 @@ pub trait Cloud: Send + Sync {
         token: Token,
     ) -> CloudResult<Page<VpcEndpoint>>;
 
+    /// DescribeAddresses (every Elastic IP of the region, one call: it is not paginated) and the
+    /// `vpc-max-elastic-ips` account attribute.
+    async fn elastic_ips(&self) -> CloudResult<crate::domain::ElasticIps>;
+
+    /// DescribeNetworkInterfaces of these subnets: every private IPv4 in use there (to validate
+    /// and suggest pinned endpoint IPs).
+    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<write::InterfaceIp>>;
+
     // ---- ACM ----
     /// ListCertificates, every key type and status. Summaries may carry truncated SANs:
     /// `needs_describe` says when DescribeCertificate is needed for the full list.

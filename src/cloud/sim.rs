@@ -412,6 +412,32 @@ impl Cloud for SimCloud {
         .await
     }
 
+    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<super::write::InterfaceIp>> {
+        self.call("ec2:DescribeNetworkInterfaces", |a| {
+            Ok(a.network_interfaces
+                .iter()
+                .filter(|n| subnet_ids.contains(&n.subnet_id) && n.gone_at_ms.is_none())
+                .map(|n| super::write::InterfaceIp {
+                    eni_id: n.eni_id.clone(),
+                    subnet_id: n.subnet_id.clone(),
+                    az: n.az.clone(),
+                    ip: n.ip.clone(),
+                })
+                .collect())
+        })
+        .await
+    }
+
+    async fn elastic_ips(&self) -> CloudResult<crate::domain::ElasticIps> {
+        self.call("ec2:DescribeAddresses", |a| {
+            Ok(crate::domain::ElasticIps {
+                addresses: a.elastic_ips.clone(),
+                quota: Some(a.eip_quota),
+            })
+        })
+        .await
+    }
+
     async fn vpc_dns_attributes(&self, vpc_id: &str) -> CloudResult<(bool, bool)> {
         self.call("ec2:DescribeVpcAttribute", |a| {
             let vpc = a.vpcs.iter().find(|v| v.id == vpc_id).ok_or_else(|| {

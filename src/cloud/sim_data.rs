@@ -36,6 +36,12 @@ pub struct SimAccount {
     pub record_sets: Vec<RecordSet>,
     pub rest_apis: Vec<RestApi>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// Elastic IPs of the region (allocated ones are added by AllocateAddress).
+    #[serde(default)]
+    pub elastic_ips: Vec<crate::domain::ElasticIp>,
+    /// `vpc-max-elastic-ips` (AWS's default quota: 5).
+    #[serde(default = "default_eip_quota")]
+    pub eip_quota: u32,
 
     // What the write operations (sim_write.rs) add; absent from the shipped data file. Times are
     // milliseconds of the simulation's clock (`clock_ms`), which carries on across saved runs.
@@ -169,4 +175,8 @@ pub struct InternetGateway {
     /// The VPC it is attached to, if any.
     #[serde(default)]
     pub vpc_id: Option<String>,
+}
+
+fn default_eip_quota() -> u32 {
+    5
 }

@@ -128,6 +128,15 @@ impl SimCloud {
             if let Some(s) = a.subnets.iter_mut().find(|s| s.id == eni.subnet_id) {
                 s.free_ips = s.free_ips.saturating_add(1);
             }
+            // An Elastic IP on the interface is free again once the interface is gone.
+            for e in a
+                .elastic_ips
+                .iter_mut()
+                .filter(|e| e.network_interface_id.as_deref() == Some(eni.eni_id.as_str()))
+            {
+                e.network_interface_id = None;
+                e.association_id = None;
+            }
         }
 
         for lb in &mut a.load_balancers {
@@ -324,6 +333,66 @@ fn allocate_ip(
     }
     a.allocated_ips.push(ip.clone());
     Ok(ip)
+}
+
+/// A pinned endpoint IP (SubnetConfigurations[].Ipv4): inside the subnet, not one of the five
+/// addresses AWS reserves, not in use by a live interface.
+fn check_pinned_ip(a: &SimAccount, action: &str, subnet_id: &str, ip: &str) -> CloudResult<()> {
+    let subnet = a
+        .subnets
+        .iter()
+        .find(|s| s.id == subnet_id)
+        .ok_or_else(|| {
+            not_found(
+                action,
+                "InvalidSubnetID.NotFound",
+                &format!("The subnet ID '{subnet_id}'"),
+            )
+        })?;
+    let addr: Ipv4Addr = ip.parse().map_err(|_| {
+        invalid(
+            action,
+            "InvalidParameterValue",
+            format!("'{ip}' is not a valid IPv4 address"),
+        )
+    })?;
+    let net: ipnet::Ipv4Net = subnet.cidr.parse().map_err(|_| {
+        invalid(
+            action,
+            "InvalidParameterValue",
+            format!("subnet {subnet_id} has no IPv4 CIDR"),
+        )
+    })?;
+    if !net.contains(&addr) {
+        return Err(invalid(
+            action,
+            "InvalidParameterValue",
+            format!(
+                "The specified IP address {ip} is not in the CIDR block of subnet {subnet_id} ({})",
+                subnet.cidr
+            ),
+        ));
+    }
+    let off = u32::from(addr) - u32::from(net.network());
+    let size = 1u64 << (32 - u32::from(net.prefix_len()));
+    if off < 4 || u64::from(off) == size - 1 {
+        return Err(invalid(
+            action,
+            "InvalidParameterValue",
+            format!("The specified IP address {ip} is reserved by AWS in subnet {subnet_id}"),
+        ));
+    }
+    if a.network_interfaces
+        .iter()
+        .any(|n| n.ip == ip && n.gone_at_ms.is_none())
+    {
+        return Err(invalid(
+            action,
+            "InvalidIPAddress.InUse",
+            format!("The specified IP address {ip} is already in use"),
+        ));
+    }
+    Ok(())
 }
 
 fn new_eni_id(a: &SimAccount) -> String {
@@ -778,6 +847,91 @@ impl CloudWrite for SimCloud {
 
     // ---- EC2: interface endpoint ----
 
+    async fn allocate_address(&self, tags: &[Tag]) -> CloudResult<crate::domain::ElasticIp> {
+        const ACTION: &str = "ec2:AllocateAddress";
+        self.call(ACTION, |a| {
+            if a.elastic_ips.len() as u32 >= a.eip_quota {
+                return Err(fail(
+                    ErrorKind::Other,
+                    ACTION,
+                    "AddressLimitExceeded",
+                    "The maximum number of addresses has been reached.".to_string(),
+                ));
+            }
+            let allocation_id = loop {
+                let id = format!("eipalloc-{}", hex(17));
+                if !a.elastic_ips.iter().any(|e| e.allocation_id == id) {
+                    break id;
+                }
+            };
+            let mut tags = tags.to_vec();
+            tags.sort_by(|x, y| x.key.cmp(&y.key));
+            let eip = crate::domain::ElasticIp {
+                allocation_id,
+                public_ip: public_ip(a),
+                association_id: None,
+                network_interface_id: None,
+                tags,
+            };
+            a.elastic_ips.push(eip.clone());
+            Ok(eip)
+        })
+        .await
+    }
+
+    async fn find_addresses_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>> {
+        self.call("ec2:DescribeAddresses", |a| {
+            Ok(a.elastic_ips
+                .iter()
+                .filter(|e| e.tags.iter().any(|t| t.key == key && t.value == value))
+                .cloned()
+                .collect())
+        })
+        .await
+    }
+
+    async fn describe_addresses(
+        &self,
+        allocation_ids: &[String],
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>> {
+        self.call("ec2:DescribeAddresses", |a| {
+            Ok(a.elastic_ips
+                .iter()
+                .filter(|e| allocation_ids.contains(&e.allocation_id))
+                .cloned()
+                .collect())
+        })
+        .await
+    }
+
+    async fn release_address(&self, allocation_id: &str) -> CloudResult<()> {
+        const ACTION: &str = "ec2:ReleaseAddress";
+        self.call(ACTION, |a| {
+            match a
+                .elastic_ips
+                .iter()
+                .find(|e| e.allocation_id == allocation_id)
+            {
+                None => Ok(()),
+                Some(e) if e.in_use() => Err(fail(
+                    ErrorKind::InvalidRequest,
+                    ACTION,
+                    "InvalidIPAddress.InUse",
+                    format!("Address {} is in use.", e.public_ip),
+                )),
+                Some(_) => {
+                    a.elastic_ips.retain(|e| e.allocation_id != allocation_id);
+                    Ok(())
+                }
+            }
+        })
+        .await
+    }
+
     async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint> {
         const ACTION: &str = "ec2:CreateVpcEndpoint";
         self.call(ACTION, |a| {
@@ -905,9 +1059,30 @@ impl CloudWrite for SimCloud {
                     break id;
                 }
             };
+            for sid in req.ipv4_addresses.keys() {
+                if !req.subnet_ids.contains(sid) {
+                    return Err(invalid(
+                        ACTION,
+                        "InvalidParameter",
+                        format!("SubnetConfigurations names {sid}, which is not one of the endpoint's subnets"),
+                    ));
+                }
+            }
+            for (sid, ip) in &req.ipv4_addresses {
+                check_pinned_ip(a, ACTION, sid, ip)?;
+            }
             let mut eni_ids = Vec::new();
             for (sid, az) in req.subnet_ids.iter().zip(&azs) {
-                let ip = allocate_ip(a, ACTION, sid, true)?;
+                let ip = match req.ipv4_addresses.get(sid) {
+                    Some(ip) => {
+                        if let Some(s) = a.subnets.iter_mut().find(|s| &s.id == sid) {
+                            s.free_ips = s.free_ips.saturating_sub(1);
+                        }
+                        a.allocated_ips.push(ip.clone());
+                        ip.clone()
+                    }
+                    None => allocate_ip(a, ACTION, sid, true)?,
+                };
                 let eni_id = new_eni_id(a);
                 a.network_interfaces.push(SimInterface {
                     eni_id: eni_id.clone(),
@@ -1738,6 +1913,41 @@ impl CloudWrite for SimCloud {
                 }
             }
 
+            for (sid, alloc) in &req.allocation_ids {
+                if !req.subnet_ids.contains(sid) {
+                    return Err(invalid(
+                        ACTION,
+                        "ValidationError",
+                        format!("SubnetMappings names {sid}, which is not one of the subnets"),
+                    ));
+                }
+                match a.elastic_ips.iter().find(|e| &e.allocation_id == alloc) {
+                    None => {
+                        return Err(fail(
+                            ErrorKind::NotFound,
+                            ACTION,
+                            "AllocationIdNotFound",
+                            format!("Elastic IP allocation '{alloc}' not found"),
+                        ))
+                    }
+                    Some(e) if e.in_use() => {
+                        return Err(invalid(
+                            ACTION,
+                            "InvalidConfigurationRequest",
+                            format!("Elastic IP '{alloc}' ({}) is already associated", e.public_ip),
+                        ))
+                    }
+                    Some(_) => {}
+                }
+            }
+            let mut seen = std::collections::BTreeSet::new();
+            if !req.allocation_ids.values().all(|v| seen.insert(v)) {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    "The same Elastic IP allocation is given for two subnets",
+                ));
+            }
             let region = a.region.clone();
             let arn = format!(
                 "arn:aws:elasticloadbalancing:{region}:{}:loadbalancer/net/{name}/{}",
@@ -1749,7 +1959,7 @@ impl CloudWrite for SimCloud {
                 let ip = allocate_ip(a, ACTION, sid, true)?;
                 let eni_id = new_eni_id(a);
                 a.network_interfaces.push(SimInterface {
-                    eni_id,
+                    eni_id: eni_id.clone(),
                     subnet_id: sid.clone(),
                     az: az.clone(),
                     ip,
@@ -1757,7 +1967,21 @@ impl CloudWrite for SimCloud {
                     security_group_ids: req.security_group_ids.clone(),
                     gone_at_ms: None,
                 });
-                addresses.push(public_ip(a));
+                match req.allocation_ids.get(sid) {
+                    Some(alloc) => {
+                        let assoc = format!("eipassoc-{}", hex(17));
+                        if let Some(e) = a
+                            .elastic_ips
+                            .iter_mut()
+                            .find(|e| &e.allocation_id == alloc)
+                        {
+                            e.network_interface_id = Some(eni_id);
+                            e.association_id = Some(assoc);
+                            addresses.push(e.public_ip.clone());
+                        }
+                    }
+                    None => addresses.push(public_ip(a)),
+                }
             }
             let lb = LoadBalancerState {
                 arn,

@@ -43,6 +43,9 @@ pub struct NewEndpoint {
     pub subnet_ids: Vec<String>,
     pub security_group_ids: Vec<String>,
     pub private_dns: bool,
+    /// The endpoint's private IP pinned per subnet (SubnetConfigurations[].Ipv4); empty: AWS picks.
+    #[serde(default)]
+    pub ipv4_addresses: std::collections::BTreeMap<String, String>,
     /// Idempotency token (same token, same endpoint).
     pub client_token: String,
     pub tags: Vec<Tag>,
@@ -113,6 +116,9 @@ pub struct TargetHealth {
 pub struct NewLoadBalancer {
     pub name: String,
     pub subnet_ids: Vec<String>,
+    /// Elastic IP allocation per subnet (SubnetMappings[].AllocationId); empty: NLB-assigned IPs.
+    #[serde(default)]
+    pub allocation_ids: std::collections::BTreeMap<String, String>,
     pub security_group_ids: Vec<String>,
     pub tags: Vec<Tag>,
 }
@@ -205,6 +211,24 @@ pub trait CloudWrite: Send + Sync {
     /// RevokeSecurityGroupIngress; rules already absent are not an error.
     async fn revoke_ingress(&self, group_id: &str, rules: &[IngressRule]) -> CloudResult<()>;
     async fn delete_security_group(&self, id: &str) -> CloudResult<()>;
+
+    // ---- EC2: Elastic IPs ----
+    /// AllocateAddress (domain vpc) with tags.
+    async fn allocate_address(&self, tags: &[Tag]) -> CloudResult<crate::domain::ElasticIp>;
+    /// Addresses carrying tag `key=value` (adoption after a lost answer).
+    async fn find_addresses_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>>;
+    /// DescribeAddresses of these allocation ids; unknown ones are left out.
+    async fn describe_addresses(
+        &self,
+        allocation_ids: &[String],
+    ) -> CloudResult<Vec<crate::domain::ElasticIp>>;
+    /// ReleaseAddress; an address already released is success. An address still associated
+    /// fails with `InvalidIPAddress.InUse` (an NLB's ENIs linger a while after its deletion).
+    async fn release_address(&self, allocation_id: &str) -> CloudResult<()>;
 
     // ---- EC2: interface endpoint ----
     async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint>;

@@ -34,10 +34,11 @@ pub enum Source {
     HostedZones,
     RestApis,
     VpcEndpoints,
+    ElasticIps,
 }
 
 impl Source {
-    pub const ALL: [Source; 7] = [
+    pub const ALL: [Source; 8] = [
         Source::Identity,
         Source::Vpcs,
         Source::Subnets,
@@ -45,6 +46,7 @@ impl Source {
         Source::HostedZones,
         Source::RestApis,
         Source::VpcEndpoints,
+        Source::ElasticIps,
     ];
 
     pub fn label(self) -> &'static str {
@@ -56,6 +58,7 @@ impl Source {
             Source::HostedZones => "Hosted zones",
             Source::RestApis => "REST APIs",
             Source::VpcEndpoints => "execute-api endpoints",
+            Source::ElasticIps => "Elastic IPs",
         }
     }
 }
@@ -73,6 +76,7 @@ pub enum SourceData {
     HostedZones(Vec<HostedZone>),
     RestApis(Vec<RestApi>),
     VpcEndpoints(Vec<VpcEndpoint>),
+    ElasticIps(crate::domain::ElasticIps),
 }
 
 impl SourceData {
@@ -85,6 +89,7 @@ impl SourceData {
             SourceData::HostedZones(_) => Source::HostedZones,
             SourceData::RestApis(_) => Source::RestApis,
             SourceData::VpcEndpoints(_) => Source::VpcEndpoints,
+            SourceData::ElasticIps(_) => Source::ElasticIps,
         }
     }
 }
@@ -152,6 +157,14 @@ pub struct Inventory {
     pub hosted_zones: Vec<HostedZone>,
     pub rest_apis: Vec<RestApi>,
     pub vpc_endpoints: Vec<VpcEndpoint>,
+    /// The region's Elastic IPs and the account's quota of them.
+    pub elastic_ips: crate::domain::ElasticIps,
+    /// Private IPs in use in subnets looked up on demand (pinned endpoint IPs), and which
+    /// subnets were looked up.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_ips: Vec<crate::cloud::write::InterfaceIp>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub used_ips_read: Vec<String>,
     /// Record sets looked up for specific names (the wizard asks when a name and zone are chosen).
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub records: Vec<RecordSet>,
@@ -199,6 +212,7 @@ impl Inventory {
                     SourceData::HostedZones(z) => self.hosted_zones = z,
                     SourceData::RestApis(a) => self.rest_apis = a,
                     SourceData::VpcEndpoints(e) => self.vpc_endpoints = e,
+                    SourceData::ElasticIps(e) => self.elastic_ips = e,
                 }
                 if !self.loaded.contains(&source) {
                     self.loaded.push(source);
@@ -484,5 +498,34 @@ async fn fetch_source(
             });
             Ok(SourceData::VpcEndpoints(eps))
         }
+        Source::ElasticIps => {
+            let eips = cloud.elastic_ips().await?;
+            let _ = tx.send(Event::Progress {
+                source,
+                loaded: eips.addresses.len(),
+            });
+            Ok(SourceData::ElasticIps(eips))
+        }
     }
+}
+
+/// Read the private IPs in use in `subnet_ids` into the inventory (pinned endpoint IPs are
+/// validated against them).
+pub async fn read_used_ips(
+    cloud: &dyn Cloud,
+    inv: &mut Inventory,
+    subnet_ids: &[String],
+) -> crate::cloud::CloudResult<()> {
+    let todo: Vec<String> = subnet_ids
+        .iter()
+        .filter(|s| !inv.used_ips_read.contains(s))
+        .cloned()
+        .collect();
+    if todo.is_empty() {
+        return Ok(());
+    }
+    let ips = cloud.used_ips(&todo).await?;
+    inv.used_ips.extend(ips);
+    inv.used_ips_read.extend(todo);
+    Ok(())
 }

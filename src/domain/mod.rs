@@ -364,6 +364,37 @@ pub struct DnsEntry {
     pub hosted_zone_id: Option<String>,
 }
 
+/// An Elastic IP address of the region.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElasticIp {
+    pub allocation_id: String,
+    pub public_ip: String,
+    /// Set while the address is associated (with an instance, an ENI, an NLB…).
+    #[serde(default)]
+    pub association_id: Option<String>,
+    #[serde(default)]
+    pub network_interface_id: Option<String>,
+    #[serde(default)]
+    pub tags: Vec<Tag>,
+}
+
+impl ElasticIp {
+    pub fn in_use(&self) -> bool {
+        self.association_id.is_some() || self.network_interface_id.is_some()
+    }
+    pub fn name(&self) -> Option<String> {
+        name_tag(&self.tags)
+    }
+}
+
+/// The account's Elastic IPs and how many it may hold in the region.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElasticIps {
+    pub addresses: Vec<ElasticIp>,
+    /// EC2 account attribute `vpc-max-elastic-ips` (the quota; AWS's default is 5).
+    pub quota: Option<u32>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -38,6 +38,7 @@ where
                         e.code.as_deref(),
                         Some(
                             "DependencyViolation"
+                                | "InvalidIPAddress.InUse"
                                 | "ResourceInUse"
                                 | "PriorRequestNotComplete"
                                 | "ConflictException"
@@ -70,6 +71,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
         NodeId::Mapping,
         NodeId::Domain,
         NodeId::Nlb,
+        NodeId::Eips,
         NodeId::TargetGroup,
         NodeId::Api,
         NodeId::PrivateZone,
@@ -79,6 +81,19 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
         NodeId::VpcDns,
     ] {
         ctx.emit(EngineEvent::Started(node));
+        if node == NodeId::Eips && !ctx.opts.release_eips {
+            // The one exception to "destroy leaves nothing": the addresses the partner
+            // allow-listed stay with the account (and the journal keeps them for a later apply).
+            let j = ctx.snapshot().await;
+            let summary = match j.data(NodeId::Eips, "ips").filter(|_| owned(&j, NodeId::Eips)) {
+                Some(ips) => format!(
+                    "kept {ips}: the partner's allow-list stays valid (`destroy --release-eips` releases them)"
+                ),
+                None => "nothing allocated by this plan".to_string(),
+            };
+            ctx.emit(EngineEvent::Done { node, summary });
+            continue;
+        }
         match remove(ctx, node).await {
             Ok(Some(summary)) => {
                 let _ = ctx.write(node, |r| r.status = NodeStatus::Removed).await;
@@ -211,6 +226,47 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             )
             .await?;
             Ok(Some(format!("custom domain {} deleted", plan.name)))
+        }
+        NodeId::Eips => {
+            // Only what this plan allocated: chosen existing addresses are the user's.
+            let mut allocs: Vec<String> = match j.record(NodeId::Eips) {
+                Some(r) if r.owned && r.status != NodeStatus::Removed => r
+                    .data
+                    .get("allocations")
+                    .map(|a| {
+                        a.split(',')
+                            .filter_map(|kv| kv.split_once('=').map(|(_, v)| v.to_string()))
+                            .collect()
+                    })
+                    .unwrap_or_default(),
+                Some(_) => return Ok(None),
+                None => vec![],
+            };
+            if allocs.is_empty() && !matches!(plan.eips, crate::plan::EipChoice::Existing { .. }) {
+                // No journal (another machine): the plan's tag finds them.
+                allocs = ctx
+                    .cloud
+                    .find_addresses_by_tag(TAG_PLAN_ID, &plan.id)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .into_iter()
+                    .map(|e| e.allocation_id)
+                    .collect();
+            }
+            if allocs.is_empty() {
+                return Ok(None);
+            }
+            for a in &allocs {
+                settle(
+                    ctx,
+                    n,
+                    "releasing the Elastic IP (free once the NLB's interfaces are gone)",
+                    gone,
+                    || ctx.cloud.release_address(a),
+                )
+                .await?;
+            }
+            Ok(Some(format!("released {}", allocs.join(", "))))
         }
         NodeId::Nlb => {
             let Some(lb) = ctx

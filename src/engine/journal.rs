@@ -134,6 +134,13 @@ impl Journal {
             .flatten()
             .map(str::to_string)
             .collect(),
+            eip_ids: self
+                .nodes
+                .get(&NodeId::Eips)
+                .filter(|r| r.status != NodeStatus::Removed)
+                .and_then(|r| r.id.clone())
+                .map(|ids| ids.split(',').map(str::to_string).collect())
+                .unwrap_or_default(),
         }
     }
 

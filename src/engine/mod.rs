@@ -46,10 +46,11 @@ pub enum NodeId {
     PrivateZone,
     PublicRecord,
     PrivateRecord,
+    Eips,
 }
 
 impl NodeId {
-    pub const ALL: [NodeId; 17] = [
+    pub const ALL: [NodeId; 18] = [
         NodeId::VpcDns,
         NodeId::EndpointSg,
         NodeId::NlbSg,
@@ -62,6 +63,7 @@ impl NodeId {
         NodeId::Mapping,
         NodeId::TargetGroup,
         NodeId::Targets,
+        NodeId::Eips,
         NodeId::Nlb,
         NodeId::Listener,
         NodeId::PrivateZone,
@@ -88,6 +90,7 @@ impl NodeId {
             NodeId::PrivateZone => "Private hosted zone",
             NodeId::PublicRecord => "Public A alias → NLB",
             NodeId::PrivateRecord => "Private A alias → endpoint",
+            NodeId::Eips => "Elastic IPs (one per AZ)",
         }
     }
 
@@ -96,7 +99,7 @@ impl NodeId {
     pub fn deps(self) -> &'static [NodeId] {
         use NodeId::*;
         match self {
-            VpcDns | EndpointSg | NlbSg | Domain | TargetGroup | PrivateZone => &[],
+            VpcDns | EndpointSg | NlbSg | Domain | TargetGroup | PrivateZone | Eips => &[],
             Endpoint => &[EndpointSg, VpcDns],
             EndpointReady => &[Endpoint],
             Api => &[Endpoint],
@@ -104,7 +107,7 @@ impl NodeId {
             Deployment => &[Api, Ping],
             Mapping => &[Domain, Deployment],
             Targets => &[TargetGroup, EndpointReady],
-            Nlb => &[NlbSg],
+            Nlb => &[NlbSg, Eips],
             Listener => &[Nlb, TargetGroup],
             PublicRecord => &[Nlb],
             PrivateRecord => &[PrivateZone, EndpointReady],
@@ -120,6 +123,7 @@ pub fn nodes_for(plan: &Plan) -> Vec<NodeId> {
         .filter(|n| match n {
             NodeId::VpcDns => plan.enable_vpc_dns,
             NodeId::Ping => matches!(plan.api, ApiChoice::Create { .. }),
+            NodeId::Eips => plan.eips.is_elastic(),
             _ => true,
         })
         .collect()
@@ -151,6 +155,9 @@ pub struct EngineOptions {
     pub max_parallel: usize,
     /// Set from outside to stop after the running steps (no new step starts; rerun resumes).
     pub stop: Arc<std::sync::atomic::AtomicBool>,
+    /// Destroy releases the Elastic IPs the plan allocated (kept by default: they are what the
+    /// partner allow-listed).
+    pub release_eips: bool,
 }
 
 impl EngineOptions {
@@ -166,6 +173,7 @@ impl EngineOptions {
             throttle_attempts: 8,
             max_parallel: usize::MAX,
             stop: Arc::new(std::sync::atomic::AtomicBool::new(false)),
+            release_eips: false,
         }
     }
 

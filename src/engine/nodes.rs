@@ -4,14 +4,14 @@
 use std::future::Future;
 use std::time::Duration;
 
-use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, NodeId, NodeStatus};
+use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
 };
 use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
-use crate::domain::Tag;
+use crate::domain::{ElasticIp, Tag};
 use crate::plan::review::{self, step, TAG_PLAN_ID};
-use crate::plan::{ApiChoice, EndpointChoice, PrivateZoneChoice};
+use crate::plan::{ApiChoice, EipChoice, EndpointChoice, PrivateZoneChoice};
 
 fn tags(ctx: &Ctx, step: &str) -> Vec<Tag> {
     review::resource_tags(&ctx.plan, step)
@@ -141,6 +141,7 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
         NodeId::TargetGroup => target_group(ctx).await?,
         NodeId::Targets => targets(ctx).await?,
         NodeId::Nlb => nlb(ctx).await?,
+        NodeId::Eips => eips(ctx).await?,
         NodeId::Listener => listener(ctx).await?,
         NodeId::PrivateZone => private_zone(ctx).await?,
         NodeId::PublicRecord => record(ctx, true).await?,
@@ -373,11 +374,24 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
                 subnet_ids: subnet_ids.clone(),
                 security_group_ids: vec![sg.clone()],
                 private_dns: true,
+                ipv4_addresses: ctx.plan.endpoint_ips.clone(),
                 client_token: format!("{}-endpoint", ctx.plan.id),
                 tags: tags(ctx, step::ENDPOINT),
             };
+            let pinned = if req.ipv4_addresses.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    " --subnet-configurations {}",
+                    req.ipv4_addresses
+                        .iter()
+                        .map(|(s, ip)| format!("SubnetId={s},Ipv4={ip}"))
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
             cli(ctx, n, format!(
-                "ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id {} --service-name {} --subnet-ids {} --security-group-ids {sg} --private-dns-enabled --client-token {}",
+                "ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id {} --service-name {} --subnet-ids {} --security-group-ids {sg} --private-dns-enabled{pinned} --client-token {}",
                 req.vpc_id, req.service_name, req.subnet_ids.join(" "), req.client_token
             ));
             ctx.cloud
@@ -808,21 +822,205 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
     }
 }
 
+/// `subnet=alloc,…` (journal data of the Elastic IPs step) as a map.
+fn allocations_of(j: &Journal) -> std::collections::BTreeMap<String, String> {
+    j.data(NodeId::Eips, "allocations")
+        .unwrap_or_default()
+        .split(',')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (k.to_string(), v.to_string()))
+        .collect()
+}
+
+/// One Elastic IP per NLB subnet: the chosen existing ones, or new ones tagged with the plan and
+/// the subnet (so a rerun, or an apply after a destroy that kept them, finds the same addresses).
+async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Eips;
+    let subnets = ctx.plan.nlb_subnet_ids.clone();
+    let (pairs, owned): (Vec<(String, ElasticIp)>, bool) = match &ctx.plan.eips {
+        EipChoice::None => return Ok(String::new()),
+        EipChoice::Existing { allocation_ids } => {
+            if allocation_ids.len() != subnets.len() {
+                return Err(conflict(
+                    n,
+                    "ec2:DescribeAddresses",
+                    format!(
+                        "{} Elastic IPs for {} NLB subnets: give one per subnet",
+                        allocation_ids.len(),
+                        subnets.len()
+                    ),
+                ));
+            }
+            let found = ctx
+                .cloud
+                .describe_addresses(allocation_ids)
+                .await
+                .map_err(|e| fail(n, e))?;
+            let lb_name = ctx.plan.nlb_name();
+            let mut pairs = Vec::new();
+            for (subnet, alloc) in subnets.iter().zip(allocation_ids) {
+                let Some(e) = found.iter().find(|e| &e.allocation_id == alloc) else {
+                    return Err(conflict(
+                        n,
+                        "ec2:DescribeAddresses",
+                        format!(
+                            "the Elastic IP {alloc} does not exist in {}",
+                            ctx.plan.region
+                        ),
+                    ));
+                };
+                pairs.push((subnet.clone(), e.clone()));
+            }
+            // An address already on this plan's NLB (a rerun) is fine; on anything else it is not.
+            if let Some(busy) = pairs.iter().find(|(_, e)| e.in_use()) {
+                let on_ours = ctx
+                    .cloud
+                    .find_load_balancer(&lb_name)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .is_some_and(|lb| lb.addresses.contains(&busy.1.public_ip));
+                if !on_ours {
+                    return Err(conflict(
+                        n,
+                        "ec2:DescribeAddresses",
+                        format!(
+                            "the Elastic IP {} ({}) is associated with something else",
+                            busy.1.allocation_id, busy.1.public_ip
+                        ),
+                    ));
+                }
+            }
+            (pairs, false)
+        }
+        EipChoice::New => {
+            let mine = ctx
+                .cloud
+                .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                .await
+                .map_err(|e| fail(n, e))?;
+            let mut pairs = Vec::new();
+            for subnet in &subnets {
+                let kept = mine.iter().find(|e| {
+                    e.tags
+                        .iter()
+                        .any(|t| t.key == review::TAG_SUBNET && &t.value == subnet)
+                        && !pairs
+                            .iter()
+                            .any(|(_, p): &(String, ElasticIp)| p.allocation_id == e.allocation_id)
+                });
+                let eip = match kept {
+                    Some(e) => e.clone(),
+                    None => {
+                        ctx.intend(n).await?;
+                        let mut t = tags(ctx, step::EIP);
+                        t.push(Tag {
+                            key: review::TAG_SUBNET.into(),
+                            value: subnet.clone(),
+                        });
+                        t.push(Tag {
+                            key: "Name".into(),
+                            value: format!("{} {}", ctx.plan.name, subnet),
+                        });
+                        cli(
+                            ctx,
+                            n,
+                            format!(
+                                "ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{{Key={TAG_PLAN_ID},Value={}}},{{Key={},Value={subnet}}}]'",
+                                ctx.plan.id,
+                                review::TAG_SUBNET
+                            ),
+                        );
+                        let e = ctx
+                            .cloud
+                            .allocate_address(&t)
+                            .await
+                            .map_err(|e| fail(n, e))?;
+                        // Journal each address as soon as it exists.
+                        let so_far: Vec<String> = pairs
+                            .iter()
+                            .map(|(s, p): &(String, ElasticIp)| format!("{s}={}", p.allocation_id))
+                            .chain(std::iter::once(format!("{subnet}={}", e.allocation_id)))
+                            .collect();
+                        ctx.write(n, |r| {
+                            r.owned = true;
+                            r.status = NodeStatus::Created;
+                            r.data.insert("allocations".into(), so_far.join(","));
+                        })
+                        .await?;
+                        e
+                    }
+                };
+                pairs.push((subnet.clone(), eip));
+            }
+            (pairs, true)
+        }
+    };
+    let allocations: Vec<String> = pairs
+        .iter()
+        .map(|(s, e)| format!("{s}={}", e.allocation_id))
+        .collect();
+    let ips: Vec<String> = pairs.iter().map(|(_, e)| e.public_ip.clone()).collect();
+    ctx.write(n, |r| {
+        r.id = Some(
+            pairs
+                .iter()
+                .map(|(_, e)| e.allocation_id.clone())
+                .collect::<Vec<_>>()
+                .join(","),
+        );
+        r.owned = owned;
+        r.data.insert("allocations".into(), allocations.join(","));
+        r.data.insert("ips".into(), ips.join(","));
+    })
+    .await?;
+    Ok(format!(
+        "{} ({})",
+        ips.join(", "),
+        if owned {
+            "Elastic IPs of this plan, kept by destroy"
+        } else {
+            "your Elastic IPs"
+        }
+    ))
+}
+
 async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Nlb;
     let name = ctx.plan.nlb_name();
-    let sg = ctx
-        .snapshot()
-        .await
-        .id_of(NodeId::NlbSg)
+    let snap = ctx.snapshot().await;
+    let sg = snap.id_of(NodeId::NlbSg).unwrap_or_default().to_string();
+    let allocation_ids = allocations_of(&snap);
+    let eip_ips: Vec<String> = snap
+        .data(NodeId::Eips, "ips")
         .unwrap_or_default()
-        .to_string();
+        .split(',')
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+        .collect();
     let lb = match ctx
         .cloud
         .find_load_balancer(&name)
         .await
         .map_err(|e| fail(n, e))?
     {
+        // Elastic IPs are fixed at creation: an NLB of this plan made without them never gets them.
+        Some(lb)
+            if ours(ctx, &lb.tags)
+                && !eip_ips.is_empty()
+                && !lb.addresses.is_empty()
+                && !eip_ips.iter().all(|ip| lb.addresses.contains(ip)) =>
+        {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:CreateLoadBalancer",
+                format!(
+                    "this plan's NLB {} exists with the addresses {}, not the Elastic IPs {}: an NLB's Elastic IPs are set only when it is created — destroy and apply again for Elastic IPs (the partner must then allow the new IPs), or plan with --eip none to keep this NLB",
+                    lb.name,
+                    lb.addresses.join(", "),
+                    eip_ips.join(", ")
+                ),
+            ))
+        }
         Some(lb) if ours(ctx, &lb.tags) => lb,
         Some(lb) => {
             return Err(conflict(
@@ -839,10 +1037,26 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
             let req = NewLoadBalancer {
                 name: name.clone(),
                 subnet_ids: ctx.plan.nlb_subnet_ids.clone(),
+                allocation_ids,
                 security_group_ids: vec![sg.clone()],
                 tags: tags(ctx, step::NLB),
             };
-            cli(ctx, n, format!("elbv2 create-load-balancer --name {name} --type network --scheme internet-facing --subnets {} --security-groups {sg}", req.subnet_ids.join(" ")));
+            let placement = if req.allocation_ids.is_empty() {
+                format!("--subnets {}", req.subnet_ids.join(" "))
+            } else {
+                format!(
+                    "--subnet-mappings {}",
+                    req.subnet_ids
+                        .iter()
+                        .map(|s| match req.allocation_ids.get(s) {
+                            Some(a) => format!("SubnetId={s},AllocationId={a}"),
+                            None => format!("SubnetId={s}"),
+                        })
+                        .collect::<Vec<_>>()
+                        .join(" ")
+                )
+            };
+            cli(ctx, n, format!("elbv2 create-load-balancer --name {name} --type network --scheme internet-facing {placement} --security-groups {sg}"));
             ctx.cloud
                 .create_load_balancer(&req)
                 .await

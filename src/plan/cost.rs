@@ -79,7 +79,15 @@ pub fn estimate(plan: &Plan) -> CostEstimate {
         });
     }
     lines.push(CostLine {
-        resource: "Public IPv4 addresses of the NLB".into(),
+        resource: match plan.eips {
+            crate::plan::EipChoice::None => "Public IPv4 addresses of the NLB".into(),
+            crate::plan::EipChoice::New => {
+                "Elastic IPs of the NLB (new; billed while allocated, also after destroy until released)".into()
+            }
+            crate::plan::EipChoice::Existing { .. } => {
+                "Elastic IPs of the NLB (yours; already billed while allocated)".into()
+            }
+        },
         detail: format!(
             "{} (one per AZ) × {h:.0} h × ${PUBLIC_IPV4_PER_HOUR}",
             plural(azs, "IP", "IPs")
@@ -169,6 +177,8 @@ mod tests {
                 allow_public_subnets: false,
             },
             nlb_subnet_ids: subnets("pub"),
+            eips: crate::plan::EipChoice::None,
+            endpoint_ips: Default::default(),
             name: "api.example.com".into(),
             certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
             api: ApiChoice::Create { name: "p".into() },

@@ -23,6 +23,10 @@ pub struct Draft {
     pub endpoint_subnets: Vec<String>,
     pub allow_public_endpoint_subnets: bool,
     pub nlb_subnets: Vec<String>,
+    /// Elastic IPs on the NLB (new setups default to new ones).
+    pub eips: crate::plan::EipChoice,
+    /// Pinned endpoint IPs (subnet id → IPv4).
+    pub endpoint_ips: BTreeMap<String, String>,
     pub name: String,
     pub certificate_arn: Option<String>,
     /// `None`: create a new API.
@@ -45,6 +49,8 @@ impl Draft {
         Self {
             api_name: DEFAULT_API_NAME.to_string(),
             stage: DEFAULT_STAGE.to_string(),
+            // Truly fixed IPs unless the user says otherwise (the SPEC's caveat of the post).
+            eips: crate::plan::EipChoice::New,
             ..Self::default()
         }
     }
@@ -73,6 +79,8 @@ impl Draft {
             endpoint_subnets,
             allow_public_endpoint_subnets: allow_public,
             nlb_subnets: plan.nlb_subnet_ids.clone(),
+            eips: plan.eips.clone(),
+            endpoint_ips: plan.endpoint_ips.clone(),
             name: plan.name.clone(),
             certificate_arn: Some(plan.certificate_arn.clone()),
             adopt_api,
@@ -126,6 +134,11 @@ impl Draft {
                 },
             },
             nlb_subnet_ids: self.nlb_subnets.clone(),
+            eips: self.eips.clone(),
+            endpoint_ips: match &self.reuse_endpoint {
+                None => self.endpoint_ips.clone(),
+                Some(_) => Default::default(),
+            },
             name,
             certificate_arn: self.certificate_arn.clone().unwrap_or_default(),
             api: match &self.adopt_api {

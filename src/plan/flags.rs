@@ -18,6 +18,56 @@ fn list(items: impl Iterator<Item = String>) -> String {
     }
 }
 
+/// `--eip new|none|ALLOC_ID,…`.
+pub fn parse_eip(s: &str) -> Result<super::EipChoice, String> {
+    let s = s.trim();
+    match s.to_ascii_lowercase().as_str() {
+        "new" => return Ok(super::EipChoice::New),
+        "none" | "nlb" | "no" => return Ok(super::EipChoice::None),
+        _ => {}
+    }
+    let ids: Vec<String> = s
+        .split(',')
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+        .collect();
+    if ids.is_empty() || ids.iter().any(|x| !x.starts_with("eipalloc-")) {
+        return Err(format!(
+            "--eip {s}: give `new`, `none`, or Elastic IP allocation ids (eipalloc-…) separated by commas"
+        ));
+    }
+    Ok(super::EipChoice::Existing {
+        allocation_ids: ids,
+    })
+}
+
+/// `--endpoint-ip SUBNET_ID=IP` (repeated).
+pub fn parse_endpoint_ips(
+    v: &[String],
+) -> Result<std::collections::BTreeMap<String, String>, Vec<String>> {
+    let mut out = std::collections::BTreeMap::new();
+    let mut errors = Vec::new();
+    for item in v {
+        match item.split_once('=') {
+            Some((subnet, ip))
+                if subnet.starts_with("subnet-") && ip.parse::<std::net::Ipv4Addr>().is_ok() =>
+            {
+                if out.insert(subnet.to_string(), ip.to_string()).is_some() {
+                    errors.push(format!("--endpoint-ip {item}: {subnet} is given twice"));
+                }
+            }
+            _ => errors.push(format!(
+                "--endpoint-ip {item}: write SUBNET_ID=IPv4, e.g. subnet-0abc=10.0.1.10"
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok(out)
+    } else {
+        Err(errors)
+    }
+}
+
 /// The choices a terminal user gave as flags, for the wizard to start from (unknown ids and
 /// missing choices are simply left for the wizard to ask).
 pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
@@ -46,6 +96,12 @@ pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
     d.allow_public_endpoint_subnets = f.allow_public_endpoint_subnets;
     d.nlb_subnets = f.nlb_subnets.iter().filter(|s| known(s)).cloned().collect();
     d.preselect_nlb_subnets(inv);
+    if let Ok(e) = parse_eip(&f.eip) {
+        d.eips = e;
+    }
+    if let Ok(ips) = parse_endpoint_ips(&f.endpoint_ips) {
+        d.endpoint_ips = ips;
+    }
     if let Some(name) = &f.name {
         d.set_name(inv, name);
     }
@@ -194,6 +250,42 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
             }
         }
     }
+    let eips = match parse_eip(&f.eip) {
+        Ok(e) => e,
+        Err(e) => {
+            errors.push(e);
+            super::EipChoice::New
+        }
+    };
+    if let super::EipChoice::Existing { allocation_ids } = &eips {
+        for a in allocation_ids {
+            if !inv
+                .elastic_ips
+                .addresses
+                .iter()
+                .any(|e| &e.allocation_id == a)
+            {
+                errors.push(format!(
+                    "--eip {a}: no such Elastic IP in {}; unassociated ones: {} (or --eip new)",
+                    inv.region,
+                    list(
+                        inv.elastic_ips
+                            .addresses
+                            .iter()
+                            .filter(|e| !e.in_use())
+                            .map(|e| format!("{} ({})", e.allocation_id, e.public_ip))
+                    )
+                ));
+            }
+        }
+    }
+    let endpoint_ips = match parse_endpoint_ips(&f.endpoint_ips) {
+        Ok(m) => m,
+        Err(e) => {
+            errors.extend(e);
+            Default::default()
+        }
+    };
     let mut tags = std::collections::BTreeMap::new();
     for t in &f.tags {
         match t.split_once('=') {
@@ -214,6 +306,8 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     if d.nlb_subnets.is_empty() {
         d.preselect_nlb_subnets(inv);
     }
+    d.eips = eips;
+    d.endpoint_ips = endpoint_ips;
     d.set_name(inv, f.name.as_deref().unwrap_or_default());
     d.certificate_arn = f.certificate.clone();
     d.adopt_api = f.api.clone();

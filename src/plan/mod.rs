@@ -86,6 +86,25 @@ pub enum ApiChoice {
     Adopt { rest_api_id: String },
 }
 
+/// The NLB's public IPs.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "mode", rename_all = "snake_case")]
+pub enum EipChoice {
+    /// NLB-assigned addresses (the post's setup): they change if the NLB is recreated.
+    #[default]
+    None,
+    /// Allocate one Elastic IP per NLB subnet (kept on destroy unless `--release-eips`).
+    New,
+    /// Existing unassociated Elastic IPs, in the order of `nlb_subnet_ids`.
+    Existing { allocation_ids: Vec<String> },
+}
+
+impl EipChoice {
+    pub fn is_elastic(&self) -> bool {
+        !matches!(self, EipChoice::None)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]
 pub enum PrivateZoneChoice {
@@ -144,6 +163,13 @@ pub struct Plan {
     pub stage: String,
     #[serde(default)]
     pub base_path: Option<String>,
+    /// Elastic IPs on the NLB (one per NLB subnet): IPs that survive an NLB recreate.
+    #[serde(default)]
+    pub eips: EipChoice,
+    /// The endpoint's private IP pinned in each of its subnets (subnet id → IPv4), so the target
+    /// group never drifts. Only with a created endpoint.
+    #[serde(default)]
+    pub endpoint_ips: BTreeMap<String, String>,
     /// Caller allow-list (IPv4 CIDRs) for the NLB security group; empty = the whole internet.
     #[serde(default)]
     pub allow_cidrs: Vec<String>,

@@ -42,7 +42,11 @@ pub mod step {
     pub const NLB: &str = "nlb";
     pub const LISTENER: &str = "listener";
     pub const PRIVATE_ZONE: &str = "private-zone";
+    pub const EIP: &str = "eip";
 }
+
+/// Tag of an Elastic IP naming the NLB subnet it is for.
+pub const TAG_SUBNET: &str = "fixedip:subnet";
 
 /// Port the endpoint listens on (and the target group sends to).
 const ENDPOINT_PORT: u16 = 443;
@@ -323,7 +327,17 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
                 "type: Interface, IP address type ipv4".into(),
             ];
             for id in subnet_ids {
-                lines.push(format!("subnet: {}", subnet_label(inv, id)));
+                let pinned = plan
+                    .endpoint_ips
+                    .get(id)
+                    .map(|ip| format!(" — IP pinned to {ip}"))
+                    .unwrap_or_default();
+                lines.push(format!("subnet: {}{pinned}", subnet_label(inv, id)));
+            }
+            if !plan.endpoint_ips.is_empty() {
+                lines.push(
+                    "pinned IPs (SubnetConfigurations): the registered targets never drift".into(),
+                );
             }
             lines.push("private DNS: enabled".into());
             lines.push(format!("security group: {}", endpoint_sg_name(plan)));
@@ -608,10 +622,42 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
             "type: network, scheme internet-facing, IP address type ipv4".into(),
             format!("VPC: {}", plan.vpc_id),
         ];
-        for id in &plan.nlb_subnet_ids {
-            lines.push(format!("subnet: {}", subnet_label(inv, id)));
+        let chosen: Vec<String> = match &plan.eips {
+            crate::plan::EipChoice::Existing { allocation_ids } => allocation_ids.clone(),
+            _ => vec![],
+        };
+        for (i, id) in plan.nlb_subnet_ids.iter().enumerate() {
+            let eip = match &plan.eips {
+                crate::plan::EipChoice::None => String::new(),
+                crate::plan::EipChoice::New => " + a new Elastic IP".into(),
+                crate::plan::EipChoice::Existing { .. } => match chosen.get(i) {
+                    Some(a) => {
+                        let ip = inv
+                            .elastic_ips
+                            .addresses
+                            .iter()
+                            .find(|e| &e.allocation_id == a)
+                            .map(|e| format!(" ({})", e.public_ip))
+                            .unwrap_or_default();
+                        format!(" + Elastic IP {a}{ip}")
+                    }
+                    None => " + (no Elastic IP given)".into(),
+                },
+            };
+            lines.push(format!("subnet: {}{eip}", subnet_label(inv, id)));
         }
-        lines.push("one public IPv4 per subnet, assigned by AWS (no Elastic IPs)".into());
+        lines.push(match &plan.eips {
+            crate::plan::EipChoice::None => {
+                "one public IPv4 per subnet, assigned by AWS (no Elastic IPs)".to_string()
+            }
+            crate::plan::EipChoice::New => format!(
+                "{} Elastic IPs allocated now (SubnetMappings AllocationId), tagged with the plan; destroy keeps them unless --release-eips",
+                plan.nlb_subnet_ids.len()
+            ),
+            crate::plan::EipChoice::Existing { .. } => {
+                "your Elastic IPs (SubnetMappings AllocationId); destroy leaves them allocated".to_string()
+            }
+        });
         lines.push(format!(
             "cross-zone load balancing: {}",
             if plan.settings.cross_zone {
@@ -621,7 +667,11 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
             }
         ));
         lines.push(format!("security group: {}", nlb_sg_name(plan)));
-        lines.push("its IPs stay fixed as long as this NLB is not deleted and recreated".into());
+        lines.push(if plan.eips.is_elastic() {
+            "its IPs are Elastic IPs: they stay the same even if the NLB is recreated".into()
+        } else {
+            "its IPs stay fixed as long as this NLB is not deleted and recreated".into()
+        });
         lines.extend(tag_lines(plan, step::NLB));
         out.push(section(
             format!("{MARK_CREATE}  Network Load Balancer {nlb} (internet-facing)"),
@@ -945,6 +995,8 @@ mod tests {
                 vpc_endpoint_id: "vpce-0abc".into(),
             },
             nlb_subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+            eips: crate::plan::EipChoice::None,
+            endpoint_ips: Default::default(),
             name: "api.example.com".into(),
             certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
             api: ApiChoice::Create { name: "p".into() },

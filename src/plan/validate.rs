@@ -50,6 +50,26 @@ impl Finding {
     }
 }
 
+/// A free address of the subnet to suggest for a pinned endpoint IP: the first after the four AWS
+/// reserves that no interface uses (needs the subnet's used IPs read).
+pub fn suggest_free_ip(inv: &Inventory, subnet_id: &str) -> Option<String> {
+    if !inv.used_ips_read.iter().any(|s| s == subnet_id) {
+        return None;
+    }
+    let net: ipnet::Ipv4Net = inv
+        .subnets
+        .iter()
+        .find(|s| s.id == subnet_id)?
+        .cidr
+        .parse()
+        .ok()?;
+    let first = u32::from(net.network()) + 4;
+    let last = u32::from(net.broadcast()).checked_sub(1)?;
+    (first..=last)
+        .map(|n| Ipv4Addr::from(n).to_string())
+        .find(|ip| !inv.used_ips.iter().any(|u| &u.ip == ip))
+}
+
 /// Minimum free addresses in each NLB subnet (AWS requirement).
 pub const NLB_MIN_FREE_IPS: u32 = 8;
 /// AWS limit on NLB and target group names.
@@ -212,6 +232,8 @@ pub struct Owned {
     pub private_zone_ids: Vec<String>,
     /// Alias targets this plan wrote (NLB DNS name, endpoint DNS name).
     pub alias_targets: Vec<String>,
+    /// Elastic IPs this plan uses (on its own NLB after an apply: not "in use by another").
+    pub eip_ids: Vec<String>,
 }
 
 /// Every finding for `plan` against what discovery saw.
@@ -439,6 +461,109 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         }
     }
 
+    // ---- 2b. Pinned endpoint IPs ----
+    if !plan.endpoint_ips.is_empty() {
+        match &plan.endpoint {
+            EndpointChoice::Reuse { vpc_endpoint_id } => push(
+                E,
+                Step::EndpointSubnets,
+                "endpoint-ip-reuse",
+                format!("IPs are pinned but the plan reuses {vpc_endpoint_id}, whose IPs are already set"),
+                "drop the pinned IPs (--endpoint-ip), or create the endpoint".into(),
+            ),
+            EndpointChoice::Create { subnet_ids, .. } => {
+                let mut seen: BTreeSet<&str> = BTreeSet::new();
+                for (sid, ip) in &plan.endpoint_ips {
+                    if !subnet_ids.contains(sid) {
+                        push(
+                            E,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-subnet",
+                            format!("{ip} is pinned in {sid}, which is not one of the endpoint's subnets"),
+                            format!("pin IPs only in {}", subnet_ids.join(", ")),
+                        );
+                        continue;
+                    }
+                    let Ok(addr) = ip.parse::<Ipv4Addr>() else {
+                        push(
+                            E,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-syntax",
+                            format!("{ip} (pinned in {sid}) is not an IPv4 address"),
+                            "write it as four numbers, e.g. 10.0.1.10".into(),
+                        );
+                        continue;
+                    };
+                    if !seen.insert(ip.as_str()) {
+                        push(E, Step::EndpointSubnets, "endpoint-ip-duplicate",
+                            format!("{ip} is pinned twice"), "give each subnet its own IP".into());
+                    }
+                    let Some(net) = subnet(inv, sid).and_then(|s| s.cidr.parse::<ipnet::Ipv4Net>().ok()) else {
+                        continue;
+                    };
+                    if !net.contains(&addr) {
+                        push(
+                            E,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-outside",
+                            format!("{ip} is outside {sid} ({net})"),
+                            format!("pick an address inside {net}"),
+                        );
+                        continue;
+                    }
+                    let off = u32::from(addr) - u32::from(net.network());
+                    let last = u32::from(net.broadcast()) - u32::from(net.network());
+                    if off < 4 || off == last {
+                        push(
+                            E,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-reserved",
+                            format!("{ip} is reserved by AWS in {net} (the first four addresses and the last one)"),
+                            format!(
+                                "pick one from {} to {}",
+                                Ipv4Addr::from(u32::from(net.network()) + 4),
+                                Ipv4Addr::from(u32::from(net.broadcast()) - 1)
+                            ),
+                        );
+                        continue;
+                    }
+                    let own_endpoint = |eni: &str| {
+                        inv.vpc_endpoints.iter().any(|e| {
+                            (ours_tag(&e.tags) || owned.endpoint_ids.contains(&e.id))
+                                && e.network_interface_ids.iter().any(|n| n == eni)
+                        })
+                    };
+                    if let Some(used) = inv
+                        .used_ips
+                        .iter()
+                        .find(|u| &u.ip == ip && !own_endpoint(&u.eni_id))
+                    {
+                        push(
+                            E,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-taken",
+                            format!("{ip} is in use in {sid} by {}", used.eni_id),
+                            format!(
+                                "pick a free address{}",
+                                suggest_free_ip(inv, sid)
+                                    .map(|f| format!(", e.g. {f}"))
+                                    .unwrap_or_default()
+                            ),
+                        );
+                    } else if !inv.used_ips_read.contains(sid) {
+                        push(
+                            I,
+                            Step::EndpointSubnets,
+                            "endpoint-ip-unchecked",
+                            format!("whether {ip} is free in {sid} was not checked"),
+                            "the apply fails cleanly if it is taken".into(),
+                        );
+                    }
+                }
+            }
+        }
+    }
+
     // ---- 3. NLB subnets ----
     let mut nlb_azs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for id in &plan.nlb_subnet_ids {
@@ -495,6 +620,86 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 ),
                 format!("keep one subnet in {az}"),
             );
+        }
+    }
+    // ---- 3b. Elastic IPs ----
+    let wanted = plan.nlb_subnet_ids.len();
+    match &plan.eips {
+        super::EipChoice::None => push(
+            I,
+            Step::NlbSubnets,
+            "eip-none",
+            "NLB-assigned IPs: they change if the NLB is ever recreated, and the partner's allow-list with them".into(),
+            "choose Elastic IPs (--eip new) for addresses that survive a recreate".into(),
+        ),
+        super::EipChoice::New => {
+            let kept = inv
+                .elastic_ips
+                .addresses
+                .iter()
+                .filter(|e| ours_tag(&e.tags))
+                .count();
+            let need = wanted.saturating_sub(kept);
+            let have = inv.elastic_ips.addresses.len();
+            match inv.elastic_ips.quota {
+                Some(q) if have + need > q as usize => push(
+                    E,
+                    Step::NlbSubnets,
+                    "eip-quota",
+                    format!(
+                        "{need} new Elastic IPs needed, but the region already holds {have} of the account's quota of {q}"
+                    ),
+                    "release unused Elastic IPs, pick existing unassociated ones (--eip eipalloc-…), or request more (Service Quotas → Amazon EC2 → EC2-VPC Elastic IPs)".into(),
+                ),
+                Some(_) => {}
+                None if inv.loaded.contains(&crate::discovery::Source::ElasticIps) => push(
+                    I,
+                    Step::NlbSubnets,
+                    "eip-quota-unknown",
+                    format!("the Elastic IP quota could not be read ({have} in use; AWS's default is 5)"),
+                    "the apply fails cleanly (AddressLimitExceeded) if the quota is reached".into(),
+                ),
+                None => {}
+            }
+        }
+        super::EipChoice::Existing { allocation_ids } => {
+            if allocation_ids.len() != wanted {
+                push(
+                    E,
+                    Step::NlbSubnets,
+                    "eip-count",
+                    format!("{} Elastic IPs for {wanted} NLB subnets", allocation_ids.len()),
+                    "give exactly one Elastic IP per NLB subnet (one per AZ)".into(),
+                );
+            }
+            let mut seen = BTreeSet::new();
+            for a in allocation_ids {
+                if !seen.insert(a) {
+                    push(E, Step::NlbSubnets, "eip-duplicate",
+                        format!("{a} is given twice"), "give each NLB subnet its own Elastic IP".into());
+                }
+                match inv.elastic_ips.addresses.iter().find(|e| &e.allocation_id == a) {
+                    None => push(
+                        E,
+                        Step::NlbSubnets,
+                        "eip-missing",
+                        format!("the Elastic IP {a} does not exist in {}", inv.region),
+                        "pick one of the unassociated Elastic IPs, or choose new ones".into(),
+                    ),
+                    Some(e) if e.in_use() && !ours_tag(&e.tags) && !owned.eip_ids.contains(&e.allocation_id) => push(
+                        E,
+                        Step::NlbSubnets,
+                        "eip-in-use",
+                        format!(
+                            "{a} ({}) is associated with {}",
+                            e.public_ip,
+                            e.network_interface_id.as_deref().unwrap_or("another resource")
+                        ),
+                        "an NLB needs unassociated Elastic IPs: disassociate it first, or pick another".into(),
+                    ),
+                    Some(_) => {}
+                }
+            }
         }
     }
     if plan.nlb_subnet_ids.is_empty() {

@@ -261,8 +261,22 @@ pub async fn read(
             plan.id
         ));
     }
-    let ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
-    let ip_kind = IpKind::NlbAssigned;
+    let mut ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
+    if ips.is_empty() {
+        // The plan's Elastic IPs are the NLB's, even where an endpoint (moto) does not report them.
+        ips = journal
+            .data(NodeId::Eips, "ips")
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect();
+    }
+    let ip_kind = if plan.eips.is_elastic() {
+        IpKind::Elastic
+    } else {
+        IpKind::NlbAssigned
+    };
     Handout {
         schema_version: HANDOUT_VERSION,
         plan_id: plan.id.clone(),

@@ -175,6 +175,8 @@ pub mod clean {
                 allow_public_subnets: false,
             },
             nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
+            eips: fixedip_tui::plan::EipChoice::None,
+            endpoint_ips: Default::default(),
             name: "fixed.example.com".into(),
             certificate_arn: WILDCARD_CERT.into(),
             api: ApiChoice::Create {

@@ -155,7 +155,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
                     r.private_zone.unwrap_or_else(|| "existing".into())
                 )));
                 out.push(Line::from(Span::styled(
-                    "These IPs stay as long as the NLB is not recreated. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys everything this plan created (typed confirmation); Esc goes back.",
+                    if a.plan.eips.is_elastic() {
+                        "Elastic IPs: they survive an NLB recreate, and destroy keeps them. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys what this plan created (typed confirmation); Esc goes back."
+                    } else {
+                        "These IPs stay as long as the NLB is not recreated. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys everything this plan created (typed confirmation); Esc goes back."
+                    },
                     theme.dim(),
                 )));
             }
