@@ -8,7 +8,7 @@ use common::clean::{clean_plan, inventory};
 use fixedip_tui::discovery::Inventory;
 use fixedip_tui::plan::validate::blocking;
 use fixedip_tui::plan::{
-    plan_id, validate, ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Severity,
+    plan_id, validate, ApiChoice, EipChoice, EndpointChoice, Plan, PrivateZoneChoice, Severity,
 };
 
 const LEGACY: &str = "vpc-0bda084810b8e2b74";
@@ -29,6 +29,9 @@ const DATA_1A: &str = "subnet-00f1aa8bb5b0ba269";
 const API_CERT: &str =
     "arn:aws:acm:us-east-1:123456789012:certificate/cff06bbc-291b-438b-9efc-33d92b3663f8";
 const ZONE_EXAMPLE_COM: &str = "Z0150999TLFZEKJCOQEVC";
+const EIP_A: &str = "eipalloc-0a1b2c3d4e5f60718";
+const EIP_B: &str = "eipalloc-0b2c3d4e5f6071829";
+const EIP_BASTION: &str = "eipalloc-0c3d4e5f607182930";
 
 type Mutation = fn(&mut Plan, &mut Inventory);
 
@@ -40,7 +43,7 @@ fn endpoint_subnets(p: &mut Plan) -> &mut Vec<String> {
 }
 
 fn cases() -> Vec<(&'static str, Severity, Mutation)> {
-    use Severity::{Error as E, Warning as W};
+    use Severity::{Error as E, Info as I, Warning as W};
     vec![
         ("vpc-missing", E, |p, _| {
             p.vpc_id = "vpc-0000000000000dead".into()
@@ -205,6 +208,78 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
         ("base-path-invalid", E, |p, _| {
             p.base_path = Some("/v1".into())
         }),
+        // ---- Elastic IPs (demo: 2 unassociated, 1 on the bastion, quota 6) ----
+        ("eip-quota", E, |p, inv| {
+            p.eips = EipChoice::New;
+            inv.elastic_ips.quota = Some(5);
+        }),
+        ("eip-quota-unknown", I, |p, inv| {
+            p.eips = EipChoice::New;
+            inv.elastic_ips.quota = None;
+        }),
+        ("eip-count", E, |p, _| {
+            p.eips = EipChoice::Existing {
+                allocation_ids: vec![EIP_A.into()],
+            }
+        }),
+        ("eip-missing", E, |p, _| {
+            p.eips = EipChoice::Existing {
+                allocation_ids: vec![
+                    EIP_A.into(),
+                    EIP_B.into(),
+                    "eipalloc-0000000000000dead".into(),
+                ],
+            }
+        }),
+        ("eip-in-use", E, |p, _| {
+            p.eips = EipChoice::Existing {
+                allocation_ids: vec![EIP_A.into(), EIP_B.into(), EIP_BASTION.into()],
+            }
+        }),
+        ("eip-duplicate", E, |p, _| {
+            p.eips = EipChoice::Existing {
+                allocation_ids: vec![EIP_A.into(), EIP_A.into(), EIP_B.into()],
+            }
+        }),
+        // ---- Pinned endpoint IPs (PRIV[0] is 10.20.16.0/20) ----
+        ("endpoint-ip-reuse", E, |p, _| {
+            p.endpoint = EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0a1b2c3d4e5f60789".into(),
+            };
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+        }),
+        ("endpoint-ip-subnet", E, |p, _| {
+            p.endpoint_ips.insert(PUB[0].into(), "10.20.0.10".into());
+        }),
+        ("endpoint-ip-syntax", E, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.x".into());
+        }),
+        ("endpoint-ip-outside", E, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "192.168.1.10".into());
+        }),
+        ("endpoint-ip-reserved", E, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.2".into());
+        }),
+        ("endpoint-ip-reserved", E, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.31.255".into());
+        }),
+        ("endpoint-ip-duplicate", E, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+            p.endpoint_ips.insert(PRIV[1].into(), "10.20.16.10".into());
+        }),
+        ("endpoint-ip-taken", E, |p, inv| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+            inv.used_ips.push(fixedip_tui::cloud::write::InterfaceIp {
+                eni_id: "eni-0someoneelse000001".into(),
+                subnet_id: PRIV[0].into(),
+                az: "us-east-1a".into(),
+                ip: "10.20.16.10".into(),
+            });
+            inv.used_ips_read.push(PRIV[0].into());
+        }),
+        ("endpoint-ip-unchecked", I, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+        }),
         ("callers-whole-internet", W, |p, _| p.allow_cidrs.clear()),
         ("caller-cidr-invalid", E, |p, _| {
             p.allow_cidrs.push("2001:db8::/32".into())
@@ -346,6 +421,41 @@ fn every_rule_fires_on_its_case_and_not_on_the_clean_plan() {
         }
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn elastic_ips_and_pinned_ips_pass_when_right_and_the_taken_check_suggests_a_free_ip() {
+    let inv = inventory();
+    // The clean plan (NLB-assigned IPs) says what that means, without blocking.
+    let f = validate(&clean_plan(), &inv);
+    let none = f.iter().find(|f| f.code == "eip-none").expect("eip-none");
+    assert_eq!(none.severity, Severity::Info);
+    // New EIPs within the quota, and the two unassociated ones plus... too few: New is clean.
+    let mut p = clean_plan();
+    p.eips = EipChoice::New;
+    let f = validate(&p, &inv);
+    assert!(f.iter().all(|f| !f.code.starts_with("eip-")), "{f:#?}");
+    // Pinned IPs checked against the subnet's used IPs: clean, and a taken one suggests another.
+    let mut inv2 = inv.clone();
+    inv2.used_ips_read.push(PRIV[0].into());
+    inv2.used_ips.push(fixedip_tui::cloud::write::InterfaceIp {
+        eni_id: "eni-0someoneelse000001".into(),
+        subnet_id: PRIV[0].into(),
+        az: "us-east-1a".into(),
+        ip: "10.20.16.4".into(),
+    });
+    p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+    let f = validate(&p, &inv2);
+    assert!(
+        f.iter().all(|f| !f.code.starts_with("endpoint-ip")),
+        "{f:#?}"
+    );
+    p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.4".into());
+    let taken = validate(&p, &inv2)
+        .into_iter()
+        .find(|f| f.code == "endpoint-ip-taken")
+        .expect("taken");
+    assert!(taken.fix.contains("10.20.16.5"), "{}", taken.fix);
 }
 
 #[test]

@@ -114,6 +114,22 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
             }
         }
     }
+    if errors.is_empty() {
+        // Everything is gone (or restored): the steps that went with their parents (deployment,
+        // targets, listener…) are gone too, and the priors are restored. A later apply starts
+        // afresh — except the kept Elastic IPs, which it finds again.
+        let mut j = ctx.journal.lock().await;
+        let keep_eips = !ctx.opts.release_eips;
+        for (node, r) in j.nodes.iter_mut() {
+            if !(keep_eips && *node == NodeId::Eips) {
+                r.status = NodeStatus::Removed;
+            }
+        }
+        j.prior.clear();
+        if let Err(e) = j.save(&ctx.opts.state_dir) {
+            errors.push(e.into());
+        }
+    }
     errors
 }
 

@@ -154,7 +154,7 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
 /// Steps whose "done" cannot drift in a way a rerun must repair (reads that other steps need are
 /// redone: endpoint IPs may change when the endpoint is modified; targets follow them).
 fn node_is_stable(node: NodeId) -> bool {
-    !matches!(node, NodeId::EndpointReady | NodeId::Targets)
+    !matches!(node, NodeId::EndpointReady | NodeId::Targets | NodeId::Eips)
 }
 
 async fn vpc_dns(ctx: &Ctx) -> Result<String, EngineError> {
@@ -893,21 +893,52 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
             (pairs, false)
         }
         EipChoice::New => {
-            let mine = ctx
-                .cloud
-                .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
-                .await
-                .map_err(|e| fail(n, e))?;
+            // What an earlier run gave each subnet (its NLB may already carry them).
+            let journaled = allocations_of(&ctx.snapshot().await);
             let mut pairs = Vec::new();
             for subnet in &subnets {
-                let kept = mine.iter().find(|e| {
+                // Read again before each allocation: an address whose answer was lost (and that
+                // the client's retry then duplicated) carries the plan's tag and is used rather
+                // than leaked. The subnet's own first, then any of the plan's still unused.
+                let mine = ctx
+                    .cloud
+                    .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+                let unused = |e: &&ElasticIp| {
+                    !pairs
+                        .iter()
+                        .any(|(_, p): &(String, ElasticIp)| p.allocation_id == e.allocation_id)
+                };
+                let for_subnet = |e: &&ElasticIp| {
                     e.tags
                         .iter()
                         .any(|t| t.key == review::TAG_SUBNET && &t.value == subnet)
-                        && !pairs
+                };
+                let spare = |e: &&ElasticIp| {
+                    // Free, or on this plan's own NLB (a rerun).
+                    !e.in_use()
+                        || !e
+                            .tags
                             .iter()
-                            .any(|(_, p): &(String, ElasticIp)| p.allocation_id == e.allocation_id)
-                });
+                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                };
+                let kept = mine
+                    .iter()
+                    .filter(unused)
+                    .find(|e| journaled.get(subnet) == Some(&e.allocation_id))
+                    .or_else(|| {
+                        mine.iter()
+                            .filter(unused)
+                            .filter(|e| !journaled.values().any(|a| a == &e.allocation_id))
+                            .find(|e| for_subnet(e) && spare(e))
+                    })
+                    .or_else(|| {
+                        mine.iter()
+                            .filter(unused)
+                            .filter(|e| !journaled.values().any(|a| a == &e.allocation_id))
+                            .find(|e| !e.in_use())
+                    });
                 let eip = match kept {
                     Some(e) => e.clone(),
                     None => {
@@ -1194,8 +1225,36 @@ async fn private_zone(ctx: &Ctx) -> Result<String, EngineError> {
             Ok(format!("{zone_id} (existing, associated with {vpc})"))
         }
         PrivateZoneChoice::Create => {
+            // Route 53 never accepts a caller reference twice, not even after the zone was
+            // deleted: a new generation after a destroy, the same one on a retry (lost answer).
+            let snap = ctx.snapshot().await;
+            let reference = match snap.record(n) {
+                Some(r) if r.status != NodeStatus::Removed => {
+                    r.data.get("caller-reference").cloned()
+                }
+                _ => None,
+            }
+            .unwrap_or_else(|| {
+                let generation = snap
+                    .data(n, "generation")
+                    .and_then(|g| g.parse::<u32>().ok())
+                    .map_or(0, |g| g + 1);
+                if generation == 0 {
+                    format!("{}-private-zone", ctx.plan.id)
+                } else {
+                    format!("{}-private-zone-{generation}", ctx.plan.id)
+                }
+            });
+            let generation = reference
+                .rsplit_once("-private-zone-")
+                .and_then(|(_, g)| g.parse::<u32>().ok())
+                .unwrap_or(0);
             ctx.intend(n).await?;
-            let reference = format!("{}-private-zone", ctx.plan.id);
+            ctx.write(n, |r| {
+                r.data.insert("caller-reference".into(), reference.clone());
+                r.data.insert("generation".into(), generation.to_string());
+            })
+            .await?;
             cli(ctx, n, format!("route53 create-hosted-zone --name {} --vpc VPCRegion={region},VPCId={vpc} --caller-reference {reference} --hosted-zone-config PrivateZone=true", ctx.plan.name));
             let id = ctx
                 .cloud
