@@ -14,6 +14,8 @@ Counting: every proxied request is counted (total and per AWS service, taken fro
 the SigV4 credential scope). GET /__proxy_stats returns JSON; POST
 /__proxy_stats/reset zeroes the counters; the count is printed to stderr on
 SIGTERM/SIGINT. Stats requests are neither delayed nor counted.
+With --record FILE, every proxied request is appended to FILE as one JSON line
+{"method", "target", "body"} (body as text): tests assert the exact requests sent.
 The delay is applied once per request, before forwarding; concurrent requests
 are delayed concurrently (like real network latency).
 """
@@ -193,6 +195,13 @@ async def handle(reader, writer, args):
             body = await read_body(reader, headers)
 
             STATS.requests += 1
+            if args.record:
+                with open(args.record, "a", encoding="utf-8") as rec:
+                    rec.write(json.dumps({
+                        "method": method.decode("latin-1"),
+                        "target": target.decode("latin-1"),
+                        "body": body.decode("utf-8", "replace"),
+                    }) + "\n")
             m = SCOPE.search(hget(headers, b"authorization") or b"")
             STATS.by_service[(m.group(1) if m else b"unsigned").decode()] += 1
             STATS.in_flight += 1
@@ -243,6 +252,11 @@ async def main_async(args):
     for sig in (signal.SIGTERM, signal.SIGINT):
         loop.add_signal_handler(sig, stop.set)
     addr = server.sockets[0].getsockname()
+    if args.port_file:
+        with open(args.port_file + ".tmp", "w") as f:
+            f.write(str(addr[1]))
+        import os
+        os.replace(args.port_file + ".tmp", args.port_file)
     print(f"delay_proxy listening on {addr[0]}:{addr[1]} -> {args.upstream[0]}:{args.upstream[1]} "
           f"delay {args.delay_ms} ms", file=sys.stderr, flush=True)
     async with server:
@@ -257,6 +271,8 @@ def main():
     ap.add_argument("--upstream", type=hostport, required=True, help="HOST:PORT of moto")
     ap.add_argument("--delay-ms", type=float, default=40.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="upstream timeout, seconds")
+    ap.add_argument("--record", help="append every request as a JSON line to this file")
+    ap.add_argument("--port-file", help="write the port listened on to this file once ready")
     asyncio.run(main_async(ap.parse_args()))
 
 

@@ -166,3 +166,129 @@ pub fn id_of(m: &serde_json::Value, kind: &str, key: &str, value: &str) -> Strin
         .map(|x| s(&x["id"]))
         .unwrap_or_else(|| panic!("{kind} with {key}={value} in the manifest"))
 }
+
+/// The recording proxy (scripts/delay_proxy.py --record) in front of a moto server: tests assert
+/// the exact requests the binary sends where moto ignores a setting.
+pub struct RecordingProxy {
+    child: Child,
+    pub url: String,
+    pub record: PathBuf,
+}
+
+impl RecordingProxy {
+    pub fn start(upstream: &str, dir: &std::path::Path) -> RecordingProxy {
+        let record = dir.join("requests.jsonl");
+        let port_file = dir.join("proxy.port");
+        let upstream = upstream.trim_start_matches("http://").to_string();
+        let child = Command::new(python())
+            .arg(repo().join("scripts/delay_proxy.py"))
+            .args([
+                "--listen",
+                "127.0.0.1:0",
+                "--upstream",
+                &upstream,
+                "--delay-ms",
+                "0",
+            ])
+            .arg("--record")
+            .arg(&record)
+            .arg("--port-file")
+            .arg(&port_file)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("the proxy starts");
+        let start = Instant::now();
+        let port = loop {
+            if let Ok(p) = std::fs::read_to_string(&port_file) {
+                if let Ok(p) = p.trim().parse::<u16>() {
+                    break p;
+                }
+            }
+            assert!(
+                start.elapsed() < Duration::from_secs(20),
+                "the proxy did not start"
+            );
+            std::thread::sleep(Duration::from_millis(50));
+        };
+        RecordingProxy {
+            child,
+            url: format!("http://127.0.0.1:{port}"),
+            record,
+        }
+    }
+
+    /// Every request so far: (target, decoded form fields or the raw body).
+    pub fn requests(&self) -> Vec<serde_json::Value> {
+        std::fs::read_to_string(&self.record)
+            .unwrap_or_default()
+            .lines()
+            .filter_map(|l| serde_json::from_str(l).ok())
+            .collect()
+    }
+
+    /// The form fields of every query-protocol request (EC2, ELBv2) with `Action=action`.
+    pub fn calls(&self, action: &str) -> Vec<std::collections::BTreeMap<String, String>> {
+        self.requests()
+            .iter()
+            .map(|r| form(r["body"].as_str().unwrap_or_default()))
+            .filter(|f| f.get("Action").map(String::as_str) == Some(action))
+            .collect()
+    }
+}
+
+impl Drop for RecordingProxy {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// `application/x-www-form-urlencoded` into a map.
+pub fn form(body: &str) -> std::collections::BTreeMap<String, String> {
+    fn decode(s: &str) -> String {
+        let bytes = s.as_bytes();
+        let mut out = Vec::with_capacity(bytes.len());
+        let mut i = 0;
+        while i < bytes.len() {
+            match bytes[i] {
+                b'+' => out.push(b' '),
+                b'%' if i + 2 < bytes.len() => {
+                    let hex = std::str::from_utf8(&bytes[i + 1..i + 3]).unwrap_or("");
+                    match u8::from_str_radix(hex, 16) {
+                        Ok(b) => {
+                            out.push(b);
+                            i += 2;
+                        }
+                        Err(_) => out.push(b'%'),
+                    }
+                }
+                b => out.push(b),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&out).into_owned()
+    }
+    body.split('&')
+        .filter_map(|kv| kv.split_once('='))
+        .map(|(k, v)| (decode(k), decode(v)))
+        .collect()
+}
+
+/// Run a boto3 snippet against `url` (variables `ec2`, `elbv2` ready); it prints JSON on stdout.
+pub fn boto(url: &str, code: &str) -> serde_json::Value {
+    let script = format!(
+        "import boto3, json\nkw = dict(endpoint_url={url:?}, region_name='us-east-1', aws_access_key_id='x', aws_secret_access_key='x')\nec2 = boto3.client('ec2', **kw)\nelbv2 = boto3.client('elbv2', **kw)\n{code}\n"
+    );
+    let out = Command::new(python())
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("python runs");
+    assert!(
+        out.status.success(),
+        "boto3: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
+}

@@ -1,0 +1,286 @@
+//! Issue 8 against moto, through the real binary behind a recording proxy: apply with Elastic IPs,
+//! a caller allow-list and pinned endpoint IPs; `allow --add/--remove` and independent boto3
+//! describes show the NLB security group's rules follow; destroy keeps the EIPs, and
+//! `--release-eips` releases them. moto ignores `SubnetMappings[].AllocationId` (the NLB gets no
+//! addresses, the EIP stays unassociated) and `SubnetConfigurations[].Ipv4` (random endpoint IPs):
+//! for those two, the exact requests sent are asserted here (the end state is tested on the
+//! simulated account, tests/eips_sim.rs).
+
+mod common;
+
+use common::moto::{boto, s, RecordingProxy};
+
+use std::path::Path;
+use std::process::Output;
+
+use serde_json::Value;
+
+fn run(url: &str, home: &Path, args: &[&str]) -> Output {
+    common::bin_without_credentials(home)
+        .arg("--endpoint-url")
+        .arg(url)
+        .args(args)
+        .current_dir(home)
+        .output()
+        .expect("binary runs")
+}
+
+fn ok(out: &Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+fn named<'a>(m: &'a Value, list: &str, name: &str) -> &'a Value {
+    m[list]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|v| v["name"] == name)
+        .unwrap_or_else(|| panic!("{name} in {list}"))
+}
+
+/// The NLB security group's TCP 443 sources, read with boto3.
+fn nlb_sg_sources(url: &str, plan_id: &str) -> Vec<String> {
+    let v = boto(
+        url,
+        &format!(
+            "g = ec2.describe_security_groups(Filters=[{{'Name':'group-name','Values':['{plan_id}-nlb-sg']}}])['SecurityGroups'][0]\n\
+             print(json.dumps(sorted(r['CidrIp'] for p in g['IpPermissions'] if p.get('FromPort') == 443 for r in p.get('IpRanges', []))))"
+        ),
+    );
+    v.as_array().into_iter().flatten().map(s).collect()
+}
+
+/// The plan's Elastic IPs, read with boto3: (allocation id, subnet tag).
+fn plan_eips(url: &str, plan_id: &str) -> Vec<(String, String)> {
+    let v = boto(
+        url,
+        &format!(
+            "a = ec2.describe_addresses(Filters=[{{'Name':'tag:fixedip:plan-id','Values':['{plan_id}']}}])['Addresses']\n\
+             print(json.dumps(sorted([x['AllocationId'], {{t['Key']: t['Value'] for t in x.get('Tags', [])}}.get('fixedip:subnet', '')] for x in a)))"
+        ),
+    );
+    v.as_array()
+        .into_iter()
+        .flatten()
+        .map(|p| (s(&p[0]), s(&p[1])))
+        .collect()
+}
+
+#[test]
+fn eips_callers_and_pinned_ips_against_moto() {
+    let dir = tempfile::tempdir().expect("dir");
+    let moto = common::moto::patched_moto(dir.path());
+    let m = moto.seed(&[]);
+    let proxy = RecordingProxy::start(&moto.url, dir.path());
+    let home = tempfile::tempdir().expect("home");
+
+    let prod = s(&named(&m, "vpcs", "prod")["id"]);
+    let sub = |n: &str| s(&named(&m, "subnets", n)["id"]);
+    let (priv_a, priv_b, pub_a, pub_b) = (
+        sub("prod-private-a"),
+        sub("prod-private-b"),
+        sub("prod-public-a"),
+        sub("prod-public-b"),
+    );
+    let cert = m["certificates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["domain"] == "api.example.com")
+        .map(|c| s(&c["arn"]))
+        .expect("cert");
+    // prod's own execute-api endpoint goes, so the plan creates one (pinned IPs need that).
+    let vpce = m["endpoints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| s(&e["vpc_id"]) == prod)
+        .map(|e| s(&e["id"]))
+        .expect("prod's endpoint");
+    boto(
+        &moto.url,
+        &format!("ec2.delete_vpc_endpoints(VpcEndpointIds=['{vpce}'])\nprint('null')"),
+    );
+
+    let (ip_a, ip_b) = ("10.0.10.50", "10.0.11.50");
+    let out = run(
+        &proxy.url,
+        home.path(),
+        &[
+            "plan",
+            "--out",
+            "plan.toml",
+            "--json",
+            "--vpc",
+            &prod,
+            "--endpoint-subnets",
+            &format!("{priv_a},{priv_b}"),
+            "--endpoint-ip",
+            &format!("{priv_a}={ip_a}"),
+            "--endpoint-ip",
+            &format!("{priv_b}={ip_b}"),
+            "--nlb-subnets",
+            &format!("{pub_a},{pub_b}"),
+            "--eip",
+            "new",
+            "--name",
+            "fixed.example.com",
+            "--certificate",
+            &cert,
+            "--create-api",
+            "--create-private-zone",
+            "--allow-cidr",
+            "203.0.113.0/24",
+        ],
+    );
+    ok(&out);
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    let id = s(&plan["plan_id"]);
+    assert_eq!(plan["plan"]["eips"]["mode"], "new");
+    assert!(
+        plan["cost"]["lines"].to_string().contains("Elastic IPs"),
+        "the cost line names them: {}",
+        plan["cost"]
+    );
+
+    ok(&run(
+        &proxy.url,
+        home.path(),
+        &["apply", "--plan", "plan.toml", "--yes", "--json"],
+    ));
+
+    // The EIPs, one per NLB subnet, tagged — and the exact CreateLoadBalancer request.
+    let eips = plan_eips(&moto.url, &id);
+    assert_eq!(eips.len(), 2, "{eips:?}");
+    let create_lb = proxy.calls("CreateLoadBalancer");
+    assert_eq!(create_lb.len(), 1, "one CreateLoadBalancer");
+    let f = &create_lb[0];
+    let mut mappings: Vec<(String, String)> = (1..=2)
+        .map(|i| {
+            (
+                f.get(&format!("SubnetMappings.member.{i}.SubnetId"))
+                    .cloned()
+                    .unwrap_or_default(),
+                f.get(&format!("SubnetMappings.member.{i}.AllocationId"))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    mappings.sort();
+    let mut want: Vec<(String, String)> = eips
+        .iter()
+        .map(|(a, subnet)| (subnet.clone(), a.clone()))
+        .collect();
+    want.sort();
+    assert_eq!(
+        mappings, want,
+        "SubnetMappings carry each subnet's Elastic IP: {f:#?}"
+    );
+    assert!(
+        !f.keys().any(|k| k.starts_with("Subnets.member")),
+        "SubnetMappings, not Subnets: {f:#?}"
+    );
+    assert_eq!(f.get("Scheme").map(String::as_str), Some("internet-facing"));
+
+    // The exact CreateVpcEndpoint request: the pinned IPs per subnet.
+    let create_ep = proxy.calls("CreateVpcEndpoint");
+    assert_eq!(create_ep.len(), 1);
+    let f = &create_ep[0];
+    let mut pinned: Vec<(String, String)> = (1..=2)
+        .map(|i| {
+            (
+                f.get(&format!("SubnetConfiguration.{i}.SubnetId"))
+                    .cloned()
+                    .unwrap_or_default(),
+                f.get(&format!("SubnetConfiguration.{i}.Ipv4"))
+                    .cloned()
+                    .unwrap_or_default(),
+            )
+        })
+        .collect();
+    pinned.sort();
+    let mut want = vec![
+        (priv_a.clone(), ip_a.to_string()),
+        (priv_b.clone(), ip_b.to_string()),
+    ];
+    want.sort();
+    assert_eq!(pinned, want, "{f:#?}");
+
+    // The callers, read independently; then changed in place.
+    assert_eq!(nlb_sg_sources(&moto.url, &id), vec!["203.0.113.0/24"]);
+    ok(&run(
+        &proxy.url,
+        home.path(),
+        &[
+            "allow",
+            "--plan-id",
+            &id,
+            "--add",
+            "198.51.100.0/24",
+            "--add",
+            "192.0.2.0/25",
+        ],
+    ));
+    assert_eq!(
+        nlb_sg_sources(&moto.url, &id),
+        vec!["192.0.2.0/25", "198.51.100.0/24", "203.0.113.0/24"]
+    );
+    ok(&run(
+        &proxy.url,
+        home.path(),
+        &["allow", "--plan-id", &id, "--remove", "203.0.113.0/24"],
+    ));
+    assert_eq!(
+        nlb_sg_sources(&moto.url, &id),
+        vec!["192.0.2.0/25", "198.51.100.0/24"]
+    );
+    // The NLB carries that group (moto records it).
+    let lb_groups = boto(
+        &moto.url,
+        &format!(
+            "print(json.dumps(elbv2.describe_load_balancers(Names=['{id}-nlb'])['LoadBalancers'][0].get('SecurityGroups', [])))"
+        ),
+    );
+    assert_eq!(lb_groups.as_array().map(|a| a.len()), Some(1));
+
+    // The handout: Elastic IPs, who can reach it.
+    let out = run(
+        &proxy.url,
+        home.path(),
+        &["status", "--plan-id", &id, "--json"],
+    );
+    let st: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(st["ip_kind"], "elastic");
+    assert_eq!(st["fixed_ips"].as_array().map(|a| a.len()), Some(2), "{st}");
+    assert_eq!(
+        st["who_can_reach"],
+        serde_json::json!(["198.51.100.0/24", "192.0.2.0/25"])
+    );
+
+    // Destroy keeps the Elastic IPs; --release-eips releases them.
+    ok(&run(
+        &proxy.url,
+        home.path(),
+        &["destroy", "--plan-id", &id, "--yes"],
+    ));
+    assert_eq!(plan_eips(&moto.url, &id).len(), 2, "kept by destroy");
+    let lbs = boto(
+        &moto.url,
+        "print(json.dumps([l['LoadBalancerName'] for l in elbv2.describe_load_balancers()['LoadBalancers']]))",
+    );
+    assert!(!lbs.to_string().contains(&id), "the NLB is gone: {lbs}");
+    ok(&run(
+        &proxy.url,
+        home.path(),
+        &["destroy", "--plan-id", &id, "--yes", "--release-eips"],
+    ));
+    assert!(plan_eips(&moto.url, &id).is_empty(), "released on request");
+    assert_eq!(proxy.calls("ReleaseAddress").len(), 2);
+}
