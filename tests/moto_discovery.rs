@@ -297,7 +297,11 @@ fn unreachable_endpoint_fails_each_source_with_a_hint() {
     assert_eq!(out.status.code(), Some(1), "{stderr}");
     let json: Value = serde_json::from_slice(&out.stdout).expect("JSON even on failure");
     let errors = arr(&json["errors"]);
-    assert_eq!(errors.len(), 7, "every source reports its own error");
+    assert_eq!(
+        errors.len(),
+        fixedip_tui::discovery::Source::ALL.len(),
+        "every source reports its own error"
+    );
     assert!(errors.iter().all(|e| e["kind"] == "network"), "{errors:?}");
     assert!(
         stderr.contains("--endpoint-url"),
