@@ -103,6 +103,16 @@ fn variants() -> Vec<(&'static str, Plan)> {
     let mut open = clean.clone();
     open.allow_cidrs.clear();
     open.settings.cross_zone = false;
+    let mut new_eips = clean.clone();
+    new_eips.eips = fixedip_tui::plan::EipChoice::New;
+    let mut your_eips = clean.clone();
+    your_eips.eips = fixedip_tui::plan::EipChoice::Existing {
+        allocation_ids: vec![
+            "eipalloc-0a1b2c3d4e5f60718".into(),
+            "eipalloc-0b2c3d4e5f6071829".into(),
+            "eipalloc-0c3d4e5f607182930".into(),
+        ],
+    };
     vec![
         ("clean", clean),
         ("reuse_endpoint", reuse),
@@ -110,6 +120,8 @@ fn variants() -> Vec<(&'static str, Plan)> {
         ("existing_private_zone", zone),
         ("base_path_and_tags", base),
         ("no_caller_cidrs", open),
+        ("new_eips", new_eips),
+        ("your_eips", your_eips),
     ]
 }
 
@@ -159,6 +171,23 @@ fn template_carries_the_plans_settings() {
     assert!(!t.contains("Type: AWS::EC2::VPCEndpoint"));
     assert!(t.contains("ExistingEndpointId:") && t.contains("ReusedEndpointCommand:"));
     assert_eq!(t.matches("        - Id: !Select [").count(), 2);
+}
+
+#[test]
+fn elastic_ips_are_in_the_subnet_mappings_and_retained() {
+    let v = variants();
+    let new = template(&v[6].1);
+    assert_eq!(new.matches("Type: AWS::EC2::EIP").count(), 3);
+    assert_eq!(new.matches("DeletionPolicy: Retain").count(), 3);
+    assert_eq!(new.matches("AllocationId: !GetAtt NlbEip").count(), 3);
+    assert!(new.contains("FixedIps:"));
+    let yours = template(&v[7].1);
+    assert!(!yours.contains("Type: AWS::EC2::EIP"));
+    assert!(yours.contains("EipAllocationIds:"));
+    assert!(yours.contains("eipalloc-0a1b2c3d4e5f60718,eipalloc-0b2c3d4e5f6071829"));
+    assert_eq!(yours.matches("AllocationId: !Select [").count(), 3);
+    let none = template(&v[0].1);
+    assert!(!none.contains("AllocationId: "));
 }
 
 #[test]

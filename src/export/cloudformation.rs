@@ -104,6 +104,8 @@ mod id {
     pub const EXISTING_ENDPOINT_DNS: &str = "ExistingEndpointDnsName";
     pub const EXISTING_ENDPOINT_ZONE: &str = "ExistingEndpointDnsZoneId";
     pub const NLB_SUBNETS: &str = "NlbSubnetIds";
+    /// Existing Elastic IPs, one per NLB subnet (plan `eips = existing`).
+    pub const EIP_ALLOCATIONS: &str = "EipAllocationIds";
     pub const DOMAIN_NAME: &str = "DomainName";
     pub const CERTIFICATE: &str = "CertificateArn";
     pub const PUBLIC_ZONE: &str = "PublicHostedZoneId";
@@ -147,6 +149,11 @@ struct Template<'a> {
     /// NLB subnet, since the plan's NLB subnets cover exactly the endpoint's AZs).
     ip_count: usize,
     callers: Vec<String>,
+}
+
+/// The logical id of the Elastic IP of NLB subnet `i`.
+fn eip_id(i: usize) -> String {
+    format!("NlbEip{}", i + 1)
 }
 
 fn tags(plan: &Plan, step: &str) -> Node {
@@ -446,6 +453,16 @@ impl<'a> Template<'a> {
                 ),
             ),
         ));
+        if let crate::plan::EipChoice::Existing { allocation_ids } = &p.eips {
+            out.push(pair(
+                id::EIP_ALLOCATIONS,
+                param(
+                    "CommaDelimitedList",
+                    Some(allocation_ids.join(",")),
+                    "Your unassociated Elastic IPs (eipalloc-...), one per NLB subnet in the same order: the NLB's fixed IPs.",
+                ),
+            ));
+        }
         out.push(pair(
             id::DOMAIN_NAME,
             param(
@@ -534,6 +551,11 @@ impl<'a> Template<'a> {
         add(LOOKUP_RESOURCES[1], self.lookup_function());
         add(LOOKUP_RESOURCES[2], self.lookup());
         add(id::TARGET_GROUP, self.target_group());
+        if self.plan.eips == crate::plan::EipChoice::New {
+            for i in 0..self.plan.nlb_subnet_ids.len() {
+                add(&eip_id(i), self.eip(i));
+            }
+        }
         add(id::NLB, self.nlb());
         add(id::LISTENER, self.listener());
         if self.existing_private_zone().is_none() {
@@ -617,6 +639,19 @@ impl<'a> Template<'a> {
         let mut body = vec![comment(
             "Private DNS: inside the VPC every *.execute-api.<region>.amazonaws.com name resolves here.",
         )];
+        if !self.plan.endpoint_ips.is_empty() {
+            // AWS::EC2::VPCEndpoint has no SubnetConfigurations in the resource schema cfn-lint
+            // knows: say so rather than drop the choice silently.
+            body.push(comment(&format!(
+                "The plan pins the endpoint's IPs ({}); this resource cannot: AWS picks them and the lookup below registers whatever they are. Use `fixedip-tui apply` for pinned IPs.",
+                self.plan
+                    .endpoint_ips
+                    .iter()
+                    .map(|(s, ip)| format!("{s}={ip}"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )));
+        }
         body.extend(resource(
             "AWS::EC2::VPCEndpoint",
             vec![
@@ -954,10 +989,39 @@ impl<'a> Template<'a> {
         body
     }
 
+    /// A new Elastic IP for NLB subnet `i`, retained when the stack goes: the partner allow-listed
+    /// it (like `destroy` without `--release-eips`).
+    fn eip(&self, i: usize) -> Vec<Item> {
+        let mut body = vec![comment(&format!(
+            "The Elastic IP of NLB subnet {} ({}). Retained on stack deletion and replacement: the partner allow-listed it.",
+            i + 1,
+            self.plan.nlb_subnet_ids.get(i).map(String::as_str).unwrap_or("?")
+        ))];
+        body.push(pair("DeletionPolicy", s("Retain")));
+        body.push(pair("UpdateReplacePolicy", s("Retain")));
+        body.extend(resource(
+            "AWS::EC2::EIP",
+            vec![("Domain", s("vpc")), ("Tags", tags(self.plan, step::EIP))],
+        ));
+        body
+    }
+
     fn nlb(&self) -> Vec<Item> {
-        // One mapping per subnet: the place for an Elastic IP (`AllocationId`) per AZ.
+        // One mapping per subnet, with its Elastic IP when the plan has them.
         let mappings = (0..self.plan.nlb_subnet_ids.len())
-            .map(|i| map(vec![("SubnetId", select(i, r(id::NLB_SUBNETS)))]))
+            .map(|i| {
+                let mut m = vec![("SubnetId", select(i, r(id::NLB_SUBNETS)))];
+                match &self.plan.eips {
+                    crate::plan::EipChoice::None => {}
+                    crate::plan::EipChoice::New => {
+                        m.push(("AllocationId", get_att(&eip_id(i), "AllocationId")))
+                    }
+                    crate::plan::EipChoice::Existing { .. } => {
+                        m.push(("AllocationId", select(i, r(id::EIP_ALLOCATIONS))))
+                    }
+                }
+                map(m)
+            })
             .collect();
         let mut body = vec![comment(
             "Its security group and Elastic IPs are fixed at creation. Replacing it changes the IPs.",
@@ -1118,13 +1182,27 @@ impl<'a> Template<'a> {
                 "NlbDnsName",
                 out("The NLB's DNS name (the public record's alias target).", get_att(id::NLB, "DNSName")),
             ),
-            pair(
-                "NlbPublicIpsCommand",
-                out(
-                    "The fixed IPs (one per NLB subnet), assigned by AWS at NLB creation: this command prints them.",
-                    sub("aws ec2 describe-network-interfaces --region ${AWS::Region} --filters \"Name=description,Values=ELB ${Nlb.LoadBalancerFullName}\" --query \"NetworkInterfaces[].Association.PublicIp\" --output text"),
+            match self.plan.eips {
+                crate::plan::EipChoice::New => pair(
+                    "FixedIps",
+                    out(
+                        "The fixed IPs: Elastic IPs, one per NLB subnet (retained if the stack is deleted).",
+                        join(
+                            ",",
+                            seq((0..self.plan.nlb_subnet_ids.len())
+                                .map(|i| r(&eip_id(i)))
+                                .collect()),
+                        ),
+                    ),
                 ),
-            ),
+                _ => pair(
+                    "NlbPublicIpsCommand",
+                    out(
+                        "The fixed IPs (one per NLB subnet), assigned at NLB creation (or your Elastic IPs): this command prints them.",
+                        sub("aws ec2 describe-network-interfaces --region ${AWS::Region} --filters \"Name=description,Values=ELB ${Nlb.LoadBalancerFullName}\" --query \"NetworkInterfaces[].Association.PublicIp\" --output text"),
+                    ),
+                ),
+            },
             pair("EndpointId", out("The execute-api VPC endpoint.", self.endpoint_id())),
             pair(
                 "RegisteredEndpointIps",
