@@ -642,7 +642,7 @@ impl<'a> Template<'a> {
         if !self.plan.endpoint_ips.is_empty() {
             // AWS::EC2::VPCEndpoint has no SubnetConfigurations in the resource schema cfn-lint
             // knows: say so rather than drop the choice silently.
-            body.push(comment(&format!(
+            body.push(comment(format!(
                 "The plan pins the endpoint's IPs ({}); this resource cannot: AWS picks them and the lookup below registers whatever they are. Use `fixedip-tui apply` for pinned IPs.",
                 self.plan
                     .endpoint_ips
@@ -992,7 +992,7 @@ impl<'a> Template<'a> {
     /// A new Elastic IP for NLB subnet `i`, retained when the stack goes: the partner allow-listed
     /// it (like `destroy` without `--release-eips`).
     fn eip(&self, i: usize) -> Vec<Item> {
-        let mut body = vec![comment(&format!(
+        let mut body = vec![comment(format!(
             "The Elastic IP of NLB subnet {} ({}). Retained on stack deletion and replacement: the partner allow-listed it.",
             i + 1,
             self.plan.nlb_subnet_ids.get(i).map(String::as_str).unwrap_or("?")
