@@ -234,7 +234,20 @@ fn demo_wizard_apply_result_then_destroy() {
         "j", "j", "Enter", "Space", "j", "j", "Space", "j", "j", "Space", "Enter",
     ]);
     t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
-    t.keys(&["Enter"]);
+    // Choosing the kind of IPs: new Elastic IPs by default; x cycles through yours (listed with
+    // their tags) and NLB-assigned, and back.
+    t.wait_for(|s| s.contains("3 new Elastic IPs"), "new Elastic IPs by default");
+    t.keys(&["x", "G"]);
+    t.wait_for(
+        |s| s.contains("your Elastic IPs") && s.contains("eipalloc-0a1b2c3d4e5f60718"),
+        "your Elastic IPs listed",
+    );
+    t.keys(&["x"]);
+    t.wait_for(|s| s.contains("Fixed IPs: NLB-assigned"), "NLB-assigned");
+    t.keys(&["x"]);
+    t.wait_for(|s| s.contains("3 new Elastic IPs"), "back to new Elastic IPs");
+    // Back on the first (chosen) subnet: Enter goes on.
+    t.keys(&["g", "Enter"]);
     t.wait_for(|s| s.contains("4 · Name"), "step 4");
     t.keys(&["-l", "fixed.example.com"]);
     t.keys(&["Enter", "Enter"]);
@@ -257,6 +270,10 @@ fn demo_wizard_apply_result_then_destroy() {
         "the result screen",
     );
     assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    assert!(
+        s.contains("Elastic IPs: they survive an NLB recreate"),
+        "the result says the IPs are Elastic:\n{s}"
+    );
     // Verify: the checklist and the handout, then back to the result.
     t.keys(&["v"]);
     let s = t.wait_for_up_to(

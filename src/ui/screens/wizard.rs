@@ -349,10 +349,13 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
     let width = area.width.saturating_sub(2) as usize;
     // Only the rows on screen become list items.
     let window = (area.height as usize).max(1);
+    // Never leave the window half empty when more rows fit above (a page size taken from
+    // another screen's layout would otherwise show a few rows at the top of a tall list).
     let first = w
         .offset
         .min(w.cursor)
-        .max((w.cursor + 1).saturating_sub(window));
+        .max((w.cursor + 1).saturating_sub(window))
+        .min(rows.len().saturating_sub(window));
     let items: Vec<ListItem> = rows
         .iter()
         .skip(first)
