@@ -236,7 +236,10 @@ fn demo_wizard_apply_result_then_destroy() {
     t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
     // Choosing the kind of IPs: new Elastic IPs by default; x cycles through yours (listed with
     // their tags) and NLB-assigned, and back.
-    t.wait_for(|s| s.contains("3 new Elastic IPs"), "new Elastic IPs by default");
+    t.wait_for(
+        |s| s.contains("3 new Elastic IPs"),
+        "new Elastic IPs by default",
+    );
     t.keys(&["x", "G"]);
     t.wait_for(
         |s| s.contains("your Elastic IPs") && s.contains("eipalloc-0a1b2c3d4e5f60718"),
@@ -245,7 +248,10 @@ fn demo_wizard_apply_result_then_destroy() {
     t.keys(&["x"]);
     t.wait_for(|s| s.contains("Fixed IPs: NLB-assigned"), "NLB-assigned");
     t.keys(&["x"]);
-    t.wait_for(|s| s.contains("3 new Elastic IPs"), "back to new Elastic IPs");
+    t.wait_for(
+        |s| s.contains("3 new Elastic IPs"),
+        "back to new Elastic IPs",
+    );
     // Back on the first (chosen) subnet: Enter goes on.
     t.keys(&["g", "Enter"]);
     t.wait_for(|s| s.contains("4 · Name"), "step 4");
