@@ -167,7 +167,8 @@ pub enum Command {
     /// Change who may call an applied plan: the NLB security group's rules, in place.
     #[command(
         after_help = "Examples:\n  fixedip-tui allow --plan-id fip-9729d0a60e --add 198.51.100.0/24\n  \
-                            fixedip-tui allow --plan-id fip-9729d0a60e --remove 203.0.113.0/24\n\n\
+                            fixedip-tui allow --plan-id fip-9729d0a60e --remove 203.0.113.0/24\n  \
+                            fixedip-tui allow --plan-id fip-9729d0a60e --undo\n\n\
                             The plan kept beside the journal is updated, so status and a rerun of apply agree. \
                             Removing the last CIDR opens the API to the whole internet: that needs --allow-anywhere."
     )]
@@ -183,6 +184,9 @@ pub enum Command {
         /// Accept that an empty list means the whole internet (0.0.0.0/0).
         #[arg(long)]
         allow_anywhere: bool,
+        /// Put back the caller list as it was before the last change (journaled).
+        #[arg(long, conflicts_with_all = ["add", "remove"])]
+        undo: bool,
     },
     /// Delete what a plan created and restore what it changed (only its own resources).
     #[command(

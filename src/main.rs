@@ -177,12 +177,16 @@ fn main() -> ExitCode {
             add,
             remove,
             allow_anywhere,
+            undo,
         }) => runtime.block_on(allow(
             connector,
             plan_id.clone(),
-            add.clone(),
-            remove.clone(),
-            *allow_anywhere,
+            AllowChange {
+                add: add.clone(),
+                remove: remove.clone(),
+                allow_anywhere: *allow_anywhere,
+                undo: *undo,
+            },
             engine_options(&cli),
         )),
         None if cli.plain => runtime.block_on(plain(connector, None)),
@@ -1093,24 +1097,62 @@ async fn status(
 
 /// `allow --plan-id ID --add/--remove CIDR`: the NLB security group's rules follow the plan's
 /// caller list, changed in place; the kept plan is updated.
-async fn allow(
-    connector: Connector,
-    plan_id: String,
+/// What `allow` is asked to do.
+struct AllowChange {
     add: Vec<String>,
     remove: Vec<String>,
     allow_anywhere: bool,
+    undo: bool,
+}
+
+/// The journal key of the caller list before the last `allow` (comma-separated; empty = the whole
+/// internet).
+const ALLOW_PREVIOUS: &str = "allow:previous";
+
+async fn allow(
+    connector: Connector,
+    plan_id: String,
+    change: AllowChange,
     opts: EngineOptions,
 ) -> ExitCode {
+    let AllowChange {
+        mut add,
+        mut remove,
+        mut allow_anywhere,
+        undo,
+    } = change;
     use fixedip_tui::cloud::write::IngressRule;
     use fixedip_tui::plan::validate::check_caller_cidr;
     let path =
         fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let (mut plan, journal) = match load_kept(&opts, &plan_id) {
+    let (mut plan, mut journal) = match load_kept(&opts, &plan_id) {
         Ok(x) => x,
         Err(code) => return code,
     };
-    if add.is_empty() && remove.is_empty() {
-        eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR");
+    if undo {
+        let Some(previous) = journal.prior.get(ALLOW_PREVIOUS).cloned() else {
+            eprintln!(
+                "fixedip-tui: nothing to undo: `allow` has not changed the callers of {plan_id}"
+            );
+            return ExitCode::from(2);
+        };
+        let previous: Vec<String> = previous
+            .split(',')
+            .filter(|c| !c.is_empty())
+            .map(str::to_string)
+            .collect();
+        remove = plan
+            .allow_cidrs
+            .iter()
+            .filter(|c| !previous.contains(c))
+            .cloned()
+            .collect();
+        add = previous;
+        // The previous list was accepted once, even if it was the whole internet.
+        allow_anywhere = true;
+    }
+    if add.is_empty() && remove.is_empty() && !undo {
+        eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR (or --undo)");
         return ExitCode::from(2);
     }
     let mut bad = Vec::new();
@@ -1221,6 +1263,15 @@ async fn allow(
             .any(|a| a == "callers-whole-internet")
     {
         plan.acknowledged.push("callers-whole-internet".into());
+    }
+    // Journaled: what the list was, for --undo (which swaps back and forth).
+    journal
+        .prior
+        .insert(ALLOW_PREVIOUS.to_string(), before.join(","));
+    if let Err(e) = journal.save(&opts.state_dir) {
+        eprintln!(
+            "fixedip-tui: the rules changed but the journal could not record it (no --undo): {e}"
+        );
     }
     if let Err(e) = plan.save(&path) {
         eprintln!("fixedip-tui: the rules changed but the kept plan could not be updated: {e}");

@@ -653,7 +653,67 @@ impl Session {
             .filter_map(|&i| candidates.get(i))
             .map(|s| s.id.clone())
             .collect();
+        self.ask_eips()?;
         self.next_or_again(Step::NlbSubnets)
+    }
+
+    /// The NLB's public IPs: new Elastic IPs (the default), yours, or NLB-assigned.
+    fn ask_eips(&mut self) -> Answer<()> {
+        use crate::plan::EipChoice;
+        let n = self.draft.nlb_subnets.len();
+        let free: Vec<crate::domain::ElasticIp> = self
+            .inv
+            .elastic_ips
+            .addresses
+            .iter()
+            .filter(|e| !e.in_use())
+            .cloned()
+            .collect();
+        let mut labels = vec![
+            format!("{n} new Elastic IPs (fixed even if the NLB is recreated; destroy keeps them)"),
+            "NLB-assigned IPs (they change if the NLB is ever recreated)".to_string(),
+        ];
+        if free.len() >= n && n > 0 {
+            labels.push(format!(
+                "Your unassociated Elastic IPs ({} available)",
+                free.len()
+            ));
+        }
+        let start = match self.draft.eips {
+            EipChoice::New => 0,
+            EipChoice::None => 1,
+            EipChoice::Existing { .. } => 2,
+        };
+        match select("The NLB's public IPs:", labels, start)? {
+            0 => self.draft.eips = EipChoice::New,
+            1 => self.draft.eips = EipChoice::None,
+            _ => {
+                let labels: Vec<String> = free
+                    .iter()
+                    .map(|e| {
+                        format!(
+                            "{}  {}  {}",
+                            e.name().unwrap_or_else(|| "(no name)".into()),
+                            e.public_ip,
+                            e.allocation_id
+                        )
+                    })
+                    .collect();
+                say(format!(
+                    "Pick {n}: they go to the NLB subnets in the order listed ({}).",
+                    self.draft.nlb_subnets.join(", ")
+                ));
+                let picked = multi_select("Elastic IPs:", labels, &[])?;
+                self.draft.eips = EipChoice::Existing {
+                    allocation_ids: picked
+                        .iter()
+                        .filter_map(|&i| free.get(i))
+                        .map(|e| e.allocation_id.clone())
+                        .collect(),
+                };
+            }
+        }
+        Ok(())
     }
 
     // ---- 4. Name and certificate ----

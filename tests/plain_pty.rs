@@ -116,8 +116,10 @@ fn walk_clean_path(s: &mut Session) {
         std::thread::sleep(Duration::from_millis(if i % 2 == 0 { 80 } else { 40 }));
     }
     send(s, ENTER);
-    // 3. NLB subnets: preselected.
+    // 3. NLB subnets: preselected; new Elastic IPs (the default).
     expect(s, "NLB subnets");
+    send(s, ENTER);
+    expect(s, "public IPs");
     send(s, ENTER);
     // 4. Name; the only ISSUED certificate that covers it is picked.
     expect(s, "Public DNS name");

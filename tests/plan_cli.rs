@@ -633,6 +633,17 @@ fn allow_changes_the_nlb_security_group_in_place() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(nlb_sources(), vec!["0.0.0.0/0"]);
     assert!(String::from_utf8_lossy(&out.stdout).contains("the whole internet"));
+    // Journaled: --undo puts the previous list back, and undoing again redoes.
+    let undo = || {
+        run(
+            &["--demo", "allow", "--plan-id", &plan.id, "--undo"],
+            home.path(),
+        )
+    };
+    assert_eq!(undo().status.code(), Some(0));
+    assert_eq!(nlb_sources(), vec!["198.51.100.0/24"], "undone");
+    assert_eq!(undo().status.code(), Some(0));
+    assert_eq!(nlb_sources(), vec!["0.0.0.0/0"], "redone");
     let out = run(
         &[
             "--demo",

@@ -140,7 +140,9 @@ async fn small_pages_give_the_same_inventory_as_one_page() {
             ..SimOptions::instant()
         },
     ));
-    let paged = discovery::collect(sim.clone()).await;
+    let mut paged = discovery::collect(sim.clone()).await;
+    // When each was read differs by a second when the clock ticks between the two runs.
+    paged.read_at = one_page.read_at.clone();
     assert_eq!(paged, one_page);
     let log = sim.call_log();
     assert_eq!(log.count("ec2:DescribeVpcs"), 4);
