@@ -296,9 +296,17 @@ pub struct PlanFlags {
     pub nlb_subnets: Vec<String>,
     /// Step 3: the NLB's public IPs: `new` Elastic IPs, one per NLB subnet (truly fixed, kept by
     /// destroy); `none` for NLB-assigned IPs (they change if the NLB is recreated); or existing
-    /// unassociated allocation ids, one per NLB subnet in the same order.
-    #[arg(long, value_name = "new|none|ALLOC_ID,…", default_value = "new")]
-    pub eip: String,
+    /// unassociated allocation ids, one per NLB subnet in the same order. Default: new (none
+    /// with --adopt-nlb: an NLB's addresses are fixed at its creation).
+    #[arg(long, value_name = "new|none|ALLOC_ID,…")]
+    pub eip: Option<String>,
+    /// Step 3: adopt this existing internet-facing NLB (ARN) instead of creating one: its
+    /// subnets, security groups and IPs are kept as they are; destroy never deletes it.
+    #[arg(long, value_name = "NLB_ARN")]
+    pub adopt_nlb: Option<String>,
+    /// Step 3: adopt this existing target group (ARN; type ip, TLS 443, the VPC).
+    #[arg(long, value_name = "TARGET_GROUP_ARN")]
+    pub adopt_target_group: Option<String>,
     /// Step 4: the public DNS name.
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
@@ -357,6 +365,10 @@ impl PlanFlags {
             || self.public_zone.is_some()
             || self.private_zone.is_some()
             || self.create_private_zone
+            || self.eip.is_some()
+            || !self.endpoint_ips.is_empty()
+            || self.adopt_nlb.is_some()
+            || self.adopt_target_group.is_some()
     }
 }
 

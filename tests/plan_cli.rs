@@ -43,6 +43,8 @@ fn clean_plan() -> Plan {
         // The default for new setups (the wizard's and `--eip`'s).
         eips: fixedip_tui::plan::EipChoice::New,
         endpoint_ips: Default::default(),
+        adopt_nlb: None,
+        adopt_target_group: None,
         name: "fixed.example.com".into(),
         certificate_arn:
             "arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405-a0b0-4339-a499-fa0fb1cae63f"

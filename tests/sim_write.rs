@@ -318,7 +318,11 @@ async fn lost_responses_leave_one_resource_that_find_adopts() {
         .expect("find");
     assert!(found.is_some());
     assert_eq!(
-        sim.with_account(|a| a.security_groups.len()),
+        sim.with_account(|a| a
+            .security_groups
+            .iter()
+            .filter(|g| g.name == "fixedip-endpoint")
+            .count()),
         1,
         "no duplicate"
     );
@@ -380,7 +384,14 @@ async fn lost_responses_leave_one_resource_that_find_adopts() {
         })
         .await
         .expect("retried");
-    assert_eq!(sim.with_account(|a| a.load_balancers.len()), 1);
+    assert_eq!(
+        sim.with_account(|a| a
+            .load_balancers
+            .iter()
+            .filter(|l| l.lb.name == "fixedip-nlb")
+            .count()),
+        1
+    );
     assert_eq!(
         sim.find_load_balancer("fixedip-nlb")
             .await
@@ -924,9 +935,12 @@ async fn the_clock_and_state_survive_a_saved_account() {
         .expect("exists");
     assert!(available.is_available());
 
-    // The shipped data file has none of the write state.
+    // The shipped data file has nothing of a plan (its pre-existing NLB is the account's own).
     let demo = SimCloud::parse_account(fixedip_tui::cloud::sim::DEMO_ACCOUNT_JSON).expect("demo");
-    assert!(demo.security_groups.is_empty() && demo.load_balancers.is_empty());
+    let of_a_plan =
+        |tags: &[fixedip_tui::domain::Tag]| tags.iter().any(|t| t.key == "fixedip:plan-id");
+    assert!(demo.security_groups.iter().all(|g| !of_a_plan(&g.tags)));
+    assert!(demo.load_balancers.iter().all(|l| !of_a_plan(&l.lb.tags)));
     assert_eq!(demo.clock_ms, 0);
 }
 

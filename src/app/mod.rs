@@ -521,6 +521,9 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
                 discovery::SourceData::RestApis(a) => a.len(),
                 discovery::SourceData::VpcEndpoints(e) => e.len(),
                 discovery::SourceData::ElasticIps(e) => e.addresses.len(),
+                discovery::SourceData::LoadBalancers(e) => {
+                    e.load_balancers.len() + e.target_groups.len()
+                }
             };
             let warning = model
                 .inventory

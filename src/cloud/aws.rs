@@ -402,6 +402,10 @@ impl Cloud for AwsCloud {
         Ok(out)
     }
 
+    async fn elb_inventory(&self) -> CloudResult<super::write::ElbInventory> {
+        self.elb_inventory_inner().await
+    }
+
     async fn elastic_ips(&self) -> CloudResult<crate::domain::ElasticIps> {
         const A: &str = "ec2:DescribeAddresses";
         let (addresses, attrs) = tokio::join!(

@@ -34,9 +34,9 @@ use aws_sdk_route53::types::{
 
 use super::aws::{bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud};
 use super::write::{
-    AliasRecord, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, InterfaceIp,
-    ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
-    SecurityGroup, TargetGroupState, TargetHealth,
+    AliasRecord, ApiState, BasePathMapping, CloudWrite, DomainNameState, ElbInventory, IngressRule,
+    InterfaceIp, ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer,
+    NlbInfo, RecordAction, SecurityGroup, TargetGroupState, TargetHealth,
 };
 use super::{CloudError, CloudResult, ErrorKind};
 use crate::domain::{Tag, VpcEndpoint};
@@ -382,6 +382,63 @@ impl AwsCloud {
         Ok(tags)
     }
 
+    /// Network load balancers (with listeners) and IP target groups of the region.
+    pub(super) async fn elb_inventory_inner(&self) -> CloudResult<ElbInventory> {
+        const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
+        const TGS: &str = "elasticloadbalancing:DescribeTargetGroups";
+        let mut inv = ElbInventory::default();
+        let mut marker: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let out = self
+                .elbv2
+                .describe_load_balancers()
+                .page_size(ELB_PAGE)
+                .set_marker(marker.clone())
+                .send()
+                .await
+                .map_err(|e| sdk_err(LBS, e))?;
+            for lb in out.load_balancers() {
+                if lb.r#type().map(|t| t.as_str()) != Some("network") {
+                    continue;
+                }
+                let state = self.load_balancer_state(lb, None, vec![]).await?;
+                let listeners = self.describe_listeners(&state.arn).await?;
+                inv.load_balancers.push(NlbInfo {
+                    lb: state,
+                    listeners,
+                });
+            }
+            let next = next_token(out.next_marker());
+            if next.is_none() || next == marker {
+                break;
+            }
+            marker = next;
+        }
+        let mut marker: Option<String> = None;
+        for _ in 0..MAX_PAGES {
+            let out = self
+                .elbv2
+                .describe_target_groups()
+                .page_size(ELB_PAGE)
+                .set_marker(marker.clone())
+                .send()
+                .await
+                .map_err(|e| sdk_err(TGS, e))?;
+            inv.target_groups.extend(
+                out.target_groups()
+                    .iter()
+                    .filter(|t| t.target_type().map(|x| x.as_str()) == Some("ip"))
+                    .map(|t| target_group(t, vec![])),
+            );
+            let next = next_token(out.next_marker());
+            if next.is_none() || next == marker {
+                break;
+            }
+            marker = next;
+        }
+        Ok(inv)
+    }
+
     /// The state of a load balancer; an address given only as an Elastic IP allocation is resolved
     /// through DescribeAddresses.
     async fn load_balancer_state(
@@ -392,6 +449,12 @@ impl AwsCloud {
     ) -> CloudResult<LoadBalancerState> {
         let mut addresses = Vec::new();
         let mut allocations = Vec::new();
+        let eip_allocations: Vec<String> = lb
+            .availability_zones()
+            .iter()
+            .flat_map(|az| az.load_balancer_addresses())
+            .filter_map(|a| a.allocation_id().map(str::to_string))
+            .collect();
         for az in lb.availability_zones() {
             let addrs = az.load_balancer_addresses();
             if let Some(ip) = addrs.iter().find_map(|a| a.ip_address()) {
@@ -455,6 +518,7 @@ impl AwsCloud {
                 .filter_map(|az| az.subnet_id().map(str::to_string))
                 .collect(),
             security_group_ids: lb.security_groups().to_vec(),
+            eip_allocations,
             addresses,
             cross_zone,
             tags,
@@ -1896,6 +1960,40 @@ impl CloudWrite for AwsCloud {
             .first()
             .map(listener)
             .ok_or_else(|| internal(A, "listener"))
+    }
+
+    async fn set_listener_target(
+        &self,
+        listener_arn: &str,
+        target_group_arn: &str,
+    ) -> CloudResult<()> {
+        const A: &str = "elasticloadbalancing:ModifyListener";
+        self.elbv2
+            .modify_listener()
+            .listener_arn(listener_arn)
+            .default_actions(
+                aws_sdk_elasticloadbalancingv2::types::Action::builder()
+                    .r#type(aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum::Forward)
+                    .target_group_arn(target_group_arn)
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(())
+    }
+
+    async fn delete_listener(&self, listener_arn: &str) -> CloudResult<()> {
+        const A: &str = "elasticloadbalancing:DeleteListener";
+        absent_is_ok(
+            self.elbv2
+                .delete_listener()
+                .listener_arn(listener_arn)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["ListenerNotFound"],
+        )
     }
 
     async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>> {

@@ -84,6 +84,11 @@ pub trait Cloud: Send + Sync {
     /// and suggest pinned endpoint IPs).
     async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<write::InterfaceIp>>;
 
+    // ---- ELBv2 ----
+    /// DescribeLoadBalancers (network ones) with their listeners, and DescribeTargetGroups (ip
+    /// ones): what a plan could adopt.
+    async fn elb_inventory(&self) -> CloudResult<write::ElbInventory>;
+
     // ---- ACM ----
     /// ListCertificates, every key type and status. Summaries may carry truncated SANs:
     /// `needs_describe` says when DescribeCertificate is needed for the full list.

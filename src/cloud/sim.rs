@@ -428,6 +428,33 @@ impl Cloud for SimCloud {
         .await
     }
 
+    async fn elb_inventory(&self) -> CloudResult<super::write::ElbInventory> {
+        self.call("elasticloadbalancing:DescribeLoadBalancers", |a| {
+            Ok(super::write::ElbInventory {
+                load_balancers: a
+                    .load_balancers
+                    .iter()
+                    .map(|l| super::write::NlbInfo {
+                        lb: l.lb.clone(),
+                        listeners: a
+                            .listeners
+                            .iter()
+                            .filter(|x| x.load_balancer_arn == l.lb.arn)
+                            .map(|x| x.listener.clone())
+                            .collect(),
+                    })
+                    .collect(),
+                target_groups: a
+                    .target_groups
+                    .iter()
+                    .filter(|t| t.group.target_type == "ip")
+                    .map(|t| t.group.clone())
+                    .collect(),
+            })
+        })
+        .await
+    }
+
     async fn elastic_ips(&self) -> CloudResult<crate::domain::ElasticIps> {
         self.call("ec2:DescribeAddresses", |a| {
             Ok(crate::domain::ElasticIps {

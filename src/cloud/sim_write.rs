@@ -1993,6 +1993,7 @@ impl CloudWrite for SimCloud {
                 vpc_id,
                 subnet_ids: req.subnet_ids.clone(),
                 security_group_ids: req.security_group_ids.clone(),
+                eip_allocations: req.allocation_ids.values().cloned().collect(),
                 addresses,
                 cross_zone: Some(false),
                 tags: req.tags.clone(),
@@ -2185,6 +2186,46 @@ impl CloudWrite for SimCloud {
                 tags: req.tags.clone(),
             });
             Ok(listener)
+        })
+        .await
+    }
+
+    async fn set_listener_target(
+        &self,
+        listener_arn: &str,
+        target_group_arn: &str,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "elasticloadbalancing:ModifyListener";
+        self.call(ACTION, |a| {
+            if !a
+                .target_groups
+                .iter()
+                .any(|t| t.group.arn == target_group_arn)
+            {
+                return Err(tg_not_found(ACTION, target_group_arn));
+            }
+            let l = a
+                .listeners
+                .iter_mut()
+                .find(|l| l.listener.arn == listener_arn)
+                .ok_or_else(|| {
+                    fail(
+                        ErrorKind::NotFound,
+                        ACTION,
+                        "ListenerNotFound",
+                        format!("Listener '{listener_arn}' not found"),
+                    )
+                })?;
+            l.listener.target_group_arn = Some(target_group_arn.to_string());
+            Ok(())
+        })
+        .await
+    }
+
+    async fn delete_listener(&self, listener_arn: &str) -> CloudResult<()> {
+        self.call("elasticloadbalancing:DeleteListener", |a| {
+            a.listeners.retain(|l| l.listener.arn != listener_arn);
+            Ok(())
         })
         .await
     }

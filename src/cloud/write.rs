@@ -138,8 +138,25 @@ pub struct LoadBalancerState {
     pub security_group_ids: Vec<String>,
     /// One per mapped AZ, when known (moto gives none).
     pub addresses: Vec<String>,
+    /// Elastic IP allocations of its subnet mappings (empty: NLB-assigned IPs).
+    #[serde(default)]
+    pub eip_allocations: Vec<String>,
     pub cross_zone: Option<bool>,
     pub tags: Vec<Tag>,
+}
+
+/// A network load balancer of the region with its listeners (discovery: what could be adopted).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct NlbInfo {
+    pub lb: LoadBalancerState,
+    pub listeners: Vec<ListenerState>,
+}
+
+/// The region's network load balancers and IP target groups.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ElbInventory {
+    pub load_balancers: Vec<NlbInfo>,
+    pub target_groups: Vec<TargetGroupState>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -339,6 +356,15 @@ pub trait CloudWrite: Send + Sync {
     /// CreateListener TLS with certificate, SSL policy, ALPN, default forward.
     async fn create_listener(&self, req: &NewListener) -> CloudResult<ListenerState>;
     async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>>;
+    /// ModifyListener: the default action forwards to `target_group_arn` (an adopted NLB's
+    /// listener; destroy puts the previous target back).
+    async fn set_listener_target(
+        &self,
+        listener_arn: &str,
+        target_group_arn: &str,
+    ) -> CloudResult<()>;
+    /// DeleteListener; a listener already gone is success.
+    async fn delete_listener(&self, listener_arn: &str) -> CloudResult<()>;
 
     // ---- Route 53 ----
     /// CreateHostedZone, private, associated with the VPC; `caller_reference` makes it idempotent.

@@ -35,10 +35,11 @@ pub enum Source {
     RestApis,
     VpcEndpoints,
     ElasticIps,
+    LoadBalancers,
 }
 
 impl Source {
-    pub const ALL: [Source; 8] = [
+    pub const ALL: [Source; 9] = [
         Source::Identity,
         Source::Vpcs,
         Source::Subnets,
@@ -47,6 +48,7 @@ impl Source {
         Source::RestApis,
         Source::VpcEndpoints,
         Source::ElasticIps,
+        Source::LoadBalancers,
     ];
 
     pub fn label(self) -> &'static str {
@@ -59,6 +61,7 @@ impl Source {
             Source::RestApis => "REST APIs",
             Source::VpcEndpoints => "execute-api endpoints",
             Source::ElasticIps => "Elastic IPs",
+            Source::LoadBalancers => "Load balancers",
         }
     }
 }
@@ -77,6 +80,7 @@ pub enum SourceData {
     RestApis(Vec<RestApi>),
     VpcEndpoints(Vec<VpcEndpoint>),
     ElasticIps(crate::domain::ElasticIps),
+    LoadBalancers(crate::cloud::write::ElbInventory),
 }
 
 impl SourceData {
@@ -90,6 +94,7 @@ impl SourceData {
             SourceData::RestApis(_) => Source::RestApis,
             SourceData::VpcEndpoints(_) => Source::VpcEndpoints,
             SourceData::ElasticIps(_) => Source::ElasticIps,
+            SourceData::LoadBalancers(_) => Source::LoadBalancers,
         }
     }
 }
@@ -159,6 +164,9 @@ pub struct Inventory {
     pub vpc_endpoints: Vec<VpcEndpoint>,
     /// The region's Elastic IPs and the account's quota of them.
     pub elastic_ips: crate::domain::ElasticIps,
+    /// Network load balancers (with listeners) and IP target groups: what could be adopted.
+    pub load_balancers: Vec<crate::cloud::write::NlbInfo>,
+    pub target_groups: Vec<crate::cloud::write::TargetGroupState>,
     /// Private IPs in use in subnets looked up on demand (pinned endpoint IPs), and which
     /// subnets were looked up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
@@ -213,6 +221,10 @@ impl Inventory {
                     SourceData::RestApis(a) => self.rest_apis = a,
                     SourceData::VpcEndpoints(e) => self.vpc_endpoints = e,
                     SourceData::ElasticIps(e) => self.elastic_ips = e,
+                    SourceData::LoadBalancers(e) => {
+                        self.load_balancers = e.load_balancers;
+                        self.target_groups = e.target_groups;
+                    }
                 }
                 if !self.loaded.contains(&source) {
                     self.loaded.push(source);
@@ -497,6 +509,14 @@ async fn fetch_source(
                     .any(|gone| e.state.eq_ignore_ascii_case(gone))
             });
             Ok(SourceData::VpcEndpoints(eps))
+        }
+        Source::LoadBalancers => {
+            let elb = cloud.elb_inventory().await?;
+            let _ = tx.send(Event::Progress {
+                source,
+                loaded: elb.load_balancers.len() + elb.target_groups.len(),
+            });
+            Ok(SourceData::LoadBalancers(elb))
         }
         Source::ElasticIps => {
             let eips = cloud.elastic_ips().await?;

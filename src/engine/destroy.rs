@@ -70,6 +70,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
         NodeId::PrivateRecord,
         NodeId::Mapping,
         NodeId::Domain,
+        NodeId::Listener,
         NodeId::Nlb,
         NodeId::Eips,
         NodeId::TargetGroup,
@@ -284,6 +285,38 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             }
             Ok(Some(format!("released {}", allocs.join(", "))))
         }
+        NodeId::Listener => {
+            // A listener goes with its NLB, except on an adopted NLB: the one this plan added is
+            // deleted, the one it redirected is put back.
+            if plan.adopt_nlb.is_none() {
+                return Ok(None);
+            }
+            let Some(rec) = j.record(NodeId::Listener) else {
+                return Ok(None);
+            };
+            let Some(arn) = rec.id.clone() else {
+                return Ok(None);
+            };
+            if rec.owned {
+                ctx.cloud
+                    .delete_listener(&arn)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+                return Ok(Some(format!(
+                    "listener {arn} deleted (the adopted NLB stays)"
+                )));
+            }
+            match j.prior.get(&format!("listener-target:{arn}")) {
+                Some(prev) if !prev.is_empty() => {
+                    ctx.cloud
+                        .set_listener_target(&arn, prev)
+                        .await
+                        .map_err(|e| fail(n, e))?;
+                    Ok(Some(format!("listener {arn} forwards to {prev} again")))
+                }
+                _ => Ok(None),
+            }
+        }
         NodeId::Nlb => {
             let Some(lb) = ctx
                 .cloud
@@ -326,6 +359,28 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             else {
                 return Ok(None);
             };
+            if plan.adopt_target_group.as_deref() == Some(tg.arn.as_str()) {
+                // Adopted: only the targets this plan registered go.
+                let ips: Vec<String> = j
+                    .data(NodeId::Targets, "ips")
+                    .unwrap_or_default()
+                    .split(',')
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_string)
+                    .collect();
+                if ips.is_empty() {
+                    return Ok(None);
+                }
+                ctx.cloud
+                    .deregister_targets(&tg.arn, &ips, 443)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+                return Ok(Some(format!(
+                    "deregistered {} from the adopted {} (kept)",
+                    ips.join(", "),
+                    tg.name
+                )));
+            }
             if !tg
                 .tags
                 .iter()

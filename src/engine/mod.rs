@@ -123,7 +123,9 @@ pub fn nodes_for(plan: &Plan) -> Vec<NodeId> {
         .filter(|n| match n {
             NodeId::VpcDns => plan.enable_vpc_dns,
             NodeId::Ping => matches!(plan.api, ApiChoice::Create { .. }),
-            NodeId::Eips => plan.eips.is_elastic(),
+            // An adopted NLB keeps its own security groups and addresses (fixed at its creation).
+            NodeId::Eips => plan.eips.is_elastic() && plan.adopt_nlb.is_none(),
+            NodeId::NlbSg => plan.adopt_nlb.is_none(),
             _ => true,
         })
         .collect()

@@ -702,12 +702,24 @@ async fn mapping(ctx: &Ctx) -> Result<String, EngineError> {
 async fn target_group(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::TargetGroup;
     let name = ctx.plan.target_group_name();
+    let adopted = ctx.plan.adopt_target_group.clone();
     let tg = match ctx
         .cloud
         .find_target_group(&name)
         .await
         .map_err(|e| fail(n, e))?
     {
+        Some(tg) if adopted.as_deref() == Some(tg.arn.as_str()) => tg,
+        _ if adopted.is_some() => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:DescribeTargetGroups",
+                format!(
+                    "the target group to adopt ({}) was not found: plan again with one that exists",
+                    adopted.as_deref().unwrap_or_default()
+                ),
+            ))
+        }
         Some(tg) if ours(ctx, &tg.tags) => tg,
         Some(tg) => {
             return Err(conflict(
@@ -730,10 +742,14 @@ async fn target_group(ctx: &Ctx) -> Result<String, EngineError> {
     };
     ctx.write(n, |r| {
         r.id = Some(tg.arn.clone());
-        r.owned = true;
+        r.owned = adopted.is_none();
     })
     .await?;
-    Ok(tg.arn)
+    Ok(if adopted.is_some() {
+        format!("{} (adopted)", tg.arn)
+    } else {
+        tg.arn
+    })
 }
 
 async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
@@ -1034,6 +1050,17 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
         .await
         .map_err(|e| fail(n, e))?
     {
+        Some(lb) if ctx.plan.adopt_nlb.as_deref() == Some(lb.arn.as_str()) => lb,
+        _ if ctx.plan.adopt_nlb.is_some() => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:DescribeLoadBalancers",
+                format!(
+                    "the NLB to adopt ({}) was not found: plan again (`fixedip-tui plan`) with one that exists",
+                    ctx.plan.adopt_nlb.as_deref().unwrap_or_default()
+                ),
+            ))
+        }
         // Elastic IPs are fixed at creation: an NLB of this plan made without them never gets them.
         Some(lb)
             if ours(ctx, &lb.tags)
@@ -1094,13 +1121,15 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
                 .map_err(|e| fail(n, e))?
         }
     };
+    let adopted = ctx.plan.adopt_nlb.is_some();
     ctx.write(n, |r| {
         r.id = Some(lb.arn.clone());
-        r.owned = true;
+        r.owned = !adopted;
         r.status = NodeStatus::Created;
     })
     .await?;
-    if ctx.plan.settings.cross_zone && lb.cross_zone != Some(true) {
+    // An adopted NLB's attributes are its owner's.
+    if !adopted && ctx.plan.settings.cross_zone && lb.cross_zone != Some(true) {
         cli(ctx, n, format!("elbv2 modify-load-balancer-attributes --load-balancer-arn {} --attributes Key=load_balancing.cross_zone.enabled,Value=true", lb.arn));
         ctx.cloud
             .set_cross_zone(&lb.arn, true)
@@ -1173,9 +1202,32 @@ async fn listener(ctx: &Ctx) -> Result<String, EngineError> {
         .describe_listeners(&lb)
         .await
         .map_err(|e| fail(n, e))?;
+    let mut owned = true;
     let l = match existing.into_iter().find(|l| l.port == port) {
+        // An adopted NLB's listener: forward to the plan's target group; destroy puts back the
+        // previous target.
+        Some(l) if ctx.plan.adopt_nlb.is_some() => {
+            owned = snap.record(n).is_some_and(|r| r.owned);
+            if l.target_group_arn.as_deref() != Some(tg.as_str()) {
+                ctx.set_prior(
+                    &format!("listener-target:{}", l.arn),
+                    l.target_group_arn.clone().unwrap_or_default(),
+                )
+                .await?;
+                cli(ctx, n, format!(
+                    "elbv2 modify-listener --listener-arn {} --default-actions Type=forward,TargetGroupArn={tg}",
+                    l.arn
+                ));
+                ctx.cloud
+                    .set_listener_target(&l.arn, &tg)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+            }
+            l
+        }
         Some(l) => l,
         None => {
+            ctx.intend(n).await?;
             let req = NewListener {
                 load_balancer_arn: lb.clone(),
                 target_group_arn: tg.clone(),
@@ -1197,7 +1249,7 @@ async fn listener(ctx: &Ctx) -> Result<String, EngineError> {
     };
     ctx.write(n, |r| {
         r.id = Some(l.arn.clone());
-        r.owned = true;
+        r.owned = owned;
     })
     .await?;
     Ok(format!(

@@ -184,6 +184,9 @@ impl<'a> Template<'a> {
         if plan.nlb_subnet_ids.is_empty() {
             return Err(ExportError::NoNlbSubnets);
         }
+        if plan.adopt_nlb.is_some() || plan.adopt_target_group.is_some() {
+            return Err(ExportError::Adopts);
+        }
         if plan.name.trim().is_empty() {
             return Err(ExportError::NoName);
         }

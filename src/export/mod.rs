@@ -19,4 +19,6 @@ pub enum ExportError {
     NoName,
     #[error("the plan's stage name is empty: plan again with `--stage prod`")]
     NoStage,
+    #[error("the plan adopts an existing NLB or target group, which a stack cannot take over (CloudFormation manages only what it creates): export a plan that creates them (plan without --adopt-nlb / --adopt-target-group), or keep `fixedip-tui apply` for this one")]
+    Adopts,
 }

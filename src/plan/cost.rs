@@ -179,6 +179,8 @@ mod tests {
             nlb_subnet_ids: subnets("pub"),
             eips: crate::plan::EipChoice::None,
             endpoint_ips: Default::default(),
+            adopt_nlb: None,
+            adopt_target_group: None,
             name: "api.example.com".into(),
             certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
             api: ApiChoice::Create { name: "p".into() },

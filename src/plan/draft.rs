@@ -27,6 +27,9 @@ pub struct Draft {
     pub eips: crate::plan::EipChoice,
     /// Pinned endpoint IPs (subnet id → IPv4).
     pub endpoint_ips: BTreeMap<String, String>,
+    /// An existing NLB / target group to adopt (ARNs).
+    pub adopt_nlb: Option<String>,
+    pub adopt_target_group: Option<String>,
     pub name: String,
     pub certificate_arn: Option<String>,
     /// `None`: create a new API.
@@ -81,6 +84,8 @@ impl Draft {
             nlb_subnets: plan.nlb_subnet_ids.clone(),
             eips: plan.eips.clone(),
             endpoint_ips: plan.endpoint_ips.clone(),
+            adopt_nlb: plan.adopt_nlb.clone(),
+            adopt_target_group: plan.adopt_target_group.clone(),
             name: plan.name.clone(),
             certificate_arn: Some(plan.certificate_arn.clone()),
             adopt_api,
@@ -135,6 +140,8 @@ impl Draft {
             },
             nlb_subnet_ids: self.nlb_subnets.clone(),
             eips: self.eips.clone(),
+            adopt_nlb: self.adopt_nlb.clone(),
+            adopt_target_group: self.adopt_target_group.clone(),
             endpoint_ips: match &self.reuse_endpoint {
                 None => self.endpoint_ips.clone(),
                 Some(_) => Default::default(),

@@ -18,6 +18,17 @@ fn list(items: impl Iterator<Item = String>) -> String {
     }
 }
 
+/// `--eip` as given, or its default: new Elastic IPs, none when adopting an NLB.
+fn eip_flag(f: &PlanFlags) -> String {
+    f.eip.clone().unwrap_or_else(|| {
+        if f.adopt_nlb.is_some() {
+            "none".into()
+        } else {
+            "new".into()
+        }
+    })
+}
+
 /// `--eip new|none|ALLOC_ID,…`.
 pub fn parse_eip(s: &str) -> Result<super::EipChoice, String> {
     let s = s.trim();
@@ -96,9 +107,23 @@ pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
     d.allow_public_endpoint_subnets = f.allow_public_endpoint_subnets;
     d.nlb_subnets = f.nlb_subnets.iter().filter(|s| known(s)).cloned().collect();
     d.preselect_nlb_subnets(inv);
-    if let Ok(e) = parse_eip(&f.eip) {
+    if let Ok(e) = parse_eip(&eip_flag(f)) {
         d.eips = e;
     }
+    if let Some(arn) = f
+        .adopt_nlb
+        .as_ref()
+        .filter(|a| inv.load_balancers.iter().any(|l| &l.lb.arn == *a))
+    {
+        d.adopt_nlb = Some(arn.clone());
+        if let Some(l) = inv.load_balancers.iter().find(|l| &l.lb.arn == arn) {
+            d.nlb_subnets = l.lb.subnet_ids.clone();
+        }
+    }
+    d.adopt_target_group = f
+        .adopt_target_group
+        .clone()
+        .filter(|a| inv.target_groups.iter().any(|t| &t.arn == a));
     if let Ok(ips) = parse_endpoint_ips(&f.endpoint_ips) {
         d.endpoint_ips = ips;
     }
@@ -250,7 +275,27 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
             }
         }
     }
-    let eips = match parse_eip(&f.eip) {
+    if let Some(arn) = &f.adopt_nlb {
+        if !inv.load_balancers.iter().any(|l| &l.lb.arn == arn) {
+            errors.push(format!(
+                "--adopt-nlb {arn}: no such network load balancer; NLBs: {}",
+                list(
+                    inv.load_balancers
+                        .iter()
+                        .map(|l| format!("{} ({}, {})", l.lb.arn, l.lb.scheme, l.lb.vpc_id))
+                )
+            ));
+        }
+    }
+    if let Some(arn) = &f.adopt_target_group {
+        if !inv.target_groups.iter().any(|t| &t.arn == arn) {
+            errors.push(format!(
+                "--adopt-target-group {arn}: no such IP target group; target groups: {}",
+                list(inv.target_groups.iter().map(|t| t.arn.clone()))
+            ));
+        }
+    }
+    let eips = match parse_eip(&eip_flag(f)) {
         Ok(e) => e,
         Err(e) => {
             errors.push(e);
@@ -308,6 +353,17 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     }
     d.eips = eips;
     d.endpoint_ips = endpoint_ips;
+    d.adopt_nlb = f.adopt_nlb.clone();
+    d.adopt_target_group = f.adopt_target_group.clone();
+    if let Some(l) = f
+        .adopt_nlb
+        .as_ref()
+        .and_then(|arn| inv.load_balancers.iter().find(|l| &l.lb.arn == arn))
+    {
+        if f.nlb_subnets.is_empty() {
+            d.nlb_subnets = l.lb.subnet_ids.clone();
+        }
+    }
     d.set_name(inv, f.name.as_deref().unwrap_or_default());
     d.certificate_arn = f.certificate.clone();
     d.adopt_api = f.api.clone();

@@ -170,6 +170,13 @@ pub struct Plan {
     /// group never drifts. Only with a created endpoint.
     #[serde(default)]
     pub endpoint_ips: BTreeMap<String, String>,
+    /// Adopt this existing NLB (ARN) instead of creating one: never deleted by destroy. Its
+    /// subnets, security groups and IPs are what they are (all fixed at its creation).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt_nlb: Option<String>,
+    /// Adopt this existing target group (ARN, type ip, TLS 443) instead of creating one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub adopt_target_group: Option<String>,
     /// Caller allow-list (IPv4 CIDRs) for the NLB security group; empty = the whole internet.
     #[serde(default)]
     pub allow_cidrs: Vec<String>,
@@ -185,6 +192,13 @@ pub struct Plan {
     pub acknowledged: Vec<String>,
     #[serde(default)]
     pub settings: Settings,
+}
+
+/// The name in an ELB ARN: `…:loadbalancer/net/<name>/<id>`, `…:targetgroup/<name>/<id>`.
+pub fn arn_name(arn: &str, kind: &str) -> Option<String> {
+    let (_, rest) = arn.split_once(kind)?;
+    let name = rest.split('/').next()?;
+    (!name.is_empty()).then(|| name.to_string())
 }
 
 /// FNV-1a, 64 bits: stable across versions and platforms (unlike `DefaultHasher`).
@@ -205,11 +219,18 @@ pub fn plan_id(account: &str, region: &str, name: &str) -> String {
 
 impl Plan {
     /// Names of the resources the apply creates (≤ 32 characters for the NLB and target group).
+    /// The adopted one's name (from its ARN) when the plan adopts an NLB.
     pub fn nlb_name(&self) -> String {
-        format!("{}-nlb", self.id)
+        self.adopt_nlb
+            .as_deref()
+            .and_then(|arn| arn_name(arn, "loadbalancer/net/"))
+            .unwrap_or_else(|| format!("{}-nlb", self.id))
     }
     pub fn target_group_name(&self) -> String {
-        format!("{}-tg", self.id)
+        self.adopt_target_group
+            .as_deref()
+            .and_then(|arn| arn_name(arn, "targetgroup/"))
+            .unwrap_or_else(|| format!("{}-tg", self.id))
     }
 
     pub fn to_toml(&self) -> Result<String, PlanFileError> {

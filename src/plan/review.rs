@@ -23,6 +23,7 @@ pub struct ReviewSection {
 pub const MARK_CREATE: &str = "+ create";
 pub const MARK_CHANGE: &str = "~ change";
 pub const MARK_REUSE: &str = "= reuse";
+pub const MARK_ADOPT: &str = "= adopt";
 
 /// Tags every created resource carries (besides the plan's own tags).
 pub const TAG_MANAGED_BY: &str = "managed-by";
@@ -584,69 +585,118 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
         }
         lines
             .push("client IP preservation: off (IP targets over TLS: the API sees NLB IPs)".into());
-        lines.extend(tag_lines(plan, step::TARGET_GROUP));
-        out.push(section(format!("{MARK_CREATE}  target group {tg}"), lines));
+        if plan.adopt_target_group.is_some() {
+            lines.push(
+                "adopted: never deleted; destroy deregisters only the targets this plan added"
+                    .into(),
+            );
+            out.push(section(format!("{MARK_ADOPT}  target group {tg}"), lines));
+        } else {
+            lines.extend(tag_lines(plan, step::TARGET_GROUP));
+            out.push(section(format!("{MARK_CREATE}  target group {tg}"), lines));
+        }
     }
 
     // ---- 7. Security group of the NLB, the NLB, its listener ----
     let port = plan.settings.listener_port;
-    {
-        let sg = nlb_sg_name(plan);
-        let mut lines = vec![
-            format!("name: {sg}"),
-            format!("VPC: {}", plan.vpc_id),
-            "description: fixedip-tui: NLB, TLS from the allowed callers".into(),
-        ];
-        if plan.allow_cidrs.is_empty() {
-            lines.push(format!(
-                "ingress: TCP {port} from 0.0.0.0/0 (no allow-list: the whole internet)"
-            ));
+    if let Some(arn) = &plan.adopt_nlb {
+        let found = inv.load_balancers.iter().find(|l| &l.lb.arn == arn);
+        let mut lines = vec![format!("ARN: {arn}")];
+        match found {
+            Some(l) => {
+                for id in &l.lb.subnet_ids {
+                    lines.push(format!("subnet: {}", subnet_label(inv, id)));
+                }
+                lines.push(format!(
+                    "its IPs: {} ({})",
+                    if l.lb.addresses.is_empty() {
+                        "not reported".to_string()
+                    } else {
+                        l.lb.addresses.join(", ")
+                    },
+                    if l.lb.eip_allocations.is_empty() {
+                        "NLB-assigned"
+                    } else {
+                        "Elastic IPs"
+                    }
+                ));
+                lines.push(if l.lb.security_group_ids.is_empty() {
+                    "security groups: none, and it can never get one: the whole internet can reach it".to_string()
+                } else {
+                    format!(
+                        "security groups: {} (its own: they decide who can reach it)",
+                        l.lb.security_group_ids.join(", ")
+                    )
+                });
+            }
+            None => lines.push("not found in the account".into()),
         }
-        for c in &plan.allow_cidrs {
-            lines.push(format!("ingress: TCP {port} from {c}"));
-        }
-        lines.push("egress: the default rule (all traffic; reaches the endpoint's IPs)".into());
         lines.push(
-            "fixed at NLB creation: an NLB created without a security group never gets one".into(),
+            "adopted: never deleted by destroy; nothing of it changes but its listener".into(),
         );
-        lines.extend(tag_lines(plan, step::NLB_SG));
         out.push(section(
-            format!("{MARK_CREATE}  security group {sg} (for the NLB)"),
+            format!("{MARK_ADOPT}  Network Load Balancer {}", plan.nlb_name()),
             lines,
         ));
-    }
-    {
-        let nlb = plan.nlb_name();
-        let mut lines = vec![
-            format!("name: {nlb}"),
-            "type: network, scheme internet-facing, IP address type ipv4".into(),
-            format!("VPC: {}", plan.vpc_id),
-        ];
-        let chosen: Vec<String> = match &plan.eips {
-            crate::plan::EipChoice::Existing { allocation_ids } => allocation_ids.clone(),
-            _ => vec![],
-        };
-        for (i, id) in plan.nlb_subnet_ids.iter().enumerate() {
-            let eip = match &plan.eips {
-                crate::plan::EipChoice::None => String::new(),
-                crate::plan::EipChoice::New => " + a new Elastic IP".into(),
-                crate::plan::EipChoice::Existing { .. } => match chosen.get(i) {
-                    Some(a) => {
-                        let ip = inv
-                            .elastic_ips
-                            .addresses
-                            .iter()
-                            .find(|e| &e.allocation_id == a)
-                            .map(|e| format!(" ({})", e.public_ip))
-                            .unwrap_or_default();
-                        format!(" + Elastic IP {a}{ip}")
-                    }
-                    None => " + (no Elastic IP given)".into(),
-                },
-            };
-            lines.push(format!("subnet: {}{eip}", subnet_label(inv, id)));
+    } else {
+        {
+            let sg = nlb_sg_name(plan);
+            let mut lines = vec![
+                format!("name: {sg}"),
+                format!("VPC: {}", plan.vpc_id),
+                "description: fixedip-tui: NLB, TLS from the allowed callers".into(),
+            ];
+            if plan.allow_cidrs.is_empty() {
+                lines.push(format!(
+                    "ingress: TCP {port} from 0.0.0.0/0 (no allow-list: the whole internet)"
+                ));
+            }
+            for c in &plan.allow_cidrs {
+                lines.push(format!("ingress: TCP {port} from {c}"));
+            }
+            lines.push("egress: the default rule (all traffic; reaches the endpoint's IPs)".into());
+            lines.push(
+                "fixed at NLB creation: an NLB created without a security group never gets one"
+                    .into(),
+            );
+            lines.extend(tag_lines(plan, step::NLB_SG));
+            out.push(section(
+                format!("{MARK_CREATE}  security group {sg} (for the NLB)"),
+                lines,
+            ));
         }
-        lines.push(match &plan.eips {
+        {
+            let nlb = plan.nlb_name();
+            let mut lines = vec![
+                format!("name: {nlb}"),
+                "type: network, scheme internet-facing, IP address type ipv4".into(),
+                format!("VPC: {}", plan.vpc_id),
+            ];
+            let chosen: Vec<String> = match &plan.eips {
+                crate::plan::EipChoice::Existing { allocation_ids } => allocation_ids.clone(),
+                _ => vec![],
+            };
+            for (i, id) in plan.nlb_subnet_ids.iter().enumerate() {
+                let eip = match &plan.eips {
+                    crate::plan::EipChoice::None => String::new(),
+                    crate::plan::EipChoice::New => " + a new Elastic IP".into(),
+                    crate::plan::EipChoice::Existing { .. } => match chosen.get(i) {
+                        Some(a) => {
+                            let ip = inv
+                                .elastic_ips
+                                .addresses
+                                .iter()
+                                .find(|e| &e.allocation_id == a)
+                                .map(|e| format!(" ({})", e.public_ip))
+                                .unwrap_or_default();
+                            format!(" + Elastic IP {a}{ip}")
+                        }
+                        None => " + (no Elastic IP given)".into(),
+                    },
+                };
+                lines.push(format!("subnet: {}{eip}", subnet_label(inv, id)));
+            }
+            lines.push(match &plan.eips {
             crate::plan::EipChoice::None => {
                 "one public IPv4 per subnet, assigned by AWS (no Elastic IPs)".to_string()
             }
@@ -658,25 +708,26 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
                 "your Elastic IPs (SubnetMappings AllocationId); destroy leaves them allocated".to_string()
             }
         });
-        lines.push(format!(
-            "cross-zone load balancing: {}",
-            if plan.settings.cross_zone {
-                "on"
+            lines.push(format!(
+                "cross-zone load balancing: {}",
+                if plan.settings.cross_zone {
+                    "on"
+                } else {
+                    "off"
+                }
+            ));
+            lines.push(format!("security group: {}", nlb_sg_name(plan)));
+            lines.push(if plan.eips.is_elastic() {
+                "its IPs are Elastic IPs: they stay the same even if the NLB is recreated".into()
             } else {
-                "off"
-            }
-        ));
-        lines.push(format!("security group: {}", nlb_sg_name(plan)));
-        lines.push(if plan.eips.is_elastic() {
-            "its IPs are Elastic IPs: they stay the same even if the NLB is recreated".into()
-        } else {
-            "its IPs stay fixed as long as this NLB is not deleted and recreated".into()
-        });
-        lines.extend(tag_lines(plan, step::NLB));
-        out.push(section(
-            format!("{MARK_CREATE}  Network Load Balancer {nlb} (internet-facing)"),
-            lines,
-        ));
+                "its IPs stay fixed as long as this NLB is not deleted and recreated".into()
+            });
+            lines.extend(tag_lines(plan, step::NLB));
+            out.push(section(
+                format!("{MARK_CREATE}  Network Load Balancer {nlb} (internet-facing)"),
+                lines,
+            ));
+        }
     }
     {
         let mut lines = vec![
@@ -687,11 +738,34 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
             format!("ALPN policy: {}", plan.settings.alpn_policy),
             format!("default action: forward to {}", plan.target_group_name()),
         ];
-        lines.extend(tag_lines(plan, step::LISTENER));
-        out.push(section(
-            format!("{MARK_CREATE}  listener TLS:{port} on {}", plan.nlb_name()),
-            lines,
-        ));
+        let existing = plan.adopt_nlb.as_ref().and_then(|arn| {
+            inv.load_balancers
+                .iter()
+                .find(|l| &l.lb.arn == arn)
+                .and_then(|l| l.listeners.iter().find(|x| x.port == port))
+        });
+        match existing {
+            Some(l) => {
+                out.push(section(
+                    format!("{MARK_CHANGE}  listener TLS:{port} on {}", plan.nlb_name()),
+                    vec![
+                        format!("listener: {}", l.arn),
+                        format!(
+                            "will change: default action forward to {} (now {}; destroy puts it back)",
+                            plan.target_group_name(),
+                            l.target_group_arn.as_deref().unwrap_or("none")
+                        ),
+                    ],
+                ));
+            }
+            None => {
+                lines.extend(tag_lines(plan, step::LISTENER));
+                out.push(section(
+                    format!("{MARK_CREATE}  listener TLS:{port} on {}", plan.nlb_name()),
+                    lines,
+                ));
+            }
+        }
     }
 
     // ---- 8. DNS ----
@@ -997,6 +1071,8 @@ mod tests {
             nlb_subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
             eips: crate::plan::EipChoice::None,
             endpoint_ips: Default::default(),
+            adopt_nlb: None,
+            adopt_target_group: None,
             name: "api.example.com".into(),
             certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
             api: ApiChoice::Create { name: "p".into() },

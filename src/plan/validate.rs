@@ -622,6 +622,126 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             );
         }
     }
+    // ---- 3a. Adopted NLB / target group ----
+    if let Some(arn) = &plan.adopt_nlb {
+        match inv.load_balancers.iter().find(|l| &l.lb.arn == arn) {
+            None => push(
+                E,
+                Step::NlbSubnets,
+                "nlb-adopt-missing",
+                format!("the NLB to adopt ({arn}) does not exist in {}", inv.region),
+                "plan again with an existing network load balancer, or create one".into(),
+            ),
+            Some(l) => {
+                let lb = &l.lb;
+                if !lb.scheme.eq_ignore_ascii_case("internet-facing") {
+                    push(
+                        E,
+                        Step::NlbSubnets,
+                        "nlb-adopt-scheme",
+                        format!(
+                            "{} is {}, not internet-facing: partners could not reach it",
+                            lb.name, lb.scheme
+                        ),
+                        "adopt an internet-facing NLB, or let the plan create one".into(),
+                    );
+                }
+                if lb.vpc_id != plan.vpc_id {
+                    push(
+                        E,
+                        Step::NlbSubnets,
+                        "nlb-adopt-other-vpc",
+                        format!("{} is in {}, not in {}", lb.name, lb.vpc_id, plan.vpc_id),
+                        "adopt an NLB of the plan's VPC".into(),
+                    );
+                }
+                let mut mine: Vec<&String> = plan.nlb_subnet_ids.iter().collect();
+                let mut theirs: Vec<&String> = lb.subnet_ids.iter().collect();
+                mine.sort();
+                theirs.sort();
+                if mine != theirs {
+                    push(
+                        E,
+                        Step::NlbSubnets,
+                        "nlb-adopt-subnets",
+                        format!(
+                            "the plan's NLB subnets are not {}'s ({})",
+                            lb.name,
+                            lb.subnet_ids.join(", ")
+                        ),
+                        "an adopted NLB keeps its subnets: plan with exactly them".into(),
+                    );
+                }
+                if !plan.allow_cidrs.is_empty() {
+                    let (msg, fix) = if lb.security_group_ids.is_empty() {
+                        (
+                            format!("{} has no security group and can never get one (fixed at creation): the caller list cannot be applied", lb.name),
+                            "let the plan create a new NLB (it has one), or accept the whole internet (no --allow-cidr)".to_string(),
+                        )
+                    } else {
+                        (
+                            format!("{}'s own security groups ({}) decide who can reach it: this plan does not manage them", lb.name, lb.security_group_ids.join(", ")),
+                            "set the caller rules on those groups yourself and drop the plan's caller list, or let the plan create a new NLB".to_string(),
+                        )
+                    };
+                    push(E, Step::Callers, "nlb-adopt-callers", msg, fix);
+                }
+                if plan.eips.is_elastic() {
+                    push(E, Step::NlbSubnets, "nlb-adopt-eips",
+                        format!("{} keeps the addresses it was created with{}: Elastic IPs cannot be added to an existing NLB",
+                            lb.name,
+                            if lb.eip_allocations.is_empty() { " (NLB-assigned)" } else { " (its own Elastic IPs)" }),
+                        "choose --eip none to adopt it as it is, or let the plan create a new NLB with Elastic IPs".into());
+                }
+                let port = plan.settings.listener_port;
+                if let Some(listener) = l.listeners.iter().find(|x| x.port == port) {
+                    if !listener.protocol.eq_ignore_ascii_case("TLS") {
+                        push(
+                            E,
+                            Step::NlbSubnets,
+                            "nlb-adopt-listener",
+                            format!(
+                                "{} already listens on {port} with {}, not TLS",
+                                lb.name, listener.protocol
+                            ),
+                            "free that port on the NLB, or let the plan create a new NLB".into(),
+                        );
+                    } else if listener.target_group_arn.is_some()
+                        && listener.target_group_arn.as_deref()
+                            != plan.adopt_target_group.as_deref()
+                    {
+                        push(W, Step::NlbSubnets, "nlb-adopt-listener-redirect",
+                            format!("{}'s TLS:{port} listener forwards to {} today; the apply points it at the plan's target group",
+                                lb.name, listener.target_group_arn.as_deref().unwrap_or("?")),
+                            "acknowledge (destroy points it back)".into());
+                    }
+                }
+            }
+        }
+    }
+    if let Some(arn) = &plan.adopt_target_group {
+        match inv.target_groups.iter().find(|t| &t.arn == arn) {
+            None => push(
+                E,
+                Step::NlbSubnets,
+                "tg-adopt-missing",
+                format!("the target group to adopt ({arn}) does not exist"),
+                "plan again with an existing IP target group, or let the plan create one".into(),
+            ),
+            Some(tg) => {
+                if !tg.target_type.eq_ignore_ascii_case("ip")
+                    || !tg.protocol.eq_ignore_ascii_case("TLS")
+                    || tg.port != 443
+                    || tg.vpc_id != plan.vpc_id
+                {
+                    push(E, Step::NlbSubnets, "tg-adopt-shape",
+                        format!("{} is {} {}:{} in {}, not ip TLS:443 in {}", tg.name, tg.target_type, tg.protocol, tg.port, tg.vpc_id, plan.vpc_id),
+                        "adopt a target group of type ip, protocol TLS, port 443, in the plan's VPC (the endpoint's IPs are its targets)".into());
+                }
+            }
+        }
+    }
+
     // ---- 3b. Elastic IPs ----
     let wanted = plan.nlb_subnet_ids.len();
     match &plan.eips {

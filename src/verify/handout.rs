@@ -272,7 +272,9 @@ pub async fn read(
             .map(str::to_string)
             .collect();
     }
-    let ip_kind = if plan.eips.is_elastic() {
+    let adopted_eips =
+        plan.adopt_nlb.is_some() && lb.as_ref().is_some_and(|l| !l.eip_allocations.is_empty());
+    let ip_kind = if plan.eips.is_elastic() || adopted_eips {
         IpKind::Elastic
     } else {
         IpKind::NlbAssigned
@@ -287,10 +289,13 @@ pub async fn read(
         fixed_ips: ips,
         ip_kind,
         ip_caveat: ip_kind.caveat().to_string(),
-        who_can_reach: if plan.allow_cidrs.is_empty() {
-            serde_json::json!("the whole internet")
-        } else {
-            serde_json::json!(plan.allow_cidrs)
+        who_can_reach: match (&plan.adopt_nlb, &lb) {
+            (Some(_), Some(l)) if !l.security_group_ids.is_empty() => serde_json::json!(format!(
+                "whoever the adopted NLB's security groups admit ({})",
+                l.security_group_ids.join(", ")
+            )),
+            _ if plan.allow_cidrs.is_empty() => serde_json::json!("the whole internet"),
+            _ => serde_json::json!(plan.allow_cidrs),
         },
         nlb_dns_name: lb.as_ref().map(|l| l.dns_name.clone()),
         nlb_state: lb.as_ref().map(|l| l.state.clone()),

@@ -177,6 +177,8 @@ pub mod clean {
             nlb_subnet_ids: PUB.iter().map(|s| s.to_string()).collect(),
             eips: fixedip_tui::plan::EipChoice::None,
             endpoint_ips: Default::default(),
+            adopt_nlb: None,
+            adopt_target_group: None,
             name: "fixed.example.com".into(),
             certificate_arn: WILDCARD_CERT.into(),
             api: ApiChoice::Create {
