@@ -80,6 +80,36 @@ async fn step3_elastic_ips() {
 }
 
 #[tokio::test]
+async fn step3_adopt_an_existing_nlb() {
+    // The VPC's own NLB and target group are listed below the subnets; Space adopts.
+    let mut m = at(TO_STEP3).await;
+    keys(&mut m, "G k k SPC");
+    let d = &m.wizard.as_ref().expect("wizard").draft;
+    assert!(
+        d.adopt_nlb
+            .as_deref()
+            .is_some_and(|a| a.contains("partner-legacy-nlb")),
+        "{:?}",
+        d.adopt_nlb
+    );
+    assert_eq!(
+        d.eips,
+        fixedip_tui::plan::EipChoice::None,
+        "its IPs are its own"
+    );
+    keys(&mut m, "G k SPC");
+    assert!(m
+        .wizard
+        .as_ref()
+        .expect("wizard")
+        .draft
+        .adopt_target_group
+        .as_deref()
+        .is_some_and(|a| a.contains("partner-legacy-tg")));
+    snap("w3_adopt_nlb", &m);
+}
+
+#[tokio::test]
 async fn step4_name_and_certificate() {
     snap("w4_name_empty", &at(TO_STEP4).await);
     let mut m = at(TO_STEP4).await;

@@ -356,7 +356,35 @@ impl Wizard {
                 if enter && row.checked {
                     return self.next(inv);
                 }
-                if row.key.starts_with("eipalloc-") {
+                if row.key.contains(":loadbalancer/") {
+                    if self.draft.adopt_nlb.as_deref() == Some(row.key.as_str()) {
+                        self.draft.adopt_nlb = None;
+                        self.draft.eips = crate::plan::EipChoice::New;
+                        self.draft.nlb_subnets.clear();
+                        self.draft.preselect_nlb_subnets(inv);
+                        return vec![WizardCmd::Flash(
+                            "a new NLB will be created (with new Elastic IPs)".into(),
+                        )];
+                    }
+                    if let Some(l) = inv.load_balancers.iter().find(|l| l.lb.arn == row.key) {
+                        self.draft.adopt_nlb = Some(row.key.clone());
+                        self.draft.nlb_subnets = l.lb.subnet_ids.clone();
+                        // Its addresses are fixed at its creation.
+                        self.draft.eips = crate::plan::EipChoice::None;
+                        self.revalidate(inv);
+                        return vec![WizardCmd::Flash(format!(
+                            "adopting {}: its subnets, security groups and IPs stay as they are",
+                            l.lb.name
+                        ))];
+                    }
+                } else if row.key.contains(":targetgroup/") {
+                    self.draft.adopt_target_group =
+                        if self.draft.adopt_target_group.as_deref() == Some(row.key.as_str()) {
+                            None
+                        } else {
+                            Some(row.key.clone())
+                        };
+                } else if row.key.starts_with("eipalloc-") {
                     if let crate::plan::EipChoice::Existing { allocation_ids } =
                         &mut self.draft.eips
                     {
@@ -913,6 +941,75 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                         _ => row,
                     };
                     rows.push(row);
+                }
+            }
+            let nlbs: Vec<&crate::cloud::write::NlbInfo> = inv
+                .load_balancers
+                .iter()
+                .filter(|l| l.lb.vpc_id == vpc)
+                .collect();
+            if !nlbs.is_empty() {
+                rows.push(Row::heading(
+                    "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
+                ));
+                for l in nlbs {
+                    let listener = l
+                        .listeners
+                        .iter()
+                        .find(|x| x.port == 443)
+                        .map(|x| format!("{}:443", x.protocol))
+                        .unwrap_or_else(|| "no :443 listener".into());
+                    let row = Row::item(
+                        l.lb.arn.clone(),
+                        vec![
+                            l.lb.name.clone(),
+                            l.lb.scheme.clone(),
+                            if l.lb.security_group_ids.is_empty() {
+                                "no security group".into()
+                            } else {
+                                format!("SG {}", l.lb.security_group_ids.join(","))
+                            },
+                            if l.lb.eip_allocations.is_empty() {
+                                "NLB-assigned IPs".into()
+                            } else {
+                                "Elastic IPs".into()
+                            },
+                            listener,
+                        ],
+                        d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
+                    );
+                    rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
+                        row.greyed("internal: partners could not reach it")
+                    } else {
+                        row
+                    });
+                }
+            }
+            let tgs: Vec<&crate::cloud::write::TargetGroupState> = inv
+                .target_groups
+                .iter()
+                .filter(|t| t.vpc_id == vpc)
+                .collect();
+            if !tgs.is_empty() {
+                rows.push(Row::heading(
+                    "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
+                ));
+                for t in tgs {
+                    let row = Row::item(
+                        t.arn.clone(),
+                        vec![
+                            t.name.clone(),
+                            format!("{} {}:{}", t.target_type, t.protocol, t.port),
+                        ],
+                        d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
+                    );
+                    rows.push(
+                        if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
+                            row.greyed("needs TLS on 443")
+                        } else {
+                            row
+                        },
+                    );
                 }
             }
             match &d.eips {
