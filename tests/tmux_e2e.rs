@@ -242,7 +242,7 @@ fn demo_wizard_apply_result_then_destroy() {
     );
     t.keys(&["x", "G"]);
     t.wait_for(
-        |s| s.contains("your Elastic IPs") && s.contains("eipalloc-0a1b2c3d4e5f60718"),
+        |s| s.contains("your Elastic IPs") && s.contains("52.4.113.10"),
         "your Elastic IPs listed",
     );
     t.keys(&["x"]);

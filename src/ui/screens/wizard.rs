@@ -326,6 +326,27 @@ fn fields(w: &Wizard) -> Vec<FieldView<'_>> {
     }
 }
 
+/// What a row lists, from its key: `subnet`, `eipalloc`, `acm:certificate`,
+/// `elasticloadbalancing:loadbalancer`…
+fn row_kind(key: &str) -> String {
+    match key.strip_prefix("arn:") {
+        Some(rest) => {
+            let mut parts = rest.split(':');
+            let service = parts.nth(1).unwrap_or_default();
+            let resource = parts
+                .nth(2)
+                .and_then(|r| r.split('/').next())
+                .unwrap_or_default();
+            format!("{service}:{resource}")
+        }
+        // `subnet-…`, `eipalloc-…`; ids without a prefix (zones, APIs) are one kind.
+        None => match key.split_once('-') {
+            Some((prefix, _)) => prefix.to_string(),
+            None => String::new(),
+        },
+    }
+}
+
 fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &Theme) {
     let multi = matches!(w.step, Step::EndpointSubnets | Step::NlbSubnets);
     let cols = rows
@@ -334,18 +355,30 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
         .map(|r| r.cells.len())
         .max()
         .unwrap_or(0);
-    // Column widths from the content (capped), so rows line up; headings span the whole width.
-    let widths: Vec<usize> = (0..cols)
-        .map(|i| {
-            rows.iter()
-                .filter(|r| !r.heading)
-                .filter_map(|r| r.cells.get(i))
-                .map(|c| c.chars().count())
-                .max()
-                .unwrap_or(0)
-                .min(40)
-        })
-        .collect();
+    // Column widths from the content (capped), per kind of row (subnets, Elastic IPs, load
+    // balancers… each line up among themselves); headings span the whole width.
+    let widths_of = |kind: &str| -> Vec<usize> {
+        (0..cols)
+            .map(|i| {
+                rows.iter()
+                    .filter(|r| !r.heading && row_kind(&r.key) == kind)
+                    .filter_map(|r| r.cells.get(i))
+                    .map(|c| c.chars().count())
+                    .max()
+                    .unwrap_or(0)
+                    .min(40)
+            })
+            .collect()
+    };
+    let mut widths_by_kind: std::collections::HashMap<String, Vec<usize>> =
+        std::collections::HashMap::new();
+    for r in rows.iter().filter(|r| !r.heading) {
+        let k = row_kind(&r.key);
+        if !widths_by_kind.contains_key(&k) {
+            let w = widths_of(&k);
+            widths_by_kind.insert(k, w);
+        }
+    }
     let width = area.width.saturating_sub(2) as usize;
     // Only the rows on screen become list items.
     let window = (area.height as usize).max(1);
@@ -381,6 +414,10 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
             // Fixed columns, then the note (why greyed / what it implies), then the free text.
             let last = r.cells.len().saturating_sub(1);
             let mut text = String::new();
+            let widths = widths_by_kind
+                .get(&row_kind(&r.key))
+                .cloned()
+                .unwrap_or_default();
             for (i, c) in r.cells.iter().enumerate().take(last) {
                 let w = widths.get(i).copied().unwrap_or(0);
                 text.push_str(&format!("{:<w$} ", ellipsize(c, w)));
