@@ -374,10 +374,7 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
         std::collections::HashMap::new();
     for r in rows.iter().filter(|r| !r.heading) {
         let k = row_kind(&r.key);
-        if !widths_by_kind.contains_key(&k) {
-            let w = widths_of(&k);
-            widths_by_kind.insert(k, w);
-        }
+        widths_by_kind.entry(k).or_insert_with_key(|k| widths_of(k));
     }
     let width = area.width.saturating_sub(2) as usize;
     // Only the rows on screen become list items.
