@@ -9,7 +9,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fixedip_tui::cloud::sim::{Latency, SimCloud, SimOptions};
+use fixedip_tui::cloud::sim::SimCloud;
 use fixedip_tui::cloud::CloudWrite;
 use fixedip_tui::discovery;
 use fixedip_tui::engine::{self, Account, EngineOptions, Journal, NodeId};
@@ -22,13 +22,7 @@ const TG: &str =
     "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/partner-legacy-tg/0a1b2c3d4e5f6071";
 
 fn sim() -> Arc<SimCloud> {
-    Arc::new(
-        SimCloud::demo(SimOptions {
-            latency: Latency::REALISTIC,
-            ..SimOptions::default()
-        })
-        .expect("demo parses"),
-    )
+    common::realistic_sim()
 }
 
 fn adopting(tg: bool) -> Plan {

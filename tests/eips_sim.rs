@@ -9,7 +9,7 @@ use std::collections::BTreeMap;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fixedip_tui::cloud::sim::{Fault, FaultRule, Latency, SimCloud, SimOptions};
+use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud};
 use fixedip_tui::cloud::{Cloud, CloudWrite};
 use fixedip_tui::discovery;
 use fixedip_tui::engine::{self, Account, EngineOptions, Journal, NodeId};
@@ -22,13 +22,7 @@ const PRIV: [&str; 3] = [
 ];
 
 fn sim() -> Arc<SimCloud> {
-    Arc::new(
-        SimCloud::demo(SimOptions {
-            latency: Latency::REALISTIC,
-            ..SimOptions::default()
-        })
-        .expect("demo parses"),
-    )
+    common::realistic_sim()
 }
 
 fn plan(eips: EipChoice) -> Plan {

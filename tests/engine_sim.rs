@@ -8,20 +8,14 @@ use std::collections::BTreeSet;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fixedip_tui::cloud::sim::{Fault, FaultRule, Latency, SimCloud, SimOptions};
+use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud};
 use fixedip_tui::cloud::{Cloud, CloudWrite};
 use fixedip_tui::discovery::{self, Inventory};
 use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, Journal, NodeId};
 use fixedip_tui::plan::Plan;
 
 fn sim() -> Arc<SimCloud> {
-    Arc::new(
-        SimCloud::demo(SimOptions {
-            latency: Latency::REALISTIC,
-            ..SimOptions::default()
-        })
-        .expect("demo parses"),
-    )
+    common::realistic_sim()
 }
 
 async fn inventory(sim: &Arc<SimCloud>) -> Inventory {

@@ -8,7 +8,7 @@ mod common;
 use std::sync::Arc;
 use std::time::Duration;
 
-use fixedip_tui::cloud::sim::{Latency, SimCloud, SimOptions};
+use fixedip_tui::cloud::sim::SimCloud;
 use fixedip_tui::cloud::write::IngressRule;
 use fixedip_tui::cloud::CloudWrite;
 use fixedip_tui::discovery;
@@ -17,13 +17,7 @@ use fixedip_tui::plan::Plan;
 use fixedip_tui::verify::{self, config, CheckState, Report, VerifyOptions};
 
 fn sim() -> Arc<SimCloud> {
-    Arc::new(
-        SimCloud::demo(SimOptions {
-            latency: Latency::REALISTIC,
-            ..SimOptions::default()
-        })
-        .expect("demo parses"),
-    )
+    common::realistic_sim()
 }
 
 fn plan() -> Plan {

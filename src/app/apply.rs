@@ -32,14 +32,7 @@ pub struct ResultView {
 
 impl ResultView {
     pub fn from_journal(j: &Journal) -> Self {
-        let list = |n: NodeId, k: &str| -> Vec<String> {
-            j.data(n, k)
-                .unwrap_or_default()
-                .split(',')
-                .filter(|s| !s.is_empty())
-                .map(str::to_string)
-                .collect()
-        };
+        let list = |n: NodeId, k: &str| j.list(n, k);
         Self {
             nlb_dns: j.data(NodeId::Nlb, "dns").map(str::to_string),
             fixed_ips: {

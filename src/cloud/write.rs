@@ -112,6 +112,16 @@ pub struct TargetHealth {
     pub reason: Option<String>,
 }
 
+impl TargetHealth {
+    /// `10.0.1.5 unhealthy (Target.Timeout)`.
+    pub fn describe(&self) -> String {
+        match &self.reason {
+            Some(r) => format!("{} {} ({r})", self.ip, self.state),
+            None => format!("{} {}", self.ip, self.state),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewLoadBalancer {
     pub name: String,

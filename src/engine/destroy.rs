@@ -361,13 +361,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             };
             if plan.adopt_target_group.as_deref() == Some(tg.arn.as_str()) {
                 // Adopted: only the targets this plan registered go.
-                let ips: Vec<String> = j
-                    .data(NodeId::Targets, "ips")
-                    .unwrap_or_default()
-                    .split(',')
-                    .filter(|s| !s.is_empty())
-                    .map(str::to_string)
-                    .collect();
+                let ips: Vec<String> = j.list(NodeId::Targets, "ips");
                 if ips.is_empty() {
                     return Ok(None);
                 }

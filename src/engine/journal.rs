@@ -144,6 +144,16 @@ impl Journal {
         }
     }
 
+    /// A comma-separated data value as a list (empty when absent).
+    pub fn list(&self, node: NodeId, key: &str) -> Vec<String> {
+        self.data(node, key)
+            .unwrap_or_default()
+            .split(',')
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+            .collect()
+    }
+
     pub fn data(&self, node: NodeId, key: &str) -> Option<&str> {
         self.nodes
             .get(&node)

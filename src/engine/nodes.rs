@@ -759,13 +759,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         .id_of(NodeId::TargetGroup)
         .unwrap_or_default()
         .to_string();
-    let ips: Vec<String> = snap
-        .data(NodeId::EndpointReady, "ips")
-        .unwrap_or_default()
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let ips: Vec<String> = snap.list(NodeId::EndpointReady, "ips");
     let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
     let stale: Vec<String> = current
         .iter()
@@ -1037,13 +1031,7 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
     let sg = snap.id_of(NodeId::NlbSg).unwrap_or_default().to_string();
     let allocation_ids = allocations_of(&snap);
-    let eip_ips: Vec<String> = snap
-        .data(NodeId::Eips, "ips")
-        .unwrap_or_default()
-        .split(',')
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-        .collect();
+    let eip_ips: Vec<String> = snap.list(NodeId::Eips, "ips");
     let lb = match ctx
         .cloud
         .find_load_balancer(&name)

@@ -404,17 +404,7 @@ fn targets_check(f: &Facts) -> Check {
         .iter()
         .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
         .collect();
-    let show = |t: &TargetHealth| {
-        format!(
-            "{} {}{}",
-            t.ip,
-            t.state,
-            t.reason
-                .as_deref()
-                .map(|r| format!(" ({r})"))
-                .unwrap_or_default()
-        )
-    };
+    let show = |t: &TargetHealth| t.describe();
     if bad.is_empty() {
         return pass(c, health.iter().map(show).collect::<Vec<_>>().join(", "));
     }

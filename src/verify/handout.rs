@@ -227,17 +227,7 @@ pub async fn read(
     let unhealthy: Vec<String> = health
         .iter()
         .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
-        .map(|t| {
-            format!(
-                "{} {}{}",
-                t.ip,
-                t.state,
-                t.reason
-                    .as_deref()
-                    .map(|r| format!(" ({r})"))
-                    .unwrap_or_default()
-            )
-        })
+        .map(TargetHealth::describe)
         .collect();
     if !unhealthy.is_empty() {
         problems.push(format!("targets not healthy: {}", unhealthy.join(", ")));
@@ -264,13 +254,7 @@ pub async fn read(
     let mut ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
     if ips.is_empty() {
         // The plan's Elastic IPs are the NLB's, even where an endpoint (moto) does not report them.
-        ips = journal
-            .data(NodeId::Eips, "ips")
-            .unwrap_or_default()
-            .split(',')
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-            .collect();
+        ips = journal.list(NodeId::Eips, "ips");
     }
     let adopted_eips =
         plan.adopt_nlb.is_some() && lb.as_ref().is_some_and(|l| !l.eip_allocations.is_empty());

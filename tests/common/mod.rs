@@ -196,3 +196,14 @@ pub mod clean {
         }
     }
 }
+
+/// The demo account with AWS-like latencies and waits (tests run it under paused time).
+pub fn realistic_sim() -> Arc<SimCloud> {
+    Arc::new(
+        SimCloud::demo(SimOptions {
+            latency: fixedip_tui::cloud::sim::Latency::REALISTIC,
+            ..SimOptions::default()
+        })
+        .expect("demo parses"),
+    )
+}
