@@ -215,3 +215,38 @@ fn snapshot_of_the_whole_review() {
     let text = render_text(&review(&clean_plan(), &inventory()));
     insta::assert_snapshot!("clean_plan", text);
 }
+
+/// The review sections of issue 8's choices: new Elastic IPs and pinned endpoint IPs; your
+/// Elastic IPs; an adopted NLB (its listener redirected) and target group.
+#[test]
+fn snapshots_of_the_elastic_ip_pinned_and_adopt_sections() {
+    let inv = inventory();
+    let mut p = clean_plan();
+    p.eips = fixedip_tui::plan::EipChoice::New;
+    p.endpoint_ips
+        .insert("subnet-029b8fa21f8c03262".into(), "10.20.16.10".into());
+    insta::assert_snapshot!("new_eips_pinned_ips", render_text(&review(&p, &inv)));
+
+    let mut p = clean_plan();
+    p.eips = fixedip_tui::plan::EipChoice::Existing {
+        allocation_ids: vec![
+            "eipalloc-0a1b2c3d4e5f60718".into(),
+            "eipalloc-0b2c3d4e5f6071829".into(),
+        ],
+    };
+    let text = render_text(&review(&p, &inv));
+    assert!(
+        text.contains("+ Elastic IP eipalloc-0a1b2c3d4e5f60718 (52.4.113.10)"),
+        "{text}"
+    );
+    assert!(text.contains("+ (no Elastic IP given)"), "{text}");
+    insta::assert_snapshot!("your_eips", text);
+
+    let mut p = clean_plan();
+    p.adopt_nlb = Some(
+        "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/partner-legacy-nlb/1a2b3c4d5e6f7081"
+            .into(),
+    );
+    p.allow_cidrs.clear();
+    insta::assert_snapshot!("adopt_nlb", render_text(&review(&p, &inv)));
+}

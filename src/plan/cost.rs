@@ -52,11 +52,16 @@ fn plural(n: usize, one: &str, many: &str) -> String {
 pub fn estimate(plan: &Plan) -> CostEstimate {
     let h = HOURS_PER_MONTH;
     let azs = plan.nlb_subnet_ids.len();
+    let adopted = plan.adopt_nlb.is_some();
     let mut lines = vec![
         CostLine {
-            resource: "Network Load Balancer".into(),
+            resource: if adopted {
+                "Network Load Balancer (adopted: already billed, not added by this plan)".into()
+            } else {
+                "Network Load Balancer".into()
+            },
             detail: format!("{h:.0} h × ${NLB_PER_HOUR}"),
-            monthly_usd: h * NLB_PER_HOUR,
+            monthly_usd: if adopted { 0.0 } else { h * NLB_PER_HOUR },
         },
         CostLine {
             resource: "NLB capacity units".into(),
@@ -64,7 +69,11 @@ pub fn estimate(plan: &Plan) -> CostEstimate {
                 "{} × {h:.0} h × ${NLCU_PER_HOUR} (assumed minimum)",
                 plural(ASSUMED_NLCU as usize, "NLCU", "NLCUs")
             ),
-            monthly_usd: f64::from(ASSUMED_NLCU) * h * NLCU_PER_HOUR,
+            monthly_usd: if adopted {
+                0.0
+            } else {
+                f64::from(ASSUMED_NLCU) * h * NLCU_PER_HOUR
+            },
         },
     ];
     if let EndpointChoice::Create { subnet_ids, .. } = &plan.endpoint {
@@ -80,6 +89,7 @@ pub fn estimate(plan: &Plan) -> CostEstimate {
     }
     lines.push(CostLine {
         resource: match plan.eips {
+            _ if adopted => "Public IPv4 addresses of the adopted NLB (already billed)".into(),
             crate::plan::EipChoice::None => "Public IPv4 addresses of the NLB".into(),
             crate::plan::EipChoice::New => {
                 "Elastic IPs of the NLB (new; billed while allocated, also after destroy until released)".into()
@@ -92,7 +102,7 @@ pub fn estimate(plan: &Plan) -> CostEstimate {
             "{} (one per AZ) × {h:.0} h × ${PUBLIC_IPV4_PER_HOUR}",
             plural(azs, "IP", "IPs")
         ),
-        monthly_usd: azs as f64 * h * PUBLIC_IPV4_PER_HOUR,
+        monthly_usd: if adopted { 0.0 } else { azs as f64 * h * PUBLIC_IPV4_PER_HOUR },
     });
     if plan.private_zone == PrivateZoneChoice::Create {
         lines.push(CostLine {
