@@ -284,3 +284,147 @@ fn eips_callers_and_pinned_ips_against_moto() {
     assert!(plan_eips(&moto.url, &id).is_empty(), "released on request");
     assert_eq!(proxy.calls("ReleaseAddress").len(), 2);
 }
+
+/// Adopting the account's own NLB, listener and target group through the binary against moto:
+/// discovery lists them (DescribeLoadBalancers / DescribeListeners / DescribeTargetGroups), the
+/// apply registers the endpoint's IPs into the adopted group and creates nothing of its own for
+/// the NLB; destroy keeps all three and removes only this plan's targets.
+#[test]
+fn adopting_an_existing_nlb_and_target_group_against_moto() {
+    let dir = tempfile::tempdir().expect("dir");
+    let moto = common::moto::patched_moto(dir.path());
+    let m = moto.seed(&[]);
+    let home = tempfile::tempdir().expect("home");
+    let prod = s(&named(&m, "vpcs", "prod")["id"]);
+    let sub = |n: &str| s(&named(&m, "subnets", n)["id"]);
+    let (pub_a, pub_b) = (sub("prod-public-a"), sub("prod-public-b"));
+    let cert = m["certificates"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|c| c["domain"] == "api.example.com")
+        .map(|c| s(&c["arn"]))
+        .expect("cert");
+    let vpce = m["endpoints"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .find(|e| s(&e["vpc_id"]) == prod)
+        .map(|e| s(&e["id"]))
+        .expect("prod's endpoint");
+    // The account's own NLB with a TLS:443 listener forwarding to its own IP target group.
+    let made = boto(
+        &moto.url,
+        &format!(
+            "tg = elbv2.create_target_group(Name='partner-tg', Protocol='TLS', Port=443, VpcId='{prod}', TargetType='ip', HealthCheckProtocol='TCP')['TargetGroups'][0]['TargetGroupArn']\n\
+             lb = elbv2.create_load_balancer(Name='partner-nlb', Type='network', Scheme='internet-facing', Subnets=['{pub_a}', '{pub_b}'])['LoadBalancers'][0]['LoadBalancerArn']\n\
+             elbv2.create_listener(LoadBalancerArn=lb, Protocol='TLS', Port=443, Certificates=[{{'CertificateArn': '{cert}'}}], DefaultActions=[{{'Type': 'forward', 'TargetGroupArn': tg}}])\n\
+             print(json.dumps([lb, tg]))"
+        ),
+    );
+    let (lb, tg) = (s(&made[0]), s(&made[1]));
+
+    let out = run(
+        &moto.url,
+        home.path(),
+        &[
+            "plan",
+            "--out",
+            "plan.toml",
+            "--json",
+            "--vpc",
+            &prod,
+            "--reuse-endpoint",
+            &vpce,
+            "--adopt-nlb",
+            &lb,
+            "--adopt-target-group",
+            &tg,
+            "--name",
+            "fixed.example.com",
+            "--certificate",
+            &cert,
+            "--create-api",
+            "--create-private-zone",
+            "--acknowledge",
+            "callers-whole-internet",
+        ],
+    );
+    ok(&out);
+    let plan: Value = serde_json::from_slice(&out.stdout).expect("plan JSON");
+    let id = s(&plan["plan_id"]);
+    assert_eq!(s(&plan["plan"]["adopt_nlb"]), lb);
+    assert_eq!(
+        plan["plan"]["eips"]["mode"], "none",
+        "an adopted NLB keeps its addresses"
+    );
+    let mut subnets: Vec<String> = plan["plan"]["nlb_subnet_ids"]
+        .as_array()
+        .into_iter()
+        .flatten()
+        .map(s)
+        .collect();
+    subnets.sort();
+    let mut want = vec![pub_a.clone(), pub_b.clone()];
+    want.sort();
+    assert_eq!(subnets, want, "the adopted NLB's subnets");
+
+    ok(&run(
+        &moto.url,
+        home.path(),
+        &["apply", "--plan", "plan.toml", "--yes"],
+    ));
+    let state = || {
+        boto(
+            &moto.url,
+            &format!(
+                "lbs = [l['LoadBalancerArn'] for l in elbv2.describe_load_balancers()['LoadBalancers']]\n\
+                 tgs = [t['TargetGroupArn'] for t in elbv2.describe_target_groups()['TargetGroups']]\n\
+                 targets = sorted(d['Target']['Id'] for d in elbv2.describe_target_health(TargetGroupArn='{tg}')['TargetHealthDescriptions'])\n\
+                 fwd = elbv2.describe_listeners(LoadBalancerArn='{lb}')['Listeners'][0]['DefaultActions'][0]['TargetGroupArn']\n\
+                 print(json.dumps({{'lbs': lbs, 'tgs': tgs, 'targets': targets, 'forward': fwd}}))"
+            ),
+        )
+    };
+    let after = state();
+    assert_eq!(
+        after["lbs"].as_array().map(|a| a.len()),
+        Some(1),
+        "no NLB of its own: {after}"
+    );
+    assert_eq!(
+        after["tgs"].as_array().map(|a| a.len()),
+        Some(1),
+        "no target group of its own: {after}"
+    );
+    assert!(
+        !after["targets"]
+            .as_array()
+            .map(|a| a.is_empty())
+            .unwrap_or(true),
+        "the endpoint's IPs are registered in the adopted group: {after}"
+    );
+    assert_eq!(s(&after["forward"]), tg);
+    let out = run(
+        &moto.url,
+        home.path(),
+        &["status", "--plan-id", &id, "--json"],
+    );
+    let st: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
+    assert_eq!(st["nlb_state"], "active", "{st}");
+
+    ok(&run(
+        &moto.url,
+        home.path(),
+        &["destroy", "--plan-id", &id, "--yes"],
+    ));
+    let gone = state();
+    assert_eq!(gone["lbs"], after["lbs"], "the adopted NLB stays");
+    assert_eq!(gone["tgs"], after["tgs"], "the adopted target group stays");
+    assert_eq!(
+        gone["targets"],
+        serde_json::json!([]),
+        "only this plan's targets went"
+    );
+    assert_eq!(s(&gone["forward"]), tg);
+}

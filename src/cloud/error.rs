@@ -127,6 +127,12 @@ impl CloudError {
             ErrorKind::ServerError => {
                 "The service failed; retry in a moment (r in the app).".to_string()
             }
+            // The engine's own refusals: the account and the plan disagree, the message says how.
+            ErrorKind::InvalidRequest if self.code.as_deref() == Some("Conflict") => {
+                "The account does not match the plan: do what the message says, then run it again \
+                 (it resumes)."
+                    .to_string()
+            }
             ErrorKind::InvalidRequest => format!(
                 "The service rejected `{}`; this is likely a bug — please report it with the log file.",
                 self.action

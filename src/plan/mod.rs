@@ -223,7 +223,12 @@ impl Plan {
     pub fn nlb_name(&self) -> String {
         self.adopt_nlb
             .as_deref()
-            .and_then(|arn| arn_name(arn, "loadbalancer/net/"))
+            // `loadbalancer/<net|app>/<name>/<id>` (moto writes `app` for NLBs too).
+            .and_then(|arn| {
+                let (_, rest) = arn.split_once("loadbalancer/")?;
+                let name = rest.split('/').nth(1)?;
+                (!name.is_empty()).then(|| name.to_string())
+            })
             .unwrap_or_else(|| format!("{}-nlb", self.id))
     }
     pub fn target_group_name(&self) -> String {
