@@ -114,6 +114,16 @@ impl Runner {
                     tokio::join!(crate::discovery::run(cloud, etx), forward);
                 }));
             }
+            Cmd::LookupUsedIps { subnet_ids } => {
+                let Some(cloud) = self.cloud.clone() else {
+                    return;
+                };
+                let tx = self.tx.clone();
+                tokio::spawn(async move {
+                    let result = cloud.used_ips(&subnet_ids).await;
+                    let _ = tx.send(Msg::UsedIps { subnet_ids, result });
+                });
+            }
             Cmd::LookupRecords { zone_ids, name } => {
                 let Some(cloud) = self.cloud.clone() else {
                     return;

@@ -42,6 +42,59 @@ async fn step2_endpoint_subnets() {
 }
 
 #[tokio::test]
+async fn step2_pinned_endpoint_ips() {
+    use fixedip_tui::cloud::Cloud;
+    let mut m = at(TO_STEP2).await;
+    keys(&mut m, "SPC j j SPC");
+    let cmds = keys(&mut m, "p");
+    let [fixedip_tui::app::Cmd::LookupUsedIps { subnet_ids }] = cmds.as_slice() else {
+        panic!("p asks for the IPs in use: {cmds:?}")
+    };
+    assert_eq!(subnet_ids.len(), 2);
+    // The runner's answer, from the demo account.
+    let result = common::demo_sim().used_ips(subnet_ids).await;
+    fixedip_tui::app::update(
+        &mut m,
+        fixedip_tui::app::Msg::UsedIps {
+            subnet_ids: subnet_ids.clone(),
+            result,
+        },
+    );
+    let pinned = m
+        .wizard
+        .as_ref()
+        .expect("wizard")
+        .draft
+        .endpoint_ips
+        .clone();
+    assert_eq!(pinned.len(), 2, "{pinned:?}");
+    for (subnet, ip) in &pinned {
+        let cidr: ipnet::Ipv4Net = m
+            .inventory
+            .subnets
+            .iter()
+            .find(|s| &s.id == subnet)
+            .expect("subnet")
+            .cidr
+            .parse()
+            .expect("cidr");
+        let ip: std::net::Ipv4Addr = ip.parse().expect("ip");
+        assert!(cidr.contains(&ip) && u32::from(ip) >= u32::from(cidr.network()) + 4);
+    }
+    assert!(m.flash.as_deref().unwrap_or_default().contains("pinned"));
+    snap("w2_pinned", &m);
+    // p again unpins.
+    keys(&mut m, "p");
+    assert!(m
+        .wizard
+        .as_ref()
+        .expect("wizard")
+        .draft
+        .endpoint_ips
+        .is_empty());
+}
+
+#[tokio::test]
 async fn step2_reuse_and_dns_question() {
     snap("w2_reuse_existing_endpoint", &at("ENT").await);
     snap("w2_dns_question", &at("j ENT").await);

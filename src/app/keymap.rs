@@ -194,6 +194,12 @@ pub const WIZARD_KEYS: &[WizardKey] = {
             steps: &[EndpointSubnets],
         },
         WizardKey {
+            label: "p",
+            help: "pin the endpoint's IP in each subnet to a free address (or unpin)",
+            short: "pin IPs",
+            steps: &[EndpointSubnets],
+        },
+        WizardKey {
             label: "x",
             help: "the NLB's IPs: new Elastic IPs / your Elastic IPs / NLB-assigned",
             short: "Elastic IPs",

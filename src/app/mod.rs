@@ -146,6 +146,11 @@ pub enum Msg {
         name: String,
         result: Result<Vec<RecordSet>, CloudError>,
     },
+    /// The private IPs in use in `subnet_ids`, or why they could not be read.
+    UsedIps {
+        subnet_ids: Vec<String>,
+        result: Result<Vec<crate::cloud::write::InterfaceIp>, CloudError>,
+    },
     /// The plan file was written (its path), or why not.
     Saved(Result<String, String>),
     /// Progress of the apply / destroy, stamped with the runner's clock.
@@ -185,6 +190,10 @@ pub enum Cmd {
     LookupRecords {
         zone_ids: Vec<String>,
         name: String,
+    },
+    /// Read the private IPs in use in these subnets; answered with `UsedIps`.
+    LookupUsedIps {
+        subnet_ids: Vec<String>,
     },
     SavePlan {
         plan: Box<Plan>,
@@ -389,6 +398,30 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 return vec![];
             }
             on_discovery(model, event);
+            vec![]
+        }
+        Msg::UsedIps { subnet_ids, result } => {
+            match result {
+                Ok(ips) => {
+                    let inv = &mut model.inventory;
+                    inv.used_ips.retain(|u| !subnet_ids.contains(&u.subnet_id));
+                    inv.used_ips.extend(ips);
+                    inv.used_ips_read.retain(|s| !subnet_ids.contains(s));
+                    inv.used_ips_read.extend(subnet_ids);
+                    if let Some(w) = model.wizard.as_mut() {
+                        model.flash = Some(match w.used_ips_loaded(&model.inventory) {
+                            Some(ips) => format!("endpoint IPs pinned: {ips} (p unpins)"),
+                            None => "no free address found in the endpoint subnets".into(),
+                        });
+                    }
+                }
+                Err(e) => {
+                    model.flash = Some(format!(
+                        "could not read the IPs in use ({e}); pin them with `plan --endpoint-ip SUBNET=IP`"
+                    ))
+                }
+            }
+            model.dirty = true;
             vec![]
         }
         Msg::Records {
@@ -723,6 +756,7 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                 }
             }
             WizardCmd::Flash(text) => model.flash = Some(text),
+            WizardCmd::LookupUsedIps { subnet_ids } => out.push(Cmd::LookupUsedIps { subnet_ids }),
             WizardCmd::LookupRecords { zone_ids, name } => {
                 out.push(Cmd::LookupRecords { zone_ids, name })
             }

@@ -107,6 +107,10 @@ pub enum WizardCmd {
         zone_ids: Vec<String>,
         name: String,
     },
+    /// Read the private IPs in use in these subnets (to pin the endpoint's IPs to free ones).
+    LookupUsedIps {
+        subnet_ids: Vec<String>,
+    },
     SavePlan(Box<Plan>),
     /// Run the confirmed plan.
     Apply(Box<Plan>),
@@ -350,6 +354,9 @@ impl Wizard {
                     ))];
                 }
                 Draft::toggle(&mut self.draft.endpoint_subnets, &row.key);
+                // A pin belongs to a chosen subnet.
+                let chosen = self.draft.endpoint_subnets.clone();
+                self.draft.endpoint_ips.retain(|s, _| chosen.contains(s));
                 self.draft.preselect_nlb_subnets(inv);
             }
             Step::NlbSubnets => {
@@ -591,6 +598,24 @@ impl Wizard {
                     .into(),
                 )]
             }
+            KeyCode::Char('p') if self.step == Step::EndpointSubnets => {
+                if !self.draft.endpoint_ips.is_empty() {
+                    self.draft.endpoint_ips.clear();
+                    self.revalidate(inv);
+                    return vec![WizardCmd::Flash(
+                        "endpoint IPs: chosen by AWS (they may change if the endpoint's subnets do)"
+                            .into(),
+                    )];
+                }
+                if self.draft.endpoint_subnets.is_empty() {
+                    return vec![WizardCmd::Flash(
+                        "pick the endpoint subnets first, then p pins an IP in each".into(),
+                    )];
+                }
+                vec![WizardCmd::LookupUsedIps {
+                    subnet_ids: self.draft.endpoint_subnets.clone(),
+                }]
+            }
             KeyCode::Char('o') if self.step == Step::EndpointSubnets => {
                 self.draft.allow_public_endpoint_subnets =
                     !self.draft.allow_public_endpoint_subnets;
@@ -827,6 +852,25 @@ impl Wizard {
     }
 
     /// Records of the name arrived (or failed: the check is then left to the apply).
+    /// The IPs in use were read: pin each endpoint subnet's IP to its first free address.
+    pub fn used_ips_loaded(&mut self, inv: &Inventory) -> Option<String> {
+        let mut pinned = std::collections::BTreeMap::new();
+        for s in &self.draft.endpoint_subnets {
+            if let Some(ip) = crate::plan::validate::suggest_free_ip(inv, s) {
+                pinned.insert(s.clone(), ip);
+            }
+        }
+        if pinned.is_empty() {
+            return None;
+        }
+        let said = pinned.values().cloned().collect::<Vec<_>>().join(", ");
+        self.draft.endpoint_ips = pinned;
+        self.revalidate(inv);
+        self.rows_stamp.clear();
+        self.refresh_rows(inv);
+        Some(said)
+    }
+
     pub fn records_loaded(&mut self, inv: &Inventory) {
         self.records_loading = false;
         self.revalidate(inv);
@@ -895,6 +939,8 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                         row.noted("public: needs the override (o)")
                     } else if s.free_ips == 0 {
                         row.greyed("no free IP address")
+                    } else if let Some(ip) = d.endpoint_ips.get(&s.id).filter(|_| checked) {
+                        row.noted(format!("IP {ip}"))
                     } else {
                         row
                     }

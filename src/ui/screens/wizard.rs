@@ -153,7 +153,11 @@ fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
     match w.step {
         Step::EndpointSubnets => vec![
             "The execute-api interface endpoint: pick private subnets in two or more AZs (space toggles).".into(),
-            if d.allow_public_endpoint_subnets { "Public subnets allowed (o to undo).".into() } else { "Public subnets need the override (o).".into() },
+            format!(
+                "{} {}",
+                if d.allow_public_endpoint_subnets { "Public subnets allowed (o to undo)." } else { "Public subnets need the override (o)." },
+                if d.endpoint_ips.is_empty() { "p pins the endpoint's IPs (targets never drift)." } else { "IPs pinned (p: let AWS choose)." }
+            ),
         ],
         Step::NlbSubnets => vec![
             format!(
