@@ -1028,7 +1028,18 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
     }
 
     // ---- 6. Who may call ----
-    if plan.allow_cidrs.is_empty() {
+    // An adopted NLB with security groups: those decide (and `nlb-adopt-callers` refuses a list).
+    let adopted_groups: Vec<String> = plan
+        .adopt_nlb
+        .as_ref()
+        .and_then(|arn| inv.load_balancers.iter().find(|l| &l.lb.arn == arn))
+        .map(|l| l.lb.security_group_ids.clone())
+        .unwrap_or_default();
+    if plan.allow_cidrs.is_empty() && !adopted_groups.is_empty() {
+        push(I, Step::Callers, "callers-adopted-groups",
+            format!("who can reach the API is decided by the adopted NLB's own security groups ({})", adopted_groups.join(", ")),
+            "check their inbound rules on the listener's port: the API's sourceVpc policy admits everything that came through the NLB".into());
+    } else if plan.allow_cidrs.is_empty() {
         push(W, Step::Callers, "callers-whole-internet",
             "no caller allow-list: the whole internet can reach the API through the NLB (the sourceVpc policy admits everything that came through it)".into(),
             "add the partner's egress CIDRs, or acknowledge".into());
