@@ -320,12 +320,9 @@ fn make_connector(cli: &Cli, demo: Option<Arc<SimCloud>>) -> Connector {
 }
 
 async fn discover(connector: Connector, json: bool) -> ExitCode {
-    let cloud = match connector().await {
+    let cloud = match connect(&connector).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     for note in &cloud.target().notes {
         eprintln!("note: {note}");
@@ -368,6 +365,14 @@ async fn discover(connector: Connector, json: bool) -> ExitCode {
 }
 
 /// Read the account for a non-TUI command, with progress on stderr.
+/// Resolve credentials and region; on failure say why and what to do (exit 1).
+async fn connect(connector: &Connector) -> Result<Arc<dyn Account>, ExitCode> {
+    connector().await.map_err(|e| {
+        eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
+        ExitCode::FAILURE
+    })
+}
+
 /// What validation needs beyond discovery for this plan: the records of its name, and the IPs in
 /// use where endpoint IPs are pinned.
 async fn plan_lookups(
@@ -399,13 +404,7 @@ async fn plan_lookups(
 async fn connect_and_discover(
     connector: &Connector,
 ) -> Result<(Arc<dyn Account>, discovery::Inventory), ExitCode> {
-    let cloud = match connector().await {
-        Ok(c) => c,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
-            return Err(ExitCode::FAILURE);
-        }
-    };
+    let cloud = connect(connector).await?;
     for note in &cloud.target().notes {
         eprintln!("note: {note}");
     }
@@ -992,12 +991,9 @@ async fn verify(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let cloud = match connector().await {
+    let cloud = match connect(&connector).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     if !json {
         eprintln!("Verifying {} ({plan_id})…", plan.name);
@@ -1042,12 +1038,9 @@ async fn status(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let cloud = match connector().await {
+    let cloud = match connect(&connector).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let mut last: Option<fixedip_tui::verify::handout::Handout> = None;
     loop {
@@ -1192,12 +1185,9 @@ async fn allow(
         );
         return ExitCode::from(2);
     }
-    let cloud = match connector().await {
+    let cloud = match connect(&connector).await {
         Ok(c) => c,
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}\n  → {}", e.hint());
-            return ExitCode::FAILURE;
-        }
+        Err(code) => return code,
     };
     let sg = match journal.id_of(fixedip_tui::engine::NodeId::NlbSg) {
         Some(id) => id.to_string(),

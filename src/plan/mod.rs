@@ -194,10 +194,14 @@ pub struct Plan {
     pub settings: Settings,
 }
 
-/// The name in an ELB ARN: `…:loadbalancer/net/<name>/<id>`, `…:targetgroup/<name>/<id>`.
-pub fn arn_name(arn: &str, kind: &str) -> Option<String> {
-    let (_, rest) = arn.split_once(kind)?;
-    let name = rest.split('/').next()?;
+/// The name in an ELB ARN: `…:loadbalancer/<net|app>/<name>/<id>` (moto writes `app` for NLBs
+/// too), `…:targetgroup/<name>/<id>`.
+pub fn elb_arn_name(arn: &str) -> Option<String> {
+    let name = if let Some((_, rest)) = arn.split_once(":loadbalancer/") {
+        rest.split('/').nth(1)?
+    } else {
+        arn.split_once(":targetgroup/")?.1.split('/').next()?
+    };
     (!name.is_empty()).then(|| name.to_string())
 }
 
@@ -223,18 +227,13 @@ impl Plan {
     pub fn nlb_name(&self) -> String {
         self.adopt_nlb
             .as_deref()
-            // `loadbalancer/<net|app>/<name>/<id>` (moto writes `app` for NLBs too).
-            .and_then(|arn| {
-                let (_, rest) = arn.split_once("loadbalancer/")?;
-                let name = rest.split('/').nth(1)?;
-                (!name.is_empty()).then(|| name.to_string())
-            })
+            .and_then(elb_arn_name)
             .unwrap_or_else(|| format!("{}-nlb", self.id))
     }
     pub fn target_group_name(&self) -> String {
         self.adopt_target_group
             .as_deref()
-            .and_then(|arn| arn_name(arn, "targetgroup/"))
+            .and_then(elb_arn_name)
             .unwrap_or_else(|| format!("{}-tg", self.id))
     }
 
@@ -288,4 +287,28 @@ pub enum PlanFileError {
     Shape(String),
     #[error("cannot encode the plan: {0}")]
     Encode(String),
+}
+
+#[cfg(test)]
+mod tests {
+    use super::elb_arn_name;
+
+    #[test]
+    fn names_from_elb_arns() {
+        let p = "arn:aws:elasticloadbalancing:us-east-1:123456789012";
+        assert_eq!(
+            elb_arn_name(&format!("{p}:loadbalancer/net/partner-nlb/1a2b")).as_deref(),
+            Some("partner-nlb")
+        );
+        assert_eq!(
+            elb_arn_name(&format!("{p}:loadbalancer/app/partner-nlb/1a2b")).as_deref(),
+            Some("partner-nlb"),
+            "moto's ARNs"
+        );
+        assert_eq!(
+            elb_arn_name(&format!("{p}:targetgroup/partner-tg/0a1b")).as_deref(),
+            Some("partner-tg")
+        );
+        assert_eq!(elb_arn_name("not-an-arn"), None);
+    }
 }
