@@ -30,7 +30,7 @@ use std::process::Command;
 use std::sync::Arc;
 
 use common::clean;
-use common::moto::{arr, id_of, s, Moto};
+use common::moto::{arr, cert_arn, id_of, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::write::CloudWrite;
 use fixedip_tui::cloud::Cloud;
@@ -293,11 +293,7 @@ async fn connect(moto: &Moto) -> AwsCloud {
 /// execute-api endpoint, the NLB subnets pre-selected, the *.example.com certificate, one caller
 /// range, a new private zone; no error finding.
 fn wizard_plan(inv: &Inventory, m: &Value, name: &str) -> Plan {
-    let cert = arr(&m["certificates"])
-        .iter()
-        .find(|c| c["domain"].as_str() == Some("api.example.com"))
-        .map(|c| s(&c["arn"]))
-        .expect("the api.example.com certificate");
+    let cert = cert_arn(m, "api.example.com");
     let mut d = Draft::with_defaults();
     d.choose_vpc(inv, &id_of(m, "vpcs", "name", "prod"));
     d.preselect_nlb_subnets(inv);

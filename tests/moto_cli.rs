@@ -4,7 +4,7 @@
 
 mod common;
 
-use common::moto::s;
+use common::moto::{cert_arn, endpoint_in, id_of, s};
 
 use std::path::Path;
 use std::process::Output;
@@ -27,27 +27,9 @@ fn plan_apply_status_destroy_from_a_script() {
     let moto = common::moto::patched_moto(dir.path());
     let manifest = moto.seed(&[]);
     let home = tempfile::tempdir().expect("home");
-    let vpc = manifest["vpcs"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|v| v["name"] == "prod")
-        .map(|v| s(&v["id"]))
-        .expect("prod");
-    let vpce = manifest["endpoints"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| s(&e["vpc_id"]) == vpc)
-        .map(|e| s(&e["id"]))
-        .expect("endpoint");
-    let cert = manifest["certificates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["domain"] == "api.example.com")
-        .map(|c| s(&c["arn"]))
-        .expect("cert");
+    let vpc = id_of(&manifest, "vpcs", "name", "prod");
+    let vpce = endpoint_in(&manifest, &vpc);
+    let cert = cert_arn(&manifest, "api.example.com");
 
     let out = run(
         &moto.url,

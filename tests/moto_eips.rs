@@ -8,7 +8,7 @@
 
 mod common;
 
-use common::moto::{boto, s, RecordingProxy};
+use common::moto::{boto, cert_arn, endpoint_in, id_of, s, RecordingProxy};
 
 use std::path::Path;
 use std::process::Output;
@@ -33,15 +33,6 @@ fn ok(out: &Output) {
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
     );
-}
-
-fn named<'a>(m: &'a Value, list: &str, name: &str) -> &'a Value {
-    m[list]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|v| v["name"] == name)
-        .unwrap_or_else(|| panic!("{name} in {list}"))
 }
 
 /// The NLB security group's TCP 443 sources, read with boto3.
@@ -80,29 +71,17 @@ fn eips_callers_and_pinned_ips_against_moto() {
     let proxy = RecordingProxy::start(&moto.url, dir.path());
     let home = tempfile::tempdir().expect("home");
 
-    let prod = s(&named(&m, "vpcs", "prod")["id"]);
-    let sub = |n: &str| s(&named(&m, "subnets", n)["id"]);
+    let prod = id_of(&m, "vpcs", "name", "prod");
+    let sub = |n: &str| id_of(&m, "subnets", "name", n);
     let (priv_a, priv_b, pub_a, pub_b) = (
         sub("prod-private-a"),
         sub("prod-private-b"),
         sub("prod-public-a"),
         sub("prod-public-b"),
     );
-    let cert = m["certificates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["domain"] == "api.example.com")
-        .map(|c| s(&c["arn"]))
-        .expect("cert");
+    let cert = cert_arn(&m, "api.example.com");
     // prod's own execute-api endpoint goes, so the plan creates one (pinned IPs need that).
-    let vpce = m["endpoints"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| s(&e["vpc_id"]) == prod)
-        .map(|e| s(&e["id"]))
-        .expect("prod's endpoint");
+    let vpce = endpoint_in(&m, &prod);
     boto(
         &moto.url,
         &format!("ec2.delete_vpc_endpoints(VpcEndpointIds=['{vpce}'])\nprint('null')"),
@@ -295,23 +274,11 @@ fn adopting_an_existing_nlb_and_target_group_against_moto() {
     let moto = common::moto::patched_moto(dir.path());
     let m = moto.seed(&[]);
     let home = tempfile::tempdir().expect("home");
-    let prod = s(&named(&m, "vpcs", "prod")["id"]);
-    let sub = |n: &str| s(&named(&m, "subnets", n)["id"]);
+    let prod = id_of(&m, "vpcs", "name", "prod");
+    let sub = |n: &str| id_of(&m, "subnets", "name", n);
     let (pub_a, pub_b) = (sub("prod-public-a"), sub("prod-public-b"));
-    let cert = m["certificates"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|c| c["domain"] == "api.example.com")
-        .map(|c| s(&c["arn"]))
-        .expect("cert");
-    let vpce = m["endpoints"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .find(|e| s(&e["vpc_id"]) == prod)
-        .map(|e| s(&e["id"]))
-        .expect("prod's endpoint");
+    let cert = cert_arn(&m, "api.example.com");
+    let vpce = endpoint_in(&m, &prod);
     // The account's own NLB with a TLS:443 listener forwarding to its own IP target group.
     let made = boto(
         &moto.url,

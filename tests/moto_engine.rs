@@ -21,7 +21,7 @@ use std::sync::Arc;
 
 use aws_sdk_elasticloadbalancingv2::types::ActionTypeEnum;
 use aws_sdk_route53::types::RrType;
-use common::moto::{arr, id_of, patched_moto, s, Moto};
+use common::moto::{arr, cert_arn, id_of, patched_moto, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
@@ -348,11 +348,7 @@ fn tagged_with_plan(tags: &[aws_sdk_ec2::types::Tag], plan: &Plan) -> bool {
 /// warning acknowledged, no error.
 fn build_plan(inv: &Inventory, m: &Value) -> Plan {
     let prod = id_of(m, "vpcs", "name", "prod");
-    let cert = arr(&m["certificates"])
-        .iter()
-        .find(|c| c["domain"].as_str() == Some("api.example.com"))
-        .map(|c| s(&c["arn"]))
-        .expect("the api.example.com certificate");
+    let cert = cert_arn(m, "api.example.com");
     let c = inv
         .certificates
         .iter()

@@ -14,7 +14,7 @@ mod common;
 use std::collections::BTreeSet;
 use std::net::Ipv4Addr;
 
-use common::moto::{arr, id_of, s, Moto};
+use common::moto::{arr, cert_arn, id_of, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
@@ -118,11 +118,7 @@ async fn apply_sequence_then_teardown_against_moto() {
     let (priv_b, az_b, _) = subnet(&m, "prod-private-b");
     let (pub_a, _, pub_a_cidr) = subnet(&m, "prod-public-a");
     let (pub_b, _, pub_b_cidr) = subnet(&m, "prod-public-b");
-    let cert = arr(&m["certificates"])
-        .iter()
-        .find(|c| c["domain"].as_str() == Some("api.example.com"))
-        .map(|c| s(&c["arn"]))
-        .expect("the *.example.com certificate");
+    let cert = cert_arn(&m, "api.example.com");
     let public_zone = id_of(&m, "zones", "name", "example.com");
 
     // ---- 1. VPC DNS attributes (legacy has hostnames off).

@@ -167,6 +167,24 @@ pub fn id_of(m: &serde_json::Value, kind: &str, key: &str, value: &str) -> Strin
         .unwrap_or_else(|| panic!("{kind} with {key}={value} in the manifest"))
 }
 
+/// The ARN of the manifest's certificate for `domain`.
+pub fn cert_arn(m: &serde_json::Value, domain: &str) -> String {
+    arr(&m["certificates"])
+        .iter()
+        .find(|c| c["domain"].as_str() == Some(domain))
+        .map(|c| s(&c["arn"]))
+        .unwrap_or_else(|| panic!("the {domain} certificate in the manifest"))
+}
+
+/// The id of the manifest's execute-api endpoint in `vpc_id`.
+pub fn endpoint_in(m: &serde_json::Value, vpc_id: &str) -> String {
+    arr(&m["endpoints"])
+        .iter()
+        .find(|e| e["vpc_id"].as_str() == Some(vpc_id))
+        .map(|e| s(&e["id"]))
+        .unwrap_or_else(|| panic!("an execute-api endpoint in {vpc_id} in the manifest"))
+}
+
 /// The recording proxy (scripts/delay_proxy.py --record) in front of a moto server: tests assert
 /// the exact requests the binary sends where moto ignores a setting.
 pub struct RecordingProxy {
