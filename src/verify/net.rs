@@ -13,6 +13,8 @@ use rustls::client::danger::{HandshakeSignatureValid, ServerCertVerified, Server
 use rustls::client::WebPkiServerVerifier;
 use rustls::pki_types::{CertificateDer, ServerName, UnixTime};
 use rustls::{CertificateError, DigitallySignedStruct, RootCertStore, SignatureScheme};
+use tokio::net::TcpStream;
+use tokio_rustls::client::TlsStream;
 
 use super::{Check, CheckState};
 
@@ -498,55 +500,36 @@ pub fn ip_checks(ip: IpAddr, name: &str, opts: &NetOptions) -> [Check; 4] {
     ]
 }
 
-/// The four checks of one NLB IP, each of the later ones skipped when an earlier one failed.
-pub async fn probe_ip(ip: IpAddr, name: &str, opts: &NetOptions) -> Vec<Check> {
-    let port = opts.port;
-    let [mut tcp, mut tls, cert, https] = ip_checks(ip, name, opts);
-    let skip_rest = |after: &str, rest: Vec<Check>| -> Vec<Check> {
-        rest.into_iter()
-            .map(|mut c| {
-                c.finish(CheckState::Skipped, format!("{after} failed"), None);
-                c
-            })
-            .collect()
-    };
+type Failure = (String, Option<String>);
 
-    // TCP
+/// TCP to `ip:port`: the stream and its evidence, or why not and the fix.
+async fn tcp_connect(ip: IpAddr, opts: &NetOptions) -> Result<(TcpStream, String), Failure> {
+    let port = opts.port;
     let addr = SocketAddr::new(ip, port);
     let started = std::time::Instant::now();
-    let stream = match tokio::time::timeout(opts.timeout, tokio::net::TcpStream::connect(addr))
-        .await
-    {
-        Ok(Ok(s)) => s,
+    match tokio::time::timeout(opts.timeout, TcpStream::connect(addr)).await {
+        Ok(Ok(s)) => Ok((s, format!("{addr} in {} ms", started.elapsed().as_millis()))),
         Ok(Err(e)) => {
             let fix = if e.kind() == std::io::ErrorKind::ConnectionRefused {
                 format!("nothing listens on {port} at {ip}: the NLB needs a TLS listener on {port} (rerun `apply`)")
             } else {
                 format!("check the NLB security group admits this host's public IP on {port} (`fixedip-tui allow --plan-id … --add <this host's IP>/32`) and that this host may reach the internet")
             };
-            tcp.finish(CheckState::Fail, format!("{addr}: {e}"), Some(fix));
-            let mut out = vec![tcp];
-            out.extend(skip_rest("TCP", vec![tls, cert, https]));
-            return out;
+            Err((format!("{addr}: {e}"), Some(fix)))
         }
-        Err(_) => {
-            tcp.finish(
-                CheckState::Fail,
-                format!("{addr}: no answer within {}s", opts.timeout.as_secs()),
-                Some(format!("a silent drop is usually a security group: check the NLB security group admits this host's public IP on {port} (`fixedip-tui allow --plan-id … --add <this host's IP>/32`)")),
-            );
-            let mut out = vec![tcp];
-            out.extend(skip_rest("TCP", vec![tls, cert, https]));
-            return out;
-        }
-    };
-    tcp.finish(
-        CheckState::Pass,
-        format!("{addr} in {} ms", started.elapsed().as_millis()),
-        None,
-    );
+        Err(_) => Err((
+            format!("{addr}: no answer within {}s", opts.timeout.as_secs()),
+            Some(format!("a silent drop is usually a security group: check the NLB security group admits this host's public IP on {port} (`fixedip-tui allow --plan-id … --add <this host's IP>/32`)")),
+        )),
+    }
+}
 
-    // TLS
+/// The TLS handshake with SNI = `name`: the stream, what the verifier saw, and the evidence.
+async fn handshake(
+    stream: TcpStream,
+    name: &str,
+    opts: &NetOptions,
+) -> Result<(TlsStream<TcpStream>, Option<Seen>, String), Failure> {
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let inner = WebPkiServerVerifier::builder_with_provider(
         Arc::new(opts.roots.store.clone()),
@@ -562,59 +545,29 @@ pub async fn probe_ip(ip: IpAddr, name: &str, opts: &NetOptions) -> Vec<Check> {
         provider: provider.clone(),
         seen: Mutex::new(None),
     });
-    let config = match rustls::ClientConfig::builder_with_provider(provider)
+    let config = rustls::ClientConfig::builder_with_provider(provider)
         .with_safe_default_protocol_versions()
-    {
-        Ok(b) => b
-            .dangerous()
-            .with_custom_certificate_verifier(verifier.clone())
-            .with_no_client_auth(),
-        Err(e) => {
-            tls.finish(CheckState::Fail, format!("TLS setup: {e}"), None);
-            let mut out = vec![tcp, tls];
-            out.extend(skip_rest("TLS", vec![cert, https]));
-            return out;
-        }
-    };
-    let server_name = match ServerName::try_from(name.trim_end_matches('.').to_string()) {
-        Ok(n) => n,
-        Err(e) => {
-            tls.finish(
-                CheckState::Fail,
-                format!("{name} is not a valid TLS server name: {e}"),
-                None,
-            );
-            let mut out = vec![tcp, tls];
-            out.extend(skip_rest("TLS", vec![cert, https]));
-            return out;
-        }
-    };
+        .map_err(|e| (format!("TLS setup: {e}"), None))?
+        .dangerous()
+        .with_custom_certificate_verifier(verifier.clone())
+        .with_no_client_auth();
+    let server_name = ServerName::try_from(name.trim_end_matches('.').to_string())
+        .map_err(|e| (format!("{name} is not a valid TLS server name: {e}"), None))?;
     let connector = tokio_rustls::TlsConnector::from(Arc::new(config));
     let started = std::time::Instant::now();
+    let port = opts.port;
     let stream = match tokio::time::timeout(opts.timeout, connector.connect(server_name, stream))
         .await
     {
         Ok(Ok(s)) => s,
-        Ok(Err(e)) => {
-            tls.finish(
-                CheckState::Fail,
-                format!("the handshake failed: {e}"),
-                Some(format!("the listener on {port} must be TLS (not TCP) with the certificate for {name}: check the NLB listener, or rerun `apply`")),
-            );
-            let mut out = vec![tcp, tls];
-            out.extend(skip_rest("TLS", vec![cert, https]));
-            return out;
-        }
-        Err(_) => {
-            tls.finish(
-                CheckState::Fail,
-                format!("no handshake within {}s", opts.timeout.as_secs()),
-                Some("a listener that accepts TCP but never answers TLS is a TCP listener or a dead target: check the NLB listener's protocol".into()),
-            );
-            let mut out = vec![tcp, tls];
-            out.extend(skip_rest("TLS", vec![cert, https]));
-            return out;
-        }
+        Ok(Err(e)) => return Err((
+            format!("the handshake failed: {e}"),
+            Some(format!("the listener on {port} must be TLS (not TCP) with the certificate for {name}: check the NLB listener, or rerun `apply`")),
+        )),
+        Err(_) => return Err((
+            format!("no handshake within {}s", opts.timeout.as_secs()),
+            Some("a listener that accepts TCP but never answers TLS is a TCP listener or a dead target: check the NLB listener's protocol".into()),
+        )),
     };
     let version = stream
         .get_ref()
@@ -622,14 +575,48 @@ pub async fn probe_ip(ip: IpAddr, name: &str, opts: &NetOptions) -> Vec<Check> {
         .protocol_version()
         .map(|v| format!("{v:?}").replace('_', "."))
         .unwrap_or_else(|| "TLS".into());
-    tls.finish(
-        CheckState::Pass,
+    let seen = verifier.seen.lock().ok().and_then(|mut s| s.take());
+    Ok((
+        stream,
+        seen,
         format!("{version} in {} ms", started.elapsed().as_millis()),
-        None,
-    );
+    ))
+}
+
+/// The checks so far, then the rest skipped because `after` failed.
+fn stopped(mut done: Vec<Check>, after: &str, rest: Vec<Check>) -> Vec<Check> {
+    done.extend(rest.into_iter().map(|mut c| {
+        c.finish(CheckState::Skipped, format!("{after} failed"), None);
+        c
+    }));
+    done
+}
+
+/// The four checks of one NLB IP, each of the later ones skipped when an earlier one failed.
+pub async fn probe_ip(ip: IpAddr, name: &str, opts: &NetOptions) -> Vec<Check> {
+    let [mut tcp, mut tls, cert, https] = ip_checks(ip, name, opts);
+    let stream = match tcp_connect(ip, opts).await {
+        Ok((s, evidence)) => {
+            tcp.finish(CheckState::Pass, evidence, None);
+            s
+        }
+        Err((evidence, fix)) => {
+            tcp.finish(CheckState::Fail, evidence, fix);
+            return stopped(vec![tcp], "TCP", vec![tls, cert, https]);
+        }
+    };
+    let (stream, seen) = match handshake(stream, name, opts).await {
+        Ok((s, seen, evidence)) => {
+            tls.finish(CheckState::Pass, evidence, None);
+            (s, seen)
+        }
+        Err((evidence, fix)) => {
+            tls.finish(CheckState::Fail, evidence, fix);
+            return stopped(vec![tcp, tls], "TLS", vec![cert, https]);
+        }
+    };
 
     // Certificate
-    let seen = verifier.seen.lock().ok().and_then(|mut s| s.take());
     let cert = match &seen {
         Some(seen) => cert_check(cert, name, seen, &opts.roots, opts.min_cert_days),
         None => {
@@ -650,7 +637,7 @@ pub async fn probe_ip(ip: IpAddr, name: &str, opts: &NetOptions) -> Vec<Check> {
 
 async fn http_get(
     mut c: Check,
-    stream: tokio_rustls::client::TlsStream<tokio::net::TcpStream>,
+    stream: TlsStream<TcpStream>,
     name: &str,
     opts: &NetOptions,
 ) -> Check {
