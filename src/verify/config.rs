@@ -253,6 +253,15 @@ fn fail(mut c: Check, evidence: String, fix: &str) -> Check {
     c
 }
 
+/// A read failed: the check cannot judge, and says which read and why.
+fn unreadable(c: Check, what: &str, e: &str) -> Check {
+    fail(
+        c,
+        format!("cannot read {what}: {e}"),
+        "fix the access and rerun `verify`",
+    )
+}
+
 fn pass(mut c: Check, evidence: String) -> Check {
     c.finish(CheckState::Pass, evidence, None);
     c
@@ -261,13 +270,7 @@ fn pass(mut c: Check, evidence: String) -> Check {
 fn nlb_check(plan: &Plan, f: &Facts) -> Check {
     let c = placeholder("nlb");
     let lb = match &f.nlb_read {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the NLB: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the NLB", e),
         Ok(None) => {
             return fail(
                 c,
@@ -294,13 +297,7 @@ fn nlb_check(plan: &Plan, f: &Facts) -> Check {
     }
     let port = plan.settings.listener_port;
     let listeners = match &f.listeners {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the listeners: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the listeners", e),
         Ok(l) => l.clone().unwrap_or_default(),
     };
     let Some(l) = listeners.iter().find(|l| l.port == port) else {
@@ -377,13 +374,7 @@ fn targets_check(f: &Facts) -> Check {
     let c = placeholder("targets");
     let health = match (&f.target_group_arn, &f.health) {
         (None, _) => return fail(c, "the target group does not exist".into(), RERUN_APPLY),
-        (_, Err(e)) => {
-            return fail(
-                c,
-                format!("cannot read target health: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        (_, Err(e)) => return unreadable(c, "target health", e),
         (_, Ok(h)) => h.clone().unwrap_or_default(),
     };
     if health.is_empty() {
@@ -429,13 +420,7 @@ fn endpoint_check(plan: &Plan, f: &Facts) -> Check {
     let c = placeholder("endpoint");
     let ep = match (&f.endpoint_id, &f.endpoint) {
         (None, _) => return fail(c, "the plan has no endpoint yet".into(), RERUN_APPLY),
-        (_, Err(e)) => {
-            return fail(
-                c,
-                format!("cannot read the endpoint: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        (_, Err(e)) => return unreadable(c, "the endpoint", e),
         (Some(id), Ok(None)) => {
             return fail(c, format!("the endpoint {id} does not exist"), RERUN_APPLY)
         }
@@ -467,13 +452,7 @@ fn endpoint_check(plan: &Plan, f: &Facts) -> Check {
         );
     }
     let eni = match &f.eni_ips {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the endpoint's interfaces: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the endpoint's interfaces", e),
         Ok(v) => v.clone().unwrap_or_default(),
     };
     let eni_ips: BTreeSet<String> = eni.iter().map(|i| i.ip.clone()).collect();
@@ -512,13 +491,7 @@ fn alias_of<'a>(records: &'a [RecordSet], name: &str) -> Option<&'a RecordSet> {
 fn public_record_check(plan: &Plan, f: &Facts) -> Check {
     let c = placeholder("public-record");
     let records = match &f.public_records {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the public zone: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the public zone", e),
         Ok(r) => r.clone().unwrap_or_default(),
     };
     let Some(rec) = alias_of(&records, &plan.name) else {
@@ -554,13 +527,7 @@ fn private_zone_check(plan: &Plan, f: &Facts) -> Check {
         return fail(c, "the plan has no private zone yet".into(), RERUN_APPLY);
     };
     let zone = match &f.private_zone {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the private zone: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the private zone", e),
         Ok(None) => return fail(c, format!("the zone {zone_id} does not exist"), RERUN_APPLY),
         Ok(Some(z)) => z,
     };
@@ -572,13 +539,7 @@ fn private_zone_check(plan: &Plan, f: &Facts) -> Check {
         );
     }
     let records = match &f.private_records {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the private zone's records: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the private zone's records", e),
         Ok(r) => r.clone().unwrap_or_default(),
     };
     let Some(rec) = alias_of(&records, &plan.name) else {
@@ -639,13 +600,7 @@ fn api_check(plan: &Plan, f: &Facts) -> Check {
     let c = placeholder("api");
     let api = match (&f.api_id, &f.api) {
         (None, _) => return fail(c, "the plan has no API yet".into(), RERUN_APPLY),
-        (_, Err(e)) => {
-            return fail(
-                c,
-                format!("cannot read the API: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        (_, Err(e)) => return unreadable(c, "the API", e),
         (Some(id), Ok(None)) => {
             return fail(c, format!("the API {id} does not exist"), RERUN_APPLY)
         }
@@ -706,13 +661,7 @@ fn api_check(plan: &Plan, f: &Facts) -> Check {
 fn domain_check(plan: &Plan, f: &Facts) -> Check {
     let c = placeholder("domain");
     let d = match &f.domain {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the custom domain: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the custom domain", e),
         Ok(None) => {
             return fail(
                 c,
@@ -733,13 +682,7 @@ fn domain_check(plan: &Plan, f: &Facts) -> Check {
         );
     }
     let mappings = match &f.mappings {
-        Err(e) => {
-            return fail(
-                c,
-                format!("cannot read the mappings: {e}"),
-                "fix the access and rerun `verify`",
-            )
-        }
+        Err(e) => return unreadable(c, "the mappings", e),
         Ok(m) => m.clone().unwrap_or_default(),
     };
     let want_base = plan
