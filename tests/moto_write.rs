@@ -765,12 +765,7 @@ async fn adopted_api_and_absent_resources_against_moto() {
     // Nothing left to change: no call that could fail.
     cloud.make_api_private(&partner, &[], &pol).await.unwrap();
     cloud
-        .restore_api(
-            &partner,
-            &before.endpoint_types,
-            &before.vpc_endpoint_ids,
-            before.policy.as_deref(),
-        )
+        .restore_api(&partner, &(&before).into())
         .await
         .unwrap();
     let restored = cloud.get_rest_api(&partner).await.unwrap().unwrap();

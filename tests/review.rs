@@ -223,8 +223,14 @@ fn snapshots_of_the_elastic_ip_pinned_and_adopt_sections() {
     let inv = inventory();
     let mut p = clean_plan();
     p.eips = fixedip_tui::plan::EipChoice::New;
-    p.endpoint_ips
-        .insert("subnet-029b8fa21f8c03262".into(), "10.20.16.10".into());
+    // Every endpoint subnet or none (EC2's rule, `endpoint-ip-partial`).
+    for (subnet, ip) in [
+        ("subnet-029b8fa21f8c03262", "10.20.16.10"),
+        ("subnet-0186e3bc6e22fdd66", "10.20.32.10"),
+        ("subnet-0ffa8020d26f8856a", "10.20.48.10"),
+    ] {
+        p.endpoint_ips.insert(subnet.into(), ip.into());
+    }
     insta::assert_snapshot!("new_eips_pinned_ips", render_text(&review(&p, &inv)));
 
     let mut p = clean_plan();

@@ -194,6 +194,12 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
                 rest_api_id: "2ljte94rpv".into(),
             }
         }),
+        // PRIVATE → EDGE is refused by AWS: destroy could not give it back.
+        ("api-adopt-edge", E, |p, _| {
+            p.api = ApiChoice::Adopt {
+                rest_api_id: "w5wf9j4ni4".into(),
+            }
+        }),
         ("api-bound-elsewhere", W, |p, _| {
             p.api = ApiChoice::Adopt {
                 rest_api_id: "tt5hczgu64".into(),
@@ -207,6 +213,10 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
         ("stage-invalid", E, |p, _| p.stage = "prod stage".into()),
         ("base-path-invalid", E, |p, _| {
             p.base_path = Some("/v1".into())
+        }),
+        // The v1 CreateBasePathMapping refuses `/` (the simulated account too).
+        ("base-path-multi-level", E, |p, _| {
+            p.base_path = Some("v1/orders".into())
         }),
         // ---- Elastic IPs (demo: 2 unassociated, 1 on the bastion, quota 6) ----
         ("eip-quota", E, |p, inv| {
@@ -278,6 +288,10 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
             inv.used_ips_read.push(PRIV[0].into());
         }),
         ("endpoint-ip-unchecked", I, |p, _| {
+            p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+        }),
+        // EC2 takes pinned IPs for every subnet of the endpoint or none.
+        ("endpoint-ip-partial", E, |p, _| {
             p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
         }),
         ("callers-whole-internet", W, |p, _| p.allow_cidrs.clear()),
@@ -445,6 +459,10 @@ fn elastic_ips_and_pinned_ips_pass_when_right_and_the_taken_check_suggests_a_fre
         ip: "10.20.16.4".into(),
     });
     p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
+    p.endpoint_ips.insert(PRIV[1].into(), "10.20.32.10".into());
+    p.endpoint_ips.insert(PRIV[2].into(), "10.20.48.10".into());
+    inv2.used_ips_read.push(PRIV[1].into());
+    inv2.used_ips_read.push(PRIV[2].into());
     let f = validate(&p, &inv2);
     assert!(
         f.iter().all(|f| !f.code.starts_with("endpoint-ip")),

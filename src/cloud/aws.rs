@@ -235,6 +235,10 @@ where
             if !code.is_empty() {
                 e = e.with_code(code);
             }
+            // API Gateway's 429 says how long to wait in `Retry-After` (seconds), not in the body.
+            if let Some(wait) = retry_after(se.raw().headers().get("retry-after")) {
+                e = e.with_retry_after(wait);
+            }
             e
         }
         SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) => {
@@ -263,6 +267,15 @@ where
             CloudError::new(kind, action, text)
         }
     }
+}
+
+/// `Retry-After: <seconds>` (the HTTP-date form is not sent by AWS services; ignored).
+pub(super) fn retry_after(value: Option<&str>) -> Option<std::time::Duration> {
+    value?
+        .trim()
+        .parse::<u64>()
+        .ok()
+        .map(std::time::Duration::from_secs)
 }
 
 /// A page token, treating an empty one as the end (some endpoints send `""`).

@@ -34,9 +34,9 @@ use aws_sdk_route53::types::{
 
 use super::aws::{bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud};
 use super::write::{
-    AliasRecord, ApiState, BasePathMapping, CloudWrite, DomainNameState, ElbInventory, IngressRule,
-    InterfaceIp, ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer,
-    NlbInfo, RecordAction, SecurityGroup, TargetGroupState, TargetHealth,
+    AliasRecord, ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, ElbInventory,
+    IngressRule, InterfaceIp, ListenerState, LoadBalancerState, NewEndpoint, NewListener,
+    NewLoadBalancer, NlbInfo, RecordAction, SecurityGroup, TargetGroupState, TargetHealth,
 };
 use super::{CloudError, CloudResult, ErrorKind};
 use crate::domain::{Tag, VpcEndpoint};
@@ -276,6 +276,9 @@ macro_rules! api_state {
             policy: api_policy(a.policy()),
             tags: tags_from_map(a.tags()),
             stages: $stages,
+            ip_address_type: ec
+                .and_then(|c| c.ip_address_type())
+                .map(|t| t.as_str().to_string()),
         }
     }};
 }
@@ -351,6 +354,14 @@ fn listener(l: &aws_sdk_elasticloadbalancingv2::types::Listener) -> ListenerStat
         ssl_policy: l.ssl_policy().map(str::to_string),
         alpn_policy: l.alpn_policy().to_vec(),
         target_group_arn,
+    }
+}
+
+fn change_action(action: RecordAction) -> ChangeAction {
+    match action {
+        RecordAction::Upsert => ChangeAction::Upsert,
+        RecordAction::Delete => ChangeAction::Delete,
+        RecordAction::Create => ChangeAction::Create,
     }
 }
 
@@ -1324,26 +1335,34 @@ impl CloudWrite for AwsCloud {
         {
             ops.push(patch(Op::Add, "/endpointConfiguration/vpcEndpointIds", new));
         }
+        // "For the PRIVATE endpoint type, only dualstack is supported" (API Gateway API
+        // Reference, EndpointConfiguration). Only when the API reports its type (moto does not,
+        // and takes any `/endpointConfiguration…` replace for the types).
+        if cur
+            .ip_address_type
+            .as_deref()
+            .is_some_and(|t| !t.eq_ignore_ascii_case("dualstack"))
+        {
+            ops.push(patch(
+                Op::Replace,
+                "/endpointConfiguration/ipAddressType",
+                "dualstack",
+            ));
+        }
         if !same_policy(cur.policy.as_deref(), Some(policy)) {
             ops.push(patch(Op::Replace, "/policy", policy));
         }
         self.update_rest_api(id, ops).await
     }
 
-    async fn restore_api(
-        &self,
-        id: &str,
-        endpoint_types: &[String],
-        vpc_endpoint_ids: &[String],
-        policy: Option<&str>,
-    ) -> CloudResult<()> {
+    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()> {
         let cur = self.existing_api(id).await?;
         let mut ops = Vec::new();
         // Endpoint ids go first: a non-PRIVATE type refuses them.
         for old in cur
             .vpc_endpoint_ids
             .iter()
-            .filter(|v| !vpc_endpoint_ids.contains(v))
+            .filter(|v| !prior.vpc_endpoint_ids.contains(v))
         {
             ops.push(patch(
                 Op::Remove,
@@ -1351,7 +1370,8 @@ impl CloudWrite for AwsCloud {
                 old,
             ));
         }
-        if let (Some(want), Some(from)) = (endpoint_types.first(), cur.endpoint_types.first()) {
+        if let (Some(want), Some(from)) = (prior.endpoint_types.first(), cur.endpoint_types.first())
+        {
             if !want.eq_ignore_ascii_case(from) {
                 ops.push(patch(
                     Op::Replace,
@@ -1360,17 +1380,64 @@ impl CloudWrite for AwsCloud {
                 ));
             }
         }
-        for new in vpc_endpoint_ids
+        // After the type: a REGIONAL API may go back to ipv4, a PRIVATE one may not.
+        if let (Some(want), Some(now)) = (&prior.ip_address_type, &cur.ip_address_type) {
+            if !want.eq_ignore_ascii_case(now) {
+                ops.push(patch(
+                    Op::Replace,
+                    "/endpointConfiguration/ipAddressType",
+                    want,
+                ));
+            }
+        }
+        for new in prior
+            .vpc_endpoint_ids
             .iter()
             .filter(|v| !cur.vpc_endpoint_ids.contains(v))
         {
             ops.push(patch(Op::Add, "/endpointConfiguration/vpcEndpointIds", new));
         }
-        if !same_policy(cur.policy.as_deref(), policy) {
+        if !same_policy(cur.policy.as_deref(), prior.policy.as_deref()) {
             // An empty value removes the policy.
-            ops.push(patch(Op::Replace, "/policy", policy.unwrap_or_default()));
+            ops.push(patch(
+                Op::Replace,
+                "/policy",
+                prior.policy.as_deref().unwrap_or_default(),
+            ));
         }
         self.update_rest_api(id, ops).await
+    }
+
+    async fn set_stage_deployment(
+        &self,
+        api_id: &str,
+        stage: &str,
+        deployment_id: &str,
+    ) -> CloudResult<()> {
+        const A: &str = "apigateway:PATCH";
+        self.apigw
+            .update_stage()
+            .rest_api_id(api_id)
+            .stage_name(stage)
+            .patch_operations(patch(Op::Replace, "/deploymentId", deployment_id))
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(())
+    }
+
+    async fn delete_stage(&self, api_id: &str, stage: &str) -> CloudResult<()> {
+        const A: &str = "apigateway:DELETE";
+        absent_is_ok(
+            self.apigw
+                .delete_stage()
+                .rest_api_id(api_id)
+                .stage_name(stage)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e)),
+            &["NotFoundException"],
+        )
     }
 
     async fn put_ping_method(&self, api_id: &str) -> CloudResult<()> {
@@ -2147,10 +2214,7 @@ impl CloudWrite for AwsCloud {
             .build()
             .map_err(|e| bad(&e.to_string()))?;
         let change = Change::builder()
-            .action(match action {
-                RecordAction::Upsert => ChangeAction::Upsert,
-                RecordAction::Delete => ChangeAction::Delete,
-            })
+            .action(change_action(action))
             .resource_record_set(rrset)
             .build()
             .map_err(|e| bad(&e.to_string()))?;
@@ -2196,58 +2260,62 @@ impl CloudWrite for AwsCloud {
         }
     }
 
-    async fn restore_record(
+    async fn change_records(
         &self,
-        record: &crate::domain::RecordSet,
+        zone_id: &str,
+        changes: &[(RecordAction, crate::domain::RecordSet)],
     ) -> CloudResult<Option<String>> {
         const A: &str = "route53:ChangeResourceRecordSets";
+        if changes.is_empty() {
+            return Ok(None);
+        }
         let bad = |what: &str| CloudError::new(ErrorKind::InvalidRequest, A, what.to_string());
-        let mut rrset = ResourceRecordSet::builder()
-            .name(fqdn(&record.name))
-            .r#type(RrType::from(record.record_type.as_str()));
-        match (&record.alias_target, &record.alias_zone_id) {
-            (Some(dns), Some(zone)) => {
-                rrset = rrset.alias_target(
-                    AliasTarget::builder()
-                        .dns_name(dns)
-                        .hosted_zone_id(zone)
-                        .evaluate_target_health(record.evaluate_target_health)
-                        .build()
-                        .map_err(|e| bad(&e.to_string()))?,
-                );
-            }
-            (Some(_), None) => {
-                return Err(bad(
-                    "the alias record's target zone is unknown: it cannot be written back",
-                ))
-            }
-            _ => {
-                rrset = rrset.ttl(record.ttl.unwrap_or(300));
-                for v in &record.values {
-                    rrset = rrset.resource_records(
-                        aws_sdk_route53::types::ResourceRecord::builder()
-                            .value(v)
+        let mut batch = ChangeBatch::builder().comment("fixedip-tui");
+        for (action, record) in changes {
+            let mut rrset = ResourceRecordSet::builder()
+                .name(fqdn(&record.name))
+                .r#type(RrType::from(record.record_type.as_str()));
+            match (&record.alias_target, &record.alias_zone_id) {
+                (Some(dns), Some(zone)) => {
+                    rrset = rrset.alias_target(
+                        AliasTarget::builder()
+                            .dns_name(dns)
+                            .hosted_zone_id(zone)
+                            .evaluate_target_health(record.evaluate_target_health)
                             .build()
                             .map_err(|e| bad(&e.to_string()))?,
                     );
                 }
+                (Some(_), None) => {
+                    return Err(bad(
+                        "the alias record's target zone is unknown: it cannot be written",
+                    ))
+                }
+                _ => {
+                    rrset = rrset.ttl(record.ttl.unwrap_or(300));
+                    for v in &record.values {
+                        rrset = rrset.resource_records(
+                            aws_sdk_route53::types::ResourceRecord::builder()
+                                .value(v)
+                                .build()
+                                .map_err(|e| bad(&e.to_string()))?,
+                        );
+                    }
+                }
             }
+            batch = batch.changes(
+                Change::builder()
+                    .action(change_action(*action))
+                    .resource_record_set(rrset.build().map_err(|e| bad(&e.to_string()))?)
+                    .build()
+                    .map_err(|e| bad(&e.to_string()))?,
+            );
         }
-        let change = Change::builder()
-            .action(ChangeAction::Upsert)
-            .resource_record_set(rrset.build().map_err(|e| bad(&e.to_string()))?)
-            .build()
-            .map_err(|e| bad(&e.to_string()))?;
-        let batch = ChangeBatch::builder()
-            .changes(change)
-            .comment("fixedip-tui: restore")
-            .build()
-            .map_err(|e| bad(&e.to_string()))?;
         let out = self
             .route53
             .change_resource_record_sets()
-            .hosted_zone_id(&record.zone_id)
-            .change_batch(batch)
+            .hosted_zone_id(zone_id)
+            .change_batch(batch.build().map_err(|e| bad(&e.to_string()))?)
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;

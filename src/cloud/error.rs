@@ -13,6 +13,8 @@ pub enum ErrorKind {
     AccessDenied,
     /// Throttled after the SDK's own retries.
     Throttled,
+    /// An account quota (service limit) was reached: waiting does not help, raising it does.
+    QuotaExceeded,
     /// The resource does not exist.
     NotFound,
     /// The request never got an answer (connection refused, DNS, TLS, timeout).
@@ -35,6 +37,9 @@ pub struct CloudError {
     /// The service's error code, when it gave one.
     pub code: Option<String>,
     pub message: String,
+    /// How long the service asked to wait before trying again (API Gateway's `Retry-After`
+    /// header on a 429 `TooManyRequestsException`).
+    pub retry_after: Option<std::time::Duration>,
 }
 
 impl CloudError {
@@ -44,7 +49,13 @@ impl CloudError {
             action: action.into(),
             code: None,
             message: message.into(),
+            retry_after: None,
         }
+    }
+
+    pub fn with_retry_after(mut self, wait: std::time::Duration) -> Self {
+        self.retry_after = Some(wait);
+        self
     }
 
     pub fn with_code(mut self, code: impl Into<String>) -> Self {
@@ -54,6 +65,12 @@ impl CloudError {
 
     /// Classify a service error code (shared by the AWS and simulated accounts).
     pub fn kind_for_code(code: &str, status: Option<u16>) -> ErrorKind {
+        // Before the status: API Gateway's LimitExceededException is a 429 like throttling, but
+        // it is a quota ("The request exceeds a service quota", API Gateway API Reference,
+        // Common Errors): waiting does not clear it.
+        if quota_name(code).is_some() {
+            return ErrorKind::QuotaExceeded;
+        }
         match code {
             "AccessDenied"
             | "AccessDeniedException"
@@ -118,6 +135,16 @@ impl CloudError {
             ErrorKind::Throttled => {
                 "AWS is throttling this account; wait a moment and retry (r in the app).".to_string()
             }
+            ErrorKind::QuotaExceeded => format!(
+                "An account quota is reached{}: raise it in Service Quotas (console → Service \
+                 Quotas, or `aws service-quotas request-service-quota-increase`) or free one, \
+                 then run again (it resumes).",
+                self.code
+                    .as_deref()
+                    .and_then(quota_name)
+                    .map(|q| format!(" ({q})"))
+                    .unwrap_or_default()
+            ),
             ErrorKind::NotFound => {
                 "It no longer exists: read the account again (r in the app).".to_string()
             }
@@ -144,6 +171,28 @@ impl CloudError {
             ErrorKind::Other => format!("`{}` failed; see the log file for details.", self.action),
         }
     }
+}
+
+/// The Service Quotas name of the quota an error code reports (None: not a quota error).
+/// Codes from each service's API reference (Common Errors / the operation's Errors).
+pub fn quota_name(code: &str) -> Option<&'static str> {
+    Some(match code {
+        // API Gateway: 429 LimitExceededException (e.g. regional APIs, custom domains per account).
+        "LimitExceededException" => "Amazon API Gateway: the quota named in the message",
+        "AddressLimitExceeded" => "Amazon EC2: EC2-VPC Elastic IPs",
+        "VpcEndpointLimitExceeded" => "Amazon VPC: Interface VPC endpoints per VPC",
+        "SecurityGroupLimitExceeded" => "Amazon VPC: VPC security groups per Region",
+        "RulesPerSecurityGroupLimitExceeded" => {
+            "Amazon VPC: Inbound or outbound rules per security group"
+        }
+        "TooManyLoadBalancers" => "Elastic Load Balancing: Network Load Balancers per Region",
+        "TooManyTargetGroups" => "Elastic Load Balancing: Target Groups per Region",
+        "TooManyListeners" => "Elastic Load Balancing: Listeners per Network Load Balancer",
+        "TooManyTargets" => "Elastic Load Balancing: Targets per Target Group per Region",
+        "TooManyHostedZones" => "Amazon Route 53: Hosted zones",
+        "LimitsExceeded" => "Amazon Route 53: the quota named in the message",
+        _ => return None,
+    })
 }
 
 impl fmt::Display for CloudError {

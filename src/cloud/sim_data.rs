@@ -77,8 +77,21 @@ pub struct SimAccount {
     /// CreateHostedZone caller references → zone id.
     #[serde(default)]
     pub zone_refs: BTreeMap<String, String>,
+    /// EC2 client tokens (CreateVpcEndpoint `ClientToken`) → what they made, remembered after
+    /// the resource is deleted (sim_write.rs `remembered_token`).
+    #[serde(default)]
+    pub client_tokens: BTreeMap<String, SimToken>,
     #[serde(default)]
     pub changes: Vec<SimChange>,
+}
+
+/// What an EC2 client token made: the parameters it was sent with and the resource as created.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SimToken {
+    /// The request's parameters, canonical (a token sent again with others is refused).
+    pub fingerprint: String,
+    pub endpoint: VpcEndpoint,
+    pub used_ms: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -120,6 +133,10 @@ pub struct SimApiInfo {
     /// Whether the API has any method (`GET /ping` once put).
     #[serde(default)]
     pub has_methods: bool,
+    /// endpointConfiguration.ipAddressType; `None`: the type's default (PRIVATE: dualstack,
+    /// others: ipv4).
+    #[serde(default)]
+    pub ip_address_type: Option<String>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -31,10 +31,10 @@ use rand::Rng;
 use super::sim::{not_found, SimCloud};
 use super::sim_data::{
     SimAccount, SimApiInfo, SimChange, SimEndpointInfo, SimInterface, SimListener, SimLoadBalancer,
-    SimMapping, SimTarget, SimTargetGroup,
+    SimMapping, SimTarget, SimTargetGroup, SimToken,
 };
 use super::write::{
-    ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, InterfaceIp,
+    ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, InterfaceIp,
     ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
     SecurityGroup, TargetGroupState, TargetHealth,
 };
@@ -159,17 +159,15 @@ impl SimCloud {
         if let Some(&last) = a.api_limits.get(op) {
             let free_at = last.saturating_add(interval);
             if now < free_at {
+                // AWS: 429 TooManyRequestsException, body `{"message":"Too Many Requests"}`,
+                // the wait in the `Retry-After` header (API Gateway API Reference, Common
+                // Errors; the SDK binds it to `retryAfterSeconds`). Nothing in the message.
                 let secs = (free_at - now).div_ceil(1000).max(1);
-                return Err(CloudError::new(
-                    ErrorKind::Throttled,
-                    action,
-                    format!(
-                        "Too Many Requests ({op}: one call per {} s for the account, \
-                         retryAfterSeconds {secs}). Retry after {secs} seconds",
-                        every_ms / 1000
-                    ),
-                )
-                .with_code("TooManyRequestsException"));
+                return Err(
+                    CloudError::new(ErrorKind::Throttled, action, "Too Many Requests")
+                        .with_code("TooManyRequestsException")
+                        .with_retry_after(Duration::from_secs(secs)),
+                );
             }
         }
         a.api_limits.insert(op.to_string(), now);
@@ -335,6 +333,69 @@ fn allocate_ip(
     Ok(ip)
 }
 
+/// How long EC2 remembers a client token: at least 24 hours, also after the resource is deleted
+/// (EC2 API Reference, "Ensuring idempotency in Amazon EC2 API requests"). The same token answers
+/// with the same resource; once that is deleted, `IdempotentParameterMismatch` "The client token
+/// you have provided is associated with a resource that is already deleted. Please use a
+/// different client token." (the message AWS sends, quoted in the ECS troubleshooting guide);
+/// with other parameters, `IdempotentParameterMismatch` too.
+const CLIENT_TOKEN_MS: u64 = 24 * 3600 * 1000;
+
+/// The parameters of a CreateVpcEndpoint request, canonical (order of lists does not matter).
+fn endpoint_fingerprint(req: &NewEndpoint) -> String {
+    let mut subnets = req.subnet_ids.clone();
+    subnets.sort();
+    let mut groups = req.security_group_ids.clone();
+    groups.sort();
+    format!(
+        "{}|{}|{}|{}|{}|{:?}",
+        req.vpc_id,
+        req.service_name,
+        subnets.join(","),
+        groups.join(","),
+        req.private_dns,
+        req.ipv4_addresses
+    )
+}
+
+/// What a client token made, if EC2 still remembers it (see `CLIENT_TOKEN_MS`).
+fn remembered_token(
+    a: &SimAccount,
+    action: &str,
+    token: &str,
+    fingerprint: &str,
+) -> CloudResult<Option<VpcEndpoint>> {
+    if token.is_empty() {
+        return Ok(None);
+    }
+    let Some(t) = a
+        .client_tokens
+        .get(token)
+        .filter(|t| a.clock_ms < t.used_ms.saturating_add(CLIENT_TOKEN_MS))
+    else {
+        return Ok(None);
+    };
+    let live = a
+        .vpc_endpoints
+        .iter()
+        .find(|e| e.id == t.endpoint.id && !e.state.eq_ignore_ascii_case("deleted"));
+    match live {
+        None => Err(invalid(
+            action,
+            "IdempotentParameterMismatch",
+            "The client token you have provided is associated with a resource that is already \
+             deleted. Please use a different client token.",
+        )),
+        Some(_) if t.fingerprint != fingerprint => Err(invalid(
+            action,
+            "IdempotentParameterMismatch",
+            "The client token you have provided is associated with a resource that has \
+             different parameters. Please use a different client token.",
+        )),
+        Some(e) => Ok(Some(e.clone())),
+    }
+}
+
 /// A pinned endpoint IP (SubnetConfigurations[].Ipv4): inside the subnet, not one of the five
 /// addresses AWS reserves, not in use by a live interface.
 fn check_pinned_ip(a: &SimAccount, action: &str, subnet_id: &str, ip: &str) -> CloudResult<()> {
@@ -441,7 +502,42 @@ fn api_state(api: &RestApi, info: Option<&SimApiInfo>) -> ApiState {
         policy: api.policy.clone(),
         tags: info.map(|i| i.tags.clone()).unwrap_or_default(),
         stages: info.map(|i| i.stages.clone()).unwrap_or_default(),
+        ip_address_type: Some(
+            info.and_then(|i| i.ip_address_type.clone())
+                .unwrap_or_else(|| default_ip_type(&api.endpoint_types).to_string()),
+        ),
     }
+}
+
+/// What API Gateway gives an API that names no ipAddressType.
+fn default_ip_type(types: &[String]) -> &'static str {
+    if types.iter().any(|t| t.eq_ignore_ascii_case("PRIVATE")) {
+        "dualstack"
+    } else {
+        "ipv4"
+    }
+}
+
+/// An API bound to an endpoint of this account that is not `available` yet. AWS documents no
+/// such check for CreateRestApi / UpdateRestApi `vpcEndpointIds`; the private DNS aliases API
+/// Gateway makes for the endpoint need it to exist and be ready, so the model takes the safe
+/// side and refuses (the engine binds the API only after the endpoint is available).
+fn check_endpoints_available(a: &SimAccount, action: &str, ids: &[String]) -> CloudResult<()> {
+    for id in ids {
+        if let Some(ep) = a.vpc_endpoints.iter().find(|e| &e.id == id) {
+            if !ep.is_available() {
+                return Err(invalid(
+                    action,
+                    "BadRequestException",
+                    format!(
+                        "VPC endpoint {id} is not in an available state ({}).",
+                        ep.state
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }
 
 fn api_not_found(action: &str, id: &str) -> CloudError {
@@ -852,7 +948,7 @@ impl CloudWrite for SimCloud {
         self.call(ACTION, |a| {
             if a.elastic_ips.len() as u32 >= a.eip_quota {
                 return Err(fail(
-                    ErrorKind::Other,
+                    ErrorKind::QuotaExceeded,
                     ACTION,
                     "AddressLimitExceeded",
                     "The maximum number of addresses has been reached.".to_string(),
@@ -917,6 +1013,27 @@ impl CloudWrite for SimCloud {
                 .find(|e| e.allocation_id == allocation_id)
             {
                 None => Ok(()),
+                // Still on a network interface of a load balancer deleted since: AWS answers
+                // `AuthFailure` for the minutes the interface lingers (not `InUse`; seen in the
+                // field, e.g. hashicorp/terraform-provider-aws "Error releasing EIP: AuthFailure"
+                // after an NLB delete — AWS does not document the code; the safe side is to wait).
+                Some(e)
+                    if e.in_use()
+                        && e.network_interface_id.as_deref().is_some_and(|eni| {
+                            a.network_interfaces.iter().any(|n| {
+                                n.eni_id == eni
+                                    && n.gone_at_ms.is_some()
+                                    && !a.load_balancers.iter().any(|l| l.lb.arn == n.owner)
+                            })
+                        }) =>
+                {
+                    Err(fail(
+                        ErrorKind::BadCredentials,
+                        ACTION,
+                        "AuthFailure",
+                        "You do not have permission to access the specified resource.",
+                    ))
+                }
                 Some(e) if e.in_use() => Err(fail(
                     ErrorKind::InvalidRequest,
                     ACTION,
@@ -934,29 +1051,10 @@ impl CloudWrite for SimCloud {
 
     async fn create_vpc_endpoint(&self, req: &NewEndpoint) -> CloudResult<VpcEndpoint> {
         const ACTION: &str = "ec2:CreateVpcEndpoint";
+        let fingerprint = endpoint_fingerprint(req);
         self.call(ACTION, |a| {
-            // Idempotency: the same token answers with the same endpoint.
-            if !req.client_token.is_empty() {
-                if let Some(info) = a
-                    .endpoint_info
-                    .iter()
-                    .find(|i| i.client_token == req.client_token)
-                {
-                    if let Some(ep) = a.vpc_endpoints.iter().find(|e| e.id == info.id) {
-                        if ep.vpc_id == req.vpc_id
-                            && ep.service_name == req.service_name
-                            && ep.private_dns == req.private_dns
-                            && same_set(&ep.subnet_ids, &req.subnet_ids)
-                        {
-                            return Ok(ep.clone());
-                        }
-                        return Err(invalid(
-                            ACTION,
-                            "IdempotentParameterMismatch",
-                            "The client token you have provided is associated with a resource that has different parameters",
-                        ));
-                    }
-                }
+            if let Some(known) = remembered_token(a, ACTION, &req.client_token, &fingerprint)? {
+                return Ok(known);
             }
             vpc_exists(a, ACTION, &req.vpc_id)?;
             let region = a.region.clone();
@@ -1059,6 +1157,19 @@ impl CloudWrite for SimCloud {
                     break id;
                 }
             };
+            // Subnet configurations name every subnet of the endpoint, or none (AWS: "you must
+            // specify a subnet configuration for each subnet"; EC2 API Reference,
+            // CreateVpcEndpoint `SubnetConfiguration.N`). Not documented word for word as an
+            // error; the safe side is to refuse, as validation does.
+            if !req.ipv4_addresses.is_empty()
+                && req.subnet_ids.iter().any(|s| !req.ipv4_addresses.contains_key(s))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidParameter",
+                    "Subnet configurations must be specified for all subnets or none",
+                ));
+            }
             for sid in req.ipv4_addresses.keys() {
                 if !req.subnet_ids.contains(sid) {
                     return Err(invalid(
@@ -1115,6 +1226,16 @@ impl CloudWrite for SimCloud {
                 tags: req.tags.clone(),
             };
             a.vpc_endpoints.push(ep.clone());
+            if !req.client_token.is_empty() {
+                a.client_tokens.insert(
+                    req.client_token.clone(),
+                    SimToken {
+                        fingerprint: fingerprint.clone(),
+                        endpoint: ep.clone(),
+                        used_ms: a.clock_ms,
+                    },
+                );
+            }
             a.endpoint_info.push(SimEndpointInfo {
                 id,
                 client_token: req.client_token.clone(),
@@ -1266,6 +1387,7 @@ impl CloudWrite for SimCloud {
                 ));
             }
             check_policy(ACTION, policy)?;
+            check_endpoints_available(a, ACTION, vpc_endpoint_ids)?;
             let id = loop {
                 let id = lower_alnum(10);
                 if !a.rest_apis.iter().any(|r| r.id == id) {
@@ -1325,6 +1447,7 @@ impl CloudWrite for SimCloud {
         const ACTION: &str = "apigateway:PATCH";
         self.call(ACTION, |a| {
             check_policy(ACTION, policy)?;
+            check_endpoints_available(a, ACTION, vpc_endpoint_ids)?;
             let api = a
                 .rest_apis
                 .iter_mut()
@@ -1333,21 +1456,21 @@ impl CloudWrite for SimCloud {
             api.endpoint_types = vec!["PRIVATE".to_string()];
             api.vpc_endpoint_ids = vpc_endpoint_ids.to_vec();
             api.policy = Some(policy.to_string());
+            // "For the PRIVATE endpoint type, only dualstack is supported" (API Gateway API
+            // Reference, EndpointConfiguration.ipAddressType).
+            a.api_info
+                .entry(id.to_string())
+                .or_default()
+                .ip_address_type = Some("dualstack".to_string());
             Ok(())
         })
         .await
     }
 
-    async fn restore_api(
-        &self,
-        id: &str,
-        endpoint_types: &[String],
-        vpc_endpoint_ids: &[String],
-        policy: Option<&str>,
-    ) -> CloudResult<()> {
+    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()> {
         const ACTION: &str = "apigateway:PATCH";
         self.call(ACTION, |a| {
-            if let Some(p) = policy {
+            if let Some(p) = &prior.policy {
                 check_policy(ACTION, p)?;
             }
             let api = a
@@ -1355,9 +1478,87 @@ impl CloudWrite for SimCloud {
                 .iter_mut()
                 .find(|r| r.id == id)
                 .ok_or_else(|| api_not_found(ACTION, id))?;
-            api.endpoint_types = endpoint_types.to_vec();
-            api.vpc_endpoint_ids = vpc_endpoint_ids.to_vec();
-            api.policy = policy.map(str::to_string);
+            // "You cannot change a private API into an edge-optimized API" (API Gateway
+            // Developer Guide, "Change a public or private API endpoint type"; the message is the
+            // guide's sentence, AWS's exact wording is not documented).
+            if api.is_private()
+                && prior
+                    .endpoint_types
+                    .iter()
+                    .any(|t| t.eq_ignore_ascii_case("EDGE"))
+            {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "You cannot change a private API into an edge-optimized API.",
+                ));
+            }
+            let ip = prior
+                .ip_address_type
+                .clone()
+                .unwrap_or_else(|| default_ip_type(&prior.endpoint_types).to_string());
+            if default_ip_type(&prior.endpoint_types) == "dualstack" && ip != "dualstack" {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Only dualstack ipAddressType is supported for Private APIs.",
+                ));
+            }
+            api.endpoint_types = prior.endpoint_types.clone();
+            api.vpc_endpoint_ids = prior.vpc_endpoint_ids.clone();
+            api.policy = prior.policy.clone();
+            a.api_info
+                .entry(id.to_string())
+                .or_default()
+                .ip_address_type = Some(ip);
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_stage_deployment(
+        &self,
+        api_id: &str,
+        stage: &str,
+        deployment_id: &str,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:PATCH";
+        self.call(ACTION, |a| {
+            if !a.rest_apis.iter().any(|r| r.id == api_id) {
+                return Err(api_not_found(ACTION, api_id));
+            }
+            let info = a.api_info.entry(api_id.to_string()).or_default();
+            if !info.deployments.iter().any(|d| d == deployment_id) {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "Invalid deployment identifier specified",
+                ));
+            }
+            match info.stages.iter_mut().find(|(s, _)| s == stage) {
+                Some(s) => {
+                    s.1 = deployment_id.to_string();
+                    Ok(())
+                }
+                None => Err(fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "NotFoundException",
+                    "Invalid stage identifier specified",
+                )),
+            }
+        })
+        .await
+    }
+
+    async fn delete_stage(&self, api_id: &str, stage: &str) -> CloudResult<()> {
+        const ACTION: &str = "apigateway:DELETE";
+        self.call(ACTION, |a| {
+            if let Some(info) = a.api_info.get_mut(api_id) {
+                info.stages.retain(|(s, _)| s != stage);
+            }
+            a.base_path_mappings
+                .retain(|m| !(m.mapping.rest_api_id == api_id && m.mapping.stage == stage));
             Ok(())
         })
         .await
@@ -1551,6 +1752,17 @@ impl CloudWrite for SimCloud {
             .unwrap_or("(none)")
             .to_string();
         self.call(ACTION, |a| {
+            // AWS (v1 API): "API Gateway V1 doesn't support the slash character (/) in base path
+            // mappings. To create a multi-level base path mapping, use API Gateway V2."
+            // (BadRequestException; hashicorp/terraform-provider-aws#21986, aws/chalice#1897).
+            if base_path.contains('/') {
+                return Err(invalid(
+                    ACTION,
+                    "BadRequestException",
+                    "API Gateway V1 doesn't support the slash character (/) in base path mappings. \
+                     To create a multi-level base path mapping, use API Gateway V2.",
+                ));
+            }
             if !a.domain_names.iter().any(|d| d.name == domain) {
                 return Err(fail(
                     ErrorKind::NotFound,
@@ -2421,144 +2633,66 @@ impl CloudWrite for SimCloud {
     ) -> CloudResult<Option<String>> {
         const ACTION: &str = "route53:ChangeResourceRecordSets";
         let zone_id = record.zone_id.trim_start_matches("/hostedzone/");
-        let name = dns_norm(&record.name);
-        let target = dns_norm(&record.target_dns_name);
+        let rec = RecordSet {
+            zone_id: zone_id.to_string(),
+            name: dns_norm(&record.name),
+            record_type: "A".to_string(),
+            values: vec![],
+            alias_target: Some(dns_norm(&record.target_dns_name)),
+            alias_zone_id: Some(record.target_zone_id.clone()),
+            evaluate_target_health: record.evaluate_target_health,
+            ttl: None,
+        };
+        // Deleting a record that is already gone is "nothing to do" (write.rs convention).
+        let gone = action == RecordAction::Delete
+            && self.with_account(|a| {
+                !a.record_sets.iter().any(|r| {
+                    r.zone_id == zone_id && dns_norm(&r.name) == rec.name && r.record_type == "A"
+                }) && a.hosted_zones.iter().any(|z| z.id == zone_id)
+            });
+        if gone {
+            self.call(ACTION, |_| Ok(())).await?;
+            return Ok(None);
+        }
+        self.change_records(zone_id, &[(action, rec.clone())]).await
+    }
+
+    async fn change_records(
+        &self,
+        zone_id: &str,
+        changes: &[(RecordAction, RecordSet)],
+    ) -> CloudResult<Option<String>> {
+        const ACTION: &str = "route53:ChangeResourceRecordSets";
+        let zone_id = zone_id.trim_start_matches("/hostedzone/").to_string();
         self.call(ACTION, |a| {
             let z = a
                 .hosted_zones
                 .iter()
                 .find(|z| z.id == zone_id)
-                .ok_or_else(|| zone_not_found(ACTION, zone_id))?;
+                .ok_or_else(|| zone_not_found(ACTION, &zone_id))?;
             let apex = dns_norm(&z.name);
-            if name != apex && !name.ends_with(&format!(".{apex}")) {
-                return Err(invalid(
-                    ACTION,
-                    "InvalidChangeBatch",
-                    format!("RRSet with DNS name {name}. is not permitted in zone {apex}."),
-                ));
-            }
-            let existing = a.record_sets.iter().position(|r| {
-                r.zone_id == zone_id && dns_norm(&r.name) == name && r.record_type == "A"
-            });
-            match action {
-                RecordAction::Delete => {
-                    let Some(i) = existing else { return Ok(None) };
-                    let current = &a.record_sets[i];
-                    if current.alias_target.as_deref().map(dns_norm).as_deref()
-                        != Some(target.as_str())
-                    {
-                        return Err(invalid(
-                            ACTION,
-                            "InvalidChangeBatch",
-                            format!("Tried to delete resource record set [name='{name}.', type='A'] but the values provided do not match the current values"),
-                        ));
-                    }
-                }
-                RecordAction::Upsert => {
-                    if a.record_sets.iter().any(|r| {
-                        r.zone_id == zone_id && dns_norm(&r.name) == name && r.record_type == "CNAME"
-                    }) {
-                        return Err(invalid(
-                            ACTION,
-                            "InvalidChangeBatch",
-                            format!("RRSet of type A with DNS name {name}. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone {apex}."),
-                        ));
-                    }
-                    check_alias_target(a, ACTION, &target, &record.target_zone_id)?;
-                }
-            }
-            let now = a.clock_ms;
-            let busy_for = self.scaled_ms(ZONE_BUSY_MS);
-            if a
-                .changes
+            self.zone_not_busy(a, ACTION, &zone_id)?;
+            // A batch is applied all or none (Route 53 API Reference, ChangeResourceRecordSets):
+            // work on a copy of the zone's records, commit only when every change holds.
+            let mut records: Vec<RecordSet> = a
+                .record_sets
                 .iter()
-                .any(|c| c.zone_id == zone_id && now < c.submitted_ms.saturating_add(busy_for))
-            {
-                return Err(fail(
-                    ErrorKind::Throttled,
-                    ACTION,
-                    "PriorRequestNotComplete",
-                    "The request was rejected because Route 53 was still processing a prior request.",
-                ));
+                .filter(|r| r.zone_id == zone_id)
+                .cloned()
+                .collect();
+            let before = records.len() as u64;
+            for (action, rec) in changes {
+                check_alias_target_of(a, ACTION, rec)?;
+                apply_record_change(&mut records, ACTION, &zone_id, &apex, *action, rec)?;
             }
-            match (action, existing) {
-                (RecordAction::Delete, Some(i)) => {
-                    a.record_sets.remove(i);
-                    if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
-                        z.record_count = z.record_count.saturating_sub(1);
-                    }
-                }
-                (RecordAction::Delete, None) => return Ok(None),
-                (RecordAction::Upsert, existing) => {
-                    let rs = RecordSet {
-                        zone_id: zone_id.to_string(),
-                        name: name.clone(),
-                        record_type: "A".to_string(),
-                        values: vec![],
-                        alias_target: Some(target.clone()),
-                        alias_zone_id: Some(record.target_zone_id.clone()),
-                        evaluate_target_health: record.evaluate_target_health,
-                        ttl: None,
-                    };
-                    match existing {
-                        Some(i) => a.record_sets[i] = rs,
-                        None => {
-                            a.record_sets.push(rs);
-                            if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
-                                z.record_count += 1;
-                            }
-                        }
-                    }
-                }
+            check_cname_exclusive(&records, ACTION, &apex)?;
+            let after = records.len() as u64;
+            a.record_sets.retain(|r| r.zone_id != zone_id);
+            a.record_sets.extend(records);
+            if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
+                z.record_count = (z.record_count + after).saturating_sub(before);
             }
-            let id = format!("C{}", upper_alnum(20));
-            a.changes.push(SimChange {
-                id: id.clone(),
-                zone_id: zone_id.to_string(),
-                submitted_ms: now,
-                insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
-            });
-            Ok(Some(id))
-        })
-        .await
-    }
-
-    async fn restore_record(&self, record: &RecordSet) -> CloudResult<Option<String>> {
-        const ACTION: &str = "route53:ChangeResourceRecordSets";
-        let zone_id = record
-            .zone_id
-            .trim_start_matches("/hostedzone/")
-            .to_string();
-        let name = dns_norm(&record.name);
-        self.call(ACTION, |a| {
-            if !a.hosted_zones.iter().any(|z| z.id == zone_id) {
-                return Err(zone_not_found(ACTION, &zone_id));
-            }
-            let mut rs = record.clone();
-            rs.zone_id = zone_id.clone();
-            rs.name = name.clone();
-            match a.record_sets.iter().position(|r| {
-                r.zone_id == zone_id
-                    && dns_norm(&r.name) == name
-                    && r.record_type == record.record_type
-            }) {
-                Some(i) => a.record_sets[i] = rs,
-                None => {
-                    a.record_sets.push(rs);
-                    if let Some(z) = a.hosted_zones.iter_mut().find(|z| z.id == zone_id) {
-                        z.record_count += 1;
-                    }
-                }
-            }
-            let now = a.clock_ms;
-            let id = format!("C{}", upper_alnum(20));
-            a.changes.push(SimChange {
-                id: id.clone(),
-                zone_id: zone_id.clone(),
-                submitted_ms: now,
-                insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
-            });
-            Ok(Some(id))
+            Ok(Some(self.new_change(a, &zone_id)))
         })
         .await
     }
@@ -2583,6 +2717,105 @@ impl CloudWrite for SimCloud {
         })
         .await
     }
+}
+
+/// The alias target of a record to write, checked as `check_alias_target` does.
+fn check_alias_target_of(a: &SimAccount, action: &str, rec: &RecordSet) -> CloudResult<()> {
+    match (&rec.alias_target, &rec.alias_zone_id) {
+        (Some(t), Some(z)) => check_alias_target(a, action, &dns_norm(t), z),
+        (Some(_), None) => Err(invalid(
+            action,
+            "InvalidInput",
+            "Invalid request: Missing field 'HostedZoneId' in alias target",
+        )),
+        _ => Ok(()),
+    }
+}
+
+/// One change of a batch on the zone's records (Route 53's own checks and messages).
+fn apply_record_change(
+    records: &mut Vec<RecordSet>,
+    action: &str,
+    zone_id: &str,
+    apex: &str,
+    what: RecordAction,
+    rec: &RecordSet,
+) -> CloudResult<()> {
+    let name = dns_norm(&rec.name);
+    let ty = rec.record_type.to_ascii_uppercase();
+    if name != apex && !name.ends_with(&format!(".{apex}")) {
+        return Err(invalid(
+            action,
+            "InvalidChangeBatch",
+            format!("RRSet with DNS name {name}. is not permitted in zone {apex}."),
+        ));
+    }
+    let at = records
+        .iter()
+        .position(|r| dns_norm(&r.name) == name && r.record_type.eq_ignore_ascii_case(&ty));
+    let mut written = rec.clone();
+    written.zone_id = zone_id.to_string();
+    written.name = name.clone();
+    written.record_type = ty.clone();
+    match (what, at) {
+        (RecordAction::Delete, None) => Err(invalid(
+            action,
+            "InvalidChangeBatch",
+            format!("[Tried to delete resource record set [name='{name}.', type='{ty}'] but it was not found]"),
+        )),
+        (RecordAction::Delete, Some(i)) => {
+            let cur = &records[i];
+            let same = cur.values == rec.values
+                && cur.alias_target.as_deref().map(dns_norm)
+                    == rec.alias_target.as_deref().map(dns_norm)
+                && (cur.alias_target.is_some() || cur.ttl == rec.ttl);
+            if !same {
+                return Err(invalid(
+                    action,
+                    "InvalidChangeBatch",
+                    format!("[Tried to delete resource record set [name='{name}.', type='{ty}'] but the values provided do not match the current values]"),
+                ));
+            }
+            records.remove(i);
+            Ok(())
+        }
+        (RecordAction::Create, Some(_)) => Err(invalid(
+            action,
+            "InvalidChangeBatch",
+            format!("[Tried to create resource record set [name='{name}.', type='{ty}'] but it already exists]"),
+        )),
+        (RecordAction::Create, None) | (RecordAction::Upsert, None) => {
+            records.push(written);
+            Ok(())
+        }
+        (RecordAction::Upsert, Some(i)) => {
+            records[i] = written;
+            Ok(())
+        }
+    }
+}
+
+/// A CNAME excludes every other record type of its name (RFC 1034 3.6.2; Route 53 answers
+/// `InvalidChangeBatch` "RRSet of type A with DNS name x. is not permitted because a conflicting
+/// RRSet of type CNAME with the same DNS name already exists in zone z.").
+fn check_cname_exclusive(records: &[RecordSet], action: &str, apex: &str) -> CloudResult<()> {
+    for c in records.iter().filter(|r| r.record_type == "CNAME") {
+        let name = dns_norm(&c.name);
+        if let Some(other) = records
+            .iter()
+            .find(|r| dns_norm(&r.name) == name && r.record_type != "CNAME")
+        {
+            return Err(invalid(
+                action,
+                "InvalidChangeBatch",
+                format!(
+                    "[RRSet of type {} with DNS name {name}. is not permitted because a conflicting RRSet of type CNAME with the same DNS name already exists in zone {apex}.]",
+                    other.record_type
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Route 53 checks an alias target: for a name of this account (a load balancer, an endpoint, a
@@ -2620,6 +2853,37 @@ fn check_alias_target(a: &SimAccount, action: &str, target: &str, zone: &str) ->
 }
 
 impl SimCloud {
+    /// Route 53 refuses a change to a zone still processing the previous one.
+    fn zone_not_busy(&self, a: &SimAccount, action: &str, zone_id: &str) -> CloudResult<()> {
+        let now = a.clock_ms;
+        let busy_for = self.scaled_ms(ZONE_BUSY_MS);
+        if a.changes
+            .iter()
+            .any(|c| c.zone_id == zone_id && now < c.submitted_ms.saturating_add(busy_for))
+        {
+            return Err(fail(
+                ErrorKind::Throttled,
+                action,
+                "PriorRequestNotComplete",
+                "The request was rejected because Route 53 was still processing a prior request.",
+            ));
+        }
+        Ok(())
+    }
+
+    /// A submitted change: PENDING, INSYNC after a while. Returns its id.
+    fn new_change(&self, a: &mut SimAccount, zone_id: &str) -> String {
+        let now = a.clock_ms;
+        let id = format!("C{}", upper_alnum(20));
+        a.changes.push(SimChange {
+            id: id.clone(),
+            zone_id: zone_id.to_string(),
+            submitted_ms: now,
+            insync_at_ms: now.saturating_add(self.wait_ms(CHANGE_INSYNC)),
+        });
+        id
+    }
+
     async fn modify_endpoint_groups(
         &self,
         id: &str,

@@ -71,6 +71,30 @@ pub struct ApiState {
     pub tags: Vec<Tag>,
     /// Stage names that exist, with their deployment id.
     pub stages: Vec<(String, String)>,
+    /// `ipv4` or `dualstack` (endpointConfiguration.ipAddressType; `None` when not reported).
+    #[serde(default)]
+    pub ip_address_type: Option<String>,
+}
+
+/// What destroy puts back on an adopted API: its endpoint configuration and policy as read
+/// before the apply changed them.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ApiRestore {
+    pub endpoint_types: Vec<String>,
+    pub vpc_endpoint_ids: Vec<String>,
+    pub policy: Option<String>,
+    pub ip_address_type: Option<String>,
+}
+
+impl From<&ApiState> for ApiRestore {
+    fn from(a: &ApiState) -> Self {
+        ApiRestore {
+            endpoint_types: a.endpoint_types.clone(),
+            vpc_endpoint_ids: a.vpc_endpoint_ids.clone(),
+            policy: a.policy.clone(),
+            ip_address_type: a.ip_address_type.clone(),
+        }
+    }
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -205,6 +229,18 @@ pub struct AliasRecord {
 pub enum RecordAction {
     Upsert,
     Delete,
+    /// Fails when the record exists (Route 53 `CREATE`).
+    Create,
+}
+
+impl RecordAction {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RecordAction::Upsert => "UPSERT",
+            RecordAction::Delete => "DELETE",
+            RecordAction::Create => "CREATE",
+        }
+    }
 }
 
 #[async_trait]
@@ -297,14 +333,19 @@ pub trait CloudWrite: Send + Sync {
         vpc_endpoint_ids: &[String],
         policy: &str,
     ) -> CloudResult<()>;
-    /// UpdateRestApi back to a prior configuration (destroy of an adopted API).
-    async fn restore_api(
+    /// UpdateRestApi back to a prior configuration (destroy of an adopted API). A PRIVATE API
+    /// can never become EDGE again (`BadRequestException`).
+    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()>;
+    /// UpdateStage `/deploymentId`: the stage serves that deployment again (a changed resource
+    /// policy takes effect only through a deployment, so the old one brings the old policy back).
+    async fn set_stage_deployment(
         &self,
-        id: &str,
-        endpoint_types: &[String],
-        vpc_endpoint_ids: &[String],
-        policy: Option<&str>,
+        api_id: &str,
+        stage: &str,
+        deployment_id: &str,
     ) -> CloudResult<()>;
+    /// DeleteStage; a stage already gone is success.
+    async fn delete_stage(&self, api_id: &str, stage: &str) -> CloudResult<()>;
     /// `GET /ping` → MOCK integration answering 200 `{"ok":true}` (idempotent).
     async fn put_ping_method(&self, api_id: &str) -> CloudResult<()>;
     /// CreateDeployment to `stage` (creates the stage); returns the deployment id.
@@ -395,11 +436,14 @@ pub trait CloudWrite: Send + Sync {
         action: RecordAction,
         record: &AliasRecord,
     ) -> CloudResult<Option<String>>;
-    /// UPSERT a record exactly as it was read (alias or plain): destroy puts back a record the plan
-    /// replaced. Returns the change id.
-    async fn restore_record(
+    /// ChangeResourceRecordSets with several changes in one batch, applied all or none: a
+    /// DELETE names the record exactly as it was read (alias or plain). Replacing a CNAME (and any
+    /// A / AAAA) of a name with an alias, and destroy putting them back, are each one batch, since
+    /// a CNAME excludes every other type of its name. Returns the change id.
+    async fn change_records(
         &self,
-        record: &crate::domain::RecordSet,
+        zone_id: &str,
+        changes: &[(RecordAction, crate::domain::RecordSet)],
     ) -> CloudResult<Option<String>>;
     /// GetChange: PENDING or INSYNC.
     async fn change_status(&self, change_id: &str) -> CloudResult<String>;

@@ -4,9 +4,11 @@
 
 use std::time::Duration;
 
+use super::nodes::{PRIOR_API, PRIOR_STAGES};
 use super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
-use crate::cloud::write::{AliasRecord, RecordAction};
+use crate::cloud::write::{AliasRecord, ApiRestore, RecordAction};
 use crate::cloud::{CloudError, ErrorKind};
+use crate::domain::RecordSet;
 use crate::plan::review::{self, TAG_PLAN_ID};
 
 fn fail(node: NodeId, error: CloudError) -> EngineError {
@@ -20,6 +22,22 @@ async fn settle<F, Fut>(
     node: NodeId,
     what: &str,
     timeout: Duration,
+    call: F,
+) -> Result<(), EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
+{
+    settle_also(ctx, node, what, timeout, &[], call).await
+}
+
+/// `settle`, also waiting out the error codes `also` (what one call answers while it is "not yet").
+async fn settle_also<F, Fut>(
+    ctx: &Ctx,
+    node: NodeId,
+    what: &str,
+    timeout: Duration,
+    also: &[&str],
     mut call: F,
 ) -> Result<(), EngineError>
 where
@@ -43,7 +61,8 @@ where
                                 | "PriorRequestNotComplete"
                                 | "ConflictException"
                         )
-                    ))
+                    )
+                    || e.code.as_deref().is_some_and(|c| also.contains(&c)))
                     && start.elapsed() < timeout =>
             {
                 ctx.emit(EngineEvent::Waiting {
@@ -134,6 +153,90 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
     errors
 }
 
+/// Put an adopted API back as it was: its endpoint configuration and policy, then each stage the
+/// apply deployed to on the deployment it served before (a restored policy takes effect only
+/// through a deployment), and a stage the apply created is deleted.
+async fn restore_adopted_api(
+    ctx: &Ctx,
+    n: NodeId,
+    id: &str,
+    prior: &str,
+    stages: Option<&String>,
+) -> Result<String, EngineError> {
+    let unreadable = |what: &str, e: serde_json::Error, text: &str| {
+        fail(
+            n,
+            CloudError::new(
+                ErrorKind::Other,
+                "journal",
+                format!("the adopted API's prior {what} cannot be read from the journal ({e}): restore it by hand from {text}"),
+            ),
+        )
+    };
+    let before: ApiRestore = match serde_json::from_str(prior) {
+        Ok(r) => r,
+        // Journals before ApiRestore: {"types", "vpce", "policy"}.
+        Err(e) => {
+            let v: serde_json::Value =
+                serde_json::from_str(prior).map_err(|_| unreadable("settings", e, prior))?;
+            let list = |k: &str| -> Vec<String> {
+                v[k].as_array()
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(|x| x.as_str().map(str::to_string))
+                            .collect()
+                    })
+                    .unwrap_or_default()
+            };
+            ApiRestore {
+                endpoint_types: list("types"),
+                vpc_endpoint_ids: list("vpce"),
+                policy: v["policy"].as_str().map(str::to_string),
+                ip_address_type: None,
+            }
+        }
+    };
+    let gone = ctx.opts.endpoint_timeout;
+    settle(ctx, n, "restoring the adopted API", gone, || {
+        ctx.cloud.restore_api(id, &before)
+    })
+    .await?;
+    let mut said = vec![format!("API {id} restored to its prior settings")];
+    let served: Vec<(String, String)> = match stages {
+        Some(text) => serde_json::from_str(text).map_err(|e| unreadable("stages", e, text))?,
+        None => vec![],
+    };
+    let stage = &ctx.plan.stage;
+    let Some(now) = ctx.cloud.get_rest_api(id).await.map_err(|e| fail(n, e))? else {
+        return Ok(said.join("; "));
+    };
+    if stages.is_some() && now.stages.iter().any(|(s, _)| s == stage) {
+        match served.iter().find(|(s, _)| s == stage) {
+            Some((_, old)) => {
+                if now.stages.iter().any(|(s, d)| s == stage && d != old) {
+                    settle(
+                        ctx,
+                        n,
+                        "putting the stage back on its deployment",
+                        gone,
+                        || ctx.cloud.set_stage_deployment(id, stage, old),
+                    )
+                    .await?;
+                    said.push(format!("stage {stage} serves deployment {old} again"));
+                }
+            }
+            None => {
+                settle(ctx, n, "deleting the stage this plan added", gone, || {
+                    ctx.cloud.delete_stage(id, stage)
+                })
+                .await?;
+                said.push(format!("stage {stage} (added by this plan) deleted"));
+            }
+        }
+    }
+    Ok(said.join("; "))
+}
+
 async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
@@ -167,45 +270,106 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             if !owned(&j, n) {
                 return Ok(None);
             }
-            let rec = AliasRecord {
-                zone_id: zone.clone(),
-                name: plan.name.clone(),
-                target_dns_name: dns.to_string(),
-                target_zone_id: dzone.to_string(),
-                evaluate_target_health: public,
+            // What the plan replaced, exactly as it was (a list; one record in older journals).
+            let priors: Vec<RecordSet> = match (
+                j.prior.get(&format!("records:{zone}")),
+                j.prior.get(&format!("record:{zone}")),
+            ) {
+                (Some(list), _) => serde_json::from_str(list).map_err(|e| {
+                    fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
+                        "the records this plan replaced cannot be read back from the journal ({e}); put them back by hand: {list}"
+                    )))
+                })?,
+                (None, Some(one)) => vec![serde_json::from_str(one).map_err(|e| {
+                    fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
+                        "the record this plan replaced cannot be read back from the journal ({e}); put it back by hand: {one}"
+                    )))
+                })?],
+                (None, None) => vec![],
             };
-            // A zone that is gone took its records with it.
-            let change = match ctx
-                .cloud
-                .change_alias_record(RecordAction::Delete, &rec)
-                .await
-            {
-                Ok(c) => c,
-                Err(e) if e.kind == ErrorKind::NotFound => None,
+            if priors.is_empty() {
+                let rec = AliasRecord {
+                    zone_id: zone.clone(),
+                    name: plan.name.clone(),
+                    target_dns_name: dns.to_string(),
+                    target_zone_id: dzone.to_string(),
+                    evaluate_target_health: public,
+                };
+                // A zone that is gone took its records with it.
+                let change = match ctx
+                    .cloud
+                    .change_alias_record(RecordAction::Delete, &rec)
+                    .await
+                {
+                    Ok(c) => c,
+                    Err(e) if e.kind == ErrorKind::NotFound => None,
+                    Err(e) => return Err(fail(n, e)),
+                };
+                return Ok(Some(if change.is_none() {
+                    format!("A {} was already gone from {zone}", plan.name)
+                } else {
+                    format!("A {} removed from {zone}", plan.name)
+                }));
+            }
+            // One batch, as apply did: DELETE our alias exactly as the account holds it, and put
+            // back what it replaced (UPSERT: a CNAME may come back only with our A gone).
+            let current = match ctx.cloud.list_records(&zone, &plan.name).await {
+                Ok(r) => r,
+                Err(e) if e.kind == ErrorKind::NotFound => {
+                    return Ok(Some(format!(
+                        "zone {zone} is gone, and its records with it"
+                    )))
+                }
                 Err(e) => return Err(fail(n, e)),
             };
-            let mut summary = if change.is_none() {
-                format!("A {} was already gone from {zone}", plan.name)
-            } else {
-                format!("A {} removed from {zone}", plan.name)
-            };
-            // Put back the record the plan replaced (by explicit choice), exactly as it was.
-            if let Some(prior) = j.prior.get(&format!("record:{zone}")) {
-                match serde_json::from_str::<crate::domain::RecordSet>(prior) {
-                    Ok(old) => {
-                        ctx.cloud.restore_record(&old).await.map_err(|e| fail(n, e))?;
-                        summary.push_str(&format!(
-                            "; your previous {} record (→ {}) is back",
-                            old.record_type,
-                            old.alias_target.clone().unwrap_or_else(|| old.values.join(", "))
-                        ));
-                    }
-                    Err(e) => summary.push_str(&format!(
-                        "; the record it replaced could not be read back from the journal ({e}): {prior}"
-                    )),
-                }
-            }
-            Ok(Some(summary))
+            let mut batch: Vec<(RecordAction, RecordSet)> = current
+                .into_iter()
+                .filter(|r| {
+                    r.record_type == "A"
+                        && r.alias_target.as_deref().is_some_and(|t| {
+                            t.trim_end_matches('.')
+                                .eq_ignore_ascii_case(dns.trim_end_matches('.'))
+                        })
+                })
+                .map(|r| (RecordAction::Delete, r))
+                .collect();
+            batch.extend(priors.iter().cloned().map(|r| (RecordAction::Upsert, r)));
+            ctx.emit(EngineEvent::Call {
+                node: n,
+                command: format!(
+                    "aws route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
+                    super::nodes::describe_batch(&batch)
+                ),
+            });
+            settle(
+                ctx,
+                n,
+                "putting back the records this plan replaced",
+                gone,
+                || {
+                    let batch = batch.clone();
+                    let zone = zone.clone();
+                    async move { ctx.cloud.change_records(&zone, &batch).await.map(|_| ()) }
+                },
+            )
+            .await?;
+            Ok(Some(format!(
+                "A {} removed from {zone}; your previous {} (→ {}) back",
+                plan.name,
+                priors
+                    .iter()
+                    .map(|r| r.record_type.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                priors
+                    .iter()
+                    .map(|r| r
+                        .alias_target
+                        .clone()
+                        .unwrap_or_else(|| r.values.join(", ")))
+                    .collect::<Vec<_>>()
+                    .join("; ")
+            )))
         }
         NodeId::Mapping => {
             if !owned(&j, n) && !owned(&j, NodeId::Domain) {
@@ -273,15 +437,64 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             if allocs.is_empty() {
                 return Ok(None);
             }
+            // The deleted NLB's network interfaces hold the addresses for a few minutes; until
+            // they let go, ReleaseAddress answers `AuthFailure` (not `InvalidIPAddress.InUse`).
+            // Wait for DescribeAddresses to show no association, then release, still taking
+            // `AuthFailure` for "not yet" within the same bound.
+            let start = tokio::time::Instant::now();
+            let mut wait = ctx.opts.poll_first;
+            loop {
+                let held: Vec<String> = ctx
+                    .cloud
+                    .describe_addresses(&allocs)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .into_iter()
+                    .filter(|e| e.in_use())
+                    .map(|e| e.public_ip)
+                    .collect();
+                if held.is_empty() || start.elapsed() >= gone {
+                    break;
+                }
+                ctx.emit(EngineEvent::Waiting {
+                    node: n,
+                    what: format!(
+                        "{} of {} Elastic IPs still held by the deleted NLB's network interfaces ({}); AWS frees them within minutes",
+                        held.len(),
+                        allocs.len(),
+                        held.join(", ")
+                    ),
+                });
+                tokio::time::sleep(wait).await;
+                wait = wait.mul_f64(1.5).min(ctx.opts.poll_max);
+            }
+            let left = gone.saturating_sub(start.elapsed()).max(ctx.opts.poll_max);
             for a in &allocs {
-                settle(
+                settle_also(
                     ctx,
                     n,
                     "releasing the Elastic IP (free once the NLB's interfaces are gone)",
-                    gone,
+                    left,
+                    &["AuthFailure"],
                     || ctx.cloud.release_address(a),
                 )
-                .await?;
+                .await
+                .map_err(|e| match e {
+                    EngineError::Node { node, error } if error.code.as_deref() == Some("AuthFailure") => {
+                        EngineError::Node {
+                            node,
+                            error: CloudError::new(
+                                ErrorKind::Other,
+                                error.action.clone(),
+                                format!(
+                                    "{a} is still held by the deleted NLB's network interfaces (AWS answers AuthFailure until they are gone): run `destroy --release-eips` again in a few minutes"
+                                ),
+                            )
+                            .with_code("AuthFailure"),
+                        }
+                    }
+                    other => other,
+                })?;
             }
             Ok(Some(format!("released {}", allocs.join(", "))))
         }
@@ -389,25 +602,11 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             Ok(Some(format!("{} deleted", tg.name)))
         }
         NodeId::Api => {
-            if let (Some(prior), Some(id)) = (j.prior.get("api"), j.id_of(NodeId::Api)) {
+            if let (Some(prior), Some(id)) = (j.prior.get(PRIOR_API), j.id_of(NodeId::Api)) {
                 if !owned(&j, n) {
-                    let v: serde_json::Value = serde_json::from_str(prior).unwrap_or_default();
-                    let list = |k: &str| -> Vec<String> {
-                        v[k].as_array()
-                            .map(|a| {
-                                a.iter()
-                                    .filter_map(|x| x.as_str().map(str::to_string))
-                                    .collect()
-                            })
-                            .unwrap_or_default()
-                    };
-                    let policy = v["policy"].as_str().map(str::to_string);
-                    let (types, vpce) = (list("types"), list("vpce"));
-                    settle(ctx, n, "restoring the adopted API", gone, || {
-                        ctx.cloud.restore_api(id, &types, &vpce, policy.as_deref())
-                    })
-                    .await?;
-                    return Ok(Some(format!("API {id} restored to its prior settings")));
+                    return restore_adopted_api(ctx, n, id, prior, j.prior.get(PRIOR_STAGES))
+                        .await
+                        .map(Some);
                 }
             }
             let mut ids: Vec<String> = j

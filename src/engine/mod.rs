@@ -50,6 +50,7 @@ pub enum NodeId {
 }
 
 impl NodeId {
+    /// Every step, each after the steps it depends on (`deps`): the progress screen lists them so.
     pub const ALL: [NodeId; 18] = [
         NodeId::VpcDns,
         NodeId::EndpointSg,
@@ -62,10 +63,10 @@ impl NodeId {
         NodeId::Domain,
         NodeId::Mapping,
         NodeId::TargetGroup,
-        NodeId::Targets,
         NodeId::Eips,
         NodeId::Nlb,
         NodeId::Listener,
+        NodeId::Targets,
         NodeId::PrivateZone,
         NodeId::PublicRecord,
         NodeId::PrivateRecord,
@@ -94,22 +95,26 @@ impl NodeId {
         }
     }
 
-    /// The inputs each step needs. The API needs only the endpoint's id (`Endpoint`), not its
-    /// availability (`EndpointReady`); the NLB, target group and domain need nothing of it.
+    /// The inputs each step needs; the NLB, target group and domain need nothing of the endpoint.
+    /// - The API is bound to the endpoint (`vpcEndpointIds`) once it is `available`.
+    /// - Targets are registered and waited on once the listener exists: before it, their health
+    ///   is `unused` and the wait would only burn its bound.
+    /// - The public record moves the name's traffic to the NLB: it waits for the listener,
+    ///   healthy targets and the API mapping, so the name never points at a half-built path.
     pub fn deps(self) -> &'static [NodeId] {
         use NodeId::*;
         match self {
             VpcDns | EndpointSg | NlbSg | Domain | TargetGroup | PrivateZone | Eips => &[],
             Endpoint => &[EndpointSg, VpcDns],
             EndpointReady => &[Endpoint],
-            Api => &[Endpoint],
+            Api => &[EndpointReady],
             Ping => &[Api],
             Deployment => &[Api, Ping],
             Mapping => &[Domain, Deployment],
-            Targets => &[TargetGroup, EndpointReady],
+            Targets => &[TargetGroup, EndpointReady, Listener],
             Nlb => &[NlbSg, Eips],
             Listener => &[Nlb, TargetGroup],
-            PublicRecord => &[Nlb],
+            PublicRecord => &[Nlb, Listener, Targets, Mapping],
             PrivateRecord => &[PrivateZone, EndpointReady],
         }
     }

@@ -9,7 +9,7 @@ use crate::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
 };
 use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
-use crate::domain::{ElasticIp, Tag};
+use crate::domain::{ElasticIp, RecordSet, Tag};
 use crate::plan::review::{self, step, TAG_PLAN_ID};
 use crate::plan::{ApiChoice, EipChoice, EndpointChoice, PrivateZoneChoice};
 
@@ -36,16 +36,9 @@ fn conflict(node: NodeId, action: &str, msg: String) -> EngineError {
     )
 }
 
-/// `Retry after N seconds` in a throttling message (API Gateway's `retryAfterSeconds`).
+/// The wait the service asked for (API Gateway's `Retry-After` on a 429).
 fn retry_hint(e: &CloudError) -> Option<Duration> {
-    let lower = e.message.to_ascii_lowercase();
-    let at = lower.find("retry after")? + "retry after".len();
-    let n: String = lower[at..]
-        .trim_start()
-        .chars()
-        .take_while(|c| c.is_ascii_digit())
-        .collect();
-    n.parse::<u64>().ok().map(Duration::from_secs)
+    e.retry_after
 }
 
 /// Run `call`, riding out throttling beyond the SDK's retries (API Gateway's fixed account limits:
@@ -95,8 +88,19 @@ where
         what: what.to_string(),
     });
     loop {
-        if let Some(v) = check().await? {
-            return Ok(v);
+        match check().await {
+            Ok(Some(v)) => return Ok(v),
+            Ok(None) => {}
+            // A read throttled beyond the SDK's own retries is no reason to give up a wait:
+            // keep polling with the backoff (the timeout still bounds it).
+            Err(EngineError::Node { error, .. }) if error.kind == ErrorKind::Throttled => {
+                ctx.emit(EngineEvent::Waiting {
+                    node,
+                    what: format!("{what} (throttled by {}: polling slower)", error.action),
+                });
+                wait = wait.saturating_mul(2).min(ctx.opts.poll_max.max(wait));
+            }
+            Err(e) => return Err(e),
         }
         if start.elapsed() >= timeout {
             return Err(EngineError::Timeout {
@@ -115,6 +119,83 @@ fn cli(ctx: &Ctx, node: NodeId, command: String) {
         node,
         command: format!("aws --region {} {command}", ctx.plan.region),
     });
+}
+
+/// The idempotency token of `n`'s create (EC2 `ClientToken`, Route 53 `CallerReference`):
+/// `<plan>-<step>-<generation>-<hash of the parameters>`. The same token while the attempt is the
+/// same (a resend after a lost answer must find what the first send made); a new generation once
+/// the step's resource was removed (EC2 and Route 53 remember tokens of deleted resources: EC2
+/// answers `IdempotentParameterMismatch`, Route 53 `HostedZoneAlreadyExists`), and a new hash when
+/// the parameters changed (a re-plan with other subnets or pinned IPs). Journaled before the call.
+async fn client_token(ctx: &Ctx, n: NodeId, params: &str) -> Result<String, EngineError> {
+    let hash = format!("{:08x}", crate::plan::fnv1a(params) & 0xffff_ffff);
+    let snap = ctx.snapshot().await;
+    let rec = snap.record(n);
+    let live = rec.filter(|r| r.status != NodeStatus::Removed);
+    let current = live
+        .and_then(|r| r.data.get(TOKEN))
+        .filter(|t| t.ends_with(&hash))
+        // A journal written before tokens had generations (the private zone's own key).
+        .or_else(|| live.and_then(|r| r.data.get("caller-reference")))
+        .cloned();
+    let token = match current {
+        Some(t) => t,
+        None => {
+            let generation = rec
+                .and_then(|r| r.data.get(GENERATION))
+                .and_then(|g| g.parse::<u32>().ok())
+                .map_or(0, |g| g + 1);
+            token_of(ctx, n, generation, &hash)
+        }
+    };
+    remember_token(ctx, n, &token).await?;
+    Ok(token)
+}
+
+const TOKEN: &str = "client-token";
+const GENERATION: &str = "token-generation";
+
+fn token_of(ctx: &Ctx, n: NodeId, generation: u32, hash: &str) -> String {
+    // EC2 takes at most 64 ASCII characters: `fip-` + 10 hex + step + 2 numbers stays below.
+    let step = match n {
+        NodeId::PrivateZone => "zone",
+        _ => "vpce",
+    };
+    format!("{}-{step}-{generation}-{hash}", ctx.plan.id)
+}
+
+/// Journal `token` (and its generation) as the one `n` sends.
+async fn remember_token(ctx: &Ctx, n: NodeId, token: &str) -> Result<(), EngineError> {
+    let generation = token
+        .rsplit('-')
+        .nth(1)
+        .and_then(|g| g.parse::<u32>().ok())
+        .unwrap_or(0);
+    ctx.write(n, |r| {
+        r.data.remove("caller-reference");
+        r.data.insert(TOKEN.into(), token.to_string());
+        r.data.insert(GENERATION.into(), generation.to_string());
+    })
+    .await
+}
+
+/// The account remembers `token` from a resource since deleted (a destroy on another machine, a
+/// journal lost): move to the next generation and say so.
+async fn next_token(ctx: &Ctx, n: NodeId, token: &str, why: &str) -> Result<String, EngineError> {
+    let mut parts: Vec<&str> = token.rsplitn(3, '-').collect();
+    let hash = parts.first().copied().unwrap_or_default().to_string();
+    let generation = parts
+        .get(1)
+        .and_then(|g| g.parse::<u32>().ok())
+        .map_or(1, |g| g + 1);
+    parts.clear();
+    let next = token_of(ctx, n, generation, &hash);
+    ctx.emit(EngineEvent::Waiting {
+        node: n,
+        what: format!("{why}: sending again with a new token ({next})"),
+    });
+    remember_token(ctx, n, &next).await?;
+    Ok(next)
 }
 
 pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
@@ -368,16 +449,25 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
         Some(e) => e,
         None => {
             ctx.intend(n).await?;
-            let req = NewEndpoint {
+            let mut req = NewEndpoint {
                 vpc_id: ctx.plan.vpc_id.clone(),
                 service_name: execute_api_service(&ctx.plan.region),
                 subnet_ids: subnet_ids.clone(),
                 security_group_ids: vec![sg.clone()],
                 private_dns: true,
                 ipv4_addresses: ctx.plan.endpoint_ips.clone(),
-                client_token: format!("{}-endpoint", ctx.plan.id),
+                client_token: String::new(),
                 tags: tags(ctx, step::ENDPOINT),
             };
+            let params = format!(
+                "{}|{}|{}|{}|{:?}",
+                req.vpc_id,
+                req.service_name,
+                req.subnet_ids.join(","),
+                sg,
+                req.ipv4_addresses
+            );
+            req.client_token = client_token(ctx, n, &params).await?;
             let pinned = if req.ipv4_addresses.is_empty() {
                 String::new()
             } else {
@@ -394,10 +484,30 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
                 "ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id {} --service-name {} --subnet-ids {} --security-group-ids {sg} --private-dns-enabled{pinned} --client-token {}",
                 req.vpc_id, req.service_name, req.subnet_ids.join(" "), req.client_token
             ));
-            ctx.cloud
-                .create_vpc_endpoint(&req)
-                .await
-                .map_err(|e| fail(n, e))?
+            let mut made = ctx.cloud.create_vpc_endpoint(&req).await;
+            // A token of an endpoint deleted since (the journal that knew was lost): EC2 refuses
+            // it (or answers with the deleted endpoint); the next generation creates anew.
+            for _ in 0..3 {
+                let stale = match &made {
+                    Err(e) if e.code.as_deref() == Some("IdempotentParameterMismatch") => true,
+                    Ok(ep) => ["deleted", "deleting", "failed"]
+                        .iter()
+                        .any(|s| ep.state.eq_ignore_ascii_case(s)),
+                    Err(_) => false,
+                };
+                if !stale {
+                    break;
+                }
+                req.client_token = next_token(
+                    ctx,
+                    n,
+                    &req.client_token,
+                    "EC2 remembers this client token from an endpoint deleted since",
+                )
+                .await?;
+                made = ctx.cloud.create_vpc_endpoint(&req).await;
+            }
+            made.map_err(|e| fail(n, e))?
         }
     };
     ctx.write(n, |r| {
@@ -503,8 +613,15 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
                     ),
                 ));
             };
-            let prior = serde_json::json!({"types": a.endpoint_types, "vpce": a.vpc_endpoint_ids, "policy": a.policy});
-            ctx.set_prior("api", prior.to_string()).await?;
+            let prior = crate::cloud::write::ApiRestore::from(&a);
+            if let Ok(text) = serde_json::to_string(&prior) {
+                ctx.set_prior(PRIOR_API, text).await?;
+            }
+            // The deployment each stage served: the new policy takes effect only through a new
+            // deployment, and destroy puts the old one back (with the old policy in it).
+            if let Ok(text) = serde_json::to_string(&a.stages) {
+                ctx.set_prior(PRIOR_STAGES, text).await?;
+            }
             let mut ids = a.vpc_endpoint_ids.clone();
             if !ids.contains(&vpce) {
                 ids.push(vpce.clone());
@@ -566,6 +683,10 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
         }
     }
 }
+
+/// Journal keys of an adopted API's settings before the apply (destroy restores them).
+pub(super) const PRIOR_API: &str = "api";
+pub(super) const PRIOR_STAGES: &str = "api-stages";
 
 async fn ping(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Ping;
@@ -822,14 +943,46 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         },
     )
     .await;
-    match healthy {
-        Ok(_) => Ok(format!("{} targets healthy", ips.len())),
-        Err(EngineError::Timeout { .. }) => Ok(format!(
+    let ok = match healthy {
+        Ok(_) => true,
+        Err(EngineError::Timeout { .. }) => false,
+        Err(e) => return Err(e),
+    };
+    ctx.write(n, |r| {
+        r.data.insert(HEALTHY.into(), ok.to_string());
+    })
+    .await?;
+    Ok(if ok {
+        format!("{} targets healthy", ips.len())
+    } else {
+        format!(
             "{} targets registered, still warming up (verify checks them)",
             ips.len()
-        )),
-        Err(e) => Err(e),
-    }
+        )
+    })
+}
+
+/// Journal key of the Targets step: whether every target was healthy when it ended.
+const HEALTHY: &str = "healthy";
+
+/// `DELETE CNAME x → y, CREATE A x ALIAS z`: a change batch in one line (progress and log).
+pub(super) fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
+    batch
+        .iter()
+        .map(|(a, r)| {
+            format!(
+                "{} {} {} {}",
+                a.as_str(),
+                r.record_type,
+                r.name,
+                match &r.alias_target {
+                    Some(t) => format!("ALIAS {t}"),
+                    None => r.values.join(" "),
+                }
+            )
+        })
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 /// `subnet=alloc,…` (journal data of the Elastic IPs step) as a map.
@@ -1266,41 +1419,34 @@ async fn private_zone(ctx: &Ctx) -> Result<String, EngineError> {
         }
         PrivateZoneChoice::Create => {
             // Route 53 never accepts a caller reference twice, not even after the zone was
-            // deleted: a new generation after a destroy, the same one on a retry (lost answer).
-            let snap = ctx.snapshot().await;
-            let reference = match snap.record(n) {
-                Some(r) if r.status != NodeStatus::Removed => {
-                    r.data.get("caller-reference").cloned()
-                }
-                _ => None,
-            }
-            .unwrap_or_else(|| {
-                let generation = snap
-                    .data(n, "generation")
-                    .and_then(|g| g.parse::<u32>().ok())
-                    .map_or(0, |g| g + 1);
-                if generation == 0 {
-                    format!("{}-private-zone", ctx.plan.id)
-                } else {
-                    format!("{}-private-zone-{generation}", ctx.plan.id)
-                }
-            });
-            let generation = reference
-                .rsplit_once("-private-zone-")
-                .and_then(|(_, g)| g.parse::<u32>().ok())
-                .unwrap_or(0);
+            // deleted: `client_token` gives a new generation after a destroy, the same one on a
+            // retry (lost answer).
             ctx.intend(n).await?;
-            ctx.write(n, |r| {
-                r.data.insert("caller-reference".into(), reference.clone());
-                r.data.insert("generation".into(), generation.to_string());
-            })
-            .await?;
+            let params = format!("{}|{vpc}|{region}", ctx.plan.name);
+            let mut reference = client_token(ctx, n, &params).await?;
             cli(ctx, n, format!("route53 create-hosted-zone --name {} --vpc VPCRegion={region},VPCId={vpc} --caller-reference {reference} --hosted-zone-config PrivateZone=true", ctx.plan.name));
-            let id = ctx
+            let mut made = ctx
                 .cloud
                 .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
-                .await
-                .map_err(|e| fail(n, e))?;
+                .await;
+            for _ in 0..3 {
+                if !matches!(&made, Err(e) if e.code.as_deref() == Some("HostedZoneAlreadyExists"))
+                {
+                    break;
+                }
+                reference = next_token(
+                    ctx,
+                    n,
+                    &reference,
+                    "Route 53 remembers this caller reference from a zone deleted since",
+                )
+                .await?;
+                made = ctx
+                    .cloud
+                    .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
+                    .await;
+            }
+            let id = made.map_err(|e| fail(n, e))?;
             ctx.write(n, |r| {
                 r.id = Some(id.clone());
                 r.owned = true;
@@ -1351,39 +1497,121 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         .list_records(&zone, &ctx.plan.name)
         .await
         .map_err(|e| fail(n, e))?;
-    if let Some(old) = existing.iter().find(|r| {
-        ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str())
-            && !r.alias_target.as_deref().is_some_and(|t| {
+    let is_ours = |r: &RecordSet| {
+        r.record_type == "A"
+            && r.alias_target.as_deref().is_some_and(|t| {
                 t.trim_end_matches('.')
                     .eq_ignore_ascii_case(target.trim_end_matches('.'))
             })
-    }) {
-        if !ctx.plan.replace_records {
-            return Err(conflict(
-                n,
-                "route53:ChangeResourceRecordSets",
-                format!(
-                    "{} {} already exists in zone {zone}: the plan does not replace records (plan again with replace)",
-                    old.record_type, ctx.plan.name
-                ),
-            ));
-        }
-        if let Ok(text) = serde_json::to_string(old) {
-            ctx.set_prior(&format!("record:{zone}"), text).await?;
-        }
+    };
+    // Every record of the name an alias cannot live beside or would leave stale: a CNAME excludes
+    // all other types; another A, or an AAAA (dual-stack clients would keep the old target).
+    let replaced: Vec<RecordSet> = existing
+        .iter()
+        .filter(|r| ["A", "AAAA", "CNAME"].contains(&r.record_type.as_str()) && !is_ours(r))
+        .cloned()
+        .collect();
+    if !replaced.is_empty() && !ctx.plan.replace_records {
+        return Err(conflict(
+            n,
+            "route53:ChangeResourceRecordSets",
+            format!(
+                "{} {} already exists in zone {zone}: the plan does not replace records (plan again with replace)",
+                replaced
+                    .iter()
+                    .map(|r| r.record_type.as_str())
+                    .collect::<Vec<_>>()
+                    .join(" + "),
+                ctx.plan.name
+            ),
+        ));
     }
     let rec = AliasRecord {
         zone_id: zone.clone(),
         name: ctx.plan.name.clone(),
         target_dns_name: target.clone(),
-        target_zone_id: target_zone,
+        target_zone_id: target_zone.clone(),
         evaluate_target_health: evaluate,
     };
-    cli(ctx, n, format!("route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'UPSERT A {} ALIAS {target}'", ctx.plan.name));
-    let change = paced(ctx, n, || {
-        ctx.cloud.change_alias_record(RecordAction::Upsert, &rec)
-    })
-    .await?;
+    // Replacing a record moves live traffic the moment it changes: only onto healthy targets.
+    if public && !replaced.is_empty() && snap.data(NodeId::Targets, HEALTHY) != Some("true") {
+        let tg = snap
+            .id_of(NodeId::TargetGroup)
+            .unwrap_or_default()
+            .to_string();
+        let healthy = poll(
+            ctx,
+            n,
+            "healthy targets before moving the name's traffic to the NLB",
+            ctx.opts.health_wait,
+            || async {
+                let h = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+                Ok(
+                    (!h.is_empty() && h.iter().all(|t| t.state.eq_ignore_ascii_case("healthy")))
+                        .then_some(()),
+                )
+            },
+        )
+        .await;
+        match healthy {
+            Ok(()) => {}
+            Err(EngineError::Timeout { .. }) => {
+                return Err(conflict(
+                    n,
+                    "elasticloadbalancing:DescribeTargetHealth",
+                    format!(
+                        "the NLB's targets are not healthy yet, so {} still points where it did (its {} is untouched): run apply again once `fixedip-tui verify` shows healthy targets — it resumes here",
+                        ctx.plan.name,
+                        replaced.iter().map(|r| r.record_type.as_str()).collect::<Vec<_>>().join(" + ")
+                    ),
+                ))
+            }
+            Err(e) => return Err(e),
+        }
+    }
+    let change = if replaced.is_empty() {
+        cli(ctx, n, format!("route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'UPSERT A {} ALIAS {target}'", ctx.plan.name));
+        paced(ctx, n, || {
+            ctx.cloud.change_alias_record(RecordAction::Upsert, &rec)
+        })
+        .await?
+    } else {
+        // Kept for destroy to put back, exactly as read (the first run's: a rerun must not take
+        // our own alias for what it replaced).
+        if let Ok(text) = serde_json::to_string(&replaced) {
+            ctx.set_prior(&format!("records:{zone}"), text).await?;
+        }
+        // One batch, all or none: DELETE what is there exactly as read, CREATE the alias.
+        let alias = RecordSet {
+            zone_id: zone.clone(),
+            name: ctx.plan.name.clone(),
+            record_type: "A".into(),
+            values: vec![],
+            alias_target: Some(target.clone()),
+            alias_zone_id: Some(target_zone.clone()),
+            evaluate_target_health: evaluate,
+            ttl: None,
+        };
+        let create = if existing.iter().any(is_ours) {
+            RecordAction::Upsert
+        } else {
+            RecordAction::Create
+        };
+        let mut batch: Vec<(RecordAction, RecordSet)> = replaced
+            .iter()
+            .map(|r| (RecordAction::Delete, r.clone()))
+            .collect();
+        batch.push((create, alias));
+        cli(
+            ctx,
+            n,
+            format!(
+                "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
+                describe_batch(&batch)
+            ),
+        );
+        paced(ctx, n, || ctx.cloud.change_records(&zone, &batch)).await?
+    };
     ctx.write(n, |r| {
         r.id = Some(format!("{zone}/{}", ctx.plan.name));
         r.owned = true;

@@ -206,7 +206,7 @@ pub fn elb_arn_name(arn: &str) -> Option<String> {
 }
 
 /// FNV-1a, 64 bits: stable across versions and platforms (unlike `DefaultHasher`).
-fn fnv1a(data: &str) -> u64 {
+pub(crate) fn fnv1a(data: &str) -> u64 {
     data.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
         (h ^ b as u64).wrapping_mul(0x0000_0100_0000_01b3)
     })

@@ -170,17 +170,23 @@ pub fn check_base_path(path: &str) -> Result<(), String> {
     if path.is_empty() {
         return Ok(());
     }
-    if path.starts_with('/') || path.ends_with('/') {
+    // The v1 CreateBasePathMapping refuses `/`: "API Gateway V1 doesn't support the slash
+    // character (/) in base path mappings. To create a multi-level base path mapping, use API
+    // Gateway V2." (BadRequestException; hashicorp/terraform-provider-aws#21986). Multi-level
+    // paths exist only as v2 API mappings, which this tool does not create.
+    if path.contains('/') {
         return Err(format!(
-            "`{path}`: write the base path without leading or trailing slashes"
+            "`{path}`: a base path is one segment without `/` (API Gateway's REST API mappings \
+             refuse multi-level paths); use e.g. `{}` and route the rest inside the API",
+            path.trim_matches('/').split('/').next().unwrap_or("v1")
         ));
     }
     if !path
         .chars()
-        .all(|c| c.is_ascii_alphanumeric() || "-._~/".contains(c))
+        .all(|c| c.is_ascii_alphanumeric() || "-._~".contains(c))
     {
         return Err(format!(
-            "`{path}`: a base path may hold letters, digits and - . _ ~ /"
+            "`{path}`: a base path may hold letters, digits and - . _ ~"
         ));
     }
     Ok(())
@@ -559,6 +565,30 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                             "the apply fails cleanly if it is taken".into(),
                         );
                     }
+                }
+                // EC2 takes SubnetConfigurations for every subnet of the endpoint or none.
+                let unpinned: Vec<&str> = subnet_ids
+                    .iter()
+                    .filter(|s| !plan.endpoint_ips.contains_key(*s))
+                    .map(String::as_str)
+                    .collect();
+                if !unpinned.is_empty() {
+                    push(
+                        E,
+                        Step::EndpointSubnets,
+                        "endpoint-ip-partial",
+                        format!(
+                            "IPs are pinned in some of the endpoint's subnets but not in {}",
+                            unpinned.join(", ")
+                        ),
+                        format!(
+                            "pin an IP in every endpoint subnet (--endpoint-ip {}=IP{}), or in none",
+                            unpinned[0],
+                            suggest_free_ip(inv, unpinned[0])
+                                .map(|f| format!(", e.g. {f}"))
+                                .unwrap_or_default()
+                        ),
+                    );
                 }
             }
         }
@@ -977,6 +1007,18 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                             .join(", ")
                     ),
                 ),
+                Some(a)
+                    if a.endpoint_types
+                        .iter()
+                        .any(|t| t.eq_ignore_ascii_case("EDGE")) =>
+                {
+                    // AWS: "You cannot change a private API into an edge-optimized API" (API
+                    // Gateway Developer Guide, "Change a public or private API endpoint type"):
+                    // once PRIVATE, destroy could never give it back.
+                    push(E, Step::Api, "api-adopt-edge",
+                        format!("API {} is edge-optimized: making it PRIVATE cannot be undone (AWS never turns a private API back into an edge-optimized one), so destroy could not give it back", a.name),
+                        "let the tool create a new API (it can call yours), or change yours to REGIONAL first if its callers allow, then plan again".into());
+                }
                 Some(a) => {
                     if !a.is_private() {
                         push(W, Step::Api, "api-not-private",
@@ -1017,12 +1059,21 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
     }
     if let Some(bp) = &plan.base_path {
         if let Err(why) = check_base_path(bp) {
+            let multi_level = bp.trim_matches('/').contains('/');
             push(
                 E,
                 Step::Api,
-                "base-path-invalid",
+                if multi_level {
+                    "base-path-multi-level"
+                } else {
+                    "base-path-invalid"
+                },
                 why,
-                "leave it empty for the root, or e.g. v1".into(),
+                if multi_level {
+                    "give one segment (e.g. v1), or leave it empty for the root".into()
+                } else {
+                    "leave it empty for the root, or e.g. v1".into()
+                },
             );
         }
     }

@@ -85,6 +85,7 @@ fn short_kind(kind: crate::cloud::ErrorKind) -> &'static str {
         K::BadCredentials => "credentials rejected",
         K::AccessDenied => "access denied",
         K::Throttled => "throttled",
+        K::QuotaExceeded => "quota reached",
         K::NotFound => "not found",
         K::Network => "no answer",
         K::ServerError => "service error",
