@@ -15,7 +15,10 @@ the SigV4 credential scope). GET /__proxy_stats returns JSON; POST
 /__proxy_stats/reset zeroes the counters; the count is printed to stderr on
 SIGTERM/SIGINT. Stats requests are neither delayed nor counted.
 With --record FILE, every proxied request is appended to FILE as one JSON line
-{"method", "target", "body"} (body as text): tests assert the exact requests sent.
+{"method", "target", "body", "service", "region", "amz_target", "content_type"}
+(body as text; service and region from the SigV4 credential scope, "" when
+unsigned; amz_target is the X-Amz-Target header of JSON protocols, "" if none):
+tests assert the exact requests sent, and name the IAM action of each.
 The delay is applied once per request, before forwarding; concurrent requests
 are delayed concurrently (like real network latency).
 """
@@ -34,6 +37,7 @@ import time
 HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer",
        b"transfer-encoding", b"upgrade", b"expect", b"content-length"}
 SCOPE = re.compile(rb"Credential=[^/]+/\d{8}/[^/]+/([^/]+)/aws4_request")
+REGION_SERVICE = re.compile(rb"Credential=[^/]+/\d{8}/([^/]+)/([^/]+)/aws4_request")
 MAX_HEAD = 256 * 1024
 
 
@@ -196,11 +200,16 @@ async def handle(reader, writer, args):
 
             STATS.requests += 1
             if args.record:
+                rs = REGION_SERVICE.search(hget(headers, b"authorization") or b"")
                 with open(args.record, "a", encoding="utf-8") as rec:
                     rec.write(json.dumps({
                         "method": method.decode("latin-1"),
                         "target": target.decode("latin-1"),
                         "body": body.decode("utf-8", "replace"),
+                        "service": rs.group(2).decode("latin-1") if rs else "",
+                        "region": rs.group(1).decode("latin-1") if rs else "",
+                        "amz_target": (hget(headers, b"x-amz-target") or b"").decode("latin-1"),
+                        "content_type": (hget(headers, b"content-type") or b"").decode("latin-1"),
                     }) + "\n")
             m = SCOPE.search(hget(headers, b"authorization") or b"")
             STATS.by_service[(m.group(1) if m else b"unsigned").decode()] += 1
