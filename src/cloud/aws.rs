@@ -291,8 +291,15 @@ pub(super) fn eip_of(a: &aws_sdk_ec2::types::Address) -> crate::domain::ElasticI
     crate::domain::ElasticIp {
         allocation_id: a.allocation_id().unwrap_or_default().to_string(),
         public_ip: a.public_ip().unwrap_or_default().to_string(),
-        association_id: a.association_id().map(str::to_string),
-        network_interface_id: a.network_interface_id().map(str::to_string),
+        // moto answers `NetworkInterfaceId: ""` for an unassociated address; AWS omits it.
+        association_id: a
+            .association_id()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
+        network_interface_id: a
+            .network_interface_id()
+            .filter(|v| !v.is_empty())
+            .map(str::to_string),
         tags: ec2_tags(a.tags()),
     }
 }

@@ -118,6 +118,19 @@ impl CloudError {
         }
     }
 
+    /// The IAM action AWS says it denied ("… is not authorized to perform: apigateway:
+    /// UpdateRestApiPolicy on resource …"), which can differ from the call's own action (API
+    /// Gateway checks `UpdateRestApiPolicy` besides `apigateway:POST` when a policy is set);
+    /// the call's action otherwise.
+    pub fn denied_action(&self) -> &str {
+        self.message
+            .split_once("not authorized to perform: ")
+            .and_then(|(_, rest)| rest.split_whitespace().next())
+            .map(|a| a.trim_end_matches([',', '.', ';']))
+            .filter(|a| a.contains(':'))
+            .unwrap_or(&self.action)
+    }
+
     /// What the user should do about it, in one sentence.
     pub fn hint(&self) -> String {
         match self.kind {
@@ -130,7 +143,7 @@ impl CloudError {
                 .to_string(),
             ErrorKind::AccessDenied => format!(
                 "Allow `{}` in your IAM policy (assets/iam-policy.json lists every action the tool uses).",
-                self.action
+                self.denied_action()
             ),
             ErrorKind::Throttled => {
                 "AWS is throttling this account; wait a moment and retry (r in the app).".to_string()
@@ -202,5 +215,44 @@ impl fmt::Display for CloudError {
             write!(f, "{code}: ")?;
         }
         write!(f, "{}", self.message)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CloudError, ErrorKind};
+
+    #[test]
+    fn access_denied_names_the_action_aws_denied() {
+        let e = CloudError::new(
+            ErrorKind::AccessDenied,
+            "apigateway:POST",
+            "User: arn:aws:sts::1:assumed-role/x/y is not authorized to perform: \
+             apigateway:UpdateRestApiPolicy on resource: arn:aws:apigateway:us-east-1::/restapis",
+        );
+        assert!(
+            e.hint().contains("`apigateway:UpdateRestApiPolicy`"),
+            "{}",
+            e.hint()
+        );
+        let plain = CloudError::new(ErrorKind::AccessDenied, "ec2:DescribeVpcs", "denied");
+        assert!(plain.hint().contains("`ec2:DescribeVpcs`"));
+    }
+
+    #[test]
+    fn quotas_are_not_throttling() {
+        for code in [
+            "LimitExceededException",
+            "AddressLimitExceeded",
+            "TooManyLoadBalancers",
+        ] {
+            assert_eq!(
+                CloudError::kind_for_code(code, Some(429)),
+                ErrorKind::QuotaExceeded
+            );
+        }
+        let e = CloudError::new(ErrorKind::QuotaExceeded, "ec2:AllocateAddress", "max")
+            .with_code("AddressLimitExceeded");
+        assert!(e.hint().contains("Service Quotas") && e.hint().contains("Elastic IPs"));
     }
 }
