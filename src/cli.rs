@@ -328,6 +328,10 @@ pub struct PlanFlags {
     /// Step 6: a caller CIDR allowed to reach the NLB (repeat it); none = the whole internet.
     #[arg(long = "allow-cidr", value_name = "CIDR")]
     pub allow_cidrs: Vec<String>,
+    /// Step 6: who inside the VPC may call the API straight through the endpoint: `vpc` (the
+    /// VPC's CIDRs, the default), `none`, or CIDRs and security group ids, comma-separated.
+    #[arg(long, value_name = "vpc|none|CIDR,sg-…")]
+    pub vpc_callers: Option<String>,
     /// Step 7: the public hosted zone (default: the longest zone that is a suffix of the name).
     #[arg(long, value_name = "ZONE_ID")]
     pub public_zone: Option<String>,

@@ -907,6 +907,28 @@ impl Session {
             self.acknowledge("callers-whole-internet");
         }
         self.draft.allow_cidrs = list;
+        // Callers inside the VPC: the private zone sends them straight to the endpoint.
+        let vpc_id = self.vpc_id();
+        let answer = Text::new(&format!(
+            "Who inside {vpc_id} may call the API directly (vpc = the whole VPC, none, or CIDRs / sg-… comma-separated):"
+        ))
+        .with_default(&if self.draft.vpc_callers.is_empty() {
+            "none".to_string()
+        } else {
+            self.draft.vpc_callers.join(",")
+        })
+        .with_validator(checked(|s: &str| {
+            crate::plan::parse_vpc_callers(s).map(|_| ())
+        }))
+        .prompt()?;
+        self.draft.vpc_callers = crate::plan::parse_vpc_callers(&answer).unwrap_or_default();
+        if self.draft.vpc_callers.is_empty() {
+            say("Nobody inside the VPC: callers there resolve the name to the endpoint and time out (the private zone serves no one).");
+            if !confirm("Keep callers inside the VPC out?")? {
+                return Ok(Flow::Again);
+            }
+            self.acknowledge("vpc-callers-none");
+        }
         self.next_or_again(Step::Callers)
     }
 

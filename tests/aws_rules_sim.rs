@@ -548,3 +548,64 @@ async fn pinned_ips_name_every_subnet_or_none() {
     let err = sim.create_vpc_endpoint(&req).await.expect_err("partial");
     assert_eq!(code(&err), "InvalidParameter");
 }
+
+// ---- 7. Callers inside the VPC ----------------------------------------------------------------
+
+fn endpoint_sg_sources(sim: &SimCloud, plan: &Plan) -> Vec<String> {
+    let name = fixedip_tui::plan::review::endpoint_sg_name(plan);
+    sim.with_account(|a| {
+        let mut v: Vec<String> = a
+            .security_groups
+            .iter()
+            .find(|g| g.name == name)
+            .map(|g| g.ingress.iter().map(|r| r.source.clone()).collect())
+            .unwrap_or_default();
+        v.sort();
+        v
+    })
+}
+
+/// By default the endpoint admits the whole VPC (callers the private zone sends there); a
+/// re-plan with nobody revokes it (the group is the plan's alone); an in-VPC security group is
+/// admitted as a source group.
+#[tokio::test(start_paused = true)]
+async fn the_endpoint_admits_callers_inside_the_vpc_by_default() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let p = plan();
+    ok(&sim, &p, state.path(), false).await;
+    let nlb_subnets = ["10.20.0.0/24", "10.20.1.0/24", "10.20.2.0/24"];
+    let mut want: Vec<String> = nlb_subnets.iter().map(|s| s.to_string()).collect();
+    want.push("10.20.0.0/16".into());
+    want.sort();
+    assert_eq!(endpoint_sg_sources(&sim, &p), want);
+
+    let mut nobody = p.clone();
+    nobody.vpc_callers.clear();
+    ok(&sim, &nobody, state.path(), false).await;
+    assert_eq!(endpoint_sg_sources(&sim, &p), nlb_subnets.to_vec());
+
+    let group = sim
+        .create_security_group(&p.vpc_id, "app-servers", "callers", &[])
+        .await
+        .expect("group");
+    let mut app = p.clone();
+    app.vpc_callers = vec![group.clone()];
+    ok(&sim, &app, state.path(), false).await;
+    assert!(endpoint_sg_sources(&sim, &p).contains(&group));
+}
+
+/// An NLB subnet the inventory does not know is an error, never silently dropped.
+#[tokio::test(start_paused = true)]
+async fn an_unknown_nlb_subnet_is_an_error_not_a_missing_rule() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let mut p = plan();
+    p.nlb_subnet_ids[0] = "subnet-0000000000000dead".into();
+    let (out, _) = run(&sim, &p, state.path(), false, false).await;
+    let text = format!("{:?}", out.failures);
+    assert!(
+        text.contains("subnet-0000000000000dead") && text.contains("CIDR is unknown"),
+        "{text}"
+    );
+}

@@ -365,6 +365,19 @@ fn check_common(doc: &Value, plan: &Plan, ips: &[&str]) {
         &sgs["EndpointSecurityGroup"]["ingress"][0]["groups"][0], nlb_sg_id,
         "the endpoint admits the NLB's security group"
     );
+    assert!(
+        sgs["EndpointSecurityGroup"]["ingress"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .any(|p| p["cidrs"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .any(|c| c == "10.0.0.0/16")),
+        "the endpoint admits callers inside the VPC (VpcCidr): {:#}",
+        sgs["EndpointSecurityGroup"]
+    );
 
     let nlb = &doc["nlb"];
     assert_eq!(nlb["name"], plan.nlb_name().as_str());
@@ -494,6 +507,7 @@ async fn exported_templates_pass_cfn_lint_and_create_in_motos_cloudformation() {
         &reuse_t,
         &serde_json::json!({
             export::PARAM_ENDPOINT_IPS: reused_ips.join(","),
+            "VpcCidr": "10.0.0.0/16",
             "ExistingEndpointDnsName": dns.dns_name,
             "ExistingEndpointDnsZoneId": dns.hosted_zone_id.clone().unwrap_or_default(),
         }),
@@ -533,7 +547,10 @@ async fn exported_templates_pass_cfn_lint_and_create_in_motos_cloudformation() {
         dir.path(),
         "fixedip-create",
         &create_t,
-        &serde_json::json!({ export::PARAM_ENDPOINT_IPS: "10.0.10.5,10.0.11.5" }),
+        &serde_json::json!({
+            export::PARAM_ENDPOINT_IPS: "10.0.10.5,10.0.11.5",
+            "VpcCidr": "10.0.0.0/16",
+        }),
     );
     eprintln!("create stack: {doc:#}");
     check_common(&doc, &create, &["10.0.10.5", "10.0.11.5"]);

@@ -139,6 +139,9 @@ fn walk_clean_path(s: &mut Session) {
     send(s, ENTER);
     expect(s, "Caller CIDR #2");
     send(s, ENTER);
+    // In-VPC callers: the default, the whole VPC.
+    expect(s, "may call the API directly");
+    send(s, ENTER);
     // 7. Zones: example.com is the only public suffix zone; prod-core has no private suffix zone.
     expect(s, "Public zone: example.com");
     expect(s, "Private zone: a new zone fixed.example.com");

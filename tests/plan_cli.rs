@@ -55,6 +55,7 @@ fn clean_plan() -> Plan {
         stage: "prod".into(),
         base_path: None,
         allow_cidrs: vec!["203.0.113.0/24".into()],
+        vpc_callers: fixedip_tui::plan::default_vpc_callers(),
         public_zone_id: "Z0150999TLFZEKJCOQEVC".into(),
         private_zone: PrivateZoneChoice::Create,
         replace_records: false,

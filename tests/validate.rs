@@ -295,6 +295,14 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
             p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
         }),
         ("callers-whole-internet", W, |p, _| p.allow_cidrs.clear()),
+        // Who inside the VPC may call the endpoint directly.
+        ("vpc-callers-none", W, |p, _| p.vpc_callers.clear()),
+        ("vpc-caller-invalid", E, |p, _| {
+            p.vpc_callers = vec!["sg-xyz".into()]
+        }),
+        ("vpc-caller-outside", I, |p, _| {
+            p.vpc_callers = vec!["192.168.0.0/16".into()]
+        }),
         ("caller-cidr-invalid", E, |p, _| {
             p.allow_cidrs.push("2001:db8::/32".into())
         }),

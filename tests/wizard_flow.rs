@@ -355,3 +355,48 @@ async fn plan_flags_in_a_terminal_prefill_the_wizard_at_the_first_missing_step()
     assert_eq!(w.draft.nlb_subnets.len(), 3, "pre-selected");
     assert!(m.prefill.is_none(), "applied once");
 }
+
+/// Who inside the VPC may call: the whole VPC by default; Space on "nobody" keeps everyone in
+/// the VPC out, `v` adds a CIDR or security group, a bad one is refused with the reason.
+#[tokio::test]
+async fn in_vpc_callers_default_to_the_vpc_and_can_be_changed_in_the_callers_step() {
+    let mut m = common::loaded_demo_model().await;
+    keys(
+        &mut m,
+        "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
+    );
+    assert_eq!(step(&m), Some(Step::Callers));
+    let callers = |m: &Model| {
+        m.wizard
+            .as_ref()
+            .map(|w| w.draft.vpc_callers.clone())
+            .unwrap_or_default()
+    };
+    assert_eq!(callers(&m), vec!["vpc".to_string()]);
+    // The CIDR field, then Esc to the list: the caller CIDR row, the whole VPC, nobody.
+    keys(&mut m, "t:203.0.113.0/24 ENT ESC j j SPC");
+    assert!(callers(&m).is_empty(), "nobody: {:?}", callers(&m));
+    assert!(
+        m.wizard
+            .as_ref()
+            .is_some_and(|w| w.findings.iter().any(|f| f.code == "vpc-callers-none")),
+        "the warning says what nobody means"
+    );
+    keys(&mut m, "k SPC");
+    assert_eq!(callers(&m), vec!["vpc".to_string()]);
+    keys(&mut m, "v t:sg-0abc12 ENT");
+    assert_eq!(
+        callers(&m),
+        vec!["vpc".to_string(), "sg-0abc12".to_string()]
+    );
+    keys(&mut m, "t:sg-zz ENT");
+    assert!(flash(&m).contains("security group id"), "{}", flash(&m));
+    keys(&mut m, "ESC");
+    assert_eq!(
+        step(&m),
+        Some(Step::Callers),
+        "Esc leaves the field, not the step"
+    );
+    keys(&mut m, "ENT");
+    assert_eq!(step(&m), Some(Step::Zones));
+}

@@ -224,9 +224,15 @@ pub const WIZARD_KEYS: &[WizardKey] = {
             steps: &[Callers],
         },
         WizardKey {
+            label: "v",
+            help: "add an in-VPC caller: a CIDR or a security group id (sg-…)",
+            short: "in-VPC caller",
+            steps: &[Callers],
+        },
+        WizardKey {
             label: "Space",
-            help: "remove the CIDR under the cursor",
-            short: "remove",
+            help: "remove the CIDR under the cursor; on the in-VPC rows: the whole VPC on/off, nobody, or remove",
+            short: "toggle/remove",
             steps: &[Callers],
         },
         WizardKey {

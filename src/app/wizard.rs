@@ -24,6 +24,11 @@ pub struct Row {
     pub heading: bool,
 }
 
+/// Keys of the Callers step's in-VPC rows: `in:` + the entry, or one of the two choices.
+const IN_VPC: &str = "in:";
+const WHOLE_VPC_ROW: &str = "(whole-vpc)";
+const NOBODY_ROW: &str = "(nobody)";
+
 impl Row {
     fn item(key: impl Into<String>, cells: Vec<String>, checked: bool) -> Self {
         Row {
@@ -64,6 +69,8 @@ pub enum Field {
     Stage,
     BasePath,
     Cidr,
+    /// An in-VPC caller (CIDR or security group id) for the endpoint's security group.
+    VpcCaller,
     Confirm,
 }
 
@@ -81,6 +88,7 @@ pub struct Wizard {
     pub stage_input: Input,
     pub base_input: Input,
     pub cidr_input: Input,
+    pub vpc_caller_input: Input,
     pub confirm_input: Input,
     /// The VPC's DNS attributes are off: ask "turn them on during apply?" before step 2.
     pub dns_question: bool,
@@ -136,6 +144,7 @@ impl Wizard {
             stage_input: input(&draft.stage),
             base_input: input(&draft.base_path),
             cidr_input: Input::default(),
+            vpc_caller_input: Input::default(),
             confirm_input: Input::default(),
             draft,
             cursor: 0,
@@ -415,12 +424,25 @@ impl Wizard {
                 }
             }
             Step::Callers => {
-                if !enter {
-                    // Space on a CIDR removes it.
-                    self.draft.allow_cidrs.retain(|c| c != &row.key);
-                } else {
+                if enter {
                     return self.next(inv);
                 }
+                // Space: in-VPC rows toggle the whole VPC, choose nobody, or remove an entry;
+                // on a caller CIDR it removes it.
+                match row.key.strip_prefix(IN_VPC) {
+                    Some(WHOLE_VPC_ROW) => {
+                        let whole = crate::plan::VPC_CALLERS_WHOLE_VPC.to_string();
+                        if self.draft.vpc_callers.contains(&whole) {
+                            self.draft.vpc_callers.retain(|c| c != &whole);
+                        } else {
+                            self.draft.vpc_callers.insert(0, whole);
+                        }
+                    }
+                    Some(NOBODY_ROW) => self.draft.vpc_callers.clear(),
+                    Some(entry) => self.draft.vpc_callers.retain(|c| c != entry),
+                    None => self.draft.allow_cidrs.retain(|c| c != &row.key),
+                }
+                self.revalidate(inv);
             }
             Step::Zones => {
                 if let Some(zone) = row.key.strip_prefix("public:") {
@@ -651,6 +673,10 @@ impl Wizard {
                 self.field = Field::Cidr;
                 vec![]
             }
+            KeyCode::Char('v') if self.step == Step::Callers => {
+                self.field = Field::VpcCaller;
+                vec![]
+            }
             KeyCode::Char('R') if self.step == Step::Zones => {
                 self.draft.replace_records = !self.draft.replace_records;
                 self.revalidate(inv);
@@ -700,7 +726,7 @@ impl Wizard {
     fn on_field_key(&mut self, inv: &Inventory, key: KeyEvent, shift_tab: bool) -> Vec<WizardCmd> {
         if shift_tab || key.code == KeyCode::Esc {
             return match self.field {
-                Field::Stage | Field::BasePath => {
+                Field::Stage | Field::BasePath | Field::VpcCaller => {
                     self.field = Field::List;
                     vec![]
                 }
@@ -710,10 +736,8 @@ impl Wizard {
                     vec![]
                 }
                 Field::Cidr | Field::Confirm => {
-                    if matches!(self.field, Field::Cidr)
-                        && !self.draft.allow_cidrs.is_empty()
-                        && key.code == KeyCode::Esc
-                    {
+                    // Esc from the CIDR field goes to the list (the in-VPC rows are there).
+                    if matches!(self.field, Field::Cidr) && key.code == KeyCode::Esc {
                         self.field = Field::List;
                         return vec![];
                     }
@@ -796,6 +820,29 @@ impl Wizard {
                     }
                 } else {
                     self.cidr_input.handle_event(&TermEvent::Key(key));
+                }
+            }
+            Field::VpcCaller => {
+                if enter {
+                    let v = self.vpc_caller_input.value().trim().to_string();
+                    if v.is_empty() {
+                        self.field = Field::List;
+                        return vec![];
+                    }
+                    match crate::plan::parse_vpc_callers(&v) {
+                        Err(why) => return vec![WizardCmd::Flash(why)],
+                        Ok(list) => {
+                            for c in list {
+                                if !self.draft.vpc_callers.contains(&c) {
+                                    self.draft.vpc_callers.push(c);
+                                }
+                            }
+                            self.vpc_caller_input.reset();
+                            self.revalidate(inv);
+                        }
+                    }
+                } else {
+                    self.vpc_caller_input.handle_event(&TermEvent::Key(key));
                 }
             }
             Field::Confirm => {
@@ -1196,11 +1243,55 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
             }
             rows
         }
-        Step::Callers => d
-            .allow_cidrs
-            .iter()
-            .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true))
-            .collect(),
+        Step::Callers => {
+            let mut rows = vec![Row::heading(
+                "From the internet, through the NLB (i adds a CIDR)",
+            )];
+            rows.extend(
+                d.allow_cidrs
+                    .iter()
+                    .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true)),
+            );
+            if d.allow_cidrs.is_empty() {
+                rows.push(Row::heading("    none yet: the whole internet may call"));
+            }
+            rows.push(Row::heading(
+                "Inside the VPC, straight to the endpoint (v adds a CIDR or sg-…)",
+            ));
+            let whole = crate::plan::VPC_CALLERS_WHOLE_VPC;
+            let vpc_cidrs = d
+                .vpc_id
+                .as_ref()
+                .and_then(|id| inv.vpcs.iter().find(|v| &v.id == id))
+                .map(|v| {
+                    std::iter::once(v.cidr.clone())
+                        .chain(v.secondary_cidrs.iter().cloned())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                })
+                .unwrap_or_default();
+            rows.push(Row::item(
+                format!("{IN_VPC}{WHOLE_VPC_ROW}"),
+                vec!["the whole VPC".into(), vpc_cidrs],
+                d.vpc_callers.iter().any(|c| c == whole),
+            ));
+            for c in d.vpc_callers.iter().filter(|c| c.as_str() != whole) {
+                rows.push(Row::item(
+                    format!("{IN_VPC}{c}"),
+                    vec![c.clone(), "TCP 443 to the endpoint".into()],
+                    true,
+                ));
+            }
+            rows.push(Row::item(
+                format!("{IN_VPC}{NOBODY_ROW}"),
+                vec![
+                    "nobody".into(),
+                    "the post's setting: callers in the VPC time out".into(),
+                ],
+                d.vpc_callers.is_empty(),
+            ));
+            rows
+        }
         Step::Zones => {
             let mut rows = vec![Row::heading(
                 "Public zone (serves the name to the internet)",

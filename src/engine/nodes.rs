@@ -233,9 +233,13 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
 }
 
 /// Steps whose "done" cannot drift in a way a rerun must repair (reads that other steps need are
-/// redone: endpoint IPs may change when the endpoint is modified; targets follow them).
+/// redone: endpoint IPs may change when the endpoint is modified; targets follow them; the
+/// security groups' rules follow the plan, which may have changed since).
 fn node_is_stable(node: NodeId) -> bool {
-    !matches!(node, NodeId::EndpointReady | NodeId::Targets | NodeId::Eips)
+    !matches!(
+        node,
+        NodeId::EndpointReady | NodeId::Targets | NodeId::Eips | NodeId::EndpointSg | NodeId::NlbSg
+    )
 }
 
 async fn vpc_dns(ctx: &Ctx) -> Result<String, EngineError> {
@@ -300,8 +304,8 @@ async fn security_group(
             }
         }
     }
-    let id = match existing {
-        Some(sg) => sg.id,
+    let (id, had) = match existing {
+        Some(sg) => (sg.id, sg.ingress),
         None => {
             ctx.intend(n).await?;
             cli(ctx, n, format!("ec2 create-security-group --vpc-id {vpc} --group-name {name} --description '{what}'"));
@@ -310,7 +314,7 @@ async fn security_group(
                 .create_security_group(&vpc, name, what, &tags(ctx, step))
                 .await
                 .map_err(|e| fail(n, e))?;
-            id
+            (id, vec![])
         }
     };
     ctx.write(n, |r| {
@@ -319,41 +323,87 @@ async fn security_group(
         r.status = NodeStatus::Created;
     })
     .await?;
+    let source_flag = |s: &str| {
+        if s.starts_with("sg-") {
+            format!("--source-group {s}")
+        } else {
+            format!("--cidr {s}")
+        }
+    };
+    // The group is this plan's alone: the plan is the truth, rules it no longer lists go (a
+    // re-plan without in-VPC callers, a narrower allow-list).
+    let stale: Vec<IngressRule> = had
+        .into_iter()
+        .filter(|h| {
+            !rules
+                .iter()
+                .any(|r| r.port == h.port && r.source == h.source)
+        })
+        .collect();
+    for rule in &stale {
+        cli(
+            ctx,
+            n,
+            format!(
+                "ec2 revoke-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
+                rule.port,
+                source_flag(&rule.source)
+            ),
+        );
+    }
+    if !stale.is_empty() {
+        ctx.cloud
+            .revoke_ingress(&id, &stale)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
     for rule in &rules {
-        cli(ctx, n, format!("ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port {} --cidr {}", rule.port, rule.source));
+        cli(
+            ctx,
+            n,
+            format!(
+                "ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
+                rule.port,
+                source_flag(&rule.source)
+            ),
+        );
     }
     ctx.cloud
         .authorize_ingress(&id, &rules)
         .await
         .map_err(|e| fail(n, e))?;
     Ok(format!(
-        "{id}: TCP 443 from {}",
+        "{id}: TCP {} from {}{}",
+        rules.first().map_or(443, |r| r.port),
         rules
             .iter()
             .map(|r| r.source.as_str())
             .collect::<Vec<_>>()
-            .join(", ")
+            .join(", "),
+        if stale.is_empty() {
+            String::new()
+        } else {
+            format!(
+                " (revoked {})",
+                stale
+                    .iter()
+                    .map(|r| r.source.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )
+        }
     ))
 }
 
 async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let rules: Vec<IngressRule> = ctx
-        .plan
-        .nlb_subnet_ids
-        .iter()
-        .filter_map(|id| ctx.inv.subnets.iter().find(|s| &s.id == id))
-        .map(|s| IngressRule {
-            port: 443,
-            source: s.cidr.clone(),
-            description: format!("NLB subnet {}", s.id),
-        })
-        .collect();
+    let rules = crate::plan::callers::endpoint_rules(&ctx.plan, &ctx.inv)
+        .map_err(|why| conflict(NodeId::EndpointSg, "ec2:AuthorizeSecurityGroupIngress", why))?;
     let name = review::endpoint_sg_name(&ctx.plan);
     security_group(
         ctx,
         NodeId::EndpointSg,
         &name,
-        "fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets",
+        "fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets and in-VPC callers",
         step::ENDPOINT_SG,
         rules,
     )

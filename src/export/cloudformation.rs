@@ -112,6 +112,7 @@ mod id {
     pub const EXISTING_PRIVATE_ZONE: &str = "ExistingPrivateZoneId";
     pub const ADOPTED_API: &str = "ApiId";
     pub const CALLERS: &str = "CallerCidrs";
+    pub const VPC_CIDR: &str = "VpcCidr";
 
     pub const ENDPOINT_SG: &str = "EndpointSecurityGroup";
     pub const NLB_SG: &str = "NlbSecurityGroup";
@@ -337,6 +338,18 @@ impl<'a> Template<'a> {
             "The endpoint's security group admits TCP 443 from the NLB's security group (the apply".into(),
             "admits the NLB subnets' CIDR blocks: the same traffic).".into(),
         ];
+        if self.whole_vpc_calls() {
+            h.push(String::new());
+            h.push(format!(
+                "Callers inside {} reach the endpoint directly. Exporting reads no account: give",
+                p.vpc_id
+            ));
+            h.push(format!(
+                "the VPC's CIDR, --parameter-overrides VpcCidr=$(aws ec2 describe-vpcs --vpc-ids {}",
+                p.vpc_id
+            ));
+            h.push("  --query 'Vpcs[0].CidrBlock' --output text). The apply also admits its secondary CIDRs.".into());
+        }
         let mut before = Vec::new();
         if let Some(vpce) = self.reuses_endpoint() {
             before.push(format!(
@@ -510,6 +523,19 @@ impl<'a> Template<'a> {
                 ),
             ));
         }
+        if self.whole_vpc_calls() {
+            out.push(pair(
+                id::VPC_CIDR,
+                param(
+                    "String",
+                    None,
+                    &format!(
+                        "The IPv4 CIDR of {} (callers inside it reach the endpoint directly): aws ec2 describe-vpcs --vpc-ids {} --query 'Vpcs[0].CidrBlock' --output text",
+                        self.plan.vpc_id, self.plan.vpc_id
+                    ),
+                ),
+            ));
+        }
         if !self.callers.is_empty() {
             out.push(pair(
                 id::CALLERS,
@@ -613,26 +639,57 @@ impl<'a> Template<'a> {
         body
     }
 
+    /// Whether the plan admits the whole VPC (its CIDR is a parameter: exporting reads no account).
+    fn whole_vpc_calls(&self) -> bool {
+        self.plan.vpc_callers.iter().any(|c| {
+            matches!(
+                crate::plan::VpcCaller::parse(c),
+                Ok(crate::plan::VpcCaller::WholeVpc)
+            )
+        })
+    }
+
     fn endpoint_sg(&self) -> Vec<Item> {
+        let rule = |source: (&'static str, Node), description: &str| {
+            map(vec![
+                ("IpProtocol", s("tcp")),
+                ("FromPort", int(ENDPOINT_PORT)),
+                ("ToPort", int(ENDPOINT_PORT)),
+                source,
+                ("Description", s(description)),
+            ])
+        };
+        let mut rules = vec![rule(
+            ("SourceSecurityGroupId", get_att(id::NLB_SG, "GroupId")),
+            "the NLB (traffic and health checks)",
+        )];
+        // Callers inside the VPC (the private zone sends them straight to the endpoint), as the
+        // apply admits them (plan::callers); the VPC's secondary CIDRs are the apply's alone.
+        for c in &self.plan.vpc_callers {
+            match crate::plan::VpcCaller::parse(c) {
+                Ok(crate::plan::VpcCaller::WholeVpc) => {
+                    rules.push(rule(("CidrIp", r(id::VPC_CIDR)), "callers in the VPC"))
+                }
+                Ok(crate::plan::VpcCaller::Cidr(net)) => rules.push(rule(
+                    ("CidrIp", s(net.trunc().to_string())),
+                    "callers in the VPC",
+                )),
+                Ok(crate::plan::VpcCaller::Group(g)) => {
+                    rules.push(rule(("SourceSecurityGroupId", s(g)), "callers in the VPC"))
+                }
+                Err(_) => {}
+            }
+        }
         resource(
             "AWS::EC2::SecurityGroup",
             vec![
                 ("GroupName", s(review::endpoint_sg_name(self.plan))),
                 (
                     "GroupDescription",
-                    s("fixedip-tui: execute-api endpoint, TCP 443 from the NLB"),
+                    s("fixedip-tui: execute-api endpoint, TCP 443 from the NLB and in-VPC callers"),
                 ),
                 ("VpcId", r(id::VPC)),
-                (
-                    "SecurityGroupIngress",
-                    seq(vec![map(vec![
-                        ("IpProtocol", s("tcp")),
-                        ("FromPort", int(ENDPOINT_PORT)),
-                        ("ToPort", int(ENDPOINT_PORT)),
-                        ("SourceSecurityGroupId", get_att(id::NLB_SG, "GroupId")),
-                        ("Description", s("the NLB (traffic and health checks)")),
-                    ])]),
-                ),
+                ("SecurityGroupIngress", seq(rules)),
                 ("Tags", tags(self.plan, step::ENDPOINT_SG)),
             ],
         )

@@ -197,6 +197,7 @@ mod tests {
             stage: "prod".into(),
             base_path: None,
             allow_cidrs: vec![],
+            vpc_callers: crate::plan::default_vpc_callers(),
             public_zone_id: "Z1".into(),
             private_zone: PrivateZoneChoice::Create,
             replace_records: false,

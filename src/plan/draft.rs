@@ -38,6 +38,8 @@ pub struct Draft {
     pub stage: String,
     pub base_path: String,
     pub allow_cidrs: Vec<String>,
+    /// Who inside the VPC may call the endpoint directly (`Plan::vpc_callers`).
+    pub vpc_callers: Vec<String>,
     pub public_zone_id: Option<String>,
     /// `None`: create a private zone named exactly the FQDN.
     pub private_zone_id: Option<String>,
@@ -54,6 +56,7 @@ impl Draft {
             stage: DEFAULT_STAGE.to_string(),
             // Truly fixed IPs unless the user says otherwise (the SPEC's caveat of the post).
             eips: crate::plan::EipChoice::New,
+            vpc_callers: crate::plan::default_vpc_callers(),
             ..Self::default()
         }
     }
@@ -93,6 +96,7 @@ impl Draft {
             stage: plan.stage.clone(),
             base_path: plan.base_path.clone().unwrap_or_default(),
             allow_cidrs: plan.allow_cidrs.clone(),
+            vpc_callers: plan.vpc_callers.clone(),
             public_zone_id: Some(plan.public_zone_id.clone()),
             private_zone_id: match &plan.private_zone {
                 PrivateZoneChoice::Existing { zone_id } => Some(zone_id.clone()),
@@ -159,6 +163,7 @@ impl Draft {
             stage: self.stage.trim().to_string(),
             base_path: Some(self.base_path.trim().to_string()).filter(|b| !b.is_empty()),
             allow_cidrs: self.allow_cidrs.clone(),
+            vpc_callers: self.vpc_callers.clone(),
             public_zone_id: self.public_zone_id.clone().unwrap_or_default(),
             private_zone: match &self.private_zone_id {
                 Some(id) => PrivateZoneChoice::Existing {

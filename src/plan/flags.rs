@@ -135,6 +135,9 @@ pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
     d.stage = f.stage.clone();
     d.base_path = f.base_path.clone().unwrap_or_default();
     d.allow_cidrs = f.allow_cidrs.clone();
+    if let Some(Ok(v)) = f.vpc_callers.as_deref().map(crate::plan::parse_vpc_callers) {
+        d.vpc_callers = v;
+    }
     if let Some(z) = &f.public_zone {
         d.public_zone_id = Some(z.clone());
     }
@@ -340,6 +343,9 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
             _ => errors.push(format!("--tag {t}: write KEY=VALUE")),
         }
     }
+    if let Some(Err(why)) = f.vpc_callers.as_deref().map(crate::plan::parse_vpc_callers) {
+        errors.push(format!("--vpc-callers: {why}"));
+    }
     if !errors.is_empty() {
         return Err(FlagError(errors));
     }
@@ -370,6 +376,9 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     d.stage = f.stage.clone();
     d.base_path = f.base_path.clone().unwrap_or_default();
     d.allow_cidrs = f.allow_cidrs.clone();
+    if let Some(Ok(v)) = f.vpc_callers.as_deref().map(crate::plan::parse_vpc_callers) {
+        d.vpc_callers = v;
+    }
     if let Some(z) = &f.public_zone {
         d.public_zone_id = Some(z.clone());
     }

@@ -1,6 +1,7 @@
 //! The plan: every choice of the wizard (ids, not display names) and every setting the apply will
 //! use. Versioned, saved as TOML, validated by the pure `validate::validate`.
 
+pub mod callers;
 pub mod cost;
 pub mod draft;
 pub mod flags;
@@ -180,6 +181,12 @@ pub struct Plan {
     /// Caller allow-list (IPv4 CIDRs) for the NLB security group; empty = the whole internet.
     #[serde(default)]
     pub allow_cidrs: Vec<String>,
+    /// Who inside the VPC may call the API straight through the endpoint (the private zone sends
+    /// them there): `vpc` (the VPC's IPv4 CIDRs, primary and secondary), IPv4 CIDRs, security
+    /// group ids (`sg-…`); empty = nobody (the post's setting: the private zone is then useless).
+    /// Admitted by the endpoint's security group beside the NLB subnets.
+    #[serde(default = "default_vpc_callers")]
+    pub vpc_callers: Vec<String>,
     pub public_zone_id: String,
     pub private_zone: PrivateZoneChoice,
     /// Replace an existing A/AAAA/CNAME record of the name (explicit choice).
@@ -192,6 +199,68 @@ pub struct Plan {
     pub acknowledged: Vec<String>,
     #[serde(default)]
     pub settings: Settings,
+}
+
+/// `vpc_callers` keyword: every IPv4 CIDR of the plan's VPC.
+pub const VPC_CALLERS_WHOLE_VPC: &str = "vpc";
+
+/// The default of `vpc_callers`: the whole VPC (callers inside it reach the API).
+pub fn default_vpc_callers() -> Vec<String> {
+    vec![VPC_CALLERS_WHOLE_VPC.to_string()]
+}
+
+/// One entry of `vpc_callers`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum VpcCaller {
+    WholeVpc,
+    Cidr(ipnet::Ipv4Net),
+    Group(String),
+}
+
+impl VpcCaller {
+    /// `vpc`, an IPv4 CIDR (or address: /32) or `sg-…`; the error says what is wrong.
+    pub fn parse(text: &str) -> Result<VpcCaller, String> {
+        let t = text.trim();
+        if t.eq_ignore_ascii_case(VPC_CALLERS_WHOLE_VPC) {
+            return Ok(VpcCaller::WholeVpc);
+        }
+        if let Some(rest) = t.strip_prefix("sg-") {
+            if !rest.is_empty() && rest.chars().all(|c| c.is_ascii_hexdigit()) {
+                return Ok(VpcCaller::Group(t.to_ascii_lowercase()));
+            }
+            return Err(format!(
+                "`{t}` is not a security group id (sg- and hex digits)"
+            ));
+        }
+        validate::check_caller_cidr(t)
+            .map(VpcCaller::Cidr)
+            .map_err(|why| format!("{why} (in-VPC callers: vpc, a CIDR or a security group id)"))
+    }
+}
+
+/// `--vpc-callers vpc|none|CIDR,sg-…,…` as the plan's list (`none`: nobody).
+pub fn parse_vpc_callers(text: &str) -> Result<Vec<String>, String> {
+    let t = text.trim();
+    if t.eq_ignore_ascii_case("none") {
+        return Ok(vec![]);
+    }
+    let mut out: Vec<String> = Vec::new();
+    for item in t.split(',').map(str::trim).filter(|i| !i.is_empty()) {
+        let canonical = match VpcCaller::parse(item)? {
+            VpcCaller::WholeVpc => VPC_CALLERS_WHOLE_VPC.to_string(),
+            VpcCaller::Group(g) => g,
+            VpcCaller::Cidr(_) => item.to_string(),
+        };
+        if !out.contains(&canonical) {
+            out.push(canonical);
+        }
+    }
+    if out.is_empty() {
+        return Err(
+            "--vpc-callers needs vpc, none, or a list of CIDRs / security group ids".into(),
+        );
+    }
+    Ok(out)
 }
 
 /// The name in an ELB ARN: `…:loadbalancer/<net|app>/<name>/<id>` (moto writes `app` for NLBs

@@ -297,19 +297,26 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
         let mut lines = vec![
             format!("name: {sg}"),
             format!("VPC: {}", plan.vpc_id),
-            "description: fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets".into(),
+            "description: fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets and in-VPC callers".into(),
         ];
-        for (id, cidr) in &nlb_cidrs {
-            lines.push(match cidr {
-                Some(c) => format!("ingress: TCP {ENDPOINT_PORT} from {c} (NLB subnet {id})"),
-                None => format!(
-                    "ingress: TCP {ENDPOINT_PORT} from the CIDR of NLB subnet {id} \
-                     (not in the inventory)"
-                ),
-            });
+        match crate::plan::callers::endpoint_rules(plan, inv) {
+            Ok(rules) if rules.is_empty() => {
+                lines.push("ingress: none yet (no NLB subnet chosen)".into())
+            }
+            Ok(rules) => lines.extend(rules.iter().map(|r| {
+                let from = if r.source.starts_with("sg-") {
+                    format!("security group {}", r.source)
+                } else {
+                    r.source.clone()
+                };
+                format!("ingress: TCP {} from {from} ({})", r.port, r.description)
+            })),
+            Err(why) => lines.push(format!("ingress: cannot be worked out: {why}")),
         }
-        if nlb_cidrs.is_empty() {
-            lines.push("ingress: none yet (no NLB subnet chosen)".into());
+        if plan.vpc_callers.is_empty() {
+            lines.push(
+                "no caller inside the VPC is admitted (the private zone then serves no one)".into(),
+            );
         }
         lines.push("egress: the default rule (all traffic)".into());
         lines.extend(tag_lines(plan, step::ENDPOINT_SG));
@@ -977,17 +984,43 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
             "Inside {}: the name resolves to the endpoint directly. Its new security group",
             plan.vpc_id
         ));
-        let mut only = list_lines("  admits only the NLB subnets ", &cidrs);
+        let mut only = list_lines("  admits the NLB subnets ", &cidrs);
         if let Some(last) = only.last_mut() {
             last.push(';');
         }
         lines.extend(only);
-        match &reused_endpoint {
-            Some(Ok(e)) if !e.security_group_ids.is_empty() => lines.push(format!(
-                "  plus whatever its existing groups ({}) admit.",
-                e.security_group_ids.join(", ")
-            )),
-            _ => lines.push("  clients in other subnets need a rule of their own.".into()),
+        let inside: Vec<String> = plan
+            .vpc_callers
+            .iter()
+            .map(|c| match crate::plan::VpcCaller::parse(c) {
+                Ok(crate::plan::VpcCaller::WholeVpc) => format!(
+                    "the whole VPC ({})",
+                    vpc.map(|v| {
+                        std::iter::once(v.cidr.clone())
+                            .chain(v.secondary_cidrs.iter().cloned())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    })
+                    .unwrap_or_else(|| "its CIDRs".into())
+                ),
+                Ok(crate::plan::VpcCaller::Group(g)) => format!("members of {g}"),
+                _ => c.clone(),
+            })
+            .collect();
+        if inside.is_empty() {
+            lines.push(
+                "  and no caller inside the VPC: those time out (the post's setting).".into(),
+            );
+        } else {
+            lines.extend(list_lines("  and callers inside the VPC: ", &inside));
+        }
+        if let Some(Ok(e)) = &reused_endpoint {
+            if !e.security_group_ids.is_empty() {
+                lines.push(format!(
+                    "  plus whatever its existing groups ({}) admit.",
+                    e.security_group_ids.join(", ")
+                ));
+            }
         }
         lines.push(
             "The API sees the NLB's private IPs, not the caller's: allow-list callers here, not in \
@@ -1079,6 +1112,7 @@ mod tests {
             stage: "prod".into(),
             base_path: None,
             allow_cidrs: vec![],
+            vpc_callers: crate::plan::default_vpc_callers(),
             public_zone_id: "Z1".into(),
             private_zone: PrivateZoneChoice::Create,
             replace_records: false,

@@ -208,6 +208,13 @@ fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static s
         Field::Name | Field::Stage | Field::BasePath | Field::Cidr => {
             return vec![("Enter", "next"), ("S-Tab", "back"), ("^C", "quit")]
         }
+        Field::VpcCaller => {
+            return vec![
+                ("Enter", "add"),
+                ("empty Enter/Esc", "done"),
+                ("^C", "quit"),
+            ]
+        }
         Field::Confirm => return vec![("Enter", "confirm"), ("S-Tab", "back"), ("^C", "quit")],
         Field::List => {}
     }

@@ -187,6 +187,7 @@ pub mod clean {
             stage: "prod".into(),
             base_path: None,
             allow_cidrs: vec!["203.0.113.0/24".into()],
+            vpc_callers: fixedip_tui::plan::default_vpc_callers(),
             public_zone_id: ZONE_EXAMPLE_COM.into(),
             private_zone: PrivateZoneChoice::Create,
             replace_records: false,

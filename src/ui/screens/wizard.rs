@@ -174,6 +174,7 @@ fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
         Step::Callers => vec![
             "Partner egress ranges allowed to reach the NLB (IPv4 CIDRs; Enter adds, empty Enter goes on).".into(),
             "Empty means the whole internet: the API's sourceVpc policy admits everything that came through the NLB.".into(),
+            "Inside the VPC the private zone sends callers straight to the endpoint: the whole VPC by default.".into(),
         ],
         Step::Zones => vec![
             "Public zone: serves the name to the internet (alias → NLB). Private zone: serves it inside the VPC (alias → endpoint).".into(),
@@ -325,7 +326,14 @@ fn fields(w: &Wizard) -> Vec<FieldView<'_>> {
             ("Stage", &w.stage_input, w.field == Field::Stage),
             ("Base path", &w.base_input, w.field == Field::BasePath),
         ],
-        Step::Callers => vec![("Add CIDR", &w.cidr_input, w.field == Field::Cidr)],
+        Step::Callers => vec![
+            ("Add CIDR", &w.cidr_input, w.field == Field::Cidr),
+            (
+                "In-VPC caller",
+                &w.vpc_caller_input,
+                w.field == Field::VpcCaller,
+            ),
+        ],
         _ => vec![],
     }
 }
