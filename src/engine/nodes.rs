@@ -1631,7 +1631,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         if let Ok(text) = serde_json::to_string(&replaced) {
             ctx.set_prior(&format!("records:{zone}"), text).await?;
         }
-        // One batch, all or none: DELETE what is there exactly as read, CREATE the alias.
+        // One batch, all or none: DELETE what is there exactly as read, then the alias.
         let alias = RecordSet {
             zone_id: zone.clone(),
             name: ctx.plan.name.clone(),
@@ -1642,16 +1642,13 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
             evaluate_target_health: evaluate,
             ttl: None,
         };
-        let create = if existing.iter().any(is_ours) {
-            RecordAction::Upsert
-        } else {
-            RecordAction::Create
-        };
+        // UPSERT, not CREATE, for the alias: the same on AWS after the DELETEs, and moto (which
+        // checks CREATE against the records before the batch) accepts it too.
         let mut batch: Vec<(RecordAction, RecordSet)> = replaced
             .iter()
             .map(|r| (RecordAction::Delete, r.clone()))
             .collect();
-        batch.push((create, alias));
+        batch.push((RecordAction::Upsert, alias));
         cli(
             ctx,
             n,
