@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud};
-use fixedip_tui::cloud::{Cloud, CloudWrite};
+use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
 use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, Journal, NodeId};
 use fixedip_tui::plan::Plan;
@@ -62,99 +62,11 @@ async fn destroy(sim: &Arc<SimCloud>, state: &std::path::Path) -> engine::Outcom
     .expect("the engine runs")
 }
 
-/// What exists in the account for this plan, counted from the account's own state.
-#[derive(Debug, PartialEq, Eq)]
-struct Counts {
-    security_groups: usize,
-    endpoints: usize,
-    apis: usize,
-    domains: usize,
-    target_groups: usize,
-    load_balancers: usize,
-    listeners: usize,
-    private_zones: usize,
-    records: usize,
-}
+use common::census::{counts as census, Counts, NOTHING, ONE_OF_EACH};
 
 async fn counts(sim: &Arc<SimCloud>) -> Counts {
-    let p = plan();
-    let tagged = |tags: &[fixedip_tui::domain::Tag]| {
-        tags.iter()
-            .any(|t| t.key == "fixedip:plan-id" && t.value == p.id)
-    };
-    let eps = sim
-        .find_vpc_endpoints_by_tag("fixedip:plan-id", &p.id)
-        .await
-        .expect("endpoints");
-    let apis = sim
-        .find_rest_apis_by_tag("fixedip:plan-id", &p.id)
-        .await
-        .expect("apis");
-    let domain = sim.get_domain_name(&p.name).await.expect("domain");
-    let lb = sim.find_load_balancer(&p.nlb_name()).await.expect("lb");
-    let listeners = match &lb {
-        Some(lb) => sim
-            .describe_listeners(&lb.arn)
-            .await
-            .expect("listeners")
-            .len(),
-        None => 0,
-    };
-    sim.with_account(|a| Counts {
-        security_groups: a.security_groups.iter().filter(|g| tagged(&g.tags)).count(),
-        endpoints: eps
-            .iter()
-            .filter(|e| !e.state.eq_ignore_ascii_case("deleted"))
-            .count(),
-        apis: apis.len(),
-        domains: usize::from(domain.is_some()),
-        target_groups: a
-            .target_groups
-            .iter()
-            .filter(|t| t.group.name == p.target_group_name())
-            .count(),
-        load_balancers: a
-            .load_balancers
-            .iter()
-            .filter(|l| l.lb.name == p.nlb_name())
-            .count(),
-        listeners,
-        private_zones: a
-            .hosted_zones
-            .iter()
-            .filter(|z| z.private && z.name == p.name)
-            .count(),
-        records: a
-            .record_sets
-            .iter()
-            .filter(|r| r.name == p.name && r.alias_target.is_some())
-            .count(),
-    })
+    census(sim, &plan()).await
 }
-
-const ONE_OF_EACH: Counts = Counts {
-    security_groups: 2,
-    endpoints: 1,
-    apis: 1,
-    domains: 1,
-    target_groups: 1,
-    load_balancers: 1,
-    listeners: 1,
-    private_zones: 1,
-    records: 2,
-};
-
-const NOTHING: Counts = Counts {
-    security_groups: 0,
-    endpoints: 0,
-    apis: 0,
-    domains: 0,
-    target_groups: 0,
-    load_balancers: 0,
-    listeners: 0,
-    private_zones: 0,
-    records: 0,
-};
 
 fn creates(sim: &SimCloud) -> usize {
     sim.call_log()

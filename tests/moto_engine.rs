@@ -517,13 +517,18 @@ async fn apply_verify_rerun_destroy_against_moto() {
         (BTreeSet::from([CALLERS.to_string()]), BTreeSet::new()),
         "NLB: 443 from the callers only"
     );
+    // The NLB subnets, and callers inside the VPC (the plan's default: the seed's prod CIDR).
     assert_eq!(
         ingress_443(&vpce_sg),
         (
-            BTreeSet::from([pub_a_cidr.clone(), pub_b_cidr.clone()]),
+            BTreeSet::from([
+                pub_a_cidr.clone(),
+                pub_b_cidr.clone(),
+                "10.0.0.0/16".to_string()
+            ]),
             BTreeSet::new()
         ),
-        "endpoint: 443 from each NLB subnet's CIDR only"
+        "endpoint: 443 from each NLB subnet's CIDR and the VPC"
     );
     assert_eq!(j.id_of(NodeId::NlbSg), Some(nlb_sg_id.as_str()));
     assert_eq!(j.id_of(NodeId::EndpointSg), Some(vpce_sg_id.as_str()));

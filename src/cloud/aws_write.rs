@@ -50,6 +50,22 @@ const MAX_PAGES: usize = 1000;
 const ROOT_BASE_PATH: &str = "(none)";
 const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
 
+/// Config overrides for a call that must not act twice (`idempotency::Once`): the SDK sends it
+/// once, and the engine resolves a lost answer from the account before sending it again.
+mod once {
+    use aws_config::retry::RetryConfig;
+
+    pub fn ec2() -> aws_sdk_ec2::config::Builder {
+        aws_sdk_ec2::config::Builder::default().retry_config(RetryConfig::disabled())
+    }
+    pub fn apigw() -> aws_sdk_apigateway::config::Builder {
+        aws_sdk_apigateway::config::Builder::default().retry_config(RetryConfig::disabled())
+    }
+    pub fn route53() -> aws_sdk_route53::config::Builder {
+        aws_sdk_route53::config::Builder::default().retry_config(RetryConfig::disabled())
+    }
+}
+
 /// The service error code of a failed call ("" when there was none).
 fn code(e: &CloudError) -> &str {
     e.code.as_deref().unwrap_or_default()
@@ -810,6 +826,8 @@ impl CloudWrite for AwsCloud {
             .set_tag_specifications(
                 ec2_tag_spec(ResourceType::SecurityGroup, tags).map(|t| vec![t]),
             )
+            .customize()
+            .config_override(once::ec2())
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -907,6 +925,8 @@ impl CloudWrite for AwsCloud {
             .allocate_address()
             .domain(aws_sdk_ec2::types::DomainType::Vpc)
             .set_tag_specifications(ec2_tag_spec(ResourceType::ElasticIp, tags).map(|t| vec![t]))
+            .customize()
+            .config_override(once::ec2())
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -1237,6 +1257,8 @@ impl CloudWrite for AwsCloud {
             )
             .set_policy(nonempty(policy))
             .set_tags((!tags.is_empty()).then(|| tag_map(tags)))
+            .customize()
+            .config_override(once::apigw())
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -1457,6 +1479,8 @@ impl CloudWrite for AwsCloud {
                     .rest_api_id(api_id)
                     .parent_id(&root)
                     .path_part("ping")
+                    .customize()
+                    .config_override(once::apigw())
                     .send()
                     .await
                     .map_err(|e| sdk_err("apigateway:POST", e));
@@ -1542,6 +1566,8 @@ impl CloudWrite for AwsCloud {
             .rest_api_id(api_id)
             .stage_name(stage)
             .description("fixedip-tui")
+            .customize()
+            .config_override(once::apigw())
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -1589,6 +1615,8 @@ impl CloudWrite for AwsCloud {
             )
             .security_policy(SecurityPolicy::from(security_policy))
             .set_tags((!tags.is_empty()).then(|| tag_map(tags)))
+            .customize()
+            .config_override(once::apigw())
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -1638,6 +1666,8 @@ impl CloudWrite for AwsCloud {
             .rest_api_id(api_id)
             .stage(stage)
             .set_base_path(base_path.and_then(nonempty))
+            .customize()
+            .config_override(once::apigw())
             .send()
             .await
             .map_err(|e| sdk_err(A, e));
@@ -2162,6 +2192,8 @@ impl CloudWrite for AwsCloud {
                     .vpc_region(VpcRegion::from(region))
                     .build(),
             )
+            .customize()
+            .config_override(once::route53())
             .send()
             .await
             .map_err(|e| sdk_err(A, e));
@@ -2311,14 +2343,19 @@ impl CloudWrite for AwsCloud {
                     .map_err(|e| bad(&e.to_string()))?,
             );
         }
-        let out = self
+        let op = self
             .route53
             .change_resource_record_sets()
             .hosted_zone_id(zone_id)
             .change_batch(batch.build().map_err(|e| bad(&e.to_string()))?)
-            .send()
-            .await
-            .map_err(|e| sdk_err(A, e))?;
+            .customize();
+        let upsert_only = changes.iter().all(|(a, _)| *a == RecordAction::Upsert);
+        let op = if super::idempotency::may_resend(super::idempotency::record_batch(upsert_only)) {
+            op
+        } else {
+            op.config_override(once::route53())
+        };
+        let out = op.send().await.map_err(|e| sdk_err(A, e))?;
         Ok(out
             .change_info()
             .map(|c| c.id().trim_start_matches("/change/").to_string()))

@@ -9,6 +9,7 @@
 pub mod aws;
 mod aws_write;
 pub mod error;
+pub mod idempotency;
 pub mod sim;
 pub mod sim_data;
 mod sim_write;

@@ -245,7 +245,23 @@ impl SimCloud {
         action: &str,
         op: impl Fn(&mut SimAccount) -> CloudResult<T>,
     ) -> CloudResult<T> {
-        let attempts = self.options.max_attempts.max(1);
+        self.call_op(action, "", op).await
+    }
+
+    /// `call` for the operation `operation` (its API name): one that must not act twice
+    /// (`idempotency::Once`) is sent once, as `AwsCloud` sends it — a lost answer reaches the
+    /// caller, which resolves it from the account.
+    pub(super) async fn call_op<T>(
+        &self,
+        action: &str,
+        operation: &str,
+        op: impl Fn(&mut SimAccount) -> CloudResult<T>,
+    ) -> CloudResult<T> {
+        let attempts = if super::idempotency::may_resend(operation) {
+            self.options.max_attempts.max(1)
+        } else {
+            1
+        };
         let mut attempt = 0;
         loop {
             attempt += 1;

@@ -819,7 +819,7 @@ impl CloudWrite for SimCloud {
         tags: &[Tag],
     ) -> CloudResult<String> {
         const ACTION: &str = "ec2:CreateSecurityGroup";
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "CreateSecurityGroup", |a| {
             vpc_exists(a, ACTION, vpc_id)?;
             if description.is_empty() {
                 return Err(invalid(
@@ -945,7 +945,7 @@ impl CloudWrite for SimCloud {
 
     async fn allocate_address(&self, tags: &[Tag]) -> CloudResult<crate::domain::ElasticIp> {
         const ACTION: &str = "ec2:AllocateAddress";
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "AllocateAddress", |a| {
             if a.elastic_ips.len() as u32 >= a.eip_quota {
                 return Err(fail(
                     ErrorKind::QuotaExceeded,
@@ -1377,7 +1377,7 @@ impl CloudWrite for SimCloud {
         tags: &[Tag],
     ) -> CloudResult<String> {
         const ACTION: &str = "apigateway:POST";
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "CreateRestApi", |a| {
             self.api_limit(a, ACTION, CREATE_REST_API)?;
             if name.is_empty() {
                 return Err(invalid(
@@ -1581,7 +1581,7 @@ impl CloudWrite for SimCloud {
 
     async fn create_deployment(&self, api_id: &str, stage: &str) -> CloudResult<String> {
         const ACTION: &str = "apigateway:POST";
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "CreateDeployment", |a| {
             self.api_limit(a, ACTION, CREATE_DEPLOYMENT)?;
             let api = a
                 .rest_apis
@@ -1647,7 +1647,7 @@ impl CloudWrite for SimCloud {
         tags: &[Tag],
     ) -> CloudResult<DomainNameState> {
         const ACTION: &str = "apigateway:POST";
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "CreateDomainName", |a| {
             self.api_limit(a, ACTION, CREATE_DOMAIN_NAME)?;
             let name = dns_norm(name);
             if a.domain_names.iter().any(|d| d.name == name) {
@@ -1751,7 +1751,7 @@ impl CloudWrite for SimCloud {
             .filter(|p| !p.is_empty())
             .unwrap_or("(none)")
             .to_string();
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "CreateBasePathMapping", |a| {
             // AWS (v1 API): "API Gateway V1 doesn't support the slash character (/) in base path
             // mappings. To create a multi-level base path mapping, use API Gateway V2."
             // (BadRequestException; hashicorp/terraform-provider-aws#21986, aws/chalice#1897).
@@ -2555,7 +2555,7 @@ impl CloudWrite for SimCloud {
     async fn associate_vpc(&self, zone_id: &str, vpc_id: &str, region: &str) -> CloudResult<()> {
         const ACTION: &str = "route53:AssociateVPCWithHostedZone";
         let zone_id = zone_id.trim_start_matches("/hostedzone/");
-        self.call(ACTION, |a| {
+        self.call_op(ACTION, "AssociateVPCWithHostedZone", |a| {
             let z = a
                 .hosted_zones
                 .iter()
@@ -2664,7 +2664,10 @@ impl CloudWrite for SimCloud {
     ) -> CloudResult<Option<String>> {
         const ACTION: &str = "route53:ChangeResourceRecordSets";
         let zone_id = zone_id.trim_start_matches("/hostedzone/").to_string();
-        self.call(ACTION, |a| {
+        let operation = super::idempotency::record_batch(
+            changes.iter().all(|(a, _)| *a == RecordAction::Upsert),
+        );
+        self.call_op(ACTION, operation, |a| {
             let z = a
                 .hosted_zones
                 .iter()

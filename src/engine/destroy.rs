@@ -114,7 +114,10 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
             ctx.emit(EngineEvent::Done { node, summary });
             continue;
         }
-        match remove(ctx, node).await {
+        // Every removal reads the account first: one that failed for a passing reason is run
+        // again from its start.
+        let removed = super::again_while_passing(ctx, node, || remove(ctx, node)).await;
+        match removed {
             Ok(Some(summary)) => {
                 let _ = ctx.write(node, |r| r.status = NodeStatus::Removed).await;
                 ctx.emit(EngineEvent::Done { node, summary });

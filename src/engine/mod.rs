@@ -310,6 +310,45 @@ impl Ctx {
     }
 }
 
+/// Run one step (an apply's or a destroy's) again from its start while it fails for a passing
+/// reason (throttled, no answer, a 5xx, past the SDK's own retries), as a rerun of the command
+/// would: every step reads the account before it acts, so nothing is done twice.
+pub(crate) async fn again_while_passing<T, F, Fut>(
+    ctx: &Ctx,
+    node: NodeId,
+    mut step: F,
+) -> Result<T, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Result<T, EngineError>>,
+{
+    let mut tries = 0;
+    loop {
+        match step().await {
+            Err(EngineError::Node { error, .. })
+                if matches!(
+                    error.kind,
+                    ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServerError
+                ) && tries + 1 < ctx.opts.throttle_attempts =>
+            {
+                tries += 1;
+                let wait = ctx.opts.poll_first.saturating_mul(1 << tries.min(4));
+                ctx.emit(EngineEvent::Waiting {
+                    node,
+                    what: format!(
+                        "{} ({}): running the step again in {}s",
+                        error.action,
+                        error.message,
+                        wait.as_secs()
+                    ),
+                });
+                tokio::time::sleep(wait).await;
+            }
+            other => return other,
+        }
+    }
+}
+
 /// Run the plan. Returns when every node is done, or when a failure stopped the run (running
 /// siblings are let finish; their dependents are not started). Rerunning resumes from the journal.
 pub async fn apply(

@@ -69,6 +69,93 @@ where
     }
 }
 
+/// No answer, or a 5xx: the call may or may not have acted.
+fn ambiguous(e: &CloudError) -> bool {
+    matches!(e.kind, ErrorKind::Network | ErrorKind::ServerError)
+}
+
+/// The answer to a resend of a call that had acted: what it would make exists already.
+fn already_exists(e: &CloudError) -> bool {
+    let code = e.code.as_deref().unwrap_or_default();
+    matches!(
+        code,
+        "ConflictException"
+            | "InvalidGroup.Duplicate"
+            | "InvalidPermission.Duplicate"
+            | "DuplicateListener"
+            | "DuplicateLoadBalancerName"
+            | "DuplicateTargetGroupName"
+            | "HostedZoneAlreadyExists"
+            | "ConflictingDomainExists"
+    ) || (code == "InvalidChangeBatch"
+        && ["already exists", "not found"]
+            .iter()
+            .any(|m| e.message.to_ascii_lowercase().contains(m)))
+}
+
+/// Send a write that must not act twice (`cloud::idempotency::Once`; the SDK does not resend
+/// it). Throttling is waited out (the call was not processed). No answer or a 5xx is ambiguous:
+/// `lookup` looks in the account for what the call would have made (by the plan's tag, set in the
+/// same call; by name; by the parent's children) and adopts it; only when nothing is there is the
+/// call sent again. An "already exists" answer to that resend is resolved by `lookup` too.
+async fn once<T, F, Fut, L, LFut>(
+    ctx: &Ctx,
+    node: NodeId,
+    mut call: F,
+    mut lookup: L,
+) -> Result<T, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: Future<Output = CloudResult<T>>,
+    L: FnMut() -> LFut,
+    LFut: Future<Output = Result<Option<T>, EngineError>>,
+{
+    let mut attempt = 0;
+    let mut resent = false;
+    loop {
+        let e = match call().await {
+            Ok(v) => return Ok(v),
+            Err(e) => e,
+        };
+        let more = attempt + 1 < ctx.opts.throttle_attempts;
+        if e.kind == ErrorKind::Throttled && more {
+            let wait = retry_hint(&e).unwrap_or_else(|| {
+                ctx.opts
+                    .poll_first
+                    .saturating_mul(1 << (attempt + 1).min(5))
+            });
+            ctx.emit(EngineEvent::Waiting {
+                node,
+                what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
+            });
+            tokio::time::sleep(wait).await;
+        } else if (ambiguous(&e) && more) || (resent && already_exists(&e)) {
+            ctx.emit(EngineEvent::Waiting {
+                node,
+                what: format!(
+                    "no clear answer from {} ({}): looking in the account for what it may have made",
+                    e.action, e.message
+                ),
+            });
+            if let Some(found) = lookup().await? {
+                ctx.emit(EngineEvent::Waiting {
+                    node,
+                    what: format!("{} had acted: using what it made", e.action),
+                });
+                return Ok(found);
+            }
+            if !ambiguous(&e) {
+                return Err(fail(node, e));
+            }
+            resent = true;
+            tokio::time::sleep(ctx.opts.poll_first.saturating_mul(1 << attempt.min(4))).await;
+        } else {
+            return Err(fail(node, e));
+        }
+        attempt += 1;
+    }
+}
+
 /// Poll `check` until it yields a value, with backoff, up to `timeout`.
 async fn poll<T, F, Fut>(
     ctx: &Ctx,
@@ -208,7 +295,15 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
         }
     }
     ctx.emit(EngineEvent::Started(node));
-    let summary = match node {
+    // Every step looks its resource up before it creates it: one that failed for a passing
+    // reason is run again, as a rerun of the apply would.
+    let summary = super::again_while_passing(ctx, node, || step(node, ctx)).await?;
+    ctx.write(node, |r| r.status = NodeStatus::Done).await?;
+    Ok(summary)
+}
+
+async fn step(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
+    Ok(match node {
         NodeId::VpcDns => vpc_dns(ctx).await?,
         NodeId::EndpointSg => endpoint_sg(ctx).await?,
         NodeId::NlbSg => nlb_sg(ctx).await?,
@@ -227,9 +322,7 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
         NodeId::PrivateZone => private_zone(ctx).await?,
         NodeId::PublicRecord => record(ctx, true).await?,
         NodeId::PrivateRecord => record(ctx, false).await?,
-    };
-    ctx.write(node, |r| r.status = NodeStatus::Done).await?;
-    Ok(summary)
+    })
 }
 
 /// Steps whose "done" cannot drift in a way a rerun must repair (reads that other steps need are
@@ -309,11 +402,22 @@ async fn security_group(
         None => {
             ctx.intend(n).await?;
             cli(ctx, n, format!("ec2 create-security-group --vpc-id {vpc} --group-name {name} --description '{what}'"));
-            let id = ctx
-                .cloud
-                .create_security_group(&vpc, name, what, &tags(ctx, step))
-                .await
-                .map_err(|e| fail(n, e))?;
+            let sg_tags = tags(ctx, step);
+            let id = once(
+                ctx,
+                n,
+                || ctx.cloud.create_security_group(&vpc, name, what, &sg_tags),
+                || async {
+                    Ok(ctx
+                        .cloud
+                        .find_security_group(&vpc, name)
+                        .await
+                        .map_err(|e| fail(n, e))?
+                        .filter(|g| ours(ctx, &g.tags))
+                        .map(|g| g.id))
+                },
+            )
+            .await?;
             (id, vec![])
         }
     };
@@ -712,14 +816,28 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
                     ctx.intend(n).await?;
                     cli(ctx, n, format!("apigateway create-rest-api --name {name} --endpoint-configuration types=PRIVATE,vpcEndpointIds={vpce} --policy file://policy.json"));
                     let api_tags = tags(ctx, step::API);
-                    paced(ctx, n, || {
-                        ctx.cloud.create_rest_api(
-                            name,
-                            std::slice::from_ref(&vpce),
-                            &policy,
-                            &api_tags,
-                        )
-                    })
+                    once(
+                        ctx,
+                        n,
+                        || {
+                            ctx.cloud.create_rest_api(
+                                name,
+                                std::slice::from_ref(&vpce),
+                                &policy,
+                                &api_tags,
+                            )
+                        },
+                        || async {
+                            Ok(ctx
+                                .cloud
+                                .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                                .await
+                                .map_err(|e| fail(n, e))?
+                                .into_iter()
+                                .next()
+                                .map(|a| a.id))
+                        },
+                    )
                     .await?
                 }
             };
@@ -729,7 +847,42 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
                 r.status = NodeStatus::Created;
             })
             .await?;
-            Ok(format!("{id} (PRIVATE, bound to {vpce})"))
+            // A lost answer the SDK or an earlier run resent may have made a second API with the
+            // plan's tag: the journaled one stays, the others go.
+            let extras: Vec<String> = ctx
+                .cloud
+                .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                .await
+                .map_err(|e| fail(n, e))?
+                .into_iter()
+                .map(|a| a.id)
+                .filter(|other| other != &id)
+                .collect();
+            for extra in &extras {
+                ctx.emit(EngineEvent::Waiting {
+                    node: n,
+                    what: format!(
+                        "deleting {extra}, a second API of this plan left by a lost answer"
+                    ),
+                });
+                cli(
+                    ctx,
+                    n,
+                    format!("apigateway delete-rest-api --rest-api-id {extra}"),
+                );
+                paced(ctx, n, || ctx.cloud.delete_rest_api(extra)).await?;
+            }
+            Ok(format!(
+                "{id} (PRIVATE, bound to {vpce}){}",
+                if extras.is_empty() {
+                    String::new()
+                } else {
+                    format!(
+                        "; deleted the extra {} left by a lost answer",
+                        extras.join(", ")
+                    )
+                }
+            ))
         }
     }
 }
@@ -751,7 +904,14 @@ async fn ping(ctx: &Ctx) -> Result<String, EngineError> {
         n,
         format!("apigateway put-method --rest-api-id {api} --http-method GET … (MOCK /ping)"),
     );
-    paced(ctx, n, || ctx.cloud.put_ping_method(&api)).await?;
+    // It reads the API's resources before each create: sending it again is safe.
+    once(
+        ctx,
+        n,
+        || ctx.cloud.put_ping_method(&api),
+        || async { Ok(None) },
+    )
+    .await?;
     ctx.write(n, |r| r.id = Some(format!("{api}/ping"))).await?;
     Ok("GET /ping → MOCK 200".into())
 }
@@ -789,7 +949,33 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
                 n,
                 format!("apigateway create-deployment --rest-api-id {api} --stage-name {stage}"),
             );
-            paced(ctx, n, || ctx.cloud.create_deployment(&api, &stage)).await?
+            // The deployment a lost answer made shows as the stage's (new) deployment.
+            let before = ctx
+                .snapshot()
+                .await
+                .prior
+                .get(PRIOR_STAGES)
+                .and_then(|t| serde_json::from_str::<Vec<(String, String)>>(t).ok())
+                .and_then(|v| v.into_iter().find(|(s, _)| s == &stage).map(|(_, d)| d));
+            once(
+                ctx,
+                n,
+                || ctx.cloud.create_deployment(&api, &stage),
+                || async {
+                    Ok(ctx
+                        .cloud
+                        .get_rest_api(&api)
+                        .await
+                        .map_err(|e| fail(n, e))?
+                        .and_then(|a| {
+                            a.stages
+                                .into_iter()
+                                .find(|(s, d)| s == &stage && Some(d) != before.as_ref())
+                                .map(|(_, d)| d)
+                        }))
+                },
+            )
+            .await?
         }
     };
     ctx.write(n, |r| {
@@ -818,7 +1004,20 @@ async fn domain(ctx: &Ctx) -> Result<String, EngineError> {
                 ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
             ));
             let domain_tags = tags(ctx, step::DOMAIN);
-            paced(ctx, n, || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags)).await?
+            once(
+                ctx,
+                n,
+                || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags),
+                || async {
+                    Ok(ctx
+                        .cloud
+                        .get_domain_name(&name)
+                        .await
+                        .map_err(|e| fail(n, e))?
+                        .filter(|d| ours(ctx, &d.tags)))
+                },
+            )
+            .await?
         }
     };
     ctx.write(n, |r| {
@@ -852,10 +1051,26 @@ async fn mapping(ctx: &Ctx) -> Result<String, EngineError> {
         }
     } else {
         cli(ctx, n, format!("apigateway create-base-path-mapping --domain-name {name} --rest-api-id {api} --stage {}", ctx.plan.stage));
-        paced(ctx, n, || {
-            ctx.cloud
-                .create_base_path_mapping(&name, &api, &ctx.plan.stage, base.as_deref())
-        })
+        once(
+            ctx,
+            n,
+            || {
+                ctx.cloud
+                    .create_base_path_mapping(&name, &api, &ctx.plan.stage, base.as_deref())
+            },
+            || async {
+                Ok(ctx
+                    .cloud
+                    .get_base_path_mappings(&name)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .into_iter()
+                    .any(|m| {
+                        m.base_path == want && m.rest_api_id == api && m.stage == ctx.plan.stage
+                    })
+                    .then_some(()))
+            },
+        )
         .await?;
     }
     ctx.write(n, |r| {
@@ -1174,11 +1389,30 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                                 review::TAG_SUBNET
                             ),
                         );
-                        let e = ctx
-                            .cloud
-                            .allocate_address(&t)
-                            .await
-                            .map_err(|e| fail(n, e))?;
+                        let taken: Vec<String> =
+                            pairs.iter().map(|(_, p)| p.allocation_id.clone()).collect();
+                        let e = once(
+                            ctx,
+                            n,
+                            || ctx.cloud.allocate_address(&t),
+                            || async {
+                                // The address a lost answer made carries this subnet's tag.
+                                Ok(ctx
+                                    .cloud
+                                    .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                                    .await
+                                    .map_err(|e| fail(n, e))?
+                                    .into_iter()
+                                    .find(|e| {
+                                        !e.in_use()
+                                            && !taken.contains(&e.allocation_id)
+                                            && e.tags.iter().any(|t| {
+                                                t.key == review::TAG_SUBNET && &t.value == subnet
+                                            })
+                                    }))
+                            },
+                        )
+                        .await?;
                         // Journal each address as soon as it exists.
                         let so_far: Vec<String> = pairs
                             .iter()
@@ -1195,6 +1429,49 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                     }
                 };
                 pairs.push((subnet.clone(), eip));
+            }
+            // Addresses of this plan a lost answer left beside the chosen ones (free, never
+            // journaled): released, or they would be billed until someone finds them.
+            let chosen: Vec<&str> = pairs
+                .iter()
+                .map(|(_, e)| e.allocation_id.as_str())
+                .collect();
+            let extras: Vec<ElasticIp> = ctx
+                .cloud
+                .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+                .await
+                .map_err(|e| fail(n, e))?
+                .into_iter()
+                // Only a second address for a subnet that has its own: one tagged for a subnet
+                // the plan no longer uses may be on a partner's allow-list, and stays.
+                .filter(|e| {
+                    !e.in_use()
+                        && !chosen.contains(&e.allocation_id.as_str())
+                        && e.tags
+                            .iter()
+                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                })
+                .collect();
+            for extra in &extras {
+                ctx.emit(EngineEvent::Waiting {
+                    node: n,
+                    what: format!(
+                        "releasing {} ({}), an extra Elastic IP of this plan left by a lost answer",
+                        extra.public_ip, extra.allocation_id
+                    ),
+                });
+                cli(
+                    ctx,
+                    n,
+                    format!(
+                        "ec2 release-address --allocation-id {}",
+                        extra.allocation_id
+                    ),
+                );
+                ctx.cloud
+                    .release_address(&extra.allocation_id)
+                    .await
+                    .map_err(|e| fail(n, e))?;
             }
             (pairs, true)
         }
@@ -1657,7 +1934,23 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
                 describe_batch(&batch)
             ),
         );
-        paced(ctx, n, || ctx.cloud.change_records(&zone, &batch)).await?
+        // Sent again after a lost answer, the DELETEs would fail: the records tell.
+        once(
+            ctx,
+            n,
+            || ctx.cloud.change_records(&zone, &batch),
+            || async {
+                let now = ctx
+                    .cloud
+                    .list_records(&zone, &ctx.plan.name)
+                    .await
+                    .map_err(|e| fail(n, e))?;
+                let done =
+                    now.iter().any(is_ours) && !now.iter().any(|r| replaced.iter().any(|x| x == r));
+                Ok(done.then_some(None))
+            },
+        )
+        .await?
     };
     ctx.write(n, |r| {
         r.id = Some(format!("{zone}/{}", ctx.plan.name));

@@ -1,6 +1,7 @@
 //! Shared test helpers.
 #![allow(dead_code)]
 
+pub mod census;
 pub mod moto;
 pub mod standin;
 
