@@ -21,6 +21,23 @@ unsigned; amz_target is the X-Amz-Target header of JSON protocols, "" if none):
 tests assert the exact requests sent, and name the IAM action of each.
 The delay is applied once per request, before forwarding; concurrent requests
 are delayed concurrently (like real network latency).
+
+Lost answers (--lose-first-writes): the FIRST request of each kind of write is
+forwarded, moto acts on it and its whole answer is read, then the client
+connection is closed without a byte of answer: the client's SDK sees a transport
+error and resends (the answer was lost after AWS acted). A kind is the SigV4
+service and the operation: `Action=` of query protocols (EC2, ELBv2, STS), the
+X-Amz-Target of JSON protocols, the method and path template of REST protocols
+(Route 53, API Gateway: ids become {id}, e.g. "apigateway POST /restapis/{id}/deployments",
+"route53 POST /2013-04-01/hostedzone/{id}/rrset"). Reads are never dropped
+(GET/HEAD, operations named Describe*/List*/Get*), nor unsigned requests.
+--lose-only REGEX narrows the lost kinds to those it matches (re.search).
+Each kind is lost once; POST /__proxy_lose/reset forgets the kinds lost so far
+(the next first write of each kind is lost again); GET /__proxy_lose lists them.
+Every line of --record carries "kind" (the write kind, "" for a read) and
+"dropped" (true for a request whose answer was dropped; such a line also has
+"upstream_status", moto's status, and is written once moto answered);
+/__proxy_stats counts them as "dropped".
 """
 
 from __future__ import annotations
@@ -33,6 +50,7 @@ import re
 import signal
 import sys
 import time
+import urllib.parse
 
 HOP = {b"connection", b"keep-alive", b"proxy-connection", b"te", b"trailer",
        b"transfer-encoding", b"upgrade", b"expect", b"content-length"}
@@ -48,6 +66,7 @@ class Stats:
     def reset(self):
         self.requests = 0
         self.errors = 0
+        self.dropped = 0
         self.by_service = collections.Counter()
         self.in_flight = 0
         self.max_in_flight = 0
@@ -55,7 +74,7 @@ class Stats:
 
     def as_json(self) -> bytes:
         return json.dumps({
-            "requests": self.requests, "errors": self.errors,
+            "requests": self.requests, "errors": self.errors, "dropped": self.dropped,
             "by_service": dict(self.by_service), "in_flight": self.in_flight,
             "max_in_flight": self.max_in_flight,
             "seconds_since_reset": round(time.time() - self.started, 3),
@@ -63,6 +82,86 @@ class Stats:
 
 
 STATS = Stats()
+
+
+class Lose:
+    """The write kinds whose first answer was dropped (in order), since start or the last reset."""
+
+    def __init__(self):
+        self.lost: list[str] = []
+
+    def as_json(self, enabled: bool) -> bytes:
+        return json.dumps({"enabled": enabled, "lost": self.lost, "dropped": STATS.dropped}).encode()
+
+
+LOSE = Lose()
+
+READ_PREFIXES = ("Describe", "List", "Get")
+# Literal segments of REST paths (Route 53, API Gateway); any other segment is an id, except an
+# HTTP method (API Gateway's .../methods/GET).
+REST_WORDS = {
+    "2013-04-01", "restapis", "resources", "methods", "integration", "responses", "deployments",
+    "stages", "domainnames", "basepathmappings", "tags", "hostedzone", "hostedzones", "rrset",
+    "associatevpc", "disassociatevpc", "change", "hostedzonesbyname", "hostedzonesbyvpc",
+    "authorizers", "models", "apikeys", "usageplans", "keys", "vpclinks", "requestvalidators",
+    "gatewayresponses", "documentation", "parts", "versions", "clientcertificates", "account",
+    "healthcheck", "delegationset", "queryloggingconfig", "keysigningkey", "dnssec",
+    "domainnameaccessassociations", "reject", "policy",
+}
+HTTP_METHODS = {"GET", "PUT", "POST", "DELETE", "PATCH", "HEAD", "OPTIONS", "ANY"}
+
+
+def path_template(target: str) -> str:
+    path = target.split("?", 1)[0].rstrip("/") or "/"
+    segs = []
+    for seg in path.split("/")[1:]:
+        segs.append(seg if seg in REST_WORDS or seg in HTTP_METHODS else "{id}")
+    return "/" + "/".join(segs)
+
+
+def write_kind(method: bytes, target: bytes, headers, body: bytes) -> str:
+    """The kind of write of a request ("service operation"), or "" for a read or unsigned request."""
+    rs = REGION_SERVICE.search(hget(headers, b"authorization") or b"")
+    if not rs:
+        return ""
+    service = rs.group(2).decode("latin-1")
+    amz_target = (hget(headers, b"x-amz-target") or b"").decode("latin-1")
+    if amz_target:  # JSON protocols: "CertificateManager.DescribeCertificate"
+        op = amz_target.rsplit(".", 1)[-1]
+        return "" if op.startswith(READ_PREFIXES) else f"{service} {op}"
+    if method in (b"GET", b"HEAD"):
+        return ""
+    t = target.decode("latin-1")
+    ctype = (hget(headers, b"content-type") or b"").lower()
+    query = t.split("?", 1)[1] if "?" in t else ""
+    fields = urllib.parse.parse_qs(query)
+    if b"x-www-form-urlencoded" in ctype:
+        fields.update(urllib.parse.parse_qs(body.decode("utf-8", "replace")))
+    action = (fields.get("Action") or [""])[0]
+    if action:  # query protocols (EC2, ELBv2, STS)
+        return "" if action.startswith(READ_PREFIXES) else f"{service} {action}"
+    return f"{service} {method.decode('latin-1')} {path_template(t)}"
+
+
+def record_line(args, method, target, headers, body, kind, dropped, upstream_status=None):
+    if not args.record:
+        return
+    rs = REGION_SERVICE.search(hget(headers, b"authorization") or b"")
+    line = {
+        "method": method.decode("latin-1"),
+        "target": target.decode("latin-1"),
+        "body": body.decode("utf-8", "replace"),
+        "service": rs.group(2).decode("latin-1") if rs else "",
+        "region": rs.group(1).decode("latin-1") if rs else "",
+        "amz_target": (hget(headers, b"x-amz-target") or b"").decode("latin-1"),
+        "content_type": (hget(headers, b"content-type") or b"").decode("latin-1"),
+        "kind": kind,
+        "dropped": dropped,
+    }
+    if upstream_status is not None:
+        line["upstream_status"] = upstream_status
+    with open(args.record, "a", encoding="utf-8") as rec:
+        rec.write(json.dumps(line) + "\n")
 
 
 class BadRequest(Exception):
@@ -193,24 +292,31 @@ async def handle(reader, writer, args):
                     break
                 continue
 
+            if target.startswith(b"/__proxy_lose"):
+                await read_body(reader, headers)
+                if method == b"POST" and target.rstrip(b"/").endswith(b"/reset"):
+                    LOSE.lost.clear()
+                body = LOSE.as_json(args.lose_first_writes)
+                writer.write(b"HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: "
+                             + str(len(body)).encode() + b"\r\n\r\n" + body)
+                await writer.drain()
+                if not keep_alive:
+                    break
+                continue
+
             if b"100-continue" in (hget(headers, b"expect") or b"").lower():
                 writer.write(b"HTTP/1.1 100 Continue\r\n\r\n")
                 await writer.drain()
             body = await read_body(reader, headers)
 
             STATS.requests += 1
-            if args.record:
-                rs = REGION_SERVICE.search(hget(headers, b"authorization") or b"")
-                with open(args.record, "a", encoding="utf-8") as rec:
-                    rec.write(json.dumps({
-                        "method": method.decode("latin-1"),
-                        "target": target.decode("latin-1"),
-                        "body": body.decode("utf-8", "replace"),
-                        "service": rs.group(2).decode("latin-1") if rs else "",
-                        "region": rs.group(1).decode("latin-1") if rs else "",
-                        "amz_target": (hget(headers, b"x-amz-target") or b"").decode("latin-1"),
-                        "content_type": (hget(headers, b"content-type") or b"").decode("latin-1"),
-                    }) + "\n")
+            kind = write_kind(method, target, headers, body)
+            lose = (args.lose_first_writes and kind != "" and kind not in LOSE.lost
+                    and (args.lose_only is None or re.search(args.lose_only, kind) is not None))
+            if lose:
+                LOSE.lost.append(kind)  # before any await: a concurrent twin is not lost too
+            else:
+                record_line(args, method, target, headers, body, kind, False)
             m = SCOPE.search(hget(headers, b"authorization") or b"")
             STATS.by_service[(m.group(1) if m else b"unsigned").decode()] += 1
             STATS.in_flight += 1
@@ -220,6 +326,12 @@ async def handle(reader, writer, args):
                     await asyncio.sleep(delay)
                 status_line, rh, rbody = await forward(
                     up_host, up_port, method, target, version, headers, body, args.timeout)
+                if lose:
+                    # moto acted and answered in full; the client never hears of it.
+                    STATS.dropped += 1
+                    record_line(args, method, target, headers, body, kind, True,
+                                int(status_line.split(b" ", 2)[1]))
+                    break
                 resp = build_head(b"HTTP/1.1 " + status_line.split(b" ", 1)[1], rh, [
                     (b"Content-Length", (hget(rh, b"content-length") or b"0") if method == b"HEAD"
                      else str(len(rbody)).encode()),
@@ -227,6 +339,9 @@ async def handle(reader, writer, args):
                 ]) + (rbody if method != b"HEAD" else b"")
             except Exception as e:  # upstream failure -> 502, keep the client alive
                 STATS.errors += 1
+                if lose:  # nothing was lost: the next request of the kind is
+                    LOSE.lost.remove(kind)
+                    record_line(args, method, target, headers, body, kind, False)
                 msg = f"delay_proxy upstream error: {type(e).__name__}: {e}".encode()
                 resp = (b"HTTP/1.1 502 Bad Gateway\r\nContent-Type: text/plain\r\nContent-Length: "
                         + str(len(msg)).encode() + b"\r\n\r\n" + msg)
@@ -281,6 +396,10 @@ def main():
     ap.add_argument("--delay-ms", type=float, default=40.0)
     ap.add_argument("--timeout", type=float, default=300.0, help="upstream timeout, seconds")
     ap.add_argument("--record", help="append every request as a JSON line to this file")
+    ap.add_argument("--lose-first-writes", action="store_true",
+                    help="drop the answer of the first request of each kind of write (after moto acted)")
+    ap.add_argument("--lose-only", metavar="REGEX",
+                    help="with --lose-first-writes: only kinds matching REGEX, e.g. 'CreateLoadBalancer'")
     ap.add_argument("--port-file", help="write the port listened on to this file once ready")
     asyncio.run(main_async(ap.parse_args()))
 

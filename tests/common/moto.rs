@@ -118,8 +118,39 @@ impl Drop for Moto {
     }
 }
 
-/// moto_server with `get_base_path_mappings` answering `[]` for a domain without mappings, as AWS
-/// does (moto 5.2.5 raises `KeyError` → HTTP 500). Only this process's `Moto::start` sees it.
+/// moto_server patched where moto 5.2.5 is not AWS (only this process's `Moto::start` sees it):
+/// - `get_base_path_mappings` answers `[]` for a domain without mappings, as AWS does, and
+///   `get_`/`delete_`/`update_base_path_mapping` answer `NotFoundException` (moto raises
+///   `KeyError` → HTTP 500 for a domain that never had a mapping);
+/// - creates AWS makes idempotent are idempotent (a resend after a lost answer — see
+///   scripts/delay_proxy.py --lose-first-writes — must find what the first send made, as on AWS):
+///   * ELBv2 CreateLoadBalancer, CreateListener and CreateTargetGroup: "This operation is
+///     idempotent, which means that it completes at most one time. If you attempt to create
+///     multiple load balancers [listeners, target groups] with the same settings, each call
+///     succeeds." — the same name (the same port on the same load balancer) with other settings
+///     is `DuplicateLoadBalancerName` (`DuplicateListener`, `DuplicateTargetGroupName`).
+///     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateLoadBalancer.html
+///     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateListener.html
+///     https://docs.aws.amazon.com/elasticloadbalancing/latest/APIReference/API_CreateTargetGroup.html
+///     moto makes a second load balancer and listener of the same name/port (its duplicate checks
+///     compare a fresh random ARN and a listener ARN against the port), and refuses a second
+///     target group of the name whatever its settings;
+///   * EC2 CreateVpcEndpoint `ClientToken`: a token already used with the same parameters returns
+///     the endpoint made with it; with other parameters, or once that endpoint is deleted,
+///     `IdempotentParameterMismatch` (as the simulated account, src/cloud/sim_write.rs).
+///     https://docs.aws.amazon.com/ec2/latest/devguide/ec2-api-idempotency.html
+///     moto ignores the token;
+///   * Route 53 CreateHostedZone `CallerReference` "allows failed CreateHostedZone requests to be
+///     retried without the risk of executing the operation twice": a reference used before (even
+///     by a zone deleted since) is `HostedZoneAlreadyExists` (HTTP 409).
+///     https://docs.aws.amazon.com/Route53/latest/APIReference/API_CreateHostedZone.html
+///     moto ignores the reference and makes a second zone.
+///   * the other creates (security groups, Elastic IPs, REST APIs, deployments, ...) are not
+///     idempotent on AWS either and stay as moto has them;
+/// - API Gateway refuses what exists (`ConflictException`, as the simulated account does):
+///   CreateDomainName of a name that exists (moto replaces the domain, with a new regional
+///   name), CreateResource of a path part its parent already has (moto adds a second `/ping`),
+///   PutMethod of a method the resource has (moto replaces it).
 pub fn patched_moto(dir: &std::path::Path) -> Moto {
     let script = dir.join("moto_server_patched");
     let text = format!(
@@ -137,6 +168,195 @@ def get_base_path_mappings(self, domain_name):
 
 
 m.APIGatewayBackend.get_base_path_mappings = get_base_path_mappings
+
+
+def no_key_error(orig):
+    def patched(self, domain_name, base_path, *rest):
+        if domain_name in self.domain_names:
+            self.base_path_mappings.setdefault(domain_name, {{}})
+        return orig(self, domain_name, base_path, *rest)
+
+    return patched
+
+
+for name in ("get_base_path_mapping", "delete_base_path_mapping", "update_base_path_mapping"):
+    setattr(m.APIGatewayBackend, name, no_key_error(getattr(m.APIGatewayBackend, name)))
+
+# API Gateway creates that AWS refuses a second time (moto overwrites or duplicates silently).
+from moto.apigateway.exceptions import ConflictException
+
+_create_domain_name = m.APIGatewayBackend.create_domain_name
+
+
+def create_domain_name(self, domain_name, *rest, **kw):
+    if domain_name in self.domain_names:
+        raise ConflictException("The domain name you provided already exists.")
+    return _create_domain_name(self, domain_name, *rest, **kw)
+
+
+m.APIGatewayBackend.create_domain_name = create_domain_name
+
+_create_resource = m.APIGatewayBackend.create_resource
+
+
+def create_resource(self, function_id, parent_resource_id, path_part):
+    api = self.get_rest_api(function_id)
+    if path_part and any(r.parent_id == parent_resource_id and r.path_part == path_part
+                         for r in api.resources.values()):
+        raise ConflictException(
+            f"Another resource with the same parent already has this name: {{path_part}}")
+    return _create_resource(self, function_id, parent_resource_id, path_part)
+
+
+m.APIGatewayBackend.create_resource = create_resource
+
+_put_method = m.APIGatewayBackend.put_method
+
+
+def put_method(self, function_id, resource_id, method_type, *rest, **kw):
+    if method_type in self.get_resource(function_id, resource_id).resource_methods:
+        raise ConflictException("Method already exists for this resource")
+    return _put_method(self, function_id, resource_id, method_type, *rest, **kw)
+
+
+m.APIGatewayBackend.put_method = put_method
+
+# Idempotent creates, as AWS documents them (see patched_moto's comment).
+import json
+import moto.ec2.models.vpcs as ec2_vpcs
+import moto.elbv2.models as elbv2
+import moto.route53.models as r53
+from moto.ec2.exceptions import EC2ClientError
+from moto.elbv2.exceptions import (
+    DuplicateListenerError,
+    DuplicateLoadBalancerName,
+    DuplicateTargetGroupName,
+)
+from moto.route53.exceptions import Route53ClientError
+
+
+def settings(*parts):
+    return json.dumps(parts, sort_keys=True, default=str)
+
+
+_create_load_balancer = elbv2.ELBv2Backend.create_load_balancer
+
+
+def create_load_balancer(self, name, security_groups, subnet_ids, subnet_mappings=None,
+                         scheme="internet-facing", loadbalancer_type=None,
+                         ip_address_type="ipv4", tags=None):
+    same = settings(
+        sorted(security_groups or []), sorted(subnet_ids or []),
+        sorted(settings(x) for x in subnet_mappings or []), scheme,
+        loadbalancer_type or "application", ip_address_type,
+    )
+    for lb in self.load_balancers.values():
+        if lb.name == name:
+            if getattr(lb, "fixedip_settings", None) == same:
+                return lb
+            raise DuplicateLoadBalancerName()
+    lb = _create_load_balancer(self, name, security_groups, subnet_ids, subnet_mappings, scheme,
+                               loadbalancer_type, ip_address_type, tags)
+    lb.fixedip_settings = same
+    return lb
+
+
+elbv2.ELBv2Backend.create_load_balancer = create_load_balancer
+
+_create_listener = elbv2.ELBv2Backend.create_listener
+
+
+def create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate, actions,
+                    alpn_policy=None, tags=None):
+    # Before moto's FakeAction fills in defaults in `actions`.
+    same = settings((protocol or "").upper(), str(port), ssl_policy, certificate, actions,
+                    alpn_policy or [])
+    balancer = self.load_balancers.get(load_balancer_arn)
+    for listener in (balancer.listeners.values() if balancer else []):
+        if str(listener.port) == str(port):
+            if getattr(listener, "fixedip_settings", None) == same:
+                return listener
+            raise DuplicateListenerError()
+    listener = _create_listener(self, load_balancer_arn, protocol, port, ssl_policy, certificate,
+                                actions, alpn_policy, tags)
+    listener.fixedip_settings = same
+    return listener
+
+
+elbv2.ELBv2Backend.create_listener = create_listener
+
+_create_target_group = elbv2.ELBv2Backend.create_target_group
+
+
+def create_target_group(self, name, **kwargs):
+    same = settings({{k: v for k, v in kwargs.items() if k != "tags"}})
+    for tg in self.target_groups.values():
+        if tg.name == name:
+            if getattr(tg, "fixedip_settings", None) == same:
+                return tg
+            raise DuplicateTargetGroupName()
+    tg = _create_target_group(self, name, **kwargs)
+    tg.fixedip_settings = same
+    return tg
+
+
+elbv2.ELBv2Backend.create_target_group = create_target_group
+
+_create_vpc_endpoint = ec2_vpcs.VPCBackend.create_vpc_endpoint
+
+
+def create_vpc_endpoint(self, vpc_id, service_name, endpoint_type, policy_document,
+                        route_table_ids, subnet_ids=None, network_interface_ids=None,
+                        dns_entries=None, client_token=None, security_group_ids=None, tags=None,
+                        private_dns_enabled=None):
+    same = settings(vpc_id, service_name, endpoint_type, policy_document,
+                    sorted(route_table_ids or []), sorted(subnet_ids or []),
+                    sorted(security_group_ids or []), private_dns_enabled)
+    tokens = self.__dict__.setdefault("fixedip_client_tokens", {{}})
+    if client_token and client_token in tokens:
+        known, endpoint_id = tokens[client_token]
+        endpoint = self.vpc_end_points.get(endpoint_id)
+        if endpoint is None or str(endpoint.state).lower() == "deleted":
+            raise EC2ClientError(
+                "IdempotentParameterMismatch",
+                "The client token you have provided is associated with a resource that is "
+                "already deleted. Please use a different client token.")
+        if known != same:
+            raise EC2ClientError(
+                "IdempotentParameterMismatch",
+                "The client token you have provided is associated with a resource that has "
+                "different parameters. Please use a different client token.")
+        return endpoint
+    endpoint = _create_vpc_endpoint(self, vpc_id, service_name, endpoint_type, policy_document,
+                                    route_table_ids, subnet_ids, network_interface_ids,
+                                    dns_entries, client_token, security_group_ids, tags,
+                                    private_dns_enabled)
+    if client_token:
+        tokens[client_token] = (same, endpoint.id)
+    return endpoint
+
+
+ec2_vpcs.VPCBackend.create_vpc_endpoint = create_vpc_endpoint
+
+_create_hosted_zone = r53.Route53Backend.create_hosted_zone
+
+
+def create_hosted_zone(self, name, private_zone, caller_reference=None, vpcid=None,
+                       vpcregion=None, comment=None, delegation_set_id=None):
+    used = self.__dict__.setdefault("fixedip_caller_references", set())
+    if caller_reference and caller_reference in used:
+        raise Route53ClientError(
+            "HostedZoneAlreadyExists",
+            f"A hosted zone has already been created with the specified caller reference "
+            f"'{{caller_reference}}'.")
+    zone = _create_hosted_zone(self, name, private_zone, caller_reference, vpcid, vpcregion,
+                               comment, delegation_set_id)
+    if caller_reference:
+        used.add(caller_reference)
+    return zone
+
+
+r53.Route53Backend.create_hosted_zone = create_hosted_zone
 from moto.server import main
 
 sys.exit(main())
@@ -195,6 +415,25 @@ pub struct RecordingProxy {
 
 impl RecordingProxy {
     pub fn start(upstream: &str, dir: &std::path::Path) -> RecordingProxy {
+        RecordingProxy::start_with(upstream, dir, &[])
+    }
+
+    /// The proxy with `--lose-first-writes`: the answer to the first request of each kind of
+    /// write is dropped after moto acted on it (the client sees the connection close).
+    /// `only`: a regex narrowing the kinds lost (`--lose-only`).
+    pub fn start_losing_first_writes(
+        upstream: &str,
+        dir: &std::path::Path,
+        only: Option<&str>,
+    ) -> RecordingProxy {
+        let mut extra = vec!["--lose-first-writes"];
+        if let Some(only) = only {
+            extra.extend(["--lose-only", only]);
+        }
+        RecordingProxy::start_with(upstream, dir, &extra)
+    }
+
+    fn start_with(upstream: &str, dir: &std::path::Path, extra: &[&str]) -> RecordingProxy {
         let record = dir.join("requests.jsonl");
         let port_file = dir.join("proxy.port");
         let upstream = upstream.trim_start_matches("http://").to_string();
@@ -212,6 +451,7 @@ impl RecordingProxy {
             .arg(&record)
             .arg("--port-file")
             .arg(&port_file)
+            .args(extra)
             .stdout(Stdio::null())
             .stderr(Stdio::null())
             .spawn()
@@ -243,6 +483,32 @@ impl RecordingProxy {
             .lines()
             .filter_map(|l| serde_json::from_str(l).ok())
             .collect()
+    }
+
+    /// The recorded requests whose answer the proxy dropped (`--lose-first-writes`).
+    pub fn dropped(&self) -> Vec<serde_json::Value> {
+        self.requests()
+            .into_iter()
+            .filter(|r| r["dropped"] == true)
+            .collect()
+    }
+
+    /// Forget the write kinds lost so far: the next first write of each kind is lost again.
+    pub fn reset_lost(&self) {
+        let port = self
+            .url
+            .rsplit(':')
+            .next()
+            .and_then(|p| p.parse::<u16>().ok());
+        let mut s = TcpStream::connect(("127.0.0.1", port.expect("the proxy's port")))
+            .expect("the proxy answers");
+        s.write_all(
+            b"POST /__proxy_lose/reset HTTP/1.0\r\nHost: 127.0.0.1\r\nContent-Length: 0\r\n\r\n",
+        )
+        .expect("reset sent");
+        let mut answer = String::new();
+        let _ = s.read_to_string(&mut answer);
+        assert!(answer.starts_with("HTTP/1.1 200"), "reset: {answer}");
     }
 
     /// The form fields of every query-protocol request (EC2, ELBv2) with `Action=action`.
