@@ -120,7 +120,6 @@ fn dropped_kinds(proxy: &RecordingProxy, from: usize) -> Vec<String> {
 }
 
 #[test]
-#[ignore = "lost answers duplicate resources today (see the report of the branch `lost`); issue 18: passes once the engine resolves lost answers"]
 fn one_of_everything_when_the_first_answer_of_each_write_is_lost() {
     let dir = tempfile::tempdir().expect("dir");
     let moto = common::moto::patched_moto(dir.path());
