@@ -11,34 +11,11 @@
 
 mod common;
 
-use common::moto::{boto, cert_arn, endpoint_in, id_of, s, RecordingProxy};
-
-use std::path::Path;
-use std::process::Output;
+use common::moto::{boto, cert_arn, endpoint_in, id_of, ok, run_bin, s, RecordingProxy};
 
 use serde_json::Value;
 
 const NAME: &str = "fixed.example.com";
-
-fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    common::bin_without_credentials(home)
-        .arg("--endpoint-url")
-        .arg(url)
-        .args(args)
-        .current_dir(home)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// What the account holds of the plan, counted with boto3 (not the tool's own reads).
 fn census(url: &str, plan_id: &str, public_zone: &str) -> Value {
@@ -130,7 +107,7 @@ fn apply_destroy_apply_again_one_of_everything_and_a_cname_replaced_and_restored
     );
     let cname = serde_json::json!([["CNAME", "", ["old-lb.example.net"]]]);
 
-    let out = run(
+    let out = run_bin(
         &proxy.url,
         home.path(),
         &[
@@ -165,14 +142,14 @@ fn apply_destroy_apply_again_one_of_everything_and_a_cname_replaced_and_restored
     assert_eq!(plan["plan"]["vpc_callers"], serde_json::json!(["vpc"]));
 
     let apply = || {
-        ok(&run(
+        ok(&run_bin(
             &proxy.url,
             home.path(),
             &["apply", "--plan", "plan.toml", "--yes", "--json"],
         ))
     };
     let destroy = || {
-        ok(&run(
+        ok(&run_bin(
             &proxy.url,
             home.path(),
             &["destroy", "--plan-id", &id, "--yes"],

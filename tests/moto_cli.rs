@@ -4,22 +4,9 @@
 
 mod common;
 
-use common::moto::{cert_arn, endpoint_in, id_of, s};
-
-use std::path::Path;
-use std::process::Output;
+use common::moto::{cert_arn, endpoint_in, id_of, run_bin, s};
 
 use serde_json::Value;
-
-fn run(moto_url: &str, home: &Path, args: &[&str]) -> Output {
-    common::bin_without_credentials(home)
-        .arg("--endpoint-url")
-        .arg(moto_url)
-        .args(args)
-        .current_dir(home)
-        .output()
-        .expect("binary runs")
-}
 
 #[test]
 fn plan_apply_status_destroy_from_a_script() {
@@ -31,7 +18,7 @@ fn plan_apply_status_destroy_from_a_script() {
     let vpce = endpoint_in(&manifest, &vpc);
     let cert = cert_arn(&manifest, "api.example.com");
 
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &[
@@ -62,7 +49,7 @@ fn plan_apply_status_destroy_from_a_script() {
     assert!(id.starts_with("fip-"));
     assert!(plan["findings"].is_array() && plan["cost"]["total_monthly_usd"].is_number());
 
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &[
@@ -111,7 +98,7 @@ fn plan_apply_status_destroy_from_a_script() {
     .expect("JSON");
     assert_eq!(&file, result);
 
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &["status", "--plan-id", &id, "--json"],
@@ -128,7 +115,7 @@ fn plan_apply_status_destroy_from_a_script() {
     assert_eq!(status["healthy"], true, "{status}");
     assert_eq!(out.status.code(), Some(0));
 
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &["destroy", "--plan-id", &id, "--yes"],
@@ -139,7 +126,7 @@ fn plan_apply_status_destroy_from_a_script() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &["status", "--plan-id", &id, "--json"],

@@ -8,32 +8,9 @@
 
 mod common;
 
-use common::moto::{boto, cert_arn, endpoint_in, id_of, s, RecordingProxy};
-
-use std::path::Path;
-use std::process::Output;
+use common::moto::{boto, cert_arn, endpoint_in, id_of, ok, run_bin, s, RecordingProxy};
 
 use serde_json::Value;
-
-fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    common::bin_without_credentials(home)
-        .arg("--endpoint-url")
-        .arg(url)
-        .args(args)
-        .current_dir(home)
-        .output()
-        .expect("binary runs")
-}
-
-fn ok(out: &Output) {
-    assert_eq!(
-        out.status.code(),
-        Some(0),
-        "stdout:\n{}\nstderr:\n{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-}
 
 /// The NLB security group's TCP 443 sources, read with boto3.
 fn nlb_sg_sources(url: &str, plan_id: &str) -> Vec<String> {
@@ -88,7 +65,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
     );
 
     let (ip_a, ip_b) = ("10.0.10.50", "10.0.11.50");
-    let out = run(
+    let out = run_bin(
         &proxy.url,
         home.path(),
         &[
@@ -128,7 +105,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
         plan["cost"]
     );
 
-    ok(&run(
+    ok(&run_bin(
         &proxy.url,
         home.path(),
         &["apply", "--plan", "plan.toml", "--yes", "--json"],
@@ -194,7 +171,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
 
     // The callers, read independently; then changed in place.
     assert_eq!(nlb_sg_sources(&moto.url, &id), vec!["203.0.113.0/24"]);
-    ok(&run(
+    ok(&run_bin(
         &proxy.url,
         home.path(),
         &[
@@ -211,7 +188,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
         nlb_sg_sources(&moto.url, &id),
         vec!["192.0.2.0/25", "198.51.100.0/24", "203.0.113.0/24"]
     );
-    ok(&run(
+    ok(&run_bin(
         &proxy.url,
         home.path(),
         &["allow", "--plan-id", &id, "--remove", "203.0.113.0/24"],
@@ -230,7 +207,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
     assert_eq!(lb_groups.as_array().map(|a| a.len()), Some(1));
 
     // The handout: Elastic IPs, who can reach it.
-    let out = run(
+    let out = run_bin(
         &proxy.url,
         home.path(),
         &["status", "--plan-id", &id, "--json"],
@@ -244,7 +221,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
     );
 
     // Destroy keeps the Elastic IPs; --release-eips releases them.
-    ok(&run(
+    ok(&run_bin(
         &proxy.url,
         home.path(),
         &["destroy", "--plan-id", &id, "--yes"],
@@ -255,7 +232,7 @@ fn eips_callers_and_pinned_ips_against_moto() {
         "print(json.dumps([l['LoadBalancerName'] for l in elbv2.describe_load_balancers()['LoadBalancers']]))",
     );
     assert!(!lbs.to_string().contains(&id), "the NLB is gone: {lbs}");
-    ok(&run(
+    ok(&run_bin(
         &proxy.url,
         home.path(),
         &["destroy", "--plan-id", &id, "--yes", "--release-eips"],
@@ -291,7 +268,7 @@ fn adopting_an_existing_nlb_and_target_group_against_moto() {
     );
     let (lb, tg) = (s(&made[0]), s(&made[1]));
 
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &[
@@ -336,7 +313,7 @@ fn adopting_an_existing_nlb_and_target_group_against_moto() {
     want.sort();
     assert_eq!(subnets, want, "the adopted NLB's subnets");
 
-    ok(&run(
+    ok(&run_bin(
         &moto.url,
         home.path(),
         &["apply", "--plan", "plan.toml", "--yes"],
@@ -372,7 +349,7 @@ fn adopting_an_existing_nlb_and_target_group_against_moto() {
         "the endpoint's IPs are registered in the adopted group: {after}"
     );
     assert_eq!(s(&after["forward"]), tg);
-    let out = run(
+    let out = run_bin(
         &moto.url,
         home.path(),
         &["status", "--plan-id", &id, "--json"],
@@ -380,7 +357,7 @@ fn adopting_an_existing_nlb_and_target_group_against_moto() {
     let st: Value = serde_json::from_slice(&out.stdout).expect("status JSON");
     assert_eq!(st["nlb_state"], "active", "{st}");
 
-    ok(&run(
+    ok(&run_bin(
         &moto.url,
         home.path(),
         &["destroy", "--plan-id", &id, "--yes"],

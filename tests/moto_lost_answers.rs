@@ -24,12 +24,9 @@ const NAME: &str = "fixed.example.com";
 /// The binary with the SDK's own retries (3 attempts, the standard mode's default): a lost answer
 /// is resent by the SDK, which is the case under test.
 fn run(url: &str, home: &Path, args: &[&str]) -> Output {
-    common::bin_without_credentials(home)
+    common::moto::bin_at(url, home)
         .env("FIXEDIP_MAX_ATTEMPTS", "3")
-        .arg("--endpoint-url")
-        .arg(url)
         .args(args)
-        .current_dir(home)
         .output()
         .expect("binary runs")
 }

@@ -437,12 +437,19 @@ async fn security_group(
     // The group is this plan's alone: the plan is the truth, rules it no longer lists go (a
     // re-plan without in-VPC callers, a narrower allow-list).
     let stale: Vec<IngressRule> = had
-        .into_iter()
+        .iter()
         .filter(|h| {
             !rules
                 .iter()
                 .any(|r| r.port == h.port && r.source == h.source)
         })
+        .cloned()
+        .collect();
+    // Only what is missing is granted: a rerun over an unchanged plan sends nothing.
+    let missing: Vec<IngressRule> = rules
+        .iter()
+        .filter(|r| !had.iter().any(|h| h.port == r.port && h.source == r.source))
+        .cloned()
         .collect();
     for rule in &stale {
         cli(
@@ -461,7 +468,7 @@ async fn security_group(
             .await
             .map_err(|e| fail(n, e))?;
     }
-    for rule in &rules {
+    for rule in &missing {
         cli(
             ctx,
             n,
@@ -472,10 +479,12 @@ async fn security_group(
             ),
         );
     }
-    ctx.cloud
-        .authorize_ingress(&id, &rules)
-        .await
-        .map_err(|e| fail(n, e))?;
+    if !missing.is_empty() {
+        ctx.cloud
+            .authorize_ingress(&id, &missing)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
     Ok(format!(
         "{id}: TCP {} from {}{}",
         rules.first().map_or(443, |r| r.port),

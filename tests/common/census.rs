@@ -2,7 +2,6 @@
 //! the engine's journal): the census the engine tests compare with "one of each" and "nothing".
 
 use fixedip_tui::cloud::sim::SimCloud;
-use fixedip_tui::cloud::CloudWrite;
 use fixedip_tui::plan::Plan;
 
 /// What exists in the account for this plan, counted from the account's own state.
@@ -21,59 +20,55 @@ pub struct Counts {
     pub elastic_ips: usize,
 }
 
+/// Read straight from the account's state: no call, so no injected fault and no call logged.
 pub async fn counts(sim: &SimCloud, p: &Plan) -> Counts {
     let tagged = |tags: &[fixedip_tui::domain::Tag]| {
         tags.iter()
             .any(|t| t.key == "fixedip:plan-id" && t.value == p.id)
     };
-    let eps = sim
-        .find_vpc_endpoints_by_tag("fixedip:plan-id", &p.id)
-        .await
-        .expect("endpoints");
-    let apis = sim
-        .find_rest_apis_by_tag("fixedip:plan-id", &p.id)
-        .await
-        .expect("apis");
-    let domain = sim.get_domain_name(&p.name).await.expect("domain");
-    let lb = sim.find_load_balancer(&p.nlb_name()).await.expect("lb");
-    let listeners = match &lb {
-        Some(lb) => sim
-            .describe_listeners(&lb.arn)
-            .await
-            .expect("listeners")
-            .len(),
-        None => 0,
-    };
-    sim.with_account(|a| Counts {
-        elastic_ips: a.elastic_ips.iter().filter(|e| tagged(&e.tags)).count(),
-        security_groups: a.security_groups.iter().filter(|g| tagged(&g.tags)).count(),
-        endpoints: eps
-            .iter()
-            .filter(|e| !e.state.eq_ignore_ascii_case("deleted"))
-            .count(),
-        apis: apis.len(),
-        domains: usize::from(domain.is_some()),
-        target_groups: a
-            .target_groups
-            .iter()
-            .filter(|t| t.group.name == p.target_group_name())
-            .count(),
-        load_balancers: a
+    sim.with_account(|a| {
+        let lbs: Vec<&str> = a
             .load_balancers
             .iter()
             .filter(|l| l.lb.name == p.nlb_name())
-            .count(),
-        listeners,
-        private_zones: a
-            .hosted_zones
-            .iter()
-            .filter(|z| z.private && z.name == p.name)
-            .count(),
-        records: a
-            .record_sets
-            .iter()
-            .filter(|r| r.name == p.name && r.alias_target.is_some())
-            .count(),
+            .map(|l| l.lb.arn.as_str())
+            .collect();
+        Counts {
+            elastic_ips: a.elastic_ips.iter().filter(|e| tagged(&e.tags)).count(),
+            security_groups: a.security_groups.iter().filter(|g| tagged(&g.tags)).count(),
+            endpoints: a
+                .vpc_endpoints
+                .iter()
+                .filter(|e| tagged(&e.tags) && !e.state.eq_ignore_ascii_case("deleted"))
+                .count(),
+            apis: a
+                .rest_apis
+                .iter()
+                .filter(|r| a.api_info.get(&r.id).is_some_and(|i| tagged(&i.tags)))
+                .count(),
+            domains: a.domain_names.iter().filter(|d| d.name == p.name).count(),
+            target_groups: a
+                .target_groups
+                .iter()
+                .filter(|t| t.group.name == p.target_group_name())
+                .count(),
+            load_balancers: lbs.len(),
+            listeners: a
+                .listeners
+                .iter()
+                .filter(|l| lbs.contains(&l.load_balancer_arn.as_str()))
+                .count(),
+            private_zones: a
+                .hosted_zones
+                .iter()
+                .filter(|z| z.private && z.name == p.name)
+                .count(),
+            records: a
+                .record_sets
+                .iter()
+                .filter(|r| r.name == p.name && r.alias_target.is_some())
+                .count(),
+        }
     })
 }
 

@@ -576,3 +576,26 @@ pub fn boto(url: &str, code: &str) -> serde_json::Value {
     );
     serde_json::from_slice(&out.stdout).unwrap_or(serde_json::Value::Null)
 }
+
+/// The real binary against `url` (moto, or a proxy in front of it), run from `home`.
+pub fn bin_at(url: &str, home: &std::path::Path) -> Command {
+    let mut cmd = super::bin_without_credentials(home);
+    cmd.arg("--endpoint-url").arg(url).current_dir(home);
+    cmd
+}
+
+/// `bin_at(url, home)` with `args`, run to its end.
+pub fn run_bin(url: &str, home: &std::path::Path, args: &[&str]) -> std::process::Output {
+    bin_at(url, home).args(args).output().expect("binary runs")
+}
+
+/// The run ended with exit code 0 (both streams shown otherwise).
+pub fn ok(out: &std::process::Output) {
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "stdout:\n{}\nstderr:\n{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
