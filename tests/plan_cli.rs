@@ -690,3 +690,49 @@ fn applied_on_the_demo(home: &std::path::Path) -> Plan {
     );
     plan
 }
+
+/// The log file holds account ids, ARNs and request details: created 0600 like the journal, and
+/// an older one (0644) is tightened.
+#[test]
+fn the_log_file_is_private() {
+    use std::os::unix::fs::PermissionsExt;
+    let home = tempfile::tempdir().expect("home");
+    let log = home.path().join("fixedip.log");
+    let mode = |p: &std::path::Path| {
+        std::fs::metadata(p)
+            .expect("the log exists")
+            .permissions()
+            .mode()
+            & 0o777
+    };
+    let out = run(
+        &[
+            "--demo",
+            "--log-file",
+            &log.to_string_lossy(),
+            "discover",
+            "--json",
+        ],
+        home.path(),
+    );
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert_eq!(mode(&log), 0o600);
+    std::fs::set_permissions(&log, std::fs::Permissions::from_mode(0o644)).expect("chmod");
+    let out = run(
+        &[
+            "--demo",
+            "--log-file",
+            &log.to_string_lossy(),
+            "discover",
+            "--json",
+        ],
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(mode(&log), 0o600, "an older log is tightened");
+}
