@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud};
-use fixedip_tui::cloud::Cloud;
+use fixedip_tui::cloud::{Cloud, CloudWrite};
 use fixedip_tui::discovery::{self, Inventory};
 use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, Journal, NodeId};
 use fixedip_tui::plan::Plan;
@@ -536,4 +536,59 @@ async fn planning_the_same_name_again_after_apply_gives_the_same_plan() {
     let findings = fixedip_tui::plan::validate(&again, &inv);
     let blocking = fixedip_tui::plan::validate::blocking(&again, &findings);
     assert!(blocking.is_empty(), "{blocking:#?}");
+}
+
+/// The account is the truth: what the journal says was made and the account no longer has
+/// (deleted by hand) is said, forgotten and made again by the rerun, with what was built on it.
+#[tokio::test(start_paused = true)]
+async fn resources_deleted_behind_the_tools_back_are_made_again() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let (out, _) = apply(&sim, state.path()).await;
+    assert!(out.ok(), "{:?}", out.failures);
+    let j = Journal::load_or_new(state.path(), &plan().id).expect("journal");
+    let old_api = j.id_of(NodeId::Api).expect("api").to_string();
+    let old_endpoint = j.id_of(NodeId::Endpoint).expect("endpoint").to_string();
+    // A teammate deletes the REST API and the endpoint.
+    tokio::time::advance(Duration::from_secs(60)).await;
+    sim.delete_rest_api(&old_api).await.expect("deleted");
+    sim.delete_vpc_endpoint(&old_endpoint)
+        .await
+        .expect("deleted");
+    tokio::time::advance(Duration::from_secs(120)).await;
+
+    let (again, events) = apply(&sim, state.path()).await;
+    assert!(
+        again.ok(),
+        "the rerun goes on from the account: {:?}",
+        again.failures
+    );
+    assert_eq!(counts(&sim).await, ONE_OF_EACH);
+    for gone in [&old_api, &old_endpoint] {
+        assert!(
+            events.iter().any(|e| matches!(e, EngineEvent::Waiting { what, .. } if what.contains(gone.as_str()) && what.contains("gone from the account"))),
+            "{gone}: the rerun says what disappeared"
+        );
+    }
+    let j = Journal::load_or_new(state.path(), &plan().id).expect("journal");
+    let api = j.id_of(NodeId::Api).expect("api").to_string();
+    let endpoint = j.id_of(NodeId::Endpoint).expect("endpoint").to_string();
+    assert_ne!(api, old_api);
+    assert_ne!(endpoint, old_endpoint);
+    // Built on the new ones: the mapping, the stage, the API's endpoint.
+    let mappings = sim
+        .get_base_path_mappings(&plan().name)
+        .await
+        .expect("mappings");
+    assert!(
+        mappings.iter().all(|m| m.rest_api_id == api),
+        "{mappings:?}"
+    );
+    let state_of_api = sim
+        .get_rest_api(&api)
+        .await
+        .expect("read")
+        .expect("the new API");
+    assert_eq!(state_of_api.vpc_endpoint_ids, vec![endpoint]);
+    assert!(state_of_api.stages.iter().any(|(s, _)| s == "prod"));
 }

@@ -286,12 +286,22 @@ async fn next_token(ctx: &Ctx, n: NodeId, token: &str, why: &str) -> Result<Stri
 }
 
 pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
+    let mut gone = None;
     if let Some(rec) = ctx.snapshot().await.record(node) {
         if rec.status == NodeStatus::Done && node_is_stable(node) {
-            return Ok(format!(
-                "{} (already done)",
-                rec.id.clone().unwrap_or_default()
-            ));
+            let id = rec.id.clone().unwrap_or_default();
+            if still_there(node, ctx).await {
+                return Ok(format!("{id} (already done)"));
+            }
+            // The account is the truth: what the journal says was made and the account no
+            // longer has (deleted by hand, by a teammate) is forgotten and made again.
+            said_gone(ctx, node, &id);
+            ctx.write(node, |r| {
+                r.status = NodeStatus::Removed;
+                r.id = None;
+            })
+            .await?;
+            gone = Some(id);
         }
     }
     ctx.emit(EngineEvent::Started(node));
@@ -299,7 +309,116 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
     // reason is run again, as a rerun of the apply would.
     let summary = super::again_while_passing(ctx, node, || step(node, ctx)).await?;
     ctx.write(node, |r| r.status = NodeStatus::Done).await?;
-    Ok(summary)
+    if gone.is_some() {
+        // What was built on the old one is built again on the new one.
+        let mut j = ctx.journal.lock().await;
+        for d in NodeId::ALL.iter().filter(|d| depends_on(**d, node)) {
+            if let Some(r) = j.nodes.get_mut(d) {
+                if r.status == NodeStatus::Done {
+                    r.status = NodeStatus::Created;
+                }
+            }
+        }
+        j.save(&ctx.opts.state_dir)?;
+    }
+    Ok(match gone {
+        Some(old) => format!("{summary} (made again: {old} had been deleted outside fixedip-tui)"),
+        None => summary,
+    })
+}
+
+/// Say that what the journal knew as `id` is no longer in the account (and will be made again).
+fn said_gone(ctx: &Ctx, node: NodeId, id: &str) {
+    ctx.emit(EngineEvent::Waiting {
+        node,
+        what: format!(
+            "{id} is gone from the account (deleted outside fixedip-tui): making it again"
+        ),
+    });
+}
+
+/// Whether `node` needs `of`, directly or through other steps.
+fn depends_on(node: NodeId, of: NodeId) -> bool {
+    node.deps().iter().any(|d| *d == of || depends_on(*d, of))
+}
+
+/// Whether what a done step made is still in the account. A read that fails says "yes": the
+/// step is then skipped as before, and a real problem shows in the steps that use it.
+async fn still_there(node: NodeId, ctx: &Ctx) -> bool {
+    let j = ctx.snapshot().await;
+    let id = j.id_of(node).unwrap_or_default().to_string();
+    let plan = &ctx.plan;
+    let cloud = &ctx.cloud;
+    let found: CloudResult<bool> = match node {
+        NodeId::Endpoint if reuses_endpoint(plan).is_none() => {
+            cloud.describe_vpc_endpoint(&id).await.map(|e| {
+                e.is_some_and(|e| {
+                    !["deleted", "deleting", "failed", "rejected"]
+                        .iter()
+                        .any(|s| e.state.eq_ignore_ascii_case(s))
+                })
+            })
+        }
+        NodeId::Api if matches!(plan.api, ApiChoice::Create { .. }) => {
+            cloud.get_rest_api(&id).await.map(|a| a.is_some())
+        }
+        NodeId::Deployment => {
+            let api = j.id_of(NodeId::Api).unwrap_or_default().to_string();
+            cloud
+                .get_rest_api(&api)
+                .await
+                .map(|a| a.is_some_and(|a| a.stages.iter().any(|(s, _)| s == &plan.stage)))
+        }
+        NodeId::Domain => cloud.get_domain_name(&plan.name).await.map(|d| d.is_some()),
+        NodeId::PrivateZone if plan.private_zone == PrivateZoneChoice::Create => {
+            match cloud.list_records(&id, &plan.name).await {
+                Err(e) if e.kind == ErrorKind::NotFound => Ok(false),
+                other => other.map(|_| true),
+            }
+        }
+        NodeId::Mapping => {
+            let want = plan.base_path.clone().unwrap_or_else(|| "(none)".into());
+            cloud
+                .get_base_path_mappings(&plan.name)
+                .await
+                .map(|m| m.iter().any(|m| m.base_path == want))
+        }
+        NodeId::TargetGroup if plan.adopt_target_group.is_none() => cloud
+            .find_target_group(&plan.target_group_name())
+            .await
+            .map(|t| t.is_some()),
+        NodeId::Nlb if plan.adopt_nlb.is_none() => cloud
+            .find_load_balancer(&plan.nlb_name())
+            .await
+            .map(|l| l.is_some()),
+        NodeId::Listener => {
+            let lb = j.id_of(NodeId::Nlb).unwrap_or_default().to_string();
+            cloud
+                .describe_listeners(&lb)
+                .await
+                .map(|l| l.iter().any(|l| l.port == plan.settings.listener_port))
+        }
+        NodeId::PublicRecord | NodeId::PrivateRecord => {
+            let (zone, target) = if node == NodeId::PublicRecord {
+                (plan.public_zone_id.clone(), j.data(NodeId::Nlb, "dns"))
+            } else {
+                (
+                    j.id_of(NodeId::PrivateZone).unwrap_or_default().to_string(),
+                    j.data(NodeId::EndpointReady, "dns"),
+                )
+            };
+            let target = target.unwrap_or_default().trim_end_matches('.').to_string();
+            cloud.list_records(&zone, &plan.name).await.map(|r| {
+                r.iter().any(|r| {
+                    r.alias_target
+                        .as_deref()
+                        .is_some_and(|t| t.trim_end_matches('.').eq_ignore_ascii_case(&target))
+                })
+            })
+        }
+        _ => Ok(true),
+    };
+    found.unwrap_or(true)
 }
 
 async fn step(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
@@ -593,7 +712,15 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
             .cloud
             .describe_vpc_endpoint(id)
             .await
-            .map_err(|e| fail(n, e))?;
+            .map_err(|e| fail(n, e))?
+            .filter(|e| {
+                !["deleted", "deleting"]
+                    .iter()
+                    .any(|s| e.state.eq_ignore_ascii_case(s))
+            });
+        if found.is_none() {
+            said_gone(ctx, n, id);
+        }
     }
     if found.is_none() {
         // After a lost answer or on another machine: the plan's tag finds it.
@@ -804,12 +931,27 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
         ApiChoice::Create { name } => {
             let mut id = None;
             if let Some(known) = snap.id_of(n) {
-                id = ctx
+                let found = ctx
                     .cloud
                     .get_rest_api(known)
                     .await
-                    .map_err(|e| fail(n, e))?
-                    .map(|a| a.id);
+                    .map_err(|e| fail(n, e))?;
+                if found.is_none() {
+                    said_gone(ctx, n, known);
+                }
+                // Bound to an endpoint made again since (the old one was deleted): rebind.
+                if let Some(a) = found
+                    .as_ref()
+                    .filter(|a| !a.vpc_endpoint_ids.contains(&vpce))
+                {
+                    cli(ctx, n, format!("apigateway update-rest-api --rest-api-id {} --patch-operations … (vpcEndpointIds {vpce})", a.id));
+                    paced(ctx, n, || {
+                        ctx.cloud
+                            .make_api_private(&a.id, std::slice::from_ref(&vpce), &policy)
+                    })
+                    .await?;
+                }
+                id = found.map(|a| a.id);
             }
             if id.is_none() {
                 let tagged = ctx
@@ -1235,6 +1377,9 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         )
     })
 }
+
+/// Journal key of the record steps: the alias target they wrote.
+const ALIAS_TARGET: &str = "alias-target";
 
 /// Journal key of the Targets step: whether every target was healthy when it ended.
 const HEALTHY: &str = "healthy";
@@ -1833,11 +1978,19 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         .list_records(&zone, &ctx.plan.name)
         .await
         .map_err(|e| fail(n, e))?;
+    // Ours: an alias to today's target, or to the target this step wrote before (an endpoint or
+    // NLB made again since points elsewhere: our own stale alias is updated, not "replaced").
+    let before = snap
+        .data(n, ALIAS_TARGET)
+        .unwrap_or_default()
+        .trim_end_matches('.')
+        .to_string();
     let is_ours = |r: &RecordSet| {
         r.record_type == "A"
             && r.alias_target.as_deref().is_some_and(|t| {
-                t.trim_end_matches('.')
-                    .eq_ignore_ascii_case(target.trim_end_matches('.'))
+                let t = t.trim_end_matches('.');
+                t.eq_ignore_ascii_case(target.trim_end_matches('.'))
+                    || (!before.is_empty() && t.eq_ignore_ascii_case(&before))
             })
     };
     // Every record of the name an alias cannot live beside or would leave stale: a CNAME excludes
@@ -1964,6 +2117,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(format!("{zone}/{}", ctx.plan.name));
         r.owned = true;
+        r.data.insert(ALIAS_TARGET.into(), target.clone());
         if let Some(c) = &change {
             r.data.insert("change".into(), c.clone());
         }
