@@ -736,3 +736,62 @@ fn the_log_file_is_private() {
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(mode(&log), 0o600, "an older log is tightened");
 }
+
+/// After a destroy, `status` says the setup is destroyed and what stayed (the kept Elastic IPs,
+/// or that they were released), in text and JSON, and exits 1 — not the old handout.
+#[test]
+fn status_after_destroy_says_destroyed_and_what_stayed() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let mut plan = clean_plan();
+    plan.eips = fixedip_tui::plan::EipChoice::New;
+    plan.save(&path).expect("save");
+    let p = path.to_string_lossy().to_string();
+    let demo = ["--demo", "--demo-speed", "0.001"];
+    let with =
+        |rest: &[&str]| -> Vec<String> { demo.iter().chain(rest).map(|s| s.to_string()).collect() };
+    let ok = |out: &Output| {
+        assert_eq!(
+            out.status.code(),
+            Some(0),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        )
+    };
+    ok(&run_owned(
+        &with(&["apply", "--plan", &p, "--yes"]),
+        home.path(),
+    ));
+    ok(&run_owned(
+        &with(&["destroy", "--plan-id", &plan.id, "--yes"]),
+        home.path(),
+    ));
+    let out = run_owned(&with(&["status", "--plan-id", &plan.id]), home.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("destroyed") && text.contains("Elastic IPs kept"),
+        "{text}"
+    );
+    assert!(
+        text.contains("--release-eips"),
+        "how to release them: {text}"
+    );
+
+    ok(&run_owned(
+        &with(&["destroy", "--plan-id", &plan.id, "--yes", "--release-eips"]),
+        home.path(),
+    ));
+    let out = run_owned(
+        &with(&["status", "--plan-id", &plan.id, "--json"]),
+        home.path(),
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    assert_eq!(doc["state"], "destroyed", "{doc}");
+    assert!(
+        doc["kept"].as_str().is_some_and(|k| k.contains("released")),
+        "{doc}"
+    );
+    assert_eq!(doc["fixed_ips"], serde_json::json!([]));
+}

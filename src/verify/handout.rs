@@ -70,6 +70,13 @@ impl From<&Report> for LastVerify {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct Handout {
     pub schema_version: u32,
+    /// `applied`, or `destroyed` (a destroy ran to its end and the NLB is gone: nothing to hand
+    /// out; `kept` says what stayed).
+    pub state: String,
+    /// After a destroy: what stayed in the account (the Elastic IPs kept for the partner), or
+    /// what was released, in words.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub kept: Option<String>,
     pub plan_id: String,
     pub name: String,
     pub port: u16,
@@ -152,6 +159,20 @@ impl Handout {
     pub fn text(&self) -> String {
         use std::fmt::Write;
         let mut out = String::new();
+        if self.state == STATE_DESTROYED {
+            let _ = writeln!(
+                out,
+                "{} ({}) · {} · destroyed",
+                self.name, self.plan_id, self.region
+            );
+            if let Some(k) = &self.kept {
+                let _ = writeln!(out, "{k}");
+            }
+            for p in &self.problems {
+                let _ = writeln!(out, "  {p}");
+            }
+            return out;
+        }
         let _ = writeln!(
             out,
             "{} ({}) · port {} · {}",
@@ -197,6 +218,19 @@ impl Handout {
 }
 
 /// Read the handout of an applied plan.
+/// `Handout::state` of a plan a destroy ran to its end for.
+pub const STATE_DESTROYED: &str = "destroyed";
+
+/// Whether the journal says a destroy ran to its end (every step removed; the kept Elastic IPs
+/// aside).
+fn destroyed(journal: &Journal) -> bool {
+    !journal.nodes.is_empty()
+        && journal
+            .nodes
+            .iter()
+            .all(|(n, r)| *n == NodeId::Eips || r.status == crate::engine::NodeStatus::Removed)
+}
+
 pub async fn read(
     cloud: &dyn Account,
     plan: &Plan,
@@ -211,6 +245,9 @@ pub async fn read(
             None
         }
     };
+    if lb.is_none() && destroyed(journal) {
+        return destroyed_handout(plan, journal, state_dir);
+    }
     if lb.is_none() {
         problems.push(format!(
             "the NLB {} does not exist: the plan is not applied (or was destroyed)",
@@ -265,6 +302,8 @@ pub async fn read(
     };
     Handout {
         schema_version: HANDOUT_VERSION,
+        state: "applied".into(),
+        kept: None,
         plan_id: plan.id.clone(),
         name: plan.name.clone(),
         port: plan.settings.listener_port,
@@ -289,5 +328,65 @@ pub async fn read(
         healthy: problems.is_empty(),
         problems,
         last_verify: Report::load(state_dir, &plan.id).map(|r| LastVerify::from(&r)),
+    }
+}
+
+/// What `status` says of a destroyed plan: nothing to hand out; what stayed (the Elastic IPs kept
+/// for the partner's allow-list, and what they cost) or what was released; how to apply again.
+fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path) -> Handout {
+    let kept_plan = Journal::path(state_dir, &plan.id).with_extension("plan.toml");
+    let eips = journal.list(NodeId::Eips, "ips");
+    let kept_eips = journal
+        .record(NodeId::Eips)
+        .is_some_and(|r| r.owned && r.status != crate::engine::NodeStatus::Removed)
+        && !eips.is_empty();
+    let kept = if kept_eips {
+        Some(format!(
+            "Elastic IPs kept (the partner's allow-list stays valid; about ${:.2}/month): {} — \
+             `fixedip-tui destroy --plan-id {} --yes --release-eips` releases them",
+            eips.len() as f64
+                * crate::plan::cost::PUBLIC_IPV4_PER_HOUR
+                * crate::plan::cost::HOURS_PER_MONTH,
+            eips.join(", "),
+            plan.id
+        ))
+    } else if plan.eips.is_elastic() {
+        Some("Elastic IPs released: nothing of this plan is left in the account".into())
+    } else {
+        Some("nothing of this plan is left in the account".into())
+    };
+    Handout {
+        schema_version: HANDOUT_VERSION,
+        state: STATE_DESTROYED.into(),
+        kept,
+        plan_id: plan.id.clone(),
+        name: plan.name.clone(),
+        port: plan.settings.listener_port,
+        region: plan.region.clone(),
+        fixed_ips: vec![],
+        allow_list: vec![],
+        ip_kind: if plan.eips.is_elastic() {
+            IpKind::Elastic
+        } else {
+            IpKind::NlbAssigned
+        },
+        ip_caveat: String::new(),
+        who_can_reach: serde_json::json!("nobody: the setup was destroyed"),
+        nlb_dns_name: None,
+        nlb_state: None,
+        endpoint_id: None,
+        endpoint_state: None,
+        targets: vec![],
+        healthy: false,
+        problems: vec![format!(
+            "the setup was destroyed: `fixedip-tui apply --plan {} --yes` makes it again{}",
+            kept_plan.display(),
+            if kept_eips {
+                " with the same Elastic IPs"
+            } else {
+                ""
+            }
+        )],
+        last_verify: None,
     }
 }
