@@ -665,14 +665,49 @@ async fn run_engine(
             }
         }
     });
-    let result = if destroy {
-        fixedip_tui::engine::destroy(plan, inv, cloud, opts, tx).await
-    } else {
-        fixedip_tui::engine::apply(plan, inv, cloud, opts, tx).await
+    // SIGINT / SIGTERM / SIGHUP (no terminal: Ctrl-C is a signal here): the first stops after the
+    // running steps, a second abandons them; either way the journal is kept and the exit code is
+    // 128 + the signal (130 / 143 / 129), with the line that says how to resume.
+    let stop = opts.stop.clone();
+    let state_dir = opts.state_dir.clone();
+    let mut signals = Signals::new();
+    let engine = async {
+        if destroy {
+            fixedip_tui::engine::destroy(plan, inv, cloud, opts, tx).await
+        } else {
+            fixedip_tui::engine::apply(plan, inv, cloud, opts, tx).await
+        }
+    };
+    tokio::pin!(engine);
+    let mut signalled: Option<i32> = None;
+    let result = loop {
+        tokio::select! {
+            r = &mut engine => break Some(r),
+            sig = signals.next() => {
+                if signalled.is_some() {
+                    break None;
+                }
+                signalled = Some(sig);
+                stop.store(true, std::sync::atomic::Ordering::SeqCst);
+                eprintln!("fixedip-tui: stopping after the running steps (signal again to abandon them now); the journal is kept");
+            }
+        }
     };
     let _ = printer.await;
+    // Abandoned (a second signal): what the journal holds is what was done.
+    let result = result.unwrap_or(Err(fixedip_tui::engine::EngineError::Stopped(0)));
     let (code, errors, journal) = match result {
+        Err(fixedip_tui::engine::EngineError::Stopped(_)) if signalled.is_some() => (
+            ExitCode::from(128u8.saturating_add(signalled.unwrap_or(2) as u8)),
+            vec!["stopped by a signal".to_string()],
+            fixedip_tui::engine::Journal::load_or_new(&state_dir, &plan.id).ok(),
+        ),
         Err(e) => (ExitCode::FAILURE, vec![e.to_string()], None),
+        Ok(outcome) if !outcome.ok() && signalled.is_some() => (
+            ExitCode::from(128u8.saturating_add(signalled.unwrap_or(2) as u8)),
+            outcome.failures.iter().map(|f| f.to_string()).collect(),
+            Some(outcome.journal),
+        ),
         Ok(outcome) if !outcome.ok() => (
             ExitCode::from(3),
             outcome.failures.iter().map(|f| f.to_string()).collect(),
@@ -716,6 +751,10 @@ async fn run_engine(
     for e in &errors {
         eprintln!("fixedip-tui: {e}");
     }
+    if signalled.is_some() {
+        eprintln!("fixedip-tui: stopped; run the same command to resume.");
+        return code;
+    }
     if !errors.is_empty() {
         eprintln!("The journal is kept: run the same command again to resume.");
         return code;
@@ -739,6 +778,45 @@ async fn run_engine(
         );
     }
     code
+}
+
+/// SIGINT, SIGTERM and SIGHUP as one stream of signal numbers (never ends where they cannot be
+/// listened to).
+struct Signals {
+    #[cfg(unix)]
+    streams: Option<[tokio::signal::unix::Signal; 3]>,
+}
+
+impl Signals {
+    fn new() -> Self {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{signal, SignalKind};
+            let streams = (|| {
+                Some([
+                    signal(SignalKind::interrupt()).ok()?,
+                    signal(SignalKind::terminate()).ok()?,
+                    signal(SignalKind::hangup()).ok()?,
+                ])
+            })();
+            Signals { streams }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// The next signal's number (2, 15 or 1).
+    async fn next(&mut self) -> i32 {
+        #[cfg(unix)]
+        if let Some([int, term, hup]) = self.streams.as_mut() {
+            return tokio::select! {
+                _ = int.recv() => 2,
+                _ = term.recv() => 15,
+                _ = hup.recv() => 1,
+            };
+        }
+        std::future::pending().await
+    }
 }
 
 /// `export --plan FILE --format cloudformation [--out FILE]`: 0 written, 1 not written, 2 usage.

@@ -1,6 +1,8 @@
 //! `plan` / `apply --plan` through the real binary (no terminal): review of a valid plan, clear
 //! errors for plans that are broken, stale or for another account.
 
+mod common;
+
 use std::process::{Command, Output};
 
 use fixedip_tui::plan::{
@@ -794,4 +796,81 @@ fn status_after_destroy_says_destroyed_and_what_stayed() {
         "{doc}"
     );
     assert_eq!(doc["fixed_ips"], serde_json::json!([]));
+}
+
+/// Ctrl-C without a terminal is SIGINT: `apply --yes` stops after the running steps, keeps the
+/// journal, says how to resume and exits 130; the rerun ends the apply with exactly one of
+/// everything in the (saved) demo account.
+#[test]
+fn sigint_during_apply_yes_stops_cleanly_and_the_rerun_finishes() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let p = path.to_string_lossy().to_string();
+    let args = [
+        "--demo",
+        "--demo-speed",
+        "0.05",
+        "apply",
+        "--plan",
+        &p,
+        "--yes",
+    ];
+    let child = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+        .args(args)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    // A few seconds in: the endpoint and the NLB are being waited for.
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    let killed = Command::new("kill")
+        .args(["-INT", &child.id().to_string()])
+        .status()
+        .expect("kill runs");
+    assert!(killed.success());
+    let out = child.wait_with_output().expect("it ends");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(130), "{stderr}");
+    assert!(
+        stderr.contains("run the same command to resume"),
+        "{stderr}"
+    );
+
+    let out = run(&args, home.path());
+    assert_eq!(
+        out.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let saved = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
+        .expect("the demo account is saved");
+    let account = fixedip_tui::cloud::sim::SimCloud::parse_account(&saved).expect("parses");
+    let sim = fixedip_tui::cloud::sim::SimCloud::new(
+        account,
+        fixedip_tui::cloud::sim::SimOptions::instant(),
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let counts = rt.block_on(common::census::counts(&sim, &plan));
+    let elastic_ips = if plan.eips.is_elastic() {
+        plan.nlb_subnet_ids.len()
+    } else {
+        0
+    };
+    assert_eq!(
+        counts,
+        common::census::Counts {
+            elastic_ips,
+            ..common::census::ONE_OF_EACH
+        }
+    );
 }
