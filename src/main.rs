@@ -1077,6 +1077,28 @@ async fn verify(
         Ok(c) => c,
         Err(code) => return code,
     };
+    // A destroyed setup has nothing to verify: say so (and how to make it again), not a list of
+    // failed checks.
+    if fixedip_tui::verify::handout::destroyed(&journal)
+        && matches!(cloud.find_load_balancer(&plan.nlb_name()).await, Ok(None))
+    {
+        let kept = fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id)
+            .with_extension("plan.toml");
+        let msg = format!(
+            "plan {plan_id} ({}) was destroyed: nothing to verify; `fixedip-tui apply --plan {} --yes` makes it again",
+            plan.name,
+            kept.display()
+        );
+        if json {
+            println!(
+                "{}",
+                serde_json::json!({"schema_version": 1, "plan_id": plan_id, "state": "destroyed", "message": msg})
+            );
+        } else {
+            eprintln!("fixedip-tui: {msg}");
+        }
+        return ExitCode::FAILURE;
+    }
     if !json {
         eprintln!("Verifying {} ({plan_id})…", plan.name);
     }

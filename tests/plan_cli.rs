@@ -784,6 +784,13 @@ fn status_after_destroy_says_destroyed_and_what_stayed() {
         &with(&["destroy", "--plan-id", &plan.id, "--yes", "--release-eips"]),
         home.path(),
     ));
+    let out = run_owned(&with(&["verify", "--plan-id", &plan.id]), home.path());
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("was destroyed: nothing to verify"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let out = run_owned(
         &with(&["status", "--plan-id", &plan.id, "--json"]),
         home.path(),

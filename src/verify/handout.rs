@@ -223,7 +223,7 @@ pub const STATE_DESTROYED: &str = "destroyed";
 
 /// Whether the journal says a destroy ran to its end (every step removed; the kept Elastic IPs
 /// aside).
-fn destroyed(journal: &Journal) -> bool {
+pub fn destroyed(journal: &Journal) -> bool {
     !journal.nodes.is_empty()
         && journal
             .nodes
