@@ -73,7 +73,12 @@ fn main() -> ExitCode {
         Some(Command::Plan { out, choices })
             if choices.any() || !std::io::stdin().is_terminal() =>
         {
-            runtime.block_on(plan_from_flags(connector, out.clone(), (**choices).clone()))
+            runtime.block_on(plan_from_flags(
+                connector,
+                out.clone(),
+                (**choices).clone(),
+                command_prefix(&cli),
+            ))
         }
         Some(Command::Plan { out, .. }) if cli.plain => {
             runtime.block_on(plain(connector, out.clone()))
@@ -426,6 +431,7 @@ async fn plan_from_flags(
     connector: Connector,
     out: Option<PathBuf>,
     flags: fixedip_tui::cli::PlanFlags,
+    prefix: String,
 ) -> ExitCode {
     use fixedip_tui::plan::flags::{draft_from_flags, FlagError};
     let (cloud, mut inv) = match connect_and_discover(&connector).await {
@@ -473,10 +479,36 @@ async fn plan_from_flags(
         return ExitCode::FAILURE;
     }
     eprintln!("plan {} saved to {}", plan.id, path.display());
+    eprintln!(
+        "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+        path.display()
+    );
     if !flags.json {
         println!("{}", plan.id);
     }
     ExitCode::SUCCESS
+}
+
+/// `fixedip-tui` with the global flags a printed command needs to work as printed (`--demo`,
+/// `--profile`, `--region`, `--endpoint-url`, `--state-dir`).
+fn command_prefix(cli: &Cli) -> String {
+    let mut words = vec!["fixedip-tui".to_string()];
+    if cli.demo {
+        words.push("--demo".into());
+    }
+    for (flag, value) in [
+        ("--profile", &cli.profile),
+        ("--region", &cli.region),
+        ("--endpoint-url", &cli.endpoint_url),
+    ] {
+        if let Some(v) = value {
+            words.push(format!("{flag} {v}"));
+        }
+    }
+    if let Some(d) = &cli.state_dir {
+        words.push(format!("--state-dir {}", d.display()));
+    }
+    words.join(" ")
 }
 
 /// `--plain`: the same steps as line prompts.

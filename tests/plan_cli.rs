@@ -311,6 +311,14 @@ fn plan_flags_give_the_same_plan_as_the_wizard() {
         saved.id,
         "the plan id on stdout"
     );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        stderr.contains(&format!(
+            "next: fixedip-tui --demo apply --plan {} --yes",
+            out_path.display()
+        )),
+        "the next command, with the flags it needs: {stderr}"
+    );
 }
 
 #[test]
