@@ -133,8 +133,9 @@ fn plan_apply_status_destroy_from_a_script() {
     );
     assert_eq!(out.status.code(), Some(1), "nothing left to hand out");
     let gone: Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert_eq!(gone["state"], "destroyed", "{gone}");
     assert!(
-        gone["problems"].to_string().contains("does not exist"),
+        gone["problems"].to_string().contains("was destroyed"),
         "{gone}"
     );
 }
