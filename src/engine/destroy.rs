@@ -240,140 +240,144 @@ async fn restore_adopted_api(
     Ok(said.join("; "))
 }
 
+/// Remove the plan's alias record of the name and put back, in the same batch, the records the
+/// apply replaced (a list; one record in older journals).
+async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<String>, EngineError> {
+    let plan = &ctx.plan;
+    let gone = ctx.opts.endpoint_timeout;
+    let public = n == NodeId::PublicRecord;
+    let zone = if public {
+        Some(plan.public_zone_id.clone())
+    } else {
+        j.id_of(NodeId::PrivateZone)
+            .map(str::to_string)
+            .or_else(|| match &plan.private_zone {
+                crate::plan::PrivateZoneChoice::Existing { zone_id } => Some(zone_id.clone()),
+                crate::plan::PrivateZoneChoice::Create => None,
+            })
+    };
+    let (dns, dzone) = if public {
+        (j.data(NodeId::Nlb, "dns"), j.data(NodeId::Nlb, "zone"))
+    } else {
+        (
+            j.data(NodeId::EndpointReady, "dns"),
+            j.data(NodeId::EndpointReady, "dns-zone"),
+        )
+    };
+    let (Some(zone), Some(dns), Some(dzone)) = (zone, dns, dzone) else {
+        return Ok(None);
+    };
+    if !owned(j, n) {
+        return Ok(None);
+    }
+    // What the plan replaced, exactly as it was (a list; one record in older journals).
+    let priors: Vec<RecordSet> = match (
+        j.prior.get(&format!("records:{zone}")),
+        j.prior.get(&format!("record:{zone}")),
+    ) {
+        (Some(list), _) => serde_json::from_str(list).map_err(|e| {
+            fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
+                "the records this plan replaced cannot be read back from the journal ({e}); put them back by hand: {list}"
+            )))
+        })?,
+        (None, Some(one)) => vec![serde_json::from_str(one).map_err(|e| {
+            fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
+                "the record this plan replaced cannot be read back from the journal ({e}); put it back by hand: {one}"
+            )))
+        })?],
+        (None, None) => vec![],
+    };
+    if priors.is_empty() {
+        let rec = AliasRecord {
+            zone_id: zone.clone(),
+            name: plan.name.clone(),
+            target_dns_name: dns.to_string(),
+            target_zone_id: dzone.to_string(),
+            evaluate_target_health: public,
+        };
+        // A zone that is gone took its records with it.
+        let change = match ctx
+            .cloud
+            .change_alias_record(RecordAction::Delete, &rec)
+            .await
+        {
+            Ok(c) => c,
+            Err(e) if e.kind == ErrorKind::NotFound => None,
+            Err(e) => return Err(fail(n, e)),
+        };
+        return Ok(Some(if change.is_none() {
+            format!("A {} was already gone from {zone}", plan.name)
+        } else {
+            format!("A {} removed from {zone}", plan.name)
+        }));
+    }
+    // One batch, as apply did: DELETE our alias exactly as the account holds it, and put
+    // back what it replaced (UPSERT: a CNAME may come back only with our A gone).
+    let current = match ctx.cloud.list_records(&zone, &plan.name).await {
+        Ok(r) => r,
+        Err(e) if e.kind == ErrorKind::NotFound => {
+            return Ok(Some(format!(
+                "zone {zone} is gone, and its records with it"
+            )))
+        }
+        Err(e) => return Err(fail(n, e)),
+    };
+    let mut batch: Vec<(RecordAction, RecordSet)> = current
+        .into_iter()
+        .filter(|r| {
+            r.record_type == "A"
+                && r.alias_target.as_deref().is_some_and(|t| {
+                    t.trim_end_matches('.')
+                        .eq_ignore_ascii_case(dns.trim_end_matches('.'))
+                })
+        })
+        .map(|r| (RecordAction::Delete, r))
+        .collect();
+    batch.extend(priors.iter().cloned().map(|r| (RecordAction::Upsert, r)));
+    ctx.emit(EngineEvent::Call {
+        node: n,
+        command: format!(
+            "aws route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
+            super::nodes::describe_batch(&batch)
+        ),
+    });
+    settle(
+        ctx,
+        n,
+        "putting back the records this plan replaced",
+        gone,
+        || {
+            let batch = batch.clone();
+            let zone = zone.clone();
+            async move { ctx.cloud.change_records(&zone, &batch).await.map(|_| ()) }
+        },
+    )
+    .await?;
+    Ok(Some(format!(
+        "A {} removed from {zone}; your previous {} (→ {}) back",
+        plan.name,
+        priors
+            .iter()
+            .map(|r| r.record_type.as_str())
+            .collect::<Vec<_>>()
+            .join(" + "),
+        priors
+            .iter()
+            .map(|r| r
+                .alias_target
+                .clone()
+                .unwrap_or_else(|| r.values.join(", ")))
+            .collect::<Vec<_>>()
+            .join("; ")
+    )))
+}
+
 async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
     let gone = ctx.opts.endpoint_timeout;
     match n {
-        NodeId::PublicRecord | NodeId::PrivateRecord => {
-            let public = n == NodeId::PublicRecord;
-            let zone = if public {
-                Some(plan.public_zone_id.clone())
-            } else {
-                j.id_of(NodeId::PrivateZone)
-                    .map(str::to_string)
-                    .or_else(|| match &plan.private_zone {
-                        crate::plan::PrivateZoneChoice::Existing { zone_id } => {
-                            Some(zone_id.clone())
-                        }
-                        crate::plan::PrivateZoneChoice::Create => None,
-                    })
-            };
-            let (dns, dzone) = if public {
-                (j.data(NodeId::Nlb, "dns"), j.data(NodeId::Nlb, "zone"))
-            } else {
-                (
-                    j.data(NodeId::EndpointReady, "dns"),
-                    j.data(NodeId::EndpointReady, "dns-zone"),
-                )
-            };
-            let (Some(zone), Some(dns), Some(dzone)) = (zone, dns, dzone) else {
-                return Ok(None);
-            };
-            if !owned(&j, n) {
-                return Ok(None);
-            }
-            // What the plan replaced, exactly as it was (a list; one record in older journals).
-            let priors: Vec<RecordSet> = match (
-                j.prior.get(&format!("records:{zone}")),
-                j.prior.get(&format!("record:{zone}")),
-            ) {
-                (Some(list), _) => serde_json::from_str(list).map_err(|e| {
-                    fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
-                        "the records this plan replaced cannot be read back from the journal ({e}); put them back by hand: {list}"
-                    )))
-                })?,
-                (None, Some(one)) => vec![serde_json::from_str(one).map_err(|e| {
-                    fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
-                        "the record this plan replaced cannot be read back from the journal ({e}); put it back by hand: {one}"
-                    )))
-                })?],
-                (None, None) => vec![],
-            };
-            if priors.is_empty() {
-                let rec = AliasRecord {
-                    zone_id: zone.clone(),
-                    name: plan.name.clone(),
-                    target_dns_name: dns.to_string(),
-                    target_zone_id: dzone.to_string(),
-                    evaluate_target_health: public,
-                };
-                // A zone that is gone took its records with it.
-                let change = match ctx
-                    .cloud
-                    .change_alias_record(RecordAction::Delete, &rec)
-                    .await
-                {
-                    Ok(c) => c,
-                    Err(e) if e.kind == ErrorKind::NotFound => None,
-                    Err(e) => return Err(fail(n, e)),
-                };
-                return Ok(Some(if change.is_none() {
-                    format!("A {} was already gone from {zone}", plan.name)
-                } else {
-                    format!("A {} removed from {zone}", plan.name)
-                }));
-            }
-            // One batch, as apply did: DELETE our alias exactly as the account holds it, and put
-            // back what it replaced (UPSERT: a CNAME may come back only with our A gone).
-            let current = match ctx.cloud.list_records(&zone, &plan.name).await {
-                Ok(r) => r,
-                Err(e) if e.kind == ErrorKind::NotFound => {
-                    return Ok(Some(format!(
-                        "zone {zone} is gone, and its records with it"
-                    )))
-                }
-                Err(e) => return Err(fail(n, e)),
-            };
-            let mut batch: Vec<(RecordAction, RecordSet)> = current
-                .into_iter()
-                .filter(|r| {
-                    r.record_type == "A"
-                        && r.alias_target.as_deref().is_some_and(|t| {
-                            t.trim_end_matches('.')
-                                .eq_ignore_ascii_case(dns.trim_end_matches('.'))
-                        })
-                })
-                .map(|r| (RecordAction::Delete, r))
-                .collect();
-            batch.extend(priors.iter().cloned().map(|r| (RecordAction::Upsert, r)));
-            ctx.emit(EngineEvent::Call {
-                node: n,
-                command: format!(
-                    "aws route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
-                    super::nodes::describe_batch(&batch)
-                ),
-            });
-            settle(
-                ctx,
-                n,
-                "putting back the records this plan replaced",
-                gone,
-                || {
-                    let batch = batch.clone();
-                    let zone = zone.clone();
-                    async move { ctx.cloud.change_records(&zone, &batch).await.map(|_| ()) }
-                },
-            )
-            .await?;
-            Ok(Some(format!(
-                "A {} removed from {zone}; your previous {} (→ {}) back",
-                plan.name,
-                priors
-                    .iter()
-                    .map(|r| r.record_type.as_str())
-                    .collect::<Vec<_>>()
-                    .join(" + "),
-                priors
-                    .iter()
-                    .map(|r| r
-                        .alias_target
-                        .clone()
-                        .unwrap_or_else(|| r.values.join(", ")))
-                    .collect::<Vec<_>>()
-                    .join("; ")
-            )))
-        }
+        NodeId::PublicRecord | NodeId::PrivateRecord => remove_record(ctx, n, &j).await,
         NodeId::Mapping => {
             if !owned(&j, n) && !owned(&j, NodeId::Domain) {
                 return Ok(None);

@@ -554,51 +554,32 @@ async fn security_group(
         }
     };
     // The group is this plan's alone: the plan is the truth, rules it no longer lists go (a
-    // re-plan without in-VPC callers, a narrower allow-list).
-    let stale: Vec<IngressRule> = had
-        .iter()
-        .filter(|h| {
-            !rules
-                .iter()
-                .any(|r| r.port == h.port && r.source == h.source)
-        })
-        .cloned()
-        .collect();
-    // Only what is missing is granted: a rerun over an unchanged plan sends nothing.
-    let missing: Vec<IngressRule> = rules
-        .iter()
-        .filter(|r| !had.iter().any(|h| h.port == r.port && h.source == r.source))
-        .cloned()
-        .collect();
-    for rule in &stale {
-        cli(
-            ctx,
-            n,
-            format!(
-                "ec2 revoke-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
-                rule.port,
-                source_flag(&rule.source)
-            ),
-        );
-    }
+    // re-plan without in-VPC callers, a narrower allow-list); only what is missing is granted, so
+    // a rerun over an unchanged plan sends nothing.
+    let stale = rules_not_in(&had, &rules);
+    let missing = rules_not_in(&rules, &had);
+    let say = |verb: &str, list: &[IngressRule]| {
+        for rule in list {
+            cli(
+                ctx,
+                n,
+                format!(
+                    "ec2 {verb}-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
+                    rule.port,
+                    source_flag(&rule.source)
+                ),
+            );
+        }
+    };
     if !stale.is_empty() {
+        say("revoke", &stale);
         ctx.cloud
             .revoke_ingress(&id, &stale)
             .await
             .map_err(|e| fail(n, e))?;
     }
-    for rule in &missing {
-        cli(
-            ctx,
-            n,
-            format!(
-                "ec2 authorize-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
-                rule.port,
-                source_flag(&rule.source)
-            ),
-        );
-    }
     if !missing.is_empty() {
+        say("authorize", &missing);
         ctx.cloud
             .authorize_ingress(&id, &missing)
             .await
@@ -607,24 +588,35 @@ async fn security_group(
     Ok(format!(
         "{id}: TCP {} from {}{}",
         rules.first().map_or(443, |r| r.port),
-        rules
-            .iter()
-            .map(|r| r.source.as_str())
-            .collect::<Vec<_>>()
-            .join(", "),
+        sources(&rules),
         if stale.is_empty() {
             String::new()
         } else {
-            format!(
-                " (revoked {})",
-                stale
-                    .iter()
-                    .map(|r| r.source.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )
+            format!(" (revoked {})", sources(&stale))
         }
     ))
+}
+
+/// The rules of `these` that `those` lacks (same port and source; descriptions aside).
+fn rules_not_in(these: &[IngressRule], those: &[IngressRule]) -> Vec<IngressRule> {
+    these
+        .iter()
+        .filter(|r| {
+            !those
+                .iter()
+                .any(|o| o.port == r.port && o.source == r.source)
+        })
+        .cloned()
+        .collect()
+}
+
+/// `10.0.0.0/24, sg-…`: the rules' sources in one line.
+fn sources(rules: &[IngressRule]) -> String {
+    rules
+        .iter()
+        .map(|r| r.source.as_str())
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
