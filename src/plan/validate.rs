@@ -247,6 +247,65 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
     validate_owned(plan, inv, &Owned::default())
 }
 
+/// Who inside the VPC may call the endpoint directly (the private zone sends them there).
+fn vpc_callers(
+    plan: &Plan,
+    inv: &Inventory,
+    push: &mut impl FnMut(Severity, Step, &'static str, String, String),
+) {
+    use Severity::{Error as E, Info as I, Warning as W};
+    if plan.vpc_callers.is_empty() {
+        push(
+            W,
+            Step::Callers,
+            "vpc-callers-none",
+            format!(
+                "nobody inside {} may call the API: the private zone sends callers there straight to the endpoint, whose security group then refuses them (they time out), so the private zone serves no one",
+                plan.vpc_id
+            ),
+            "acknowledge (the post's setting), or admit the VPC (--vpc-callers vpc), or name CIDRs / security groups".into(),
+        );
+    }
+    let vpc_nets: Vec<ipnet::Ipv4Net> = inv
+        .vpcs
+        .iter()
+        .find(|v| v.id == plan.vpc_id)
+        .map(|v| {
+            std::iter::once(&v.cidr)
+                .chain(&v.secondary_cidrs)
+                .filter_map(|c| c.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for caller in &plan.vpc_callers {
+        match crate::plan::VpcCaller::parse(caller) {
+            Err(why) => push(
+                E,
+                Step::Callers,
+                "vpc-caller-invalid",
+                why,
+                "write vpc, an IPv4 CIDR such as 10.20.0.0/16, or a security group id sg-…".into(),
+            ),
+            Ok(crate::plan::VpcCaller::Cidr(net))
+                if !vpc_nets.is_empty() && !vpc_nets.iter().any(|v| v.contains(&net)) =>
+            {
+                push(
+                    I,
+                    Step::Callers,
+                    "vpc-caller-outside",
+                    format!(
+                        "{net} is outside {} ({}): callers there reach the endpoint only through peering or a transit gateway, and resolve the name privately only if the private zone is associated with their VPC",
+                        plan.vpc_id,
+                        vpc_nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                    "keep it if that is the intent".into(),
+                );
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
 /// `validate`, knowing what the plan itself already created (resume).
 pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
     let ours_tag = |tags: &[crate::domain::Tag]| {
@@ -1147,57 +1206,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             "merge ranges, or raise the rules-per-security-group quota".into(),
         );
     }
-    // Who inside the VPC may call the endpoint directly (the private zone sends them there).
-    if plan.vpc_callers.is_empty() {
-        push(
-            W,
-            Step::Callers,
-            "vpc-callers-none",
-            format!(
-                "nobody inside {} may call the API: the private zone sends callers there straight to the endpoint, whose security group then refuses them (they time out), so the private zone serves no one",
-                plan.vpc_id
-            ),
-            "acknowledge (the post's setting), or admit the VPC (--vpc-callers vpc), or name CIDRs / security groups".into(),
-        );
-    }
-    let vpc_nets: Vec<ipnet::Ipv4Net> = inv
-        .vpcs
-        .iter()
-        .find(|v| v.id == plan.vpc_id)
-        .map(|v| {
-            std::iter::once(&v.cidr)
-                .chain(&v.secondary_cidrs)
-                .filter_map(|c| c.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    for caller in &plan.vpc_callers {
-        match crate::plan::VpcCaller::parse(caller) {
-            Err(why) => push(
-                E,
-                Step::Callers,
-                "vpc-caller-invalid",
-                why,
-                "write vpc, an IPv4 CIDR such as 10.20.0.0/16, or a security group id sg-…".into(),
-            ),
-            Ok(crate::plan::VpcCaller::Cidr(net))
-                if !vpc_nets.is_empty() && !vpc_nets.iter().any(|v| v.contains(&net)) =>
-            {
-                push(
-                    I,
-                    Step::Callers,
-                    "vpc-caller-outside",
-                    format!(
-                        "{net} is outside {} ({}): callers there reach the endpoint only through peering or a transit gateway, and resolve the name privately only if the private zone is associated with their VPC",
-                        plan.vpc_id,
-                        vpc_nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
-                    ),
-                    "keep it if that is the intent".into(),
-                );
-            }
-            Ok(_) => {}
-        }
-    }
+    vpc_callers(plan, inv, &mut push);
 
     // ---- 7. Zones ----
     match inv
