@@ -81,7 +81,7 @@ fn main() -> ExitCode {
             ))
         }
         Some(Command::Plan { out, .. }) if cli.plain => {
-            runtime.block_on(plain(connector, out.clone()))
+            runtime.block_on(plain(connector, out.clone(), command_prefix(&cli)))
         }
         Some(Command::Plan { out, .. }) => {
             let out = out.clone();
@@ -194,7 +194,7 @@ fn main() -> ExitCode {
             },
             engine_options(&cli),
         )),
-        None if cli.plain => runtime.block_on(plain(connector, None)),
+        None if cli.plain => runtime.block_on(plain(connector, None, command_prefix(&cli))),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
         Some(Command::Completions { .. } | Command::Export { .. }) => ExitCode::SUCCESS,
     };
@@ -268,6 +268,9 @@ fn demo_sim(cli: &Cli) -> Result<Arc<SimCloud>, CloudError> {
             )
         })?,
     };
+    // Saved after every write: a run stopped at any moment (even kill -9) leaves the account
+    // and the journal in agreement.
+    sim.persist_to(path);
     if cli.demo_faults {
         for (fault, p) in [
             (Fault::Throttle, 0.15),
@@ -438,7 +441,7 @@ async fn plan_from_flags(
         Ok(x) => x,
         Err(code) => return code,
     };
-    let draft = match draft_from_flags(&flags, &inv) {
+    let (draft, defaulted) = match draft_from_flags(&flags, &inv) {
         Ok(d) => d,
         Err(FlagError(lines)) => {
             for l in lines {
@@ -457,10 +460,18 @@ async fn plan_from_flags(
             "plan_id": plan.id,
             "valid": blockers.is_empty(),
             "plan": plan,
+            "defaulted": defaulted,
             "findings": findings,
             "cost": fixedip_tui::plan::cost::estimate(&plan),
         });
         println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if !defaulted.is_empty() {
+        // What the flags left open, chosen as the wizard would: said, so it can be changed.
+        eprintln!("defaulted (the flag changes it):");
+        for d in &defaulted {
+            eprintln!("  {} {}\n    {}", d.flag, d.value, d.why);
+        }
     }
     if !blockers.is_empty() {
         eprintln!("fixedip-tui: the plan is not valid:");
@@ -511,28 +522,20 @@ fn command_prefix(cli: &Cli) -> String {
     words.join(" ")
 }
 
-/// `--plain`: the same steps as line prompts.
-async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
+/// `--plain`: the same steps as line prompts; the plan is saved where the user says.
+async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
     let (cloud, inv) = match connect_and_discover(&connector).await {
         Ok(x) => x,
         Err(code) => return code,
     };
     match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
-        Ok(Some(plan)) if out.is_none() => {
-            // Without --out, the plan goes to <plan-id>.toml (the id is known only now).
-            let path = PathBuf::from(format!("{}.toml", plan.id));
-            match plan.save(&path) {
-                Ok(()) => {
-                    println!("Plan {} saved to {}", plan.id, path.display());
-                    ExitCode::SUCCESS
-                }
-                Err(e) => {
-                    eprintln!("fixedip-tui: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+        Ok(Some((_, path))) => {
+            eprintln!(
+                "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+                path.display()
+            );
+            ExitCode::SUCCESS
         }
-        Ok(Some(_)) => ExitCode::SUCCESS,
         Ok(None) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("fixedip-tui: {e}");
@@ -986,6 +989,7 @@ fn run_tui(
     }));
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     model.quit_after_save = plan_out.is_some();
+    model.command_prefix = command_prefix(cli);
     model.prefill = prefill;
     model.plan_out = plan_out;
     let result = runtime.block_on(Runner::new(connector, engine_options(cli)).run(

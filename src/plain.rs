@@ -5,7 +5,9 @@
 //! that step's findings are printed; an error asks the step again, a warning needs acknowledging
 //! ("Acknowledge?"), which records its code in the plan. Prompts block, so they run inside
 //! `block_in_place` on a multi-thread runtime; only the record look-ups of step 7 are async.
-//! Esc or Ctrl-C at any prompt ends the run with `Ok(None)` and nothing saved.
+//! Esc at a prompt goes back a step (it never quits, as in the TUI); Ctrl-C ends the run with
+//! `Ok(None)` and nothing saved. The confirmed plan is saved where the user says (`--out`, or
+//! asked, `<plan-id>.toml` by default).
 
 use std::io::IsTerminal;
 use std::path::Path;
@@ -56,6 +58,9 @@ impl PlainError {
 
 /// Why the prompts stopped early.
 enum Stop {
+    /// Esc: the previous step.
+    Back,
+    /// Ctrl-C.
     Cancelled,
     Failed(PlainError),
 }
@@ -63,7 +68,8 @@ enum Stop {
 impl From<InquireError> for Stop {
     fn from(e: InquireError) -> Self {
         match e {
-            InquireError::OperationCanceled | InquireError::OperationInterrupted => Stop::Cancelled,
+            InquireError::OperationCanceled => Stop::Back,
+            InquireError::OperationInterrupted => Stop::Cancelled,
             InquireError::NotTTY => {
                 Stop::Failed(PlainError::no_terminal("the input is not a terminal"))
             }
@@ -98,13 +104,14 @@ pub fn check_terminal() -> Result<(), PlainError> {
     Ok(())
 }
 
-/// Run the eight steps as line prompts. `Ok(None)`: the user quit (Esc / Ctrl-C), nothing saved.
-/// With `out_path`, the confirmed plan is saved there (atomically) and its path and id printed.
+/// Run the eight steps as line prompts. `Ok(None)`: the user quit (Ctrl-C), nothing saved.
+/// The confirmed plan is saved (atomically) to `out_path`, or where the user answers when it is
+/// `None`; the plan and the path it was saved to are returned.
 pub async fn run_plain(
     inv: &Inventory,
     cloud: &dyn Cloud,
     out_path: Option<&Path>,
-) -> Result<Option<Plan>, PlainError> {
+) -> Result<Option<(Plan, std::path::PathBuf)>, PlainError> {
     check_terminal()?;
     if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
@@ -136,14 +143,30 @@ pub async fn run_plain(
             Ok(Flow::Again) => {}
             Ok(Flow::Goto(to)) => step = to,
             Ok(Flow::Done(plan)) => {
-                match out_path {
-                    Some(path) => {
-                        plan.save(path)?;
-                        println!("Plan {} saved to {}", plan.id, path.display());
+                let path = match out_path {
+                    Some(p) => p.to_path_buf(),
+                    None => match blocking(|| ask_save_path(&plan)) {
+                        Ok(p) => p,
+                        Err(Stop::Back) => continue,
+                        Err(Stop::Cancelled) => {
+                            say("Cancelled: nothing was saved.");
+                            return Ok(None);
+                        }
+                        Err(Stop::Failed(e)) => return Err(e),
+                    },
+                };
+                plan.save(&path)?;
+                println!("Plan {} saved to {}", plan.id, path.display());
+                return Ok(Some((*plan, path)));
+            }
+            Err(Stop::Back) => {
+                step = match step.index().checked_sub(1).and_then(|i| Step::ALL.get(i)) {
+                    Some(s) => *s,
+                    None => {
+                        say("(Esc goes back a step; this is the first. Ctrl-C quits.)");
+                        step
                     }
-                    None => say(format!("Plan id {} (not saved).", plan.id)),
-                }
-                return Ok(Some(*plan));
+                };
             }
             Err(Stop::Cancelled) => {
                 say("Cancelled: nothing was saved.");
@@ -152,6 +175,24 @@ pub async fn run_plain(
             Err(Stop::Failed(e)) => return Err(e),
         }
     }
+}
+
+/// Where to save the confirmed plan (`<plan-id>.toml` in the current directory by default).
+fn ask_save_path(plan: &Plan) -> Answer<std::path::PathBuf> {
+    let default = format!("{}.toml", plan.id);
+    let answer = Text::new("Save the plan to:")
+        .with_default(&default)
+        .with_help_message("a file path; the apply reads it back with --plan")
+        .with_validator(checked(|s: &str| {
+            let p = Path::new(s.trim());
+            match p.parent().filter(|d| !d.as_os_str().is_empty()) {
+                Some(d) if !d.is_dir() => Err(format!("{} is not a directory", d.display())),
+                _ if s.trim().is_empty() => Err("type a file path".to_string()),
+                _ => Ok(()),
+            }
+        }))
+        .prompt()?;
+    Ok(std::path::PathBuf::from(answer.trim()))
 }
 
 /// Run a blocking prompt without starving the runtime (on a current-thread runtime, as in some
@@ -357,7 +398,7 @@ impl Session {
             "fixedip-tui --plain · account {account}{sim} · {}",
             self.inv.region
         ));
-        say("Eight steps, then a review. Esc or Ctrl-C at any prompt quits without saving.");
+        say("Eight steps, then a review. Esc goes back a step; Ctrl-C quits without saving.");
         for e in &self.inv.errors {
             say(format!(
                 "warning: {} could not be read ({}): those choices are missing",
@@ -436,11 +477,13 @@ impl Session {
                 self.inv.region
             ))));
         }
+        // The VPC chosen before, else the recommended one (as the TUI's list).
         let start = self
             .draft
             .vpc_id
-            .as_ref()
-            .and_then(|id| vpcs.iter().position(|v| &v.id == id))
+            .clone()
+            .or_else(|| crate::plan::draft::recommended_vpc(&self.inv).map(|v| v.id.clone()))
+            .and_then(|id| vpcs.iter().position(|v| v.id == id))
             .unwrap_or(0);
         let i = select(
             "VPC for the setup:",
@@ -870,7 +913,7 @@ impl Session {
 
     // ---- 6. Who may call ----
     fn ask_callers(&mut self) -> Answer<Flow> {
-        say("Who may call: the partner's egress IPv4 ranges (CIDR or single address) become the only inbound rules of the NLB's security group, which can be set only when the NLB is created. An empty list lets the whole internet in.");
+        say("Who may call: the partner's egress IPv4 ranges (CIDR or single address) become the only inbound rules of the NLB's security group (change them later with `fixedip-tui allow`). An empty list lets the whole internet in.");
         let mut list: Vec<String> = Vec::new();
         loop {
             let taken: Vec<ipnet::Ipv4Net> = list
@@ -1141,9 +1184,9 @@ impl Session {
         let message = format!("Type {} to confirm this plan:", plan.name);
         let expected = plan.name.clone();
         let help = if warnings.is_empty() {
-            "Esc quits without saving".to_string()
+            "Esc goes back a step; Ctrl-C quits without saving".to_string()
         } else {
-            "typing the name acknowledges the warnings above; Esc quits without saving".to_string()
+            "typing the name acknowledges the warnings above; Esc goes back a step; Ctrl-C quits without saving".to_string()
         };
         Text::new(&message)
             .with_help_message(&help)
@@ -1151,7 +1194,7 @@ impl Session {
                 if same_name(s, &expected) {
                     Ok(())
                 } else {
-                    Err(format!("type {expected} exactly, or Esc to quit"))
+                    Err(format!("type {expected} exactly (Esc goes back a step)"))
                 }
             }))
             .prompt()?;

@@ -49,6 +49,12 @@ fn starts_by_connecting_and_discovers_once_connected() {
 #[tokio::test]
 async fn navigation_keys_move_and_clamp() {
     let mut m = common::loaded_demo_model().await;
+    assert_eq!(
+        selected_name(&m).as_deref(),
+        Some("prod-core"),
+        "the cursor starts on the recommended VPC"
+    );
+    press(&mut m, KeyCode::Char('g'));
     assert_eq!(selected_name(&m).as_deref(), Some("analytics"));
     press(&mut m, KeyCode::Char('k'));
     assert_eq!(m.selected, 0, "clamped at the top");
@@ -73,6 +79,7 @@ async fn navigation_keys_move_and_clamp() {
 #[tokio::test]
 async fn filter_narrows_keeps_selection_and_esc_clears_without_quitting() {
     let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('g'));
     press(&mut m, KeyCode::Char('j'));
     press(&mut m, KeyCode::Char('j'));
     assert_eq!(selected_name(&m).as_deref(), Some("prod-core"));
@@ -113,6 +120,7 @@ async fn filter_narrows_keeps_selection_and_esc_clears_without_quitting() {
 #[tokio::test]
 async fn help_overlay_opens_and_closes_with_every_back_key() {
     let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('g'));
     for back in [KeyCode::Esc, KeyCode::BackTab, KeyCode::Char('?')] {
         press(&mut m, KeyCode::Char('?'));
         assert_eq!(m.overlay, Some(Overlay::Help));
@@ -141,6 +149,7 @@ async fn quit_with_q_and_ctrl_c_even_while_filtering() {
 #[tokio::test]
 async fn key_release_events_are_ignored() {
     let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('g'));
     let mut ev = KeyEvent::new(KeyCode::Char('j'), KeyModifiers::NONE);
     ev.kind = KeyEventKind::Release;
     app::update(&mut m, Msg::Term(Event::Key(ev)));
@@ -239,7 +248,7 @@ fn terminate_quits() {
 async fn the_list_window_follows_the_selection_without_jumping() {
     let mut m = common::loaded_demo_model().await;
     m.page_rows = 2;
-    m.clamp_offset();
+    press(&mut m, KeyCode::Char('g'));
     press(&mut m, KeyCode::Char('j'));
     assert_eq!((m.selected, m.list_offset), (1, 0));
     press(&mut m, KeyCode::Char('j'));
@@ -270,4 +279,28 @@ async fn detail_scrolls_and_resets_on_a_new_selection() {
     assert_eq!(m.detail_scroll, 3);
     press(&mut m, KeyCode::Char('j'));
     assert_eq!(m.detail_scroll, 0);
+}
+
+/// A refresh (r, or the list after an apply) reads the account again: the cursor stays on the
+/// VPC the user chose, not on the recommended one, and not on the first.
+#[tokio::test]
+async fn refresh_keeps_the_cursor_on_the_chosen_vpc() {
+    let sim = std::sync::Arc::new(common::demo_sim());
+    let events = common::discovery_events(sim.clone()).await;
+    let mut m = common::model_with(sim.as_ref(), &events);
+    assert_eq!(selected_name(&m).as_deref(), Some("prod-core"));
+    press(&mut m, KeyCode::Char('G'));
+    assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
+    let cmds = press(&mut m, KeyCode::Char('r'));
+    assert_eq!(cmds, vec![Cmd::Discover { generation: 2 }]);
+    for ev in &events {
+        app::update(
+            &mut m,
+            Msg::Discovery {
+                generation: 2,
+                event: ev.clone(),
+            },
+        );
+    }
+    assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
 }

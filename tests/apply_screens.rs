@@ -192,31 +192,40 @@ async fn result_with_the_fixed_ips_then_destroy() {
         },
     );
     snap("destroy_done", &m);
-    common::keys(&mut m, "ESC");
+    let cmds = common::keys(&mut m, "ESC");
     assert!(m.apply.is_none());
+    // Back on the VPC list, which is read again (it shows what the run changed).
+    assert!(m.wizard.is_none());
+    assert!(
+        matches!(cmds.as_slice(), [Cmd::Discover { .. }]),
+        "{cmds:?}"
+    );
 }
 
 #[tokio::test]
 async fn apply_starts_from_the_confirmed_review_only() {
     let sim = common::demo_sim();
     let mut m = common::loaded_demo_model().await;
-    common::keys(
-        &mut m,
-        "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
-    );
-    let cmds = common::keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    // The clean path: 7 Enters and two typed values to the review.
+    common::keys(&mut m, "ENT ENT ENT t:fixed.example.com ENT ENT");
+    let cmds = common::keys(&mut m, "t:203.0.113.0/24 ENT");
     common::answer_lookups(&mut m, &sim, &cmds);
     common::keys(&mut m, "ENT");
+    assert_eq!(
+        m.wizard.as_ref().map(|w| w.step),
+        Some(fixedip_tui::plan::Step::Review)
+    );
     let cmds = common::keys(&mut m, "A");
     assert!(
         cmds.is_empty(),
-        "not before the typed confirmation (A is text in the field)"
+        "not before the typed confirmation: A asks for the name"
     );
-    common::keys(&mut m, "BS t:fixed.example.com ENT");
-    let cmds = common::keys(&mut m, "A");
+    let cmds = common::keys(&mut m, "t:fixed.example.co ENT");
+    assert!(cmds.is_empty(), "a wrong name applies nothing: {cmds:?}");
+    let cmds = common::keys(&mut m, "t:m ENT");
     assert!(
         matches!(cmds.as_slice(), [Cmd::Apply(p)] if p.name == "fixed.example.com"),
-        "{cmds:?}"
+        "the name typed once applies: {cmds:?}"
     );
     assert!(m.apply.is_some() && m.animating());
 }

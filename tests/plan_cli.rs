@@ -139,17 +139,72 @@ fn plan_without_a_terminal_refuses_and_names_the_alternatives() {
     let out = run(&["--demo", "plan", "--out", "x.toml"], home.path());
     assert_eq!(out.status.code(), Some(2));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    // Every missing flag at once.
-    for flag in [
-        "--vpc",
-        "--endpoint-subnets",
-        "--name",
-        "--certificate",
-        "--create-api",
-        "--create-private-zone",
-    ] {
+    // Every missing flag at once; the rest has defaults (the wizard's pre-selections).
+    for flag in ["--vpc", "--name"] {
         assert!(stderr.contains(flag), "{flag} in {stderr}");
     }
+    for defaulted in ["--endpoint-subnets", "--certificate", "--create-api"] {
+        assert!(!stderr.contains(defaulted), "{defaulted} in {stderr}");
+    }
+}
+
+/// `plan --vpc ID --name N --allow-cidr C` is a complete plan on the demo: the rest is the
+/// wizard's pre-selections, printed and in --json, and the plan is the wizard's clean path's.
+#[test]
+fn plan_with_vpc_name_and_cidr_defaults_the_rest_and_says_so() {
+    let home = tempfile::tempdir().expect("home");
+    let out_path = home.path().join("p.toml");
+    let p = out_path.to_string_lossy().to_string();
+    let out = run(
+        &[
+            "--demo",
+            "plan",
+            "--vpc",
+            "vpc-0135f36302291c303",
+            "--name",
+            "fixed.example.com",
+            "--allow-cidr",
+            "203.0.113.0/24",
+            "--out",
+            &p,
+            "--json",
+        ],
+        home.path(),
+    );
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    for said in [
+        "defaulted",
+        "--endpoint-subnets subnet-029b8fa21f8c03262,subnet-0186e3bc6e22fdd66,subnet-0ffa8020d26f8856a",
+        "--certificate arn:aws:acm:us-east-1:123456789012:certificate/ae3dd405",
+        "--create-api / --api create fixedip-ping",
+        "--create-private-zone / --private-zone create fixed.example.com",
+    ] {
+        assert!(stderr.contains(said), "{said} in {stderr}");
+    }
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("one JSON document");
+    let choices: Vec<&str> = doc["defaulted"]
+        .as_array()
+        .expect("defaulted")
+        .iter()
+        .filter_map(|d| d["choice"].as_str())
+        .collect();
+    assert_eq!(
+        choices,
+        [
+            "endpoint-subnets",
+            "nlb-subnets",
+            "eip",
+            "certificate",
+            "api",
+            "public-zone",
+            "private-zone"
+        ]
+    );
+    let plan = fixedip_tui::plan::Plan::load(&out_path).expect("saved");
+    let mut want = clean_plan();
+    want.eips = fixedip_tui::plan::EipChoice::New;
+    assert_eq!(plan, want, "the same plan as the clean path's");
 }
 
 #[test]
@@ -885,6 +940,74 @@ fn sigint_during_apply_yes_stops_cleanly_and_the_rerun_finishes() {
         counts,
         common::census::Counts {
             elastic_ips,
+            ..common::census::ONE_OF_EACH
+        }
+    );
+}
+
+/// kill -9 in the middle of `apply --yes` on the demo: the account was saved after every write,
+/// so the rerun finds everything the journal says was made (nothing "disappeared"), and ends
+/// with exactly one of everything.
+#[test]
+fn kill_9_during_a_demo_apply_leaves_the_account_and_the_journal_in_agreement() {
+    let home = tempfile::tempdir().expect("home");
+    let path = home.path().join("plan.toml");
+    let plan = clean_plan();
+    plan.save(&path).expect("save");
+    let p = path.to_string_lossy().to_string();
+    let args = [
+        "--demo",
+        "--demo-speed",
+        "0.05",
+        "apply",
+        "--plan",
+        &p,
+        "--yes",
+    ];
+    let mut child = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+        .args(args)
+        .env("HOME", home.path())
+        .env("XDG_STATE_HOME", home.path().join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home.path())
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .expect("spawn");
+    // Some steps done, others waiting (the endpoint, the NLB).
+    std::thread::sleep(std::time::Duration::from_secs(4));
+    child.kill().expect("SIGKILL");
+    let _ = child.wait();
+    let out = run(&args, home.path());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(
+        !stderr.contains("is gone from the account")
+            && !stderr.contains("disappeared")
+            && !stderr.contains("no longer")
+            && !stderr.contains("made again"),
+        "the account kept what the journal says was made:\n{stderr}"
+    );
+    let saved = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
+        .expect("the demo account is saved");
+    let account = fixedip_tui::cloud::sim::SimCloud::parse_account(&saved).expect("parses");
+    let sim = fixedip_tui::cloud::sim::SimCloud::new(
+        account,
+        fixedip_tui::cloud::sim::SimOptions::instant(),
+    );
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    let counts = rt.block_on(common::census::counts(&sim, &plan));
+    assert_eq!(
+        counts,
+        common::census::Counts {
+            elastic_ips: if plan.eips.is_elastic() {
+                plan.nlb_subnet_ids.len()
+            } else {
+                0
+            },
             ..common::census::ONE_OF_EACH
         }
     );

@@ -175,26 +175,24 @@ fn demo_wizard_to_a_saved_plan_at_80x24() {
         &format!("{} --demo plan --out {}", bin(), out.display()),
         Some(dir.path()),
     );
-    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
-    t.keys(&["j", "j", "Enter"]);
+    t.wait_for(|s| s.contains("prod-core ★"), "the VPC list");
+    // The VPC, endpoint, NLB and API steps with their pre-selections; then the name and CIDR.
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 2/8"), "step 2");
-    t.keys(&["Space", "j", "j", "Space", "j", "j", "Space", "Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 3/8"), "step 3 (NLB subnets)");
     t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 4/8"), "step 4 (name)");
     t.keys(&["-l", "fixed.example.com"]);
-    t.keys(&["Enter"]);
     t.wait_for(
-        |s| s.contains("Name        fixed.example.com"),
-        "the name taken",
+        |s| s.contains("(•) *.example.com"),
+        "the certificate chosen as typed",
     );
     t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 5/8"), "step 5 (API)");
-    t.keys(&["Enter", "Enter", "Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 6/8"), "step 6 (callers)");
     t.keys(&["-l", "203.0.113.0/24"]);
-    t.keys(&["Enter"]);
-    t.wait_for(|s| s.contains("TCP 443 allowed"), "the CIDR added");
     t.keys(&["Enter"]);
     t.wait_for(
         |s| s.contains("Step 7/8") && s.contains("No A/AAAA/CNAME record"),
@@ -202,6 +200,8 @@ fn demo_wizard_to_a_saved_plan_at_80x24() {
     );
     t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("Step 8/8"), "the review");
+    // `plan --out` saves: Enter asks for the name, then s.
+    t.keys(&["Enter"]);
     t.keys(&["-l", "fixed.example.com"]);
     t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("confirmed"), "the confirmation");
@@ -229,10 +229,10 @@ fn demo_wizard_apply_result_then_destroy() {
         &format!("{} --demo --demo-speed 0.02", bin()),
         Some(dir.path()),
     );
-    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
-    t.keys(&[
-        "j", "j", "Enter", "Space", "j", "j", "Space", "j", "j", "Space", "Enter",
-    ]);
+    t.wait_for(|s| s.contains("prod-core ★"), "the VPC list");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("2 · Endpoint subnets"), "step 2");
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
     // Choosing the kind of IPs: new Elastic IPs by default; x cycles through yours (listed with
     // their tags) and NLB-assigned, and back.
@@ -256,18 +256,20 @@ fn demo_wizard_apply_result_then_destroy() {
     t.keys(&["g", "Enter"]);
     t.wait_for(|s| s.contains("4 · Name"), "step 4");
     t.keys(&["-l", "fixed.example.com"]);
-    t.keys(&["Enter", "Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("5 · API"), "step 5");
-    t.keys(&["Enter", "Enter", "Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("6 · Who may call"), "step 6");
     t.keys(&["-l", "203.0.113.0/24"]);
-    t.keys(&["Enter", "Enter"]);
+    t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("No A/AAAA/CNAME record"), "step 7 checked");
     t.keys(&["Enter"]);
     t.wait_for(|s| s.contains("8 · Review"), "the review");
+    // c confirms only; then A applies at once.
+    t.keys(&["c"]);
     t.keys(&["-l", "fixed.example.com"]);
     t.keys(&["Enter"]);
-    t.wait_for(|s| s.contains("confirmed"), "confirmed");
+    t.wait_for(|s| s.contains("confirmed — A apply · s save"), "confirmed");
     t.keys(&["A"]);
     t.wait_for(|s| s.contains("Applying plan"), "the progress screen");
     let s = t.wait_for_up_to(
@@ -322,27 +324,11 @@ fn leaving_during_an_apply_says_how_to_resume() {
         &format!("{} --demo --demo-speed realtime", bin()),
         Some(dir.path()),
     );
-    t.wait_for(|s| s.contains("prod-core"), "the VPC list");
-    t.keys(&[
-        "j", "j", "Enter", "Space", "j", "j", "Space", "j", "j", "Space", "Enter",
-    ]);
-    t.wait_for(|s| s.contains("3 · NLB subnets"), "step 3");
-    t.keys(&["Enter"]);
-    t.wait_for(|s| s.contains("4 · Name"), "step 4");
-    t.keys(&["-l", "fixed.example.com"]);
-    t.keys(&["Enter", "Enter"]);
-    t.wait_for(|s| s.contains("5 · API"), "step 5");
-    t.keys(&["Enter", "Enter", "Enter"]);
-    t.wait_for(|s| s.contains("6 · Who may call"), "step 6");
-    t.keys(&["-l", "203.0.113.0/24"]);
-    t.keys(&["Enter", "Enter"]);
-    t.wait_for(|s| s.contains("No A/AAAA/CNAME record"), "step 7 checked");
-    t.keys(&["Enter"]);
-    t.wait_for(|s| s.contains("8 · Review"), "the review");
-    t.keys(&["-l", "fixed.example.com"]);
-    t.keys(&["Enter"]);
-    t.wait_for(|s| s.contains("confirmed"), "confirmed");
+    t.wait_for(|s| s.contains("prod-core ★"), "the VPC list");
+    clean_path_to_the_review(&t);
     t.keys(&["A"]);
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
     t.wait_for(
         |s| s.contains("to become available"),
         "an AWS-like wait in progress",
@@ -353,4 +339,73 @@ fn leaving_during_an_apply_says_how_to_resume() {
     let s = t.wait_for(|s| s.contains("EXITED-3"), "exit 3 (resumable)");
     assert!(s.contains("journal keeps every step"), "{s}");
     assert!(!t.alternate_screen_on());
+}
+
+/// The clean path, exactly: Enter (recommended VPC) · Enter (endpoint subnets) · Enter
+/// (NLB subnets, new Elastic IPs) · the name, Enter (certificate chosen as typed) · Enter (the
+/// API, stage, base path) · a CIDR, Enter · Enter (zones) → the review. Waits are for the screen,
+/// never extra keys.
+fn clean_path_to_the_review(t: &Tmux) {
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("Endpoint subnets") && s.contains("[x]"),
+        "step 2, pre-selected",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("new Elastic IPs"),
+        "step 3, pre-selected, Elastic IPs said",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Name  "), "step 4");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("fixedip-ping"), "step 5");
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Add CIDR"), "step 6, the input focused");
+    t.keys(&["-l", "203.0.113.0/24"]);
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("No A/AAAA/CNAME record"),
+        "step 7, records checked",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(|s| s.contains("Review — plan"), "the review");
+}
+
+/// The first run at 80×24: seven Enters and two typed values to the review; A and the name
+/// typed once apply; the result hands out the fixed IPs.
+#[test]
+fn the_clean_path_at_80x24_applies_with_a_and_the_name() {
+    let dir = tempfile::tempdir().expect("dir");
+    let t = Tmux::start_in(
+        80,
+        24,
+        &format!("{} --demo --demo-speed 0.02", bin()),
+        Some(dir.path()),
+    );
+    t.wait_for(
+        |s| s.contains("▶ prod-core ★"),
+        "the cursor on the recommended VPC",
+    );
+    clean_path_to_the_review(&t);
+    let s = t.screen();
+    assert!(
+        s.contains("A (or Enter)"),
+        "the review says how to apply:\n{s}"
+    );
+    // Reading keys scroll the review; they do not type into the confirmation.
+    t.keys(&["J", "j", "g"]);
+    t.keys(&["A"]);
+    t.wait_for(|s| s.contains("Enter to apply"), "A asks for the name");
+    t.keys(&["-l", "fixed.example.com"]);
+    t.keys(&["Enter"]);
+    let s = t.wait_for_up_to(
+        Duration::from_secs(90),
+        |s| s.contains("Fixed IPs for the partner"),
+        "the result screen",
+    );
+    assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    t.keys(&["q"]);
+    t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
 }

@@ -30,17 +30,24 @@ fn flash(m: &Model) -> String {
 async fn to_zones() -> (Model, fixedip_tui::cloud::sim::SimCloud) {
     let sim = common::demo_sim();
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "j j ENT");
+    // The issue's clean path: one Enter per step, two typed values.
+    assert_eq!(
+        m.selected_vpc().map(|v| v.id.as_str()),
+        Some("vpc-0135f36302291c303"),
+        "the cursor starts on the recommended VPC (prod-core)"
+    );
+    assert_eq!(m.recommended_vpc.as_deref(), Some("vpc-0135f36302291c303"));
+    keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::EndpointSubnets));
-    keys(&mut m, "SPC j j SPC j j SPC ENT");
+    keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::NlbSubnets), "{}", flash(&m));
     keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::NameCertificate), "{}", flash(&m));
-    keys(&mut m, "t:fixed.example.com ENT ENT");
+    keys(&mut m, "t:fixed.example.com ENT");
     assert_eq!(step(&m), Some(Step::Api), "{}", flash(&m));
-    keys(&mut m, "ENT ENT ENT");
+    keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::Callers), "{}", flash(&m));
-    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT");
     assert_eq!(step(&m), Some(Step::Zones), "{}", flash(&m));
     answer_lookups(&mut m, &sim, &cmds);
     (m, sim)
@@ -51,8 +58,15 @@ async fn the_clean_path_ends_in_a_saved_plan() {
     let (mut m, _sim) = to_zones().await;
     keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::Review), "{}", flash(&m));
-    assert_eq!(m.wizard.as_ref().map(|w| w.field), Some(Field::Confirm));
-    let cmds = keys(&mut m, "t:fixed.example.com ENT s");
+    assert_eq!(
+        m.wizard.as_ref().map(|w| w.field),
+        Some(Field::List),
+        "the review opens for reading"
+    );
+    let cmds = keys(&mut m, "c t:fixed.example.com ENT");
+    assert!(cmds.is_empty(), "c confirms only: {cmds:?}");
+    assert!(flash(&m).contains("A apply · s save"), "{}", flash(&m));
+    let cmds = keys(&mut m, "s");
     let plan: &Plan = cmds
         .iter()
         .find_map(|c| match c {
@@ -115,7 +129,7 @@ async fn back_and_forward_keep_every_choice() {
 #[tokio::test]
 async fn a_vpc_with_dns_off_asks_before_going_on() {
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "j ENT"); // legacy-web: DNS hostnames off
+    keys(&mut m, "g j ENT"); // legacy-web: DNS hostnames off
     assert!(m.wizard.as_ref().is_some_and(|w| w.dns_question));
     keys(&mut m, "n");
     assert_eq!(step(&m), None, "n goes back to the VPC list");
@@ -128,7 +142,7 @@ async fn a_vpc_with_dns_off_asks_before_going_on() {
 #[tokio::test]
 async fn an_existing_private_dns_endpoint_is_reused_and_az_mismatch_blocks() {
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "ENT"); // analytics
+    keys(&mut m, "g ENT"); // analytics
     let w = m.wizard.as_ref().expect("wizard");
     assert_eq!(
         w.draft.reuse_endpoint.as_deref(),
@@ -149,15 +163,15 @@ async fn an_existing_private_dns_endpoint_is_reused_and_az_mismatch_blocks() {
 #[tokio::test]
 async fn public_endpoint_subnets_need_the_override() {
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "j j ENT G SPC");
+    keys(&mut m, "ENT G SPC");
     assert!(flash(&m).contains("press o"), "{}", flash(&m));
     assert!(m
         .wizard
         .as_ref()
-        .is_some_and(|w| w.draft.endpoint_subnets.is_empty()));
+        .is_some_and(|w| w.draft.endpoint_subnets.len() == 3));
     keys(&mut m, "o SPC");
     let w = m.wizard.as_ref().expect("wizard");
-    assert_eq!(w.draft.endpoint_subnets.len(), 1);
+    assert_eq!(w.draft.endpoint_subnets.len(), 4);
     assert!(w
         .findings
         .iter()
@@ -167,13 +181,13 @@ async fn public_endpoint_subnets_need_the_override() {
     assert!(m
         .wizard
         .as_ref()
-        .is_some_and(|w| w.draft.endpoint_subnets.is_empty()));
+        .is_some_and(|w| w.draft.endpoint_subnets.len() == 3));
 }
 
 #[tokio::test]
 async fn greyed_certificates_cannot_be_chosen_and_a_bad_name_is_refused() {
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "j j ENT SPC j j SPC j j SPC ENT ENT");
+    keys(&mut m, "ENT ENT ENT");
     assert_eq!(step(&m), Some(Step::NameCertificate));
     keys(&mut m, "t:bad_name.example.com ENT");
     assert!(
@@ -183,7 +197,12 @@ async fn greyed_certificates_cannot_be_chosen_and_a_bad_name_is_refused() {
     );
     assert_eq!(m.wizard.as_ref().map(|w| w.field), Some(Field::Name));
     keys(&mut m, "t:x BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS BS t:partner-api.example.com ENT");
-    // The pending certificate for that exact name is greyed: the list offers no usable one first.
+    // The exact-name certificate is pending: the ISSUED wildcard was selected as the name was
+    // typed, and Enter went on. Back to the list to look at the others.
+    assert_eq!(step(&m), Some(Step::Api), "{}", flash(&m));
+    keys(&mut m, "BTAB");
+    assert_eq!(step(&m), Some(Step::NameCertificate));
+    // The pending certificate for that exact name is greyed.
     let w = m.wizard.as_ref().expect("wizard");
     let rows = w.visible_rows(&m.inventory);
     let pending = rows
@@ -200,6 +219,7 @@ async fn greyed_certificates_cannot_be_chosen_and_a_bad_name_is_refused() {
         .iter()
         .position(|r| r.cells[0] == "partner-api.example.com")
         .unwrap_or(0);
+    keys(&mut m, "g");
     for _ in 0..idx {
         keys(&mut m, "j");
     }
@@ -210,10 +230,7 @@ async fn greyed_certificates_cannot_be_chosen_and_a_bad_name_is_refused() {
 #[tokio::test]
 async fn an_empty_allow_list_needs_a_second_enter() {
     let mut m = common::loaded_demo_model().await;
-    keys(
-        &mut m,
-        "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
-    );
+    keys(&mut m, "ENT ENT ENT t:fixed.example.com ENT ENT");
     assert_eq!(step(&m), Some(Step::Callers));
     keys(&mut m, "t:2001:db8::/32 ENT");
     assert!(flash(&m).contains("IPv4-only"), "{}", flash(&m));
@@ -233,13 +250,26 @@ async fn an_empty_allow_list_needs_a_second_enter() {
 async fn an_existing_record_blocks_until_replace_is_chosen_and_acknowledged() {
     let sim = common::demo_sim();
     let mut m = common::loaded_demo_model().await;
-    keys(
-        &mut m,
-        "j j ENT SPC j j SPC j j SPC ENT ENT t:api.example.com ENT",
+    keys(&mut m, "ENT ENT ENT t:api.example.com ENT");
+    // The api.example.com certificate (ISSUED, names it exactly) is chosen over *.example.com.
+    assert_eq!(step(&m), Some(Step::Api), "{}", flash(&m));
+    let cert = m
+        .wizard
+        .as_ref()
+        .and_then(|w| w.draft.certificate_arn.clone());
+    let exact = m
+        .inventory
+        .certificates
+        .iter()
+        .find(|c| Some(&c.arn) == cert.as_ref())
+        .map(|c| c.domain.clone());
+    assert_eq!(
+        exact.as_deref(),
+        Some("api.example.com"),
+        "the most specific"
     );
-    // The api.example.com certificate (ISSUED) is listed first among eligible ones.
-    keys(&mut m, "ENT ENT ENT ENT");
-    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    keys(&mut m, "ENT");
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT");
     assert_eq!(step(&m), Some(Step::Zones), "{}", flash(&m));
     assert!(cmds.iter().any(|c| matches!(c, Cmd::LookupRecords { .. })));
     answer_lookups(&mut m, &sim, &cmds);
@@ -268,9 +298,21 @@ async fn the_review_needs_the_exact_name_before_saving() {
     let (mut m, _) = to_zones().await;
     keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::Review));
-    keys(&mut m, "t:other.example.com ENT");
+    // Reading keys scroll, they do not type.
+    keys(&mut m, "j j G g");
+    assert!(m
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.field == Field::List && w.confirm_input.value().is_empty()));
+    let cmds = keys(&mut m, "A t:other.example.com ENT");
+    assert!(cmds.is_empty(), "a wrong name applies nothing: {cmds:?}");
     assert!(flash(&m).contains("exactly"), "{}", flash(&m));
-    keys(&mut m, "BTAB");
+    keys(&mut m, "ESC");
+    assert!(
+        m.wizard.as_ref().is_some_and(|w| w.field == Field::List),
+        "Esc leaves the confirmation for reading"
+    );
+    keys(&mut m, "c BTAB");
     assert_eq!(
         step(&m),
         Some(Step::Zones),
@@ -285,7 +327,7 @@ async fn the_review_needs_the_exact_name_before_saving() {
 #[tokio::test]
 async fn lists_filter_with_slash() {
     let mut m = common::loaded_demo_model().await;
-    keys(&mut m, "j j ENT / t:data");
+    keys(&mut m, "ENT / t:data");
     let w = m.wizard.as_ref().expect("wizard");
     let rows = w.visible_rows(&m.inventory);
     assert!(rows.len() >= 3 && rows.len() < 10, "{rows:?}");
@@ -308,7 +350,7 @@ async fn lists_filter_with_slash() {
 async fn saved_message_and_quit_after_save() {
     let (mut m, _) = to_zones().await;
     m.quit_after_save = true;
-    keys(&mut m, "ENT t:fixed.example.com ENT");
+    keys(&mut m, "ENT c t:fixed.example.com ENT");
     fixedip_tui::app::update(&mut m, fixedip_tui::app::Msg::Saved(Ok("plan.toml".into())));
     assert!(m.quit);
     assert!(flash(&m).contains("plan.toml"));
@@ -347,9 +389,14 @@ async fn plan_flags_in_a_terminal_prefill_the_wizard_at_the_first_missing_step()
         .expect("the wizard started from the flags");
     assert_eq!(
         w.step,
-        Step::NameCertificate,
-        "the certificate is the first missing choice"
+        Step::Review,
+        "nothing is missing: the certificate is pre-selected like the wizard's"
     );
+    assert!(w
+        .draft
+        .certificate_arn
+        .as_deref()
+        .is_some_and(|a| a.ends_with("ae3dd405-a0b0-4339-a499-fa0fb1cae63f")));
     assert_eq!(w.draft.name, "fixed.example.com");
     assert_eq!(w.draft.endpoint_subnets.len(), 3);
     assert_eq!(w.draft.nlb_subnets.len(), 3, "pre-selected");
@@ -361,10 +408,7 @@ async fn plan_flags_in_a_terminal_prefill_the_wizard_at_the_first_missing_step()
 #[tokio::test]
 async fn in_vpc_callers_default_to_the_vpc_and_can_be_changed_in_the_callers_step() {
     let mut m = common::loaded_demo_model().await;
-    keys(
-        &mut m,
-        "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT",
-    );
+    keys(&mut m, "ENT ENT ENT t:fixed.example.com ENT ENT");
     assert_eq!(step(&m), Some(Step::Callers));
     let callers = |m: &Model| {
         m.wizard
@@ -374,7 +418,7 @@ async fn in_vpc_callers_default_to_the_vpc_and_can_be_changed_in_the_callers_ste
     };
     assert_eq!(callers(&m), vec!["vpc".to_string()]);
     // The CIDR field, then Esc to the list: the caller CIDR row, the whole VPC, nobody.
-    keys(&mut m, "t:203.0.113.0/24 ENT ESC j j SPC");
+    keys(&mut m, "t:203.0.113.0/24 TAB ESC j j SPC");
     assert!(callers(&m).is_empty(), "nobody: {:?}", callers(&m));
     assert!(
         m.wizard

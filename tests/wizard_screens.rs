@@ -18,12 +18,13 @@ fn snap(name: &str, model: &Model) {
     }
 }
 
-const TO_STEP2: &str = "j j ENT";
-const TO_STEP3: &str = "j j ENT SPC j j SPC j j SPC ENT";
-const TO_STEP4: &str = "j j ENT SPC j j SPC j j SPC ENT ENT";
-const TO_STEP5: &str = "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT";
-const TO_STEP6: &str =
-    "j j ENT SPC j j SPC j j SPC ENT ENT t:fixed.example.com ENT ENT ENT ENT ENT";
+// The clean path: the cursor starts on the recommended VPC (prod-core), every step is
+// pre-selected, one Enter each.
+const TO_STEP2: &str = "ENT";
+const TO_STEP3: &str = "ENT ENT";
+const TO_STEP4: &str = "ENT ENT ENT";
+const TO_STEP5: &str = "ENT ENT ENT t:fixed.example.com ENT";
+const TO_STEP6: &str = "ENT ENT ENT t:fixed.example.com ENT ENT";
 
 async fn at(script: &str) -> Model {
     let mut m = common::loaded_demo_model().await;
@@ -33,9 +34,11 @@ async fn at(script: &str) -> Model {
 
 #[tokio::test]
 async fn step2_endpoint_subnets() {
-    snap("w2_empty_selection", &at(TO_STEP2).await);
+    snap("w2_preselected", &at(TO_STEP2).await);
     let mut m = at(TO_STEP2).await;
-    keys(&mut m, "SPC j j SPC");
+    keys(&mut m, "SPC j j SPC j j SPC");
+    snap("w2_empty_selection", &m);
+    keys(&mut m, "g SPC j j SPC");
     snap("w2_two_selected", &m);
     keys(&mut m, "G SPC");
     snap("w2_public_refused", &m);
@@ -45,7 +48,8 @@ async fn step2_endpoint_subnets() {
 async fn step2_pinned_endpoint_ips() {
     use fixedip_tui::cloud::Cloud;
     let mut m = at(TO_STEP2).await;
-    keys(&mut m, "SPC j j SPC");
+    // Two of the three pre-selected subnets.
+    keys(&mut m, "g j j j j SPC");
     let cmds = keys(&mut m, "p");
     let [fixedip_tui::app::Cmd::LookupUsedIps { subnet_ids }] = cmds.as_slice() else {
         panic!("p asks for the IPs in use: {cmds:?}")
@@ -96,14 +100,14 @@ async fn step2_pinned_endpoint_ips() {
 
 #[tokio::test]
 async fn step2_reuse_and_dns_question() {
-    snap("w2_reuse_existing_endpoint", &at("ENT").await);
-    snap("w2_dns_question", &at("j ENT").await);
+    snap("w2_reuse_existing_endpoint", &at("g ENT").await);
+    snap("w2_dns_question", &at("g j ENT").await);
 }
 
 #[tokio::test]
 async fn step3_nlb_subnets() {
     snap("w3_preselected", &at(TO_STEP3).await);
-    snap("w3_az_mismatch", &at("ENT ENT ENT").await);
+    snap("w3_az_mismatch", &at("g ENT ENT ENT").await);
 }
 
 #[tokio::test]
@@ -136,7 +140,8 @@ async fn step3_elastic_ips() {
 async fn step3_adopt_an_existing_nlb() {
     // The VPC's own NLB and target group are listed below the subnets; Space adopts.
     let mut m = at(TO_STEP3).await;
-    keys(&mut m, "G k k SPC");
+    // The last rows: the NLB, then the target group.
+    keys(&mut m, "G k SPC");
     let d = &m.wizard.as_ref().expect("wizard").draft;
     assert!(
         d.adopt_nlb
@@ -150,7 +155,7 @@ async fn step3_adopt_an_existing_nlb() {
         fixedip_tui::plan::EipChoice::None,
         "its IPs are its own"
     );
-    keys(&mut m, "G k SPC");
+    keys(&mut m, "G SPC");
     assert!(m
         .wizard
         .as_ref()
@@ -166,7 +171,9 @@ async fn step3_adopt_an_existing_nlb() {
 async fn step4_name_and_certificate() {
     snap("w4_name_empty", &at(TO_STEP4).await);
     let mut m = at(TO_STEP4).await;
-    keys(&mut m, "t:fixed.example.com ENT");
+    keys(&mut m, "t:fixed.example.com");
+    snap("w4_certificate_selected_as_typed", &m);
+    keys(&mut m, "ENT BTAB");
     snap("w4_certificates", &m);
 }
 
@@ -182,7 +189,7 @@ async fn step5_api() {
 async fn step6_callers() {
     snap("w6_empty", &at(TO_STEP6).await);
     let mut m = at(TO_STEP6).await;
-    keys(&mut m, "t:203.0.113.0/24 ENT t:198.51.100.7/24 ENT");
+    keys(&mut m, "t:203.0.113.0/24 TAB t:198.51.100.7/24 TAB");
     snap("w6_with_cidrs_and_host_bits", &m);
 }
 
@@ -190,14 +197,13 @@ async fn step6_callers() {
 async fn step7_zones_loading_and_record_conflict() {
     let sim = common::demo_sim();
     let mut m = at(TO_STEP6).await;
-    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT");
     snap("w7_loading_records", &m);
     answer_lookups(&mut m, &sim, &cmds);
     snap("w7_zones", &m);
 
-    let mut m =
-        at("j j ENT SPC j j SPC j j SPC ENT ENT t:api.example.com ENT ENT ENT ENT ENT").await;
-    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    let mut m = at("ENT ENT ENT t:api.example.com ENT ENT").await;
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT");
     answer_lookups(&mut m, &sim, &cmds);
     snap("w7_record_exists", &m);
 }
@@ -206,12 +212,19 @@ async fn step7_zones_loading_and_record_conflict() {
 async fn step8_review() {
     let sim = common::demo_sim();
     let mut m = at(TO_STEP6).await;
-    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT ENT");
+    let cmds = keys(&mut m, "t:203.0.113.0/24 ENT");
     answer_lookups(&mut m, &sim, &cmds);
     keys(&mut m, "ENT");
     snap("w8_review", &m);
-    keys(&mut m, "t:fixed.example.com ENT");
+    keys(&mut m, "J");
+    snap("w8_review_scrolled", &m);
+    keys(&mut m, "A");
+    snap("w8_review_asks_the_name_to_apply", &m);
+    keys(&mut m, "ESC c t:fixed.example.com ENT");
     snap("w8_confirmed", &m);
+    keys(&mut m, "?");
+    snap("w8_confirmed_help", &m);
+    keys(&mut m, "ESC");
     fixedip_tui::app::update(
         &mut m,
         fixedip_tui::app::Msg::Saved(Ok("fip-9729d0a60e.toml".into())),

@@ -3,6 +3,7 @@
 
 pub mod apply;
 pub mod keymap;
+pub mod scroll;
 pub mod verify;
 pub mod wizard;
 
@@ -64,6 +65,12 @@ pub struct Model {
     pub list_offset: usize,
     /// Lines the detail pane is scrolled by.
     pub detail_scroll: u16,
+    /// The VPC a first run should start from (`plan::draft::recommended_vpc`), once VPCs,
+    /// subnets and endpoints are read; marked in the list.
+    pub recommended_vpc: Option<String>,
+    /// The VPC the user put the cursor on: kept across a refresh (which reads the account again)
+    /// and never overridden by the recommendation.
+    pub chosen_vpc: Option<String>,
     pub filter: Input,
     pub filter_editing: bool,
     pub overlay: Option<Overlay>,
@@ -97,6 +104,9 @@ pub struct Model {
     pub clock_ms: u64,
     /// `plan` flags given in a terminal: the wizard starts from them once the account is read.
     pub prefill: Option<Box<crate::cli::PlanFlags>>,
+    /// How to run this program again with the flags this run was given (`--demo`, `--profile`,
+    /// …): every command shown on screen starts with it.
+    pub command_prefix: String,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -224,6 +234,8 @@ impl Model {
             selected: 0,
             list_offset: 0,
             detail_scroll: 0,
+            recommended_vpc: None,
+            chosen_vpc: None,
             filter: Input::default(),
             filter_editing: false,
             overlay: None,
@@ -243,6 +255,7 @@ impl Model {
             verify: None,
             clock_ms: 0,
             prefill: None,
+            command_prefix: "fixedip-tui".into(),
         }
     }
 
@@ -272,9 +285,14 @@ impl Model {
         self.sources.get(&s).unwrap_or(&SourceState::NotAsked)
     }
 
-    /// Recompute `visible` from the filter, keeping the selected VPC selected when it still shows.
+    /// Recompute `visible` from the filter, keeping the selected VPC selected when it still shows
+    /// (the one the user chose, else the recommended one).
     fn refilter(&mut self) {
-        let keep = self.selected_vpc().map(|v| v.id.clone());
+        let keep = self
+            .chosen_vpc
+            .clone()
+            .or_else(|| self.recommended_vpc.clone())
+            .or_else(|| self.selected_vpc().map(|v| v.id.clone()));
         self.visible = filter_vpcs(&self.inventory.vpcs, self.filter.value());
         self.selected = keep
             .and_then(|id| {
@@ -297,6 +315,7 @@ impl Model {
         if self.selected != before {
             self.detail_scroll = 0;
         }
+        self.chosen_vpc = self.selected_vpc().map(|v| v.id.clone());
         self.clamp_offset();
     }
 
@@ -568,7 +587,17 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
             model
                 .sources
                 .insert(source, SourceState::Loaded { count, warning });
-            if source == Source::Vpcs {
+            if matches!(
+                source,
+                Source::Vpcs | Source::Subnets | Source::VpcEndpoints
+            ) {
+                let read = [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
+                    .iter()
+                    .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }));
+                if read {
+                    model.recommended_vpc =
+                        crate::plan::draft::recommended_vpc(&model.inventory).map(|v| v.id.clone());
+                }
                 model.refilter();
             }
             if source == Source::Subnets {
@@ -718,11 +747,12 @@ fn start_wizard(model: &mut Model) -> Vec<Cmd> {
     let Some(vpc) = model.selected_vpc().map(|v| v.id.clone()) else {
         return vec![];
     };
-    model.wizard = Some(Wizard::start(
-        &model.inventory,
-        &vpc,
-        model.last_draft.clone(),
-    ));
+    // The list keeps this VPC under the cursor when it is read again (after an apply).
+    model.chosen_vpc = Some(vpc.clone());
+    let mut w = Wizard::start(&model.inventory, &vpc, model.last_draft.clone());
+    // `plan --out` saves; it does not apply.
+    w.can_apply = !model.quit_after_save;
+    model.wizard = Some(w);
     vec![]
 }
 
@@ -853,7 +883,13 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
             }];
         }
         KeyCode::Esc | KeyCode::BackTab if !a.running() => {
+            // Back to the VPC list, read again: it shows what the run made (the new endpoint),
+            // with the cursor on the plan's VPC. The choices stay for a new wizard.
             model.apply = None;
+            if let Some(w) = model.wizard.take() {
+                model.last_draft = Some(w.draft);
+            }
+            return model.start_discovery();
         }
         _ => {}
     }
@@ -949,6 +985,7 @@ fn apply_prefill(model: &mut Model) {
         model.clamp_offset();
     }
     let mut w = Wizard::start(&model.inventory, &vpc, Some(draft));
+    w.can_apply = !model.quit_after_save;
     w.jump_to_first_incomplete(&model.inventory);
     model.wizard = Some(w);
     model.dirty = true;

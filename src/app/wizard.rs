@@ -97,11 +97,16 @@ pub struct Wizard {
     pub records_loading: bool,
     /// The user typed the name on the review: warnings acknowledged.
     pub confirmed: bool,
-    pub review_scroll: u16,
+    /// The review, read before confirming.
+    pub review: super::scroll::Scroll,
     /// Where the plan was saved.
     pub saved_to: Option<String>,
     /// The "whole internet" question was asked once (a second empty Enter accepts it).
     pub internet_prompted: bool,
+    /// The confirmation was asked for by A / Enter: the typed name applies at once.
+    pub apply_after_confirm: bool,
+    /// Whether this wizard may apply (not in `plan --out`, which only saves).
+    pub can_apply: bool,
     /// The current step's rows after the filter, as of the last change (what the screen shows).
     pub rows: Vec<Row>,
     rows_stamp: String,
@@ -156,9 +161,11 @@ impl Wizard {
             findings: vec![],
             records_loading: false,
             confirmed: false,
-            review_scroll: 0,
+            review: Default::default(),
             saved_to: None,
             internet_prompted: false,
+            apply_after_confirm: false,
+            can_apply: true,
             rows: vec![],
             rows_stamp: String::new(),
         };
@@ -216,10 +223,11 @@ impl Wizard {
         self.field = match step {
             Step::NameCertificate if self.draft.name.is_empty() => Field::Name,
             Step::Callers => Field::Cidr,
-            Step::Review => Field::Confirm,
+            // The review opens for reading; A / Enter / c focus the confirmation.
             _ => Field::List,
         };
-        self.review_scroll = 0;
+        self.apply_after_confirm = false;
+        self.review = Default::default();
         // Land on the chosen row, when there is one.
         let rows = self.visible_rows(inv);
         if let Some(i) = rows.iter().position(|r| r.checked && r.selectable) {
@@ -420,7 +428,9 @@ impl Wizard {
             Step::Api => {
                 self.draft.adopt_api = (row.key != "create").then(|| row.key.clone());
                 if enter {
-                    self.field = Field::Stage;
+                    // One Enter accepts the API, the stage and the base path shown (e edits).
+                    self.revalidate(inv);
+                    return self.next(inv);
                 }
             }
             Step::Callers => {
@@ -551,6 +561,11 @@ impl Wizard {
         // Text fields take printable keys; Enter moves on, Esc / Shift-Tab go back.
         if self.field != Field::List {
             return self.on_field_key(inv, key, shift_tab);
+        }
+        if self.step == Step::Review {
+            if let Some(cmds) = self.review_key(inv, &key) {
+                return cmds;
+            }
         }
         match key.code {
             KeyCode::Esc
@@ -686,37 +701,57 @@ impl Wizard {
                     "existing records are kept (the plan is blocked while one exists)".into()
                 })]
             }
-            KeyCode::Char('J') if self.step == Step::Review => {
-                self.review_scroll = self.review_scroll.saturating_add(5);
-                vec![]
-            }
-            KeyCode::Char('K') if self.step == Step::Review => {
-                self.review_scroll = self.review_scroll.saturating_sub(5);
-                vec![]
-            }
-            KeyCode::Char('c') if self.step == Step::Review => {
+            _ => vec![],
+        }
+    }
+
+    /// The review is for reading until A / Enter (confirm, then apply) or c (confirm only).
+    fn review_key(&mut self, inv: &Inventory, key: &KeyEvent) -> Option<Vec<WizardCmd>> {
+        if self.review.on_key(key) {
+            return Some(vec![]);
+        }
+        Some(match key.code {
+            KeyCode::Char('A') | KeyCode::Enter if !self.can_apply => {
+                if self.confirmed {
+                    return Some(self.save(inv));
+                }
                 self.field = Field::Confirm;
                 vec![]
             }
-            KeyCode::Char('s') if self.step == Step::Review => self.save(inv),
-            KeyCode::Char('A') if self.step == Step::Review => {
-                if !self.confirmed {
-                    return vec![WizardCmd::Flash(format!(
-                        "type {} and press Enter to confirm the plan first",
-                        self.plan(inv).name
-                    ))];
-                }
+            KeyCode::Char('A') | KeyCode::Enter if self.confirmed => {
                 vec![WizardCmd::Apply(Box::new(self.plan(inv)))]
             }
-            _ => vec![],
+            KeyCode::Char('A') | KeyCode::Enter => {
+                self.field = Field::Confirm;
+                self.apply_after_confirm = true;
+                vec![]
+            }
+            KeyCode::Char('c') => {
+                self.field = Field::Confirm;
+                self.apply_after_confirm = false;
+                vec![]
+            }
+            KeyCode::Char('s') => self.save(inv),
+            _ => return None,
+        })
+    }
+
+    /// What the review says can be done next, once confirmed.
+    pub fn next_keys(&self) -> &'static str {
+        if self.can_apply {
+            "A apply · s save"
+        } else {
+            "s save"
         }
     }
 
     fn save(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
         let plan = self.plan(inv);
         if !self.confirmed {
+            self.field = Field::Confirm;
+            self.apply_after_confirm = false;
             return vec![WizardCmd::Flash(format!(
-                "type {} and press Enter to confirm the plan first",
+                "type {} and press Enter to confirm the plan, then s saves it",
                 plan.name
             ))];
         }
@@ -736,9 +771,11 @@ impl Wizard {
                     vec![]
                 }
                 Field::Cidr | Field::Confirm => {
-                    // Esc from the CIDR field goes to the list (the in-VPC rows are there).
-                    if matches!(self.field, Field::Cidr) && key.code == KeyCode::Esc {
+                    // Esc from the CIDR field goes to the list (the in-VPC rows are there); from
+                    // the confirmation, back to reading the review.
+                    if key.code == KeyCode::Esc {
                         self.field = Field::List;
+                        self.apply_after_confirm = false;
                         return vec![];
                     }
                     self.back(inv)
@@ -756,14 +793,24 @@ impl Wizard {
                     }
                     self.draft.set_name(inv, &v);
                     self.field = Field::List;
+                    self.revalidate(inv);
+                    // A certificate was chosen as the name was typed: Enter goes on (Shift-Tab
+                    // comes back to the list to pick another).
+                    if self.draft.certificate_arn.is_some() {
+                        return self.next(inv);
+                    }
                     self.cursor = self
                         .visible_rows(inv)
                         .iter()
                         .position(|r| r.selectable)
                         .unwrap_or(0);
-                    self.revalidate(inv);
                 } else {
                     self.name_input.handle_event(&TermEvent::Key(key));
+                    // As you type: the findings judge what is typed, and the certificate that
+                    // covers it is selected.
+                    let typed = self.name_input.value().to_string();
+                    self.draft.set_name(inv, &typed);
+                    self.revalidate(inv);
                 }
             }
             Field::Stage => {
@@ -803,20 +850,27 @@ impl Wizard {
                         return self.next(inv);
                     }
                     self.internet_prompted = false;
-                    match check_caller_cidr(&v) {
-                        Err(why) => return vec![WizardCmd::Flash(why)],
-                        Ok(net) => {
-                            let text = if net.prefix_len() == 32 && !v.contains('/') {
-                                format!("{v}/32")
-                            } else {
-                                v
-                            };
-                            if !self.draft.allow_cidrs.contains(&text) {
-                                self.draft.allow_cidrs.push(text);
+                    // One or several (commas or spaces): all are added, or none and why.
+                    let mut add = Vec::new();
+                    for one in v.split([',', ' ']).filter(|x| !x.is_empty()) {
+                        match check_caller_cidr(one) {
+                            Err(why) => return vec![WizardCmd::Flash(why)],
+                            Ok(net) if net.prefix_len() == 32 && !one.contains('/') => {
+                                add.push(format!("{one}/32"))
                             }
-                            self.cidr_input.reset();
-                            self.revalidate(inv);
+                            Ok(_) => add.push(one.to_string()),
                         }
+                    }
+                    for text in add {
+                        if !self.draft.allow_cidrs.contains(&text) {
+                            self.draft.allow_cidrs.push(text);
+                        }
+                    }
+                    self.cidr_input.reset();
+                    self.revalidate(inv);
+                    // Typed and added: Enter goes on (come back with Shift-Tab to add more).
+                    if key.code == KeyCode::Enter {
+                        return self.next(inv);
                     }
                 } else {
                     self.cidr_input.handle_event(&TermEvent::Key(key));
@@ -887,9 +941,10 @@ impl Wizard {
                     self.confirmed = true;
                     self.field = Field::List;
                     self.revalidate(inv);
-                    return vec![WizardCmd::Flash(
-                        "confirmed: press s to save the plan".into(),
-                    )];
+                    if self.apply_after_confirm && self.can_apply {
+                        return vec![WizardCmd::Apply(Box::new(self.plan(inv)))];
+                    }
+                    return vec![WizardCmd::Flash(format!("confirmed: {}", self.next_keys()))];
                 }
                 self.confirm_input.handle_event(&TermEvent::Key(key));
             }
@@ -923,6 +978,25 @@ impl Wizard {
         self.revalidate(inv);
         self.rows_stamp.clear();
         self.refresh_rows(inv);
+    }
+}
+
+/// The NLB's fixed IPs as chosen, and the key that changes them (shown above the NLB list, so
+/// it is visible on any screen size).
+pub fn eip_choice_line(d: &Draft) -> String {
+    let n = d.nlb_subnets.len();
+    match &d.eips {
+        crate::plan::EipChoice::None => {
+            "Fixed IPs: NLB-assigned — they change if the NLB is recreated (x: Elastic IPs)".into()
+        }
+        crate::plan::EipChoice::New => format!(
+            "Fixed IPs: {n} new Elastic IP{}, kept by destroy (x: pick yours / NLB-assigned)",
+            if n == 1 { "" } else { "s" }
+        ),
+        crate::plan::EipChoice::Existing { allocation_ids } => format!(
+            "Fixed IPs: your Elastic IPs, {} of {n} picked below (x: NLB-assigned)",
+            allocation_ids.len()
+        ),
     }
 }
 
@@ -1105,19 +1179,13 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                     );
                 }
             }
+            // The choice itself is said above the list (`eip_choice_line`); yours are listed here.
             match &d.eips {
-                crate::plan::EipChoice::None => rows.push(Row::heading(
-                    "Fixed IPs: NLB-assigned — they change if the NLB is recreated (x: Elastic IPs)",
-                )),
-                crate::plan::EipChoice::New => rows.push(Row::heading(format!(
-                    "Fixed IPs: {} new Elastic IPs, kept by destroy (x: pick yours / NLB-assigned)",
-                    d.nlb_subnets.len()
-                ))),
+                crate::plan::EipChoice::None | crate::plan::EipChoice::New => {}
                 crate::plan::EipChoice::Existing { allocation_ids } => {
                     rows.push(Row::heading(format!(
-                        "Fixed IPs: your Elastic IPs — pick {} in NLB subnet order ({} picked; x: NLB-assigned)",
+                        "Your Elastic IPs: Space picks {} in NLB subnet order",
                         d.nlb_subnets.len(),
-                        allocation_ids.len()
                     )));
                     for e in &inv.elastic_ips.addresses {
                         let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
@@ -1159,6 +1227,7 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
         }
         Step::NameCertificate => {
             let name = d.name.clone();
+            let best = crate::plan::draft::best_certificate(inv, &name).map(|(c, _)| c.arn.clone());
             let mut certs: Vec<(bool, Row)> = inv
                 .certificates
                 .iter()
@@ -1197,7 +1266,19 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                     };
                     match why {
                         Some(w) => (false, row.greyed(w)),
-                        None => (true, row),
+                        // Why the pre-selection is what it is.
+                        None if best.as_deref() == Some(c.arn.as_str()) => (
+                            true,
+                            row.noted(if crate::plan::draft::cert_exact(c, &name) {
+                                "most specific: names it exactly"
+                            } else {
+                                "most specific: wildcard"
+                            }),
+                        ),
+                        None if crate::plan::draft::cert_exact(c, &name) => {
+                            (true, row.noted("names it exactly"))
+                        }
+                        None => (true, row.noted("wildcard")),
                     }
                 })
                 .collect();

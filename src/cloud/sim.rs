@@ -165,6 +165,11 @@ pub struct SimCloud {
     /// the time since `started`.
     pub(super) started: tokio::time::Instant,
     pub(super) clock_base_ms: u64,
+    /// Where the account is written after every write call (`--demo`): a run killed at any
+    /// moment leaves the account and the journal in agreement.
+    persist_to: Mutex<Option<std::path::PathBuf>>,
+    /// A hash of what was last saved there (a call that changed nothing writes nothing).
+    saved_hash: Mutex<u64>,
 }
 
 fn lock<T>(m: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
@@ -181,6 +186,8 @@ impl SimCloud {
             faults: Mutex::new(Vec::new()),
             log: Mutex::new(CallLog::default()),
             started: tokio::time::Instant::now(),
+            persist_to: Mutex::new(None),
+            saved_hash: Mutex::new(0),
         }
     }
 
@@ -208,6 +215,39 @@ impl SimCloud {
 
     /// Read or change the account directly (tests, and later the engine's simulated effects).
     /// The account is first brought up to the simulation's clock (states that have come due).
+    /// Write the account to `path` after every write call from now on.
+    pub fn persist_to(&self, path: std::path::PathBuf) {
+        *lock(&self.persist_to) = Some(path);
+    }
+
+    /// Save the account where `persist_to` said, when it changed since the last save,
+    /// atomically (a reader never sees half a file).
+    fn persist(&self, account: &SimAccount) -> std::io::Result<()> {
+        use std::hash::{Hash, Hasher};
+        let Some(path) = lock(&self.persist_to).clone() else {
+            return Ok(());
+        };
+        let bytes = serde_json::to_vec(account).map_err(std::io::Error::other)?;
+        let mut h = std::collections::hash_map::DefaultHasher::new();
+        bytes.hash(&mut h);
+        let hash = h.finish();
+        let mut saved = lock(&self.saved_hash);
+        if *saved == hash {
+            return Ok(());
+        }
+        crate::paths::write_atomic(&path, &bytes, 0o600)?;
+        *saved = hash;
+        Ok(())
+    }
+
+    /// After a call the account may have changed: save it (a failure is logged, the call's
+    /// answer stands).
+    fn after_call(&self, action: &str, account: &SimAccount) {
+        if let Err(e) = self.persist(account) {
+            tracing::warn!(action, error = %e, "the simulated account could not be saved");
+        }
+    }
+
     pub fn with_account<R>(&self, f: impl FnOnce(&mut SimAccount) -> R) -> R {
         let mut account = lock(&self.account);
         self.settle(&mut account);
@@ -271,7 +311,9 @@ impl SimCloud {
                     tokio::time::sleep(self.scaled(self.options.latency.sample())).await;
                     let mut account = lock(&self.account);
                     self.settle(&mut account);
-                    return op(&mut account);
+                    let answer = op(&mut account);
+                    self.after_call(action, &account);
+                    return answer;
                 }
                 Some(fault) => self.fault_error(action, fault, &op).await,
             };
@@ -328,6 +370,7 @@ impl SimCloud {
                     let mut account = lock(&self.account);
                     self.settle(&mut account);
                     let _ = op(&mut account);
+                    self.after_call(action, &account);
                 }
                 CloudError::new(
                     ErrorKind::Network,

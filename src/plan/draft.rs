@@ -190,10 +190,74 @@ impl Draft {
             self.enable_vpc_dns = false;
         }
         self.vpc_id = Some(vpc_id.to_string());
-        if let Some(ep) = inv.endpoints_in(vpc_id).find(|e| e.private_dns) {
-            self.reuse_endpoint = Some(ep.id.clone());
-        }
+        self.preselect_endpoint(inv);
         self.preselect_nlb_subnets(inv);
+    }
+
+    /// Every pre-selection at once, for what is still unchosen: the endpoint (reuse or subnets),
+    /// the NLB subnets, the certificate. Returns what was chosen for the user, and why.
+    pub fn preselect(&mut self, inv: &Inventory) -> Vec<Defaulted> {
+        let mut said = Vec::new();
+        said.extend(self.preselect_endpoint(inv));
+        let before = self.nlb_subnets.clone();
+        self.preselect_nlb_subnets(inv);
+        if before.is_empty() && !self.nlb_subnets.is_empty() && self.adopt_nlb.is_none() {
+            said.push(Defaulted {
+                choice: "nlb-subnets",
+                flag: "--nlb-subnets",
+                value: self.nlb_subnets.join(","),
+                why: "in each endpoint AZ, the public subnet with the most free IPs".into(),
+            });
+        }
+        said.extend(self.preselect_certificate(inv));
+        said
+    }
+
+    /// The endpoint, when none is chosen: the VPC's execute-api endpoint with private DNS if it
+    /// has one (a second one would be rejected), else one private subnet per AZ, the one with the
+    /// most free IPs, in the AZs where the NLB can follow (a public subnet with room) when two or
+    /// more can.
+    pub fn preselect_endpoint(&mut self, inv: &Inventory) -> Option<Defaulted> {
+        let vpc = self.vpc_id.clone()?;
+        if self.reuse_endpoint.is_some() || !self.endpoint_subnets.is_empty() {
+            return None;
+        }
+        if let Some(ep) = inv.endpoints_in(&vpc).find(|e| e.private_dns) {
+            self.reuse_endpoint = Some(ep.id.clone());
+            return Some(Defaulted {
+                choice: "endpoint",
+                flag: "--reuse-endpoint",
+                value: ep.id.clone(),
+                why: "this VPC's execute-api endpoint with private DNS (a second one would be rejected)".into(),
+            });
+        }
+        let subnets = best_endpoint_subnets(inv, &vpc);
+        if subnets.is_empty() {
+            return None;
+        }
+        self.endpoint_subnets = subnets;
+        Some(Defaulted {
+            choice: "endpoint-subnets",
+            flag: "--endpoint-subnets",
+            value: self.endpoint_subnets.join(","),
+            why: "one private subnet per AZ, the one with the most free IPs".into(),
+        })
+    }
+
+    /// The certificate, when none is chosen and the name is set: the most specific ISSUED
+    /// certificate that covers the name (see `best_certificate`).
+    pub fn preselect_certificate(&mut self, inv: &Inventory) -> Option<Defaulted> {
+        if self.certificate_arn.is_some() || self.name.is_empty() {
+            return None;
+        }
+        let (cert, why) = best_certificate(inv, &self.name)?;
+        self.certificate_arn = Some(cert.arn.clone());
+        Some(Defaulted {
+            choice: "certificate",
+            flag: "--certificate",
+            value: cert.arn.clone(),
+            why,
+        })
     }
 
     /// The AZs the endpoint covers (chosen subnets, or the reused endpoint's).
@@ -217,8 +281,8 @@ impl Draft {
         azs
     }
 
-    /// Pre-select the NLB subnet of each endpoint AZ that has exactly one public candidate
-    /// (with room for an NLB), keeping choices the user already made.
+    /// Pre-select the NLB subnet of each endpoint AZ: its public subnet with room for an NLB and
+    /// the most free IPs, keeping choices the user already made.
     pub fn preselect_nlb_subnets(&mut self, inv: &Inventory) {
         let Some(vpc) = self.vpc_id.clone() else {
             return;
@@ -231,13 +295,13 @@ impl Draft {
             if chosen {
                 continue;
             }
-            let candidates: Vec<&crate::domain::Subnet> = inv
+            // The public subnet with the most room (ties: the lowest id, so the choice is stable).
+            let best = inv
                 .subnets_of(&vpc)
-                .filter(|s| s.az == az && s.reach.as_ref().is_some_and(|r| r.public))
-                .filter(|s| s.free_ips >= super::validate::NLB_MIN_FREE_IPS)
-                .collect();
-            if let [only] = candidates.as_slice() {
-                self.nlb_subnets.push(only.id.clone());
+                .filter(|s| s.az == az && nlb_ready(s))
+                .min_by(|a, b| b.free_ips.cmp(&a.free_ips).then(a.id.cmp(&b.id)));
+            if let Some(best) = best {
+                self.nlb_subnets.push(best.id.clone());
             }
         }
         // Drop choices in AZs the endpoint no longer covers.
@@ -252,7 +316,8 @@ impl Draft {
         }
     }
 
-    /// Set the name; pick the longest public zone that is a suffix of it.
+    /// Set the name; pick the longest public zone that is a suffix of it, and the most specific
+    /// ISSUED certificate covering it unless the chosen one still covers it.
     pub fn set_name(&mut self, inv: &Inventory, name: &str) {
         self.name = name.trim().trim_end_matches('.').to_ascii_lowercase();
         self.public_zone_id = best_public_zone(inv, &self.name).map(|z| z.id.clone());
@@ -265,6 +330,7 @@ impl Draft {
                 self.certificate_arn = None;
             }
         }
+        self.preselect_certificate(inv);
     }
 
     pub fn toggle(list: &mut Vec<String>, id: &str) {
@@ -274,6 +340,106 @@ impl Draft {
             list.push(id.to_string());
         }
     }
+}
+
+/// A choice the tool made because the user (or the flags) left it open: said on screen, printed
+/// by `plan`, and in its `--json`, so it can be changed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Defaulted {
+    /// Which choice (stable, for scripts).
+    pub choice: &'static str,
+    /// The flag that would have given it.
+    pub flag: &'static str,
+    pub value: String,
+    pub why: String,
+}
+
+/// The VPC a first run should start from: the first, in the inventory's order, where the
+/// pre-selections leave nothing blocking in the VPC, endpoint and NLB steps (no error, no warning
+/// to acknowledge).
+pub fn recommended_vpc(inv: &Inventory) -> Option<&crate::domain::Vpc> {
+    use super::Step;
+    inv.vpcs.iter().find(|v| {
+        let mut d = Draft::with_defaults();
+        d.choose_vpc(inv, &v.id);
+        let plan = d.to_plan(inv);
+        let findings = super::validate::validate(&plan, inv);
+        !super::validate::blocking(&plan, &findings)
+            .iter()
+            .any(|f| matches!(f.step, Step::Vpc | Step::EndpointSubnets | Step::NlbSubnets))
+    })
+}
+
+/// A public subnet with room for an NLB.
+fn nlb_ready(s: &crate::domain::Subnet) -> bool {
+    s.reach.as_ref().is_some_and(|r| r.public) && s.free_ips >= super::validate::NLB_MIN_FREE_IPS
+}
+
+/// One private subnet per AZ of `vpc`, the one with the most free IPs (ties: lowest id). When two
+/// or more of those AZs also have a public subnet with room for the NLB (whose AZs must match the
+/// endpoint's), only those AZs.
+pub fn best_endpoint_subnets(inv: &Inventory, vpc: &str) -> Vec<String> {
+    let mut best: BTreeMap<&str, &crate::domain::Subnet> = BTreeMap::new();
+    for s in inv.subnets_of(vpc) {
+        let private = s.reach.as_ref().is_some_and(|r| !r.public);
+        if !private || s.free_ips == 0 {
+            continue;
+        }
+        let better = best.get(s.az.as_str()).is_none_or(|b| {
+            (s.free_ips, std::cmp::Reverse(&s.id)) > (b.free_ips, std::cmp::Reverse(&b.id))
+        });
+        if better {
+            best.insert(&s.az, s);
+        }
+    }
+    let nlb_azs: Vec<&str> = inv
+        .subnets_of(vpc)
+        .filter(|s| nlb_ready(s))
+        .map(|s| s.az.as_str())
+        .collect();
+    let followed = best.keys().filter(|az| nlb_azs.contains(az)).count();
+    best.into_iter()
+        .filter(|(az, _)| followed < 2 || nlb_azs.contains(az))
+        .map(|(_, s)| s.id.clone())
+        .collect()
+}
+
+/// The ISSUED certificate for `name`, and why it was chosen: among those that cover the name, an
+/// exact name beats a wildcard, then the latest expiry, then the fewest other names.
+pub fn best_certificate<'a>(
+    inv: &'a Inventory,
+    name: &str,
+) -> Option<(&'a crate::domain::Certificate, String)> {
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    let covering: Vec<&crate::domain::Certificate> = inv
+        .certificates
+        .iter()
+        .filter(|c| c.status == crate::domain::CertStatus::Issued && c.covers(&name))
+        .collect();
+    let best = covering.iter().copied().min_by(|a, b| {
+        cert_exact(b, &name)
+            .cmp(&cert_exact(a, &name))
+            .then(b.not_after.cmp(&a.not_after))
+            .then(a.sans.len().cmp(&b.sans.len()))
+            .then(a.arn.cmp(&b.arn))
+    })?;
+    let kind = if cert_exact(best, &name) {
+        format!("names {name} exactly")
+    } else {
+        "covers the name with a wildcard".to_string()
+    };
+    let why = match covering.len() {
+        1 => format!("the only ISSUED certificate that covers {name}: it {kind}"),
+        n => format!("the most specific of {n} ISSUED certificates that cover {name}: it {kind}"),
+    };
+    Some((best, why))
+}
+
+/// Does the certificate name `name` itself (not through a wildcard)?
+pub fn cert_exact(c: &crate::domain::Certificate, name: &str) -> bool {
+    std::iter::once(&c.domain)
+        .chain(c.sans.iter())
+        .any(|p| p.trim_end_matches('.').eq_ignore_ascii_case(name))
 }
 
 /// The subnets of endpoint `id` when it carries plan `plan_id`'s tag.

@@ -1,6 +1,7 @@
 //! `plan` from flags: each wizard choice from the command line into a `Draft`, with every missing
 //! flag listed at once and unknown ids answered with what exists.
 
+use super::draft::Defaulted;
 use super::Draft;
 use crate::cli::PlanFlags;
 use crate::discovery::Inventory;
@@ -147,31 +148,25 @@ pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
     d
 }
 
-/// The required choices that are missing, as the flags that would give them.
+/// The required choices that are missing, as the flags that would give them. Everything else has
+/// a default: the wizard's pre-selections (`Draft::preselect`), said by `draft_from_flags`.
 pub fn missing_flags(f: &PlanFlags) -> Vec<&'static str> {
     let mut missing = Vec::new();
     if f.vpc.is_none() {
         missing.push("--vpc VPC_ID");
     }
-    if f.endpoint_subnets.is_empty() && f.reuse_endpoint.is_none() {
-        missing.push("--endpoint-subnets SUBNET_ID,… (or --reuse-endpoint VPCE_ID)");
-    }
     if f.name.is_none() {
         missing.push("--name NAME");
-    }
-    if f.certificate.is_none() {
-        missing.push("--certificate CERT_ARN");
-    }
-    if f.api.is_none() && !f.create_api {
-        missing.push("--api REST_API_ID or --create-api");
-    }
-    if f.private_zone.is_none() && !f.create_private_zone {
-        missing.push("--private-zone ZONE_ID or --create-private-zone");
     }
     missing
 }
 
-pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagError> {
+/// The draft the flags describe, and the choices that were defaulted (the wizard's
+/// pre-selections), each with the flag that changes it.
+pub fn draft_from_flags(
+    f: &PlanFlags,
+    inv: &Inventory,
+) -> Result<(Draft, Vec<Defaulted>), FlagError> {
     let missing = missing_flags(f);
     let mut errors: Vec<String> = Vec::new();
     if !missing.is_empty() {
@@ -349,14 +344,13 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     if !errors.is_empty() {
         return Err(FlagError(errors));
     }
+    let mut defaulted = Vec::new();
     d.enable_vpc_dns = f.enable_vpc_dns;
     d.reuse_endpoint = f.reuse_endpoint.clone();
     d.endpoint_subnets = f.endpoint_subnets.clone();
     d.allow_public_endpoint_subnets = f.allow_public_endpoint_subnets;
+    defaulted.extend(d.preselect_endpoint(inv));
     d.nlb_subnets = f.nlb_subnets.clone();
-    if d.nlb_subnets.is_empty() {
-        d.preselect_nlb_subnets(inv);
-    }
     d.eips = eips;
     d.endpoint_ips = endpoint_ips;
     d.adopt_nlb = f.adopt_nlb.clone();
@@ -370,8 +364,77 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
             d.nlb_subnets = l.lb.subnet_ids.clone();
         }
     }
+    if d.nlb_subnets.is_empty() && d.adopt_nlb.is_none() {
+        d.preselect_nlb_subnets(inv);
+        if !d.nlb_subnets.is_empty() {
+            defaulted.push(Defaulted {
+                choice: "nlb-subnets",
+                flag: "--nlb-subnets",
+                value: d.nlb_subnets.join(","),
+                why: "in each endpoint AZ, the public subnet with the most free IPs".into(),
+            });
+        }
+    }
+    if f.eip.is_none() && f.adopt_nlb.is_none() {
+        defaulted.push(Defaulted {
+            choice: "eip",
+            flag: "--eip",
+            value: "new".into(),
+            why: "new Elastic IPs, one per NLB subnet: truly fixed, kept by destroy".into(),
+        });
+    }
+    // The certificate as given (validation judges it), else the most specific ISSUED one that
+    // covers the name (`set_name` pre-selects it).
     d.set_name(inv, f.name.as_deref().unwrap_or_default());
-    d.certificate_arn = f.certificate.clone();
+    if f.certificate.is_some() {
+        d.certificate_arn = f.certificate.clone();
+    } else if let Some((cert, why)) = super::draft::best_certificate(inv, &d.name) {
+        d.certificate_arn = Some(cert.arn.clone());
+        defaulted.push(Defaulted {
+            choice: "certificate",
+            flag: "--certificate",
+            value: cert.arn.clone(),
+            why,
+        });
+    } else if !d.name.is_empty() {
+        return Err(FlagError(vec![format!(
+            "--certificate: no ISSUED certificate in {} covers {}: request one in ACM (DNS validation), or give --certificate CERT_ARN",
+            inv.region, d.name
+        )]));
+    }
+    if f.api.is_none() && !f.create_api {
+        defaulted.push(Defaulted {
+            choice: "api",
+            flag: "--create-api / --api",
+            value: format!("create {}", d.api_name),
+            why: "a minimal PRIVATE API (MOCK GET /ping)".into(),
+        });
+    }
+    if f.public_zone.is_none() {
+        if let Some(z) = d
+            .public_zone_id
+            .as_ref()
+            .and_then(|id| inv.hosted_zones.iter().find(|z| &z.id == id))
+        {
+            defaulted.push(Defaulted {
+                choice: "public-zone",
+                flag: "--public-zone",
+                value: z.id.clone(),
+                why: format!(
+                    "{}: the longest public zone that is a suffix of the name",
+                    z.name
+                ),
+            });
+        }
+    }
+    if f.private_zone.is_none() && !f.create_private_zone {
+        defaulted.push(Defaulted {
+            choice: "private-zone",
+            flag: "--create-private-zone / --private-zone",
+            value: format!("create {}", d.name),
+            why: "a private zone named exactly the name shadows nothing else in the VPC".into(),
+        });
+    }
     d.adopt_api = f.api.clone();
     d.stage = f.stage.clone();
     d.base_path = f.base_path.clone().unwrap_or_default();
@@ -386,5 +449,5 @@ pub fn draft_from_flags(f: &PlanFlags, inv: &Inventory) -> Result<Draft, FlagErr
     d.replace_records = f.replace_records;
     d.tags = tags;
     d.acknowledged = f.acknowledge.clone();
-    Ok(d)
+    Ok((d, defaulted))
 }

@@ -124,7 +124,7 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                 ("a", "abort now"),
                 ("Esc", "continue"),
             ]
-        } else if a.stopping {
+        } else if a.stopping && a.running() {
             vec![
                 ("", "stopping after the running steps…"),
                 ("J/K", "scroll calls"),
@@ -215,8 +215,37 @@ fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static s
                 ("^C", "quit"),
             ]
         }
-        Field::Confirm => return vec![("Enter", "confirm"), ("S-Tab", "back"), ("^C", "quit")],
+        Field::Confirm if w.apply_after_confirm => {
+            return vec![
+                ("Enter", "apply"),
+                ("Esc", "back to reading"),
+                ("^C", "quit"),
+            ]
+        }
+        Field::Confirm => {
+            return vec![
+                ("Enter", "confirm"),
+                ("Esc", "back to reading"),
+                ("^C", "quit"),
+            ]
+        }
         Field::List => {}
+    }
+    // The review: what applies first (the rest is in `?`).
+    if w.step == crate::plan::Step::Review {
+        let mut v = match (w.confirmed, w.can_apply) {
+            (true, true) => vec![("A", "apply"), ("s", "save")],
+            (true, false) => vec![("s", "save")],
+            (false, true) => vec![("A/Enter", "apply"), ("c", "confirm only")],
+            (false, false) => vec![("Enter", "confirm")],
+        };
+        v.extend([
+            ("j/k/g/G", "scroll"),
+            ("S-Tab", "back"),
+            ("?", "help"),
+            ("q", "quit"),
+        ]);
+        return v;
     }
     crate::app::keymap::WIZARD_KEYS
         .iter()

@@ -254,10 +254,19 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     } else {
         format!(" VPCs ({}/{total}) ", model.visible.len())
     };
-    let block = Block::default()
+    let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
         .title(Span::styled(title, theme.title()));
+    if model.recommended_vpc.is_some() {
+        block = block.title(
+            Line::from(vec![
+                Span::styled("★", theme.ok()),
+                Span::styled(" recommended: ready with the defaults ", theme.dim()),
+            ])
+            .right_aligned(),
+        );
+    }
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -366,10 +375,12 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let wide = table_area.width >= 80;
     // Build only the rows on screen: a 10,000-VPC account must not cost 10,000 rows per frame.
     let window = (table_area.height as usize).saturating_sub(1).max(1);
+    // The selected row on screen, and no empty rows below the last VPC while some are above.
     let first = model
         .list_offset
         .min(model.selected)
-        .max((model.selected + 1).saturating_sub(window));
+        .max((model.selected + 1).saturating_sub(window))
+        .min(model.visible.len().saturating_sub(window));
     let rows: Vec<Row> = model
         .visible
         .iter()
@@ -378,8 +389,17 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .filter_map(|i| model.inventory.vpcs.get(*i))
         .map(|v| {
             let ep = model.inventory.endpoints_in(&v.id).next().is_some();
+            let name = v.name.clone().unwrap_or_else(|| "—".to_string());
+            let name = if model.recommended_vpc.as_deref() == Some(v.id.as_str()) {
+                Cell::from(Line::from(vec![
+                    Span::raw(name),
+                    Span::styled(" ★", theme.ok()),
+                ]))
+            } else {
+                Cell::from(name)
+            };
             let mut cells = vec![
-                Cell::from(v.name.clone().unwrap_or_else(|| "—".to_string())),
+                name,
                 Cell::from(v.id.clone()),
                 Cell::from(v.cidr.clone()),
                 dns_cell(v, theme),
@@ -461,6 +481,12 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ),
     ]));
+    if model.recommended_vpc.as_deref() == Some(vpc.id.as_str()) {
+        lines.push(Line::from(Span::styled(
+            "★ recommended: the pre-selected subnets leave nothing to fix here",
+            theme.ok(),
+        )));
+    }
     let dns = match (vpc.dns_support, vpc.dns_hostnames) {
         (Some(true), Some(true)) => Line::from(Span::styled(
             "DNS support on · DNS hostnames on (private DNS on the endpoint will work)",

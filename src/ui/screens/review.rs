@@ -44,42 +44,68 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         }
         lines.push(Line::raw(""));
     }
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let offset = w.review.fit(
+        text.line_count(body.width.saturating_sub(2)),
+        body.height.saturating_sub(2),
+    );
+    let more = if w.review.at_end() {
+        " j/k J/K PgUp/PgDn g/G scroll "
+    } else {
+        " more below · j/k J/K PgUp/PgDn g/G scroll "
+    };
     frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((w.review_scroll, 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(
-                        format!(" 8 · Review — plan {} ", plan.id),
-                        theme.title(),
-                    ))
-                    .title_bottom(
-                        Line::from(Span::styled(" J/K scroll ", theme.dim())).right_aligned(),
-                    ),
-            ),
+        text.scroll((offset, 0)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.focus_border())
+                .title(Span::styled(
+                    format!(" 8 · Review — plan {} ", plan.id),
+                    theme.title(),
+                ))
+                .title_bottom(Line::from(Span::styled(more, theme.dim())).right_aligned()),
+        ),
         body,
     );
 
+    let key = |k: &str| Span::styled(k.to_string(), theme.key());
     let status = match (&w.saved_to, w.confirmed) {
         (Some(path), _) => Line::from(Span::styled(
-            format!("✓ saved to {path} — apply it with: fixedip-tui apply --plan {path}"),
+            format!(
+                "✓ saved to {path} — apply it with: {} apply --plan {path} --yes",
+                model.command_prefix
+            ),
             theme.ok(),
         )),
         (None, true) => Line::from(vec![
             Span::styled("✓ confirmed", theme.ok()),
-            Span::raw(" — press "),
-            Span::styled("s", theme.key()),
-            Span::raw(" to save the plan"),
+            Span::raw(" — "),
+            key(w.next_keys()),
+        ]),
+        (None, false) if w.field == Field::Confirm => Line::from(vec![
+            Span::raw("Type "),
+            key(&plan.name),
+            Span::raw(if w.apply_after_confirm {
+                " and Enter to apply (acknowledges the warnings above) · "
+            } else {
+                " and Enter to confirm (acknowledges the warnings above) · "
+            }),
+            key("Esc"),
+            Span::raw(" back to reading"),
+        ]),
+        (None, false) if w.can_apply => Line::from(vec![
+            key("A"),
+            Span::raw(" (or Enter): type the name to apply · "),
+            key("c"),
+            Span::raw(" confirm only, then "),
+            key("s"),
+            Span::raw(" saves"),
         ]),
         (None, false) => Line::from(vec![
-            Span::raw("Type "),
-            Span::styled(plan.name.clone(), theme.key()),
-            Span::raw(" and Enter to confirm (acknowledges the warnings above); then "),
-            Span::styled("s", theme.key()),
-            Span::raw(" saves."),
+            key("Enter"),
+            Span::raw(": type the name to confirm, then "),
+            key("s"),
+            Span::raw(" saves the plan"),
         ]),
     };
     let focus = w.field == Field::Confirm;

@@ -33,10 +33,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         render_bar(frame, bar, w, inv, theme);
         rest
     };
-    let findings = findings_lines(w, theme, main.width);
-    let fh = (findings.len() as u16).min(4);
+    let findings = Paragraph::new(findings_lines(w, theme)).wrap(Wrap { trim: false });
+    // Wrapped when there is room: up to a third of the screen, at least four rows.
+    let fh = u16::try_from(findings.line_count(main.width))
+        .unwrap_or(u16::MAX)
+        .min((main.height / 3).max(4));
     let [body, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(fh)]).areas(main);
-    frame.render_widget(Paragraph::new(findings).wrap(Wrap { trim: false }), bottom);
+    frame.render_widget(findings, bottom);
     if w.step == Step::Review {
         super::review::render(frame, body, model, w, theme);
     } else {
@@ -117,13 +120,12 @@ fn render_bar(frame: &mut Frame, area: Rect, w: &Wizard, inv: &Inventory, theme:
 }
 
 /// The current step's findings: errors first, then warnings (✓ when acknowledged), then notes.
-fn findings_lines(w: &Wizard, theme: &Theme, width: u16) -> Vec<Line<'static>> {
+fn findings_lines(w: &Wizard, theme: &Theme) -> Vec<Line<'static>> {
     let mut fs: Vec<_> = w.step_findings(w.step).collect();
     if w.step == Step::Review {
         return vec![];
     }
     fs.sort_by_key(|f| f.severity);
-    let width = width as usize;
     fs.iter()
         .map(|f| {
             let acked = w.draft.acknowledged.iter().any(|a| a == f.code);
@@ -138,10 +140,7 @@ fn findings_lines(w: &Wizard, theme: &Theme, width: u16) -> Vec<Line<'static>> {
                 _ => "",
             };
             Line::from(Span::styled(
-                ellipsize(
-                    &format!("{icon} {} → {}{suffix}", f.message, f.fix),
-                    width.saturating_mul(2),
-                ),
+                format!("{icon} {} → {}{suffix}", f.message, f.fix),
                 style,
             ))
         })
@@ -164,15 +163,20 @@ fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
                 "The internet-facing NLB: one public subnet in each endpoint AZ ({}). It gets one fixed IP per AZ.",
                 d.endpoint_azs(inv).join(", ")
             ),
+            crate::app::wizard::eip_choice_line(d),
         ],
         Step::NameCertificate => vec![
-            "The public name partners call, and an ISSUED ACM certificate of this region that covers it.".into(),
+            "The public name partners call, and an ISSUED ACM certificate of this region that covers it: the most specific one is selected as you type.".into(),
         ],
         Step::Api => vec![
-            "The REST API behind the endpoint: create a minimal PRIVATE one, or adopt yours (Enter, then stage and base path).".into(),
+            format!(
+                "The REST API behind the endpoint. Enter accepts the row under the cursor with stage {} and base path {} (e edits them).",
+                if d.stage.is_empty() { "(none)" } else { d.stage.as_str() },
+                if d.base_path.is_empty() { "(root)" } else { d.base_path.as_str() },
+            ),
         ],
         Step::Callers => vec![
-            "Partner egress ranges allowed to reach the NLB (IPv4 CIDRs; Enter adds, empty Enter goes on).".into(),
+            "Partner egress ranges allowed to reach the NLB (IPv4 CIDRs, several with commas): Enter adds them and goes on, Tab adds and stays, empty Enter goes on.".into(),
             "Empty means the whole internet: the API's sourceVpc policy admits everything that came through the NLB.".into(),
             "Inside the VPC the private zone sends callers straight to the endpoint: the whole VPC by default.".into(),
         ],

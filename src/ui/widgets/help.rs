@@ -31,6 +31,19 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             })
             .collect(),
     };
+    if let Some(w) = model
+        .wizard
+        .as_ref()
+        .filter(|w| w.step == crate::plan::Step::Review && w.confirmed)
+    {
+        lines.insert(
+            0,
+            Line::from(vec![
+                Span::styled("✓ confirmed: ", theme.ok()),
+                Span::styled(w.next_keys(), theme.key()),
+            ]),
+        );
+    }
     lines.push(Line::raw(""));
     lines.push(Line::from(vec![
         Span::styled(format!("{:>10}  ", "filter"), theme.dim()),
@@ -42,11 +55,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             Span::raw(path.clone()),
         ]));
     }
-    let h = lines.len() as u16 + 2;
-    let r = super::centered(area, 72, h);
+    // Sized by the wrapped text (a long log path takes two rows), within the screen.
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let width = 72.min(area.width);
+    let h = u16::try_from(text.line_count(width.saturating_sub(2)))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let r = super::centered(area, width, h.min(area.height));
     frame.render_widget(Clear, r);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
+        text.block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.focus_border())
