@@ -375,11 +375,13 @@ Exit status:
 Examples:
   fixedip-tui export --plan plan.toml --format cloudformation --out template.yaml
   aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\
-      --capabilities CAPABILITY_IAM
+      --capabilities CAPABILITY_IAM --parameter-overrides VpcCidr=10.20.0.0/16
   aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\
-      --parameter-overrides EndpointIps=10.0.1.10,10.0.2.10   (no Lambda: the two-step way)
+      --parameter-overrides VpcCidr=10.20.0.0/16 EndpointIps=10.0.1.10,10.0.2.10   (no Lambda)
 
-The endpoint's IPs are read by a Lambda-backed custom resource, or given as the EndpointIps
+Every other parameter defaults to the plan's value. VpcCidr (the VPC's IPv4 CIDR) has none when
+the plan lets the whole VPC call the endpoint (the default): exporting reads no account. The
+endpoint's IPs are read by a Lambda-backed custom resource, or given as the EndpointIps
 parameter. The NLB's fixed IPs: with a plan's new Elastic IPs the template creates them
 (AWS::EC2::EIP, retained when the stack is deleted; the FixedIps output lists them); your own
 Elastic IPs are the EipAllocationIds parameter; either way they go into the NLB's SubnetMappings.
