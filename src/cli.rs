@@ -2,7 +2,7 @@
 
 use std::path::PathBuf;
 
-use clap::{Parser, Subcommand};
+use clap::{CommandFactory, FromArgMatches, Parser, Subcommand};
 
 pub const AFTER_HELP: &str = "\
 Credentials and region come from the AWS default chain: environment variables, ~/.aws/config and
@@ -17,7 +17,15 @@ Examples:
   fixedip-tui --demo                          try it on a simulated account
   fixedip-tui --profile prod --region eu-west-1
   fixedip-tui discover --json > inventory.json
-  fixedip-tui --endpoint-url http://127.0.0.1:5000 discover --json   (moto / LocalStack)";
+  fixedip-tui --endpoint-url http://127.0.0.1:5000 discover --json   (moto / LocalStack)
+
+Each command's --help lists its exit status. The wizard (no command):
+  0    quit
+  1    the terminal failed; --plain: the account could not be read, the plan could not be saved,
+       or Esc / Ctrl-C at a prompt
+  2    no interactive terminal (stdin or stdout is not one, or TERM=dumb); usage error
+  3    left (q, abort, SIGTERM, SIGHUP) while an apply or destroy was running: every step is
+       journaled; `apply --plan … --yes` / `destroy --plan-id … --yes` resumes";
 
 #[derive(Debug, Parser)]
 #[command(
@@ -31,8 +39,13 @@ pub struct Cli {
     /// Run on the built-in simulated account (no AWS account needed).
     #[arg(long, global = true)]
     pub demo: bool,
-    /// Demo timing: `realtime` for AWS-like waits, or a factor (0.5 = twice as fast).
-    #[arg(long, global = true, value_name = "realtime|N", requires = "demo")]
+    #[arg(
+        long,
+        global = true,
+        value_name = "realtime|N",
+        requires = "demo",
+        help = DEMO_SPEED_HELP
+    )]
     pub demo_speed: Option<DemoSpeed>,
     /// Demo: forget what earlier demo runs created and start from the shipped account.
     #[arg(long, global = true, requires = "demo")]
@@ -53,7 +66,9 @@ pub struct Cli {
     /// dummy ones and us-east-1 are used.
     #[arg(long, global = true, value_name = "URL")]
     pub endpoint_url: Option<String>,
-    /// Where journals of applied plans live (default: $XDG_STATE_HOME/fixedip-tui).
+    /// Where applied plans keep their journal, plan and last verify (default:
+    /// $XDG_STATE_HOME/fixedip-tui); with --demo, its demo/ directory, which also holds the demo's
+    /// account.
     #[arg(long, global = true, value_name = "PATH")]
     pub state_dir: Option<PathBuf>,
     /// No colours (NO_COLOR is honoured too).
@@ -66,14 +81,99 @@ pub struct Cli {
     pub command: Option<Command>,
 }
 
+/// The demo's default speed: AWS-like waits × 0.05 (an apply of the clean plan takes ~25 s).
+pub const DEMO_DEFAULT_SPEED: f64 = 0.05;
+
+/// `--demo-speed`'s help: it names [`DEMO_DEFAULT_SPEED`] (a unit test keeps them together).
+const DEMO_SPEED_HELP: &str = "Demo: how long the simulated AWS takes, as a factor of AWS's real \
+     time: `realtime` (= 1) for AWS-like waits, 0.5 for twice as fast, 2 for twice as slow \
+     (0.001 to 100). Default 0.05: 20× faster than AWS (an apply takes ~25 s).";
+
+/// The global flags, by id, that do something for a subcommand; the others are still accepted
+/// there (scripts keep working) but hidden from its help. Read from what `main` does with each:
+/// `export` and `completions` read no account (no credentials, no demo, no state, no log);
+/// `--plain` and `--no-color` change only the wizard, which only `plan` (and no subcommand) starts;
+/// the state directory also holds the demo's account, which `discover --demo` reads.
+pub fn globals_for(subcommand: &str) -> &'static [&'static str] {
+    const ACCOUNT: &[&str] = &[
+        "demo",
+        "demo_speed",
+        "demo_reset",
+        "demo_faults",
+        "profile",
+        "region",
+        "endpoint_url",
+        "state_dir",
+        "log_file",
+    ];
+    match subcommand {
+        "plan" => &[
+            "demo",
+            "demo_speed",
+            "demo_reset",
+            "demo_faults",
+            "plain",
+            "profile",
+            "region",
+            "endpoint_url",
+            "state_dir",
+            "no_color",
+            "log_file",
+        ],
+        "export" | "completions" => &[],
+        _ => ACCOUNT,
+    }
+}
+
+/// The command line as parsed: [`Cli`] with each subcommand's help showing only the global flags
+/// that matter to it (under "Global options"). Completions are generated from this too.
+pub fn command() -> clap::Command {
+    let mut cmd = Cli::command().bin_name("fixedip-tui");
+    // Building propagates the global flags into every subcommand, where they can then be hidden.
+    cmd.build();
+    cmd.mut_subcommands(|sub| {
+        let keep = globals_for(sub.get_name());
+        sub.mut_args(|a| {
+            if !a.is_global_set() {
+                a
+            } else if keep.contains(&a.get_id().as_str()) {
+                a.help_heading("Global options")
+            } else {
+                a.hide(true)
+            }
+        })
+    })
+}
+
+impl Cli {
+    /// Parse the process's arguments with [`command`] (exits with clap's message and code 2 on a
+    /// usage error, 0 for --help / --version).
+    pub fn parse_args() -> Cli {
+        let matches = command().get_matches();
+        Cli::from_arg_matches(&matches).unwrap_or_else(|e| e.exit())
+    }
+}
+
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// Walk through the wizard and save the plan (nothing is created).
-    #[command(
-        after_help = "Examples:\n  fixedip-tui plan --out plan.toml\n  fixedip-tui --demo plan --plain --out plan.toml\n\n\
-                            The plan id is derived from account, region and name: planning the same name again \
-                            targets the same setup."
-    )]
+    /// Walk through the wizard (or give every choice as a flag) and save the plan; nothing is
+    /// created.
+    #[command(after_help = "\
+Examples:
+  fixedip-tui plan --out plan.toml
+  fixedip-tui --demo plan --plain --out plan.toml
+  fixedip-tui plan --out plan.toml --vpc VPC_ID --name NAME …   every choice a flag (below)
+
+The plan id is derived from account, region and name: planning the same name again targets the
+same setup. Without a terminal every choice must be a flag (a missing one is named, exit 2).
+
+Exit status:
+  0    the plan was saved (with flags: its id on stdout, the next command on stderr)
+  1    the account could not be read, the file could not be written, or --plain was left (Esc,
+       Ctrl-C) before saving
+  2    usage: a missing or unknown choice, a blocking finding (each printed with its fix), no
+       terminal for the wizard or --plain
+  3    the wizard was left while an apply it started was running (the journal keeps every step)")]
     Plan {
         /// Where to save the plan (default: <plan-id>.toml in the current directory).
         #[arg(long, value_name = "FILE")]
@@ -81,17 +181,33 @@ pub enum Command {
         #[command(flatten)]
         choices: Box<PlanFlags>,
     },
-    /// Load a plan, read the account again, re-validate it and show what the apply would do.
-    #[command(after_help = "Examples:\n  fixedip-tui apply --plan plan.toml\n\n\
-                            This release validates and reviews the plan; creating the resources arrives with the \
-                            apply engine. Exit status: 0 nothing blocks the plan, 2 the plan file or its \
-                            validation has errors, 1 the account could not be read.")]
+    /// Create the plan's resources: read the account again, re-validate the plan, print the
+    /// review, and with --yes create everything (a rerun resumes).
+    #[command(after_help = "\
+Examples:
+  fixedip-tui apply --plan plan.toml                  review only: nothing is created
+  fixedip-tui apply --plan plan.toml --yes            create the resources, print the fixed IPs
+  fixedip-tui apply --plan plan.toml --yes --json --output result.json
+
+With --yes the steps run as concurrently as their inputs allow (progress on stderr, the result on
+stdout) and each is journaled, so running the same command again resumes after a failure or an
+interrupt. SIGINT, SIGTERM or SIGHUP stops after the running steps (a second one abandons them).
+
+Exit status:
+  0    applied (with --yes), or the plan is valid (without --yes, in a terminal)
+  1    the account could not be read, or the journal could not be read or written
+  2    the plan file cannot be read, is from a newer version, is for another account or region, or
+       has blocking findings (each printed with its fix); --yes missing without a terminal
+  3    a step failed: the journal is kept, run the same command again to resume
+  130  stopped by SIGINT (Ctrl-C): run the same command to resume
+  143  stopped by SIGTERM: run the same command to resume
+  129  stopped by SIGHUP: run the same command to resume")]
     Apply {
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
         /// Create the resources (without it, apply only reviews). Progress lines go to stderr,
-        /// the result to stdout. A rerun resumes from the journal.
+        /// the result to stdout. A rerun resumes from the journal. Required without a terminal.
         #[arg(long)]
         yes: bool,
         /// One JSON event per line on stdout, then the result (shape: README, schema_version 1).
@@ -103,14 +219,20 @@ pub enum Command {
     },
     /// Prove an applied plan works: configuration read from the account, then from this host
     /// public DNS and, for each NLB IP separately, TCP, TLS with SNI, the certificate and HTTPS.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui verify --plan-id fip-9729d0a60e\n  \
-                            fixedip-tui verify --plan-id fip-9729d0a60e --resolver 1.1.1.1 --check-path /v1/health\n  \
-                            fixedip-tui verify --plan-id fip-9729d0a60e --json | jq '.checks[] | select(.state==\"fail\")'\n  \
-                            fixedip-tui verify --plan-id fip-9729d0a60e --reregister\n\n\
-                            The result is kept for `status`. Exit status: 0 every check passed (or was skipped), \
-                            1 a check failed, 2 usage (unknown plan id, bad --resolver / --ca-file)."
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui verify --plan-id fip-9729d0a60e
+  fixedip-tui verify --plan-id fip-9729d0a60e --resolver 1.1.1.1 --check-path /v1/health
+  fixedip-tui verify --plan-id fip-9729d0a60e --json | jq '.checks[] | select(.state==\"fail\")'
+  fixedip-tui verify --plan-id fip-9729d0a60e --reregister
+
+The result is kept for `status`.
+
+Exit status:
+  0    every check passed (or was skipped)
+  1    a check failed; the plan was destroyed (nothing to verify); the account or the journal
+       could not be read
+  2    usage: no applied plan with this id (in this --state-dir), bad --resolver or --ca-file")]
     Verify {
         /// The plan id printed by `plan` / `apply`.
         #[arg(long, value_name = "ID")]
@@ -147,12 +269,18 @@ pub enum Command {
     },
     /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
     /// reach the API, target health — read live from the account.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui status --plan-id fip-9729d0a60e\n  \
-                            fixedip-tui status --plan-id fip-9729d0a60e --json | jq -r '.fixed_ips[]'\n  \
-                            fixedip-tui status --plan-id fip-9729d0a60e --watch 30\n\n\
-                            Exit status: 0 all targets healthy, 1 something is not (or the plan is not applied), 2 usage."
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui status --plan-id fip-9729d0a60e
+  fixedip-tui status --plan-id fip-9729d0a60e --json | jq -r '.fixed_ips[]'
+  fixedip-tui status --plan-id fip-9729d0a60e --watch 30
+
+Exit status (--watch runs until interrupted):
+  0    the NLB exists, every target is healthy and the targets are the endpoint's IPs
+  1    a problem (each printed: the NLB missing, a target not healthy, the endpoint's IPs
+       drifted, a failed AWS call); the plan was destroyed (what was kept is said); the account
+       or the journal could not be read
+  2    usage: no applied plan with this id (in this --state-dir)")]
     Status {
         /// The plan id printed by `plan` / `apply`.
         #[arg(long, value_name = "ID")]
@@ -165,14 +293,25 @@ pub enum Command {
         watch: Option<u64>,
     },
     /// Change who may call an applied plan: the NLB security group's rules, in place.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui allow --plan-id fip-9729d0a60e --add 198.51.100.0/24\n  \
-                            fixedip-tui allow --plan-id fip-9729d0a60e --remove 203.0.113.0/24\n  \
-                            fixedip-tui allow --plan-id fip-9729d0a60e --undo\n\n\
-                            The plan kept beside the journal is updated, so status and a rerun of apply agree. \
-                            Removing the last CIDR opens the API to the whole internet: that needs --allow-anywhere."
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui allow --plan-id fip-9729d0a60e --add 198.51.100.0/24
+  fixedip-tui allow --plan-id fip-9729d0a60e --remove 203.0.113.0/24
+  fixedip-tui allow --plan-id fip-9729d0a60e --undo
+
+New rules are granted before old ones are revoked, so callers that stay never lose access. The
+plan kept beside the journal is updated, so status and a rerun of apply agree. Removing the last
+CIDR opens the API to the whole internet: that needs --allow-anywhere.
+
+Exit status:
+  0    the rules (and the kept plan) changed
+  1    the account could not be read, the plan's NLB security group does not exist (apply
+       first), AWS refused the change, or the kept plan could not be updated
+  2    usage: no applied plan with this id, nothing to change or undo, a bad CIDR, an empty list
+       without --allow-anywhere")]
     Allow {
+        /// The plan id printed by `plan` / `apply` (the plan must have been applied: its plan and
+        /// journal are kept in the state directory).
         #[arg(long, value_name = "ID")]
         plan_id: String,
         /// A caller CIDR to allow (repeat it).
@@ -189,9 +328,23 @@ pub enum Command {
         undo: bool,
     },
     /// Delete what a plan created and restore what it changed (only its own resources).
-    #[command(
-        after_help = "Examples:\n  fixedip-tui destroy --plan-id fip-9729d0a60e --yes\n  fixedip-tui --demo destroy --plan plan.toml --yes"
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui destroy --plan-id fip-9729d0a60e --yes
+  fixedip-tui destroy --plan-id fip-9729d0a60e --yes --release-eips
+  fixedip-tui --demo destroy --plan plan.toml --yes
+
+Deletes in reverse order only what the plan created (adopted resources are kept, and what the plan
+changed on them is put back). The Elastic IPs are kept unless --release-eips. A rerun resumes.
+
+Exit status:
+  0    destroyed
+  1    the account could not be read, or the journal could not be read or written
+  2    usage: --yes missing, no plan with this id, or the plan file cannot be read
+  3    a step failed: the journal is kept, run the same command again to resume
+  130  stopped by SIGINT (Ctrl-C): run the same command to resume
+  143  stopped by SIGTERM: run the same command to resume
+  129  stopped by SIGHUP: run the same command to resume")]
     Destroy {
         /// The plan id (its plan is kept in the state directory by apply).
         #[arg(
@@ -216,18 +369,29 @@ pub enum Command {
         release_eips: bool,
     },
     /// Write a plan as infrastructure code: a CloudFormation template (YAML) that creates the same
-    /// resources with the same settings, the plan's ids as parameters. Reads no AWS account.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui export --plan plan.toml --format cloudformation --out template.yaml\n  \
-                            aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\\n      \
-                            --capabilities CAPABILITY_IAM\n  \
-                            aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\\n      \
-                            --parameter-overrides EndpointIps=10.0.1.10,10.0.2.10   (no Lambda: the two-step way)\n\n\
-                            The endpoint's IPs are read by a Lambda-backed custom resource, or given as the \
-                            EndpointIps parameter. The NLB's public IPs are assigned when it is created: read them \
-                            from the stack's NlbPublicIpsCommand output. Exit status: 0 written, 1 the file could \
-                            not be written, 2 usage (plan file unreadable or invalid, unknown format)."
-    )]
+    /// resources with the same settings, Elastic IPs included, the plan's ids as parameters. Reads
+    /// only the plan file (no AWS account).
+    #[command(after_help = "\
+Examples:
+  fixedip-tui export --plan plan.toml --format cloudformation --out template.yaml
+  aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\
+      --capabilities CAPABILITY_IAM --parameter-overrides VpcCidr=10.20.0.0/16
+  aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\
+      --parameter-overrides VpcCidr=10.20.0.0/16 EndpointIps=10.0.1.10,10.0.2.10   (no Lambda)
+
+Every other parameter defaults to the plan's value. VpcCidr (the VPC's IPv4 CIDR) has none when
+the plan lets the whole VPC call the endpoint (the default): exporting reads no account. The
+endpoint's IPs are read by a Lambda-backed custom resource, or given as the EndpointIps
+parameter. The NLB's fixed IPs: with a plan's new Elastic IPs the template creates them
+(AWS::EC2::EIP, retained when the stack is deleted; the FixedIps output lists them); your own
+Elastic IPs are the EipAllocationIds parameter; either way they go into the NLB's SubnetMappings.
+Without Elastic IPs AWS assigns them when the NLB is created: the NlbPublicIpsCommand output prints
+them. A plan that adopts an NLB or a target group cannot be exported.
+
+Exit status:
+  0    written
+  1    the file could not be written
+  2    usage: the plan file cannot be read or cannot be exported (it adopts), an unknown format")]
     Export {
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
@@ -240,21 +404,30 @@ pub enum Command {
         out: Option<PathBuf>,
     },
     /// Print a shell completion script.
-    #[command(
-        after_help = "Examples:\n  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui\n  \
-                            fixedip-tui completions zsh > \"${fpath[1]}/_fixedip-tui\"\n  \
-                            fixedip-tui completions fish > ~/.config/fish/completions/fixedip-tui.fish"
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui completions bash > ~/.local/share/bash-completion/completions/fixedip-tui
+  fixedip-tui completions zsh > \"${fpath[1]}/_fixedip-tui\"
+  fixedip-tui completions fish > ~/.config/fish/completions/fixedip-tui.fish
+
+Exit status:
+  0    printed
+  2    usage: an unknown shell")]
     Completions {
         #[arg(value_enum)]
         shell: Shell,
     },
     /// Read the account (VPCs, subnets, certificates, zones, REST APIs, execute-api endpoints).
-    #[command(
-        after_help = "Examples:\n  fixedip-tui discover --json | jq '.subnets[] | select(.reach.public)'\n  \
-                            fixedip-tui --demo discover\n\nExit status: 0 every source read, 1 a source failed \
-                            (the JSON still holds the rest, with `errors`), 2 usage error."
-    )]
+    #[command(after_help = "\
+Examples:
+  fixedip-tui discover --json | jq '.subnets[] | select(.reach.public)'
+  fixedip-tui --demo discover
+
+Exit status:
+  0    every source was read (warnings do not change this)
+  1    a source failed (the JSON still holds the rest, with `errors`), or the account could not be
+       reached (no usable credentials or region: the hint is on stderr, no JSON)
+  2    usage error")]
     Discover {
         /// One JSON document on stdout (shape: README, `schema_version` 1).
         #[arg(long)]
@@ -404,10 +577,61 @@ impl std::str::FromStr for DemoSpeed {
             return Ok(DemoSpeed::Realtime);
         }
         match s.parse::<f64>() {
-            Ok(f) if f.is_finite() && f > 0.0 && f <= 100.0 => Ok(DemoSpeed::Factor(f)),
+            Ok(f) if f.is_finite() && (0.001..=100.0).contains(&f) => Ok(DemoSpeed::Factor(f)),
             _ => Err(format!(
                 "`{s}` is not a speed: use `realtime` or a factor between 0.001 and 100 (0.5 = twice as fast)"
             )),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_speed_help_names_the_default_and_the_range_the_parser_takes() {
+        assert!(DEMO_SPEED_HELP.contains(&format!("Default {}:", DEMO_DEFAULT_SPEED)));
+        assert!(DEMO_SPEED_HELP.contains("20× faster than AWS"));
+        assert!(
+            (1.0 / DEMO_DEFAULT_SPEED - 20.0).abs() < 1e-9,
+            "the help says 20×"
+        );
+        assert!(DEMO_SPEED_HELP.contains("(0.001 to 100)"));
+        let parse = |s: &str| s.parse::<DemoSpeed>();
+        assert_eq!(parse("realtime"), Ok(DemoSpeed::Realtime));
+        assert_eq!(parse("0.001"), Ok(DemoSpeed::Factor(0.001)));
+        assert_eq!(parse("100"), Ok(DemoSpeed::Factor(100.0)));
+        for bad in ["0", "0.0009", "100.5", "-1", "NaN", "inf", "fast"] {
+            assert!(parse(bad).is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn the_command_is_valid_and_hides_globals_only_where_they_do_nothing() {
+        let cmd = command();
+        cmd.clone().debug_assert();
+        for sub in cmd.get_subcommands().filter(|s| s.get_name() != "help") {
+            let keep = globals_for(sub.get_name());
+            for a in sub.get_arguments().filter(|a| a.is_global_set()) {
+                assert_eq!(
+                    a.is_hide_set(),
+                    !keep.contains(&a.get_id().as_str()),
+                    "{} --{:?}",
+                    sub.get_name(),
+                    a.get_long()
+                );
+            }
+        }
+        // The ids named in the table exist.
+        let ids: Vec<String> = cmd
+            .get_arguments()
+            .map(|a| a.get_id().to_string())
+            .collect();
+        for sub in ["plan", "apply", "export"] {
+            for id in globals_for(sub) {
+                assert!(ids.iter().any(|i| i == id), "{id}");
+            }
         }
     }
 }

@@ -4,7 +4,6 @@ use std::process::ExitCode;
 use std::sync::Arc;
 use std::time::Instant;
 
-use clap::Parser;
 use fixedip_tui::cli::{Cli, Command, DemoSpeed};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::sim::{Fault, FaultRule, SimCloud, SimOptions};
@@ -16,7 +15,7 @@ use fixedip_tui::{app, discovery};
 
 fn main() -> ExitCode {
     let started = Instant::now();
-    let cli = Cli::parse();
+    let cli = Cli::parse_args();
     let _ = color_eyre::install();
     let (log_path, _log_guard) = init_logging(cli.log_file.clone());
     let runtime = match tokio::runtime::Runtime::new() {
@@ -39,7 +38,7 @@ fn main() -> ExitCode {
     };
     let connector = make_connector(&cli, demo.clone());
     if let Some(Command::Completions { shell }) = &cli.command {
-        let mut cmd = <Cli as clap::CommandFactory>::command();
+        let mut cmd = fixedip_tui::cli::command();
         let sh = match shell {
             fixedip_tui::cli::Shell::Bash => clap_complete::Shell::Bash,
             fixedip_tui::cli::Shell::Zsh => clap_complete::Shell::Zsh,
@@ -205,7 +204,7 @@ fn main() -> ExitCode {
 }
 
 /// The demo's compressed time: AWS-like waits × 0.05 by default (an apply takes ~20–30 s).
-const DEMO_DEFAULT_SCALE: f64 = 0.05;
+const DEMO_DEFAULT_SCALE: f64 = fixedip_tui::cli::DEMO_DEFAULT_SPEED;
 
 fn demo_scale(cli: &Cli) -> f64 {
     match cli.demo_speed {

@@ -181,13 +181,29 @@ fn elastic_ips_are_in_the_subnet_mappings_and_retained() {
     assert_eq!(new.matches("DeletionPolicy: Retain").count(), 3);
     assert_eq!(new.matches("AllocationId: !GetAtt NlbEip").count(), 3);
     assert!(new.contains("FixedIps:"));
+    // The header says the same as the resources: the Elastic IPs are in the template.
+    let header = |t: &str| -> String {
+        t.lines()
+            .take_while(|l| l.starts_with('#'))
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    assert!(
+        header(&new).contains("one new Elastic IP per NLB subnet")
+            && header(&new).contains("FixedIps output")
+            && !header(&new).contains("from AWS at creation"),
+        "{}",
+        header(&new)
+    );
     let yours = template(&v[7].1);
     assert!(!yours.contains("Type: AWS::EC2::EIP"));
     assert!(yours.contains("EipAllocationIds:"));
     assert!(yours.contains("eipalloc-0a1b2c3d4e5f60718,eipalloc-0b2c3d4e5f6071829"));
     assert_eq!(yours.matches("AllocationId: !Select [").count(), 3);
+    assert!(header(&yours).contains("your Elastic IPs (parameter EipAllocationIds"));
     let none = template(&v[0].1);
     assert!(!none.contains("AllocationId: "));
+    assert!(header(&none).contains("from AWS at creation"));
 }
 
 #[test]

@@ -21,9 +21,10 @@
 //!   security groups, an adopted API's endpoint type and policy, an existing private zone's VPC
 //!   association) is written out as commands, in the header and the outputs.
 //!
-//! Later extensions are local: Elastic IPs go into `nlb()`'s `SubnetMappings` (one entry per
-//! subnet already, add `AllocationId`); pinned endpoint IPs into `endpoint()` (CloudFormation's
-//! `AWS::EC2::VPCEndpoint` has no `SubnetConfigurations` yet: cfn-lint 1.58's schema).
+//! - Elastic IPs: new ones are `AWS::EC2::EIP` resources (retained on stack deletion), yours the
+//!   `EipAllocationIds` parameter; either way `AllocationId`s in `nlb()`'s `SubnetMappings`.
+//! - Pinned endpoint IPs are not in the template: CloudFormation's `AWS::EC2::VPCEndpoint` has no
+//!   `SubnetConfigurations` yet (cfn-lint 1.58's schema); a comment at the endpoint says so.
 
 use super::yaml::build::*;
 use super::yaml::{document, Item, Node};
@@ -313,6 +314,26 @@ impl<'a> Template<'a> {
         out
     }
 
+    /// The header's words on the fixed IPs, as the plan has them (Elastic IPs: in the template).
+    fn fixed_ips_header(&self) -> Vec<&'static str> {
+        match self.plan.eips {
+            crate::plan::EipChoice::New => vec![
+                "The fixed IPs: one new Elastic IP per NLB subnet (NlbEip1, ...), in the NLB's SubnetMappings,",
+                "retained when the stack is deleted (DeletionPolicy Retain: the partner allow-listed them).",
+                "Read them from the FixedIps output (or `fixedip-tui status`).",
+            ],
+            crate::plan::EipChoice::Existing { .. } => vec![
+                "The fixed IPs: your Elastic IPs (parameter EipAllocationIds, one per NLB subnet), in the",
+                "NLB's SubnetMappings; the stack never releases them. NlbPublicIpsCommand prints them.",
+            ],
+            crate::plan::EipChoice::None => vec![
+                "The fixed IPs: the NLB gets one public IP per subnet from AWS at creation; they stay as long",
+                "as the NLB is not replaced. Read them after the stack (output NlbPublicIpsCommand, or",
+                "`fixedip-tui status`), or give the NLB Elastic IPs (SubnetMappings[].AllocationId).",
+            ],
+        }
+    }
+
     fn header(&self) -> String {
         let p = self.plan;
         let mut h = vec![
@@ -331,13 +352,14 @@ impl<'a> Template<'a> {
             "'NetworkInterfaces[].PrivateIpAddress'). If the endpoint's subnets change, its IPs change:".into(),
             "update EndpointIps, or let the custom resource run again.".into(),
             String::new(),
-            "The fixed IPs: the NLB gets one public IP per subnet from AWS at creation; they stay as long".into(),
-            "as the NLB is not replaced. Read them after the stack (output NlbPublicIpsCommand, or".into(),
-            "`fixedip-tui status`), or give the NLB Elastic IPs (SubnetMappings[].AllocationId).".into(),
-            String::new(),
-            "The endpoint's security group admits TCP 443 from the NLB's security group (the apply".into(),
-            "admits the NLB subnets' CIDR blocks: the same traffic).".into(),
         ];
+        h.extend(self.fixed_ips_header().into_iter().map(str::to_string));
+        h.extend([
+            String::new(),
+            "The endpoint's security group admits TCP 443 from the NLB's security group (the apply"
+                .into(),
+            "admits the NLB subnets' CIDR blocks: the same traffic).".into(),
+        ]);
         if self.whole_vpc_calls() {
             h.push(String::new());
             h.push(format!(
