@@ -22,7 +22,7 @@ Examples:
 Each command's --help lists its exit status. The wizard (no command):
   0    quit
   1    the terminal failed; --plain: the account could not be read, the plan could not be saved,
-       or Esc / Ctrl-C at a prompt
+       or Ctrl-C at a prompt (Esc goes back a step)
   2    no interactive terminal (stdin or stdout is not one, or TERM=dumb); usage error
   3    left (q, abort, SIGTERM, SIGHUP) while an apply or destroy was running: every step is
        journaled; `apply --plan … --yes` / `destroy --plan-id … --yes` resumes";
@@ -53,7 +53,8 @@ pub struct Cli {
     /// Demo: inject throttling, 5xx and lost responses so retries can be watched.
     #[arg(long, global = true, requires = "demo")]
     pub demo_faults: bool,
-    /// Line prompts instead of the full-screen wizard (small or slow terminals, session recorders).
+    /// Line prompts instead of the full-screen wizard (small or slow terminals, session
+    /// recorders): Esc goes back a step, Ctrl-C quits; it asks where to save.
     #[arg(long, global = true)]
     pub plain: bool,
     /// Use a named profile from ~/.aws/config (as `aws --profile`).
@@ -165,14 +166,15 @@ Examples:
   fixedip-tui plan --out plan.toml --vpc VPC_ID --name NAME …   every choice a flag (below)
 
 The plan id is derived from account, region and name: planning the same name again targets the
-same setup. Without a terminal every choice must be a flag (a missing one is named, exit 2).
+same setup. Without a terminal --vpc and --name are required; every other choice defaults to the
+wizard's pre-selection, and what was defaulted is printed (and `defaulted` in --json).
 
 Exit status:
   0    the plan was saved (with flags: its id on stdout, the next command on stderr)
-  1    the account could not be read, the file could not be written, or --plain was left (Esc,
-       Ctrl-C) before saving
-  2    usage: a missing or unknown choice, a blocking finding (each printed with its fix), no
-       terminal for the wizard or --plain
+  1    the account could not be read, the file could not be written, or --plain was left (Ctrl-C)
+       before saving
+  2    usage: --vpc or --name missing, an unknown choice, no ISSUED certificate covering the name,
+       a blocking finding (each printed with its fix), no terminal for the wizard or --plain
   3    the wizard was left while an apply it started was running (the journal keeps every step)")]
     Plan {
         /// Where to save the plan (default: <plan-id>.toml in the current directory).
@@ -440,13 +442,15 @@ Exit status:
 #[derive(Debug, Clone, Default, clap::Args)]
 #[command(next_help_heading = "Choices (each one a wizard step)")]
 pub struct PlanFlags {
-    /// Step 1: the VPC.
+    /// Step 1: the VPC (required without a terminal).
     #[arg(long, value_name = "VPC_ID")]
     pub vpc: Option<String>,
     /// Step 1: turn on enableDnsSupport / enableDnsHostnames during apply.
     #[arg(long)]
     pub enable_vpc_dns: bool,
-    /// Step 2: private subnets for the endpoint (two or more AZs).
+    /// Step 2: private subnets for the endpoint (two or more AZs). Default: the VPC's
+    /// execute-api endpoint with private DNS if it has one, else one private subnet per AZ (the
+    /// one with the most free IPs).
     #[arg(
         long,
         value_name = "SUBNET_ID,…",
@@ -464,7 +468,8 @@ pub struct PlanFlags {
     /// group never drifts.
     #[arg(long = "endpoint-ip", value_name = "SUBNET_ID=IP")]
     pub endpoint_ips: Vec<String>,
-    /// Step 3: one public subnet per endpoint AZ.
+    /// Step 3: one public subnet per endpoint AZ. Default: in each, the public subnet with the
+    /// most free IPs.
     #[arg(long, value_name = "SUBNET_ID,…", value_delimiter = ',')]
     pub nlb_subnets: Vec<String>,
     /// Step 3: the NLB's public IPs: `new` Elastic IPs, one per NLB subnet (truly fixed, kept by
@@ -480,16 +485,17 @@ pub struct PlanFlags {
     /// Step 3: adopt this existing target group (ARN; type ip, TLS 443, the VPC).
     #[arg(long, value_name = "TARGET_GROUP_ARN")]
     pub adopt_target_group: Option<String>,
-    /// Step 4: the public DNS name.
+    /// Step 4: the public DNS name (required without a terminal).
     #[arg(long, value_name = "NAME")]
     pub name: Option<String>,
-    /// Step 4: an ISSUED ACM certificate of the region that covers the name.
+    /// Step 4: an ISSUED ACM certificate of the region that covers the name. Default: the most
+    /// specific ISSUED one that covers it (exact name before a wildcard).
     #[arg(long, value_name = "CERT_ARN")]
     pub certificate: Option<String>,
     /// Step 5: adopt this REST API …
     #[arg(long, value_name = "REST_API_ID", conflicts_with = "create_api")]
     pub api: Option<String>,
-    /// Step 5: … or create a minimal one (MOCK GET /ping).
+    /// Step 5: … or create a minimal one (MOCK GET /ping): the default.
     #[arg(long)]
     pub create_api: bool,
     /// Step 5: the stage.
@@ -511,7 +517,7 @@ pub struct PlanFlags {
     /// Step 7: an existing private zone associated with the VPC …
     #[arg(long, value_name = "ZONE_ID", conflicts_with = "create_private_zone")]
     pub private_zone: Option<String>,
-    /// Step 7: … or a new private zone named exactly the name.
+    /// Step 7: … or a new private zone named exactly the name: the default.
     #[arg(long)]
     pub create_private_zone: bool,
     /// Step 7: replace an existing A/AAAA/CNAME record of the name.
