@@ -274,11 +274,11 @@ async fn detail_scrolls_and_resets_on_a_new_selection() {
     let mut m = common::loaded_demo_model().await;
     press(&mut m, KeyCode::Char('J'));
     press(&mut m, KeyCode::Char('J'));
-    assert_eq!(m.detail_scroll, 6);
+    assert_eq!(m.detail_scroll.offset(), 6);
     press(&mut m, KeyCode::Char('K'));
-    assert_eq!(m.detail_scroll, 3);
+    assert_eq!(m.detail_scroll.offset(), 3);
     press(&mut m, KeyCode::Char('j'));
-    assert_eq!(m.detail_scroll, 0);
+    assert_eq!(m.detail_scroll.offset(), 0);
 }
 
 /// A refresh (r, or the list after an apply) reads the account again: the cursor stays on the

@@ -209,3 +209,23 @@ fn loaded_counts_match_sources() {
     let id = SourceData::Identity(Default::default());
     assert_eq!(id.source(), Source::Identity);
 }
+
+/// A scrolled pane stops at its end: after many J, the last line is at the bottom, and one K
+/// moves up at once (no invisible overscroll to climb back through).
+#[tokio::test]
+async fn the_detail_pane_stops_at_its_end() {
+    let mut m = common::loaded_demo_model().await;
+    let _ = draw(&m, 80, 24);
+    for _ in 0..40 {
+        key(&mut m, KeyCode::Char('J'));
+    }
+    let bottom = m.detail_scroll.offset();
+    let _ = draw(&m, 80, 24);
+    assert!(m.detail_scroll.at_end());
+    let end = m.detail_scroll.offset();
+    assert!(end > 0 && end <= bottom, "{end} {bottom}");
+    key(&mut m, KeyCode::Char('K'));
+    assert_eq!(m.detail_scroll.offset(), end.saturating_sub(3));
+    let screen = format!("{:?}", draw(&m, 80, 24));
+    assert!(screen.contains("J/K scroll"), "{screen}");
+}

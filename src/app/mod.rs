@@ -64,7 +64,7 @@ pub struct Model {
     /// First visible row of the list (kept across frames so moving up does not repaint the list).
     pub list_offset: usize,
     /// Lines the detail pane is scrolled by.
-    pub detail_scroll: u16,
+    pub detail_scroll: scroll::Scroll,
     /// The VPC a first run should start from (`plan::draft::recommended_vpc`), once VPCs,
     /// subnets and endpoints are read; marked in the list.
     pub recommended_vpc: Option<String>,
@@ -233,7 +233,7 @@ impl Model {
             visible: vec![],
             selected: 0,
             list_offset: 0,
-            detail_scroll: 0,
+            detail_scroll: Default::default(),
             recommended_vpc: None,
             chosen_vpc: None,
             filter: Input::default(),
@@ -313,7 +313,7 @@ impl Model {
             self.selected = (self.selected as isize + delta).clamp(0, last) as usize;
         }
         if self.selected != before {
-            self.detail_scroll = 0;
+            self.detail_scroll.top();
         }
         self.chosen_vpc = self.selected_vpc().map(|v| v.id.clone());
         self.clamp_offset();
@@ -704,8 +704,8 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         Action::PageDown => model.move_selection(page),
         Action::Top => model.move_selection(-(model.visible.len() as isize)),
         Action::Bottom => model.move_selection(model.visible.len() as isize),
-        Action::DetailDown => model.detail_scroll = model.detail_scroll.saturating_add(3),
-        Action::DetailUp => model.detail_scroll = model.detail_scroll.saturating_sub(3),
+        Action::DetailDown => model.detail_scroll.by(3),
+        Action::DetailUp => model.detail_scroll.by(-3),
         Action::Filter => {
             if model.phase == Phase::Ready {
                 model.filter_editing = true;
@@ -901,25 +901,10 @@ fn on_verify_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     };
     model.dirty = true;
+    if v.scroll.on_key(&key) {
+        return vec![];
+    }
     match key.code {
-        KeyCode::Char('J') | KeyCode::PageDown | KeyCode::Char('j') | KeyCode::Down => {
-            v.scroll = v.scroll.saturating_add(
-                if key.code == KeyCode::Char('J') || key.code == KeyCode::PageDown {
-                    5
-                } else {
-                    1
-                },
-            );
-        }
-        KeyCode::Char('K') | KeyCode::PageUp | KeyCode::Char('k') | KeyCode::Up => {
-            v.scroll = v.scroll.saturating_sub(
-                if key.code == KeyCode::Char('K') || key.code == KeyCode::PageUp {
-                    5
-                } else {
-                    1
-                },
-            );
-        }
         KeyCode::Char('r') | KeyCode::Char('R') if !v.running() => {
             let reregister = key.code == KeyCode::Char('R');
             if reregister && !v.drifted() {

@@ -13,7 +13,7 @@ pub struct VerifyView {
     pub report: Option<Report>,
     pub started_ms: u64,
     pub now_ms: u64,
-    pub scroll: u16,
+    pub scroll: super::scroll::Scroll,
     /// This run re-registers drifted targets.
     pub reregister: bool,
 }
@@ -30,7 +30,7 @@ impl VerifyView {
             report: None,
             started_ms: now_ms,
             now_ms,
-            scroll: 0,
+            scroll: Default::default(),
             reregister,
         }
     }

@@ -615,11 +615,10 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ))),
     }
-    frame.render_widget(
-        Paragraph::new(lines)
-            .wrap(Wrap { trim: false })
-            .scroll((model.detail_scroll, 0))
-            .block(block),
-        area,
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let offset = model.detail_scroll.fit(
+        text.line_count(area.width.saturating_sub(2)),
+        area.height.saturating_sub(2),
     );
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
 }

@@ -111,8 +111,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, them
         }
         check_lines(&mut lines, c, model, theme, width, false);
     }
+    let text = Paragraph::new(lines);
+    let offset = v.scroll.fit(
+        text.line_count(list_area.width.saturating_sub(2)),
+        list_area.height.saturating_sub(2),
+    );
     frame.render_widget(
-        Paragraph::new(lines).scroll((v.scroll, 0)).block(
+        text.scroll((offset, 0)).block(
             Block::default()
                 .borders(Borders::ALL)
                 .border_style(theme.focus_border())
