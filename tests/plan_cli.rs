@@ -887,16 +887,7 @@ fn sigint_during_apply_yes_stops_cleanly_and_the_rerun_finishes() {
         &p,
         "--yes",
     ];
-    let child = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
-        .args(args)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .current_dir(home.path())
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::piped())
-        .spawn()
-        .expect("spawn");
+    let child = spawn_in(home.path(), &args);
     // A few seconds in: the endpoint and the NLB are being waited for.
     std::thread::sleep(std::time::Duration::from_secs(4));
     let killed = Command::new("kill")
@@ -919,30 +910,7 @@ fn sigint_during_apply_yes_stops_cleanly_and_the_rerun_finishes() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let saved = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
-        .expect("the demo account is saved");
-    let account = fixedip_tui::cloud::sim::SimCloud::parse_account(&saved).expect("parses");
-    let sim = fixedip_tui::cloud::sim::SimCloud::new(
-        account,
-        fixedip_tui::cloud::sim::SimOptions::instant(),
-    );
-    let rt = tokio::runtime::Builder::new_current_thread()
-        .enable_all()
-        .build()
-        .expect("runtime");
-    let counts = rt.block_on(common::census::counts(&sim, &plan));
-    let elastic_ips = if plan.eips.is_elastic() {
-        plan.nlb_subnet_ids.len()
-    } else {
-        0
-    };
-    assert_eq!(
-        counts,
-        common::census::Counts {
-            elastic_ips,
-            ..common::census::ONE_OF_EACH
-        }
-    );
+    assert_one_of_each_in_the_demo_account(home.path(), &plan);
 }
 
 /// kill -9 in the middle of `apply --yes` on the demo: the account was saved after every write,
@@ -964,16 +932,7 @@ fn kill_9_during_a_demo_apply_leaves_the_account_and_the_journal_in_agreement() 
         &p,
         "--yes",
     ];
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
-        .args(args)
-        .env("HOME", home.path())
-        .env("XDG_STATE_HOME", home.path().join("state"))
-        .env("AWS_EC2_METADATA_DISABLED", "true")
-        .current_dir(home.path())
-        .stdout(std::process::Stdio::null())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn");
+    let mut child = spawn_in(home.path(), &args);
     // Some steps done, others waiting (the endpoint, the NLB).
     std::thread::sleep(std::time::Duration::from_secs(4));
     child.kill().expect("SIGKILL");
@@ -988,7 +947,12 @@ fn kill_9_during_a_demo_apply_leaves_the_account_and_the_journal_in_agreement() 
             && !stderr.contains("made again"),
         "the account kept what the journal says was made:\n{stderr}"
     );
-    let saved = std::fs::read_to_string(home.path().join("state/fixedip-tui/demo/account.json"))
+    assert_one_of_each_in_the_demo_account(home.path(), &plan);
+}
+
+/// The saved demo account holds exactly one of everything `plan` makes.
+fn assert_one_of_each_in_the_demo_account(home: &std::path::Path, plan: &Plan) {
+    let saved = std::fs::read_to_string(home.join("state/fixedip-tui/demo/account.json"))
         .expect("the demo account is saved");
     let account = fixedip_tui::cloud::sim::SimCloud::parse_account(&saved).expect("parses");
     let sim = fixedip_tui::cloud::sim::SimCloud::new(
@@ -999,16 +963,31 @@ fn kill_9_during_a_demo_apply_leaves_the_account_and_the_journal_in_agreement() 
         .enable_all()
         .build()
         .expect("runtime");
-    let counts = rt.block_on(common::census::counts(&sim, &plan));
+    let counts = rt.block_on(common::census::counts(&sim, plan));
+    let elastic_ips = if plan.eips.is_elastic() {
+        plan.nlb_subnet_ids.len()
+    } else {
+        0
+    };
     assert_eq!(
         counts,
         common::census::Counts {
-            elastic_ips: if plan.eips.is_elastic() {
-                plan.nlb_subnet_ids.len()
-            } else {
-                0
-            },
+            elastic_ips,
             ..common::census::ONE_OF_EACH
         }
     );
+}
+
+/// `fixedip-tui ARGS` on the demo in `home`, running in the background.
+fn spawn_in(home: &std::path::Path, args: &[&str]) -> std::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_fixedip-tui"))
+        .args(args)
+        .env("HOME", home)
+        .env("XDG_STATE_HOME", home.join("state"))
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .current_dir(home)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("spawn")
 }
