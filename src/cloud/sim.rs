@@ -29,8 +29,8 @@ pub struct Latency {
 impl Latency {
     /// A real region seen from a nearby host (SPEC: 20–80 ms).
     pub const REALISTIC: Latency = Latency {
-        min: Duration::from_millis(20),
-        max: Duration::from_millis(80),
+        min: Duration::from_millis(super::timing::ROUND_TRIP.0),
+        max: Duration::from_millis(super::timing::ROUND_TRIP.1),
     };
     pub const ZERO: Latency = Latency {
         min: Duration::ZERO,

@@ -6,6 +6,7 @@
 mod destroy;
 pub mod journal;
 mod nodes;
+pub mod timing;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
 use crate::discovery::Inventory;
 use crate::plan::{ApiChoice, EndpointChoice, Plan};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
+pub use timing::Operation;
 
 /// Everything the engine needs of an account: the read and the write halves.
 pub trait Account: Cloud + CloudWrite {}
