@@ -222,10 +222,14 @@ fn engine_options(cli: &Cli) -> EngineOptions {
         .clone()
         .or_else(fixedip_tui::paths::state_dir)
         .unwrap_or_else(|| PathBuf::from(".fixedip-tui"));
-    if cli.demo {
+    let opts = if cli.demo {
         EngineOptions::aws(base.join("demo")).scaled(demo_scale(cli))
     } else {
         EngineOptions::aws(base)
+    };
+    EngineOptions {
+        command_prefix: command_prefix(cli),
+        ..opts
     }
 }
 
@@ -659,49 +663,33 @@ async fn run_engine(
     use serde_json::json;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let json_lines = report.json;
+    // The clock of the run: it starts now and stops when the engine returns.
+    let started = tokio::time::Instant::now();
+    let mut lines = fixedip_tui::progress::Lines::new(std::io::stderr().is_terminal());
     let printer = tokio::spawn(async move {
+        let at = || started.elapsed().as_millis() as u64;
         while let Some(ev) = rx.recv().await {
+            if let EngineEvent::Call { command, .. } = &ev {
+                tracing::info!("aws call: {command}");
+            }
             if json_lines {
-                let v = match &ev {
-                    EngineEvent::Started(n) => json!({"event": "started", "step": n}),
-                    EngineEvent::Waiting { node, what } => {
-                        json!({"event": "waiting", "step": node, "for": what})
-                    }
-                    EngineEvent::Done { node, summary } => {
-                        json!({"event": "done", "step": node, "summary": summary})
-                    }
-                    EngineEvent::Failed { node, error } => json!({
-                        "event": "failed", "step": node, "kind": error.kind, "action": error.action,
-                        "code": error.code, "message": error.message, "hint": error.hint()
-                    }),
-                    EngineEvent::Call { node, command } => {
-                        json!({"event": "call", "step": node, "command": command})
-                    }
-                };
                 println!(
                     "{}",
-                    json!({"schema_version": 1, "type": "event", "data": v})
+                    json!({"schema_version": 1, "type": "event", "data": fixedip_tui::progress::json(&ev)})
                 );
                 continue;
             }
-            match ev {
-                EngineEvent::Started(n) => eprintln!("… {}", n.title()),
-                EngineEvent::Waiting { node, what } => {
-                    eprintln!("  {}: waiting for {what}", node.title())
-                }
-                EngineEvent::Done { node, summary } => eprintln!("✓ {}: {summary}", node.title()),
-                EngineEvent::Failed { node, error } => {
-                    eprintln!("✗ {}: {error}\n  → {}", node.title(), error.hint())
-                }
-                EngineEvent::Call { command, .. } => tracing::info!("aws call: {command}"),
-            }
+            eprint!("{}", lines.event(at(), &ev));
         }
+        eprint!("{}", lines.finish(at()));
     });
     // SIGINT / SIGTERM / SIGHUP (no terminal: Ctrl-C is a signal here): the first stops after the
     // running steps, a second abandons them; either way the journal is kept and the exit code is
     // 128 + the signal (130 / 143 / 129), with the line that says how to resume.
     let stop = opts.stop.clone();
     let state_dir = opts.state_dir.clone();
+    let opts_prefix = opts.command_prefix.clone();
+    let release_eips = opts.release_eips;
     let mut signals = Signals::new();
     let engine = async {
         if destroy {
@@ -725,9 +713,11 @@ async fn run_engine(
             }
         }
     };
+    let took_ms = started.elapsed().as_millis() as u64;
     let _ = printer.await;
     // Abandoned (a second signal): what the journal holds is what was done.
     let result = result.unwrap_or(Err(fixedip_tui::engine::EngineError::Stopped(0)));
+    let prefix = opts_prefix;
     let (code, errors, journal) = match result {
         Err(fixedip_tui::engine::EngineError::Stopped(_)) if signalled.is_some() => (
             ExitCode::from(128u8.saturating_add(signalled.unwrap_or(2) as u8)),
@@ -769,6 +759,8 @@ async fn run_engine(
         "private_zone_id": r.private_zone,
         "errors": errors,
         "resumable": !errors.is_empty(),
+        "elapsed_seconds": took_ms as f64 / 1000.0,
+        "elastic_ips_kept": journal.as_ref().and_then(|j| j.held_eips()).unwrap_or_default(),
     });
     if let Some(path) = &report.output {
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -791,10 +783,34 @@ async fn run_engine(
         eprintln!("The journal is kept: run the same command again to resume.");
         return code;
     }
+    let took = fixedip_tui::ui::screens::apply::secs(took_ms);
     if destroy {
-        println!("Destroyed what plan {} created.", plan.id);
+        println!(
+            "Plan {} destroyed in {took}: everything it created is gone{}; what it changed is restored.",
+            plan.id,
+            if journal.as_ref().and_then(|j| j.held_eips()).is_some() {
+                " except its Elastic IPs"
+            } else {
+                ""
+            }
+        );
+        match journal.as_ref().and_then(|j| j.held_eips()) {
+            Some(ips) => println!(
+                "{}",
+                fixedip_tui::plan::cost::kept_eips(
+                    &ips,
+                    0,
+                    &format!(
+                        "`{}` releases them",
+                        fixedip_tui::plan::cost::release_eips_command(&prefix, &plan.id)
+                    )
+                )
+            ),
+            None if release_eips => println!("{}", fixedip_tui::plan::cost::released_eips(&r.eips)),
+            None => {}
+        }
     } else {
-        println!("Plan {} applied: https://{}", plan.id, plan.name);
+        println!("Plan {} applied in {took}: https://{}", plan.id, plan.name);
         if r.fixed_ips.is_empty() {
             println!("Fixed IPs: not reported by this endpoint");
         } else {
@@ -987,6 +1003,8 @@ fn run_tui(
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     model.quit_after_save = plan_out.is_some();
     model.prefill = prefill;
+    model.time_scale = if cli.demo { demo_scale(cli) } else { 1.0 };
+    model.command_prefix = command_prefix(cli);
     model.plan_out = plan_out;
     let result = runtime.block_on(Runner::new(connector, engine_options(cli)).run(
         &mut terminal,
