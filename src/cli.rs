@@ -90,10 +90,14 @@ pub enum Command {
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
-        /// Create the resources (without it, apply only reviews). Progress lines go to stderr,
-        /// the result to stdout. A rerun resumes from the journal.
+        /// Create the resources (without it, apply only reviews, on stdout). With it, the review
+        /// and the progress lines go to stderr and only the result to stdout. A rerun resumes
+        /// from the journal.
         #[arg(long)]
         yes: bool,
+        /// With --yes: no review, only the progress lines (stderr) and the result (stdout).
+        #[arg(long, requires = "yes")]
+        quiet: bool,
         /// One JSON event per line on stdout, then the result (shape: README, schema_version 1).
         #[arg(long)]
         json: bool,

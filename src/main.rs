@@ -90,12 +90,16 @@ fn main() -> ExitCode {
         Some(Command::Apply {
             plan,
             yes,
+            quiet,
             json,
             output,
         }) => runtime.block_on(review_plan(
             connector,
             plan.clone(),
-            *yes,
+            Confirm {
+                yes: *yes,
+                quiet: *quiet,
+            },
             engine_options(&cli),
             Report {
                 json: *json,
@@ -545,14 +549,23 @@ async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
     }
 }
 
-/// `apply --plan FILE`: load, read the account again, re-validate, show the review.
+/// `apply`'s `--yes` (create) and `--quiet` (no review).
+struct Confirm {
+    yes: bool,
+    quiet: bool,
+}
+
+/// `apply --plan FILE`: load, read the account again, re-validate, show the review (on stdout when
+/// reviewing is all it does; on stderr, or not at all with `--quiet`, when it creates: stdout then
+/// carries only the result); with `--yes`, create.
 async fn review_plan(
     connector: Connector,
     path: PathBuf,
-    yes: bool,
+    confirm: Confirm,
     opts: EngineOptions,
     report: Report,
 ) -> ExitCode {
+    let Confirm { yes, quiet } = confirm;
     use fixedip_tui::plan::{validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
         Ok(p) => p,
@@ -584,11 +597,12 @@ async fn review_plan(
     plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let review =
         fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv));
-    // With --json, stdout carries JSON only: the review goes to stderr.
-    if report.json {
-        eprint!("{review}");
-    } else {
-        print!("{review}");
+    // Reviewing only: the review is the output. Creating (or --json): stdout carries the result
+    // only, so the review goes to stderr — or nowhere with --quiet.
+    match (quiet, yes || report.json) {
+        (true, _) => {}
+        (false, true) => eprint!("{review}"),
+        (false, false) => print!("{review}"),
     }
     // What an earlier apply of this plan created is not a conflict: it is resumed.
     let owned = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
