@@ -81,7 +81,7 @@ fn main() -> ExitCode {
             ))
         }
         Some(Command::Plan { out, .. }) if cli.plain => {
-            runtime.block_on(plain(connector, out.clone()))
+            runtime.block_on(plain(connector, out.clone(), command_prefix(&cli)))
         }
         Some(Command::Plan { out, .. }) => {
             let out = out.clone();
@@ -136,6 +136,7 @@ fn main() -> ExitCode {
             *json,
             *watch,
             engine_options(&cli),
+            cli.demo,
         )),
         Some(Command::Verify {
             plan_id,
@@ -179,6 +180,7 @@ fn main() -> ExitCode {
                 *json,
                 vopts,
                 engine_options(&cli),
+                cli.demo,
             ))
         }
         Some(Command::Allow {
@@ -197,8 +199,9 @@ fn main() -> ExitCode {
                 undo: *undo,
             },
             engine_options(&cli),
+            cli.demo,
         )),
-        None if cli.plain => runtime.block_on(plain(connector, None)),
+        None if cli.plain => runtime.block_on(plain(connector, None, command_prefix(&cli))),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
         Some(Command::Completions { .. } | Command::Export { .. }) => ExitCode::SUCCESS,
     };
@@ -519,28 +522,50 @@ fn command_prefix(cli: &Cli) -> String {
     words.join(" ")
 }
 
+/// An argument as a shell reads it back (quoted when it holds anything but plain characters).
+fn shell_word(a: &str) -> String {
+    if !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c))
+    {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
 /// `--plain`: the same steps as line prompts.
-async fn plain(connector: Connector, out: Option<PathBuf>) -> ExitCode {
+/// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
+async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
     let (cloud, inv) = match connect_and_discover(&connector).await {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let next = |path: &std::path::Path| {
+        println!(
+            "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+            shell_word(&path.display().to_string())
+        );
+    };
     match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
-        Ok(Some(plan)) if out.is_none() => {
-            // Without --out, the plan goes to <plan-id>.toml (the id is known only now).
-            let path = PathBuf::from(format!("{}.toml", plan.id));
-            match plan.save(&path) {
-                Ok(()) => {
+        Ok(Some(plan)) => {
+            let path = match &out {
+                // Saved by the prompts, which said where.
+                Some(path) => path.clone(),
+                // Without --out, the plan goes to <plan-id>.toml (the id is known only now).
+                None => {
+                    let path = PathBuf::from(format!("{}.toml", plan.id));
+                    if let Err(e) = plan.save(&path) {
+                        eprintln!("fixedip-tui: {e}");
+                        return ExitCode::FAILURE;
+                    }
                     println!("Plan {} saved to {}", plan.id, path.display());
-                    ExitCode::SUCCESS
+                    path
                 }
-                Err(e) => {
-                    eprintln!("fixedip-tui: {e}");
-                    ExitCode::FAILURE
-                }
-            }
+            };
+            next(&path);
+            ExitCode::SUCCESS
         }
-        Ok(Some(_)) => ExitCode::SUCCESS,
         Ok(None) => ExitCode::FAILURE,
         Err(e) => {
             eprintln!("fixedip-tui: {e}");
@@ -628,15 +653,18 @@ async fn review_plan(
             eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
         }
         eprintln!(
-            "Fix it with `fixedip-tui plan --out {}` (the wizard starts from the same name).",
+            "Fix it with `{} plan --out {}` (the wizard starts from the same name).",
+            opts.command_prefix,
             path.display()
         );
         return ExitCode::from(2);
     }
     if !yes {
         eprintln!(
-            "\nThe plan {} is valid against the account. Nothing was changed: add --yes to create the resources.",
-            plan.id
+            "\nThe plan {} is valid against the account. Nothing was changed: `{} apply --plan {} --yes` creates the resources.",
+            plan.id,
+            opts.command_prefix,
+            shell_word(&path.display().to_string())
         );
         // Without a terminal, a missing --yes is a usage error (scripts must say it).
         return if std::io::stdin().is_terminal() {
@@ -966,8 +994,15 @@ async fn destroy_plan(
     };
     if !yes {
         eprintln!(
-            "fixedip-tui: destroy deletes everything plan {} created for {}; add --yes to confirm",
-            plan.id, plan.name
+            "fixedip-tui: destroy deletes everything plan {} created for {}: `{} destroy {} --yes{}` confirms it",
+            plan.id,
+            plan.name,
+            opts.command_prefix,
+            match (&plan_path, &plan_id) {
+                (Some(p), _) => format!("--plan {}", shell_word(&p.display().to_string())),
+                _ => format!("--plan-id {}", plan.id),
+            },
+            if opts.release_eips { " --release-eips" } else { "" }
         );
         return ExitCode::from(2);
     }
@@ -1035,20 +1070,30 @@ fn run_tui(
             fixedip_tui::app::apply::Mode::Destroy => "destroy",
         };
         tracing::warn!(plan = %a.plan.id, "left during {what}: the journal is kept");
+        let prefix = command_prefix(cli);
         let again = match a.mode {
             fixedip_tui::app::apply::Mode::Apply => format!(
-                "fixedip-tui apply --plan {} --yes",
-                fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
-                    .with_extension("plan.toml")
-                    .display()
+                "{prefix} apply --plan {} --yes",
+                shell_word(
+                    &fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
+                        .with_extension("plan.toml")
+                        .display()
+                        .to_string()
+                )
             ),
-            fixedip_tui::app::apply::Mode::Destroy => {
-                format!("fixedip-tui destroy --plan-id {} --yes", a.plan.id)
-            }
+            fixedip_tui::app::apply::Mode::Destroy => format!(
+                "{prefix} destroy --plan-id {} --yes{}",
+                a.plan.id,
+                if a.release_eips {
+                    " --release-eips"
+                } else {
+                    ""
+                }
+            ),
         };
         eprintln!(
             "fixedip-tui: left during the {what} of plan {}: the journal keeps every step; run \
-             `{again}` (add --demo for the demo) to resume.",
+             `{again}` to resume.",
             a.plan.id
         );
         return ExitCode::from(3);
@@ -1104,19 +1149,44 @@ fn init_logging(
 }
 
 /// The plan `apply` keeps beside its journal, and the journal: what status / verify / allow read.
+/// `demo`: run with `--demo`. A plan of the demo account asked for without it says the command
+/// that works: the same one with `--demo`.
 fn load_kept(
     opts: &EngineOptions,
     plan_id: &str,
+    demo: bool,
 ) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, plan_id).with_extension("plan.toml");
+    let kept = |dir: &std::path::Path| {
+        fixedip_tui::engine::Journal::path(dir, plan_id).with_extension("plan.toml")
+    };
+    let with_demo = || {
+        let args: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
+        format!("fixedip-tui --demo {}", args.join(" "))
+    };
+    let path = kept(&opts.state_dir);
     let plan = fixedip_tui::plan::Plan::load(&path).map_err(|e| {
-        eprintln!(
-            "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
-            opts.state_dir.join("plans").display()
-        );
+        // Made on the demo account, asked without --demo: the demo keeps its plans apart.
+        if !demo && kept(&opts.state_dir.join("demo")).exists() {
+            eprintln!(
+                "fixedip-tui: plan {plan_id} was applied on the demo account: add --demo (`{}`)",
+                with_demo()
+            );
+        } else {
+            eprintln!(
+                "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
+                opts.state_dir.join("plans").display()
+            );
+        }
         ExitCode::from(2)
     })?;
+    if !demo && plan.account == fixedip_tui::cloud::sim::DEMO_ACCOUNT_ID {
+        eprintln!(
+            "fixedip-tui: plan {plan_id} is for the demo account {}: add --demo (`{}`)",
+            plan.account,
+            with_demo()
+        );
+        return Err(ExitCode::from(2));
+    }
     let journal =
         fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, plan_id).map_err(|e| {
             eprintln!("fixedip-tui: {e}");
@@ -1132,8 +1202,9 @@ async fn verify(
     json: bool,
     vopts: fixedip_tui::verify::VerifyOptions,
     opts: EngineOptions,
+    demo: bool,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, demo) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1149,8 +1220,9 @@ async fn verify(
         let kept = fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id)
             .with_extension("plan.toml");
         let msg = format!(
-            "plan {plan_id} ({}) was destroyed: nothing to verify; `fixedip-tui apply --plan {} --yes` makes it again",
+            "plan {plan_id} ({}) was destroyed: nothing to verify; `{} apply --plan {} --yes` makes it again",
             plan.name,
+            opts.command_prefix,
             kept.display()
         );
         if json {
@@ -1201,8 +1273,9 @@ async fn status(
     json: bool,
     watch: Option<u64>,
     opts: EngineOptions,
+    demo: bool,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, demo) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1212,9 +1285,14 @@ async fn status(
     };
     let mut last: Option<fixedip_tui::verify::handout::Handout> = None;
     loop {
-        let doc =
-            fixedip_tui::verify::handout::read(cloud.as_ref(), &plan, &journal, &opts.state_dir)
-                .await;
+        let doc = fixedip_tui::verify::handout::read(
+            cloud.as_ref(),
+            &plan,
+            &journal,
+            &opts.state_dir,
+            &opts.command_prefix,
+        )
+        .await;
         let changes = last
             .as_ref()
             .map(|p| doc.changes_since(p))
@@ -1275,6 +1353,7 @@ async fn allow(
     plan_id: String,
     change: AllowChange,
     opts: EngineOptions,
+    demo: bool,
 ) -> ExitCode {
     let AllowChange {
         mut add,
@@ -1286,7 +1365,7 @@ async fn allow(
     use fixedip_tui::plan::validate::check_caller_cidr;
     let path =
         fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let (mut plan, mut journal) = match load_kept(&opts, &plan_id) {
+    let (mut plan, mut journal) = match load_kept(&opts, &plan_id, demo) {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -150,7 +150,6 @@ fn walk_clean_path(s: &mut Session) {
     send(s, NAME);
     send(s, ENTER);
     expect(s, "saved to");
-    s.expect(Eof).expect("the program ends");
 }
 
 /// The plan the full-screen wizard saves for the same choices, driven through `update`.
@@ -201,6 +200,7 @@ fn plain_run_on_a_pty_saves_the_tuis_plan() {
     .env(DRIVER_OUT, &out);
     let mut s = spawn(cmd, home.path());
     walk_clean_path(&mut s);
+    s.expect(Eof).expect("the program ends");
     check_saved(&out);
 }
 
@@ -236,6 +236,15 @@ fn plain_binary_on_a_pty_saves_the_tuis_plan() {
     cmd.args(["--demo", "plan", "--plain", "--out"]).arg(&out);
     let mut s = spawn(cmd, home.path());
     walk_clean_path(&mut s);
+    // The next command, as it works here: with --demo and --yes.
+    expect(
+        &mut s,
+        &format!(
+            "next: fixedip-tui --demo apply --plan {} --yes",
+            out.display()
+        ),
+    );
+    s.expect(Eof).expect("the program ends");
     check_saved(&out);
 }
 

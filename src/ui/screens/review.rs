@@ -65,7 +65,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
 
     let status = match (&w.saved_to, w.confirmed) {
         (Some(path), _) => Line::from(Span::styled(
-            format!("✓ saved to {path} — apply it with: fixedip-tui apply --plan {path}"),
+            format!(
+                "✓ saved to {path} — apply it with: {} apply --plan {path} --yes",
+                model.command_prefix
+            ),
             theme.ok(),
         )),
         (None, true) => Line::from(vec![
