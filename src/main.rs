@@ -136,7 +136,7 @@ fn main() -> ExitCode {
             *json,
             *watch,
             engine_options(&cli),
-            cli.demo,
+            AccountKind::of(&cli),
         )),
         Some(Command::Verify {
             plan_id,
@@ -180,7 +180,7 @@ fn main() -> ExitCode {
                 *json,
                 vopts,
                 engine_options(&cli),
-                cli.demo,
+                AccountKind::of(&cli),
             ))
         }
         Some(Command::Allow {
@@ -199,7 +199,7 @@ fn main() -> ExitCode {
                 undo: *undo,
             },
             engine_options(&cli),
-            cli.demo,
+            AccountKind::of(&cli),
         )),
         None if cli.plain => runtime.block_on(plain(connector, None, command_prefix(&cli))),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
@@ -1149,13 +1149,14 @@ fn init_logging(
 }
 
 /// The plan `apply` keeps beside its journal, and the journal: what status / verify / allow read.
-/// `demo`: run with `--demo`. A plan of the demo account asked for without it says the command
-/// that works: the same one with `--demo`.
+/// A plan of the demo account asked for without `--demo` says the command that works: the same
+/// one with `--demo`.
 fn load_kept(
     opts: &EngineOptions,
     plan_id: &str,
-    demo: bool,
+    account: AccountKind,
 ) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
+    let demo = account == AccountKind::Demo;
     let kept = |dir: &std::path::Path| {
         fixedip_tui::engine::Journal::path(dir, plan_id).with_extension("plan.toml")
     };
@@ -1179,7 +1180,8 @@ fn load_kept(
         }
         ExitCode::from(2)
     })?;
-    if !demo && plan.account == fixedip_tui::cloud::sim::DEMO_ACCOUNT_ID {
+    // moto and LocalStack (--endpoint-url) use the same account id as the demo: only AWS cannot.
+    if account == AccountKind::Aws && plan.account == fixedip_tui::cloud::sim::DEMO_ACCOUNT_ID {
         eprintln!(
             "fixedip-tui: plan {plan_id} is for the demo account {}: add --demo (`{}`)",
             plan.account,
@@ -1195,6 +1197,24 @@ fn load_kept(
     Ok((plan, journal))
 }
 
+/// Which account a command reads: the demo's, AWS's, or another endpoint's (moto, LocalStack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AccountKind {
+    Demo,
+    Aws,
+    Endpoint,
+}
+
+impl AccountKind {
+    fn of(cli: &Cli) -> Self {
+        match (cli.demo, &cli.endpoint_url) {
+            (true, _) => AccountKind::Demo,
+            (false, None) => AccountKind::Aws,
+            (false, Some(_)) => AccountKind::Endpoint,
+        }
+    }
+}
+
 /// `verify --plan-id ID`: the checklist, kept for `status`.
 async fn verify(
     connector: Connector,
@@ -1202,9 +1222,9 @@ async fn verify(
     json: bool,
     vopts: fixedip_tui::verify::VerifyOptions,
     opts: EngineOptions,
-    demo: bool,
+    account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id, demo) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1273,9 +1293,9 @@ async fn status(
     json: bool,
     watch: Option<u64>,
     opts: EngineOptions,
-    demo: bool,
+    account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id, demo) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1353,7 +1373,7 @@ async fn allow(
     plan_id: String,
     change: AllowChange,
     opts: EngineOptions,
-    demo: bool,
+    account: AccountKind,
 ) -> ExitCode {
     let AllowChange {
         mut add,
@@ -1365,7 +1385,7 @@ async fn allow(
     use fixedip_tui::plan::validate::check_caller_cidr;
     let path =
         fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let (mut plan, mut journal) = match load_kept(&opts, &plan_id, demo) {
+    let (mut plan, mut journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };
