@@ -208,10 +208,14 @@ Exit status:
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
         plan: PathBuf,
-        /// Create the resources (without it, apply only reviews). Progress lines go to stderr,
-        /// the result to stdout. A rerun resumes from the journal. Required without a terminal.
+        /// Create the resources (without it, apply only reviews, on stdout). With it, the review
+        /// and the progress lines go to stderr and only the result to stdout. A rerun resumes
+        /// from the journal. Required without a terminal.
         #[arg(long)]
         yes: bool,
+        /// With --yes: no review, only the progress lines (stderr) and the result (stdout).
+        #[arg(long, requires = "yes")]
+        quiet: bool,
         /// One JSON event per line on stdout, then the result (shape: README, schema_version 1).
         #[arg(long)]
         json: bool,

@@ -13,6 +13,7 @@ pub mod export;
 pub mod paths;
 pub mod plain;
 pub mod plan;
+pub mod progress;
 pub mod report;
 pub mod runner;
 pub mod ui;

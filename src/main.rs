@@ -89,12 +89,16 @@ fn main() -> ExitCode {
         Some(Command::Apply {
             plan,
             yes,
+            quiet,
             json,
             output,
         }) => runtime.block_on(review_plan(
             connector,
             plan.clone(),
-            *yes,
+            Confirm {
+                yes: *yes,
+                quiet: *quiet,
+            },
             engine_options(&cli),
             Report {
                 json: *json,
@@ -131,6 +135,7 @@ fn main() -> ExitCode {
             *json,
             *watch,
             engine_options(&cli),
+            AccountKind::of(&cli),
         )),
         Some(Command::Verify {
             plan_id,
@@ -174,6 +179,7 @@ fn main() -> ExitCode {
                 *json,
                 vopts,
                 engine_options(&cli),
+                AccountKind::of(&cli),
             ))
         }
         Some(Command::Allow {
@@ -192,6 +198,7 @@ fn main() -> ExitCode {
                 undo: *undo,
             },
             engine_options(&cli),
+            AccountKind::of(&cli),
         )),
         None if cli.plain => runtime.block_on(plain(connector, None, command_prefix(&cli))),
         None => run_tui(&runtime, connector, &cli, log_path, started, None, None),
@@ -221,10 +228,14 @@ fn engine_options(cli: &Cli) -> EngineOptions {
         .clone()
         .or_else(fixedip_tui::paths::state_dir)
         .unwrap_or_else(|| PathBuf::from(".fixedip-tui"));
-    if cli.demo {
+    let opts = if cli.demo {
         EngineOptions::aws(base.join("demo")).scaled(demo_scale(cli))
     } else {
         EngineOptions::aws(base)
+    };
+    EngineOptions {
+        command_prefix: command_prefix(cli),
+        ..opts
     }
 }
 
@@ -521,18 +532,34 @@ fn command_prefix(cli: &Cli) -> String {
     words.join(" ")
 }
 
+/// An argument as a shell reads it back (quoted when it holds anything but plain characters).
+fn shell_word(a: &str) -> String {
+    if !a.is_empty()
+        && a.chars()
+            .all(|c| c.is_ascii_alphanumeric() || "-_./=:,@+%".contains(c))
+    {
+        a.to_string()
+    } else {
+        format!("'{}'", a.replace('\'', "'\\''"))
+    }
+}
+
 /// `--plain`: the same steps as line prompts; the plan is saved where the user says.
+/// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
 async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
     let (cloud, inv) = match connect_and_discover(&connector).await {
         Ok(x) => x,
         Err(code) => return code,
     };
+    let next = |path: &std::path::Path| {
+        println!(
+            "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+            shell_word(&path.display().to_string())
+        );
+    };
     match fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
         Ok(Some((_, path))) => {
-            eprintln!(
-                "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
-                path.display()
-            );
+            next(&path);
             ExitCode::SUCCESS
         }
         Ok(None) => ExitCode::FAILURE,
@@ -543,14 +570,23 @@ async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> Ex
     }
 }
 
-/// `apply --plan FILE`: load, read the account again, re-validate, show the review.
+/// `apply`'s `--yes` (create) and `--quiet` (no review).
+struct Confirm {
+    yes: bool,
+    quiet: bool,
+}
+
+/// `apply --plan FILE`: load, read the account again, re-validate, show the review (on stdout when
+/// reviewing is all it does; on stderr, or not at all with `--quiet`, when it creates: stdout then
+/// carries only the result); with `--yes`, create.
 async fn review_plan(
     connector: Connector,
     path: PathBuf,
-    yes: bool,
+    confirm: Confirm,
     opts: EngineOptions,
     report: Report,
 ) -> ExitCode {
+    let Confirm { yes, quiet } = confirm;
     use fixedip_tui::plan::{validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
         Ok(p) => p,
@@ -582,11 +618,12 @@ async fn review_plan(
     plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let review =
         fixedip_tui::plan::review::render_text(&fixedip_tui::plan::review::review(&plan, &inv));
-    // With --json, stdout carries JSON only: the review goes to stderr.
-    if report.json {
-        eprint!("{review}");
-    } else {
-        print!("{review}");
+    // Reviewing only: the review is the output. Creating (or --json): stdout carries the result
+    // only, so the review goes to stderr — or nowhere with --quiet.
+    match (quiet, yes || report.json) {
+        (true, _) => {}
+        (false, true) => eprint!("{review}"),
+        (false, false) => print!("{review}"),
     }
     // What an earlier apply of this plan created is not a conflict: it is resumed.
     let owned = match fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
@@ -612,15 +649,18 @@ async fn review_plan(
             eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
         }
         eprintln!(
-            "Fix it with `fixedip-tui plan --out {}` (the wizard starts from the same name).",
+            "Fix it with `{} plan --out {}` (the wizard starts from the same name).",
+            opts.command_prefix,
             path.display()
         );
         return ExitCode::from(2);
     }
     if !yes {
         eprintln!(
-            "\nThe plan {} is valid against the account. Nothing was changed: add --yes to create the resources.",
-            plan.id
+            "\nThe plan {} is valid against the account. Nothing was changed: `{} apply --plan {} --yes` creates the resources.",
+            plan.id,
+            opts.command_prefix,
+            shell_word(&path.display().to_string())
         );
         // Without a terminal, a missing --yes is a usage error (scripts must say it).
         return if std::io::stdin().is_terminal() {
@@ -661,49 +701,33 @@ async fn run_engine(
     use serde_json::json;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let json_lines = report.json;
+    // The clock of the run: it starts now and stops when the engine returns.
+    let started = tokio::time::Instant::now();
+    let mut lines = fixedip_tui::progress::Lines::new(std::io::stderr().is_terminal());
     let printer = tokio::spawn(async move {
+        let at = || started.elapsed().as_millis() as u64;
         while let Some(ev) = rx.recv().await {
+            if let EngineEvent::Call { command, .. } = &ev {
+                tracing::info!("aws call: {command}");
+            }
             if json_lines {
-                let v = match &ev {
-                    EngineEvent::Started(n) => json!({"event": "started", "step": n}),
-                    EngineEvent::Waiting { node, what } => {
-                        json!({"event": "waiting", "step": node, "for": what})
-                    }
-                    EngineEvent::Done { node, summary } => {
-                        json!({"event": "done", "step": node, "summary": summary})
-                    }
-                    EngineEvent::Failed { node, error } => json!({
-                        "event": "failed", "step": node, "kind": error.kind, "action": error.action,
-                        "code": error.code, "message": error.message, "hint": error.hint()
-                    }),
-                    EngineEvent::Call { node, command } => {
-                        json!({"event": "call", "step": node, "command": command})
-                    }
-                };
                 println!(
                     "{}",
-                    json!({"schema_version": 1, "type": "event", "data": v})
+                    json!({"schema_version": 1, "type": "event", "data": fixedip_tui::progress::json(&ev)})
                 );
                 continue;
             }
-            match ev {
-                EngineEvent::Started(n) => eprintln!("… {}", n.title()),
-                EngineEvent::Waiting { node, what } => {
-                    eprintln!("  {}: waiting for {what}", node.title())
-                }
-                EngineEvent::Done { node, summary } => eprintln!("✓ {}: {summary}", node.title()),
-                EngineEvent::Failed { node, error } => {
-                    eprintln!("✗ {}: {error}\n  → {}", node.title(), error.hint())
-                }
-                EngineEvent::Call { command, .. } => tracing::info!("aws call: {command}"),
-            }
+            eprint!("{}", lines.event(at(), &ev));
         }
+        eprint!("{}", lines.finish(at()));
     });
     // SIGINT / SIGTERM / SIGHUP (no terminal: Ctrl-C is a signal here): the first stops after the
     // running steps, a second abandons them; either way the journal is kept and the exit code is
     // 128 + the signal (130 / 143 / 129), with the line that says how to resume.
     let stop = opts.stop.clone();
     let state_dir = opts.state_dir.clone();
+    let opts_prefix = opts.command_prefix.clone();
+    let release_eips = opts.release_eips;
     let mut signals = Signals::new();
     let engine = async {
         if destroy {
@@ -727,9 +751,11 @@ async fn run_engine(
             }
         }
     };
+    let took_ms = started.elapsed().as_millis() as u64;
     let _ = printer.await;
     // Abandoned (a second signal): what the journal holds is what was done.
     let result = result.unwrap_or(Err(fixedip_tui::engine::EngineError::Stopped(0)));
+    let prefix = opts_prefix;
     let (code, errors, journal) = match result {
         Err(fixedip_tui::engine::EngineError::Stopped(_)) if signalled.is_some() => (
             ExitCode::from(128u8.saturating_add(signalled.unwrap_or(2) as u8)),
@@ -771,6 +797,8 @@ async fn run_engine(
         "private_zone_id": r.private_zone,
         "errors": errors,
         "resumable": !errors.is_empty(),
+        "elapsed_seconds": took_ms as f64 / 1000.0,
+        "elastic_ips_kept": journal.as_ref().and_then(|j| j.held_eips()).unwrap_or_default(),
     });
     if let Some(path) = &report.output {
         let text = serde_json::to_string_pretty(&doc).unwrap_or_default();
@@ -793,10 +821,34 @@ async fn run_engine(
         eprintln!("The journal is kept: run the same command again to resume.");
         return code;
     }
+    let took = fixedip_tui::ui::screens::apply::secs(took_ms);
     if destroy {
-        println!("Destroyed what plan {} created.", plan.id);
+        println!(
+            "Plan {} destroyed in {took}: everything it created is gone{}; what it changed is restored.",
+            plan.id,
+            if journal.as_ref().and_then(|j| j.held_eips()).is_some() {
+                " except its Elastic IPs"
+            } else {
+                ""
+            }
+        );
+        match journal.as_ref().and_then(|j| j.held_eips()) {
+            Some(ips) => println!(
+                "{}",
+                fixedip_tui::plan::cost::kept_eips(
+                    &ips,
+                    0,
+                    &format!(
+                        "`{}` releases them",
+                        fixedip_tui::plan::cost::release_eips_command(&prefix, &plan.id)
+                    )
+                )
+            ),
+            None if release_eips => println!("{}", fixedip_tui::plan::cost::released_eips(&r.eips)),
+            None => {}
+        }
     } else {
-        println!("Plan {} applied: https://{}", plan.id, plan.name);
+        println!("Plan {} applied in {took}: https://{}", plan.id, plan.name);
         if r.fixed_ips.is_empty() {
             println!("Fixed IPs: not reported by this endpoint");
         } else {
@@ -938,8 +990,15 @@ async fn destroy_plan(
     };
     if !yes {
         eprintln!(
-            "fixedip-tui: destroy deletes everything plan {} created for {}; add --yes to confirm",
-            plan.id, plan.name
+            "fixedip-tui: destroy deletes everything plan {} created for {}: `{} destroy {} --yes{}` confirms it",
+            plan.id,
+            plan.name,
+            opts.command_prefix,
+            match (&plan_path, &plan_id) {
+                (Some(p), _) => format!("--plan {}", shell_word(&p.display().to_string())),
+                _ => format!("--plan-id {}", plan.id),
+            },
+            if opts.release_eips { " --release-eips" } else { "" }
         );
         return ExitCode::from(2);
     }
@@ -988,8 +1047,9 @@ fn run_tui(
     }));
     let mut model = app::Model::new(log_path.map(|p| p.display().to_string()));
     model.quit_after_save = plan_out.is_some();
-    model.command_prefix = command_prefix(cli);
     model.prefill = prefill;
+    model.time_scale = if cli.demo { demo_scale(cli) } else { 1.0 };
+    model.command_prefix = command_prefix(cli);
     model.plan_out = plan_out;
     let result = runtime.block_on(Runner::new(connector, engine_options(cli)).run(
         &mut terminal,
@@ -1006,20 +1066,30 @@ fn run_tui(
             fixedip_tui::app::apply::Mode::Destroy => "destroy",
         };
         tracing::warn!(plan = %a.plan.id, "left during {what}: the journal is kept");
+        let prefix = command_prefix(cli);
         let again = match a.mode {
             fixedip_tui::app::apply::Mode::Apply => format!(
-                "fixedip-tui apply --plan {} --yes",
-                fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
-                    .with_extension("plan.toml")
-                    .display()
+                "{prefix} apply --plan {} --yes",
+                shell_word(
+                    &fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
+                        .with_extension("plan.toml")
+                        .display()
+                        .to_string()
+                )
             ),
-            fixedip_tui::app::apply::Mode::Destroy => {
-                format!("fixedip-tui destroy --plan-id {} --yes", a.plan.id)
-            }
+            fixedip_tui::app::apply::Mode::Destroy => format!(
+                "{prefix} destroy --plan-id {} --yes{}",
+                a.plan.id,
+                if a.release_eips {
+                    " --release-eips"
+                } else {
+                    ""
+                }
+            ),
         };
         eprintln!(
             "fixedip-tui: left during the {what} of plan {}: the journal keeps every step; run \
-             `{again}` (add --demo for the demo) to resume.",
+             `{again}` to resume.",
             a.plan.id
         );
         return ExitCode::from(3);
@@ -1075,25 +1145,70 @@ fn init_logging(
 }
 
 /// The plan `apply` keeps beside its journal, and the journal: what status / verify / allow read.
+/// A plan of the demo account asked for without `--demo` says the command that works: the same
+/// one with `--demo`.
 fn load_kept(
     opts: &EngineOptions,
     plan_id: &str,
+    account: AccountKind,
 ) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, plan_id).with_extension("plan.toml");
+    let demo = account == AccountKind::Demo;
+    let kept = |dir: &std::path::Path| {
+        fixedip_tui::engine::Journal::path(dir, plan_id).with_extension("plan.toml")
+    };
+    let with_demo = || {
+        let args: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
+        format!("fixedip-tui --demo {}", args.join(" "))
+    };
+    let path = kept(&opts.state_dir);
     let plan = fixedip_tui::plan::Plan::load(&path).map_err(|e| {
-        eprintln!(
-            "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
-            opts.state_dir.join("plans").display()
-        );
+        // Made on the demo account, asked without --demo: the demo keeps its plans apart.
+        if !demo && kept(&opts.state_dir.join("demo")).exists() {
+            eprintln!(
+                "fixedip-tui: plan {plan_id} was applied on the demo account: add --demo (`{}`)",
+                with_demo()
+            );
+        } else {
+            eprintln!(
+                "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
+                opts.state_dir.join("plans").display()
+            );
+        }
         ExitCode::from(2)
     })?;
+    // moto and LocalStack (--endpoint-url) use the same account id as the demo: only AWS cannot.
+    if account == AccountKind::Aws && plan.account == fixedip_tui::cloud::sim::DEMO_ACCOUNT_ID {
+        eprintln!(
+            "fixedip-tui: plan {plan_id} is for the demo account {}: add --demo (`{}`)",
+            plan.account,
+            with_demo()
+        );
+        return Err(ExitCode::from(2));
+    }
     let journal =
         fixedip_tui::engine::Journal::load_or_new(&opts.state_dir, plan_id).map_err(|e| {
             eprintln!("fixedip-tui: {e}");
             ExitCode::FAILURE
         })?;
     Ok((plan, journal))
+}
+
+/// Which account a command reads: the demo's, AWS's, or another endpoint's (moto, LocalStack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum AccountKind {
+    Demo,
+    Aws,
+    Endpoint,
+}
+
+impl AccountKind {
+    fn of(cli: &Cli) -> Self {
+        match (cli.demo, &cli.endpoint_url) {
+            (true, _) => AccountKind::Demo,
+            (false, None) => AccountKind::Aws,
+            (false, Some(_)) => AccountKind::Endpoint,
+        }
+    }
 }
 
 /// `verify --plan-id ID`: the checklist, kept for `status`.
@@ -1103,8 +1218,9 @@ async fn verify(
     json: bool,
     vopts: fixedip_tui::verify::VerifyOptions,
     opts: EngineOptions,
+    account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1120,8 +1236,9 @@ async fn verify(
         let kept = fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id)
             .with_extension("plan.toml");
         let msg = format!(
-            "plan {plan_id} ({}) was destroyed: nothing to verify; `fixedip-tui apply --plan {} --yes` makes it again",
+            "plan {plan_id} ({}) was destroyed: nothing to verify; `{} apply --plan {} --yes` makes it again",
             plan.name,
+            opts.command_prefix,
             kept.display()
         );
         if json {
@@ -1172,8 +1289,9 @@ async fn status(
     json: bool,
     watch: Option<u64>,
     opts: EngineOptions,
+    account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id) {
+    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -1183,9 +1301,14 @@ async fn status(
     };
     let mut last: Option<fixedip_tui::verify::handout::Handout> = None;
     loop {
-        let doc =
-            fixedip_tui::verify::handout::read(cloud.as_ref(), &plan, &journal, &opts.state_dir)
-                .await;
+        let doc = fixedip_tui::verify::handout::read(
+            cloud.as_ref(),
+            &plan,
+            &journal,
+            &opts.state_dir,
+            &opts.command_prefix,
+        )
+        .await;
         let changes = last
             .as_ref()
             .map(|p| doc.changes_since(p))
@@ -1246,6 +1369,7 @@ async fn allow(
     plan_id: String,
     change: AllowChange,
     opts: EngineOptions,
+    account: AccountKind,
 ) -> ExitCode {
     let AllowChange {
         mut add,
@@ -1257,7 +1381,7 @@ async fn allow(
     use fixedip_tui::plan::validate::check_caller_cidr;
     let path =
         fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
-    let (mut plan, mut journal) = match load_kept(&opts, &plan_id) {
+    let (mut plan, mut journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
     };

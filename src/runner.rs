@@ -158,7 +158,9 @@ impl Runner {
                     let _ = tx.send(Msg::Saved(r));
                 });
             }
-            Cmd::Apply(plan) | Cmd::Destroy(plan) if self.cloud.is_none() => {
+            Cmd::Apply(plan) | Cmd::Destroy(plan) | Cmd::ReleaseEips(plan)
+                if self.cloud.is_none() =>
+            {
                 let _ = plan;
                 let _ = self.tx.send(Msg::EngineFinished {
                     at_ms: self.started.elapsed().as_millis() as u64,
@@ -171,21 +173,25 @@ impl Runner {
                     .stop
                     .store(true, std::sync::atomic::Ordering::SeqCst);
             }
-            cmd @ (Cmd::Apply(_) | Cmd::Destroy(_)) => {
+            cmd @ (Cmd::Apply(_) | Cmd::Destroy(_) | Cmd::ReleaseEips(_)) => {
                 // A fresh stop flag per run.
                 self.engine_opts.stop = Arc::new(std::sync::atomic::AtomicBool::new(false));
+                let release_eips = matches!(cmd, Cmd::ReleaseEips(_));
                 let (Some(cloud), destroy, plan) = (
                     self.cloud.clone(),
-                    matches!(cmd, Cmd::Destroy(_)),
+                    matches!(cmd, Cmd::Destroy(_) | Cmd::ReleaseEips(_)),
                     match cmd {
-                        Cmd::Apply(p) | Cmd::Destroy(p) => p,
+                        Cmd::Apply(p) | Cmd::Destroy(p) | Cmd::ReleaseEips(p) => p,
                         _ => return,
                     },
                 ) else {
                     return;
                 };
                 let tx = self.tx.clone();
-                let opts = self.engine_opts.clone();
+                let opts = EngineOptions {
+                    release_eips,
+                    ..self.engine_opts.clone()
+                };
                 let started = self.started;
                 if !destroy {
                     // Keep the plan beside its journal, so `destroy --plan-id` finds it.
@@ -321,17 +327,15 @@ impl Runner {
                     }
                     Err(e) => Msg::ConnectFailed(e),
                 },
-                _ = ticker.tick(), if model.animating() => {
-                    if model.apply.is_some() {
-                        let _ = self.tx.send(Msg::Clock(self.started.elapsed().as_millis() as u64));
-                    }
-                    Msg::Tick
-                }
+                // Every message sets the model's clock first (`update_at`): a tick moves the
+                // timers on screen.
+                _ = ticker.tick(), if model.animating() => Msg::Tick,
             };
-            let mut cmds = app::update(model, msg);
+            let now = || self.started.elapsed().as_millis() as u64;
+            let mut cmds = app::update_at(model, now(), msg);
             // Drain what else is queued before drawing once (a burst of discovery events = one frame).
             while let Ok(msg) = self.rx.try_recv() {
-                cmds.extend(app::update(model, msg));
+                cmds.extend(app::update_at(model, now(), msg));
                 if model.quit {
                     break;
                 }

@@ -148,7 +148,7 @@ async fn adopt_nlb_and_target_group_then_destroy_keeps_them() {
     assert_eq!(listener_target(&sim).await.as_deref(), Some(TG));
     // The handout reads the adopted NLB: its IPs, and who can reach it in words.
     tokio::time::sleep(Duration::from_secs(600)).await;
-    let h = verify::handout::read(sim.as_ref(), &p, &j, state.path()).await;
+    let h = verify::handout::read(sim.as_ref(), &p, &j, state.path(), "fixedip-tui").await;
     assert_eq!(
         h.fixed_ips,
         vec!["3.210.14.10", "3.210.15.10", "3.210.16.10"]

@@ -129,7 +129,8 @@ async fn new_eips_and_pinned_ips_then_destroy_keeps_eips_and_apply_gets_them_bac
     assert_eq!(targets, ips);
 
     // The handout says Elastic.
-    let h = fixedip_tui::verify::handout::read(sim.as_ref(), &p, &j, state.path()).await;
+    let h =
+        fixedip_tui::verify::handout::read(sim.as_ref(), &p, &j, state.path(), "fixedip-tui").await;
     assert_eq!(h.ip_kind, fixedip_tui::verify::handout::IpKind::Elastic);
     let mut fixed = h.fixed_ips.clone();
     fixed.sort();

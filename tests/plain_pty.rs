@@ -229,6 +229,14 @@ fn plain_binary_on_a_pty_saves_the_tuis_plan() {
     let mut s = spawn(cmd, home.path());
     walk_clean_path(&mut s);
     expect(&mut s, "saved to");
+    // The next command, as it works here: with --demo and --yes.
+    expect(
+        &mut s,
+        &format!(
+            "next: fixedip-tui --demo apply --plan {} --yes",
+            out.display()
+        ),
+    );
     s.expect(Eof).expect("the program ends");
     check_saved(&out);
 }

@@ -1,21 +1,41 @@
 //! The apply (and destroy) progress view: one row per step with its state and timing, the AWS
-//! calls as `aws` CLI lines, and the result (fixed IPs, DNS names, ids) at the end.
+//! calls as `aws` CLI lines, the time taken and the time left, and the result (fixed IPs, DNS
+//! names, ids; after a destroy, what stayed) at the end.
 
-use crate::engine::{nodes_for, EngineEvent, Journal, NodeId};
+use crate::engine::timing::{self, Progress};
+use crate::engine::{destroy_steps, nodes_for, EngineEvent, Journal, NodeId};
 use crate::plan::Plan;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum NodeView {
     Waiting,
-    Running { since_ms: u64, what: Option<String> },
-    Done { summary: String, took_ms: u64 },
-    Failed { message: String, hint: String },
+    Running {
+        since_ms: u64,
+        what: Option<String>,
+    },
+    Done {
+        summary: String,
+        took_ms: u64,
+    },
+    /// Nothing to do (destroy: removed with its parent, not this plan's, already gone…).
+    Skipped {
+        why: String,
+    },
+    Failed {
+        message: String,
+        hint: String,
+    },
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Mode {
-    Apply,
-    Destroy,
+/// Apply or destroy (the engine's own word for it).
+pub use crate::engine::Operation as Mode;
+
+/// One line of the AWS calls pane: the same call sent again (a wait that retries it) counts up
+/// instead of filling the pane.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LogLine {
+    pub text: String,
+    pub times: u32,
 }
 
 /// What the result screen shows, read from the journal.
@@ -28,6 +48,10 @@ pub struct ResultView {
     pub endpoint_dns: Option<String>,
     pub api_id: Option<String>,
     pub private_zone: Option<String>,
+    /// The Elastic IPs the plan allocated (journaled), and whether the account still holds them
+    /// (a destroy keeps them unless asked to release them).
+    pub eips: Vec<String>,
+    pub eips_held: bool,
 }
 
 impl ResultView {
@@ -48,6 +72,8 @@ impl ResultView {
             endpoint_dns: j.data(NodeId::EndpointReady, "dns").map(str::to_string),
             api_id: j.id_of(NodeId::Api).map(str::to_string),
             private_zone: j.id_of(NodeId::PrivateZone).map(str::to_string),
+            eips: list(NodeId::Eips, "ips"),
+            eips_held: j.held_eips().is_some(),
         }
     }
 }
@@ -57,8 +83,9 @@ pub struct ApplyView {
     pub plan: Plan,
     pub mode: Mode,
     pub nodes: Vec<(NodeId, NodeView)>,
-    pub log: Vec<String>,
+    pub log: Vec<LogLine>,
     pub log_scroll: u16,
+    /// The runner's clock when the run started, and now (it stops when the run ends).
     pub started_ms: u64,
     pub now_ms: u64,
     /// `Some(Ok)` when everything finished, `Some(Err(reason))` when the run stopped.
@@ -68,19 +95,23 @@ pub struct ApplyView {
     pub stop_question: bool,
     /// Stop was asked: running steps finish, no new one starts.
     pub stopping: bool,
-    /// `D` pressed: the name must be typed to confirm destroy.
+    /// `D` pressed: the name must be typed to confirm destroy (`R`: to release the kept Elastic
+    /// IPs, `confirm_release`).
     pub destroy_confirm: Option<tui_input::Input>,
+    pub confirm_release: bool,
+    /// A destroy that releases the Elastic IPs too.
+    pub release_eips: bool,
+    /// The demo's speed factor (1.0 on AWS): the timing model of the estimate is scaled by it.
+    pub time_scale: f64,
 }
 
 impl ApplyView {
     pub fn new(plan: Plan, mode: Mode, now_ms: u64) -> Self {
-        let mut nodes: Vec<(NodeId, NodeView)> = nodes_for(&plan)
-            .into_iter()
-            .map(|n| (n, NodeView::Waiting))
-            .collect();
-        if mode == Mode::Destroy {
-            nodes.reverse();
-        }
+        let steps = match mode {
+            Mode::Apply => nodes_for(&plan),
+            Mode::Destroy => destroy_steps(&plan, None),
+        };
+        let nodes = steps.into_iter().map(|n| (n, NodeView::Waiting)).collect();
         Self {
             plan,
             mode,
@@ -94,14 +125,41 @@ impl ApplyView {
             stop_question: false,
             stopping: false,
             destroy_confirm: None,
+            confirm_release: false,
+            release_eips: false,
+            time_scale: 1.0,
         }
     }
 
+    /// The estimate's timing model scaled by the demo's speed factor.
+    pub fn scaled(mut self, time_scale: f64) -> Self {
+        self.time_scale = time_scale;
+        self
+    }
+
+    /// A destroy that also releases the kept Elastic IPs.
+    pub fn releasing_eips(mut self) -> Self {
+        self.release_eips = true;
+        self
+    }
+
+    /// The row of step `n` (a step the engine reports that the view did not list is added: every
+    /// step it runs shows).
     fn slot(&mut self, n: NodeId) -> Option<&mut NodeView> {
+        if !self.nodes.iter().any(|(id, _)| *id == n) {
+            self.nodes.push((n, NodeView::Waiting));
+        }
         self.nodes
             .iter_mut()
             .find(|(id, _)| *id == n)
             .map(|(_, v)| v)
+    }
+
+    fn log_call(&mut self, text: String) {
+        match self.log.last_mut() {
+            Some(last) if last.text == text => last.times += 1,
+            _ => self.log.push(LogLine { text, times: 1 }),
+        }
     }
 
     pub fn on_event(&mut self, at_ms: u64, event: EngineEvent) {
@@ -139,9 +197,14 @@ impl ApplyView {
                     };
                 }
             }
+            EngineEvent::Skipped { node, why } => {
+                if let Some(v) = self.slot(node) {
+                    *v = NodeView::Skipped { why };
+                }
+            }
             EngineEvent::Failed { node, error } => {
                 let hint = error.hint();
-                self.log.push(format!("✗ {}: {error}", node.title()));
+                self.log_call(format!("✗ {}: {error}", node.title()));
                 if let Some(v) = self.slot(node) {
                     *v = NodeView::Failed {
                         message: error.to_string(),
@@ -149,15 +212,56 @@ impl ApplyView {
                     };
                 }
             }
-            EngineEvent::Call { command, .. } => self.log.push(command),
+            EngineEvent::Call { command, .. } => self.log_call(command),
         }
     }
 
+    /// Steps that ended done or skipped.
     pub fn done_count(&self) -> usize {
         self.nodes
             .iter()
-            .filter(|(_, v)| matches!(v, NodeView::Done { .. }))
+            .filter(|(_, v)| matches!(v, NodeView::Done { .. } | NodeView::Skipped { .. }))
             .count()
+    }
+
+    /// Time since the run started; it stops when the run ends.
+    pub fn elapsed_ms(&self) -> u64 {
+        self.now_ms.saturating_sub(self.started_ms)
+    }
+
+    /// The time still to run: the critical path of the steps left, from the timing model scaled
+    /// by the demo's speed, counting what running steps have already run. `None` when unknown
+    /// (finished, stopping, a step failed, nothing running).
+    pub fn remaining_ms(&self) -> Option<u64> {
+        if !self.running() || self.stopping {
+            return None;
+        }
+        let steps: Vec<(NodeId, Progress)> = self
+            .nodes
+            .iter()
+            .map(|(n, v)| {
+                let p = match v {
+                    NodeView::Waiting => Progress::Pending,
+                    NodeView::Running { since_ms, .. } => Progress::Running {
+                        elapsed: std::time::Duration::from_millis(
+                            self.now_ms.saturating_sub(*since_ms),
+                        ),
+                    },
+                    NodeView::Done { .. } | NodeView::Skipped { .. } => Progress::Finished,
+                    NodeView::Failed { .. } => Progress::Failed,
+                };
+                (*n, p)
+            })
+            .collect();
+        timing::remaining(self.mode, self.release_eips, &steps, self.time_scale)
+            .map(|d| d.as_millis() as u64)
+    }
+
+    /// After a destroy that ended: the Elastic IPs the plan allocated are still held (kept).
+    pub fn eips_kept(&self) -> bool {
+        self.mode == Mode::Destroy
+            && matches!(self.finished, Some(Ok(())))
+            && self.result.as_ref().is_some_and(|r| r.eips_held)
     }
 
     pub fn running(&self) -> bool {

@@ -104,8 +104,10 @@ pub struct Model {
     pub clock_ms: u64,
     /// `plan` flags given in a terminal: the wizard starts from them once the account is read.
     pub prefill: Option<Box<crate::cli::PlanFlags>>,
-    /// How to run this program again with the flags this run was given (`--demo`, `--profile`,
-    /// …): every command shown on screen starts with it.
+    /// The demo's speed factor (1.0 on AWS): the progress estimate scales its timing model by it.
+    pub time_scale: f64,
+    /// How a command the screens print starts: `fixedip-tui` with the global flags it needs to
+    /// work as printed (`--demo`, `--profile`, `--region`…).
     pub command_prefix: String,
 }
 
@@ -211,6 +213,9 @@ pub enum Cmd {
     },
     Apply(Box<Plan>),
     Destroy(Box<Plan>),
+    /// Destroy, releasing the Elastic IPs too (after a destroy that kept them: the rest is gone
+    /// already, so only they go).
+    ReleaseEips(Box<Plan>),
     /// Let the running steps finish, start no new one.
     StopAfterRunning,
     /// Run the verify checklist of an applied plan.
@@ -255,6 +260,7 @@ impl Model {
             verify: None,
             clock_ms: 0,
             prefill: None,
+            time_scale: 1.0,
             command_prefix: "fixedip-tui".into(),
         }
     }
@@ -384,6 +390,15 @@ pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
     fuzzy_filter(&texts, query)
 }
 
+/// `update` at the runner's clock `now_ms`: the model's clock is set first, so what the message
+/// starts (an apply, a destroy, a verify) starts its timer now — not at the last animation frame,
+/// which may be minutes old.
+pub fn update_at(model: &mut Model, now_ms: u64, msg: Msg) -> Vec<Cmd> {
+    let mut cmds = update(model, Msg::Clock(now_ms));
+    cmds.extend(update(model, msg));
+    cmds
+}
+
 /// The only place state changes.
 pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
     match msg {
@@ -511,7 +526,8 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Clock(ms) => {
             let before = model.clock_ms / 1000;
             model.clock_ms = ms;
-            if let Some(a) = model.apply.as_mut() {
+            // The clock of a run stops when it ends.
+            if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
                 a.now_ms = ms;
             }
             if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
@@ -791,11 +807,10 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                 out.push(Cmd::LookupRecords { zone_ids, name })
             }
             WizardCmd::Apply(plan) => {
-                model.apply = Some(apply::ApplyView::new(
-                    (*plan).clone(),
-                    apply::Mode::Apply,
-                    model.clock_ms,
-                ));
+                model.apply = Some(
+                    apply::ApplyView::new((*plan).clone(), apply::Mode::Apply, model.clock_ms)
+                        .scaled(model.time_scale),
+                );
                 out.push(Cmd::Apply(plan));
             }
             WizardCmd::SavePlan(plan) => {
@@ -826,14 +841,27 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                     .eq_ignore_ascii_case(&a.plan.name)
                 {
                     let plan = a.plan.clone();
-                    model.apply = Some(apply::ApplyView::new(
-                        plan.clone(),
-                        apply::Mode::Destroy,
-                        model.clock_ms,
-                    ));
-                    return vec![Cmd::Destroy(Box::new(plan))];
+                    let release = a.confirm_release;
+                    let view =
+                        apply::ApplyView::new(plan.clone(), apply::Mode::Destroy, model.clock_ms)
+                            .scaled(model.time_scale);
+                    let plan = Box::new(plan);
+                    if release {
+                        model.apply = Some(view.releasing_eips());
+                        return vec![Cmd::ReleaseEips(plan)];
+                    }
+                    model.apply = Some(view);
+                    return vec![Cmd::Destroy(plan)];
                 }
-                model.flash = Some(format!("type {} exactly to destroy", a.plan.name));
+                model.flash = Some(format!(
+                    "type {} exactly to {}",
+                    a.plan.name,
+                    if a.confirm_release {
+                        "release the Elastic IPs"
+                    } else {
+                        "destroy"
+                    }
+                ));
             }
             _ => {
                 input.handle_event(&TermEvent::Key(key));
@@ -871,16 +899,29 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
         KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
             a.destroy_confirm = Some(tui_input::Input::default());
+            a.confirm_release = false;
+        }
+        KeyCode::Char('R') if !a.running() && a.eips_kept() => {
+            a.destroy_confirm = Some(tui_input::Input::default());
+            a.confirm_release = true;
         }
         KeyCode::Char('r') if matches!(a.finished, Some(Err(_))) => {
             // Retry: run the same plan again; the journal makes it resume.
             let plan = a.plan.clone();
-            let mode = a.mode;
-            model.apply = Some(apply::ApplyView::new(plan.clone(), mode, model.clock_ms));
-            return vec![match mode {
-                apply::Mode::Apply => Cmd::Apply(Box::new(plan)),
-                apply::Mode::Destroy => Cmd::Destroy(Box::new(plan)),
-            }];
+            let (mode, release) = (a.mode, a.release_eips);
+            let mut view =
+                apply::ApplyView::new(plan.clone(), mode, model.clock_ms).scaled(model.time_scale);
+            let plan = Box::new(plan);
+            let cmd = match mode {
+                apply::Mode::Apply => Cmd::Apply(plan),
+                apply::Mode::Destroy if release => {
+                    view = view.releasing_eips();
+                    Cmd::ReleaseEips(plan)
+                }
+                apply::Mode::Destroy => Cmd::Destroy(plan),
+            };
+            model.apply = Some(view);
+            return vec![cmd];
         }
         KeyCode::Esc | KeyCode::BackTab if !a.running() => {
             // Back to the VPC list, read again: it shows what the run made (the new endpoint),

@@ -13,6 +13,7 @@ pub mod idempotency;
 pub mod sim;
 pub mod sim_data;
 mod sim_write;
+pub mod timing;
 pub mod write;
 
 use async_trait::async_trait;

@@ -19,6 +19,20 @@ use crate::domain::{
 /// The demo account shipped with the binary.
 pub const DEMO_ACCOUNT_JSON: &str = include_str!("../../assets/demo-account.json");
 
+/// The account id of the shipped demo account (a test checks the data file says the same): a plan
+/// for it was made with `--demo`.
+pub const DEMO_ACCOUNT_ID: &str = "123456789012";
+
+#[cfg(test)]
+mod demo_account_tests {
+    #[test]
+    fn the_demo_account_id_is_the_data_files() {
+        let account =
+            super::SimCloud::parse_account(super::DEMO_ACCOUNT_JSON).map(|a| a.identity.account);
+        assert_eq!(account.ok().as_deref(), Some(super::DEMO_ACCOUNT_ID));
+    }
+}
+
 /// Round-trip model: each call waits a uniform time in `min..=max`, times `scale`.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Latency {
@@ -29,8 +43,8 @@ pub struct Latency {
 impl Latency {
     /// A real region seen from a nearby host (SPEC: 20–80 ms).
     pub const REALISTIC: Latency = Latency {
-        min: Duration::from_millis(20),
-        max: Duration::from_millis(80),
+        min: Duration::from_millis(super::timing::ROUND_TRIP.0),
+        max: Duration::from_millis(super::timing::ROUND_TRIP.1),
     };
     pub const ZERO: Latency = Latency {
         min: Duration::ZERO,

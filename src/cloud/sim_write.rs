@@ -5,7 +5,8 @@
 //! log), named by its IAM action. Time: the simulation's clock (`now_ms`) runs on tokio's clock
 //! (so tests can pause it) and carries on from a saved account's `clock_ms`; each waiting state
 //! stores the clock value when it ends, and `settle` (run before every call) moves the states that
-//! have come due. Waits are AWS-like at `scale` 1.0 and multiplied by `SimOptions::scale`:
+//! have come due. Waits are AWS-like at `scale` 1.0 (the ranges in `cloud::timing`, which the
+//! progress estimate reads too) and multiplied by `SimOptions::scale`:
 //!
 //! | what | wait |
 //! |---|---|
@@ -43,21 +44,11 @@ use crate::domain::{
     now_rfc3339, CertStatus, DnsEntry, HostedZone, RecordSet, RestApi, Tag, VpcEndpoint, ZoneVpc,
 };
 
-/// Waits at scale 1.0, in milliseconds (uniform in the range).
-const ENDPOINT_READY: (u64, u64) = (60_000, 150_000);
-const ENDPOINT_DELETE: (u64, u64) = (30_000, 90_000);
-const NLB_READY: (u64, u64) = (120_000, 240_000);
-const NLB_ENI_RELEASE: (u64, u64) = (30_000, 90_000);
-const TARGET_CHECKS: (u64, u64) = (60_000, 300_000);
-const CHANGE_INSYNC: (u64, u64) = (10_000, 60_000);
-const ZONE_BUSY_MS: u64 = 300;
-
-/// API Gateway's fixed account-wide limits: (operation, one call per this many ms).
-const CREATE_REST_API: (&str, u64) = ("CreateRestApi", 3_000);
-const CREATE_DEPLOYMENT: (&str, u64) = ("CreateDeployment", 5_000);
-const CREATE_DOMAIN_NAME: (&str, u64) = ("CreateDomainName", 30_000);
-const DELETE_DOMAIN_NAME: (&str, u64) = ("DeleteDomainName", 30_000);
-const DELETE_REST_API: (&str, u64) = ("DeleteRestApi", 30_000);
+use super::timing::{
+    CHANGE_INSYNC, CREATE_DEPLOYMENT, CREATE_DOMAIN_NAME, CREATE_REST_API, DELETE_DOMAIN_NAME,
+    DELETE_REST_API, ENDPOINT_DELETE, ENDPOINT_READY, NLB_ENI_RELEASE, NLB_READY, TARGET_CHECKS,
+    ZONE_BUSY_MS,
+};
 
 /// The default policy of a TLS listener created without one (SPEC: always set one explicitly).
 const DEFAULT_SSL_POLICY: &str = "ELBSecurityPolicy-2016-08";

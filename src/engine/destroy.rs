@@ -15,12 +15,35 @@ fn fail(node: NodeId, error: CloudError) -> EngineError {
     EngineError::Node { node, error }
 }
 
+/// What a removal did.
+pub(super) enum Removal {
+    /// Removed or restored: what is gone (or back) now.
+    Done(String),
+    /// Nothing to do, and why.
+    Skipped(String),
+}
+use Removal::Done;
+
+fn skip(why: impl Into<String>) -> Result<Removal, EngineError> {
+    Ok(Removal::Skipped(why.into()))
+}
+
+/// Say the AWS call about to be sent, as the `aws` CLI command that does the same (as apply does).
+fn cli(ctx: &Ctx, node: NodeId, command: impl AsRef<str>) {
+    ctx.emit(EngineEvent::Call {
+        node,
+        command: format!("aws --region {} {}", ctx.plan.region, command.as_ref()),
+    });
+}
+
 /// Retry a deletion that AWS refuses while dependents are still going away
-/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to `timeout`.
+/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to `timeout`. `command` is said before
+/// every attempt (each is a call).
 async fn settle<F, Fut>(
     ctx: &Ctx,
     node: NodeId,
     what: &str,
+    command: &str,
     timeout: Duration,
     call: F,
 ) -> Result<(), EngineError>
@@ -28,7 +51,7 @@ where
     F: FnMut() -> Fut,
     Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
 {
-    settle_also(ctx, node, what, timeout, &[], call).await
+    settle_also(ctx, node, what, command, timeout, &[], call).await
 }
 
 /// `settle`, also waiting out the error codes `also` (what one call answers while it is "not yet").
@@ -36,6 +59,7 @@ async fn settle_also<F, Fut>(
     ctx: &Ctx,
     node: NodeId,
     what: &str,
+    command: &str,
     timeout: Duration,
     also: &[&str],
     mut call: F,
@@ -47,6 +71,7 @@ where
     let start = tokio::time::Instant::now();
     let mut wait = ctx.opts.poll_first;
     loop {
+        cli(ctx, node, command);
         match call().await {
             Ok(()) => return Ok(()),
             Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),
@@ -82,57 +107,74 @@ fn owned(j: &Journal, n: NodeId) -> bool {
         .is_some_and(|r| r.owned && r.status != NodeStatus::Removed)
 }
 
+/// Steps that have nothing of their own to remove: what they made goes with a parent, or they
+/// only read. `None`: the step removes something itself.
+fn removed_with_parent(plan: &crate::plan::Plan, node: NodeId) -> Option<&'static str> {
+    let adopted_api = !matches!(plan.api, crate::plan::ApiChoice::Create { .. });
+    match node {
+        NodeId::Ping => Some("deleted with the REST API"),
+        NodeId::Deployment if adopted_api => {
+            Some("the adopted API's stage is put back by the REST API step")
+        }
+        NodeId::Deployment => Some("deleted with the REST API"),
+        NodeId::Targets if plan.adopt_target_group.is_some() => {
+            Some("deregistered by the target group step (the adopted group stays)")
+        }
+        NodeId::Targets => Some("deregistered with the target group"),
+        NodeId::Listener if plan.adopt_nlb.is_none() => Some("deleted with the NLB"),
+        NodeId::EndpointReady => Some("nothing to remove (this step only read the endpoint's IPs)"),
+        _ => None,
+    }
+}
+
 pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
     let mut errors = Vec::new();
-    for node in [
-        NodeId::PublicRecord,
-        NodeId::PrivateRecord,
-        NodeId::Mapping,
-        NodeId::Domain,
-        NodeId::Listener,
-        NodeId::Nlb,
-        NodeId::Eips,
-        NodeId::TargetGroup,
-        NodeId::Api,
-        NodeId::PrivateZone,
-        NodeId::Endpoint,
-        NodeId::NlbSg,
-        NodeId::EndpointSg,
-        NodeId::VpcDns,
-    ] {
-        ctx.emit(EngineEvent::Started(node));
+    let steps = super::destroy_steps(&ctx.plan, Some(&ctx.snapshot().await));
+    for node in steps {
+        if let Some(why) = removed_with_parent(&ctx.plan, node) {
+            ctx.emit(EngineEvent::Skipped {
+                node,
+                why: why.to_string(),
+            });
+            continue;
+        }
         if node == NodeId::Eips && !ctx.opts.release_eips {
             // The one exception to "destroy leaves nothing": the addresses the partner
             // allow-listed stay with the account (and the journal keeps them for a later apply).
             let j = ctx.snapshot().await;
-            let summary = match j.data(NodeId::Eips, "ips").filter(|_| owned(&j, NodeId::Eips)) {
-                Some(ips) => format!(
-                    "kept {ips}: the partner's allow-list stays valid (`destroy --release-eips` releases them)"
-                ),
-                None => "nothing allocated by this plan".to_string(),
+            let why = if owned(&j, NodeId::Eips) {
+                crate::plan::cost::kept_eips(
+                    &j.list(NodeId::Eips, "ips"),
+                    0,
+                    &format!(
+                        "`{}` releases them",
+                        crate::plan::cost::release_eips_command(
+                            &ctx.opts.command_prefix,
+                            &ctx.plan.id
+                        )
+                    ),
+                )
+            } else {
+                "no Elastic IP allocated by this plan".to_string()
             };
-            ctx.emit(EngineEvent::Done { node, summary });
+            ctx.emit(EngineEvent::Skipped { node, why });
             continue;
         }
+        ctx.emit(EngineEvent::Started(node));
         // Every removal reads the account first: one that failed for a passing reason is run
         // again from its start.
-        let removed = super::again_while_passing(ctx, node, || remove(ctx, node)).await;
-        match removed {
-            Ok(Some(summary)) => {
+        match super::again_while_passing(ctx, node, || remove(ctx, node)).await {
+            Ok(Removal::Done(summary)) => {
                 let _ = ctx.write(node, |r| r.status = NodeStatus::Removed).await;
                 ctx.emit(EngineEvent::Done { node, summary });
             }
-            Ok(None) => ctx.emit(EngineEvent::Done {
-                node,
-                summary: "nothing to remove".into(),
-            }),
+            Ok(Removal::Skipped(why)) => ctx.emit(EngineEvent::Skipped { node, why }),
             Err(e) => {
-                if let EngineError::Node { error, .. } = &e {
-                    ctx.emit(EngineEvent::Failed {
-                        node,
-                        error: error.clone(),
-                    });
-                }
+                let error = match &e {
+                    EngineError::Node { error, .. } => error.clone(),
+                    other => CloudError::new(ErrorKind::Other, node.title(), other.to_string()),
+                };
+                ctx.emit(EngineEvent::Failed { node, error });
                 errors.push(e);
             }
         }
@@ -200,9 +242,17 @@ async fn restore_adopted_api(
         }
     };
     let gone = ctx.opts.endpoint_timeout;
-    settle(ctx, n, "restoring the adopted API", gone, || {
-        ctx.cloud.restore_api(id, &before)
-    })
+    settle(
+        ctx,
+        n,
+        "restoring the adopted API",
+        &format!(
+            "apigateway update-rest-api --rest-api-id {id} --patch-operations … (endpoint configuration {} and policy as before)",
+            before.endpoint_types.join(",")
+        ),
+        gone,
+        || ctx.cloud.restore_api(id, &before),
+    )
     .await?;
     let mut said = vec![format!("API {id} restored to its prior settings")];
     let served: Vec<(String, String)> = match stages {
@@ -221,6 +271,7 @@ async fn restore_adopted_api(
                         ctx,
                         n,
                         "putting the stage back on its deployment",
+                        &format!("apigateway update-stage --rest-api-id {id} --stage-name {stage} --patch-operations op=replace,path=/deploymentId,value={old}"),
                         gone,
                         || ctx.cloud.set_stage_deployment(id, stage, old),
                     )
@@ -229,9 +280,14 @@ async fn restore_adopted_api(
                 }
             }
             None => {
-                settle(ctx, n, "deleting the stage this plan added", gone, || {
-                    ctx.cloud.delete_stage(id, stage)
-                })
+                settle(
+                    ctx,
+                    n,
+                    "deleting the stage this plan added",
+                    &format!("apigateway delete-stage --rest-api-id {id} --stage-name {stage}"),
+                    gone,
+                    || ctx.cloud.delete_stage(id, stage),
+                )
                 .await?;
                 said.push(format!("stage {stage} (added by this plan) deleted"));
             }
@@ -242,7 +298,7 @@ async fn restore_adopted_api(
 
 /// Remove the plan's alias record of the name and put back, in the same batch, the records the
 /// apply replaced (a list; one record in older journals).
-async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<String>, EngineError> {
+async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Removal, EngineError> {
     let plan = &ctx.plan;
     let gone = ctx.opts.endpoint_timeout;
     let public = n == NodeId::PublicRecord;
@@ -265,10 +321,10 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
         )
     };
     let (Some(zone), Some(dns), Some(dzone)) = (zone, dns, dzone) else {
-        return Ok(None);
+        return skip("never made: the journal has no alias target for it");
     };
     if !owned(j, n) {
-        return Ok(None);
+        return skip("not made by this plan: left as it is");
     }
     // What the plan replaced, exactly as it was (a list; one record in older journals).
     let priors: Vec<RecordSet> = match (
@@ -295,6 +351,14 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
             target_zone_id: dzone.to_string(),
             evaluate_target_health: public,
         };
+        cli(
+            ctx,
+            n,
+            format!(
+                "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'DELETE A {} ALIAS {dns}'",
+                plan.name
+            ),
+        );
         // A zone that is gone took its records with it.
         let change = match ctx
             .cloud
@@ -305,20 +369,18 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
             Err(e) if e.kind == ErrorKind::NotFound => None,
             Err(e) => return Err(fail(n, e)),
         };
-        return Ok(Some(if change.is_none() {
-            format!("A {} was already gone from {zone}", plan.name)
+        return if change.is_none() {
+            skip(format!("A {} was already gone from {zone}", plan.name))
         } else {
-            format!("A {} removed from {zone}", plan.name)
-        }));
+            Ok(Done(format!("A {} removed from {zone}", plan.name)))
+        };
     }
     // One batch, as apply did: DELETE our alias exactly as the account holds it, and put
     // back what it replaced (UPSERT: a CNAME may come back only with our A gone).
     let current = match ctx.cloud.list_records(&zone, &plan.name).await {
         Ok(r) => r,
         Err(e) if e.kind == ErrorKind::NotFound => {
-            return Ok(Some(format!(
-                "zone {zone} is gone, and its records with it"
-            )))
+            return skip(format!("zone {zone} is gone, and its records with it"))
         }
         Err(e) => return Err(fail(n, e)),
     };
@@ -334,17 +396,14 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
         .map(|r| (RecordAction::Delete, r))
         .collect();
     batch.extend(priors.iter().cloned().map(|r| (RecordAction::Upsert, r)));
-    ctx.emit(EngineEvent::Call {
-        node: n,
-        command: format!(
-            "aws route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
-            super::nodes::describe_batch(&batch)
-        ),
-    });
     settle(
         ctx,
         n,
         "putting back the records this plan replaced",
+        &format!(
+            "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
+            super::nodes::describe_batch(&batch)
+        ),
         gone,
         || {
             let batch = batch.clone();
@@ -353,7 +412,7 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
         },
     )
     .await?;
-    Ok(Some(format!(
+    Ok(Done(format!(
         "A {} removed from {zone}; your previous {} (→ {}) back",
         plan.name,
         priors
@@ -372,7 +431,7 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Option<Strin
     )))
 }
 
-async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
+async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
     let gone = ctx.opts.endpoint_timeout;
@@ -380,14 +439,25 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
         NodeId::PublicRecord | NodeId::PrivateRecord => remove_record(ctx, n, &j).await,
         NodeId::Mapping => {
             if !owned(&j, n) && !owned(&j, NodeId::Domain) {
-                return Ok(None);
+                return skip("not made by this plan: left as it is");
             }
-            settle(ctx, n, "removing the API mapping", gone, || {
-                ctx.cloud
-                    .delete_base_path_mapping(&plan.name, plan.base_path.as_deref())
-            })
+            settle(
+                ctx,
+                n,
+                "removing the API mapping",
+                &format!(
+                    "apigateway delete-base-path-mapping --domain-name {} --base-path '{}'",
+                    plan.name,
+                    plan.base_path.as_deref().unwrap_or("(none)")
+                ),
+                gone,
+                || {
+                    ctx.cloud
+                        .delete_base_path_mapping(&plan.name, plan.base_path.as_deref())
+                },
+            )
             .await?;
-            Ok(Some(format!("mapping of {} removed", plan.name)))
+            Ok(Done(format!("mapping of {} removed", plan.name)))
         }
         NodeId::Domain => {
             let ours = match ctx
@@ -400,36 +470,40 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                     .tags
                     .iter()
                     .any(|t| t.key == TAG_PLAN_ID && t.value == plan.id),
-                None => return Ok(None),
+                None => return skip("already gone from the account"),
             };
             if !ours {
-                return Ok(None);
+                return skip("not this plan's (no fixedip:plan-id tag of it): left as it is");
             }
             settle(
                 ctx,
                 n,
                 "deleting the custom domain (API Gateway allows 1 per 30 s)",
+                &format!("apigateway delete-domain-name --domain-name {}", plan.name),
                 gone,
                 || ctx.cloud.delete_domain_name(&plan.name),
             )
             .await?;
-            Ok(Some(format!("custom domain {} deleted", plan.name)))
+            Ok(Done(format!("custom domain {} deleted", plan.name)))
         }
         NodeId::Eips => {
             // Only what this plan allocated: chosen existing addresses are the user's.
-            let mut allocs: Vec<String> = match j.record(NodeId::Eips) {
-                Some(r) if r.owned && r.status != NodeStatus::Removed => r
-                    .data
-                    .get("allocations")
-                    .map(|a| {
-                        a.split(',')
-                            .filter_map(|kv| kv.split_once('=').map(|(_, v)| v.to_string()))
-                            .collect()
-                    })
-                    .unwrap_or_default(),
-                Some(_) => return Ok(None),
-                None => vec![],
-            };
+            let mut allocs: Vec<String> =
+                match j.record(NodeId::Eips) {
+                    Some(r) if r.owned && r.status != NodeStatus::Removed => r
+                        .data
+                        .get("allocations")
+                        .map(|a| {
+                            a.split(',')
+                                .filter_map(|kv| kv.split_once('=').map(|(_, v)| v.to_string()))
+                                .collect()
+                        })
+                        .unwrap_or_default(),
+                    Some(_) => return skip(
+                        "not allocated by this plan (yours, or released already): left as they are",
+                    ),
+                    None => vec![],
+                };
             if allocs.is_empty() && !matches!(plan.eips, crate::plan::EipChoice::Existing { .. }) {
                 // No journal (another machine): the plan's tag finds them.
                 allocs = ctx
@@ -442,7 +516,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                     .collect();
             }
             if allocs.is_empty() {
-                return Ok(None);
+                return skip("no Elastic IP allocated by this plan");
             }
             // The deleted NLB's network interfaces hold the addresses for a few minutes; until
             // they let go, ReleaseAddress answers `AuthFailure` (not `InvalidIPAddress.InUse`).
@@ -481,6 +555,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                     ctx,
                     n,
                     "releasing the Elastic IP (free once the NLB's interfaces are gone)",
+                    &format!("ec2 release-address --allocation-id {a}"),
                     left,
                     &["AuthFailure"],
                     || ctx.cloud.release_address(a),
@@ -494,7 +569,8 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                                 ErrorKind::Other,
                                 error.action.clone(),
                                 format!(
-                                    "{a} is still held by the deleted NLB's network interfaces (AWS answers AuthFailure until they are gone): run `destroy --release-eips` again in a few minutes"
+                                    "{a} is still held by the deleted NLB's network interfaces (AWS answers AuthFailure until they are gone): run `{}` again in a few minutes",
+                                    crate::plan::cost::release_eips_command(&ctx.opts.command_prefix, &plan.id)
                                 ),
                             )
                             .with_code("AuthFailure"),
@@ -503,38 +579,44 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                     other => other,
                 })?;
             }
-            Ok(Some(format!("released {}", allocs.join(", "))))
+            Ok(Done(format!("released {}", allocs.join(", "))))
         }
         NodeId::Listener => {
             // A listener goes with its NLB, except on an adopted NLB: the one this plan added is
             // deleted, the one it redirected is put back.
             if plan.adopt_nlb.is_none() {
-                return Ok(None);
+                return skip("deleted with the NLB");
             }
             let Some(rec) = j.record(NodeId::Listener) else {
-                return Ok(None);
+                return skip("this plan added no listener to the adopted NLB");
             };
             let Some(arn) = rec.id.clone() else {
-                return Ok(None);
+                return skip("this plan added no listener to the adopted NLB");
             };
             if rec.owned {
+                cli(
+                    ctx,
+                    n,
+                    format!("elbv2 delete-listener --listener-arn {arn}"),
+                );
                 ctx.cloud
                     .delete_listener(&arn)
                     .await
                     .map_err(|e| fail(n, e))?;
-                return Ok(Some(format!(
+                return Ok(Done(format!(
                     "listener {arn} deleted (the adopted NLB stays)"
                 )));
             }
             match j.prior.get(&format!("listener-target:{arn}")) {
                 Some(prev) if !prev.is_empty() => {
+                    cli(ctx, n, format!("elbv2 modify-listener --listener-arn {arn} --default-actions Type=forward,TargetGroupArn={prev}"));
                     ctx.cloud
                         .set_listener_target(&arn, prev)
                         .await
                         .map_err(|e| fail(n, e))?;
-                    Ok(Some(format!("listener {arn} forwards to {prev} again")))
+                    Ok(Done(format!("listener {arn} forwards to {prev} again")))
                 }
-                _ => Ok(None),
+                _ => skip("the adopted NLB's listener had no other target: left as it is"),
             }
         }
         NodeId::Nlb => {
@@ -544,18 +626,23 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 .await
                 .map_err(|e| fail(n, e))?
             else {
-                return Ok(None);
+                return skip("already gone from the account");
             };
             if !lb
                 .tags
                 .iter()
                 .any(|t| t.key == TAG_PLAN_ID && t.value == plan.id)
             {
-                return Ok(None);
+                return skip("not this plan's (no fixedip:plan-id tag of it): left as it is");
             }
-            settle(ctx, n, "deleting the NLB", gone, || {
-                ctx.cloud.delete_load_balancer(&lb.arn)
-            })
+            settle(
+                ctx,
+                n,
+                "deleting the NLB",
+                &format!("elbv2 delete-load-balancer --load-balancer-arn {}", lb.arn),
+                gone,
+                || ctx.cloud.delete_load_balancer(&lb.arn),
+            )
             .await?;
             let start = tokio::time::Instant::now();
             while ctx
@@ -568,7 +655,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
             {
                 tokio::time::sleep(ctx.opts.poll_first).await;
             }
-            Ok(Some(format!("{} deleted (with its listener)", lb.dns_name)))
+            Ok(Done(format!("{} deleted (with its listener)", lb.dns_name)))
         }
         NodeId::TargetGroup => {
             let Some(tg) = ctx
@@ -577,19 +664,31 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 .await
                 .map_err(|e| fail(n, e))?
             else {
-                return Ok(None);
+                return skip("already gone from the account");
             };
             if plan.adopt_target_group.as_deref() == Some(tg.arn.as_str()) {
                 // Adopted: only the targets this plan registered go.
                 let ips: Vec<String> = j.list(NodeId::Targets, "ips");
                 if ips.is_empty() {
-                    return Ok(None);
+                    return skip("this plan registered no target in the adopted group");
                 }
+                cli(
+                    ctx,
+                    n,
+                    format!(
+                        "elbv2 deregister-targets --target-group-arn {} --targets {}",
+                        tg.arn,
+                        ips.iter()
+                            .map(|i| format!("Id={i},Port=443"))
+                            .collect::<Vec<_>>()
+                            .join(" ")
+                    ),
+                );
                 ctx.cloud
                     .deregister_targets(&tg.arn, &ips, 443)
                     .await
                     .map_err(|e| fail(n, e))?;
-                return Ok(Some(format!(
+                return Ok(Done(format!(
                     "deregistered {} from the adopted {} (kept)",
                     ips.join(", "),
                     tg.name
@@ -600,20 +699,25 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 .iter()
                 .any(|t| t.key == TAG_PLAN_ID && t.value == plan.id)
             {
-                return Ok(None);
+                return skip("not this plan's (no fixedip:plan-id tag of it): left as it is");
             }
-            settle(ctx, n, "deleting the target group", gone, || {
-                ctx.cloud.delete_target_group(&tg.arn)
-            })
+            settle(
+                ctx,
+                n,
+                "deleting the target group",
+                &format!("elbv2 delete-target-group --target-group-arn {}", tg.arn),
+                gone,
+                || ctx.cloud.delete_target_group(&tg.arn),
+            )
             .await?;
-            Ok(Some(format!("{} deleted", tg.name)))
+            Ok(Done(format!("{} deleted", tg.name)))
         }
         NodeId::Api => {
             if let (Some(prior), Some(id)) = (j.prior.get(PRIOR_API), j.id_of(NodeId::Api)) {
                 if !owned(&j, n) {
                     return restore_adopted_api(ctx, n, id, prior, j.prior.get(PRIOR_STAGES))
                         .await
-                        .map(Some);
+                        .map(Done);
                 }
             }
             let mut ids: Vec<String> = j
@@ -633,40 +737,55 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 }
             }
             if ids.is_empty() {
-                return Ok(None);
+                return skip("no REST API made by this plan is left");
             }
             for id in &ids {
                 settle(
                     ctx,
                     n,
                     "deleting the REST API (API Gateway allows 1 per 30 s)",
+                    &format!("apigateway delete-rest-api --rest-api-id {id}"),
                     gone,
                     || ctx.cloud.delete_rest_api(id),
                 )
                 .await?;
             }
-            Ok(Some(format!("REST API {} deleted", ids.join(", "))))
+            Ok(Done(format!("REST API {} deleted", ids.join(", "))))
         }
         NodeId::PrivateZone => {
             let Some(id) = j.id_of(n).filter(|_| owned(&j, n)) else {
-                return Ok(None);
+                return skip(
+                    "the private zone is not this plan's: left as it is (its record is removed)",
+                );
             };
-            settle(ctx, n, "deleting the private zone", gone, || {
-                ctx.cloud.delete_hosted_zone(id)
-            })
+            settle(
+                ctx,
+                n,
+                "deleting the private zone",
+                &format!("route53 delete-hosted-zone --id {id}"),
+                gone,
+                || ctx.cloud.delete_hosted_zone(id),
+            )
             .await?;
-            Ok(Some(format!("private zone {id} deleted")))
+            Ok(Done(format!("private zone {id} deleted")))
         }
         NodeId::Endpoint => {
             if let Some(reused) = super::reuses_endpoint(plan) {
                 let Some(sg) = j.data(n, "added-security-group").filter(|s| !s.is_empty()) else {
-                    return Ok(None);
+                    return skip("the reused endpoint is left as it is (this plan added no security group to it)");
                 };
+                cli(
+                    ctx,
+                    n,
+                    format!(
+                        "ec2 modify-vpc-endpoint --vpc-endpoint-id {reused} --remove-security-group-ids {sg}"
+                    ),
+                );
                 ctx.cloud
                     .remove_endpoint_security_groups(reused, &[sg.to_string()])
                     .await
                     .map_err(|e| fail(n, e))?;
-                return Ok(Some(format!(
+                return Ok(Done(format!(
                     "security group {sg} removed from the reused {reused}"
                 )));
             }
@@ -687,12 +806,17 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 }
             }
             if ids.is_empty() {
-                return Ok(None);
+                return skip("already gone from the account");
             }
             for id in &ids {
-                settle(ctx, n, "deleting the endpoint", gone, || {
-                    ctx.cloud.delete_vpc_endpoint(id)
-                })
+                settle(
+                    ctx,
+                    n,
+                    "deleting the endpoint",
+                    &format!("ec2 delete-vpc-endpoints --vpc-endpoint-ids {id}"),
+                    gone,
+                    || ctx.cloud.delete_vpc_endpoint(id),
+                )
                 .await?;
                 let start = tokio::time::Instant::now();
                 while let Some(e) = ctx
@@ -711,7 +835,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                     tokio::time::sleep(ctx.opts.poll_first).await;
                 }
             }
-            Ok(Some(format!("endpoint {} deleted", ids.join(", "))))
+            Ok(Done(format!("endpoint {} deleted", ids.join(", "))))
         }
         NodeId::NlbSg | NodeId::EndpointSg => {
             let name = if n == NodeId::NlbSg {
@@ -725,50 +849,67 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Option<String>, EngineError> {
                 .await
                 .map_err(|e| fail(n, e))?
             else {
-                return Ok(None);
+                return skip("already gone from the account");
             };
             if !sg
                 .tags
                 .iter()
                 .any(|t| t.key == TAG_PLAN_ID && t.value == plan.id)
             {
-                return Ok(None);
+                return skip("not this plan's (no fixedip:plan-id tag of it): left as it is");
             }
             // Network interfaces of a deleted NLB / endpoint linger for a while: DependencyViolation.
             settle(
                 ctx,
                 n,
                 "deleting the security group (waiting for network interfaces to go)",
+                &format!("ec2 delete-security-group --group-id {}", sg.id),
                 gone,
                 || ctx.cloud.delete_security_group(&sg.id),
             )
             .await?;
-            Ok(Some(format!("security group {} deleted", sg.id)))
+            Ok(Done(format!("security group {} deleted", sg.id)))
         }
         NodeId::VpcDns => {
             let Some(prior) = j.prior.get("vpc-dns") else {
-                return Ok(None);
+                return skip("this plan did not change the VPC's DNS attributes");
             };
             let mut it = prior.split(',').map(|v| v == "true");
             let (support, hostnames) = (it.next().unwrap_or(true), it.next().unwrap_or(true));
             // Hostnames off first: AWS refuses DNS support off while hostnames are on.
             if !hostnames {
+                cli(
+                    ctx,
+                    n,
+                    format!(
+                        "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-hostnames",
+                        plan.vpc_id
+                    ),
+                );
                 ctx.cloud
                     .set_vpc_dns(&plan.vpc_id, None, Some(false))
                     .await
                     .map_err(|e| fail(n, e))?;
             }
             if !support {
+                cli(
+                    ctx,
+                    n,
+                    format!(
+                        "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-support",
+                        plan.vpc_id
+                    ),
+                );
                 ctx.cloud
                     .set_vpc_dns(&plan.vpc_id, Some(false), None)
                     .await
                     .map_err(|e| fail(n, e))?;
             }
-            Ok(Some(format!(
+            Ok(Done(format!(
                 "DNS attributes of {} restored (support {support}, hostnames {hostnames})",
                 plan.vpc_id
             )))
         }
-        _ => Ok(None),
+        _ => skip("nothing to remove"),
     }
 }

@@ -144,6 +144,16 @@ impl Journal {
         }
     }
 
+    /// The Elastic IPs this plan allocated and still holds (a destroy keeps them unless asked to
+    /// release them): `None` when it allocated none, or released them.
+    pub fn held_eips(&self) -> Option<Vec<String>> {
+        self.nodes
+            .get(&NodeId::Eips)
+            .filter(|r| r.owned && r.status != NodeStatus::Removed)
+            .map(|_| self.list(NodeId::Eips, "ips"))
+            .filter(|ips| !ips.is_empty())
+    }
+
     /// A comma-separated data value as a list (empty when absent).
     pub fn list(&self, node: NodeId, key: &str) -> Vec<String> {
         self.data(node, key)

@@ -6,6 +6,7 @@
 mod destroy;
 pub mod journal;
 mod nodes;
+pub mod timing;
 
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -20,6 +21,7 @@ use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
 use crate::discovery::Inventory;
 use crate::plan::{ApiChoice, EndpointChoice, Plan};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
+pub use timing::Operation;
 
 /// Everything the engine needs of an account: the read and the write halves.
 pub trait Account: Cloud + CloudWrite {}
@@ -136,6 +138,41 @@ pub fn nodes_for(plan: &Plan) -> Vec<NodeId> {
         .collect()
 }
 
+/// The order destroy removes steps in: each before the steps it depends on (the reverse of
+/// `NodeId::deps`; a test checks it).
+pub const DESTROY_ORDER: [NodeId; 18] = [
+    NodeId::PublicRecord,
+    NodeId::PrivateRecord,
+    NodeId::Mapping,
+    NodeId::Domain,
+    NodeId::Targets,
+    NodeId::Listener,
+    NodeId::Nlb,
+    NodeId::Eips,
+    NodeId::TargetGroup,
+    NodeId::Deployment,
+    NodeId::Ping,
+    NodeId::Api,
+    NodeId::PrivateZone,
+    NodeId::EndpointReady,
+    NodeId::Endpoint,
+    NodeId::NlbSg,
+    NodeId::EndpointSg,
+    NodeId::VpcDns,
+];
+
+/// The steps a destroy of `plan` goes through, in `DESTROY_ORDER`: the plan's steps, and any other
+/// step its journal recorded (a plan changed since its apply). Every one of them ends done,
+/// skipped (with why) or failed.
+pub fn destroy_steps(plan: &Plan, journal: Option<&Journal>) -> Vec<NodeId> {
+    let mine = nodes_for(plan);
+    DESTROY_ORDER
+        .iter()
+        .copied()
+        .filter(|n| mine.contains(n) || journal.is_some_and(|j| j.record(*n).is_some()))
+        .collect()
+}
+
 /// Dependencies restricted to the nodes present.
 pub fn deps_in(node: NodeId, present: &BTreeSet<NodeId>) -> Vec<NodeId> {
     node.deps()
@@ -165,6 +202,9 @@ pub struct EngineOptions {
     /// Destroy releases the Elastic IPs the plan allocated (kept by default: they are what the
     /// partner allow-listed).
     pub release_eips: bool,
+    /// How a command the engine prints starts: `fixedip-tui` with the global flags it needs to
+    /// work as printed (`--demo`, `--profile`, `--region`…).
+    pub command_prefix: String,
 }
 
 impl EngineOptions {
@@ -181,6 +221,7 @@ impl EngineOptions {
             max_parallel: usize::MAX,
             stop: Arc::new(std::sync::atomic::AtomicBool::new(false)),
             release_eips: false,
+            command_prefix: "fixedip-tui".into(),
         }
     }
 
@@ -216,11 +257,18 @@ pub enum EngineEvent {
         node: NodeId,
         summary: String,
     },
+    /// A node had nothing to do (destroy: not this plan's, already gone, removed with its
+    /// parent…); `why` says which.
+    Skipped {
+        node: NodeId,
+        why: String,
+    },
     Failed {
         node: NodeId,
         error: CloudError,
     },
-    /// One AWS call, as the equivalent `aws` CLI command line.
+    /// One AWS call that changes the account, as the equivalent `aws` CLI command line (apply's
+    /// creates and destroy's removals alike; reads go to the log file only).
     Call {
         node: NodeId,
         command: String,
@@ -460,4 +508,28 @@ pub async fn destroy(
     let failures = destroy::run(&ctx).await;
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn destroy_removes_every_step_before_the_steps_it_depends_on() {
+        let mut seen = BTreeSet::new();
+        for n in DESTROY_ORDER {
+            assert!(seen.insert(n), "{n:?} twice");
+            for d in n.deps() {
+                let (at, dep_at) = (
+                    DESTROY_ORDER.iter().position(|x| *x == n),
+                    DESTROY_ORDER.iter().position(|x| x == d),
+                );
+                assert!(
+                    at < dep_at,
+                    "{n:?} must go before {d:?}, which it depends on"
+                );
+            }
+        }
+        assert_eq!(seen.len(), NodeId::ALL.len(), "every step has its place");
+    }
 }

@@ -166,6 +166,44 @@ pub fn usd(amount: f64) -> String {
     format!("${:.2}", (amount * 100.0).round() / 100.0)
 }
 
+/// The Elastic IPs a destroy keeps, said the same way everywhere (the destroy dialog, the result
+/// after a destroy, the destroy's own step, `status`): that they are kept and why, what they cost
+/// a month, and how to release them (`release`, e.g. "R releases them", or the command from
+/// `release_eips_command` … "releases them"). `ips` when known, else `count` addresses.
+pub fn kept_eips(ips: &[String], count: usize, release: &str) -> String {
+    let n = if ips.is_empty() { count } else { ips.len() };
+    let which = if ips.is_empty() {
+        plural(n, "address", "addresses")
+    } else {
+        ips.join(", ")
+    };
+    format!(
+        "Elastic IPs kept: {which} — the partner's allow-list stays valid; they cost {}/month \
+         while allocated ({} × {HOURS_PER_MONTH:.0} h × ${PUBLIC_IPV4_PER_HOUR}); {release}",
+        usd(n as f64 * HOURS_PER_MONTH * PUBLIC_IPV4_PER_HOUR),
+        plural(n, "IP", "IPs"),
+    )
+}
+
+/// The Elastic IPs a destroy released, in the same words everywhere.
+pub fn released_eips(ips: &[String]) -> String {
+    if ips.is_empty() {
+        "Elastic IPs released: nothing of this plan is left in the account (nor billed)".into()
+    } else {
+        format!(
+            "Elastic IPs released: {} — no longer billed, and no longer yours: remove them from \
+             the partner's allow-list",
+            ips.join(", ")
+        )
+    }
+}
+
+/// The command that releases the Elastic IPs a destroy kept (`prefix`: `fixedip-tui` with the
+/// global flags it needs).
+pub fn release_eips_command(prefix: &str, plan_id: &str) -> String {
+    format!("{prefix} destroy --plan-id {plan_id} --yes --release-eips")
+}
+
 #[cfg(test)]
 mod tests {
     use std::collections::BTreeMap;
@@ -261,6 +299,25 @@ mod tests {
             e.total_monthly_usd,
             16.425 + 4.38 + 21.90 + 10.95 + 0.50
         ));
+    }
+
+    #[test]
+    fn kept_elastic_ips_say_what_they_cost_and_how_to_release_them() {
+        let ips = vec!["3.1.1.1".to_string(), "3.2.2.2".to_string()];
+        let cmd = release_eips_command("fixedip-tui --demo", "fip-1");
+        assert_eq!(
+            cmd,
+            "fixedip-tui --demo destroy --plan-id fip-1 --yes --release-eips"
+        );
+        assert_eq!(
+            kept_eips(&ips, 0, &format!("`{cmd}` releases them")),
+            "Elastic IPs kept: 3.1.1.1, 3.2.2.2 — the partner's allow-list stays valid; they cost \
+             $7.30/month while allocated (2 IPs × 730 h × $0.005); `fixedip-tui --demo destroy \
+             --plan-id fip-1 --yes --release-eips` releases them"
+        );
+        assert!(kept_eips(&[], 3, "R releases them").starts_with("Elastic IPs kept: 3 addresses"));
+        assert!(kept_eips(&[], 3, "R releases them").contains("$10.95/month"));
+        assert!(released_eips(&ips).contains("3.1.1.1, 3.2.2.2"));
     }
 
     #[test]

@@ -117,7 +117,17 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
     } else if let Some(a) = &model.apply {
         if a.destroy_confirm.is_some() {
-            vec![("Enter", "destroy"), ("Esc", "cancel")]
+            vec![
+                (
+                    "Enter",
+                    if a.confirm_release {
+                        "release"
+                    } else {
+                        "destroy"
+                    },
+                ),
+                ("Esc", "cancel"),
+            ]
         } else if a.stop_question {
             vec![
                 ("s", "stop after running"),
@@ -133,10 +143,16 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             vec![("J/K", "scroll calls"), ("q/^C", "stop…")]
         } else {
             match (&a.finished, a.mode) {
-                (Some(Err(_)), _) => vec![
+                (Some(Err(_)), crate::app::apply::Mode::Apply) => vec![
                     ("r", "retry (resumes)"),
                     ("D", "roll back"),
                     ("Esc", "back"),
+                    ("q", "quit"),
+                ],
+                (Some(Err(_)), _) => vec![
+                    ("r", "retry (resumes)"),
+                    ("Esc", "back"),
+                    ("J/K", "scroll calls"),
                     ("q", "quit"),
                 ],
                 (_, crate::app::apply::Mode::Apply) => vec![
@@ -146,7 +162,13 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     ("J/K", "scroll calls"),
                     ("q", "quit"),
                 ],
-                _ => vec![("Esc", "back"), ("q", "quit")],
+                _ if a.eips_kept() => vec![
+                    ("R", "release the Elastic IPs"),
+                    ("Esc", "back"),
+                    ("J/K", "scroll calls"),
+                    ("q", "quit"),
+                ],
+                _ => vec![("Esc", "back"), ("J/K", "scroll calls"), ("q", "quit")],
             }
         }
     } else if let Some(w) = &model.wizard {

@@ -96,6 +96,9 @@ pub struct Handout {
     pub healthy: bool,
     pub problems: Vec<String>,
     pub last_verify: Option<LastVerify>,
+    /// How the commands it prints start (`fixedip-tui` with the global flags they need).
+    #[serde(skip)]
+    pub command_prefix: String,
 }
 
 impl Handout {
@@ -202,8 +205,8 @@ impl Handout {
             None => {
                 let _ = writeln!(
                     out,
-                    "Last verify: never (run `fixedip-tui verify --plan-id {}`)",
-                    self.plan_id
+                    "Last verify: never (run `{} verify --plan-id {}`)",
+                    self.command_prefix, self.plan_id
                 );
             }
         }
@@ -231,11 +234,14 @@ pub fn destroyed(journal: &Journal) -> bool {
             .all(|(n, r)| *n == NodeId::Eips || r.status == crate::engine::NodeStatus::Removed)
 }
 
+/// Read the handout of an applied plan; the commands it prints start with `prefix`
+/// (`fixedip-tui` and the global flags they need to work as printed).
 pub async fn read(
     cloud: &dyn Account,
     plan: &Plan,
     journal: &Journal,
     state_dir: &Path,
+    prefix: &str,
 ) -> Handout {
     let mut problems: Vec<String> = Vec::new();
     let lb = match cloud.find_load_balancer(&plan.nlb_name()).await {
@@ -246,7 +252,7 @@ pub async fn read(
         }
     };
     if lb.is_none() && destroyed(journal) {
-        return destroyed_handout(plan, journal, state_dir);
+        return destroyed_handout(plan, journal, state_dir, prefix);
     }
     if lb.is_none() {
         problems.push(format!(
@@ -284,7 +290,7 @@ pub async fn read(
     };
     if !eni_ips.is_empty() && !registered.is_empty() && eni_ips != registered {
         problems.push(format!(
-            "the endpoint's IPs {eni_ips:?} differ from the registered targets {registered:?}: run `fixedip-tui verify --plan-id {} --reregister`",
+            "the endpoint's IPs {eni_ips:?} differ from the registered targets {registered:?}: run `{prefix} verify --plan-id {} --reregister`",
             plan.id
         ));
     }
@@ -328,33 +334,30 @@ pub async fn read(
         healthy: problems.is_empty(),
         problems,
         last_verify: Report::load(state_dir, &plan.id).map(|r| LastVerify::from(&r)),
+        command_prefix: prefix.to_string(),
     }
 }
 
 /// What `status` says of a destroyed plan: nothing to hand out; what stayed (the Elastic IPs kept
 /// for the partner's allow-list, and what they cost) or what was released; how to apply again.
-fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path) -> Handout {
+fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path, prefix: &str) -> Handout {
     let kept_plan = Journal::path(state_dir, &plan.id).with_extension("plan.toml");
-    let eips = journal.list(NodeId::Eips, "ips");
-    let kept_eips = journal
-        .record(NodeId::Eips)
-        .is_some_and(|r| r.owned && r.status != crate::engine::NodeStatus::Removed)
-        && !eips.is_empty();
-    let kept = if kept_eips {
-        Some(format!(
-            "Elastic IPs kept (the partner's allow-list stays valid; about ${:.2}/month): {} — \
-             `fixedip-tui destroy --plan-id {} --yes --release-eips` releases them",
-            eips.len() as f64
-                * crate::plan::cost::PUBLIC_IPV4_PER_HOUR
-                * crate::plan::cost::HOURS_PER_MONTH,
-            eips.join(", "),
-            plan.id
-        ))
-    } else if plan.eips.is_elastic() {
-        Some("Elastic IPs released: nothing of this plan is left in the account".into())
-    } else {
-        Some("nothing of this plan is left in the account".into())
+    let held = journal.held_eips();
+    let kept = match &held {
+        Some(ips) => Some(crate::plan::cost::kept_eips(
+            ips,
+            0,
+            &format!(
+                "`{}` releases them",
+                crate::plan::cost::release_eips_command(prefix, &plan.id)
+            ),
+        )),
+        None if plan.eips.is_elastic() => Some(crate::plan::cost::released_eips(
+            &journal.list(NodeId::Eips, "ips"),
+        )),
+        None => Some("nothing of this plan is left in the account".into()),
     };
+    let kept_eips = held.is_some();
     Handout {
         schema_version: HANDOUT_VERSION,
         state: STATE_DESTROYED.into(),
@@ -379,7 +382,7 @@ fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path) -> Handou
         targets: vec![],
         healthy: false,
         problems: vec![format!(
-            "the setup was destroyed: `fixedip-tui apply --plan {} --yes` makes it again{}",
+            "the setup was destroyed: `{prefix} apply --plan {} --yes` makes it again{}",
             kept_plan.display(),
             if kept_eips {
                 " with the same Elastic IPs"
@@ -388,5 +391,6 @@ fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path) -> Handou
             }
         )],
         last_verify: None,
+        command_prefix: prefix.to_string(),
     }
 }

@@ -63,7 +63,12 @@ pub fn model_with(cloud: &dyn Cloud, events: &[discovery::Event]) -> Model {
 pub async fn loaded_demo_model() -> Model {
     let sim = Arc::new(demo_sim());
     let events = discovery_events(sim.clone()).await;
-    model_with(sim.as_ref(), &events)
+    let mut m = model_with(sim.as_ref(), &events);
+    // As `fixedip-tui --demo` starts it: its commands carry --demo, its time runs at the demo's
+    // default speed.
+    m.command_prefix = "fixedip-tui --demo".into();
+    m.time_scale = 0.05;
+    m
 }
 
 /// Feed keys to the model: tokens separated by spaces — `j`, `SPC`, `ENT`, `TAB`, `BTAB`, `ESC`,
