@@ -883,7 +883,13 @@ fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     }
     match key.code {
-        KeyCode::Char('J') | KeyCode::PageDown => a.log_scroll = a.log_scroll.saturating_add(5),
+        // Back through the calls, no further than the first one.
+        KeyCode::Char('J') | KeyCode::PageDown => {
+            a.log_scroll = a
+                .log_scroll
+                .saturating_add(5)
+                .min(u16::try_from(a.log.len().saturating_sub(1)).unwrap_or(u16::MAX))
+        }
         KeyCode::Char('K') | KeyCode::PageUp => a.log_scroll = a.log_scroll.saturating_sub(5),
         KeyCode::Char('q') if a.running() => a.stop_question = true,
         KeyCode::Char('q') => model.quit = true,
