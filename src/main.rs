@@ -1331,7 +1331,7 @@ async fn allow(
     let sg = match journal.id_of(fixedip_tui::engine::NodeId::NlbSg) {
         Some(id) => id.to_string(),
         None => match cloud
-            .find_security_group(&plan.vpc_id, &fixedip_tui::plan::review::nlb_sg_name(&plan))
+            .find_security_group(&plan.vpc_id, &fixedip_tui::plan::names::nlb_sg_name(&plan))
             .await
         {
             Ok(Some(g)) => g.id,

@@ -1,17 +1,20 @@
 //! What the apply will do, as text for a person: every resource it creates or changes, in dependency
 //! order, with every setting; then the cost, who can reach the API, and the warnings. Shown by the
-//! Review screen, `apply --plan` and `--plain`; the names, tags and policy here are the apply's own.
-
-use std::collections::BTreeMap;
+//! Review screen, `apply --plan` and `--plain`; the names, tags and policy it shows are the apply's
+//! own (`plan::names`).
 
 use serde::Serialize;
 
 use super::cost::{self, usd};
+use super::names::{regional_dns_entry, resource_tags, step, ENDPOINT_PORT};
 use super::validate::{validate, Severity};
 use super::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice};
 use crate::cloud::execute_api_service;
 use crate::discovery::Inventory;
-use crate::domain::{DnsEntry, Subnet, VpcEndpoint};
+use crate::domain::Subnet;
+
+/// Read from here by the tests, from before these moved to `plan::names` (the place to read them).
+pub use super::names::{endpoint_sg_name, nlb_sg_name, resource_policy_json, TAG_PLAN_ID};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ReviewSection {
@@ -25,127 +28,8 @@ pub const MARK_CHANGE: &str = "~ change";
 pub const MARK_REUSE: &str = "= reuse";
 pub const MARK_ADOPT: &str = "= adopt";
 
-/// Tags every created resource carries (besides the plan's own tags).
-pub const TAG_MANAGED_BY: &str = "managed-by";
-pub const TAG_MANAGED_BY_VALUE: &str = "fixedip-tui";
-pub const TAG_PLAN_ID: &str = "fixedip:plan-id";
-pub const TAG_STEP: &str = "fixedip:step";
-
-/// Values of the `fixedip:step` tag, one per kind of created resource.
-pub mod step {
-    pub const ENDPOINT_SG: &str = "endpoint-sg";
-    pub const ENDPOINT: &str = "endpoint";
-    pub const API: &str = "api";
-    pub const STAGE: &str = "stage";
-    pub const DOMAIN: &str = "domain";
-    pub const TARGET_GROUP: &str = "target-group";
-    pub const NLB_SG: &str = "nlb-sg";
-    pub const NLB: &str = "nlb";
-    pub const LISTENER: &str = "listener";
-    pub const PRIVATE_ZONE: &str = "private-zone";
-    pub const EIP: &str = "eip";
-}
-
-/// Tag of an Elastic IP naming the NLB subnet it is for.
-pub const TAG_SUBNET: &str = "fixedip:subnet";
-
-/// Port the endpoint listens on (and the target group sends to).
-const ENDPOINT_PORT: u16 = 443;
 /// Wrap width for lists (the UI wraps anything longer).
 const WIDTH: usize = 100;
-
-/// The plan's own tags, then the tool's (which win on a clash).
-pub fn resource_tags(plan: &Plan, step: &str) -> BTreeMap<String, String> {
-    let mut t = plan.tags.clone();
-    t.insert(TAG_MANAGED_BY.into(), TAG_MANAGED_BY_VALUE.into());
-    t.insert(TAG_PLAN_ID.into(), plan.id.clone());
-    t.insert(TAG_STEP.into(), step.into());
-    t
-}
-
-/// Name of the security group of the endpoint (TCP 443 from the NLB subnets).
-pub fn endpoint_sg_name(plan: &Plan) -> String {
-    format!("{}-vpce-sg", plan.id)
-}
-
-/// Name of the NLB's security group (the caller allow-list).
-pub fn nlb_sg_name(plan: &Plan) -> String {
-    format!("{}-nlb-sg", plan.id)
-}
-
-#[derive(Serialize)]
-struct PolicyDocument<'a> {
-    #[serde(rename = "Version")]
-    version: &'a str,
-    #[serde(rename = "Statement")]
-    statement: Vec<PolicyStatement<'a>>,
-}
-
-#[derive(Serialize)]
-struct PolicyStatement<'a> {
-    #[serde(rename = "Effect")]
-    effect: &'a str,
-    #[serde(rename = "Principal")]
-    principal: &'a str,
-    #[serde(rename = "Action")]
-    action: &'a str,
-    #[serde(rename = "Resource")]
-    resource: &'a str,
-    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
-    condition: Option<BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>>,
-}
-
-/// The API's resource policy: deny `execute-api:Invoke` unless the request came from the plan's
-/// VPC (`aws:sourceVpc` = the VPC id, not the endpoint id), allow it otherwise. Pretty-printed.
-pub fn resource_policy_json(plan: &Plan) -> String {
-    let condition = BTreeMap::from([(
-        "StringNotEquals",
-        BTreeMap::from([("aws:sourceVpc", plan.vpc_id.as_str())]),
-    )]);
-    let doc = PolicyDocument {
-        version: "2012-10-17",
-        statement: vec![
-            PolicyStatement {
-                effect: "Deny",
-                principal: "*",
-                action: "execute-api:Invoke",
-                resource: "execute-api:/*",
-                condition: Some(condition),
-            },
-            PolicyStatement {
-                effect: "Allow",
-                principal: "*",
-                action: "execute-api:Invoke",
-                resource: "execute-api:/*",
-                condition: None,
-            },
-        ],
-    };
-    // Serialising plain strings and maps cannot fail; an empty string would be caught by the API.
-    serde_json::to_string_pretty(&doc).unwrap_or_default()
-}
-
-/// The endpoint's regional DNS entry (`vpce-….execute-api.<region>.vpce.amazonaws.com`), not a
-/// zonal one (`vpce-…-<az>.execute-api…`) nor the private DNS names.
-pub fn regional_dns_entry(e: &VpcEndpoint) -> Option<&DnsEntry> {
-    let vpce: Vec<&DnsEntry> = e
-        .dns_entries
-        .iter()
-        .filter(|d| d.dns_name.contains(".vpce."))
-        .collect();
-    vpce.iter()
-        .find(|d| {
-            let first = d.dns_name.split('.').next().unwrap_or_default();
-            // Zonal names end their first label with the AZ, e.g. `-us-east-1a`.
-            !first.rsplit('-').next().is_some_and(|last| {
-                last.len() == 2
-                    && last.ends_with(|c: char| c.is_ascii_lowercase())
-                    && last.starts_with(|c: char| c.is_ascii_digit())
-            })
-        })
-        .or_else(|| vpce.first())
-        .copied()
-}
 
 fn tag_lines(plan: &Plan, step: &str) -> Vec<String> {
     let items: Vec<String> = resource_tags(plan, step)
@@ -299,7 +183,7 @@ pub fn review(plan: &Plan, inv: &Inventory) -> Vec<ReviewSection> {
             format!("VPC: {}", plan.vpc_id),
             "description: fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets and in-VPC callers".into(),
         ];
-        match crate::plan::callers::endpoint_rules(plan, inv) {
+        match super::names::endpoint_rules(plan, inv) {
             Ok(rules) if rules.is_empty() => {
                 lines.push("ingress: none yet (no NLB subnet chosen)".into())
             }
@@ -1088,98 +972,6 @@ pub fn render_text(sections: &[ReviewSection]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{Settings, PLAN_VERSION};
-
-    fn plan() -> Plan {
-        Plan {
-            version: PLAN_VERSION,
-            id: "fip-0000000001".into(),
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-            vpc_id: "vpc-0123".into(),
-            enable_vpc_dns: false,
-            endpoint: EndpointChoice::Reuse {
-                vpc_endpoint_id: "vpce-0abc".into(),
-            },
-            nlb_subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
-            eips: crate::plan::EipChoice::None,
-            endpoint_ips: Default::default(),
-            adopt_nlb: None,
-            adopt_target_group: None,
-            name: "api.example.com".into(),
-            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
-            api: ApiChoice::Create { name: "p".into() },
-            stage: "prod".into(),
-            base_path: None,
-            allow_cidrs: vec![],
-            vpc_callers: crate::plan::default_vpc_callers(),
-            public_zone_id: "Z1".into(),
-            private_zone: PrivateZoneChoice::Create,
-            replace_records: false,
-            tags: BTreeMap::from([("team".to_string(), "core".to_string())]),
-            acknowledged: vec![],
-            settings: Settings::default(),
-        }
-    }
-
-    #[test]
-    fn policy_is_json_on_the_vpc_not_the_endpoint() {
-        let p = plan();
-        let text = resource_policy_json(&p);
-        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
-        assert!(text.contains("vpc-0123"));
-        assert!(!text.contains("vpce-0abc"));
-        assert_eq!(v["Statement"][0]["Effect"], "Deny");
-        assert_eq!(
-            v["Statement"][0]["Condition"]["StringNotEquals"]["aws:sourceVpc"],
-            "vpc-0123"
-        );
-        assert_eq!(v["Statement"][0]["Resource"], "execute-api:/*");
-        assert_eq!(v["Statement"][1]["Effect"], "Allow");
-        assert_eq!(v["Statement"][1]["Action"], "execute-api:Invoke");
-        assert!(v["Statement"][1].get("Condition").is_none());
-        assert!(text.lines().count() > 5, "pretty-printed");
-    }
-
-    #[test]
-    fn tags_carry_the_tool_the_plan_and_the_step() {
-        let t = resource_tags(&plan(), step::NLB);
-        assert_eq!(t["managed-by"], "fixedip-tui");
-        assert_eq!(t["fixedip:plan-id"], "fip-0000000001");
-        assert_eq!(t["fixedip:step"], "nlb");
-        assert_eq!(t["team"], "core");
-    }
-
-    #[test]
-    fn regional_dns_entry_skips_zonal_and_private_names() {
-        let e = VpcEndpoint {
-            id: "vpce-1".into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.execute-api".into(),
-            endpoint_type: "Interface".into(),
-            state: "available".into(),
-            private_dns: true,
-            subnet_ids: vec![],
-            security_group_ids: vec![],
-            network_interface_ids: vec![],
-            dns_entries: [
-                "vpce-1-ab-us-east-1a.execute-api.us-east-1.vpce.amazonaws.com",
-                "execute-api.us-east-1.amazonaws.com",
-                "vpce-1-ab.execute-api.us-east-1.vpce.amazonaws.com",
-            ]
-            .iter()
-            .map(|n| DnsEntry {
-                dns_name: n.to_string(),
-                hosted_zone_id: Some("Z7".into()),
-            })
-            .collect(),
-            tags: vec![],
-        };
-        assert_eq!(
-            regional_dns_entry(&e).map(|d| d.dns_name.as_str()),
-            Some("vpce-1-ab.execute-api.us-east-1.vpce.amazonaws.com")
-        );
-    }
 
     #[test]
     fn long_lists_wrap() {

@@ -310,7 +310,7 @@ fn vpc_callers(
 pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
     let ours_tag = |tags: &[crate::domain::Tag]| {
         tags.iter()
-            .any(|t| t.key == "fixedip:plan-id" && t.value == plan.id)
+            .any(|t| t.key == super::names::TAG_PLAN_ID && t.value == plan.id)
     };
     use Severity::{Error as E, Info as I, Warning as W};
     let mut f = Vec::new();

@@ -1,0 +1,292 @@
+//! What the apply names and writes, derived from the plan alone: resource names, tags, the API's
+//! resource policy, who may call (as security group rules) and where the kept plan lives. The one
+//! place the engine, the review, the export, verify and `allow` read them from.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::{elb_arn_name, Plan, VpcCaller};
+use crate::cloud::write::IngressRule;
+use crate::discovery::Inventory;
+use crate::domain::{DnsEntry, VpcEndpoint};
+
+/// Tags every created resource carries (besides the plan's own tags).
+pub const TAG_MANAGED_BY: &str = "managed-by";
+pub const TAG_MANAGED_BY_VALUE: &str = "fixedip-tui";
+pub const TAG_PLAN_ID: &str = "fixedip:plan-id";
+pub const TAG_STEP: &str = "fixedip:step";
+
+/// Values of the `fixedip:step` tag, one per kind of created resource.
+pub mod step {
+    pub const ENDPOINT_SG: &str = "endpoint-sg";
+    pub const ENDPOINT: &str = "endpoint";
+    pub const API: &str = "api";
+    pub const STAGE: &str = "stage";
+    pub const DOMAIN: &str = "domain";
+    pub const TARGET_GROUP: &str = "target-group";
+    pub const NLB_SG: &str = "nlb-sg";
+    pub const NLB: &str = "nlb";
+    pub const LISTENER: &str = "listener";
+    pub const PRIVATE_ZONE: &str = "private-zone";
+    pub const EIP: &str = "eip";
+}
+
+/// Tag of an Elastic IP naming the NLB subnet it is for.
+pub const TAG_SUBNET: &str = "fixedip:subnet";
+
+/// Port the endpoint listens on (and the target group sends to).
+pub const ENDPOINT_PORT: u16 = 443;
+
+/// The plan's own tags, then the tool's (which win on a clash).
+pub fn resource_tags(plan: &Plan, step: &str) -> BTreeMap<String, String> {
+    let mut t = plan.tags.clone();
+    t.insert(TAG_MANAGED_BY.into(), TAG_MANAGED_BY_VALUE.into());
+    t.insert(TAG_PLAN_ID.into(), plan.id.clone());
+    t.insert(TAG_STEP.into(), step.into());
+    t
+}
+
+/// Name of the security group of the endpoint (TCP 443 from the NLB subnets).
+pub fn endpoint_sg_name(plan: &Plan) -> String {
+    format!("{}-vpce-sg", plan.id)
+}
+
+/// Name of the NLB's security group (the caller allow-list).
+pub fn nlb_sg_name(plan: &Plan) -> String {
+    format!("{}-nlb-sg", plan.id)
+}
+
+impl Plan {
+    /// Names of the resources the apply creates (≤ 32 characters for the NLB and target group).
+    /// The adopted one's name (from its ARN) when the plan adopts an NLB.
+    pub fn nlb_name(&self) -> String {
+        self.adopt_nlb
+            .as_deref()
+            .and_then(elb_arn_name)
+            .unwrap_or_else(|| format!("{}-nlb", self.id))
+    }
+    pub fn target_group_name(&self) -> String {
+        self.adopt_target_group
+            .as_deref()
+            .and_then(elb_arn_name)
+            .unwrap_or_else(|| format!("{}-tg", self.id))
+    }
+}
+
+#[derive(Serialize)]
+struct PolicyDocument<'a> {
+    #[serde(rename = "Version")]
+    version: &'a str,
+    #[serde(rename = "Statement")]
+    statement: Vec<PolicyStatement<'a>>,
+}
+
+#[derive(Serialize)]
+struct PolicyStatement<'a> {
+    #[serde(rename = "Effect")]
+    effect: &'a str,
+    #[serde(rename = "Principal")]
+    principal: &'a str,
+    #[serde(rename = "Action")]
+    action: &'a str,
+    #[serde(rename = "Resource")]
+    resource: &'a str,
+    #[serde(rename = "Condition", skip_serializing_if = "Option::is_none")]
+    condition: Option<BTreeMap<&'a str, BTreeMap<&'a str, &'a str>>>,
+}
+
+/// The API's resource policy: deny `execute-api:Invoke` unless the request came from the plan's
+/// VPC (`aws:sourceVpc` = the VPC id, not the endpoint id), allow it otherwise. Pretty-printed.
+pub fn resource_policy_json(plan: &Plan) -> String {
+    let condition = BTreeMap::from([(
+        "StringNotEquals",
+        BTreeMap::from([("aws:sourceVpc", plan.vpc_id.as_str())]),
+    )]);
+    let doc = PolicyDocument {
+        version: "2012-10-17",
+        statement: vec![
+            PolicyStatement {
+                effect: "Deny",
+                principal: "*",
+                action: "execute-api:Invoke",
+                resource: "execute-api:/*",
+                condition: Some(condition),
+            },
+            PolicyStatement {
+                effect: "Allow",
+                principal: "*",
+                action: "execute-api:Invoke",
+                resource: "execute-api:/*",
+                condition: None,
+            },
+        ],
+    };
+    // Serialising plain strings and maps cannot fail; an empty string would be caught by the API.
+    serde_json::to_string_pretty(&doc).unwrap_or_default()
+}
+
+/// The endpoint's regional DNS entry (`vpce-….execute-api.<region>.vpce.amazonaws.com`), not a
+/// zonal one (`vpce-…-<az>.execute-api…`) nor the private DNS names.
+pub fn regional_dns_entry(e: &VpcEndpoint) -> Option<&DnsEntry> {
+    let vpce: Vec<&DnsEntry> = e
+        .dns_entries
+        .iter()
+        .filter(|d| d.dns_name.contains(".vpce."))
+        .collect();
+    vpce.iter()
+        .find(|d| {
+            let first = d.dns_name.split('.').next().unwrap_or_default();
+            // Zonal names end their first label with the AZ, e.g. `-us-east-1a`.
+            !first.rsplit('-').next().is_some_and(|last| {
+                last.len() == 2
+                    && last.ends_with(|c: char| c.is_ascii_lowercase())
+                    && last.starts_with(|c: char| c.is_ascii_digit())
+            })
+        })
+        .or_else(|| vpce.first())
+        .copied()
+}
+
+/// Who may call, as security group rules.
+///
+/// The endpoint's inbound rules: TCP 443 from each NLB subnet (the NLB's private addresses are
+/// there) and from the plan's in-VPC callers (the private zone sends them straight here).
+pub fn endpoint_rules(plan: &Plan, inv: &Inventory) -> Result<Vec<IngressRule>, String> {
+    let mut rules: Vec<IngressRule> = Vec::new();
+    let mut add = |source: String, description: String| {
+        if !rules.iter().any(|r| r.source == source) {
+            rules.push(IngressRule {
+                port: ENDPOINT_PORT,
+                source,
+                description,
+            });
+        }
+    };
+    for id in &plan.nlb_subnet_ids {
+        // Never silently dropped: an unknown subnet would leave the NLB without a way in.
+        let s = inv.subnets.iter().find(|s| &s.id == id).ok_or_else(|| {
+            format!("the NLB subnet {id} is not in the account's inventory (its CIDR is unknown): plan again with subnets of {}", plan.vpc_id)
+        })?;
+        add(s.cidr.clone(), format!("NLB subnet {}", s.id));
+    }
+    for caller in &plan.vpc_callers {
+        match VpcCaller::parse(caller)? {
+            VpcCaller::WholeVpc => {
+                let vpc = inv
+                    .vpcs
+                    .iter()
+                    .find(|v| v.id == plan.vpc_id)
+                    .ok_or_else(|| {
+                        format!(
+                            "{} is not in the account's inventory: its CIDRs are unknown",
+                            plan.vpc_id
+                        )
+                    })?;
+                for cidr in std::iter::once(&vpc.cidr).chain(&vpc.secondary_cidrs) {
+                    add(cidr.clone(), format!("callers in {}", vpc.id));
+                }
+            }
+            VpcCaller::Cidr(net) => add(net.trunc().to_string(), "callers in the VPC".into()),
+            VpcCaller::Group(g) => add(g, "callers in the VPC".into()),
+        }
+    }
+    Ok(rules)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::{ApiChoice, EndpointChoice, PrivateZoneChoice, Settings, PLAN_VERSION};
+
+    fn plan() -> Plan {
+        Plan {
+            version: PLAN_VERSION,
+            id: "fip-0000000001".into(),
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            vpc_id: "vpc-0123".into(),
+            enable_vpc_dns: false,
+            endpoint: EndpointChoice::Reuse {
+                vpc_endpoint_id: "vpce-0abc".into(),
+            },
+            nlb_subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
+            eips: crate::plan::EipChoice::None,
+            endpoint_ips: Default::default(),
+            adopt_nlb: None,
+            adopt_target_group: None,
+            name: "api.example.com".into(),
+            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
+            api: ApiChoice::Create { name: "p".into() },
+            stage: "prod".into(),
+            base_path: None,
+            allow_cidrs: vec![],
+            vpc_callers: crate::plan::default_vpc_callers(),
+            public_zone_id: "Z1".into(),
+            private_zone: PrivateZoneChoice::Create,
+            replace_records: false,
+            tags: BTreeMap::from([("team".to_string(), "core".to_string())]),
+            acknowledged: vec![],
+            settings: Settings::default(),
+        }
+    }
+
+    #[test]
+    fn policy_is_json_on_the_vpc_not_the_endpoint() {
+        let p = plan();
+        let text = resource_policy_json(&p);
+        let v: serde_json::Value = serde_json::from_str(&text).expect("valid JSON");
+        assert!(text.contains("vpc-0123"));
+        assert!(!text.contains("vpce-0abc"));
+        assert_eq!(v["Statement"][0]["Effect"], "Deny");
+        assert_eq!(
+            v["Statement"][0]["Condition"]["StringNotEquals"]["aws:sourceVpc"],
+            "vpc-0123"
+        );
+        assert_eq!(v["Statement"][0]["Resource"], "execute-api:/*");
+        assert_eq!(v["Statement"][1]["Effect"], "Allow");
+        assert_eq!(v["Statement"][1]["Action"], "execute-api:Invoke");
+        assert!(v["Statement"][1].get("Condition").is_none());
+        assert!(text.lines().count() > 5, "pretty-printed");
+    }
+
+    #[test]
+    fn tags_carry_the_tool_the_plan_and_the_step() {
+        let t = resource_tags(&plan(), step::NLB);
+        assert_eq!(t["managed-by"], "fixedip-tui");
+        assert_eq!(t["fixedip:plan-id"], "fip-0000000001");
+        assert_eq!(t["fixedip:step"], "nlb");
+        assert_eq!(t["team"], "core");
+    }
+
+    #[test]
+    fn regional_dns_entry_skips_zonal_and_private_names() {
+        let e = VpcEndpoint {
+            id: "vpce-1".into(),
+            vpc_id: "vpc-1".into(),
+            service_name: "com.amazonaws.us-east-1.execute-api".into(),
+            endpoint_type: "Interface".into(),
+            state: "available".into(),
+            private_dns: true,
+            subnet_ids: vec![],
+            security_group_ids: vec![],
+            network_interface_ids: vec![],
+            dns_entries: [
+                "vpce-1-ab-us-east-1a.execute-api.us-east-1.vpce.amazonaws.com",
+                "execute-api.us-east-1.amazonaws.com",
+                "vpce-1-ab.execute-api.us-east-1.vpce.amazonaws.com",
+            ]
+            .iter()
+            .map(|n| DnsEntry {
+                dns_name: n.to_string(),
+                hosted_zone_id: Some("Z7".into()),
+            })
+            .collect(),
+            tags: vec![],
+        };
+        assert_eq!(
+            regional_dns_entry(&e).map(|d| d.dns_name.as_str()),
+            Some("vpce-1-ab.execute-api.us-east-1.vpce.amazonaws.com")
+        );
+    }
+}
