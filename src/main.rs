@@ -1346,20 +1346,7 @@ async fn allow(
         },
     };
     let port = plan.settings.listener_port;
-    let rules = |cidrs: &[String]| -> Vec<IngressRule> {
-        let list: Vec<String> = if cidrs.is_empty() {
-            vec!["0.0.0.0/0".into()]
-        } else {
-            cidrs.to_vec()
-        };
-        list.into_iter()
-            .map(|source| IngressRule {
-                port,
-                source,
-                description: "caller allow-list".into(),
-            })
-            .collect()
-    };
+    let rules = |cidrs: &[String]| fixedip_tui::plan::names::nlb_rules(cidrs, port);
     let (old_rules, new_rules) = (rules(&before), rules(&after));
     let grant: Vec<IngressRule> = new_rules
         .iter()

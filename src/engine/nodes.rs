@@ -635,27 +635,7 @@ async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
 }
 
 async fn nlb_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let sources: Vec<String> = if ctx.plan.allow_cidrs.is_empty() {
-        vec!["0.0.0.0/0".into()]
-    } else {
-        ctx.plan
-            .allow_cidrs
-            .iter()
-            .map(|c| {
-                crate::plan::validate::check_caller_cidr(c)
-                    .map(|n| n.trunc().to_string())
-                    .unwrap_or_else(|_| c.clone())
-            })
-            .collect()
-    };
-    let rules = sources
-        .into_iter()
-        .map(|source| IngressRule {
-            port: ctx.plan.settings.listener_port,
-            source,
-            description: "caller allow-list".into(),
-        })
-        .collect();
+    let rules = names::nlb_rules(&ctx.plan.allow_cidrs, ctx.plan.settings.listener_port);
     let name = names::nlb_sg_name(&ctx.plan);
     security_group(
         ctx,

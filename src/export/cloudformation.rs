@@ -203,11 +203,7 @@ impl<'a> Template<'a> {
         let callers = plan
             .allow_cidrs
             .iter()
-            .map(|c| {
-                crate::plan::validate::check_caller_cidr(c)
-                    .map(|n| n.trunc().to_string())
-                    .unwrap_or_else(|_| c.clone())
-            })
+            .map(|c| names::nlb_caller(c))
             .collect();
         Ok(Template {
             plan,
@@ -615,28 +611,26 @@ impl<'a> Template<'a> {
     }
 
     fn nlb_sg(&self) -> Vec<Item> {
-        let port = self.plan.settings.listener_port;
-        let rules: Vec<Node> = if self.callers.is_empty() {
-            vec![map(vec![
-                ("IpProtocol", s("tcp")),
-                ("FromPort", int(port)),
-                ("ToPort", int(port)),
-                ("CidrIp", s("0.0.0.0/0")),
-                ("Description", s("caller allow-list")),
-            ])]
-        } else {
-            (0..self.callers.len())
-                .map(|i| {
+        // The apply's rules, each caller CIDR read from the `CallerCidrs` parameter.
+        let rules: Vec<Node> =
+            names::nlb_rules(&self.plan.allow_cidrs, self.plan.settings.listener_port)
+                .into_iter()
+                .enumerate()
+                .map(|(i, rule)| {
+                    let cidr = if self.callers.is_empty() {
+                        s(rule.source)
+                    } else {
+                        select(i, r(id::CALLERS))
+                    };
                     map(vec![
                         ("IpProtocol", s("tcp")),
-                        ("FromPort", int(port)),
-                        ("ToPort", int(port)),
-                        ("CidrIp", select(i, r(id::CALLERS))),
-                        ("Description", s("caller allow-list")),
+                        ("FromPort", int(rule.port)),
+                        ("ToPort", int(rule.port)),
+                        ("CidrIp", cidr),
+                        ("Description", s(rule.description)),
                     ])
                 })
-                .collect()
-        };
+                .collect();
         let mut body = vec![comment(if self.callers.is_empty() {
             "No caller allow-list in the plan: the whole internet. Settable only at NLB creation."
         } else {

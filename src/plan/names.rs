@@ -194,6 +194,37 @@ pub fn endpoint_rules(plan: &Plan, inv: &Inventory) -> Result<Vec<IngressRule>, 
     Ok(rules)
 }
 
+/// The NLB security group's source when the plan has no caller allow-list: the whole internet.
+pub const ANYWHERE: &str = "0.0.0.0/0";
+/// The description of each rule of the NLB security group.
+pub const NLB_RULE_DESCRIPTION: &str = "caller allow-list";
+
+/// A caller CIDR as the NLB security group holds it: host bits cleared (as validation reads it);
+/// as written when it does not parse (validation refuses it).
+pub fn nlb_caller(cidr: &str) -> String {
+    super::validate::check_caller_cidr(cidr)
+        .map(|n| n.trunc().to_string())
+        .unwrap_or_else(|_| cidr.to_string())
+}
+
+/// The NLB security group's inbound rules: TCP on the listener's `port` from each caller CIDR
+/// (`nlb_caller`), or from anywhere when there is none.
+pub fn nlb_rules(allow_cidrs: &[String], port: u16) -> Vec<IngressRule> {
+    let sources: Vec<String> = if allow_cidrs.is_empty() {
+        vec![ANYWHERE.into()]
+    } else {
+        allow_cidrs.iter().map(|c| nlb_caller(c)).collect()
+    };
+    sources
+        .into_iter()
+        .map(|source| IngressRule {
+            port,
+            source,
+            description: NLB_RULE_DESCRIPTION.into(),
+        })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -288,5 +319,19 @@ mod tests {
             regional_dns_entry(&e).map(|d| d.dns_name.as_str()),
             Some("vpce-1-ab.execute-api.us-east-1.vpce.amazonaws.com")
         );
+    }
+
+    #[test]
+    fn nlb_rules_clear_host_bits_and_default_to_anywhere() {
+        let r = nlb_rules(&[], 8443);
+        assert_eq!(r.len(), 1);
+        assert_eq!((r[0].port, r[0].source.as_str()), (8443, "0.0.0.0/0"));
+        assert_eq!(r[0].description, "caller allow-list");
+        let r = nlb_rules(
+            &["203.0.113.7/24".into(), "198.51.100.1".into(), "bad".into()],
+            443,
+        );
+        let sources: Vec<&str> = r.iter().map(|r| r.source.as_str()).collect();
+        assert_eq!(sources, ["203.0.113.0/24", "198.51.100.1/32", "bad"]);
     }
 }
