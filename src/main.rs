@@ -630,8 +630,7 @@ async fn review_plan(
         };
     }
     // Keep the plan beside its journal, so destroy --plan-id finds it.
-    let kept =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan.id).with_extension("plan.toml");
+    let kept = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan.id);
     if let Err(e) = plan.save(&kept) {
         eprintln!("fixedip-tui: {e}");
         return ExitCode::FAILURE;
@@ -918,9 +917,7 @@ async fn destroy_plan(
 ) -> ExitCode {
     let path = match (&plan_path, &plan_id) {
         (Some(p), _) => p.clone(),
-        (None, Some(id)) => {
-            fixedip_tui::engine::Journal::path(&opts.state_dir, id).with_extension("plan.toml")
-        }
+        (None, Some(id)) => fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, id),
         (None, None) => {
             eprintln!("fixedip-tui: give --plan-id ID or --plan FILE");
             return ExitCode::from(2);
@@ -1009,9 +1006,11 @@ fn run_tui(
         let again = match a.mode {
             fixedip_tui::app::apply::Mode::Apply => format!(
                 "fixedip-tui apply --plan {} --yes",
-                fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
-                    .with_extension("plan.toml")
-                    .display()
+                fixedip_tui::plan::names::kept_plan_path(
+                    &engine_options(cli).state_dir,
+                    &a.plan.id
+                )
+                .display()
             ),
             fixedip_tui::app::apply::Mode::Destroy => {
                 format!("fixedip-tui destroy --plan-id {} --yes", a.plan.id)
@@ -1079,8 +1078,7 @@ fn load_kept(
     opts: &EngineOptions,
     plan_id: &str,
 ) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, plan_id).with_extension("plan.toml");
+    let path = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, plan_id);
     let plan = fixedip_tui::plan::Plan::load(&path).map_err(|e| {
         eprintln!(
             "fixedip-tui: {e}\n  → this reads the plan that `apply` keeps in {}: is {plan_id} the id `apply` printed (and --state-dir the same)?",
@@ -1117,8 +1115,7 @@ async fn verify(
     if fixedip_tui::verify::handout::destroyed(&journal)
         && matches!(cloud.find_load_balancer(&plan.nlb_name()).await, Ok(None))
     {
-        let kept = fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id)
-            .with_extension("plan.toml");
+        let kept = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
         let msg = format!(
             "plan {plan_id} ({}) was destroyed: nothing to verify; `fixedip-tui apply --plan {} --yes` makes it again",
             plan.name,
@@ -1255,8 +1252,7 @@ async fn allow(
     } = change;
     use fixedip_tui::cloud::write::IngressRule;
     use fixedip_tui::plan::validate::check_caller_cidr;
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
+    let path = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
     let (mut plan, mut journal) = match load_kept(&opts, &plan_id) {
         Ok(x) => x,
         Err(code) => return code,

@@ -3,6 +3,7 @@
 //! place the engine, the review, the export, verify and `allow` read them from.
 
 use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
@@ -72,6 +73,15 @@ impl Plan {
             .and_then(elb_arn_name)
             .unwrap_or_else(|| format!("{}-tg", self.id))
     }
+}
+
+/// Where `apply` keeps the plan it applied, beside its journal
+/// (`<state>/plans/<id>.journal.plan.toml`), so `destroy`, `status`, `verify` and `allow` find it
+/// by its id.
+pub fn kept_plan_path(state_dir: &Path, plan_id: &str) -> PathBuf {
+    state_dir
+        .join("plans")
+        .join(format!("{plan_id}.journal.plan.toml"))
 }
 
 #[derive(Serialize)]
@@ -333,5 +343,18 @@ mod tests {
         );
         let sources: Vec<&str> = r.iter().map(|r| r.source.as_str()).collect();
         assert_eq!(sources, ["203.0.113.0/24", "198.51.100.1/32", "bad"]);
+    }
+
+    #[test]
+    fn the_kept_plan_lies_beside_the_journal() {
+        let dir = Path::new("/state");
+        assert_eq!(
+            kept_plan_path(dir, "fip-1"),
+            Path::new("/state/plans/fip-1.journal.plan.toml")
+        );
+        assert_eq!(
+            kept_plan_path(dir, "fip-1"),
+            crate::engine::Journal::path(dir, "fip-1").with_extension("plan.toml")
+        );
     }
 }
