@@ -212,7 +212,9 @@ fn days_of(rfc3339: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-fn is_suffix_zone(zone: &str, name: &str) -> bool {
+/// Is the zone `zone` a suffix of the DNS name `name` (or the name itself)? Case and a trailing
+/// dot do not matter. The one such test: validation, the wizard, `--plain` and flags use it.
+pub fn is_suffix_zone(zone: &str, name: &str) -> bool {
     let zone = zone.trim_end_matches('.').to_ascii_lowercase();
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     name == zone || name.ends_with(&format!(".{zone}"))
@@ -1436,5 +1438,14 @@ mod tests {
             Some(13)
         );
         assert_eq!(days_of("garbage"), None);
+    }
+
+    #[test]
+    fn a_zone_is_a_suffix_by_whole_labels_whatever_the_case() {
+        assert!(is_suffix_zone("Example.COM.", "api.example.com"));
+        assert!(is_suffix_zone("example.com", "API.Example.com."));
+        assert!(is_suffix_zone("api.example.com", "api.example.com"));
+        assert!(!is_suffix_zone("ample.com", "api.example.com"));
+        assert!(!is_suffix_zone("api.example.com", "example.com"));
     }
 }
