@@ -9,7 +9,7 @@ use super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{AliasRecord, ApiRestore, RecordAction};
 use crate::cloud::{CloudError, ErrorKind};
 use crate::domain::RecordSet;
-use crate::plan::review::{self, TAG_PLAN_ID};
+use crate::plan::names::{self, TAG_PLAN_ID};
 
 fn fail(node: NodeId, error: CloudError) -> EngineError {
     EngineError::Node { node, error }
@@ -839,9 +839,9 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
         }
         NodeId::NlbSg | NodeId::EndpointSg => {
             let name = if n == NodeId::NlbSg {
-                review::nlb_sg_name(plan)
+                names::nlb_sg_name(plan)
             } else {
-                review::endpoint_sg_name(plan)
+                names::endpoint_sg_name(plan)
             };
             let Some(sg) = ctx
                 .cloud

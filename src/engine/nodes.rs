@@ -10,11 +10,11 @@ use crate::cloud::write::{
 };
 use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
 use crate::domain::{ElasticIp, RecordSet, Tag};
-use crate::plan::review::{self, step, TAG_PLAN_ID};
+use crate::plan::names::{self, step, TAG_PLAN_ID};
 use crate::plan::{ApiChoice, EipChoice, EndpointChoice, PrivateZoneChoice};
 
 fn tags(ctx: &Ctx, step: &str) -> Vec<Tag> {
-    review::resource_tags(&ctx.plan, step)
+    names::resource_tags(&ctx.plan, step)
         .into_iter()
         .map(|(key, value)| Tag { key, value })
         .collect()
@@ -620,9 +620,9 @@ fn sources(rules: &[IngressRule]) -> String {
 }
 
 async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let rules = crate::plan::callers::endpoint_rules(&ctx.plan, &ctx.inv)
+    let rules = crate::plan::names::endpoint_rules(&ctx.plan, &ctx.inv)
         .map_err(|why| conflict(NodeId::EndpointSg, "ec2:AuthorizeSecurityGroupIngress", why))?;
-    let name = review::endpoint_sg_name(&ctx.plan);
+    let name = names::endpoint_sg_name(&ctx.plan);
     security_group(
         ctx,
         NodeId::EndpointSg,
@@ -635,28 +635,8 @@ async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
 }
 
 async fn nlb_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let sources: Vec<String> = if ctx.plan.allow_cidrs.is_empty() {
-        vec!["0.0.0.0/0".into()]
-    } else {
-        ctx.plan
-            .allow_cidrs
-            .iter()
-            .map(|c| {
-                crate::plan::validate::check_caller_cidr(c)
-                    .map(|n| n.trunc().to_string())
-                    .unwrap_or_else(|_| c.clone())
-            })
-            .collect()
-    };
-    let rules = sources
-        .into_iter()
-        .map(|source| IngressRule {
-            port: ctx.plan.settings.listener_port,
-            source,
-            description: "caller allow-list".into(),
-        })
-        .collect();
-    let name = review::nlb_sg_name(&ctx.plan);
+    let rules = names::nlb_rules(&ctx.plan.allow_cidrs, ctx.plan.settings.listener_port);
+    let name = names::nlb_sg_name(&ctx.plan);
     security_group(
         ctx,
         NodeId::NlbSg,
@@ -854,7 +834,7 @@ async fn endpoint_ready(ctx: &Ctx) -> Result<String, EngineError> {
         .interface_ips(&ep.network_interface_ids)
         .await
         .map_err(|e| fail(n, e))?;
-    let dns = review::regional_dns_entry(&ep)
+    let dns = names::regional_dns_entry(&ep)
         .or(ep.dns_entries.first())
         .cloned();
     let list: Vec<String> = ips.iter().map(|i| i.ip.clone()).collect();
@@ -877,7 +857,7 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Api;
     let snap = ctx.snapshot().await;
     let vpce = snap.id_of(NodeId::Endpoint).unwrap_or_default().to_string();
-    let policy = review::resource_policy_json(&ctx.plan);
+    let policy = names::resource_policy_json(&ctx.plan);
     match &ctx.plan.api {
         ApiChoice::Adopt { rest_api_id } => {
             let Some(a) = ctx
@@ -1487,7 +1467,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                 let for_subnet = |e: &&ElasticIp| {
                     e.tags
                         .iter()
-                        .any(|t| t.key == review::TAG_SUBNET && &t.value == subnet)
+                        .any(|t| t.key == names::TAG_SUBNET && &t.value == subnet)
                 };
                 let spare = |e: &&ElasticIp| {
                     // Free, or on this plan's own NLB (a rerun).
@@ -1495,7 +1475,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         || !e
                             .tags
                             .iter()
-                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                            .any(|t| t.key == names::TAG_SUBNET && subnets.contains(&t.value))
                 };
                 let kept = mine
                     .iter()
@@ -1519,7 +1499,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         ctx.intend(n).await?;
                         let mut t = tags(ctx, step::EIP);
                         t.push(Tag {
-                            key: review::TAG_SUBNET.into(),
+                            key: names::TAG_SUBNET.into(),
                             value: subnet.clone(),
                         });
                         t.push(Tag {
@@ -1532,7 +1512,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                             format!(
                                 "ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{{Key={TAG_PLAN_ID},Value={}}},{{Key={},Value={subnet}}}]'",
                                 ctx.plan.id,
-                                review::TAG_SUBNET
+                                names::TAG_SUBNET
                             ),
                         );
                         let taken: Vec<String> =
@@ -1553,7 +1533,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                                         !e.in_use()
                                             && !taken.contains(&e.allocation_id)
                                             && e.tags.iter().any(|t| {
-                                                t.key == review::TAG_SUBNET && &t.value == subnet
+                                                t.key == names::TAG_SUBNET && &t.value == subnet
                                             })
                                     }))
                             },
@@ -1595,7 +1575,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         && !chosen.contains(&e.allocation_id.as_str())
                         && e.tags
                             .iter()
-                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                            .any(|t| t.key == names::TAG_SUBNET && subnets.contains(&t.value))
                 })
                 .collect();
             for extra in &extras {

@@ -1,10 +1,10 @@
 //! The plan: every choice of the wizard (ids, not display names) and every setting the apply will
 //! use. Versioned, saved as TOML, validated by the pure `validate::validate`.
 
-pub mod callers;
 pub mod cost;
 pub mod draft;
 pub mod flags;
+pub mod names;
 pub mod review;
 pub mod validate;
 
@@ -291,21 +291,6 @@ pub fn plan_id(account: &str, region: &str, name: &str) -> String {
 }
 
 impl Plan {
-    /// Names of the resources the apply creates (≤ 32 characters for the NLB and target group).
-    /// The adopted one's name (from its ARN) when the plan adopts an NLB.
-    pub fn nlb_name(&self) -> String {
-        self.adopt_nlb
-            .as_deref()
-            .and_then(elb_arn_name)
-            .unwrap_or_else(|| format!("{}-nlb", self.id))
-    }
-    pub fn target_group_name(&self) -> String {
-        self.adopt_target_group
-            .as_deref()
-            .and_then(elb_arn_name)
-            .unwrap_or_else(|| format!("{}-tg", self.id))
-    }
-
     pub fn to_toml(&self) -> Result<String, PlanFileError> {
         toml::to_string_pretty(self).map_err(|e| PlanFileError::Encode(e.to_string()))
     }
