@@ -4,6 +4,7 @@
 use std::future::Future;
 use std::time::Duration;
 
+use super::graph::depends_on;
 use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
@@ -335,11 +336,6 @@ fn said_gone(ctx: &Ctx, node: NodeId, id: &str) {
             "{id} is gone from the account (deleted outside fixedip-tui): making it again"
         ),
     });
-}
-
-/// Whether `node` needs `of`, directly or through other steps.
-fn depends_on(node: NodeId, of: NodeId) -> bool {
-    node.deps().iter().any(|d| *d == of || depends_on(*d, of))
 }
 
 /// Whether what a done step made is still in the account. A read that fails says "yes": the
