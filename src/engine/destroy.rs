@@ -2,18 +2,13 @@
 //! found by its plan tag / derived name when the journal is missing), restore what it changed, and
 //! wait for each deletion. Idempotent: deleting what is gone is success.
 
-use std::time::Duration;
-
+use super::ctx::{again_while_passing, cli, fail, owned, settle, settle_also};
 use super::nodes::{PRIOR_API, PRIOR_STAGES};
 use super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{AliasRecord, ApiRestore, RecordAction};
 use crate::cloud::{CloudError, ErrorKind};
 use crate::domain::RecordSet;
 use crate::plan::review::{self, TAG_PLAN_ID};
-
-fn fail(node: NodeId, error: CloudError) -> EngineError {
-    EngineError::Node { node, error }
-}
 
 /// What a removal did.
 pub(super) enum Removal {
@@ -26,85 +21,6 @@ use Removal::Done;
 
 fn skip(why: impl Into<String>) -> Result<Removal, EngineError> {
     Ok(Removal::Skipped(why.into()))
-}
-
-/// Say the AWS call about to be sent, as the `aws` CLI command that does the same (as apply does).
-fn cli(ctx: &Ctx, node: NodeId, command: impl AsRef<str>) {
-    ctx.emit(EngineEvent::Call {
-        node,
-        command: format!("aws --region {} {}", ctx.plan.region, command.as_ref()),
-    });
-}
-
-/// Retry a deletion that AWS refuses while dependents are still going away
-/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to `timeout`. `command` is said before
-/// every attempt (each is a call).
-async fn settle<F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    command: &str,
-    timeout: Duration,
-    call: F,
-) -> Result<(), EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
-{
-    settle_also(ctx, node, what, command, timeout, &[], call).await
-}
-
-/// `settle`, also waiting out the error codes `also` (what one call answers while it is "not yet").
-async fn settle_also<F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    command: &str,
-    timeout: Duration,
-    also: &[&str],
-    mut call: F,
-) -> Result<(), EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
-{
-    let start = tokio::time::Instant::now();
-    let mut wait = ctx.opts.poll_first;
-    loop {
-        cli(ctx, node, command);
-        match call().await {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),
-            Err(e)
-                if (e.kind == ErrorKind::Throttled
-                    || matches!(
-                        e.code.as_deref(),
-                        Some(
-                            "DependencyViolation"
-                                | "InvalidIPAddress.InUse"
-                                | "ResourceInUse"
-                                | "PriorRequestNotComplete"
-                                | "ConflictException"
-                        )
-                    )
-                    || e.code.as_deref().is_some_and(|c| also.contains(&c)))
-                    && start.elapsed() < timeout =>
-            {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{what}: {}", e.message),
-                });
-                tokio::time::sleep(wait).await;
-                wait = wait.mul_f64(1.5).min(ctx.opts.poll_max);
-            }
-            Err(e) => return Err(fail(node, e)),
-        }
-    }
-}
-
-fn owned(j: &Journal, n: NodeId) -> bool {
-    j.record(n)
-        .is_some_and(|r| r.owned && r.status != NodeStatus::Removed)
 }
 
 /// Steps that have nothing of their own to remove: what they made goes with a parent, or they
@@ -163,7 +79,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
         ctx.emit(EngineEvent::Started(node));
         // Every removal reads the account first: one that failed for a passing reason is run
         // again from its start.
-        match super::again_while_passing(ctx, node, || remove(ctx, node)).await {
+        match again_while_passing(ctx, node, || remove(ctx, node)).await {
             Ok(Removal::Done(summary)) => {
                 let _ = ctx.write(node, |r| r.status = NodeStatus::Removed).await;
                 ctx.emit(EngineEvent::Done { node, summary });

@@ -3,13 +3,14 @@
 //! journaled before and after every call so a rerun resumes. Knows nothing of the terminal: it
 //! reports through `EngineEvent`s.
 
+mod ctx;
 mod destroy;
 mod graph;
 pub mod journal;
 mod nodes;
 pub mod timing;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -20,6 +21,7 @@ use tokio::sync::{mpsc::UnboundedSender, Mutex};
 use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
 use crate::discovery::Inventory;
 use crate::plan::{EndpointChoice, Plan};
+use ctx::Ctx;
 pub use graph::{deps_in, destroy_order, destroy_steps, nodes_for, NodeId};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
 pub use timing::Operation;
@@ -147,99 +149,6 @@ pub struct Outcome {
 impl Outcome {
     pub fn ok(&self) -> bool {
         self.failures.is_empty()
-    }
-}
-
-pub(crate) struct Ctx {
-    pub plan: Plan,
-    pub inv: Inventory,
-    pub cloud: Arc<dyn Account>,
-    pub opts: EngineOptions,
-    pub events: UnboundedSender<EngineEvent>,
-    pub journal: Mutex<Journal>,
-}
-
-impl Ctx {
-    pub(crate) fn emit(&self, e: EngineEvent) {
-        let _ = self.events.send(e);
-    }
-
-    /// Update a node's record and write the journal through (write-ahead).
-    pub(crate) async fn write(
-        &self,
-        node: NodeId,
-        f: impl FnOnce(&mut NodeRecord),
-    ) -> Result<(), EngineError> {
-        let mut j = self.journal.lock().await;
-        let rec = j.nodes.entry(node).or_insert(NodeRecord {
-            status: NodeStatus::Started,
-            id: None,
-            owned: false,
-            data: BTreeMap::new(),
-        });
-        f(rec);
-        j.save(&self.opts.state_dir)?;
-        Ok(())
-    }
-
-    /// Write-ahead intent: this step is about to create its resource (a crash after this point
-    /// means "look it up before creating again").
-    pub(crate) async fn intend(&self, node: NodeId) -> Result<(), EngineError> {
-        self.write(node, |r| {
-            r.status = NodeStatus::Started;
-            r.owned = true;
-        })
-        .await
-    }
-
-    pub(crate) async fn set_prior(&self, key: &str, value: String) -> Result<(), EngineError> {
-        let mut j = self.journal.lock().await;
-        j.prior.entry(key.to_string()).or_insert(value);
-        j.save(&self.opts.state_dir)?;
-        Ok(())
-    }
-
-    pub(crate) async fn snapshot(&self) -> Journal {
-        self.journal.lock().await.clone()
-    }
-}
-
-/// Run one step (an apply's or a destroy's) again from its start while it fails for a passing
-/// reason (throttled, no answer, a 5xx, past the SDK's own retries), as a rerun of the command
-/// would: every step reads the account before it acts, so nothing is done twice.
-pub(crate) async fn again_while_passing<T, F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    mut step: F,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, EngineError>>,
-{
-    let mut tries = 0;
-    loop {
-        match step().await {
-            Err(EngineError::Node { error, .. })
-                if matches!(
-                    error.kind,
-                    ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServerError
-                ) && tries + 1 < ctx.opts.throttle_attempts =>
-            {
-                tries += 1;
-                let wait = ctx.opts.poll_first.saturating_mul(1 << tries.min(4));
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!(
-                        "{} ({}): running the step again in {}s",
-                        error.action,
-                        error.message,
-                        wait.as_secs()
-                    ),
-                });
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
     }
 }
 

@@ -1,9 +1,10 @@
 //! What each step does: look the resource up (journal, then tags/name), create it if absent,
 //! wait until it is usable, record what later steps need.
 
-use std::future::Future;
-use std::time::Duration;
-
+use super::ctx::{
+    again_while_passing, cli, client_token, conflict, fail, next_token, once, ours, paced, poll,
+    said_gone, tags,
+};
 use super::graph::depends_on;
 use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{
@@ -13,278 +14,6 @@ use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
 use crate::domain::{ElasticIp, RecordSet, Tag};
 use crate::plan::review::{self, step, TAG_PLAN_ID};
 use crate::plan::{ApiChoice, EipChoice, EndpointChoice, PrivateZoneChoice};
-
-fn tags(ctx: &Ctx, step: &str) -> Vec<Tag> {
-    review::resource_tags(&ctx.plan, step)
-        .into_iter()
-        .map(|(key, value)| Tag { key, value })
-        .collect()
-}
-
-fn ours(ctx: &Ctx, tags: &[Tag]) -> bool {
-    tags.iter()
-        .any(|t| t.key == TAG_PLAN_ID && t.value == ctx.plan.id)
-}
-
-fn fail(node: NodeId, error: CloudError) -> EngineError {
-    EngineError::Node { node, error }
-}
-
-fn conflict(node: NodeId, action: &str, msg: String) -> EngineError {
-    fail(
-        node,
-        CloudError::new(ErrorKind::InvalidRequest, action, msg).with_code("Conflict"),
-    )
-}
-
-/// The wait the service asked for (API Gateway's `Retry-After` on a 429).
-fn retry_hint(e: &CloudError) -> Option<Duration> {
-    e.retry_after
-}
-
-/// Run `call`, riding out throttling beyond the SDK's retries (API Gateway's fixed account limits:
-/// CreateDomainName 1 per 30 s, CreateDeployment 1 per 5 s…), honouring the service's hint.
-async fn paced<T, F, Fut>(ctx: &Ctx, node: NodeId, mut call: F) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = CloudResult<T>>,
-{
-    let mut attempt = 0;
-    loop {
-        match call().await {
-            Ok(v) => return Ok(v),
-            Err(e)
-                if e.kind == ErrorKind::Throttled && attempt + 1 < ctx.opts.throttle_attempts =>
-            {
-                attempt += 1;
-                let wait = retry_hint(&e)
-                    .unwrap_or_else(|| ctx.opts.poll_first.saturating_mul(1 << attempt.min(5)));
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
-                });
-                tokio::time::sleep(wait).await;
-            }
-            Err(e) => return Err(fail(node, e)),
-        }
-    }
-}
-
-/// No answer, or a 5xx: the call may or may not have acted.
-fn ambiguous(e: &CloudError) -> bool {
-    matches!(e.kind, ErrorKind::Network | ErrorKind::ServerError)
-}
-
-/// The answer to a resend of a call that had acted: what it would make exists already.
-fn already_exists(e: &CloudError) -> bool {
-    let code = e.code.as_deref().unwrap_or_default();
-    matches!(
-        code,
-        "ConflictException"
-            | "InvalidGroup.Duplicate"
-            | "InvalidPermission.Duplicate"
-            | "DuplicateListener"
-            | "DuplicateLoadBalancerName"
-            | "DuplicateTargetGroupName"
-            | "HostedZoneAlreadyExists"
-            | "ConflictingDomainExists"
-    ) || (code == "InvalidChangeBatch"
-        && ["already exists", "not found"]
-            .iter()
-            .any(|m| e.message.to_ascii_lowercase().contains(m)))
-}
-
-/// Send a write that must not act twice (`cloud::idempotency::Once`; the SDK does not resend
-/// it). Throttling is waited out (the call was not processed). No answer or a 5xx is ambiguous:
-/// `lookup` looks in the account for what the call would have made (by the plan's tag, set in the
-/// same call; by name; by the parent's children) and adopts it; only when nothing is there is the
-/// call sent again. An "already exists" answer to that resend is resolved by `lookup` too.
-async fn once<T, F, Fut, L, LFut>(
-    ctx: &Ctx,
-    node: NodeId,
-    mut call: F,
-    mut lookup: L,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = CloudResult<T>>,
-    L: FnMut() -> LFut,
-    LFut: Future<Output = Result<Option<T>, EngineError>>,
-{
-    let mut attempt = 0;
-    let mut resent = false;
-    loop {
-        let e = match call().await {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let more = attempt + 1 < ctx.opts.throttle_attempts;
-        if e.kind == ErrorKind::Throttled && more {
-            let wait = retry_hint(&e).unwrap_or_else(|| {
-                ctx.opts
-                    .poll_first
-                    .saturating_mul(1 << (attempt + 1).min(5))
-            });
-            ctx.emit(EngineEvent::Waiting {
-                node,
-                what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
-            });
-            tokio::time::sleep(wait).await;
-        } else if (ambiguous(&e) && more) || (resent && already_exists(&e)) {
-            ctx.emit(EngineEvent::Waiting {
-                node,
-                what: format!(
-                    "no clear answer from {} ({}): looking in the account for what it may have made",
-                    e.action, e.message
-                ),
-            });
-            if let Some(found) = lookup().await? {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{} had acted: using what it made", e.action),
-                });
-                return Ok(found);
-            }
-            if !ambiguous(&e) {
-                return Err(fail(node, e));
-            }
-            resent = true;
-            tokio::time::sleep(ctx.opts.poll_first.saturating_mul(1 << attempt.min(4))).await;
-        } else {
-            return Err(fail(node, e));
-        }
-        attempt += 1;
-    }
-}
-
-/// Poll `check` until it yields a value, with backoff, up to `timeout`.
-async fn poll<T, F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    timeout: Duration,
-    mut check: F,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<T>, EngineError>>,
-{
-    let start = tokio::time::Instant::now();
-    let mut wait = ctx.opts.poll_first;
-    ctx.emit(EngineEvent::Waiting {
-        node,
-        what: what.to_string(),
-    });
-    loop {
-        match check().await {
-            Ok(Some(v)) => return Ok(v),
-            Ok(None) => {}
-            // A read throttled beyond the SDK's own retries is no reason to give up a wait:
-            // keep polling with the backoff (the timeout still bounds it).
-            Err(EngineError::Node { error, .. }) if error.kind == ErrorKind::Throttled => {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{what} (throttled by {}: polling slower)", error.action),
-                });
-                wait = wait.saturating_mul(2).min(ctx.opts.poll_max.max(wait));
-            }
-            Err(e) => return Err(e),
-        }
-        if start.elapsed() >= timeout {
-            return Err(EngineError::Timeout {
-                node,
-                what: what.to_string(),
-                waited: timeout,
-            });
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait.mul_f64(1.5)).min(ctx.opts.poll_max);
-    }
-}
-
-fn cli(ctx: &Ctx, node: NodeId, command: String) {
-    ctx.emit(EngineEvent::Call {
-        node,
-        command: format!("aws --region {} {command}", ctx.plan.region),
-    });
-}
-
-/// The idempotency token of `n`'s create (EC2 `ClientToken`, Route 53 `CallerReference`):
-/// `<plan>-<step>-<generation>-<hash of the parameters>`. The same token while the attempt is the
-/// same (a resend after a lost answer must find what the first send made); a new generation once
-/// the step's resource was removed (EC2 and Route 53 remember tokens of deleted resources: EC2
-/// answers `IdempotentParameterMismatch`, Route 53 `HostedZoneAlreadyExists`), and a new hash when
-/// the parameters changed (a re-plan with other subnets or pinned IPs). Journaled before the call.
-async fn client_token(ctx: &Ctx, n: NodeId, params: &str) -> Result<String, EngineError> {
-    let hash = format!("{:08x}", crate::plan::fnv1a(params) & 0xffff_ffff);
-    let snap = ctx.snapshot().await;
-    let rec = snap.record(n);
-    let live = rec.filter(|r| r.status != NodeStatus::Removed);
-    let current = live
-        .and_then(|r| r.data.get(TOKEN))
-        .filter(|t| t.ends_with(&hash))
-        // A journal written before tokens had generations (the private zone's own key).
-        .or_else(|| live.and_then(|r| r.data.get("caller-reference")))
-        .cloned();
-    let token = match current {
-        Some(t) => t,
-        None => {
-            let generation = rec
-                .and_then(|r| r.data.get(GENERATION))
-                .and_then(|g| g.parse::<u32>().ok())
-                .map_or(0, |g| g + 1);
-            token_of(ctx, n, generation, &hash)
-        }
-    };
-    remember_token(ctx, n, &token).await?;
-    Ok(token)
-}
-
-const TOKEN: &str = "client-token";
-const GENERATION: &str = "token-generation";
-
-fn token_of(ctx: &Ctx, n: NodeId, generation: u32, hash: &str) -> String {
-    // EC2 takes at most 64 ASCII characters: `fip-` + 10 hex + step + 2 numbers stays below.
-    let step = match n {
-        NodeId::PrivateZone => "zone",
-        _ => "vpce",
-    };
-    format!("{}-{step}-{generation}-{hash}", ctx.plan.id)
-}
-
-/// Journal `token` (and its generation) as the one `n` sends.
-async fn remember_token(ctx: &Ctx, n: NodeId, token: &str) -> Result<(), EngineError> {
-    let generation = token
-        .rsplit('-')
-        .nth(1)
-        .and_then(|g| g.parse::<u32>().ok())
-        .unwrap_or(0);
-    ctx.write(n, |r| {
-        r.data.remove("caller-reference");
-        r.data.insert(TOKEN.into(), token.to_string());
-        r.data.insert(GENERATION.into(), generation.to_string());
-    })
-    .await
-}
-
-/// The account remembers `token` from a resource since deleted (a destroy on another machine, a
-/// journal lost): move to the next generation and say so.
-async fn next_token(ctx: &Ctx, n: NodeId, token: &str, why: &str) -> Result<String, EngineError> {
-    let mut parts: Vec<&str> = token.rsplitn(3, '-').collect();
-    let hash = parts.first().copied().unwrap_or_default().to_string();
-    let generation = parts
-        .get(1)
-        .and_then(|g| g.parse::<u32>().ok())
-        .map_or(1, |g| g + 1);
-    parts.clear();
-    let next = token_of(ctx, n, generation, &hash);
-    ctx.emit(EngineEvent::Waiting {
-        node: n,
-        what: format!("{why}: sending again with a new token ({next})"),
-    });
-    remember_token(ctx, n, &next).await?;
-    Ok(next)
-}
 
 pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
     let mut gone = None;
@@ -308,7 +37,7 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
     ctx.emit(EngineEvent::Started(node));
     // Every step looks its resource up before it creates it: one that failed for a passing
     // reason is run again, as a rerun of the apply would.
-    let summary = super::again_while_passing(ctx, node, || step(node, ctx)).await?;
+    let summary = again_while_passing(ctx, node, || step(node, ctx)).await?;
     ctx.write(node, |r| r.status = NodeStatus::Done).await?;
     if gone.is_some() {
         // What was built on the old one is built again on the new one.
@@ -326,16 +55,6 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
         Some(old) => format!("{summary} (made again: {old} had been deleted outside fixedip-tui)"),
         None => summary,
     })
-}
-
-/// Say that what the journal knew as `id` is no longer in the account (and will be made again).
-fn said_gone(ctx: &Ctx, node: NodeId, id: &str) {
-    ctx.emit(EngineEvent::Waiting {
-        node,
-        what: format!(
-            "{id} is gone from the account (deleted outside fixedip-tui): making it again"
-        ),
-    });
 }
 
 /// Whether what a done step made is still in the account. A read that fails says "yes": the
