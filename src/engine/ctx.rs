@@ -10,6 +10,7 @@ use std::time::Duration;
 
 use tokio::sync::{mpsc::UnboundedSender, Mutex};
 
+use super::journal::{Key, Prior};
 use super::{
     Account, EngineError, EngineEvent, EngineOptions, Journal, NodeId, NodeRecord, NodeStatus,
 };
@@ -63,9 +64,11 @@ impl Ctx {
         .await
     }
 
-    pub(crate) async fn set_prior(&self, key: &str, value: String) -> Result<(), EngineError> {
+    /// Keep `value`, what the plan is about to change, for destroy to put back (the first one
+    /// kept stays: a rerun must not take the plan's own change for what was there before).
+    pub(crate) async fn set_prior(&self, key: Prior<'_>, value: String) -> Result<(), EngineError> {
         let mut j = self.journal.lock().await;
-        j.prior.entry(key.to_string()).or_insert(value);
+        j.prior.entry(key.key()).or_insert(value);
         j.save(&self.opts.state_dir)?;
         Ok(())
     }
@@ -422,16 +425,16 @@ pub(super) async fn client_token(
     let rec = snap.record(n);
     let live = rec.filter(|r| r.status != NodeStatus::Removed);
     let current = live
-        .and_then(|r| r.data.get(TOKEN))
+        .and_then(|r| r.get(Key::ClientToken))
         .filter(|t| t.ends_with(&hash))
         // A journal written before tokens had generations (the private zone's own key).
-        .or_else(|| live.and_then(|r| r.data.get("caller-reference")))
-        .cloned();
+        .or_else(|| live.and_then(|r| r.get(Key::CallerReference)))
+        .map(str::to_string);
     let token = match current {
         Some(t) => t,
         None => {
             let generation = rec
-                .and_then(|r| r.data.get(GENERATION))
+                .and_then(|r| r.get(Key::TokenGeneration))
                 .and_then(|g| g.parse::<u32>().ok())
                 .map_or(0, |g| g + 1);
             token_of(ctx, n, generation, &hash)
@@ -440,10 +443,6 @@ pub(super) async fn client_token(
     remember_token(ctx, n, &token).await?;
     Ok(token)
 }
-
-const TOKEN: &str = "client-token";
-
-const GENERATION: &str = "token-generation";
 
 fn token_of(ctx: &Ctx, n: NodeId, generation: u32, hash: &str) -> String {
     // EC2 takes at most 64 ASCII characters: `fip-` + 10 hex + step + 2 numbers stays below.
@@ -462,9 +461,9 @@ async fn remember_token(ctx: &Ctx, n: NodeId, token: &str) -> Result<(), EngineE
         .and_then(|g| g.parse::<u32>().ok())
         .unwrap_or(0);
     ctx.write(n, |r| {
-        r.data.remove("caller-reference");
-        r.data.insert(TOKEN.into(), token.to_string());
-        r.data.insert(GENERATION.into(), generation.to_string());
+        r.unset(Key::CallerReference);
+        r.set(Key::ClientToken, token);
+        r.set(Key::TokenGeneration, generation.to_string());
     })
     .await
 }

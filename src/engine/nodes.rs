@@ -6,6 +6,7 @@ use super::ctx::{
     said_gone, tags,
 };
 use super::graph::depends_on;
+use super::journal::{Key, Prior};
 use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
@@ -115,11 +116,11 @@ async fn still_there(node: NodeId, ctx: &Ctx) -> bool {
         }
         NodeId::PublicRecord | NodeId::PrivateRecord => {
             let (zone, target) = if node == NodeId::PublicRecord {
-                (plan.public_zone_id.clone(), j.data(NodeId::Nlb, "dns"))
+                (plan.public_zone_id.clone(), j.data(NodeId::Nlb, Key::Dns))
             } else {
                 (
                     j.id_of(NodeId::PrivateZone).unwrap_or_default().to_string(),
-                    j.data(NodeId::EndpointReady, "dns"),
+                    j.data(NodeId::EndpointReady, Key::Dns),
                 )
             };
             let target = target.unwrap_or_default().trim_end_matches('.').to_string();
@@ -177,7 +178,7 @@ async fn vpc_dns(ctx: &Ctx) -> Result<String, EngineError> {
         .vpc_dns_attributes(vpc)
         .await
         .map_err(|e| fail(n, e))?;
-    ctx.set_prior("vpc-dns", format!("{support},{hostnames}"))
+    ctx.set_prior(Prior::VpcDns, format!("{support},{hostnames}"))
         .await?;
     ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
     cli(
@@ -394,7 +395,7 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
         ctx.write(n, |r| {
             r.id = Some(reused.to_string());
             r.owned = false;
-            r.data.insert("added-security-group".into(), sg.clone());
+            r.set(Key::AddedSecurityGroup, sg.clone());
         })
         .await?;
         cli(
@@ -575,13 +576,10 @@ async fn endpoint_ready(ctx: &Ctx) -> Result<String, EngineError> {
     let list: Vec<String> = ips.iter().map(|i| i.ip.clone()).collect();
     ctx.write(n, |r| {
         r.id = Some(ep.id.clone());
-        r.data.insert("ips".into(), list.join(","));
+        r.set(Key::Ips, list.join(","));
         if let Some(d) = &dns {
-            r.data.insert("dns".into(), d.dns_name.clone());
-            r.data.insert(
-                "dns-zone".into(),
-                d.hosted_zone_id.clone().unwrap_or_default(),
-            );
+            r.set(Key::Dns, d.dns_name.clone());
+            r.set(Key::DnsZone, d.hosted_zone_id.clone().unwrap_or_default());
         }
     })
     .await?;
@@ -612,12 +610,12 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
             };
             let prior = crate::cloud::write::ApiRestore::from(&a);
             if let Ok(text) = serde_json::to_string(&prior) {
-                ctx.set_prior(PRIOR_API, text).await?;
+                ctx.set_prior(Prior::Api, text).await?;
             }
             // The deployment each stage served: the new policy takes effect only through a new
             // deployment, and destroy puts the old one back (with the old policy in it).
             if let Ok(text) = serde_json::to_string(&a.stages) {
-                ctx.set_prior(PRIOR_STAGES, text).await?;
+                ctx.set_prior(Prior::ApiStages, text).await?;
             }
             let mut ids = a.vpc_endpoint_ids.clone();
             if !ids.contains(&vpce) {
@@ -745,10 +743,6 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
     }
 }
 
-/// Journal keys of an adopted API's settings before the apply (destroy restores them).
-pub(super) const PRIOR_API: &str = "api";
-pub(super) const PRIOR_STAGES: &str = "api-stages";
-
 async fn ping(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Ping;
     let api = ctx
@@ -811,8 +805,7 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
             let before = ctx
                 .snapshot()
                 .await
-                .prior
-                .get(PRIOR_STAGES)
+                .prior_of(Prior::ApiStages)
                 .and_then(|t| serde_json::from_str::<Vec<(String, String)>>(t).ok())
                 .and_then(|v| v.into_iter().find(|(s, _)| s == &stage).map(|(_, d)| d));
             once(
@@ -838,7 +831,7 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
     };
     ctx.write(n, |r| {
         r.id = Some(dep.clone());
-        r.data.insert("stage".into(), stage.clone());
+        r.set(Key::Stage, stage.clone());
     })
     .await?;
     Ok(format!("deployment {dep} on stage {stage}"))
@@ -881,8 +874,7 @@ async fn domain(ctx: &Ctx) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(name.clone());
         r.owned = true;
-        r.data
-            .insert("regional-dns".into(), d.regional_dns_name.clone());
+        r.set(Key::RegionalDns, d.regional_dns_name.clone());
     })
     .await?;
     Ok(format!("{name} → {}", d.regional_dns_name))
@@ -1003,7 +995,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         .id_of(NodeId::TargetGroup)
         .unwrap_or_default()
         .to_string();
-    let ips: Vec<String> = snap.list(NodeId::EndpointReady, "ips");
+    let ips: Vec<String> = snap.list(NodeId::EndpointReady, Key::Ips);
     let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
     let stale: Vec<String> = current
         .iter()
@@ -1046,7 +1038,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(tg.clone());
         r.owned = true;
-        r.data.insert("ips".into(), ips.join(","));
+        r.set(Key::Ips, ips.join(","));
     })
     .await?;
     // New targets take minutes to turn healthy: wait up to a bound, then let verify take over.
@@ -1072,7 +1064,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         Err(e) => return Err(e),
     };
     ctx.write(n, |r| {
-        r.data.insert(HEALTHY.into(), ok.to_string());
+        r.set(Key::Healthy, ok.to_string());
     })
     .await?;
     Ok(if ok {
@@ -1084,12 +1076,6 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         )
     })
 }
-
-/// Journal key of the record steps: the alias target they wrote.
-const ALIAS_TARGET: &str = "alias-target";
-
-/// Journal key of the Targets step: whether every target was healthy when it ended.
-const HEALTHY: &str = "healthy";
 
 /// `DELETE CNAME x → y, CREATE A x ALIAS z`: a change batch in one line (progress and log).
 pub(super) fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
@@ -1113,7 +1099,7 @@ pub(super) fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
 
 /// `subnet=alloc,…` (journal data of the Elastic IPs step) as a map.
 fn allocations_of(j: &Journal) -> std::collections::BTreeMap<String, String> {
-    j.data(NodeId::Eips, "allocations")
+    j.data(NodeId::Eips, Key::Allocations)
         .unwrap_or_default()
         .split(',')
         .filter_map(|kv| kv.split_once('='))
@@ -1283,7 +1269,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         ctx.write(n, |r| {
                             r.owned = true;
                             r.status = NodeStatus::Created;
-                            r.data.insert("allocations".into(), so_far.join(","));
+                            r.set(Key::Allocations, so_far.join(","));
                         })
                         .await?;
                         e
@@ -1351,8 +1337,8 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                 .join(","),
         );
         r.owned = owned;
-        r.data.insert("allocations".into(), allocations.join(","));
-        r.data.insert("ips".into(), ips.join(","));
+        r.set(Key::Allocations, allocations.join(","));
+        r.set(Key::Ips, ips.join(","));
     })
     .await?;
     Ok(format!(
@@ -1372,7 +1358,7 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
     let sg = snap.id_of(NodeId::NlbSg).unwrap_or_default().to_string();
     let allocation_ids = allocations_of(&snap);
-    let eip_ips: Vec<String> = snap.list(NodeId::Eips, "ips");
+    let eip_ips: Vec<String> = snap.list(NodeId::Eips, Key::Ips);
     let lb = match ctx
         .cloud
         .find_load_balancer(&name)
@@ -1500,10 +1486,9 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     )
     .await?;
     ctx.write(n, |r| {
-        r.data.insert("dns".into(), lb.dns_name.clone());
-        r.data
-            .insert("zone".into(), lb.canonical_hosted_zone_id.clone());
-        r.data.insert("addresses".into(), lb.addresses.join(","));
+        r.set(Key::Dns, lb.dns_name.clone());
+        r.set(Key::Zone, lb.canonical_hosted_zone_id.clone());
+        r.set(Key::Addresses, lb.addresses.join(","));
     })
     .await?;
     Ok(format!(
@@ -1539,7 +1524,7 @@ async fn listener(ctx: &Ctx) -> Result<String, EngineError> {
             owned = snap.record(n).is_some_and(|r| r.owned);
             if l.target_group_arn.as_deref() != Some(tg.as_str()) {
                 ctx.set_prior(
-                    &format!("listener-target:{}", l.arn),
+                    Prior::ListenerTarget(&l.arn),
                     l.target_group_arn.clone().unwrap_or_default(),
                 )
                 .await?;
@@ -1655,10 +1640,10 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     let (zone, target, target_zone, evaluate) = if public {
         (
             ctx.plan.public_zone_id.clone(),
-            snap.data(NodeId::Nlb, "dns")
+            snap.data(NodeId::Nlb, Key::Dns)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::Nlb, "zone")
+            snap.data(NodeId::Nlb, Key::Zone)
                 .unwrap_or_default()
                 .to_string(),
             true,
@@ -1668,10 +1653,10 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
             snap.id_of(NodeId::PrivateZone)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::EndpointReady, "dns")
+            snap.data(NodeId::EndpointReady, Key::Dns)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::EndpointReady, "dns-zone")
+            snap.data(NodeId::EndpointReady, Key::DnsZone)
                 .unwrap_or_default()
                 .to_string(),
             false,
@@ -1688,7 +1673,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     // Ours: an alias to today's target, or to the target this step wrote before (an endpoint or
     // NLB made again since points elsewhere: our own stale alias is updated, not "replaced").
     let before = snap
-        .data(n, ALIAS_TARGET)
+        .data(n, Key::AliasTarget)
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_string();
@@ -1730,7 +1715,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         evaluate_target_health: evaluate,
     };
     // Replacing a record moves live traffic the moment it changes: only onto healthy targets.
-    if public && !replaced.is_empty() && snap.data(NodeId::Targets, HEALTHY) != Some("true") {
+    if public && !replaced.is_empty() && snap.data(NodeId::Targets, Key::Healthy) != Some("true") {
         let tg = snap
             .id_of(NodeId::TargetGroup)
             .unwrap_or_default()
@@ -1775,7 +1760,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         // Kept for destroy to put back, exactly as read (the first run's: a rerun must not take
         // our own alias for what it replaced).
         if let Ok(text) = serde_json::to_string(&replaced) {
-            ctx.set_prior(&format!("records:{zone}"), text).await?;
+            ctx.set_prior(Prior::Records(&zone), text).await?;
         }
         // One batch, all or none: DELETE what is there exactly as read, then the alias.
         let alias = RecordSet {
@@ -1824,9 +1809,9 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(format!("{zone}/{}", ctx.plan.name));
         r.owned = true;
-        r.data.insert(ALIAS_TARGET.into(), target.clone());
+        r.set(Key::AliasTarget, target.clone());
         if let Some(c) = &change {
-            r.data.insert("change".into(), c.clone());
+            r.set(Key::Change, c.clone());
         }
     })
     .await?;
