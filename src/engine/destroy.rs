@@ -2,7 +2,7 @@
 //! found by its plan tag / derived name when the journal is missing), restore what it changed, and
 //! wait for each deletion. Idempotent: deleting what is gone is success.
 
-use super::ctx::{again_while_passing, cli, fail, owned, settle, settle_also};
+use super::ctx::{again_while_passing, cli, fail, owned, said_failed, settle, settle_also};
 use super::journal::{Key, Prior};
 use super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{AliasRecord, ApiRestore, RecordAction};
@@ -86,11 +86,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
             }
             Ok(Removal::Skipped(why)) => ctx.emit(EngineEvent::Skipped { node, why }),
             Err(e) => {
-                let error = match &e {
-                    EngineError::Node { error, .. } => error.clone(),
-                    other => CloudError::new(ErrorKind::Other, node.title(), other.to_string()),
-                };
-                ctx.emit(EngineEvent::Failed { node, error });
+                said_failed(ctx, node, &e);
                 errors.push(e);
             }
         }

@@ -16,12 +16,12 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use tokio::sync::{mpsc::UnboundedSender, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
 
 use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
 use crate::discovery::Inventory;
 use crate::plan::{EndpointChoice, Plan};
-use ctx::Ctx;
+use ctx::{said_failed, Ctx};
 pub use graph::{deps_in, destroy_order, destroy_steps, nodes_for, NodeId};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
 pub use timing::Operation;
@@ -161,15 +161,7 @@ pub async fn apply(
     opts: EngineOptions,
     events: UnboundedSender<EngineEvent>,
 ) -> Result<Outcome, EngineError> {
-    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
-    let ctx = Arc::new(Ctx {
-        plan: plan.clone(),
-        inv: inv.clone(),
-        cloud,
-        opts,
-        events,
-        journal: Mutex::new(journal),
-    });
+    let ctx = Arc::new(Ctx::new(plan, inv, cloud, opts, events)?);
     let nodes = nodes_for(plan);
     let present: BTreeSet<NodeId> = nodes.iter().copied().collect();
     let mut done: BTreeSet<NodeId> = BTreeSet::new();
@@ -190,40 +182,23 @@ pub async fn apply(
                     started.insert(*n);
                     let ctx = ctx.clone();
                     let n = *n;
-                    running.push(tokio::spawn(async move { (n, nodes::run(n, &ctx).await) }));
+                    let task = tokio::spawn(async move { nodes::run(n, &ctx).await });
+                    running.push(async move { (n, task.await) });
                 }
             }
         }
-        let Some(joined) = running.next().await else {
+        let Some((n, joined)) = running.next().await else {
             break;
         };
-        match joined {
-            Ok((n, Ok(summary))) => {
+        match joined.unwrap_or_else(|join| Err(crashed(n, &join))) {
+            Ok(summary) => {
                 done.insert(n);
                 ctx.emit(EngineEvent::Done { node: n, summary });
             }
-            Ok((n, Err(e))) => {
-                if let EngineError::Node { error, .. } = &e {
-                    ctx.emit(EngineEvent::Failed {
-                        node: n,
-                        error: error.clone(),
-                    });
-                } else {
-                    ctx.emit(EngineEvent::Failed {
-                        node: n,
-                        error: CloudError::new(ErrorKind::Other, n.title(), e.to_string()),
-                    });
-                }
+            Err(e) => {
+                said_failed(&ctx, n, &e);
                 failures.push(e);
             }
-            Err(join) => failures.push(EngineError::Node {
-                node: NodeId::VpcDns,
-                error: CloudError::new(
-                    ErrorKind::Other,
-                    "engine",
-                    format!("a step crashed: {join}"),
-                ),
-            }),
         }
     }
     let not_run = nodes.len() - done.len() - failures.len().min(nodes.len() - done.len());
@@ -232,6 +207,18 @@ pub async fn apply(
     }
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
+}
+
+/// A step whose task ended without an answer (it panicked, or was cancelled): that step failed.
+fn crashed(node: NodeId, join: &tokio::task::JoinError) -> EngineError {
+    EngineError::Node {
+        node,
+        error: CloudError::new(
+            ErrorKind::Other,
+            "engine",
+            format!("a step crashed: {join}"),
+        ),
+    }
 }
 
 /// Whether an endpoint is one this plan reuses rather than creates.
@@ -251,16 +238,27 @@ pub async fn destroy(
     opts: EngineOptions,
     events: UnboundedSender<EngineEvent>,
 ) -> Result<Outcome, EngineError> {
-    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
-    let ctx = Ctx {
-        plan: plan.clone(),
-        inv: inv.clone(),
-        cloud,
-        opts,
-        events,
-        journal: Mutex::new(journal),
-    };
+    let ctx = Ctx::new(plan, inv, cloud, opts, events)?;
     let failures = destroy::run(&ctx).await;
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_crashed_step_is_reported_as_itself() {
+        let join = tokio::spawn(async { panic!("boom") })
+            .await
+            .expect_err("the task panics");
+        match crashed(NodeId::Listener, &join) {
+            EngineError::Node { node, error } => {
+                assert_eq!(node, NodeId::Listener);
+                assert!(error.message.contains("a step crashed"), "{error:?}");
+            }
+            other => panic!("{other:?}"),
+        }
+    }
 }
