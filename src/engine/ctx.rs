@@ -32,6 +32,25 @@ pub(crate) struct Ctx {
 }
 
 impl Ctx {
+    /// The context of a run of `plan`, with its journal (a fresh one when there is none).
+    pub(crate) fn new(
+        plan: &Plan,
+        inv: &Inventory,
+        cloud: Arc<dyn Account>,
+        opts: EngineOptions,
+        events: UnboundedSender<EngineEvent>,
+    ) -> Result<Self, EngineError> {
+        let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
+        Ok(Self {
+            plan: plan.clone(),
+            inv: inv.clone(),
+            cloud,
+            opts,
+            events,
+            journal: Mutex::new(journal),
+        })
+    }
+
     pub(crate) fn emit(&self, e: EngineEvent) {
         let _ = self.events.send(e);
     }
@@ -86,6 +105,15 @@ pub(super) fn cli(ctx: &Ctx, node: NodeId, command: impl AsRef<str>) {
         node,
         command: format!("aws --region {} {}", ctx.plan.region, command.as_ref()),
     });
+}
+
+/// Say that `node` failed with `e` (an AWS error as it came; any other as the step's own).
+pub(super) fn said_failed(ctx: &Ctx, node: NodeId, e: &EngineError) {
+    let error = match e {
+        EngineError::Node { error, .. } => error.clone(),
+        other => CloudError::new(ErrorKind::Other, node.title(), other.to_string()),
+    };
+    ctx.emit(EngineEvent::Failed { node, error });
 }
 
 /// `node` failed with `error`.

@@ -230,6 +230,11 @@ impl Journal {
         self.nodes.get(&node).and_then(|r| r.id.as_deref())
     }
 
+    /// `node`'s id, or "" when it has none yet (a step reads what the steps it depends on made).
+    pub fn id_or_empty(&self, node: NodeId) -> String {
+        self.id_of(node).unwrap_or_default().to_string()
+    }
+
     /// What this plan created, for re-validating it on resume.
     pub fn owned(&self) -> crate::plan::validate::Owned {
         let owned_id = |n: NodeId| {
@@ -286,6 +291,11 @@ impl Journal {
             .get(&node)
             .and_then(|r| r.data.get(key.as_ref()))
             .map(String::as_str)
+    }
+
+    /// What `node` recorded under `key`, or "" when it recorded nothing there.
+    pub fn data_or_empty(&self, node: NodeId, key: Key) -> String {
+        self.data(node, key).unwrap_or_default().to_string()
     }
 
     /// The prior value kept under `p`.

@@ -2,28 +2,36 @@
 //! run as concurrently as their inputs allow, each idempotent (journal → tag/name lookup → create),
 //! journaled before and after every call so a rerun resumes. Knows nothing of the terminal: it
 //! reports through `EngineEvent`s.
+//!
+//! Where things live: `graph` (the steps, what each needs, the apply and destroy orders),
+//! `resources/<kind>` (each kind of AWS resource: create, wait, check, remove), `ctx` (what every
+//! step shares: the journal written ahead, sending calls, waiting), `apply` and `destroy` (the
+//! runs), `journal` (the file, its typed keys), `timing` (how long steps take).
 
+// Every function of the engine fits on a screen or two (clippy's default: 100 lines of code).
+#![warn(clippy::too_many_lines)]
+
+mod apply;
 mod ctx;
 mod destroy;
 mod graph;
 pub mod journal;
-mod nodes;
+mod resources;
 pub mod timing;
 
-use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
-use futures::stream::{FuturesUnordered, StreamExt};
-use tokio::sync::{mpsc::UnboundedSender, Mutex};
+use tokio::sync::mpsc::UnboundedSender;
 
-use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
+use crate::cloud::{Cloud, CloudError, CloudWrite};
 use crate::discovery::Inventory;
-use crate::plan::{EndpointChoice, Plan};
+use crate::plan::Plan;
 use ctx::Ctx;
 pub use graph::{deps_in, destroy_order, destroy_steps, nodes_for, NodeId};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
+pub use resources::reuses_endpoint;
 pub use timing::Operation;
 
 /// Everything the engine needs of an account: the read and the write halves.
@@ -161,85 +169,10 @@ pub async fn apply(
     opts: EngineOptions,
     events: UnboundedSender<EngineEvent>,
 ) -> Result<Outcome, EngineError> {
-    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
-    let ctx = Arc::new(Ctx {
-        plan: plan.clone(),
-        inv: inv.clone(),
-        cloud,
-        opts,
-        events,
-        journal: Mutex::new(journal),
-    });
-    let nodes = nodes_for(plan);
-    let present: BTreeSet<NodeId> = nodes.iter().copied().collect();
-    let mut done: BTreeSet<NodeId> = BTreeSet::new();
-    let mut started: BTreeSet<NodeId> = BTreeSet::new();
-    let mut failures = Vec::new();
-    let mut running = FuturesUnordered::new();
-    loop {
-        let stopping = ctx.opts.stop.load(std::sync::atomic::Ordering::SeqCst);
-        if failures.is_empty() && !stopping {
-            for n in &nodes {
-                if started.contains(n) {
-                    continue;
-                }
-                if running.len() >= ctx.opts.max_parallel.max(1) {
-                    break;
-                }
-                if deps_in(*n, &present).iter().all(|d| done.contains(d)) {
-                    started.insert(*n);
-                    let ctx = ctx.clone();
-                    let n = *n;
-                    running.push(tokio::spawn(async move { (n, nodes::run(n, &ctx).await) }));
-                }
-            }
-        }
-        let Some(joined) = running.next().await else {
-            break;
-        };
-        match joined {
-            Ok((n, Ok(summary))) => {
-                done.insert(n);
-                ctx.emit(EngineEvent::Done { node: n, summary });
-            }
-            Ok((n, Err(e))) => {
-                if let EngineError::Node { error, .. } = &e {
-                    ctx.emit(EngineEvent::Failed {
-                        node: n,
-                        error: error.clone(),
-                    });
-                } else {
-                    ctx.emit(EngineEvent::Failed {
-                        node: n,
-                        error: CloudError::new(ErrorKind::Other, n.title(), e.to_string()),
-                    });
-                }
-                failures.push(e);
-            }
-            Err(join) => failures.push(EngineError::Node {
-                node: NodeId::VpcDns,
-                error: CloudError::new(
-                    ErrorKind::Other,
-                    "engine",
-                    format!("a step crashed: {join}"),
-                ),
-            }),
-        }
-    }
-    let not_run = nodes.len() - done.len() - failures.len().min(nodes.len() - done.len());
-    if failures.is_empty() && not_run > 0 {
-        failures.push(EngineError::Stopped(not_run));
-    }
+    let ctx = Arc::new(Ctx::new(plan, inv, cloud, opts, events)?);
+    let failures = apply::run(&ctx).await;
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
-}
-
-/// Whether an endpoint is one this plan reuses rather than creates.
-pub fn reuses_endpoint(plan: &Plan) -> Option<&str> {
-    match &plan.endpoint {
-        EndpointChoice::Reuse { vpc_endpoint_id } => Some(vpc_endpoint_id),
-        EndpointChoice::Create { .. } => None,
-    }
 }
 
 /// Delete what the plan created and restore what it changed, in reverse dependency order. Works
@@ -251,15 +184,7 @@ pub async fn destroy(
     opts: EngineOptions,
     events: UnboundedSender<EngineEvent>,
 ) -> Result<Outcome, EngineError> {
-    let journal = Journal::load_or_new(&opts.state_dir, &plan.id)?;
-    let ctx = Ctx {
-        plan: plan.clone(),
-        inv: inv.clone(),
-        cloud,
-        opts,
-        events,
-        journal: Mutex::new(journal),
-    };
+    let ctx = Ctx::new(plan, inv, cloud, opts, events)?;
     let failures = destroy::run(&ctx).await;
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })

@@ -1,0 +1,187 @@
+//! The custom domain name and its API mapping: created by the apply (the mapping to the API's
+//! stage at the plan's base path), removed by destroy.
+
+use super::super::ctx::{cli, conflict, fail, once, ours, owned, settle, tags};
+use super::super::journal::Key;
+use super::super::{Ctx, EngineError, NodeId};
+use super::Removal::{self, Done};
+use super::{already_gone, not_ours, skip};
+use crate::cloud::CloudResult;
+use crate::plan::names::step;
+
+/// Whether the custom domain is still there.
+pub(super) async fn still_there(ctx: &Ctx) -> CloudResult<bool> {
+    ctx.cloud
+        .get_domain_name(&ctx.plan.name)
+        .await
+        .map(|d| d.is_some())
+}
+
+/// Whether the domain still maps the plan's base path.
+pub(super) async fn mapping_still_there(ctx: &Ctx) -> CloudResult<bool> {
+    let plan = &ctx.plan;
+    let want = plan.base_path.clone().unwrap_or_else(|| "(none)".into());
+    ctx.cloud
+        .get_base_path_mappings(&plan.name)
+        .await
+        .map(|m| m.iter().any(|m| m.base_path == want))
+}
+
+/// The custom domain (REGIONAL, the plan's certificate): created, or the plan's own found again;
+/// one of that name not tagged with the plan is a conflict.
+pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Domain;
+    let name = ctx.plan.name.clone();
+    let d = match ctx.cloud.get_domain_name(&name).await.map_err(|e| fail(n, e))? {
+        Some(d) if ours(ctx, &d.tags) => d,
+        Some(_) => {
+            return Err(conflict(n, "apigateway:POST", format!(
+                "the custom domain {name} already exists and is not managed by plan {}: delete it or use another name",
+                ctx.plan.id
+            )))
+        }
+        None => {
+            ctx.intend(n).await?;
+            cli(ctx, n, format!(
+                "apigateway create-domain-name --domain-name {name} --regional-certificate-arn {} --endpoint-configuration types=REGIONAL --security-policy {}",
+                ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
+            ));
+            let domain_tags = tags(ctx, step::DOMAIN);
+            once(
+                ctx,
+                n,
+                || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags),
+                || async {
+                    Ok(ctx
+                        .cloud
+                        .get_domain_name(&name)
+                        .await
+                        .map_err(|e| fail(n, e))?
+                        .filter(|d| ours(ctx, &d.tags)))
+                },
+            )
+            .await?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(name.clone());
+        r.owned = true;
+        r.set(Key::RegionalDns, d.regional_dns_name.clone());
+    })
+    .await?;
+    Ok(format!("{name} → {}", d.regional_dns_name))
+}
+
+/// Map the domain (at the plan's base path) to the API's stage; a mapping of that path to
+/// something else is a conflict.
+pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Mapping;
+    let snap = ctx.snapshot().await;
+    let api = snap.id_or_empty(NodeId::Api);
+    let name = ctx.plan.name.clone();
+    let base = ctx.plan.base_path.clone();
+    let want = base.clone().unwrap_or_else(|| "(none)".into());
+    let existing = ctx
+        .cloud
+        .get_base_path_mappings(&name)
+        .await
+        .map_err(|e| fail(n, e))?;
+    if let Some(m) = existing.iter().find(|m| m.base_path == want) {
+        if m.rest_api_id != api || m.stage != ctx.plan.stage {
+            return Err(conflict(n, "apigateway:POST", format!(
+                "{name}/{} already maps to API {} stage {}: remove that mapping or choose another base path",
+                want, m.rest_api_id, m.stage
+            )));
+        }
+    } else {
+        cli(ctx, n, format!("apigateway create-base-path-mapping --domain-name {name} --rest-api-id {api} --stage {}", ctx.plan.stage));
+        once(
+            ctx,
+            n,
+            || {
+                ctx.cloud
+                    .create_base_path_mapping(&name, &api, &ctx.plan.stage, base.as_deref())
+            },
+            || async {
+                Ok(ctx
+                    .cloud
+                    .get_base_path_mappings(&name)
+                    .await
+                    .map_err(|e| fail(n, e))?
+                    .into_iter()
+                    .any(|m| {
+                        m.base_path == want && m.rest_api_id == api && m.stage == ctx.plan.stage
+                    })
+                    .then_some(()))
+            },
+        )
+        .await?;
+    }
+    ctx.write(n, |r| {
+        r.id = Some(format!("{name}/{want}"));
+        r.owned = true;
+    })
+    .await?;
+    Ok(format!(
+        "{name}/{} → {api}:{}",
+        base.unwrap_or_default(),
+        ctx.plan.stage
+    ))
+}
+
+/// Delete the plan's custom domain.
+pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
+    let n = NodeId::Domain;
+    let plan = &ctx.plan;
+    let gone = ctx.opts.endpoint_timeout;
+    let ours = match ctx
+        .cloud
+        .get_domain_name(&plan.name)
+        .await
+        .map_err(|e| fail(n, e))?
+    {
+        Some(d) => ours(ctx, &d.tags),
+        None => return already_gone(),
+    };
+    if !ours {
+        return not_ours();
+    }
+    settle(
+        ctx,
+        n,
+        "deleting the custom domain (API Gateway allows 1 per 30 s)",
+        &format!("apigateway delete-domain-name --domain-name {}", plan.name),
+        gone,
+        || ctx.cloud.delete_domain_name(&plan.name),
+    )
+    .await?;
+    Ok(Done(format!("custom domain {} deleted", plan.name)))
+}
+
+/// Remove the API mapping of the custom domain.
+pub(super) async fn remove_mapping(ctx: &Ctx) -> Result<Removal, EngineError> {
+    let n = NodeId::Mapping;
+    let j = ctx.snapshot().await;
+    let plan = &ctx.plan;
+    let gone = ctx.opts.endpoint_timeout;
+    if !owned(&j, n) && !owned(&j, NodeId::Domain) {
+        return skip("not made by this plan: left as it is");
+    }
+    settle(
+        ctx,
+        n,
+        "removing the API mapping",
+        &format!(
+            "apigateway delete-base-path-mapping --domain-name {} --base-path '{}'",
+            plan.name,
+            plan.base_path.as_deref().unwrap_or("(none)")
+        ),
+        gone,
+        || {
+            ctx.cloud
+                .delete_base_path_mapping(&plan.name, plan.base_path.as_deref())
+        },
+    )
+    .await?;
+    Ok(Done(format!("mapping of {} removed", plan.name)))
+}

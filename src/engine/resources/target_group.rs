@@ -1,0 +1,230 @@
+//! The target group and its targets (the endpoint's IPs): created (or adopted) and registered by
+//! the apply; deleted by destroy with its targets (or, adopted, only what the plan registered).
+
+use super::super::ctx::{cli, conflict, fail, ours, poll, settle, tags};
+use super::super::journal::Key;
+use super::super::{Ctx, EngineError, NodeId};
+use super::Removal::{self, Done};
+use super::{already_gone, not_ours, skip};
+use crate::cloud::CloudResult;
+use crate::plan::names::step;
+use crate::plan::Plan;
+
+/// What destroy says of the targets: they go with the target group's removal.
+pub(super) fn targets_go_with(plan: &Plan) -> &'static str {
+    if plan.adopt_target_group.is_some() {
+        "deregistered by the target group step (the adopted group stays)"
+    } else {
+        "deregistered with the target group"
+    }
+}
+
+/// Whether the plan's own target group is still there (an adopted one is taken as there).
+pub(super) async fn still_there(ctx: &Ctx) -> CloudResult<bool> {
+    if ctx.plan.adopt_target_group.is_some() {
+        return Ok(true);
+    }
+    ctx.cloud
+        .find_target_group(&ctx.plan.target_group_name())
+        .await
+        .map(|t| t.is_some())
+}
+
+/// The target group (ip, TLS:443): created, the plan's own found again, or the adopted one.
+pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::TargetGroup;
+    let name = ctx.plan.target_group_name();
+    let adopted = ctx.plan.adopt_target_group.clone();
+    let tg = match ctx
+        .cloud
+        .find_target_group(&name)
+        .await
+        .map_err(|e| fail(n, e))?
+    {
+        Some(tg) if adopted.as_deref() == Some(tg.arn.as_str()) => tg,
+        _ if adopted.is_some() => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:DescribeTargetGroups",
+                format!(
+                    "the target group to adopt ({}) was not found: plan again with one that exists",
+                    adopted.as_deref().unwrap_or_default()
+                ),
+            ))
+        }
+        Some(tg) if ours(ctx, &tg.tags) => tg,
+        Some(tg) => {
+            return Err(conflict(
+                n,
+                "elasticloadbalancing:CreateTargetGroup",
+                format!(
+                    "target group {name} ({}) exists and is not managed by this plan",
+                    tg.arn
+                ),
+            ))
+        }
+        None => {
+            ctx.intend(n).await?;
+            cli(ctx, n, format!("elbv2 create-target-group --name {name} --protocol TLS --port 443 --target-type ip --vpc-id {} --health-check-protocol TCP", ctx.plan.vpc_id));
+            ctx.cloud
+                .create_target_group(&name, &ctx.plan.vpc_id, &tags(ctx, step::TARGET_GROUP))
+                .await
+                .map_err(|e| fail(n, e))?
+        }
+    };
+    ctx.write(n, |r| {
+        r.id = Some(tg.arn.clone());
+        r.owned = adopted.is_none();
+    })
+    .await?;
+    Ok(if adopted.is_some() {
+        format!("{} (adopted)", tg.arn)
+    } else {
+        tg.arn
+    })
+}
+
+/// Register the endpoint's IPs (and deregister what is no longer one), then wait a while for
+/// them to turn healthy; still warming up is no failure (verify checks them).
+pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::Targets;
+    let snap = ctx.snapshot().await;
+    let tg = snap.id_or_empty(NodeId::TargetGroup);
+    let ips: Vec<String> = snap.list(NodeId::EndpointReady, Key::Ips);
+    let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+    let stale: Vec<String> = current
+        .iter()
+        .map(|t| t.ip.clone())
+        .filter(|ip| !ips.contains(ip))
+        .collect();
+    if !stale.is_empty() {
+        cli(
+            ctx,
+            n,
+            format!(
+                "elbv2 deregister-targets --target-group-arn {tg} --targets {}",
+                stale
+                    .iter()
+                    .map(|i| format!("Id={i}"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        );
+        ctx.cloud
+            .deregister_targets(&tg, &stale, 443)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    cli(
+        ctx,
+        n,
+        format!(
+            "elbv2 register-targets --target-group-arn {tg} --targets {}",
+            ips.iter()
+                .map(|i| format!("Id={i},Port=443"))
+                .collect::<Vec<_>>()
+                .join(" ")
+        ),
+    );
+    ctx.cloud
+        .register_targets(&tg, &ips, 443)
+        .await
+        .map_err(|e| fail(n, e))?;
+    ctx.write(n, |r| {
+        r.id = Some(tg.clone());
+        r.owned = true;
+        r.set(Key::Ips, ips.join(","));
+    })
+    .await?;
+    // New targets take minutes to turn healthy: wait up to a bound, then let verify take over.
+    let healthy = poll(
+        ctx,
+        n,
+        "targets to turn healthy",
+        ctx.opts.health_wait,
+        || async {
+            let h = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+            let ok = !h.is_empty()
+                && ips.iter().all(|ip| {
+                    h.iter()
+                        .any(|t| &t.ip == ip && t.state.eq_ignore_ascii_case("healthy"))
+                });
+            Ok(ok.then_some(true))
+        },
+    )
+    .await;
+    let ok = match healthy {
+        Ok(_) => true,
+        Err(EngineError::Timeout { .. }) => false,
+        Err(e) => return Err(e),
+    };
+    ctx.write(n, |r| {
+        r.set(Key::Healthy, ok.to_string());
+    })
+    .await?;
+    Ok(if ok {
+        format!("{} targets healthy", ips.len())
+    } else {
+        format!(
+            "{} targets registered, still warming up (verify checks them)",
+            ips.len()
+        )
+    })
+}
+
+/// Delete the plan's target group (its targets with it), or deregister what the plan registered in an adopted one.
+pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
+    let n = NodeId::TargetGroup;
+    let j = ctx.snapshot().await;
+    let plan = &ctx.plan;
+    let gone = ctx.opts.endpoint_timeout;
+    let Some(tg) = ctx
+        .cloud
+        .find_target_group(&plan.target_group_name())
+        .await
+        .map_err(|e| fail(n, e))?
+    else {
+        return already_gone();
+    };
+    if plan.adopt_target_group.as_deref() == Some(tg.arn.as_str()) {
+        // Adopted: only the targets this plan registered go.
+        let ips: Vec<String> = j.list(NodeId::Targets, Key::Ips);
+        if ips.is_empty() {
+            return skip("this plan registered no target in the adopted group");
+        }
+        cli(
+            ctx,
+            n,
+            format!(
+                "elbv2 deregister-targets --target-group-arn {} --targets {}",
+                tg.arn,
+                ips.iter()
+                    .map(|i| format!("Id={i},Port=443"))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            ),
+        );
+        ctx.cloud
+            .deregister_targets(&tg.arn, &ips, 443)
+            .await
+            .map_err(|e| fail(n, e))?;
+        return Ok(Done(format!(
+            "deregistered {} from the adopted {} (kept)",
+            ips.join(", "),
+            tg.name
+        )));
+    }
+    if !ours(ctx, &tg.tags) {
+        return not_ours();
+    }
+    settle(
+        ctx,
+        n,
+        "deleting the target group",
+        &format!("elbv2 delete-target-group --target-group-arn {}", tg.arn),
+        gone,
+        || ctx.cloud.delete_target_group(&tg.arn),
+    )
+    .await?;
+    Ok(Done(format!("{} deleted", tg.name)))
+}

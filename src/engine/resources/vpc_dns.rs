@@ -1,0 +1,84 @@
+//! The VPC's DNS attributes (support and hostnames): turned on by the apply when the plan says
+//! so, put back as they were by destroy.
+
+use super::super::ctx::{cli, fail};
+use super::super::journal::Prior;
+use super::super::{Ctx, EngineError, NodeId};
+use super::skip;
+use super::Removal::{self, Done};
+
+/// Turn on the VPC's DNS support and hostnames (the endpoint's private DNS needs both), keeping
+/// what they were for destroy to put back.
+pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
+    let n = NodeId::VpcDns;
+    let vpc = &ctx.plan.vpc_id;
+    let (support, hostnames) = ctx
+        .cloud
+        .vpc_dns_attributes(vpc)
+        .await
+        .map_err(|e| fail(n, e))?;
+    ctx.set_prior(Prior::VpcDns, format!("{support},{hostnames}"))
+        .await?;
+    ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
+    cli(
+        ctx,
+        n,
+        format!(
+            "ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support --enable-dns-hostnames"
+        ),
+    );
+    ctx.cloud
+        .set_vpc_dns(
+            vpc,
+            (!support).then_some(true),
+            (!hostnames).then_some(true),
+        )
+        .await
+        .map_err(|e| fail(n, e))?;
+    Ok(format!("DNS support and hostnames on in {vpc}"))
+}
+
+/// Put the VPC's DNS attributes back as they were before the apply.
+pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
+    let n = NodeId::VpcDns;
+    let j = ctx.snapshot().await;
+    let plan = &ctx.plan;
+    let Some(prior) = j.prior_of(Prior::VpcDns) else {
+        return skip("this plan did not change the VPC's DNS attributes");
+    };
+    let mut it = prior.split(',').map(|v| v == "true");
+    let (support, hostnames) = (it.next().unwrap_or(true), it.next().unwrap_or(true));
+    // Hostnames off first: AWS refuses DNS support off while hostnames are on.
+    if !hostnames {
+        cli(
+            ctx,
+            n,
+            format!(
+                "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-hostnames",
+                plan.vpc_id
+            ),
+        );
+        ctx.cloud
+            .set_vpc_dns(&plan.vpc_id, None, Some(false))
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    if !support {
+        cli(
+            ctx,
+            n,
+            format!(
+                "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-support",
+                plan.vpc_id
+            ),
+        );
+        ctx.cloud
+            .set_vpc_dns(&plan.vpc_id, Some(false), None)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    Ok(Done(format!(
+        "DNS attributes of {} restored (support {support}, hostnames {hostnames})",
+        plan.vpc_id
+    )))
+}
