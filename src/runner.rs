@@ -9,7 +9,6 @@ use crossterm::event::EventStream;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use ratatui::backend::Backend;
-use ratatui::layout::Rect;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -29,31 +28,24 @@ pub type Connector = Arc<
 /// ≤ 10 Hz animation, and only while something is loading.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame.
+/// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame;
+/// what the frame measured goes back to the model as `Msg::Layout`.
 pub fn draw<B: Backend + Write>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
     theme: &Theme,
 ) -> std::io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    let mut body = Rect::default();
+    let mut layout = None;
     terminal
-        .draw(|f| {
-            let area = f.area();
-            body = Rect::new(
-                area.x,
-                area.y + 1,
-                area.width,
-                area.height.saturating_sub(2),
-            );
-            ui::render(f, model, theme)
-        })
+        .draw(|f| layout = Some(ui::render_measured(f, model, theme)))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Write::flush(terminal.backend_mut())?;
-    model.page_rows = ui::screens::home::list_rows(body, model);
-    model.clamp_offset();
-    model.dirty = false;
+    if let Some(layout) = layout {
+        // Nothing to run: a layout only sets page sizes.
+        let _ = app::update(model, Msg::Layout(layout));
+    }
     Ok(())
 }
 

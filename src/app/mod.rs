@@ -67,6 +67,15 @@ pub enum Screen<'a> {
     Verify(&'a verify::VerifyView),
 }
 
+/// What a drawn frame measured, sent back by the runner as `Msg::Layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Rows of the VPC list (for paging it).
+    pub list_rows: usize,
+    /// Rows of the wizard step's list, when one was drawn (for paging it).
+    pub wizard_rows: Option<usize>,
+}
+
 #[derive(Debug, Clone)]
 pub struct Model {
     pub phase: Phase,
@@ -91,7 +100,7 @@ pub struct Model {
     pub filter_editing: bool,
     pub overlay: Option<Overlay>,
     pub spinner: usize,
-    /// Rows of the VPC list on screen (set by the runner from the last layout, for paging).
+    /// Rows of the VPC list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
     /// One-line feedback (copied, refreshed…), cleared by the next key.
     pub flash: Option<String>,
@@ -201,6 +210,8 @@ pub enum Msg {
     },
     /// The runner's clock (sent with animation frames).
     Clock(u64),
+    /// A frame was drawn, with this layout.
+    Layout(Layout),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
 }
@@ -357,7 +368,7 @@ impl Model {
     }
 
     /// Keep the selected row inside the list's window of `page_rows` rows.
-    pub fn clamp_offset(&mut self) {
+    fn clamp_offset(&mut self) {
         let rows = self.page_rows.max(1);
         let max_offset = self.visible.len().saturating_sub(rows);
         if self.selected < self.list_offset {
@@ -589,6 +600,10 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             model.dirty = true;
             vec![]
         }
+        Msg::Layout(layout) => {
+            on_layout(model, layout);
+            vec![]
+        }
         Msg::Term(TermEvent::Resize(_, _)) => {
             model.dirty = true;
             vec![]
@@ -596,6 +611,16 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => on_key(model, key),
         Msg::Term(_) => vec![],
     }
+}
+
+/// A frame was drawn: what is on screen is current, and each list pages by its own height.
+fn on_layout(model: &mut Model, layout: Layout) {
+    model.page_rows = layout.list_rows;
+    model.clamp_offset();
+    if let (Some(w), Some(rows)) = (model.wizard.as_mut(), layout.wizard_rows) {
+        w.page_rows = rows;
+    }
+    model.dirty = false;
 }
 
 fn on_discovery(model: &mut Model, event: discovery::Event) {
@@ -698,7 +723,6 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     };
     model.dirty = true;
-    w.page_rows = model.page_rows;
     let cmds = w.on_key(&model.inventory, key);
     let mut out = vec![];
     for c in cmds {

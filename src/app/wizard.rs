@@ -111,7 +111,7 @@ pub struct Wizard {
     pub can_apply: bool,
     /// The current step's rows after the filter, as of the last change (what the screen shows).
     pub rows: Vec<Row>,
-    /// Rows of the list on screen, for paging.
+    /// Rows of the step's list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
     rows_stamp: String,
 }

@@ -14,7 +14,14 @@ use crate::app::{Model, Overlay, Phase, Screen};
 use theme::Theme;
 use widgets::ellipsize;
 
+/// Draw the model (a pure function of it: what a test snapshots).
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
+    render_measured(frame, model, theme);
+}
+
+/// Draw the model, and say what the frame measured: the runner sends it back as
+/// `Msg::Layout`, so the lists page by what is on screen.
+pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate::app::Layout {
     let area = frame.area();
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -23,16 +30,22 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     ])
     .areas(area);
     render_header(frame, header, model, theme);
+    let mut wizard_rows = None;
     match model.screen() {
         Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
         Screen::Home => screens::home::render(frame, body, model, theme),
-        Screen::Wizard(w) => screens::wizard::render(frame, body, model, w, theme),
+        Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
         Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
         Screen::Verify(v) => screens::verify::render(frame, body, model, v, theme),
     }
     render_footer(frame, footer, model, theme);
     if model.overlay == Some(Overlay::Help) {
         widgets::help::render(frame, body, model, theme);
+    }
+    crate::app::Layout {
+        // Measured on every frame, so the list pages right the moment it is back.
+        list_rows: screens::home::list_rows(body, model),
+        wizard_rows,
     }
 }
 
