@@ -449,17 +449,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 model.spinner = model.spinner.wrapping_add(1);
                 model.dirty = true;
             }
-            vec![]
         }
-        Msg::Terminate => {
-            model.quit = true;
-            vec![]
-        }
+        Msg::Terminate => model.quit = true,
         Msg::Connected(target) => {
             model.target = Some(target);
             model.phase = Phase::Ready;
             model.dirty = true;
-            model.start_discovery()
+            return model.start_discovery();
         }
         Msg::ConnectFailed(err) => {
             model.phase = Phase::NoAccess(err);
@@ -467,150 +463,161 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 *s = SourceState::NotAsked;
             }
             model.dirty = true;
-            vec![]
         }
         Msg::Discovery { generation, event } => {
-            if generation != model.generation {
-                return vec![];
+            if generation == model.generation {
+                on_discovery(model, event);
             }
-            on_discovery(model, event);
-            vec![]
         }
-        Msg::UsedIps { subnet_ids, result } => {
-            match result {
-                Ok(ips) => {
-                    let inv = &mut model.inventory;
-                    inv.used_ips.retain(|u| !subnet_ids.contains(&u.subnet_id));
-                    inv.used_ips.extend(ips);
-                    inv.used_ips_read.retain(|s| !subnet_ids.contains(s));
-                    inv.used_ips_read.extend(subnet_ids);
-                    if let Some(w) = model.wizard.as_mut() {
-                        model.flash = Some(match w.used_ips_loaded(&model.inventory) {
-                            Some(ips) => format!("endpoint IPs pinned: {ips} (p unpins)"),
-                            None => "no free address found in the endpoint subnets".into(),
-                        });
-                    }
-                }
-                Err(e) => {
-                    model.flash = Some(format!(
-                        "could not read the IPs in use ({e}); pin them with `plan --endpoint-ip SUBNET=IP`"
-                    ))
-                }
-            }
-            model.dirty = true;
-            vec![]
-        }
+        Msg::UsedIps { subnet_ids, result } => on_used_ips(model, subnet_ids, result),
         Msg::Records {
             zone_ids,
             name,
             result,
-        } => {
-            match result {
-                Ok(found) => {
-                    model
-                        .inventory
-                        .records
-                        .retain(|r| !(zone_ids.contains(&r.zone_id) && r.name == name));
-                    model.inventory.records.extend(found);
-                }
-                Err(e) => {
-                    model.flash = Some(format!(
-                        "could not read the records of {name} ({e}); the apply checks again"
-                    ))
-                }
-            }
-            if let Some(w) = model.wizard.as_mut() {
-                w.records_loaded(&model.inventory);
-            }
-            model.dirty = true;
-            vec![]
-        }
+        } => on_records(model, zone_ids, name, result),
         Msg::Engine { at_ms, event } => {
             model.clock_ms = model.clock_ms.max(at_ms);
             if let Some(a) = model.apply.as_mut() {
                 a.on_event(at_ms, event);
             }
             model.dirty = true;
-            vec![]
         }
         Msg::EngineFinished {
             at_ms,
             journal,
             error,
-        } => {
-            if let Some(a) = model.apply.as_mut() {
-                a.now_ms = at_ms;
-                a.finished = Some(match &error {
-                    None => Ok(()),
-                    Some(e) => Err(e.clone()),
-                });
-                if let Some(j) = journal {
-                    a.result = Some(apply::ResultView::from_journal(&j));
-                }
-            }
-            model.dirty = true;
-            vec![]
-        }
+        } => on_engine_finished(model, at_ms, journal, error),
         Msg::VerifyCheck(c) => {
             if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
                 v.on_check(c);
                 model.dirty = true;
             }
-            vec![]
         }
         Msg::VerifyFinished { at_ms, report } => {
             if let Some(v) = model.verify.as_mut() {
                 v.finish(*report, at_ms);
                 model.dirty = true;
             }
-            vec![]
         }
-        Msg::Clock(ms) => {
-            let before = model.clock_ms / 1000;
-            model.clock_ms = ms;
-            // The clock of a run stops when it ends.
-            if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
-                a.now_ms = ms;
-            }
-            if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
-                v.now_ms = ms;
-            }
-            // Timers show whole seconds: redraw only when one changed.
-            model.dirty |= ms / 1000 != before;
-            vec![]
+        Msg::Clock(ms) => on_clock(model, ms),
+        Msg::Saved(result) => on_saved(model, result),
+        Msg::Layout(layout) => on_layout(model, layout),
+        Msg::Term(TermEvent::Resize(_, _)) => model.dirty = true,
+        Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
+            return on_key(model, key)
         }
-        Msg::Saved(result) => {
-            match result {
-                Ok(path) => {
-                    let id = model
-                        .wizard
-                        .as_ref()
-                        .map(|w| w.plan(&model.inventory).id)
-                        .unwrap_or_default();
-                    model.flash = Some(format!("saved plan {id} to {path}"));
-                    if let Some(w) = model.wizard.as_mut() {
-                        w.saved_to = Some(path);
-                    }
-                    if model.quit_after_save {
-                        model.quit = true;
-                    }
-                }
-                Err(e) => model.flash = Some(format!("not saved: {e}")),
-            }
-            model.dirty = true;
-            vec![]
-        }
-        Msg::Layout(layout) => {
-            on_layout(model, layout);
-            vec![]
-        }
-        Msg::Term(TermEvent::Resize(_, _)) => {
-            model.dirty = true;
-            vec![]
-        }
-        Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => on_key(model, key),
-        Msg::Term(_) => vec![],
+        Msg::Term(_) => {}
     }
+    vec![]
+}
+
+fn on_used_ips(
+    model: &mut Model,
+    subnet_ids: Vec<String>,
+    result: Result<Vec<crate::cloud::write::InterfaceIp>, CloudError>,
+) {
+    match result {
+        Ok(ips) => {
+            let inv = &mut model.inventory;
+            inv.used_ips.retain(|u| !subnet_ids.contains(&u.subnet_id));
+            inv.used_ips.extend(ips);
+            inv.used_ips_read.retain(|s| !subnet_ids.contains(s));
+            inv.used_ips_read.extend(subnet_ids);
+            if let Some(w) = model.wizard.as_mut() {
+                model.flash = Some(match w.used_ips_loaded(&model.inventory) {
+                    Some(ips) => format!("endpoint IPs pinned: {ips} (p unpins)"),
+                    None => "no free address found in the endpoint subnets".into(),
+                });
+            }
+        }
+        Err(e) => {
+            model.flash = Some(format!(
+                "could not read the IPs in use ({e}); pin them with `plan --endpoint-ip SUBNET=IP`"
+            ))
+        }
+    }
+    model.dirty = true;
+}
+
+fn on_records(
+    model: &mut Model,
+    zone_ids: Vec<String>,
+    name: String,
+    result: Result<Vec<RecordSet>, CloudError>,
+) {
+    match result {
+        Ok(found) => {
+            model
+                .inventory
+                .records
+                .retain(|r| !(zone_ids.contains(&r.zone_id) && r.name == name));
+            model.inventory.records.extend(found);
+        }
+        Err(e) => {
+            model.flash = Some(format!(
+                "could not read the records of {name} ({e}); the apply checks again"
+            ))
+        }
+    }
+    if let Some(w) = model.wizard.as_mut() {
+        w.records_loaded(&model.inventory);
+    }
+    model.dirty = true;
+}
+
+fn on_engine_finished(
+    model: &mut Model,
+    at_ms: u64,
+    journal: Option<Box<crate::engine::Journal>>,
+    error: Option<String>,
+) {
+    if let Some(a) = model.apply.as_mut() {
+        a.now_ms = at_ms;
+        a.finished = Some(match &error {
+            None => Ok(()),
+            Some(e) => Err(e.clone()),
+        });
+        if let Some(j) = journal {
+            a.result = Some(apply::ResultView::from_journal(&j));
+        }
+    }
+    model.dirty = true;
+}
+
+/// The runner's clock: the only way time enters the model.
+fn on_clock(model: &mut Model, ms: u64) {
+    let before = model.clock_ms / 1000;
+    model.clock_ms = ms;
+    // The clock of a run stops when it ends.
+    if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
+        a.now_ms = ms;
+    }
+    if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
+        v.now_ms = ms;
+    }
+    // Timers show whole seconds: redraw only when one changed.
+    model.dirty |= ms / 1000 != before;
+}
+
+fn on_saved(model: &mut Model, result: Result<String, String>) {
+    match result {
+        Ok(path) => {
+            let id = model
+                .wizard
+                .as_ref()
+                .map(|w| w.plan(&model.inventory).id)
+                .unwrap_or_default();
+            model.flash = Some(format!("saved plan {id} to {path}"));
+            if let Some(w) = model.wizard.as_mut() {
+                w.saved_to = Some(path);
+            }
+            if model.quit_after_save {
+                model.quit = true;
+            }
+        }
+        Err(e) => model.flash = Some(format!("not saved: {e}")),
+    }
+    model.dirty = true;
 }
 
 /// A frame was drawn: what is on screen is current, and each list pages by its own height.
