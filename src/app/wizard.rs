@@ -987,375 +987,13 @@ pub fn eip_choice_line(d: &Draft) -> String {
 pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
     let d = &w.draft;
     let vpc = d.vpc_id.clone().unwrap_or_default();
-    let reach = |s: &crate::domain::Subnet| match &s.reach {
-        Some(r) if r.public => "public",
-        Some(_) => "private",
-        None => "unknown",
-    };
     match w.step {
         Step::Vpc | Step::Review => vec![],
-        Step::EndpointSubnets => {
-            if let Some(ep) = &d.reuse_endpoint {
-                let e = inv.vpc_endpoints.iter().find(|e| &e.id == ep);
-                let mut rows = vec![Row::heading(format!(
-                    "Reusing {ep}: this VPC already has an execute-api endpoint with private DNS, and a second one would be rejected"
-                ))];
-                for sid in e.map(|e| e.subnet_ids.clone()).unwrap_or_default() {
-                    let s = inv.subnets.iter().find(|s| s.id == sid);
-                    rows.push(
-                        Row::item(
-                            sid.clone(),
-                            vec![
-                                s.map(|s| s.az.clone()).unwrap_or_default(),
-                                sid.clone(),
-                                s.map(|s| s.cidr.clone()).unwrap_or_default(),
-                                s.map(|s| reach(s).to_string()).unwrap_or_default(),
-                            ],
-                            true,
-                        )
-                        .greyed("the reused endpoint's subnet"),
-                    );
-                }
-                return rows;
-            }
-            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
-            subnets.sort_by(|a, b| {
-                let pa = a.reach.as_ref().is_some_and(|r| r.public);
-                let pb = b.reach.as_ref().is_some_and(|r| r.public);
-                pa.cmp(&pb).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
-            });
-            subnets
-                .into_iter()
-                .map(|s| {
-                    let checked = d.endpoint_subnets.contains(&s.id);
-                    let row = Row::item(
-                        s.id.clone(),
-                        vec![
-                            s.az.clone(),
-                            s.id.clone(),
-                            s.cidr.clone(),
-                            reach(s).to_string(),
-                            s.name.clone().unwrap_or_default(),
-                        ],
-                        checked,
-                    );
-                    if s.reach.as_ref().is_some_and(|r| r.public) {
-                        row.noted("public: needs the override (o)")
-                    } else if s.free_ips == 0 {
-                        row.greyed("no free IP address")
-                    } else if let Some(ip) = d.endpoint_ips.get(&s.id).filter(|_| checked) {
-                        row.noted(format!("IP {ip}"))
-                    } else {
-                        row
-                    }
-                })
-                .collect()
-        }
-        Step::NlbSubnets => {
-            let azs = d.endpoint_azs(inv);
-            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
-            subnets.sort_by(|a, b| a.az.cmp(&b.az).then(a.cidr.cmp(&b.cidr)));
-            let mut rows = vec![];
-            let mut all_azs: Vec<String> = subnets.iter().map(|s| s.az.clone()).collect();
-            all_azs.dedup();
-            for az in all_azs {
-                let endpoint_here = azs.contains(&az);
-                rows.push(Row::heading(if endpoint_here {
-                    format!("{az}: endpoint subnet here — pick one public subnet")
-                } else {
-                    format!("{az}: no endpoint subnet — an NLB subnet here would not match")
-                }));
-                for s in subnets.iter().filter(|s| s.az == az) {
-                    let checked = d.nlb_subnets.contains(&s.id);
-                    let row = Row::item(
-                        s.id.clone(),
-                        vec![
-                            s.az.clone(),
-                            s.id.clone(),
-                            s.cidr.clone(),
-                            format!("{} free", s.free_ips),
-                            s.name.clone().unwrap_or_default(),
-                        ],
-                        checked,
-                    );
-                    let row = match &s.reach {
-                        Some(r) if !r.public => {
-                            row.greyed("private: no route to an internet gateway")
-                        }
-                        _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
-                            "{} free IPs: an NLB subnet needs {NLB_MIN_FREE_IPS}",
-                            s.free_ips
-                        )),
-                        None => row.noted("route table not visible"),
-                        _ if !endpoint_here => row.noted("no endpoint subnet in this AZ"),
-                        _ => row,
-                    };
-                    rows.push(row);
-                }
-            }
-            let nlbs: Vec<&crate::cloud::write::NlbInfo> = inv
-                .load_balancers
-                .iter()
-                .filter(|l| l.lb.vpc_id == vpc)
-                .collect();
-            if !nlbs.is_empty() {
-                rows.push(Row::heading(
-                    "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
-                ));
-                for l in nlbs {
-                    let listener = l
-                        .listeners
-                        .iter()
-                        .find(|x| x.port == 443)
-                        .map(|x| format!("{}:443", x.protocol))
-                        .unwrap_or_else(|| "no :443 listener".into());
-                    let row = Row::item(
-                        l.lb.arn.clone(),
-                        vec![
-                            l.lb.name.clone(),
-                            l.lb.scheme.clone(),
-                            if l.lb.security_group_ids.is_empty() {
-                                "no security group".into()
-                            } else {
-                                format!("SG {}", l.lb.security_group_ids.join(","))
-                            },
-                            if l.lb.eip_allocations.is_empty() {
-                                "NLB-assigned IPs".into()
-                            } else {
-                                "Elastic IPs".into()
-                            },
-                            listener,
-                        ],
-                        d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
-                    );
-                    rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
-                        row.greyed("internal: partners could not reach it")
-                    } else {
-                        row
-                    });
-                }
-            }
-            let tgs: Vec<&crate::cloud::write::TargetGroupState> = inv
-                .target_groups
-                .iter()
-                .filter(|t| t.vpc_id == vpc)
-                .collect();
-            if !tgs.is_empty() {
-                rows.push(Row::heading(
-                    "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
-                ));
-                for t in tgs {
-                    let row = Row::item(
-                        t.arn.clone(),
-                        vec![
-                            t.name.clone(),
-                            format!("{} {}:{}", t.target_type, t.protocol, t.port),
-                        ],
-                        d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
-                    );
-                    rows.push(
-                        if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
-                            row.greyed("needs TLS on 443")
-                        } else {
-                            row
-                        },
-                    );
-                }
-            }
-            // The choice itself is said above the list (`eip_choice_line`); yours are listed here.
-            match &d.eips {
-                crate::plan::EipChoice::None | crate::plan::EipChoice::New => {}
-                crate::plan::EipChoice::Existing { allocation_ids } => {
-                    rows.push(Row::heading(format!(
-                        "Your Elastic IPs: Space picks {} in NLB subnet order",
-                        d.nlb_subnets.len(),
-                    )));
-                    for e in &inv.elastic_ips.addresses {
-                        let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
-                        let tags = e
-                            .tags
-                            .iter()
-                            .filter(|t| t.key != "Name")
-                            .map(|t| format!("{}={}", t.key, t.value))
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let row = Row::item(
-                            e.allocation_id.clone(),
-                            vec![
-                                pos.map(|p| format!("#{}", p + 1)).unwrap_or_default(),
-                                e.public_ip.clone(),
-                                e.allocation_id.clone(),
-                                e.name().unwrap_or_default(),
-                                tags,
-                            ],
-                            pos.is_some(),
-                        );
-                        rows.push(if e.in_use() && pos.is_none() {
-                            row.greyed(format!(
-                                "associated with {}",
-                                e.network_interface_id.as_deref().unwrap_or("something")
-                            ))
-                        } else {
-                            row
-                        });
-                    }
-                    if inv.elastic_ips.addresses.is_empty() {
-                        rows.push(Row::heading(
-                            "  no Elastic IPs in this region: press x for new ones",
-                        ));
-                    }
-                }
-            }
-            rows
-        }
-        Step::NameCertificate => {
-            let name = d.name.clone();
-            let best = crate::plan::draft::best_certificate(inv, &name).map(|(c, _)| c.arn.clone());
-            let mut certs: Vec<(bool, Row)> = inv
-                .certificates
-                .iter()
-                .map(|c| {
-                    let checked = d.certificate_arn.as_deref() == Some(c.arn.as_str());
-                    let short = c.arn.rsplit('/').next().unwrap_or(&c.arn).to_string();
-                    let row = Row::item(
-                        c.arn.clone(),
-                        vec![
-                            c.domain.clone(),
-                            c.status.as_str().to_string(),
-                            c.not_after
-                                .as_deref()
-                                .map(|t| t.get(..10).unwrap_or(t).to_string())
-                                .unwrap_or_default(),
-                            short,
-                        ],
-                        checked,
-                    );
-                    let why = if c.status != crate::domain::CertStatus::Issued {
-                        Some(c.status.as_str().to_ascii_lowercase().replace('_', " "))
-                    } else if name.is_empty() {
-                        Some("type the name first (n)".to_string())
-                    } else if !c.covers(&name) {
-                        Some(format!(
-                            "for another name ({})",
-                            c.sans
-                                .iter()
-                                .take(3)
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    } else {
-                        None
-                    };
-                    match why {
-                        Some(w) => (false, row.greyed(w)),
-                        // Why the pre-selection is what it is.
-                        None if best.as_deref() == Some(c.arn.as_str()) => (
-                            true,
-                            row.noted(if crate::plan::draft::cert_exact(c, &name) {
-                                "most specific: names it exactly"
-                            } else {
-                                "most specific: wildcard"
-                            }),
-                        ),
-                        None if crate::plan::draft::cert_exact(c, &name) => {
-                            (true, row.noted("names it exactly"))
-                        }
-                        None => (true, row.noted("wildcard")),
-                    }
-                })
-                .collect();
-            certs.sort_by_key(|(ok, _)| !*ok);
-            certs.into_iter().map(|(_, r)| r).collect()
-        }
-        Step::Api => {
-            let mut rows = vec![Row::item(
-                "create",
-                vec![
-                    format!("+ create \"{}\"", d.api_name),
-                    "PRIVATE".into(),
-                    "MOCK GET /ping → 200".into(),
-                ],
-                d.adopt_api.is_none(),
-            )];
-            for a in &inv.rest_apis {
-                let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
-                let mut row = Row::item(
-                    a.id.clone(),
-                    vec![
-                        format!("{} ({})", a.name, a.id),
-                        a.endpoint_types.join(","),
-                        if a.vpc_endpoint_ids.is_empty() {
-                            "no endpoint".into()
-                        } else {
-                            a.vpc_endpoint_ids.join(",")
-                        },
-                    ],
-                    checked,
-                );
-                if !a.is_private() {
-                    row = row.noted("will be changed to PRIVATE");
-                } else if !a.vpc_endpoint_ids.is_empty()
-                    && !a
-                        .vpc_endpoint_ids
-                        .iter()
-                        .any(|e| Some(e) == d.reuse_endpoint.as_ref())
-                {
-                    row = row.noted("bound to another endpoint");
-                }
-                rows.push(row);
-            }
-            rows
-        }
-        Step::Callers => {
-            let mut rows = vec![Row::heading(
-                "From the internet, through the NLB (i adds a CIDR)",
-            )];
-            rows.extend(
-                d.allow_cidrs
-                    .iter()
-                    .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true)),
-            );
-            if d.allow_cidrs.is_empty() {
-                rows.push(Row::heading("    none yet: the whole internet may call"));
-            }
-            rows.push(Row::heading(
-                "Inside the VPC, straight to the endpoint (v adds a CIDR or sg-…)",
-            ));
-            let whole = crate::plan::VPC_CALLERS_WHOLE_VPC;
-            let vpc_cidrs = d
-                .vpc_id
-                .as_ref()
-                .and_then(|id| inv.vpcs.iter().find(|v| &v.id == id))
-                .map(|v| {
-                    std::iter::once(v.cidr.clone())
-                        .chain(v.secondary_cidrs.iter().cloned())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            rows.push(Row::item(
-                format!("{IN_VPC}{WHOLE_VPC_ROW}"),
-                vec!["the whole VPC".into(), vpc_cidrs],
-                d.vpc_callers.iter().any(|c| c == whole),
-            ));
-            for c in d.vpc_callers.iter().filter(|c| c.as_str() != whole) {
-                rows.push(Row::item(
-                    format!("{IN_VPC}{c}"),
-                    vec![c.clone(), "TCP 443 to the endpoint".into()],
-                    true,
-                ));
-            }
-            rows.push(Row::item(
-                format!("{IN_VPC}{NOBODY_ROW}"),
-                vec![
-                    "nobody".into(),
-                    "the post's setting: callers in the VPC time out".into(),
-                ],
-                d.vpc_callers.is_empty(),
-            ));
-            rows
-        }
+        Step::EndpointSubnets => endpoint_subnet_rows(d, inv, &vpc),
+        Step::NlbSubnets => nlb_rows(d, inv, &vpc),
+        Step::NameCertificate => certificate_rows(d, inv),
+        Step::Api => api_rows(d, inv),
+        Step::Callers => caller_rows(d, inv),
         Step::Zones => {
             let mut rows = vec![Row::heading(
                 "Public zone (serves the name to the internet)",
@@ -1415,4 +1053,410 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
             rows
         }
     }
+}
+
+/// A subnet's reach, as the lists say it.
+fn reach(s: &crate::domain::Subnet) -> &'static str {
+    match &s.reach {
+        Some(r) if r.public => "public",
+        Some(_) => "private",
+        None => "unknown",
+    }
+}
+
+/// Step 2: the VPC's subnets, private first (or the reused endpoint's).
+fn endpoint_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    if let Some(ep) = &d.reuse_endpoint {
+        let e = inv.vpc_endpoints.iter().find(|e| &e.id == ep);
+        let mut rows = vec![Row::heading(format!(
+            "Reusing {ep}: this VPC already has an execute-api endpoint with private DNS, and a second one would be rejected"
+        ))];
+        for sid in e.map(|e| e.subnet_ids.clone()).unwrap_or_default() {
+            let s = inv.subnets.iter().find(|s| s.id == sid);
+            rows.push(
+                Row::item(
+                    sid.clone(),
+                    vec![
+                        s.map(|s| s.az.clone()).unwrap_or_default(),
+                        sid.clone(),
+                        s.map(|s| s.cidr.clone()).unwrap_or_default(),
+                        s.map(|s| reach(s).to_string()).unwrap_or_default(),
+                    ],
+                    true,
+                )
+                .greyed("the reused endpoint's subnet"),
+            );
+        }
+        return rows;
+    }
+    let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(vpc).collect();
+    subnets.sort_by(|a, b| {
+        let pa = a.reach.as_ref().is_some_and(|r| r.public);
+        let pb = b.reach.as_ref().is_some_and(|r| r.public);
+        pa.cmp(&pb).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+    });
+    subnets
+        .into_iter()
+        .map(|s| {
+            let checked = d.endpoint_subnets.contains(&s.id);
+            let row = Row::item(
+                s.id.clone(),
+                vec![
+                    s.az.clone(),
+                    s.id.clone(),
+                    s.cidr.clone(),
+                    reach(s).to_string(),
+                    s.name.clone().unwrap_or_default(),
+                ],
+                checked,
+            );
+            if s.reach.as_ref().is_some_and(|r| r.public) {
+                row.noted("public: needs the override (o)")
+            } else if s.free_ips == 0 {
+                row.greyed("no free IP address")
+            } else if let Some(ip) = d.endpoint_ips.get(&s.id).filter(|_| checked) {
+                row.noted(format!("IP {ip}"))
+            } else {
+                row
+            }
+        })
+        .collect()
+}
+
+/// Step 3: public subnets by AZ, then NLBs and target groups to adopt, then your Elastic IPs.
+fn nlb_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = nlb_subnet_rows(d, inv, vpc);
+    rows.extend(adoptable_nlb_rows(d, inv, vpc));
+    rows.extend(target_group_rows(d, inv, vpc));
+    rows.extend(your_eip_rows(d, inv));
+    rows
+}
+
+/// Step 3's subnets, under a heading per AZ that says whether the endpoint is there.
+fn nlb_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let azs = d.endpoint_azs(inv);
+    let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(vpc).collect();
+    subnets.sort_by(|a, b| a.az.cmp(&b.az).then(a.cidr.cmp(&b.cidr)));
+    let mut rows = vec![];
+    let mut all_azs: Vec<String> = subnets.iter().map(|s| s.az.clone()).collect();
+    all_azs.dedup();
+    for az in all_azs {
+        let endpoint_here = azs.contains(&az);
+        rows.push(Row::heading(if endpoint_here {
+            format!("{az}: endpoint subnet here — pick one public subnet")
+        } else {
+            format!("{az}: no endpoint subnet — an NLB subnet here would not match")
+        }));
+        for s in subnets.iter().filter(|s| s.az == az) {
+            let checked = d.nlb_subnets.contains(&s.id);
+            let row = Row::item(
+                s.id.clone(),
+                vec![
+                    s.az.clone(),
+                    s.id.clone(),
+                    s.cidr.clone(),
+                    format!("{} free", s.free_ips),
+                    s.name.clone().unwrap_or_default(),
+                ],
+                checked,
+            );
+            let row = match &s.reach {
+                Some(r) if !r.public => row.greyed("private: no route to an internet gateway"),
+                _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
+                    "{} free IPs: an NLB subnet needs {NLB_MIN_FREE_IPS}",
+                    s.free_ips
+                )),
+                None => row.noted("route table not visible"),
+                _ if !endpoint_here => row.noted("no endpoint subnet in this AZ"),
+                _ => row,
+            };
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Step 3: the VPC's NLBs, to adopt instead of creating one.
+fn adoptable_nlb_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = vec![];
+    let nlbs: Vec<&_> = inv
+        .load_balancers
+        .iter()
+        .filter(|l| l.lb.vpc_id == vpc)
+        .collect();
+    if !nlbs.is_empty() {
+        rows.push(Row::heading(
+            "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
+        ));
+        for l in nlbs {
+            let listener = l
+                .listeners
+                .iter()
+                .find(|x| x.port == 443)
+                .map(|x| format!("{}:443", x.protocol))
+                .unwrap_or_else(|| "no :443 listener".into());
+            let row = Row::item(
+                l.lb.arn.clone(),
+                vec![
+                    l.lb.name.clone(),
+                    l.lb.scheme.clone(),
+                    if l.lb.security_group_ids.is_empty() {
+                        "no security group".into()
+                    } else {
+                        format!("SG {}", l.lb.security_group_ids.join(","))
+                    },
+                    if l.lb.eip_allocations.is_empty() {
+                        "NLB-assigned IPs".into()
+                    } else {
+                        "Elastic IPs".into()
+                    },
+                    listener,
+                ],
+                d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
+            );
+            rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
+                row.greyed("internal: partners could not reach it")
+            } else {
+                row
+            });
+        }
+    }
+    rows
+}
+
+/// Step 3: the VPC's IP target groups, to adopt.
+fn target_group_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = vec![];
+    let tgs: Vec<&_> = inv
+        .target_groups
+        .iter()
+        .filter(|t| t.vpc_id == vpc)
+        .collect();
+    if !tgs.is_empty() {
+        rows.push(Row::heading(
+            "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
+        ));
+        for t in tgs {
+            let row = Row::item(
+                t.arn.clone(),
+                vec![
+                    t.name.clone(),
+                    format!("{} {}:{}", t.target_type, t.protocol, t.port),
+                ],
+                d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
+            );
+            rows.push(
+                if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
+                    row.greyed("needs TLS on 443")
+                } else {
+                    row
+                },
+            );
+        }
+    }
+    rows
+}
+
+/// Step 3: your Elastic IPs, when the NLB is to use them.
+fn your_eip_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![];
+    // The choice itself is said above the list (`eip_choice_line`); yours are listed here.
+    match &d.eips {
+        crate::plan::EipChoice::None | crate::plan::EipChoice::New => {}
+        crate::plan::EipChoice::Existing { allocation_ids } => {
+            rows.push(Row::heading(format!(
+                "Your Elastic IPs: Space picks {} in NLB subnet order",
+                d.nlb_subnets.len(),
+            )));
+            for e in &inv.elastic_ips.addresses {
+                let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
+                let tags = e
+                    .tags
+                    .iter()
+                    .filter(|t| t.key != "Name")
+                    .map(|t| format!("{}={}", t.key, t.value))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let row = Row::item(
+                    e.allocation_id.clone(),
+                    vec![
+                        pos.map(|p| format!("#{}", p + 1)).unwrap_or_default(),
+                        e.public_ip.clone(),
+                        e.allocation_id.clone(),
+                        e.name().unwrap_or_default(),
+                        tags,
+                    ],
+                    pos.is_some(),
+                );
+                rows.push(if e.in_use() && pos.is_none() {
+                    row.greyed(format!(
+                        "associated with {}",
+                        e.network_interface_id.as_deref().unwrap_or("something")
+                    ))
+                } else {
+                    row
+                });
+            }
+            if inv.elastic_ips.addresses.is_empty() {
+                rows.push(Row::heading(
+                    "  no Elastic IPs in this region: press x for new ones",
+                ));
+            }
+        }
+    }
+    rows
+}
+
+/// Step 4: the certificates, those that cover the name first.
+fn certificate_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let name = d.name.clone();
+    let best = crate::plan::draft::best_certificate(inv, &name).map(|(c, _)| c.arn.clone());
+    let mut certs: Vec<(bool, Row)> = inv
+        .certificates
+        .iter()
+        .map(|c| {
+            let checked = d.certificate_arn.as_deref() == Some(c.arn.as_str());
+            let short = c.arn.rsplit('/').next().unwrap_or(&c.arn).to_string();
+            let row = Row::item(
+                c.arn.clone(),
+                vec![
+                    c.domain.clone(),
+                    c.status.as_str().to_string(),
+                    c.not_after
+                        .as_deref()
+                        .map(|t| t.get(..10).unwrap_or(t).to_string())
+                        .unwrap_or_default(),
+                    short,
+                ],
+                checked,
+            );
+            let why = if c.status != crate::domain::CertStatus::Issued {
+                Some(c.status.as_str().to_ascii_lowercase().replace('_', " "))
+            } else if name.is_empty() {
+                Some("type the name first (n)".to_string())
+            } else if !c.covers(&name) {
+                Some(format!(
+                    "for another name ({})",
+                    c.sans
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            } else {
+                None
+            };
+            match why {
+                Some(w) => (false, row.greyed(w)),
+                // Why the pre-selection is what it is.
+                None if best.as_deref() == Some(c.arn.as_str()) => (
+                    true,
+                    row.noted(if crate::plan::draft::cert_exact(c, &name) {
+                        "most specific: names it exactly"
+                    } else {
+                        "most specific: wildcard"
+                    }),
+                ),
+                None if crate::plan::draft::cert_exact(c, &name) => {
+                    (true, row.noted("names it exactly"))
+                }
+                None => (true, row.noted("wildcard")),
+            }
+        })
+        .collect();
+    certs.sort_by_key(|(ok, _)| !*ok);
+    certs.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Step 5: create the API, or adopt one of the region's.
+fn api_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![Row::item(
+        "create",
+        vec![
+            format!("+ create \"{}\"", d.api_name),
+            "PRIVATE".into(),
+            "MOCK GET /ping → 200".into(),
+        ],
+        d.adopt_api.is_none(),
+    )];
+    for a in &inv.rest_apis {
+        let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
+        let mut row = Row::item(
+            a.id.clone(),
+            vec![
+                format!("{} ({})", a.name, a.id),
+                a.endpoint_types.join(","),
+                if a.vpc_endpoint_ids.is_empty() {
+                    "no endpoint".into()
+                } else {
+                    a.vpc_endpoint_ids.join(",")
+                },
+            ],
+            checked,
+        );
+        if !a.is_private() {
+            row = row.noted("will be changed to PRIVATE");
+        } else if !a.vpc_endpoint_ids.is_empty()
+            && !a
+                .vpc_endpoint_ids
+                .iter()
+                .any(|e| Some(e) == d.reuse_endpoint.as_ref())
+        {
+            row = row.noted("bound to another endpoint");
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// Step 6: the callers from the internet, then those inside the VPC.
+fn caller_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![Row::heading(
+        "From the internet, through the NLB (i adds a CIDR)",
+    )];
+    rows.extend(
+        d.allow_cidrs
+            .iter()
+            .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true)),
+    );
+    if d.allow_cidrs.is_empty() {
+        rows.push(Row::heading("    none yet: the whole internet may call"));
+    }
+    rows.push(Row::heading(
+        "Inside the VPC, straight to the endpoint (v adds a CIDR or sg-…)",
+    ));
+    let whole = crate::plan::VPC_CALLERS_WHOLE_VPC;
+    let vpc_cidrs = d
+        .vpc_id
+        .as_ref()
+        .and_then(|id| inv.vpcs.iter().find(|v| &v.id == id))
+        .map(|v| {
+            std::iter::once(v.cidr.clone())
+                .chain(v.secondary_cidrs.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    rows.push(Row::item(
+        format!("{IN_VPC}{WHOLE_VPC_ROW}"),
+        vec!["the whole VPC".into(), vpc_cidrs],
+        d.vpc_callers.iter().any(|c| c == whole),
+    ));
+    for c in d.vpc_callers.iter().filter(|c| c.as_str() != whole) {
+        rows.push(Row::item(
+            format!("{IN_VPC}{c}"),
+            vec![c.clone(), "TCP 443 to the endpoint".into()],
+            true,
+        ));
+    }
+    rows.push(Row::item(
+        format!("{IN_VPC}{NOBODY_ROW}"),
+        vec![
+            "nobody".into(),
+            "the post's setting: callers in the VPC time out".into(),
+        ],
+        d.vpc_callers.is_empty(),
+    ));
+    rows
 }
