@@ -1,6 +1,8 @@
 //! The Elm Architecture: `Model` is all the state, `update` the only place that changes it, `Cmd`
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
+#![warn(clippy::too_many_lines)]
+
 pub mod apply;
 mod home;
 pub mod keymap;
