@@ -670,8 +670,7 @@ async fn review_plan(
         };
     }
     // Keep the plan beside its journal, so destroy --plan-id finds it.
-    let kept =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan.id).with_extension("plan.toml");
+    let kept = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan.id);
     if let Err(e) = plan.save(&kept) {
         eprintln!("fixedip-tui: {e}");
         return ExitCode::FAILURE;
@@ -970,9 +969,7 @@ async fn destroy_plan(
 ) -> ExitCode {
     let path = match (&plan_path, &plan_id) {
         (Some(p), _) => p.clone(),
-        (None, Some(id)) => {
-            fixedip_tui::engine::Journal::path(&opts.state_dir, id).with_extension("plan.toml")
-        }
+        (None, Some(id)) => fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, id),
         (None, None) => {
             eprintln!("fixedip-tui: give --plan-id ID or --plan FILE");
             return ExitCode::from(2);
@@ -1071,10 +1068,12 @@ fn run_tui(
             fixedip_tui::app::apply::Mode::Apply => format!(
                 "{prefix} apply --plan {} --yes",
                 shell_word(
-                    &fixedip_tui::engine::Journal::path(&engine_options(cli).state_dir, &a.plan.id)
-                        .with_extension("plan.toml")
-                        .display()
-                        .to_string()
+                    &fixedip_tui::plan::names::kept_plan_path(
+                        &engine_options(cli).state_dir,
+                        &a.plan.id
+                    )
+                    .display()
+                    .to_string()
                 )
             ),
             fixedip_tui::app::apply::Mode::Destroy => format!(
@@ -1153,9 +1152,7 @@ fn load_kept(
     account: AccountKind,
 ) -> Result<(fixedip_tui::plan::Plan, fixedip_tui::engine::Journal), ExitCode> {
     let demo = account == AccountKind::Demo;
-    let kept = |dir: &std::path::Path| {
-        fixedip_tui::engine::Journal::path(dir, plan_id).with_extension("plan.toml")
-    };
+    let kept = |dir: &std::path::Path| fixedip_tui::plan::names::kept_plan_path(dir, plan_id);
     let with_demo = || {
         let args: Vec<String> = std::env::args().skip(1).map(|a| shell_word(&a)).collect();
         format!("fixedip-tui --demo {}", args.join(" "))
@@ -1233,8 +1230,7 @@ async fn verify(
     if fixedip_tui::verify::handout::destroyed(&journal)
         && matches!(cloud.find_load_balancer(&plan.nlb_name()).await, Ok(None))
     {
-        let kept = fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id)
-            .with_extension("plan.toml");
+        let kept = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
         let msg = format!(
             "plan {plan_id} ({}) was destroyed: nothing to verify; `{} apply --plan {} --yes` makes it again",
             plan.name,
@@ -1379,8 +1375,7 @@ async fn allow(
     } = change;
     use fixedip_tui::cloud::write::IngressRule;
     use fixedip_tui::plan::validate::check_caller_cidr;
-    let path =
-        fixedip_tui::engine::Journal::path(&opts.state_dir, &plan_id).with_extension("plan.toml");
+    let path = fixedip_tui::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
     let (mut plan, mut journal) = match load_kept(&opts, &plan_id, account) {
         Ok(x) => x,
         Err(code) => return code,
@@ -1455,7 +1450,7 @@ async fn allow(
     let sg = match journal.id_of(fixedip_tui::engine::NodeId::NlbSg) {
         Some(id) => id.to_string(),
         None => match cloud
-            .find_security_group(&plan.vpc_id, &fixedip_tui::plan::review::nlb_sg_name(&plan))
+            .find_security_group(&plan.vpc_id, &fixedip_tui::plan::names::nlb_sg_name(&plan))
             .await
         {
             Ok(Some(g)) => g.id,
@@ -1470,20 +1465,7 @@ async fn allow(
         },
     };
     let port = plan.settings.listener_port;
-    let rules = |cidrs: &[String]| -> Vec<IngressRule> {
-        let list: Vec<String> = if cidrs.is_empty() {
-            vec!["0.0.0.0/0".into()]
-        } else {
-            cidrs.to_vec()
-        };
-        list.into_iter()
-            .map(|source| IngressRule {
-                port,
-                source,
-                description: "caller allow-list".into(),
-            })
-            .collect()
-    };
+    let rules = |cidrs: &[String]| fixedip_tui::plan::names::nlb_rules(cidrs, port);
     let (old_rules, new_rules) = (rules(&before), rules(&after));
     let grant: Vec<IngressRule> = new_rules
         .iter()

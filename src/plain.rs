@@ -21,6 +21,7 @@ use crate::domain::{CertStatus, Certificate, HostedZone, RecordSet, Subnet, Vpc,
 use crate::plan::review::{render_text, review};
 use crate::plan::validate::{
     best_public_zone, check_base_path, check_caller_cidr, check_dns_name, check_stage,
+    is_suffix_zone,
 };
 use crate::plan::{validate, Draft, Finding, Plan, PlanFileError, Severity, Step};
 
@@ -312,12 +313,6 @@ fn is_public(s: &Subnet) -> bool {
 fn same_name(a: &str, b: &str) -> bool {
     a.trim_end_matches('.')
         .eq_ignore_ascii_case(b.trim_end_matches('.'))
-}
-
-fn is_suffix_zone(zone: &str, name: &str) -> bool {
-    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == zone || name.ends_with(&format!(".{zone}"))
 }
 
 fn arn_tail(arn: &str) -> &str {

@@ -148,8 +148,7 @@ impl Runner {
                 let started = self.started;
                 if !destroy {
                     // Keep the plan beside its journal, so `destroy --plan-id` finds it.
-                    let kept = crate::engine::Journal::path(&opts.state_dir, &plan.id)
-                        .with_extension("plan.toml");
+                    let kept = crate::plan::names::kept_plan_path(&opts.state_dir, &plan.id);
                     if let Err(e) = plan.save(&kept) {
                         tracing::warn!("could not keep the plan beside its journal: {e}");
                     }

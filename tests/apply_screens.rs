@@ -589,6 +589,33 @@ async fn ctrl_c_during_apply_asks_stop_or_abort() {
     assert!(m.quit, "a second Ctrl-C aborts now");
 }
 
+/// Once a stop-after-running has stopped, the footer offers what can be done (r resumes, D rolls
+/// back), not "stopping…" forever.
+#[tokio::test]
+async fn a_stopped_run_shows_resume_and_rollback_in_the_footer() {
+    let mut m = model_applying().await;
+    mid_run(&mut m);
+    common::keys(&mut m, "q");
+    assert_eq!(common::keys(&mut m, "s"), vec![Cmd::StopAfterRunning]);
+    app::update(
+        &mut m,
+        Msg::EngineFinished {
+            at_ms: 5_000,
+            journal: None,
+            error: Some("stopped after the running steps".into()),
+        },
+    );
+    let mut t = ratatui::Terminal::new(ratatui::backend::TestBackend::new(100, 30)).expect("term");
+    t.draw(|f| fixedip_tui::ui::render(f, &m, &fixedip_tui::ui::theme::Theme::COLOR))
+        .expect("draw");
+    let screen = format!("{:?}", t.backend());
+    assert!(
+        screen.contains("r retry") && screen.contains("D roll back"),
+        "{screen}"
+    );
+    assert!(!screen.contains("stopping after"), "{screen}");
+}
+
 #[tokio::test]
 async fn a_failed_run_offers_retry_and_rollback() {
     let mut m = model_applying().await;

@@ -847,6 +847,13 @@ fn status_after_destroy_says_destroyed_and_what_stayed() {
         &with(&["destroy", "--plan-id", &plan.id, "--yes", "--release-eips"]),
         home.path(),
     ));
+    let out = run_owned(&with(&["status", "--plan-id", &plan.id]), home.path());
+    assert_eq!(out.status.code(), Some(1));
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        text.contains("destroyed") && text.contains("released"),
+        "after --release-eips, in text: {text}"
+    );
     let out = run_owned(&with(&["verify", "--plan-id", &plan.id]), home.path());
     assert_eq!(out.status.code(), Some(1));
     assert!(

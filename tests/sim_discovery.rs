@@ -262,11 +262,24 @@ async fn persistent_throttling_fails_only_that_source() {
     assert_eq!(e.code.as_deref(), Some("Throttling"));
     assert_eq!(
         sim.call_log().count("route53:ListHostedZones"),
-        3,
-        "3 attempts"
+        9,
+        "3 attempts (the SDK's) in each of 3 reads of the source"
     );
     assert_eq!(inv.vpcs.len(), 4);
     assert!(!inv.loaded.contains(&Source::HostedZones));
+}
+
+/// A source throttled past the SDK's three attempts is read again (after a pause) rather than
+/// reported unreadable: a plan judged on a throttled read would see its subnets "missing".
+#[tokio::test(start_paused = true)]
+async fn a_source_throttled_past_the_sdks_retries_is_read_again() {
+    let sim = Arc::new(SimCloud::new(demo_account(), SimOptions::instant()));
+    sim.add_fault(FaultRule::times("ec2:DescribeSubnets", Fault::Throttle, 4));
+    let inv = discovery::collect(sim.clone()).await;
+    assert!(inv.errors.is_empty(), "{:?}", inv.errors);
+    assert!(inv.loaded.contains(&Source::Subnets));
+    assert_eq!(inv.subnets.len(), 20);
+    assert_eq!(sim.call_log().count("ec2:DescribeSubnets"), 5);
 }
 
 #[tokio::test]

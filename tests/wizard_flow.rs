@@ -444,3 +444,37 @@ async fn in_vpc_callers_default_to_the_vpc_and_can_be_changed_in_the_callers_ste
     keys(&mut m, "ENT");
     assert_eq!(step(&m), Some(Step::Zones));
 }
+
+/// The name step's findings judge what is typed, as it is typed: no stale "the name is empty"
+/// once a name is there, and the certificate that covers it is chosen before Enter.
+#[tokio::test]
+async fn the_name_findings_follow_the_typed_name() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "ENT ENT ENT");
+    assert_eq!(step(&m), Some(Step::NameCertificate));
+    let name_findings = |m: &Model| -> Vec<String> {
+        m.wizard
+            .as_ref()
+            .map(|w| {
+                w.step_findings(Step::NameCertificate)
+                    .map(|f| f.message.clone())
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    assert!(
+        name_findings(&m)
+            .iter()
+            .any(|f| f.contains("the name is empty")),
+        "{:?}",
+        name_findings(&m)
+    );
+    keys(&mut m, "t:fixed.example.com");
+    assert_eq!(step(&m), Some(Step::NameCertificate), "no Enter yet");
+    assert!(name_findings(&m).is_empty(), "{:?}", name_findings(&m));
+    assert!(m
+        .wizard
+        .as_ref()
+        .and_then(|w| w.draft.certificate_arn.as_deref())
+        .is_some_and(|a| a.ends_with("ae3dd405-a0b0-4339-a499-fa0fb1cae63f")));
+}

@@ -331,7 +331,13 @@ fn act(model: &mut super::Model, action: keymap::apply::Action) -> Vec<Cmd> {
             }
             return model.start_discovery();
         }
-        LogDown => a.log_scroll = a.log_scroll.saturating_add(5),
+        // Back through the calls, no further than the first one.
+        LogDown => {
+            a.log_scroll = a
+                .log_scroll
+                .saturating_add(5)
+                .min(u16::try_from(a.log.len().saturating_sub(1)).unwrap_or(u16::MAX))
+        }
         LogUp => a.log_scroll = a.log_scroll.saturating_sub(5),
     }
     vec![]

@@ -1002,7 +1002,7 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                 inv.hosted_zones.iter().filter(|z| !z.private).collect();
             publics.sort_by_key(|z| std::cmp::Reverse(z.name.len()));
             for z in publics {
-                let suffix = d.name == z.name || d.name.ends_with(&format!(".{}", z.name));
+                let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
                 let row = Row::item(
                     format!("public:{}", z.id),
                     vec![z.name.clone(), z.id.clone(), "public".into()],
@@ -1030,7 +1030,7 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
                 .noted("a zone named exactly the name shadows nothing else"),
             );
             for z in inv.hosted_zones.iter().filter(|z| z.private) {
-                let suffix = d.name == z.name || d.name.ends_with(&format!(".{}", z.name));
+                let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
                 let associated = z.vpcs.iter().any(|v| v.vpc_id == vpc);
                 let row = Row::item(
                     format!("private:{}", z.id),

@@ -67,6 +67,32 @@ mod once {
 }
 
 /// The service error code of a failed call ("" when there was none).
+/// Every page of a listing, first to last: `fetch(token)` sends one request and answers the page
+/// (`None`: nothing there, e.g. the parent is gone), its next token and whether it held no item.
+/// Stops at the last page, at a token answered twice (an emulator quirk that would loop), at an
+/// empty page when `stop_on_empty` (moto's API Gateway ignores `limit` and may answer a position
+/// anyway), and after `MAX_PAGES`.
+async fn pages<P, F, Fut>(stop_on_empty: bool, mut fetch: F) -> CloudResult<Vec<P>>
+where
+    F: FnMut(Option<String>) -> Fut,
+    Fut: std::future::Future<Output = CloudResult<(Option<P>, Option<String>, bool)>>,
+{
+    let mut out = Vec::new();
+    let mut token: Option<String> = None;
+    for _ in 0..MAX_PAGES {
+        let (page, next, empty) = fetch(token.clone()).await?;
+        let Some(page) = page else {
+            break;
+        };
+        out.push(page);
+        if (stop_on_empty && empty) || next.is_none() || next == token {
+            break;
+        }
+        token = next;
+    }
+    Ok(out)
+}
+
 fn code(e: &CloudError) -> &str {
     e.code.as_deref().unwrap_or_default()
 }
@@ -414,16 +440,21 @@ impl AwsCloud {
         const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
         const TGS: &str = "elasticloadbalancing:DescribeTargetGroups";
         let mut inv = ElbInventory::default();
-        let mut marker: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        let lb_pages = pages(false, |marker| async move {
             let out = self
                 .elbv2
                 .describe_load_balancers()
                 .page_size(ELB_PAGE)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send()
                 .await
                 .map_err(|e| sdk_err(LBS, e))?;
+            let next = next_token(out.next_marker());
+            let empty = out.load_balancers().is_empty();
+            Ok((Some(out), next, empty))
+        })
+        .await?;
+        for out in &lb_pages {
             for lb in out.load_balancers() {
                 if lb.r#type().map(|t| t.as_str()) != Some("network") {
                     continue;
@@ -435,34 +466,28 @@ impl AwsCloud {
                     listeners,
                 });
             }
-            let next = next_token(out.next_marker());
-            if next.is_none() || next == marker {
-                break;
-            }
-            marker = next;
         }
-        let mut marker: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        let tg_pages = pages(false, |marker| async move {
             let out = self
                 .elbv2
                 .describe_target_groups()
                 .page_size(ELB_PAGE)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send()
                 .await
                 .map_err(|e| sdk_err(TGS, e))?;
-            inv.target_groups.extend(
-                out.target_groups()
-                    .iter()
-                    .filter(|t| t.target_type().map(|x| x.as_str()) == Some("ip"))
-                    .map(|t| target_group(t, vec![])),
-            );
             let next = next_token(out.next_marker());
-            if next.is_none() || next == marker {
-                break;
-            }
-            marker = next;
-        }
+            let empty = out.target_groups().is_empty();
+            Ok((Some(out), next, empty))
+        })
+        .await?;
+        inv.target_groups.extend(
+            tg_pages
+                .iter()
+                .flat_map(|out| out.target_groups())
+                .filter(|t| t.target_type().map(|x| x.as_str()) == Some("ip"))
+                .map(|t| target_group(t, vec![])),
+        );
         Ok(inv)
     }
 
@@ -637,32 +662,31 @@ impl AwsCloud {
     /// Every resource of an API as (id, path).
     async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
         const A: &str = "apigateway:GET";
-        let mut out = Vec::new();
-        let mut position: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        let all = pages(true, |position| async move {
             let page = self
                 .apigw
                 .get_resources()
                 .rest_api_id(api_id)
                 .limit(APIGW_PAGE)
-                .set_position(position.clone())
+                .set_position(position)
                 .send()
                 .await
                 .map_err(|e| sdk_err(A, e))?;
-            let items = page.items();
-            out.extend(items.iter().map(|r| {
+            let next = next_token(page.position());
+            let empty = page.items().is_empty();
+            Ok((Some(page), next, empty))
+        })
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|page| page.items())
+            .map(|r| {
                 (
                     r.id().unwrap_or_default().to_string(),
                     r.path().unwrap_or_default().to_string(),
                 )
-            }));
-            let next = next_token(page.position());
-            if items.is_empty() || next.is_none() || next == position {
-                break;
-            }
-            position = next;
-        }
-        Ok(out)
+            })
+            .collect())
     }
 
     /// A zone named `name` created with `caller_reference` (ListHostedZonesByName from the name).
@@ -1077,9 +1101,8 @@ impl CloudWrite for AwsCloud {
         value: &str,
     ) -> CloudResult<Vec<VpcEndpoint>> {
         const A: &str = "ec2:DescribeVpcEndpoints";
-        let mut found = Vec::new();
-        let mut token: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        // EC2 may answer an empty page with a next token (filters apply after paging): go on.
+        let all = pages(false, |token| async move {
             let out = self
                 .ec2
                 .describe_vpc_endpoints()
@@ -1090,24 +1113,22 @@ impl CloudWrite for AwsCloud {
                         .build(),
                 )
                 .max_results(EC2_PAGE)
-                .set_next_token(token.clone())
+                .set_next_token(token)
                 .send()
                 .await
                 .map_err(|e| sdk_err(A, e))?;
-            found.extend(
-                out.vpc_endpoints()
-                    .iter()
-                    .map(vpc_endpoint)
-                    .filter(|e| !is_deleted(e))
-                    .filter(|e| e.tags.iter().any(|t| t.key == key && t.value == value)),
-            );
             let next = next_token(out.next_token());
-            if next.is_none() || next == token {
-                break;
-            }
-            token = next;
-        }
-        Ok(found)
+            let empty = out.vpc_endpoints().is_empty();
+            Ok((Some(out), next, empty))
+        })
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|out| out.vpc_endpoints())
+            .map(vpc_endpoint)
+            .filter(|e| !is_deleted(e))
+            .filter(|e| e.tags.iter().any(|t| t.key == key && t.value == value))
+            .collect())
     }
 
     async fn add_endpoint_security_groups(
@@ -1289,31 +1310,28 @@ impl CloudWrite for AwsCloud {
     async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>> {
         const A: &str = "apigateway:GET";
         let mut found = Vec::new();
-        let mut position: Option<String> = None;
-        for _ in 0..MAX_PAGES {
+        let all = pages(true, |position| async move {
             let out = self
                 .apigw
                 .get_rest_apis()
                 .limit(APIGW_PAGE)
-                .set_position(position.clone())
+                .set_position(position)
                 .send()
                 .await
                 .map_err(|e| sdk_err(A, e))?;
-            for a in out.items() {
-                if a.tags().and_then(|t| t.get(key)).map(String::as_str) != Some(value) {
-                    continue;
-                }
-                let id = a.id().unwrap_or_default();
-                if let Some(stages) = self.api_stages(id).await? {
-                    found.push(api_state!(a, stages));
-                }
-            }
-            // moto ignores `limit` and may return a position anyway: stop on an empty page.
             let next = next_token(out.position());
-            if out.items().is_empty() || next.is_none() || next == position {
-                break;
+            let empty = out.items().is_empty();
+            Ok((Some(out), next, empty))
+        })
+        .await?;
+        for a in all.iter().flat_map(|out| out.items()) {
+            if a.tags().and_then(|t| t.get(key)).map(String::as_str) != Some(value) {
+                continue;
             }
-            position = next;
+            let id = a.id().unwrap_or_default();
+            if let Some(stages) = self.api_stages(id).await? {
+                found.push(api_state!(a, stages));
+            }
         }
         Ok(found)
     }
@@ -1694,41 +1712,42 @@ impl CloudWrite for AwsCloud {
 
     async fn get_base_path_mappings(&self, domain: &str) -> CloudResult<Vec<BasePathMapping>> {
         const A: &str = "apigateway:GET";
-        let mut found = Vec::new();
-        let mut position: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let out = match self
+        let all = pages(true, |position| async move {
+            match self
                 .apigw
                 .get_base_path_mappings()
                 .domain_name(domain)
                 .limit(APIGW_PAGE)
-                .set_position(position.clone())
+                .set_position(position)
                 .send()
                 .await
             {
-                Ok(out) => out,
+                Ok(out) => {
+                    let next = next_token(out.position());
+                    let empty = out.items().is_empty();
+                    Ok((Some(out), next, empty))
+                }
                 Err(e) => {
                     let e = sdk_err(A, e);
                     // No domain, no mappings.
-                    return if has_code(&e, &["NotFoundException"]) {
-                        Ok(found)
+                    if has_code(&e, &["NotFoundException"]) {
+                        Ok((None, None, true))
                     } else {
                         Err(e)
-                    };
+                    }
                 }
-            };
-            found.extend(out.items().iter().map(|m| BasePathMapping {
+            }
+        })
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|out| out.items())
+            .map(|m| BasePathMapping {
                 base_path: m.base_path().unwrap_or(ROOT_BASE_PATH).to_string(),
                 rest_api_id: m.rest_api_id().unwrap_or_default().to_string(),
                 stage: m.stage().unwrap_or_default().to_string(),
-            }));
-            let next = next_token(out.position());
-            if out.items().is_empty() || next.is_none() || next == position {
-                break;
-            }
-            position = next;
-        }
-        Ok(found)
+            })
+            .collect())
     }
 
     async fn delete_base_path_mapping(
@@ -2095,37 +2114,38 @@ impl CloudWrite for AwsCloud {
 
     async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>> {
         const A: &str = "elasticloadbalancing:DescribeListeners";
-        let mut found = Vec::new();
-        let mut marker: Option<String> = None;
-        for _ in 0..MAX_PAGES {
-            let out = match self
+        let all = pages(false, |marker| async move {
+            match self
                 .elbv2
                 .describe_listeners()
                 .load_balancer_arn(load_balancer_arn)
                 .page_size(ELB_PAGE)
-                .set_marker(marker.clone())
+                .set_marker(marker)
                 .send()
                 .await
             {
-                Ok(out) => out,
+                Ok(out) => {
+                    let next = next_token(out.next_marker());
+                    let empty = out.listeners().is_empty();
+                    Ok((Some(out), next, empty))
+                }
                 Err(e) => {
                     let e = sdk_err(A, e);
                     // No load balancer, no listeners.
-                    return if has_code(&e, &["LoadBalancerNotFound"]) {
-                        Ok(found)
+                    if has_code(&e, &["LoadBalancerNotFound"]) {
+                        Ok((None, None, true))
                     } else {
                         Err(e)
-                    };
+                    }
                 }
-            };
-            found.extend(out.listeners().iter().map(listener));
-            let next = next_token(out.next_marker());
-            if next.is_none() || next == marker {
-                break;
             }
-            marker = next;
-        }
-        Ok(found)
+        })
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|out| out.listeners())
+            .map(listener)
+            .collect())
     }
 
     // ---------------------------------------------------------------- Route 53

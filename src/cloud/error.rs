@@ -53,6 +53,15 @@ impl CloudError {
         }
     }
 
+    /// Refused for a passing reason (throttled, a 5xx, the network): the same request may
+    /// succeed if sent again later.
+    pub fn is_passing(&self) -> bool {
+        matches!(
+            self.kind,
+            ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServerError
+        )
+    }
+
     pub fn with_retry_after(mut self, wait: std::time::Duration) -> Self {
         self.retry_after = Some(wait);
         self

@@ -329,6 +329,34 @@ where
     out
 }
 
+/// How many times a source is read when it is refused for a passing reason (after the SDK's
+/// own retries of each call gave up): reads are safe to repeat, and a plan must not be judged on
+/// a source that was only throttled (its subnets would look "missing").
+const SOURCE_ROUNDS: u32 = 3;
+
+/// `fetch_source`, read again (after the service's Retry-After, else 2 s, 4 s) while it fails for a
+/// passing reason, up to `SOURCE_ROUNDS` times.
+async fn fetch_source_again_while_passing(
+    source: Source,
+    cloud: Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> Result<SourceData, CloudError> {
+    let mut round = 1;
+    loop {
+        match fetch_source(source, cloud.clone(), tx).await {
+            Err(e) if e.is_passing() && round < SOURCE_ROUNDS => {
+                let wait = e
+                    .retry_after
+                    .unwrap_or(std::time::Duration::from_secs(1 << round));
+                tracing::info!(?source, round, error = %e, "reading the source again in {wait:?}");
+                tokio::time::sleep(wait).await;
+                round += 1;
+            }
+            result => return result,
+        }
+    }
+}
+
 /// Run discovery, sending events as they happen; returns when every source has finished.
 pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
     // A JoinSet aborts its tasks when dropped: cancelling `run` cancels every source.
@@ -338,7 +366,7 @@ pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
         let cloud = cloud.clone();
         let task_tx = tx.clone();
         let handle = tasks.spawn(async move {
-            let result = fetch_source(source, cloud, &task_tx).await;
+            let result = fetch_source_again_while_passing(source, cloud, &task_tx).await;
             let _ = task_tx.send(match result {
                 Ok(data) => Event::Loaded(data),
                 Err(error) => Event::Failed { source, error },

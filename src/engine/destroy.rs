@@ -2,18 +2,13 @@
 //! found by its plan tag / derived name when the journal is missing), restore what it changed, and
 //! wait for each deletion. Idempotent: deleting what is gone is success.
 
-use std::time::Duration;
-
-use super::nodes::{PRIOR_API, PRIOR_STAGES};
+use super::ctx::{again_while_passing, cli, fail, owned, settle, settle_also};
+use super::journal::{Key, Prior};
 use super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{AliasRecord, ApiRestore, RecordAction};
 use crate::cloud::{CloudError, ErrorKind};
 use crate::domain::RecordSet;
-use crate::plan::review::{self, TAG_PLAN_ID};
-
-fn fail(node: NodeId, error: CloudError) -> EngineError {
-    EngineError::Node { node, error }
-}
+use crate::plan::names::{self, TAG_PLAN_ID};
 
 /// What a removal did.
 pub(super) enum Removal {
@@ -26,85 +21,6 @@ use Removal::Done;
 
 fn skip(why: impl Into<String>) -> Result<Removal, EngineError> {
     Ok(Removal::Skipped(why.into()))
-}
-
-/// Say the AWS call about to be sent, as the `aws` CLI command that does the same (as apply does).
-fn cli(ctx: &Ctx, node: NodeId, command: impl AsRef<str>) {
-    ctx.emit(EngineEvent::Call {
-        node,
-        command: format!("aws --region {} {}", ctx.plan.region, command.as_ref()),
-    });
-}
-
-/// Retry a deletion that AWS refuses while dependents are still going away
-/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to `timeout`. `command` is said before
-/// every attempt (each is a call).
-async fn settle<F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    command: &str,
-    timeout: Duration,
-    call: F,
-) -> Result<(), EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
-{
-    settle_also(ctx, node, what, command, timeout, &[], call).await
-}
-
-/// `settle`, also waiting out the error codes `also` (what one call answers while it is "not yet").
-async fn settle_also<F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    command: &str,
-    timeout: Duration,
-    also: &[&str],
-    mut call: F,
-) -> Result<(), EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
-{
-    let start = tokio::time::Instant::now();
-    let mut wait = ctx.opts.poll_first;
-    loop {
-        cli(ctx, node, command);
-        match call().await {
-            Ok(()) => return Ok(()),
-            Err(e) if e.kind == ErrorKind::NotFound => return Ok(()),
-            Err(e)
-                if (e.kind == ErrorKind::Throttled
-                    || matches!(
-                        e.code.as_deref(),
-                        Some(
-                            "DependencyViolation"
-                                | "InvalidIPAddress.InUse"
-                                | "ResourceInUse"
-                                | "PriorRequestNotComplete"
-                                | "ConflictException"
-                        )
-                    )
-                    || e.code.as_deref().is_some_and(|c| also.contains(&c)))
-                    && start.elapsed() < timeout =>
-            {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{what}: {}", e.message),
-                });
-                tokio::time::sleep(wait).await;
-                wait = wait.mul_f64(1.5).min(ctx.opts.poll_max);
-            }
-            Err(e) => return Err(fail(node, e)),
-        }
-    }
-}
-
-fn owned(j: &Journal, n: NodeId) -> bool {
-    j.record(n)
-        .is_some_and(|r| r.owned && r.status != NodeStatus::Removed)
 }
 
 /// Steps that have nothing of their own to remove: what they made goes with a parent, or they
@@ -144,7 +60,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
             let j = ctx.snapshot().await;
             let why = if owned(&j, NodeId::Eips) {
                 crate::plan::cost::kept_eips(
-                    &j.list(NodeId::Eips, "ips"),
+                    &j.list(NodeId::Eips, Key::Ips),
                     0,
                     &format!(
                         "`{}` releases them",
@@ -163,7 +79,7 @@ pub(super) async fn run(ctx: &Ctx) -> Vec<EngineError> {
         ctx.emit(EngineEvent::Started(node));
         // Every removal reads the account first: one that failed for a passing reason is run
         // again from its start.
-        match super::again_while_passing(ctx, node, || remove(ctx, node)).await {
+        match again_while_passing(ctx, node, || remove(ctx, node)).await {
             Ok(Removal::Done(summary)) => {
                 let _ = ctx.write(node, |r| r.status = NodeStatus::Removed).await;
                 ctx.emit(EngineEvent::Done { node, summary });
@@ -206,7 +122,7 @@ async fn restore_adopted_api(
     n: NodeId,
     id: &str,
     prior: &str,
-    stages: Option<&String>,
+    stages: Option<&str>,
 ) -> Result<String, EngineError> {
     let unreadable = |what: &str, e: serde_json::Error, text: &str| {
         fail(
@@ -313,11 +229,14 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Removal, Eng
             })
     };
     let (dns, dzone) = if public {
-        (j.data(NodeId::Nlb, "dns"), j.data(NodeId::Nlb, "zone"))
+        (
+            j.data(NodeId::Nlb, Key::Dns),
+            j.data(NodeId::Nlb, Key::Zone),
+        )
     } else {
         (
-            j.data(NodeId::EndpointReady, "dns"),
-            j.data(NodeId::EndpointReady, "dns-zone"),
+            j.data(NodeId::EndpointReady, Key::Dns),
+            j.data(NodeId::EndpointReady, Key::DnsZone),
         )
     };
     let (Some(zone), Some(dns), Some(dzone)) = (zone, dns, dzone) else {
@@ -328,8 +247,8 @@ async fn remove_record(ctx: &Ctx, n: NodeId, j: &Journal) -> Result<Removal, Eng
     }
     // What the plan replaced, exactly as it was (a list; one record in older journals).
     let priors: Vec<RecordSet> = match (
-        j.prior.get(&format!("records:{zone}")),
-        j.prior.get(&format!("record:{zone}")),
+        j.prior_of(Prior::Records(&zone)),
+        j.prior_of(Prior::Record(&zone)),
     ) {
         (Some(list), _) => serde_json::from_str(list).map_err(|e| {
             fail(n, CloudError::new(ErrorKind::Other, "journal", format!(
@@ -491,8 +410,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
             let mut allocs: Vec<String> =
                 match j.record(NodeId::Eips) {
                     Some(r) if r.owned && r.status != NodeStatus::Removed => r
-                        .data
-                        .get("allocations")
+                        .get(Key::Allocations)
                         .map(|a| {
                             a.split(',')
                                 .filter_map(|kv| kv.split_once('=').map(|(_, v)| v.to_string()))
@@ -607,7 +525,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
                     "listener {arn} deleted (the adopted NLB stays)"
                 )));
             }
-            match j.prior.get(&format!("listener-target:{arn}")) {
+            match j.prior_of(Prior::ListenerTarget(&arn)) {
                 Some(prev) if !prev.is_empty() => {
                     cli(ctx, n, format!("elbv2 modify-listener --listener-arn {arn} --default-actions Type=forward,TargetGroupArn={prev}"));
                     ctx.cloud
@@ -668,7 +586,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
             };
             if plan.adopt_target_group.as_deref() == Some(tg.arn.as_str()) {
                 // Adopted: only the targets this plan registered go.
-                let ips: Vec<String> = j.list(NodeId::Targets, "ips");
+                let ips: Vec<String> = j.list(NodeId::Targets, Key::Ips);
                 if ips.is_empty() {
                     return skip("this plan registered no target in the adopted group");
                 }
@@ -713,9 +631,9 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
             Ok(Done(format!("{} deleted", tg.name)))
         }
         NodeId::Api => {
-            if let (Some(prior), Some(id)) = (j.prior.get(PRIOR_API), j.id_of(NodeId::Api)) {
+            if let (Some(prior), Some(id)) = (j.prior_of(Prior::Api), j.id_of(NodeId::Api)) {
                 if !owned(&j, n) {
-                    return restore_adopted_api(ctx, n, id, prior, j.prior.get(PRIOR_STAGES))
+                    return restore_adopted_api(ctx, n, id, prior, j.prior_of(Prior::ApiStages))
                         .await
                         .map(Done);
                 }
@@ -771,7 +689,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
         }
         NodeId::Endpoint => {
             if let Some(reused) = super::reuses_endpoint(plan) {
-                let Some(sg) = j.data(n, "added-security-group").filter(|s| !s.is_empty()) else {
+                let Some(sg) = j.data(n, Key::AddedSecurityGroup).filter(|s| !s.is_empty()) else {
                     return skip("the reused endpoint is left as it is (this plan added no security group to it)");
                 };
                 cli(
@@ -839,9 +757,9 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
         }
         NodeId::NlbSg | NodeId::EndpointSg => {
             let name = if n == NodeId::NlbSg {
-                review::nlb_sg_name(plan)
+                names::nlb_sg_name(plan)
             } else {
-                review::endpoint_sg_name(plan)
+                names::endpoint_sg_name(plan)
             };
             let Some(sg) = ctx
                 .cloud
@@ -871,7 +789,7 @@ async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
             Ok(Done(format!("security group {} deleted", sg.id)))
         }
         NodeId::VpcDns => {
-            let Some(prior) = j.prior.get("vpc-dns") else {
+            let Some(prior) = j.prior_of(Prior::VpcDns) else {
                 return skip("this plan did not change the VPC's DNS attributes");
             };
             let mut it = prior.split(',').map(|v| v == "true");

@@ -23,6 +23,104 @@ pub enum NodeStatus {
     Removed,
 }
 
+/// The names of what a step records for later steps, destroy and the screens
+/// (`NodeRecord::data`), spelled in the journal file as `Key::as_str` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Key {
+    /// Comma-separated IPs: the endpoint's interfaces, the registered targets, the Elastic IPs.
+    Ips,
+    /// The DNS name an alias points at: the NLB's, the endpoint's regional entry.
+    Dns,
+    /// The hosted zone of the endpoint's DNS name.
+    DnsZone,
+    /// The NLB's canonical hosted zone.
+    Zone,
+    /// The NLB's addresses, comma-separated.
+    Addresses,
+    /// `subnet=allocation,…`: the Elastic IP of each NLB subnet.
+    Allocations,
+    /// The alias target a record step wrote.
+    AliasTarget,
+    /// Whether every target was healthy when the targets step ended.
+    Healthy,
+    /// The Route 53 change a record step waits on.
+    Change,
+    /// The stage the deployment step deployed to.
+    Stage,
+    /// The custom domain's regional DNS name.
+    RegionalDns,
+    /// The security group this plan added to a reused endpoint.
+    AddedSecurityGroup,
+    /// The idempotency token a create sends (EC2 `ClientToken`, Route 53 `CallerReference`).
+    ClientToken,
+    /// The token's generation (a new one once the step's resource was removed).
+    TokenGeneration,
+    /// The private zone's caller reference, in journals before tokens had generations.
+    CallerReference,
+}
+
+impl Key {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Key::Ips => "ips",
+            Key::Dns => "dns",
+            Key::DnsZone => "dns-zone",
+            Key::Zone => "zone",
+            Key::Addresses => "addresses",
+            Key::Allocations => "allocations",
+            Key::AliasTarget => "alias-target",
+            Key::Healthy => "healthy",
+            Key::Change => "change",
+            Key::Stage => "stage",
+            Key::RegionalDns => "regional-dns",
+            Key::AddedSecurityGroup => "added-security-group",
+            Key::ClientToken => "client-token",
+            Key::TokenGeneration => "token-generation",
+            Key::CallerReference => "caller-reference",
+        }
+    }
+}
+
+impl AsRef<str> for Key {
+    fn as_ref(&self) -> &str {
+        self.as_str()
+    }
+}
+
+/// What the plan changed of what it did not make, kept in `Journal::prior` for destroy (or
+/// `allow --undo`) to put back: one name per kind, spelled in the file as `Prior::key` says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Prior<'a> {
+    /// The VPC's DNS attributes: `support,hostnames`.
+    VpcDns,
+    /// An adopted API's settings (`cloud::write::ApiRestore` as JSON).
+    Api,
+    /// The deployment each stage of an adopted API served (JSON pairs).
+    ApiStages,
+    /// The target group an adopted NLB's listener (this ARN) forwarded to.
+    ListenerTarget(&'a str),
+    /// The records of the name a record step replaced in this zone (a JSON list).
+    Records(&'a str),
+    /// The one record replaced in this zone, in journals before `Records`.
+    Record(&'a str),
+    /// The caller allow-list before `allow` changed it (for `--undo`).
+    AllowPrevious,
+}
+
+impl Prior<'_> {
+    pub fn key(self) -> String {
+        match self {
+            Prior::VpcDns => "vpc-dns".into(),
+            Prior::Api => "api".into(),
+            Prior::ApiStages => "api-stages".into(),
+            Prior::ListenerTarget(arn) => format!("listener-target:{arn}"),
+            Prior::Records(zone) => format!("records:{zone}"),
+            Prior::Record(zone) => format!("record:{zone}"),
+            Prior::AllowPrevious => "allow:previous".into(),
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NodeRecord {
     pub status: NodeStatus,
@@ -35,6 +133,23 @@ pub struct NodeRecord {
     /// Node-specific values (ENI IPs, DNS names, change ids…).
     #[serde(default)]
     pub data: BTreeMap<String, String>,
+}
+
+impl NodeRecord {
+    /// The value recorded under `key`.
+    pub fn get(&self, key: Key) -> Option<&str> {
+        self.data.get(key.as_str()).map(String::as_str)
+    }
+
+    /// Record `value` under `key`.
+    pub fn set(&mut self, key: Key, value: impl Into<String>) {
+        self.data.insert(key.as_str().to_string(), value.into());
+    }
+
+    /// Forget what is recorded under `key`.
+    pub fn unset(&mut self, key: Key) {
+        self.data.remove(key.as_str());
+    }
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -127,8 +242,8 @@ impl Journal {
             endpoint_ids: owned_id(NodeId::Endpoint).into_iter().collect(),
             private_zone_ids: owned_id(NodeId::PrivateZone).into_iter().collect(),
             alias_targets: [
-                self.data(NodeId::Nlb, "dns"),
-                self.data(NodeId::EndpointReady, "dns"),
+                self.data(NodeId::Nlb, Key::Dns),
+                self.data(NodeId::EndpointReady, Key::Dns),
             ]
             .into_iter()
             .flatten()
@@ -150,12 +265,12 @@ impl Journal {
         self.nodes
             .get(&NodeId::Eips)
             .filter(|r| r.owned && r.status != NodeStatus::Removed)
-            .map(|_| self.list(NodeId::Eips, "ips"))
+            .map(|_| self.list(NodeId::Eips, Key::Ips))
             .filter(|ips| !ips.is_empty())
     }
 
     /// A comma-separated data value as a list (empty when absent).
-    pub fn list(&self, node: NodeId, key: &str) -> Vec<String> {
+    pub fn list(&self, node: NodeId, key: impl AsRef<str>) -> Vec<String> {
         self.data(node, key)
             .unwrap_or_default()
             .split(',')
@@ -164,10 +279,17 @@ impl Journal {
             .collect()
     }
 
-    pub fn data(&self, node: NodeId, key: &str) -> Option<&str> {
+    /// What `node` recorded under `key` (a `Key`; a bare string only where a caller outside the
+    /// engine was not moved to `Key` yet).
+    pub fn data(&self, node: NodeId, key: impl AsRef<str>) -> Option<&str> {
         self.nodes
             .get(&node)
-            .and_then(|r| r.data.get(key))
+            .and_then(|r| r.data.get(key.as_ref()))
             .map(String::as_str)
+    }
+
+    /// The prior value kept under `p`.
+    pub fn prior_of(&self, p: Prior) -> Option<&str> {
+        self.prior.get(&p.key()).map(String::as_str)
     }
 }

@@ -3,184 +3,32 @@
 //! journaled before and after every call so a rerun resumes. Knows nothing of the terminal: it
 //! reports through `EngineEvent`s.
 
+mod ctx;
 mod destroy;
+mod graph;
 pub mod journal;
 mod nodes;
 pub mod timing;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeSet;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
 
 use futures::stream::{FuturesUnordered, StreamExt};
-use serde::{Deserialize, Serialize};
 use tokio::sync::{mpsc::UnboundedSender, Mutex};
 
 use crate::cloud::{Cloud, CloudError, CloudWrite, ErrorKind};
 use crate::discovery::Inventory;
-use crate::plan::{ApiChoice, EndpointChoice, Plan};
+use crate::plan::{EndpointChoice, Plan};
+use ctx::Ctx;
+pub use graph::{deps_in, destroy_order, destroy_steps, nodes_for, NodeId};
 pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
 pub use timing::Operation;
 
 /// Everything the engine needs of an account: the read and the write halves.
 pub trait Account: Cloud + CloudWrite {}
 impl<T: Cloud + CloudWrite + ?Sized> Account for T {}
-
-/// The steps of the apply, in the SPEC's order.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum NodeId {
-    VpcDns,
-    EndpointSg,
-    NlbSg,
-    Endpoint,
-    EndpointReady,
-    Api,
-    Ping,
-    Deployment,
-    Domain,
-    Mapping,
-    TargetGroup,
-    Targets,
-    Nlb,
-    Listener,
-    PrivateZone,
-    PublicRecord,
-    PrivateRecord,
-    Eips,
-}
-
-impl NodeId {
-    /// Every step, each after the steps it depends on (`deps`): the progress screen lists them so.
-    pub const ALL: [NodeId; 18] = [
-        NodeId::VpcDns,
-        NodeId::EndpointSg,
-        NodeId::NlbSg,
-        NodeId::Endpoint,
-        NodeId::EndpointReady,
-        NodeId::Api,
-        NodeId::Ping,
-        NodeId::Deployment,
-        NodeId::Domain,
-        NodeId::Mapping,
-        NodeId::TargetGroup,
-        NodeId::Eips,
-        NodeId::Nlb,
-        NodeId::Listener,
-        NodeId::Targets,
-        NodeId::PrivateZone,
-        NodeId::PublicRecord,
-        NodeId::PrivateRecord,
-    ];
-
-    pub fn title(self) -> &'static str {
-        match self {
-            NodeId::VpcDns => "VPC DNS attributes",
-            NodeId::EndpointSg => "Endpoint security group",
-            NodeId::NlbSg => "NLB security group",
-            NodeId::Endpoint => "execute-api VPC endpoint",
-            NodeId::EndpointReady => "Endpoint available, ENI IPs",
-            NodeId::Api => "Private REST API",
-            NodeId::Ping => "GET /ping (MOCK)",
-            NodeId::Deployment => "Deployment + stage",
-            NodeId::Domain => "Custom domain (REGIONAL)",
-            NodeId::Mapping => "API mapping",
-            NodeId::TargetGroup => "Target group (ip, TLS:443)",
-            NodeId::Targets => "Register endpoint IPs",
-            NodeId::Nlb => "Network Load Balancer",
-            NodeId::Listener => "TLS:443 listener",
-            NodeId::PrivateZone => "Private hosted zone",
-            NodeId::PublicRecord => "Public A alias → NLB",
-            NodeId::PrivateRecord => "Private A alias → endpoint",
-            NodeId::Eips => "Elastic IPs (one per AZ)",
-        }
-    }
-
-    /// The inputs each step needs; the NLB, target group and domain need nothing of the endpoint.
-    /// - The API is bound to the endpoint (`vpcEndpointIds`) once it is `available`.
-    /// - Targets are registered and waited on once the listener exists: before it, their health
-    ///   is `unused` and the wait would only burn its bound.
-    /// - The public record moves the name's traffic to the NLB: it waits for the listener,
-    ///   healthy targets and the API mapping, so the name never points at a half-built path.
-    pub fn deps(self) -> &'static [NodeId] {
-        use NodeId::*;
-        match self {
-            VpcDns | EndpointSg | NlbSg | Domain | TargetGroup | PrivateZone | Eips => &[],
-            Endpoint => &[EndpointSg, VpcDns],
-            EndpointReady => &[Endpoint],
-            Api => &[EndpointReady],
-            Ping => &[Api],
-            Deployment => &[Api, Ping],
-            Mapping => &[Domain, Deployment],
-            Targets => &[TargetGroup, EndpointReady, Listener],
-            Nlb => &[NlbSg, Eips],
-            Listener => &[Nlb, TargetGroup],
-            PublicRecord => &[Nlb, Listener, Targets, Mapping],
-            PrivateRecord => &[PrivateZone, EndpointReady],
-        }
-    }
-}
-
-/// The nodes a plan needs (VPC DNS only when it changes them; /ping only on a created API).
-pub fn nodes_for(plan: &Plan) -> Vec<NodeId> {
-    NodeId::ALL
-        .iter()
-        .copied()
-        .filter(|n| match n {
-            NodeId::VpcDns => plan.enable_vpc_dns,
-            NodeId::Ping => matches!(plan.api, ApiChoice::Create { .. }),
-            // An adopted NLB keeps its own security groups and addresses (fixed at its creation).
-            NodeId::Eips => plan.eips.is_elastic() && plan.adopt_nlb.is_none(),
-            NodeId::NlbSg => plan.adopt_nlb.is_none(),
-            _ => true,
-        })
-        .collect()
-}
-
-/// The order destroy removes steps in: each before the steps it depends on (the reverse of
-/// `NodeId::deps`; a test checks it).
-pub const DESTROY_ORDER: [NodeId; 18] = [
-    NodeId::PublicRecord,
-    NodeId::PrivateRecord,
-    NodeId::Mapping,
-    NodeId::Domain,
-    NodeId::Targets,
-    NodeId::Listener,
-    NodeId::Nlb,
-    NodeId::Eips,
-    NodeId::TargetGroup,
-    NodeId::Deployment,
-    NodeId::Ping,
-    NodeId::Api,
-    NodeId::PrivateZone,
-    NodeId::EndpointReady,
-    NodeId::Endpoint,
-    NodeId::NlbSg,
-    NodeId::EndpointSg,
-    NodeId::VpcDns,
-];
-
-/// The steps a destroy of `plan` goes through, in `DESTROY_ORDER`: the plan's steps, and any other
-/// step its journal recorded (a plan changed since its apply). Every one of them ends done,
-/// skipped (with why) or failed.
-pub fn destroy_steps(plan: &Plan, journal: Option<&Journal>) -> Vec<NodeId> {
-    let mine = nodes_for(plan);
-    DESTROY_ORDER
-        .iter()
-        .copied()
-        .filter(|n| mine.contains(n) || journal.is_some_and(|j| j.record(*n).is_some()))
-        .collect()
-}
-
-/// Dependencies restricted to the nodes present.
-pub fn deps_in(node: NodeId, present: &BTreeSet<NodeId>) -> Vec<NodeId> {
-    node.deps()
-        .iter()
-        .copied()
-        .filter(|d| present.contains(d))
-        .collect()
-}
 
 /// Timings of waits and polls (AWS-like by default; the demo and tests scale them).
 #[derive(Debug, Clone)]
@@ -304,99 +152,6 @@ impl Outcome {
     }
 }
 
-pub(crate) struct Ctx {
-    pub plan: Plan,
-    pub inv: Inventory,
-    pub cloud: Arc<dyn Account>,
-    pub opts: EngineOptions,
-    pub events: UnboundedSender<EngineEvent>,
-    pub journal: Mutex<Journal>,
-}
-
-impl Ctx {
-    pub(crate) fn emit(&self, e: EngineEvent) {
-        let _ = self.events.send(e);
-    }
-
-    /// Update a node's record and write the journal through (write-ahead).
-    pub(crate) async fn write(
-        &self,
-        node: NodeId,
-        f: impl FnOnce(&mut NodeRecord),
-    ) -> Result<(), EngineError> {
-        let mut j = self.journal.lock().await;
-        let rec = j.nodes.entry(node).or_insert(NodeRecord {
-            status: NodeStatus::Started,
-            id: None,
-            owned: false,
-            data: BTreeMap::new(),
-        });
-        f(rec);
-        j.save(&self.opts.state_dir)?;
-        Ok(())
-    }
-
-    /// Write-ahead intent: this step is about to create its resource (a crash after this point
-    /// means "look it up before creating again").
-    pub(crate) async fn intend(&self, node: NodeId) -> Result<(), EngineError> {
-        self.write(node, |r| {
-            r.status = NodeStatus::Started;
-            r.owned = true;
-        })
-        .await
-    }
-
-    pub(crate) async fn set_prior(&self, key: &str, value: String) -> Result<(), EngineError> {
-        let mut j = self.journal.lock().await;
-        j.prior.entry(key.to_string()).or_insert(value);
-        j.save(&self.opts.state_dir)?;
-        Ok(())
-    }
-
-    pub(crate) async fn snapshot(&self) -> Journal {
-        self.journal.lock().await.clone()
-    }
-}
-
-/// Run one step (an apply's or a destroy's) again from its start while it fails for a passing
-/// reason (throttled, no answer, a 5xx, past the SDK's own retries), as a rerun of the command
-/// would: every step reads the account before it acts, so nothing is done twice.
-pub(crate) async fn again_while_passing<T, F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    mut step: F,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: std::future::Future<Output = Result<T, EngineError>>,
-{
-    let mut tries = 0;
-    loop {
-        match step().await {
-            Err(EngineError::Node { error, .. })
-                if matches!(
-                    error.kind,
-                    ErrorKind::Throttled | ErrorKind::Network | ErrorKind::ServerError
-                ) && tries + 1 < ctx.opts.throttle_attempts =>
-            {
-                tries += 1;
-                let wait = ctx.opts.poll_first.saturating_mul(1 << tries.min(4));
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!(
-                        "{} ({}): running the step again in {}s",
-                        error.action,
-                        error.message,
-                        wait.as_secs()
-                    ),
-                });
-                tokio::time::sleep(wait).await;
-            }
-            other => return other,
-        }
-    }
-}
-
 /// Run the plan. Returns when every node is done, or when a failure stopped the run (running
 /// siblings are let finish; their dependents are not started). Rerunning resumes from the journal.
 pub async fn apply(
@@ -508,28 +263,4 @@ pub async fn destroy(
     let failures = destroy::run(&ctx).await;
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn destroy_removes_every_step_before_the_steps_it_depends_on() {
-        let mut seen = BTreeSet::new();
-        for n in DESTROY_ORDER {
-            assert!(seen.insert(n), "{n:?} twice");
-            for d in n.deps() {
-                let (at, dep_at) = (
-                    DESTROY_ORDER.iter().position(|x| *x == n),
-                    DESTROY_ORDER.iter().position(|x| x == d),
-                );
-                assert!(
-                    at < dep_at,
-                    "{n:?} must go before {d:?}, which it depends on"
-                );
-            }
-        }
-        assert_eq!(seen.len(), NodeId::ALL.len(), "every step has its place");
-    }
 }

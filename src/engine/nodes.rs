@@ -1,289 +1,20 @@
 //! What each step does: look the resource up (journal, then tags/name), create it if absent,
 //! wait until it is usable, record what later steps need.
 
-use std::future::Future;
-use std::time::Duration;
-
+use super::ctx::{
+    again_while_passing, cli, client_token, conflict, fail, next_token, once, ours, paced, poll,
+    said_gone, tags,
+};
+use super::graph::depends_on;
+use super::journal::{Key, Prior};
 use super::{reuses_endpoint, Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use crate::cloud::write::{
     AliasRecord, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
 };
 use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
 use crate::domain::{ElasticIp, RecordSet, Tag};
-use crate::plan::review::{self, step, TAG_PLAN_ID};
+use crate::plan::names::{self, step, TAG_PLAN_ID};
 use crate::plan::{ApiChoice, EipChoice, EndpointChoice, PrivateZoneChoice};
-
-fn tags(ctx: &Ctx, step: &str) -> Vec<Tag> {
-    review::resource_tags(&ctx.plan, step)
-        .into_iter()
-        .map(|(key, value)| Tag { key, value })
-        .collect()
-}
-
-fn ours(ctx: &Ctx, tags: &[Tag]) -> bool {
-    tags.iter()
-        .any(|t| t.key == TAG_PLAN_ID && t.value == ctx.plan.id)
-}
-
-fn fail(node: NodeId, error: CloudError) -> EngineError {
-    EngineError::Node { node, error }
-}
-
-fn conflict(node: NodeId, action: &str, msg: String) -> EngineError {
-    fail(
-        node,
-        CloudError::new(ErrorKind::InvalidRequest, action, msg).with_code("Conflict"),
-    )
-}
-
-/// The wait the service asked for (API Gateway's `Retry-After` on a 429).
-fn retry_hint(e: &CloudError) -> Option<Duration> {
-    e.retry_after
-}
-
-/// Run `call`, riding out throttling beyond the SDK's retries (API Gateway's fixed account limits:
-/// CreateDomainName 1 per 30 s, CreateDeployment 1 per 5 s…), honouring the service's hint.
-async fn paced<T, F, Fut>(ctx: &Ctx, node: NodeId, mut call: F) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = CloudResult<T>>,
-{
-    let mut attempt = 0;
-    loop {
-        match call().await {
-            Ok(v) => return Ok(v),
-            Err(e)
-                if e.kind == ErrorKind::Throttled && attempt + 1 < ctx.opts.throttle_attempts =>
-            {
-                attempt += 1;
-                let wait = retry_hint(&e)
-                    .unwrap_or_else(|| ctx.opts.poll_first.saturating_mul(1 << attempt.min(5)));
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
-                });
-                tokio::time::sleep(wait).await;
-            }
-            Err(e) => return Err(fail(node, e)),
-        }
-    }
-}
-
-/// No answer, or a 5xx: the call may or may not have acted.
-fn ambiguous(e: &CloudError) -> bool {
-    matches!(e.kind, ErrorKind::Network | ErrorKind::ServerError)
-}
-
-/// The answer to a resend of a call that had acted: what it would make exists already.
-fn already_exists(e: &CloudError) -> bool {
-    let code = e.code.as_deref().unwrap_or_default();
-    matches!(
-        code,
-        "ConflictException"
-            | "InvalidGroup.Duplicate"
-            | "InvalidPermission.Duplicate"
-            | "DuplicateListener"
-            | "DuplicateLoadBalancerName"
-            | "DuplicateTargetGroupName"
-            | "HostedZoneAlreadyExists"
-            | "ConflictingDomainExists"
-    ) || (code == "InvalidChangeBatch"
-        && ["already exists", "not found"]
-            .iter()
-            .any(|m| e.message.to_ascii_lowercase().contains(m)))
-}
-
-/// Send a write that must not act twice (`cloud::idempotency::Once`; the SDK does not resend
-/// it). Throttling is waited out (the call was not processed). No answer or a 5xx is ambiguous:
-/// `lookup` looks in the account for what the call would have made (by the plan's tag, set in the
-/// same call; by name; by the parent's children) and adopts it; only when nothing is there is the
-/// call sent again. An "already exists" answer to that resend is resolved by `lookup` too.
-async fn once<T, F, Fut, L, LFut>(
-    ctx: &Ctx,
-    node: NodeId,
-    mut call: F,
-    mut lookup: L,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = CloudResult<T>>,
-    L: FnMut() -> LFut,
-    LFut: Future<Output = Result<Option<T>, EngineError>>,
-{
-    let mut attempt = 0;
-    let mut resent = false;
-    loop {
-        let e = match call().await {
-            Ok(v) => return Ok(v),
-            Err(e) => e,
-        };
-        let more = attempt + 1 < ctx.opts.throttle_attempts;
-        if e.kind == ErrorKind::Throttled && more {
-            let wait = retry_hint(&e).unwrap_or_else(|| {
-                ctx.opts
-                    .poll_first
-                    .saturating_mul(1 << (attempt + 1).min(5))
-            });
-            ctx.emit(EngineEvent::Waiting {
-                node,
-                what: format!("throttled by {}: retrying in {}s", e.action, wait.as_secs()),
-            });
-            tokio::time::sleep(wait).await;
-        } else if (ambiguous(&e) && more) || (resent && already_exists(&e)) {
-            ctx.emit(EngineEvent::Waiting {
-                node,
-                what: format!(
-                    "no clear answer from {} ({}): looking in the account for what it may have made",
-                    e.action, e.message
-                ),
-            });
-            if let Some(found) = lookup().await? {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{} had acted: using what it made", e.action),
-                });
-                return Ok(found);
-            }
-            if !ambiguous(&e) {
-                return Err(fail(node, e));
-            }
-            resent = true;
-            tokio::time::sleep(ctx.opts.poll_first.saturating_mul(1 << attempt.min(4))).await;
-        } else {
-            return Err(fail(node, e));
-        }
-        attempt += 1;
-    }
-}
-
-/// Poll `check` until it yields a value, with backoff, up to `timeout`.
-async fn poll<T, F, Fut>(
-    ctx: &Ctx,
-    node: NodeId,
-    what: &str,
-    timeout: Duration,
-    mut check: F,
-) -> Result<T, EngineError>
-where
-    F: FnMut() -> Fut,
-    Fut: Future<Output = Result<Option<T>, EngineError>>,
-{
-    let start = tokio::time::Instant::now();
-    let mut wait = ctx.opts.poll_first;
-    ctx.emit(EngineEvent::Waiting {
-        node,
-        what: what.to_string(),
-    });
-    loop {
-        match check().await {
-            Ok(Some(v)) => return Ok(v),
-            Ok(None) => {}
-            // A read throttled beyond the SDK's own retries is no reason to give up a wait:
-            // keep polling with the backoff (the timeout still bounds it).
-            Err(EngineError::Node { error, .. }) if error.kind == ErrorKind::Throttled => {
-                ctx.emit(EngineEvent::Waiting {
-                    node,
-                    what: format!("{what} (throttled by {}: polling slower)", error.action),
-                });
-                wait = wait.saturating_mul(2).min(ctx.opts.poll_max.max(wait));
-            }
-            Err(e) => return Err(e),
-        }
-        if start.elapsed() >= timeout {
-            return Err(EngineError::Timeout {
-                node,
-                what: what.to_string(),
-                waited: timeout,
-            });
-        }
-        tokio::time::sleep(wait).await;
-        wait = (wait.mul_f64(1.5)).min(ctx.opts.poll_max);
-    }
-}
-
-fn cli(ctx: &Ctx, node: NodeId, command: String) {
-    ctx.emit(EngineEvent::Call {
-        node,
-        command: format!("aws --region {} {command}", ctx.plan.region),
-    });
-}
-
-/// The idempotency token of `n`'s create (EC2 `ClientToken`, Route 53 `CallerReference`):
-/// `<plan>-<step>-<generation>-<hash of the parameters>`. The same token while the attempt is the
-/// same (a resend after a lost answer must find what the first send made); a new generation once
-/// the step's resource was removed (EC2 and Route 53 remember tokens of deleted resources: EC2
-/// answers `IdempotentParameterMismatch`, Route 53 `HostedZoneAlreadyExists`), and a new hash when
-/// the parameters changed (a re-plan with other subnets or pinned IPs). Journaled before the call.
-async fn client_token(ctx: &Ctx, n: NodeId, params: &str) -> Result<String, EngineError> {
-    let hash = format!("{:08x}", crate::plan::fnv1a(params) & 0xffff_ffff);
-    let snap = ctx.snapshot().await;
-    let rec = snap.record(n);
-    let live = rec.filter(|r| r.status != NodeStatus::Removed);
-    let current = live
-        .and_then(|r| r.data.get(TOKEN))
-        .filter(|t| t.ends_with(&hash))
-        // A journal written before tokens had generations (the private zone's own key).
-        .or_else(|| live.and_then(|r| r.data.get("caller-reference")))
-        .cloned();
-    let token = match current {
-        Some(t) => t,
-        None => {
-            let generation = rec
-                .and_then(|r| r.data.get(GENERATION))
-                .and_then(|g| g.parse::<u32>().ok())
-                .map_or(0, |g| g + 1);
-            token_of(ctx, n, generation, &hash)
-        }
-    };
-    remember_token(ctx, n, &token).await?;
-    Ok(token)
-}
-
-const TOKEN: &str = "client-token";
-const GENERATION: &str = "token-generation";
-
-fn token_of(ctx: &Ctx, n: NodeId, generation: u32, hash: &str) -> String {
-    // EC2 takes at most 64 ASCII characters: `fip-` + 10 hex + step + 2 numbers stays below.
-    let step = match n {
-        NodeId::PrivateZone => "zone",
-        _ => "vpce",
-    };
-    format!("{}-{step}-{generation}-{hash}", ctx.plan.id)
-}
-
-/// Journal `token` (and its generation) as the one `n` sends.
-async fn remember_token(ctx: &Ctx, n: NodeId, token: &str) -> Result<(), EngineError> {
-    let generation = token
-        .rsplit('-')
-        .nth(1)
-        .and_then(|g| g.parse::<u32>().ok())
-        .unwrap_or(0);
-    ctx.write(n, |r| {
-        r.data.remove("caller-reference");
-        r.data.insert(TOKEN.into(), token.to_string());
-        r.data.insert(GENERATION.into(), generation.to_string());
-    })
-    .await
-}
-
-/// The account remembers `token` from a resource since deleted (a destroy on another machine, a
-/// journal lost): move to the next generation and say so.
-async fn next_token(ctx: &Ctx, n: NodeId, token: &str, why: &str) -> Result<String, EngineError> {
-    let mut parts: Vec<&str> = token.rsplitn(3, '-').collect();
-    let hash = parts.first().copied().unwrap_or_default().to_string();
-    let generation = parts
-        .get(1)
-        .and_then(|g| g.parse::<u32>().ok())
-        .map_or(1, |g| g + 1);
-    parts.clear();
-    let next = token_of(ctx, n, generation, &hash);
-    ctx.emit(EngineEvent::Waiting {
-        node: n,
-        what: format!("{why}: sending again with a new token ({next})"),
-    });
-    remember_token(ctx, n, &next).await?;
-    Ok(next)
-}
 
 pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> {
     let mut gone = None;
@@ -307,7 +38,7 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
     ctx.emit(EngineEvent::Started(node));
     // Every step looks its resource up before it creates it: one that failed for a passing
     // reason is run again, as a rerun of the apply would.
-    let summary = super::again_while_passing(ctx, node, || step(node, ctx)).await?;
+    let summary = again_while_passing(ctx, node, || step(node, ctx)).await?;
     ctx.write(node, |r| r.status = NodeStatus::Done).await?;
     if gone.is_some() {
         // What was built on the old one is built again on the new one.
@@ -325,21 +56,6 @@ pub(super) async fn run(node: NodeId, ctx: &Ctx) -> Result<String, EngineError> 
         Some(old) => format!("{summary} (made again: {old} had been deleted outside fixedip-tui)"),
         None => summary,
     })
-}
-
-/// Say that what the journal knew as `id` is no longer in the account (and will be made again).
-fn said_gone(ctx: &Ctx, node: NodeId, id: &str) {
-    ctx.emit(EngineEvent::Waiting {
-        node,
-        what: format!(
-            "{id} is gone from the account (deleted outside fixedip-tui): making it again"
-        ),
-    });
-}
-
-/// Whether `node` needs `of`, directly or through other steps.
-fn depends_on(node: NodeId, of: NodeId) -> bool {
-    node.deps().iter().any(|d| *d == of || depends_on(*d, of))
 }
 
 /// Whether what a done step made is still in the account. A read that fails says "yes": the
@@ -400,11 +116,11 @@ async fn still_there(node: NodeId, ctx: &Ctx) -> bool {
         }
         NodeId::PublicRecord | NodeId::PrivateRecord => {
             let (zone, target) = if node == NodeId::PublicRecord {
-                (plan.public_zone_id.clone(), j.data(NodeId::Nlb, "dns"))
+                (plan.public_zone_id.clone(), j.data(NodeId::Nlb, Key::Dns))
             } else {
                 (
                     j.id_of(NodeId::PrivateZone).unwrap_or_default().to_string(),
-                    j.data(NodeId::EndpointReady, "dns"),
+                    j.data(NodeId::EndpointReady, Key::Dns),
                 )
             };
             let target = target.unwrap_or_default().trim_end_matches('.').to_string();
@@ -462,7 +178,7 @@ async fn vpc_dns(ctx: &Ctx) -> Result<String, EngineError> {
         .vpc_dns_attributes(vpc)
         .await
         .map_err(|e| fail(n, e))?;
-    ctx.set_prior("vpc-dns", format!("{support},{hostnames}"))
+    ctx.set_prior(Prior::VpcDns, format!("{support},{hostnames}"))
         .await?;
     ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
     cli(
@@ -620,9 +336,9 @@ fn sources(rules: &[IngressRule]) -> String {
 }
 
 async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let rules = crate::plan::callers::endpoint_rules(&ctx.plan, &ctx.inv)
+    let rules = crate::plan::names::endpoint_rules(&ctx.plan, &ctx.inv)
         .map_err(|why| conflict(NodeId::EndpointSg, "ec2:AuthorizeSecurityGroupIngress", why))?;
-    let name = review::endpoint_sg_name(&ctx.plan);
+    let name = names::endpoint_sg_name(&ctx.plan);
     security_group(
         ctx,
         NodeId::EndpointSg,
@@ -635,28 +351,8 @@ async fn endpoint_sg(ctx: &Ctx) -> Result<String, EngineError> {
 }
 
 async fn nlb_sg(ctx: &Ctx) -> Result<String, EngineError> {
-    let sources: Vec<String> = if ctx.plan.allow_cidrs.is_empty() {
-        vec!["0.0.0.0/0".into()]
-    } else {
-        ctx.plan
-            .allow_cidrs
-            .iter()
-            .map(|c| {
-                crate::plan::validate::check_caller_cidr(c)
-                    .map(|n| n.trunc().to_string())
-                    .unwrap_or_else(|_| c.clone())
-            })
-            .collect()
-    };
-    let rules = sources
-        .into_iter()
-        .map(|source| IngressRule {
-            port: ctx.plan.settings.listener_port,
-            source,
-            description: "caller allow-list".into(),
-        })
-        .collect();
-    let name = review::nlb_sg_name(&ctx.plan);
+    let rules = names::nlb_rules(&ctx.plan.allow_cidrs, ctx.plan.settings.listener_port);
+    let name = names::nlb_sg_name(&ctx.plan);
     security_group(
         ctx,
         NodeId::NlbSg,
@@ -679,7 +375,7 @@ async fn endpoint(ctx: &Ctx) -> Result<String, EngineError> {
         ctx.write(n, |r| {
             r.id = Some(reused.to_string());
             r.owned = false;
-            r.data.insert("added-security-group".into(), sg.clone());
+            r.set(Key::AddedSecurityGroup, sg.clone());
         })
         .await?;
         cli(
@@ -854,19 +550,16 @@ async fn endpoint_ready(ctx: &Ctx) -> Result<String, EngineError> {
         .interface_ips(&ep.network_interface_ids)
         .await
         .map_err(|e| fail(n, e))?;
-    let dns = review::regional_dns_entry(&ep)
+    let dns = names::regional_dns_entry(&ep)
         .or(ep.dns_entries.first())
         .cloned();
     let list: Vec<String> = ips.iter().map(|i| i.ip.clone()).collect();
     ctx.write(n, |r| {
         r.id = Some(ep.id.clone());
-        r.data.insert("ips".into(), list.join(","));
+        r.set(Key::Ips, list.join(","));
         if let Some(d) = &dns {
-            r.data.insert("dns".into(), d.dns_name.clone());
-            r.data.insert(
-                "dns-zone".into(),
-                d.hosted_zone_id.clone().unwrap_or_default(),
-            );
+            r.set(Key::Dns, d.dns_name.clone());
+            r.set(Key::DnsZone, d.hosted_zone_id.clone().unwrap_or_default());
         }
     })
     .await?;
@@ -877,7 +570,7 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Api;
     let snap = ctx.snapshot().await;
     let vpce = snap.id_of(NodeId::Endpoint).unwrap_or_default().to_string();
-    let policy = review::resource_policy_json(&ctx.plan);
+    let policy = names::resource_policy_json(&ctx.plan);
     match &ctx.plan.api {
         ApiChoice::Adopt { rest_api_id } => {
             let Some(a) = ctx
@@ -897,12 +590,12 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
             };
             let prior = crate::cloud::write::ApiRestore::from(&a);
             if let Ok(text) = serde_json::to_string(&prior) {
-                ctx.set_prior(PRIOR_API, text).await?;
+                ctx.set_prior(Prior::Api, text).await?;
             }
             // The deployment each stage served: the new policy takes effect only through a new
             // deployment, and destroy puts the old one back (with the old policy in it).
             if let Ok(text) = serde_json::to_string(&a.stages) {
-                ctx.set_prior(PRIOR_STAGES, text).await?;
+                ctx.set_prior(Prior::ApiStages, text).await?;
             }
             let mut ids = a.vpc_endpoint_ids.clone();
             if !ids.contains(&vpce) {
@@ -1030,10 +723,6 @@ async fn api(ctx: &Ctx) -> Result<String, EngineError> {
     }
 }
 
-/// Journal keys of an adopted API's settings before the apply (destroy restores them).
-pub(super) const PRIOR_API: &str = "api";
-pub(super) const PRIOR_STAGES: &str = "api-stages";
-
 async fn ping(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Ping;
     let api = ctx
@@ -1096,8 +785,7 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
             let before = ctx
                 .snapshot()
                 .await
-                .prior
-                .get(PRIOR_STAGES)
+                .prior_of(Prior::ApiStages)
                 .and_then(|t| serde_json::from_str::<Vec<(String, String)>>(t).ok())
                 .and_then(|v| v.into_iter().find(|(s, _)| s == &stage).map(|(_, d)| d));
             once(
@@ -1123,7 +811,7 @@ async fn deployment(ctx: &Ctx) -> Result<String, EngineError> {
     };
     ctx.write(n, |r| {
         r.id = Some(dep.clone());
-        r.data.insert("stage".into(), stage.clone());
+        r.set(Key::Stage, stage.clone());
     })
     .await?;
     Ok(format!("deployment {dep} on stage {stage}"))
@@ -1166,8 +854,7 @@ async fn domain(ctx: &Ctx) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(name.clone());
         r.owned = true;
-        r.data
-            .insert("regional-dns".into(), d.regional_dns_name.clone());
+        r.set(Key::RegionalDns, d.regional_dns_name.clone());
     })
     .await?;
     Ok(format!("{name} → {}", d.regional_dns_name))
@@ -1288,7 +975,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         .id_of(NodeId::TargetGroup)
         .unwrap_or_default()
         .to_string();
-    let ips: Vec<String> = snap.list(NodeId::EndpointReady, "ips");
+    let ips: Vec<String> = snap.list(NodeId::EndpointReady, Key::Ips);
     let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
     let stale: Vec<String> = current
         .iter()
@@ -1331,7 +1018,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(tg.clone());
         r.owned = true;
-        r.data.insert("ips".into(), ips.join(","));
+        r.set(Key::Ips, ips.join(","));
     })
     .await?;
     // New targets take minutes to turn healthy: wait up to a bound, then let verify take over.
@@ -1357,7 +1044,7 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         Err(e) => return Err(e),
     };
     ctx.write(n, |r| {
-        r.data.insert(HEALTHY.into(), ok.to_string());
+        r.set(Key::Healthy, ok.to_string());
     })
     .await?;
     Ok(if ok {
@@ -1369,12 +1056,6 @@ async fn targets(ctx: &Ctx) -> Result<String, EngineError> {
         )
     })
 }
-
-/// Journal key of the record steps: the alias target they wrote.
-const ALIAS_TARGET: &str = "alias-target";
-
-/// Journal key of the Targets step: whether every target was healthy when it ended.
-const HEALTHY: &str = "healthy";
 
 /// `DELETE CNAME x → y, CREATE A x ALIAS z`: a change batch in one line (progress and log).
 pub(super) fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
@@ -1398,7 +1079,7 @@ pub(super) fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
 
 /// `subnet=alloc,…` (journal data of the Elastic IPs step) as a map.
 fn allocations_of(j: &Journal) -> std::collections::BTreeMap<String, String> {
-    j.data(NodeId::Eips, "allocations")
+    j.data(NodeId::Eips, Key::Allocations)
         .unwrap_or_default()
         .split(',')
         .filter_map(|kv| kv.split_once('='))
@@ -1487,7 +1168,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                 let for_subnet = |e: &&ElasticIp| {
                     e.tags
                         .iter()
-                        .any(|t| t.key == review::TAG_SUBNET && &t.value == subnet)
+                        .any(|t| t.key == names::TAG_SUBNET && &t.value == subnet)
                 };
                 let spare = |e: &&ElasticIp| {
                     // Free, or on this plan's own NLB (a rerun).
@@ -1495,7 +1176,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         || !e
                             .tags
                             .iter()
-                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                            .any(|t| t.key == names::TAG_SUBNET && subnets.contains(&t.value))
                 };
                 let kept = mine
                     .iter()
@@ -1519,7 +1200,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         ctx.intend(n).await?;
                         let mut t = tags(ctx, step::EIP);
                         t.push(Tag {
-                            key: review::TAG_SUBNET.into(),
+                            key: names::TAG_SUBNET.into(),
                             value: subnet.clone(),
                         });
                         t.push(Tag {
@@ -1532,7 +1213,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                             format!(
                                 "ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{{Key={TAG_PLAN_ID},Value={}}},{{Key={},Value={subnet}}}]'",
                                 ctx.plan.id,
-                                review::TAG_SUBNET
+                                names::TAG_SUBNET
                             ),
                         );
                         let taken: Vec<String> =
@@ -1553,7 +1234,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                                         !e.in_use()
                                             && !taken.contains(&e.allocation_id)
                                             && e.tags.iter().any(|t| {
-                                                t.key == review::TAG_SUBNET && &t.value == subnet
+                                                t.key == names::TAG_SUBNET && &t.value == subnet
                                             })
                                     }))
                             },
@@ -1568,7 +1249,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         ctx.write(n, |r| {
                             r.owned = true;
                             r.status = NodeStatus::Created;
-                            r.data.insert("allocations".into(), so_far.join(","));
+                            r.set(Key::Allocations, so_far.join(","));
                         })
                         .await?;
                         e
@@ -1595,7 +1276,7 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                         && !chosen.contains(&e.allocation_id.as_str())
                         && e.tags
                             .iter()
-                            .any(|t| t.key == review::TAG_SUBNET && subnets.contains(&t.value))
+                            .any(|t| t.key == names::TAG_SUBNET && subnets.contains(&t.value))
                 })
                 .collect();
             for extra in &extras {
@@ -1636,8 +1317,8 @@ async fn eips(ctx: &Ctx) -> Result<String, EngineError> {
                 .join(","),
         );
         r.owned = owned;
-        r.data.insert("allocations".into(), allocations.join(","));
-        r.data.insert("ips".into(), ips.join(","));
+        r.set(Key::Allocations, allocations.join(","));
+        r.set(Key::Ips, ips.join(","));
     })
     .await?;
     Ok(format!(
@@ -1657,7 +1338,7 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
     let sg = snap.id_of(NodeId::NlbSg).unwrap_or_default().to_string();
     let allocation_ids = allocations_of(&snap);
-    let eip_ips: Vec<String> = snap.list(NodeId::Eips, "ips");
+    let eip_ips: Vec<String> = snap.list(NodeId::Eips, Key::Ips);
     let lb = match ctx
         .cloud
         .find_load_balancer(&name)
@@ -1785,10 +1466,9 @@ async fn nlb(ctx: &Ctx) -> Result<String, EngineError> {
     )
     .await?;
     ctx.write(n, |r| {
-        r.data.insert("dns".into(), lb.dns_name.clone());
-        r.data
-            .insert("zone".into(), lb.canonical_hosted_zone_id.clone());
-        r.data.insert("addresses".into(), lb.addresses.join(","));
+        r.set(Key::Dns, lb.dns_name.clone());
+        r.set(Key::Zone, lb.canonical_hosted_zone_id.clone());
+        r.set(Key::Addresses, lb.addresses.join(","));
     })
     .await?;
     Ok(format!(
@@ -1824,7 +1504,7 @@ async fn listener(ctx: &Ctx) -> Result<String, EngineError> {
             owned = snap.record(n).is_some_and(|r| r.owned);
             if l.target_group_arn.as_deref() != Some(tg.as_str()) {
                 ctx.set_prior(
-                    &format!("listener-target:{}", l.arn),
+                    Prior::ListenerTarget(&l.arn),
                     l.target_group_arn.clone().unwrap_or_default(),
                 )
                 .await?;
@@ -1940,10 +1620,10 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     let (zone, target, target_zone, evaluate) = if public {
         (
             ctx.plan.public_zone_id.clone(),
-            snap.data(NodeId::Nlb, "dns")
+            snap.data(NodeId::Nlb, Key::Dns)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::Nlb, "zone")
+            snap.data(NodeId::Nlb, Key::Zone)
                 .unwrap_or_default()
                 .to_string(),
             true,
@@ -1953,10 +1633,10 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
             snap.id_of(NodeId::PrivateZone)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::EndpointReady, "dns")
+            snap.data(NodeId::EndpointReady, Key::Dns)
                 .unwrap_or_default()
                 .to_string(),
-            snap.data(NodeId::EndpointReady, "dns-zone")
+            snap.data(NodeId::EndpointReady, Key::DnsZone)
                 .unwrap_or_default()
                 .to_string(),
             false,
@@ -1973,7 +1653,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     // Ours: an alias to today's target, or to the target this step wrote before (an endpoint or
     // NLB made again since points elsewhere: our own stale alias is updated, not "replaced").
     let before = snap
-        .data(n, ALIAS_TARGET)
+        .data(n, Key::AliasTarget)
         .unwrap_or_default()
         .trim_end_matches('.')
         .to_string();
@@ -2015,7 +1695,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         evaluate_target_health: evaluate,
     };
     // Replacing a record moves live traffic the moment it changes: only onto healthy targets.
-    if public && !replaced.is_empty() && snap.data(NodeId::Targets, HEALTHY) != Some("true") {
+    if public && !replaced.is_empty() && snap.data(NodeId::Targets, Key::Healthy) != Some("true") {
         let tg = snap
             .id_of(NodeId::TargetGroup)
             .unwrap_or_default()
@@ -2060,7 +1740,7 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
         // Kept for destroy to put back, exactly as read (the first run's: a rerun must not take
         // our own alias for what it replaced).
         if let Ok(text) = serde_json::to_string(&replaced) {
-            ctx.set_prior(&format!("records:{zone}"), text).await?;
+            ctx.set_prior(Prior::Records(&zone), text).await?;
         }
         // One batch, all or none: DELETE what is there exactly as read, then the alias.
         let alias = RecordSet {
@@ -2109,9 +1789,9 @@ async fn record(ctx: &Ctx, public: bool) -> Result<String, EngineError> {
     ctx.write(n, |r| {
         r.id = Some(format!("{zone}/{}", ctx.plan.name));
         r.owned = true;
-        r.data.insert(ALIAS_TARGET.into(), target.clone());
+        r.set(Key::AliasTarget, target.clone());
         if let Some(c) = &change {
-            r.data.insert("change".into(), c.clone());
+            r.set(Key::Change, c.clone());
         }
     })
     .await?;

@@ -29,7 +29,7 @@
 use super::yaml::build::*;
 use super::yaml::{document, Item, Node};
 use super::ExportError;
-use crate::plan::review::{self, step, TAG_STEP};
+use crate::plan::names::{self, step, ENDPOINT_PORT, TAG_STEP};
 use crate::plan::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice};
 
 /// The parameter that switches the endpoint-IP lookup off (the two-stack step).
@@ -46,7 +46,7 @@ pub const LOOKUP_RESOURCES: [&str; 3] = [
 pub const TAG_EXPORTED_FROM: &str = "fixedip:exported-from";
 
 /// The private IPv4 address of each of the endpoint's network interfaces, in the order of the
-/// endpoint's subnets, and its regional DNS name (not a zonal one), as `review::regional_dns_entry`.
+/// endpoint's subnets, and its regional DNS name (not a zonal one), as `names::regional_dns_entry`.
 const LOOKUP_CODE: &str = r#"# fixedip-tui: the execute-api endpoint's IPs (one per subnet) and regional DNS name.
 import time
 
@@ -133,9 +133,6 @@ mod id {
     pub const PRIVATE_RECORD: &str = "PrivateRecord";
 }
 
-/// Port the endpoint listens on (and the target group sends to).
-const ENDPOINT_PORT: u16 = 443;
-
 /// `fixedip:step` of the lookup's Lambda and role.
 const STEP_LOOKUP: &str = "endpoint-lookup";
 
@@ -206,11 +203,7 @@ impl<'a> Template<'a> {
         let callers = plan
             .allow_cidrs
             .iter()
-            .map(|c| {
-                crate::plan::validate::check_caller_cidr(c)
-                    .map(|n| n.trunc().to_string())
-                    .unwrap_or_else(|_| c.clone())
-            })
+            .map(|c| names::nlb_caller(c))
             .collect();
         Ok(Template {
             plan,
@@ -618,28 +611,26 @@ impl<'a> Template<'a> {
     }
 
     fn nlb_sg(&self) -> Vec<Item> {
-        let port = self.plan.settings.listener_port;
-        let rules: Vec<Node> = if self.callers.is_empty() {
-            vec![map(vec![
-                ("IpProtocol", s("tcp")),
-                ("FromPort", int(port)),
-                ("ToPort", int(port)),
-                ("CidrIp", s("0.0.0.0/0")),
-                ("Description", s("caller allow-list")),
-            ])]
-        } else {
-            (0..self.callers.len())
-                .map(|i| {
+        // The apply's rules, each caller CIDR read from the `CallerCidrs` parameter.
+        let rules: Vec<Node> =
+            names::nlb_rules(&self.plan.allow_cidrs, self.plan.settings.listener_port)
+                .into_iter()
+                .enumerate()
+                .map(|(i, rule)| {
+                    let cidr = if self.callers.is_empty() {
+                        s(rule.source)
+                    } else {
+                        select(i, r(id::CALLERS))
+                    };
                     map(vec![
                         ("IpProtocol", s("tcp")),
-                        ("FromPort", int(port)),
-                        ("ToPort", int(port)),
-                        ("CidrIp", select(i, r(id::CALLERS))),
-                        ("Description", s("caller allow-list")),
+                        ("FromPort", int(rule.port)),
+                        ("ToPort", int(rule.port)),
+                        ("CidrIp", cidr),
+                        ("Description", s(rule.description)),
                     ])
                 })
-                .collect()
-        };
+                .collect();
         let mut body = vec![comment(if self.callers.is_empty() {
             "No caller allow-list in the plan: the whole internet. Settable only at NLB creation."
         } else {
@@ -648,7 +639,7 @@ impl<'a> Template<'a> {
         body.extend(resource(
             "AWS::EC2::SecurityGroup",
             vec![
-                ("GroupName", s(review::nlb_sg_name(self.plan))),
+                ("GroupName", s(names::nlb_sg_name(self.plan))),
                 (
                     "GroupDescription",
                     s("fixedip-tui: NLB, TCP 443 from the caller allow-list"),
@@ -686,7 +677,7 @@ impl<'a> Template<'a> {
             "the NLB (traffic and health checks)",
         )];
         // Callers inside the VPC (the private zone sends them straight to the endpoint), as the
-        // apply admits them (plan::callers); the VPC's secondary CIDRs are the apply's alone.
+        // apply admits them (plan::names); the VPC's secondary CIDRs are the apply's alone.
         for c in &self.plan.vpc_callers {
             match crate::plan::VpcCaller::parse(c) {
                 Ok(crate::plan::VpcCaller::WholeVpc) => {
@@ -705,7 +696,7 @@ impl<'a> Template<'a> {
         resource(
             "AWS::EC2::SecurityGroup",
             vec![
-                ("GroupName", s(review::endpoint_sg_name(self.plan))),
+                ("GroupName", s(names::endpoint_sg_name(self.plan))),
                 (
                     "GroupDescription",
                     s("fixedip-tui: execute-api endpoint, TCP 443 from the NLB and in-VPC callers"),
@@ -752,7 +743,7 @@ impl<'a> Template<'a> {
         body
     }
 
-    /// The resource policy of `review::resource_policy_json`, with the VPC as a parameter.
+    /// The resource policy of `names::resource_policy_json`, with the VPC as a parameter.
     fn policy(&self) -> Node {
         let statement = |effect: &str, condition: Option<Node>| {
             let mut m = vec![

@@ -178,8 +178,15 @@ pub fn kept_eips(ips: &[String], count: usize, release: &str) -> String {
         ips.join(", ")
     };
     format!(
-        "Elastic IPs kept: {which} — the partner's allow-list stays valid; they cost {}/month \
-         while allocated ({} × {HOURS_PER_MONTH:.0} h × ${PUBLIC_IPV4_PER_HOUR}); {release}",
+        "Elastic IPs kept: {which} — the partner's allow-list stays valid; they cost {}; {release}",
+        eips_monthly(n)
+    )
+}
+
+/// What `n` Elastic IPs cost a month while allocated, with the arithmetic.
+pub fn eips_monthly(n: usize) -> String {
+    format!(
+        "{}/month while allocated ({} × {HOURS_PER_MONTH:.0} h × ${PUBLIC_IPV4_PER_HOUR})",
         usd(n as f64 * HOURS_PER_MONTH * PUBLIC_IPV4_PER_HOUR),
         plural(n, "IP", "IPs"),
     )

@@ -450,7 +450,7 @@ fn own_endpoint(inv: &Inventory, id: &str, plan_id: &str) -> Option<Vec<String>>
         .filter(|e| {
             e.tags
                 .iter()
-                .any(|t| t.key == "fixedip:plan-id" && t.value == plan_id)
+                .any(|t| t.key == super::names::TAG_PLAN_ID && t.value == plan_id)
         })
         .map(|e| e.subnet_ids.clone())
 }

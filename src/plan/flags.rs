@@ -132,19 +132,7 @@ pub fn prefill(f: &PlanFlags, inv: &Inventory) -> Draft {
         d.set_name(inv, name);
     }
     d.certificate_arn = f.certificate.clone().or(d.certificate_arn.take());
-    d.adopt_api = f.api.clone();
-    d.stage = f.stage.clone();
-    d.base_path = f.base_path.clone().unwrap_or_default();
-    d.allow_cidrs = f.allow_cidrs.clone();
-    if let Some(Ok(v)) = f.vpc_callers.as_deref().map(crate::plan::parse_vpc_callers) {
-        d.vpc_callers = v;
-    }
-    if let Some(z) = &f.public_zone {
-        d.public_zone_id = Some(z.clone());
-    }
-    d.private_zone_id = f.private_zone.clone();
-    d.replace_records = f.replace_records;
-    d.acknowledged = f.acknowledge.clone();
+    later_choices(&mut d, f);
     d
 }
 
@@ -175,13 +163,32 @@ pub fn draft_from_flags(
             missing.join(", ")
         ));
     }
+    errors.extend(unknown_network_ids(f, inv));
+    errors.extend(unknown_resource_ids(f, inv));
+    let parsed = parse_values(f, inv, &mut errors);
+    if !errors.is_empty() {
+        return Err(FlagError(errors));
+    }
     let mut d = Draft::with_defaults();
     if let Some(vpc) = &f.vpc {
-        if inv.vpcs.iter().any(|v| &v.id == vpc) {
-            d.choose_vpc(inv, vpc);
-            // Flags say exactly what to do: no automatic reuse unless asked.
-            d.reuse_endpoint = None;
-        } else {
+        d.choose_vpc(inv, vpc);
+        // Flags say exactly what to do: no automatic reuse unless asked.
+        d.reuse_endpoint = None;
+    }
+    let mut defaulted = network_choices(&mut d, f, inv, parsed.eips, parsed.endpoint_ips);
+    name_and_certificate(&mut d, f, inv, &mut defaulted)?;
+    defaulted.extend(api_and_zone_defaults(&d, f, inv));
+    later_choices(&mut d, f);
+    d.tags = parsed.tags;
+    Ok((d, defaulted))
+}
+
+/// The VPC, subnets and endpoint the flags name that the account does not have, each with what
+/// it does have.
+fn unknown_network_ids(f: &PlanFlags, inv: &Inventory) -> Vec<String> {
+    let mut errors = Vec::new();
+    if let Some(vpc) = &f.vpc {
+        if !inv.vpcs.iter().any(|v| &v.id == vpc) {
             errors.push(format!(
                 "--vpc {vpc}: no such VPC in {}; VPCs: {}",
                 inv.region,
@@ -228,6 +235,13 @@ pub fn draft_from_flags(
             ));
         }
     }
+    errors
+}
+
+/// The certificate, API, zones, NLB and target group the flags name that the account does not
+/// have, each with what it does have.
+fn unknown_resource_ids(f: &PlanFlags, inv: &Inventory) -> Vec<String> {
+    let mut errors = Vec::new();
     if let Some(arn) = &f.certificate {
         if !inv.certificates.iter().any(|c| &c.arn == arn)
             && arn.split(':').nth(3) == Some(inv.region.as_str())
@@ -293,6 +307,18 @@ pub fn draft_from_flags(
             ));
         }
     }
+    errors
+}
+
+/// What the flags give as values: `--eip`, `--endpoint-ip`, `--tag`.
+struct Values {
+    eips: super::EipChoice,
+    endpoint_ips: std::collections::BTreeMap<String, String>,
+    tags: std::collections::BTreeMap<String, String>,
+}
+
+/// The values of the flags, each wrong one said in `errors` (as is a wrong `--vpc-callers`).
+fn parse_values(f: &PlanFlags, inv: &Inventory, errors: &mut Vec<String>) -> Values {
     let eips = match parse_eip(&eip_flag(f)) {
         Ok(e) => e,
         Err(e) => {
@@ -341,9 +367,22 @@ pub fn draft_from_flags(
     if let Some(Err(why)) = f.vpc_callers.as_deref().map(crate::plan::parse_vpc_callers) {
         errors.push(format!("--vpc-callers: {why}"));
     }
-    if !errors.is_empty() {
-        return Err(FlagError(errors));
+    Values {
+        eips,
+        endpoint_ips,
+        tags,
     }
+}
+
+/// The endpoint, NLB subnets, Elastic IPs and adopted NLB / target group: as given, else the
+/// wizard's pre-selections (said in what it returns).
+fn network_choices(
+    d: &mut Draft,
+    f: &PlanFlags,
+    inv: &Inventory,
+    eips: super::EipChoice,
+    endpoint_ips: std::collections::BTreeMap<String, String>,
+) -> Vec<Defaulted> {
     let mut defaulted = Vec::new();
     d.enable_vpc_dns = f.enable_vpc_dns;
     d.reuse_endpoint = f.reuse_endpoint.clone();
@@ -383,8 +422,17 @@ pub fn draft_from_flags(
             why: "new Elastic IPs, one per NLB subnet: truly fixed, kept by destroy".into(),
         });
     }
-    // The certificate as given (validation judges it), else the most specific ISSUED one that
-    // covers the name (`set_name` pre-selects it).
+    defaulted
+}
+
+/// The name, and the certificate as given (validation judges it), else the most specific ISSUED
+/// one that covers the name (`set_name` pre-selects it); none at all is an error.
+fn name_and_certificate(
+    d: &mut Draft,
+    f: &PlanFlags,
+    inv: &Inventory,
+    defaulted: &mut Vec<Defaulted>,
+) -> Result<(), FlagError> {
     d.set_name(inv, f.name.as_deref().unwrap_or_default());
     if f.certificate.is_some() {
         d.certificate_arn = f.certificate.clone();
@@ -402,6 +450,12 @@ pub fn draft_from_flags(
             inv.region, d.name
         )]));
     }
+    Ok(())
+}
+
+/// The API and the zones the flags leave to their defaults.
+fn api_and_zone_defaults(d: &Draft, f: &PlanFlags, inv: &Inventory) -> Vec<Defaulted> {
+    let mut defaulted = Vec::new();
     if f.api.is_none() && !f.create_api {
         defaulted.push(Defaulted {
             choice: "api",
@@ -435,6 +489,12 @@ pub fn draft_from_flags(
             why: "a private zone named exactly the name shadows nothing else in the VPC".into(),
         });
     }
+    defaulted
+}
+
+/// The API, stage, base path, callers, zones, records and acknowledgements, as given (the wizard's
+/// prefill takes them alike).
+fn later_choices(d: &mut Draft, f: &PlanFlags) {
     d.adopt_api = f.api.clone();
     d.stage = f.stage.clone();
     d.base_path = f.base_path.clone().unwrap_or_default();
@@ -447,7 +507,5 @@ pub fn draft_from_flags(
     }
     d.private_zone_id = f.private_zone.clone();
     d.replace_records = f.replace_records;
-    d.tags = tags;
     d.acknowledged = f.acknowledge.clone();
-    Ok((d, defaulted))
 }

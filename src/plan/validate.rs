@@ -9,6 +9,7 @@ use serde::Serialize;
 use super::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice, Step};
 use crate::discovery::Inventory;
 use crate::domain::{CertStatus, HostedZone, Subnet};
+use Severity::{Error as E, Info as I, Warning as W};
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Serialize)]
 #[serde(rename_all = "snake_case")]
@@ -212,7 +213,9 @@ fn days_of(rfc3339: &str) -> Option<i64> {
     Some(era * 146_097 + doe - 719_468)
 }
 
-fn is_suffix_zone(zone: &str, name: &str) -> bool {
+/// Is the zone `zone` a suffix of the DNS name `name` (or the name itself)? Case and a trailing
+/// dot do not matter. The one such test: validation, the wizard, `--plain` and flags use it.
+pub fn is_suffix_zone(zone: &str, name: &str) -> bool {
     let zone = zone.trim_end_matches('.').to_ascii_lowercase();
     let name = name.trim_end_matches('.').to_ascii_lowercase();
     name == zone || name.ends_with(&format!(".{zone}"))
@@ -247,80 +250,88 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
     validate_owned(plan, inv, &Owned::default())
 }
 
-/// Who inside the VPC may call the endpoint directly (the private zone sends them there).
-fn vpc_callers(
-    plan: &Plan,
-    inv: &Inventory,
-    push: &mut impl FnMut(Severity, Step, &'static str, String, String),
-) {
-    use Severity::{Error as E, Info as I, Warning as W};
-    if plan.vpc_callers.is_empty() {
-        push(
-            W,
-            Step::Callers,
-            "vpc-callers-none",
-            format!(
-                "nobody inside {} may call the API: the private zone sends callers there straight to the endpoint, whose security group then refuses them (they time out), so the private zone serves no one",
-                plan.vpc_id
-            ),
-            "acknowledge (the post's setting), or admit the VPC (--vpc-callers vpc), or name CIDRs / security groups".into(),
-        );
+/// `validate`, knowing what the plan itself already created (resume).
+pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
+    let mut cx = Check {
+        plan,
+        inv,
+        owned,
+        findings: Vec::new(),
+        endpoint_azs: BTreeSet::new(),
+        nlb_azs: BTreeMap::new(),
+        name_ok: false,
+    };
+    for check in CHECKS {
+        check(&mut cx);
     }
-    let vpc_nets: Vec<ipnet::Ipv4Net> = inv
-        .vpcs
-        .iter()
-        .find(|v| v.id == plan.vpc_id)
-        .map(|v| {
-            std::iter::once(&v.cidr)
-                .chain(&v.secondary_cidrs)
-                .filter_map(|c| c.parse().ok())
-                .collect()
-        })
-        .unwrap_or_default();
-    for caller in &plan.vpc_callers {
-        match crate::plan::VpcCaller::parse(caller) {
-            Err(why) => push(
-                E,
-                Step::Callers,
-                "vpc-caller-invalid",
-                why,
-                "write vpc, an IPv4 CIDR such as 10.20.0.0/16, or a security group id sg-…".into(),
-            ),
-            Ok(crate::plan::VpcCaller::Cidr(net))
-                if !vpc_nets.is_empty() && !vpc_nets.iter().any(|v| v.contains(&net)) =>
-            {
-                push(
-                    I,
-                    Step::Callers,
-                    "vpc-caller-outside",
-                    format!(
-                        "{net} is outside {} ({}): callers there reach the endpoint only through peering or a transit gateway, and resolve the name privately only if the private zone is associated with their VPC",
-                        plan.vpc_id,
-                        vpc_nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
-                    ),
-                    "keep it if that is the intent".into(),
-                );
-            }
-            Ok(_) => {}
-        }
+    let mut f = cx.findings;
+    f.sort_by(|a, b| a.step.cmp(&b.step).then(a.severity.cmp(&b.severity)));
+    f
+}
+
+/// The checks, in order: the findings of one step and one severity keep this order.
+const CHECKS: &[fn(&mut Check<'_>)] = &[
+    vpc,
+    endpoint_subnets,
+    pinned_endpoint_ips,
+    nlb_subnets,
+    adopted_nlb,
+    adopted_target_group,
+    elastic_ips,
+    nlb_azs_match,
+    name,
+    certificate,
+    api,
+    stage_and_base_path,
+    callers,
+    vpc_callers,
+    public_zone,
+    private_zone,
+    existing_records,
+    names_and_limits,
+];
+
+/// What the checks share: the plan, the account, what the plan created itself, the findings so far
+/// and what one check learns for a later one.
+struct Check<'a> {
+    plan: &'a Plan,
+    inv: &'a Inventory,
+    owned: &'a Owned,
+    findings: Vec<Finding>,
+    /// The endpoint's AZs (`endpoint_subnets`), which the NLB's must equal (`nlb_azs_match`).
+    endpoint_azs: BTreeSet<String>,
+    /// The NLB subnets by AZ (`nlb_subnets`).
+    nlb_azs: BTreeMap<String, Vec<&'a str>>,
+    /// The name is a valid DNS name (`name`), so the certificate is matched against it.
+    name_ok: bool,
+}
+
+impl Check<'_> {
+    fn push(
+        &mut self,
+        severity: Severity,
+        step: Step,
+        code: &'static str,
+        message: String,
+        fix: String,
+    ) {
+        self.findings
+            .push(Finding::new(severity, step, code, message, fix));
     }
 }
 
-/// `validate`, knowing what the plan itself already created (resume).
-pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
-    let ours_tag = |tags: &[crate::domain::Tag]| {
-        tags.iter()
-            .any(|t| t.key == "fixedip:plan-id" && t.value == plan.id)
-    };
-    use Severity::{Error as E, Info as I, Warning as W};
-    let mut f = Vec::new();
-    let mut push =
-        |sev, step, code, msg: String, fix: String| f.push(Finding::new(sev, step, code, msg, fix));
+/// Whether `tags` say the resource is this plan's.
+fn ours(plan: &Plan, tags: &[crate::domain::Tag]) -> bool {
+    tags.iter()
+        .any(|t| t.key == super::names::TAG_PLAN_ID && t.value == plan.id)
+}
 
-    // ---- 1. VPC ----
+/// The VPC exists, its DNS attributes (or turning them on), its internet gateway.
+fn vpc(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     let vpc = inv.vpcs.iter().find(|v| v.id == plan.vpc_id);
     match vpc {
-        None => push(
+        None => cx.push(
             E,
             Step::Vpc,
             "vpc-missing",
@@ -345,7 +356,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             .collect();
             if !off.is_empty() {
                 if plan.enable_vpc_dns {
-                    push(
+                    cx.push(
                         W,
                         Step::Vpc,
                         "vpc-dns-will-change",
@@ -357,7 +368,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         "acknowledge, or pick a VPC that has them on".into(),
                     );
                 } else {
-                    push(E, Step::Vpc, "vpc-dns-off",
+                    cx.push(E, Step::Vpc, "vpc-dns-off",
                         format!("{} is off in {}: the endpoint's private DNS needs it", off.join(" and "), v.id),
                         "choose \"turn it on during apply\" (--enable-vpc-dns), or pick another VPC".into());
                 }
@@ -371,165 +382,197 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     })
             });
             if !has_igw && !inv.route_tables.is_empty() {
-                push(E, Step::Vpc, "vpc-no-internet-gateway",
+                cx.push(E, Step::Vpc, "vpc-no-internet-gateway",
                     format!("{} has no route to an internet gateway: an internet-facing NLB cannot work there", v.id),
                     "attach an internet gateway and route 0.0.0.0/0 to it from the public subnets, or pick another VPC".into());
             }
         }
     }
-    let in_vpc = |s: &Subnet| s.vpc_id == plan.vpc_id;
+}
 
-    // ---- 2. Endpoint subnets ----
-    let existing_private_dns_ep = inv
-        .endpoints_in(&plan.vpc_id)
-        .filter(|e| !ours_tag(&e.tags) && !owned.endpoint_ids.contains(&e.id))
-        .find(|e| e.private_dns)
-        .map(|e| e.id.clone());
-    let mut endpoint_azs: BTreeSet<String> = BTreeSet::new();
-    match &plan.endpoint {
+/// The endpoint: the subnets of a new one, or the one reused.
+fn endpoint_subnets(cx: &mut Check<'_>) {
+    match &cx.plan.endpoint {
         EndpointChoice::Create {
             subnet_ids,
             allow_public_subnets,
-        } => {
-            if let Some(ep) = &existing_private_dns_ep {
-                push(E, Step::EndpointSubnets, "endpoint-private-dns-conflict",
-                    format!("{} already has execute-api endpoint {ep} with private DNS: a second one is rejected (\"conflicting DNS domain\")", plan.vpc_id),
-                    format!("reuse {ep} (--reuse-endpoint {ep})"));
-            }
-            let mut per_az: BTreeMap<String, Vec<&str>> = BTreeMap::new();
-            for id in subnet_ids {
-                match subnet(inv, id) {
-                    None => push(
-                        E,
+        } => new_endpoint(cx, subnet_ids, *allow_public_subnets),
+        EndpointChoice::Reuse { vpc_endpoint_id } => reused_endpoint(cx, vpc_endpoint_id),
+    }
+}
+
+/// A new endpoint: no other with private DNS in the VPC, one private subnet with room per AZ, two
+/// AZs or more.
+fn new_endpoint(cx: &mut Check<'_>, subnet_ids: &[String], allow_public_subnets: bool) {
+    let (plan, inv, owned) = (cx.plan, cx.inv, cx.owned);
+    let existing_private_dns_ep = inv
+        .endpoints_in(&plan.vpc_id)
+        .filter(|e| !ours(plan, &e.tags) && !owned.endpoint_ids.contains(&e.id))
+        .find(|e| e.private_dns)
+        .map(|e| e.id.clone());
+    if let Some(ep) = &existing_private_dns_ep {
+        cx.push(E, Step::EndpointSubnets, "endpoint-private-dns-conflict",
+            format!("{} already has execute-api endpoint {ep} with private DNS: a second one is rejected (\"conflicting DNS domain\")", plan.vpc_id),
+            format!("reuse {ep} (--reuse-endpoint {ep})"));
+    }
+    let mut per_az: BTreeMap<String, Vec<&str>> = BTreeMap::new();
+    for id in subnet_ids {
+        new_endpoint_subnet(cx, id, allow_public_subnets, &mut per_az);
+    }
+    for (az, ids) in &per_az {
+        if ids.len() > 1 {
+            cx.push(
+                E,
+                Step::EndpointSubnets,
+                "endpoint-subnets-same-az",
+                format!(
+                    "{} are all in {az}: an endpoint takes one subnet per AZ",
+                    ids.join(", ")
+                ),
+                format!("keep one subnet in {az}"),
+            );
+        }
+    }
+    if per_az.len() < 2 {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-too-few-azs",
+            format!(
+                "the endpoint spans {} AZ: two or more keep the API up when an AZ fails",
+                per_az.len()
+            ),
+            "pick private subnets in at least two AZs".into(),
+        );
+    }
+    cx.endpoint_azs = per_az.into_keys().collect();
+    cx.push(I, Step::EndpointSubnets, "private-dns-side-effect",
+        format!("with private DNS on the endpoint, every public API Gateway default hostname (*.execute-api.{}.amazonaws.com) resolves privately inside {}: calls from this VPC to other public/regional APIs by their default URL get 403", inv.region, plan.vpc_id),
+        "call other APIs from this VPC through custom domains (A-alias records), not default URLs".into());
+}
+
+/// One subnet of a new endpoint: exists, in the VPC, private (or explicitly allowed), has room.
+fn new_endpoint_subnet<'a>(
+    cx: &mut Check<'a>,
+    id: &str,
+    allow_public_subnets: bool,
+    per_az: &mut BTreeMap<String, Vec<&'a str>>,
+) {
+    let (plan, inv) = (cx.plan, cx.inv);
+    match subnet(inv, id) {
+        None => cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-subnet-missing",
+            format!("subnet {id} does not exist"),
+            "pick the endpoint subnets again".into(),
+        ),
+        Some(s) if s.vpc_id != plan.vpc_id => cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-subnet-other-vpc",
+            format!("subnet {id} is in {}, not in {}", s.vpc_id, plan.vpc_id),
+            "pick subnets of the chosen VPC".into(),
+        ),
+        Some(s) => {
+            per_az.entry(s.az.clone()).or_default().push(&s.id);
+            if s.reach.as_ref().is_some_and(|r| r.public) {
+                if allow_public_subnets {
+                    cx.push(
+                        W,
                         Step::EndpointSubnets,
-                        "endpoint-subnet-missing",
-                        format!("subnet {id} does not exist"),
-                        "pick the endpoint subnets again".into(),
-                    ),
-                    Some(s) if !in_vpc(s) => push(
-                        E,
-                        Step::EndpointSubnets,
-                        "endpoint-subnet-other-vpc",
-                        format!("subnet {id} is in {}, not in {}", s.vpc_id, plan.vpc_id),
-                        "pick subnets of the chosen VPC".into(),
-                    ),
-                    Some(s) => {
-                        per_az.entry(s.az.clone()).or_default().push(&s.id);
-                        if s.reach.as_ref().is_some_and(|r| r.public) {
-                            if *allow_public_subnets {
-                                push(W, Step::EndpointSubnets, "endpoint-subnet-public-override",
-                                    format!("{id} is public ({}); the endpoint will sit in it by your choice", s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or("")),
-                                    "acknowledge, or pick private subnets".into());
-                            } else {
-                                push(
-                                    E,
-                                    Step::EndpointSubnets,
-                                    "endpoint-subnet-public",
-                                    format!(
-                                        "{id} is public: the endpoint belongs in private subnets"
-                                    ),
-                                    "pick private subnets, or explicitly override".into(),
-                                );
-                            }
-                        }
-                        if s.free_ips == 0 {
-                            push(E, Step::EndpointSubnets, "endpoint-subnet-full",
-                                format!("{id} has no free IP address for the endpoint's network interface"),
-                                "pick another subnet in that AZ".into());
-                        }
-                    }
-                }
-            }
-            for (az, ids) in &per_az {
-                if ids.len() > 1 {
-                    push(
-                        E,
-                        Step::EndpointSubnets,
-                        "endpoint-subnets-same-az",
+                        "endpoint-subnet-public-override",
                         format!(
-                            "{} are all in {az}: an endpoint takes one subnet per AZ",
-                            ids.join(", ")
+                            "{id} is public ({}); the endpoint will sit in it by your choice",
+                            s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or("")
                         ),
-                        format!("keep one subnet in {az}"),
+                        "acknowledge, or pick private subnets".into(),
+                    );
+                } else {
+                    cx.push(
+                        E,
+                        Step::EndpointSubnets,
+                        "endpoint-subnet-public",
+                        format!("{id} is public: the endpoint belongs in private subnets"),
+                        "pick private subnets, or explicitly override".into(),
                     );
                 }
             }
-            if per_az.len() < 2 {
-                push(
+            if s.free_ips == 0 {
+                cx.push(
                     E,
                     Step::EndpointSubnets,
-                    "endpoint-too-few-azs",
-                    format!(
-                        "the endpoint spans {} AZ: two or more keep the API up when an AZ fails",
-                        per_az.len()
-                    ),
-                    "pick private subnets in at least two AZs".into(),
+                    "endpoint-subnet-full",
+                    format!("{id} has no free IP address for the endpoint's network interface"),
+                    "pick another subnet in that AZ".into(),
                 );
-            }
-            endpoint_azs = per_az.into_keys().collect();
-            push(I, Step::EndpointSubnets, "private-dns-side-effect",
-                format!("with private DNS on the endpoint, every public API Gateway default hostname (*.execute-api.{}.amazonaws.com) resolves privately inside {}: calls from this VPC to other public/regional APIs by their default URL get 403", inv.region, plan.vpc_id),
-                "call other APIs from this VPC through custom domains (A-alias records), not default URLs".into());
-        }
-        EndpointChoice::Reuse { vpc_endpoint_id } => {
-            match inv.vpc_endpoints.iter().find(|e| &e.id == vpc_endpoint_id) {
-                None => push(
-                    E,
-                    Step::EndpointSubnets,
-                    "endpoint-missing",
-                    format!("execute-api endpoint {vpc_endpoint_id} does not exist"),
-                    "pick the endpoint again, or create one".into(),
-                ),
-                Some(e) if e.vpc_id != plan.vpc_id => push(
-                    E,
-                    Step::EndpointSubnets,
-                    "endpoint-other-vpc",
-                    format!(
-                        "endpoint {vpc_endpoint_id} is in {}, not in {}",
-                        e.vpc_id, plan.vpc_id
-                    ),
-                    "reuse an endpoint of the chosen VPC".into(),
-                ),
-                Some(e) => {
-                    endpoint_azs = e
-                        .subnet_ids
-                        .iter()
-                        .filter_map(|id| subnet(inv, id))
-                        .map(|s| s.az.clone())
-                        .collect();
-                    if !e.is_available() {
-                        push(
-                            W,
-                            Step::EndpointSubnets,
-                            "endpoint-not-available",
-                            format!("endpoint {} is {}, not available", e.id, e.state),
-                            "the apply waits for it; acknowledge".into(),
-                        );
-                    }
-                    if !e.private_dns {
-                        push(W, Step::EndpointSubnets, "endpoint-private-dns-off",
-                        format!("endpoint {} has private DNS off: inside the VPC the name will still resolve through the private zone", e.id),
-                        "acknowledge".into());
-                    }
-                    if endpoint_azs.len() < 2 {
-                        push(
-                            W,
-                            Step::EndpointSubnets,
-                            "endpoint-too-few-azs",
-                            format!("endpoint {} spans {} AZ", e.id, endpoint_azs.len()),
-                            "add a subnet in another AZ to the endpoint for AZ fault tolerance"
-                                .into(),
-                        );
-                    }
-                }
             }
         }
     }
+}
 
-    // ---- 2b. Pinned endpoint IPs ----
+/// A reused endpoint: exists, in the VPC, available, with private DNS, in two AZs or more.
+fn reused_endpoint(cx: &mut Check<'_>, vpc_endpoint_id: &str) {
+    let (plan, inv) = (cx.plan, cx.inv);
+    match inv.vpc_endpoints.iter().find(|e| e.id == vpc_endpoint_id) {
+        None => cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-missing",
+            format!("execute-api endpoint {vpc_endpoint_id} does not exist"),
+            "pick the endpoint again, or create one".into(),
+        ),
+        Some(e) if e.vpc_id != plan.vpc_id => cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-other-vpc",
+            format!(
+                "endpoint {vpc_endpoint_id} is in {}, not in {}",
+                e.vpc_id, plan.vpc_id
+            ),
+            "reuse an endpoint of the chosen VPC".into(),
+        ),
+        Some(e) => {
+            let endpoint_azs: BTreeSet<String> = e
+                .subnet_ids
+                .iter()
+                .filter_map(|id| subnet(inv, id))
+                .map(|s| s.az.clone())
+                .collect();
+            if !e.is_available() {
+                cx.push(
+                    W,
+                    Step::EndpointSubnets,
+                    "endpoint-not-available",
+                    format!("endpoint {} is {}, not available", e.id, e.state),
+                    "the apply waits for it; acknowledge".into(),
+                );
+            }
+            if !e.private_dns {
+                cx.push(W, Step::EndpointSubnets, "endpoint-private-dns-off",
+                format!("endpoint {} has private DNS off: inside the VPC the name will still resolve through the private zone", e.id),
+                "acknowledge".into());
+            }
+            if endpoint_azs.len() < 2 {
+                cx.push(
+                    W,
+                    Step::EndpointSubnets,
+                    "endpoint-too-few-azs",
+                    format!("endpoint {} spans {} AZ", e.id, endpoint_azs.len()),
+                    "add a subnet in another AZ to the endpoint for AZ fault tolerance".into(),
+                );
+            }
+            cx.endpoint_azs = endpoint_azs;
+        }
+    }
+}
+
+/// The endpoint's pinned IPs: in its subnets, free, not reserved, in all of them or none.
+fn pinned_endpoint_ips(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     if !plan.endpoint_ips.is_empty() {
         match &plan.endpoint {
-            EndpointChoice::Reuse { vpc_endpoint_id } => push(
+            EndpointChoice::Reuse { vpc_endpoint_id } => cx.push(
                 E,
                 Step::EndpointSubnets,
                 "endpoint-ip-reuse",
@@ -539,91 +582,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             EndpointChoice::Create { subnet_ids, .. } => {
                 let mut seen: BTreeSet<&str> = BTreeSet::new();
                 for (sid, ip) in &plan.endpoint_ips {
-                    if !subnet_ids.contains(sid) {
-                        push(
-                            E,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-subnet",
-                            format!("{ip} is pinned in {sid}, which is not one of the endpoint's subnets"),
-                            format!("pin IPs only in {}", subnet_ids.join(", ")),
-                        );
-                        continue;
-                    }
-                    let Ok(addr) = ip.parse::<Ipv4Addr>() else {
-                        push(
-                            E,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-syntax",
-                            format!("{ip} (pinned in {sid}) is not an IPv4 address"),
-                            "write it as four numbers, e.g. 10.0.1.10".into(),
-                        );
-                        continue;
-                    };
-                    if !seen.insert(ip.as_str()) {
-                        push(E, Step::EndpointSubnets, "endpoint-ip-duplicate",
-                            format!("{ip} is pinned twice"), "give each subnet its own IP".into());
-                    }
-                    let Some(net) = subnet(inv, sid).and_then(|s| s.cidr.parse::<ipnet::Ipv4Net>().ok()) else {
-                        continue;
-                    };
-                    if !net.contains(&addr) {
-                        push(
-                            E,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-outside",
-                            format!("{ip} is outside {sid} ({net})"),
-                            format!("pick an address inside {net}"),
-                        );
-                        continue;
-                    }
-                    let off = u32::from(addr) - u32::from(net.network());
-                    let last = u32::from(net.broadcast()) - u32::from(net.network());
-                    if off < 4 || off == last {
-                        push(
-                            E,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-reserved",
-                            format!("{ip} is reserved by AWS in {net} (the first four addresses and the last one)"),
-                            format!(
-                                "pick one from {} to {}",
-                                Ipv4Addr::from(u32::from(net.network()) + 4),
-                                Ipv4Addr::from(u32::from(net.broadcast()) - 1)
-                            ),
-                        );
-                        continue;
-                    }
-                    let own_endpoint = |eni: &str| {
-                        inv.vpc_endpoints.iter().any(|e| {
-                            (ours_tag(&e.tags) || owned.endpoint_ids.contains(&e.id))
-                                && e.network_interface_ids.iter().any(|n| n == eni)
-                        })
-                    };
-                    if let Some(used) = inv
-                        .used_ips
-                        .iter()
-                        .find(|u| &u.ip == ip && !own_endpoint(&u.eni_id))
-                    {
-                        push(
-                            E,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-taken",
-                            format!("{ip} is in use in {sid} by {}", used.eni_id),
-                            format!(
-                                "pick a free address{}",
-                                suggest_free_ip(inv, sid)
-                                    .map(|f| format!(", e.g. {f}"))
-                                    .unwrap_or_default()
-                            ),
-                        );
-                    } else if !inv.used_ips_read.contains(sid) {
-                        push(
-                            I,
-                            Step::EndpointSubnets,
-                            "endpoint-ip-unchecked",
-                            format!("whether {ip} is free in {sid} was not checked"),
-                            "the apply fails cleanly if it is taken".into(),
-                        );
-                    }
+                    pinned_ip(cx, subnet_ids, sid, ip, &mut seen);
                 }
                 // EC2 takes SubnetConfigurations for every subnet of the endpoint or none.
                 let unpinned: Vec<&str> = subnet_ids
@@ -632,7 +591,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     .map(String::as_str)
                     .collect();
                 if !unpinned.is_empty() {
-                    push(
+                    cx.push(
                         E,
                         Step::EndpointSubnets,
                         "endpoint-ip-partial",
@@ -652,19 +611,125 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
 
-    // ---- 3. NLB subnets ----
+/// One pinned IP: in one of the endpoint's subnets, an IPv4 address given once, inside the subnet,
+/// not reserved by AWS, not used by another interface.
+fn pinned_ip<'a>(
+    cx: &mut Check<'a>,
+    subnet_ids: &[String],
+    sid: &str,
+    ip: &'a str,
+    seen: &mut BTreeSet<&'a str>,
+) {
+    let (plan, inv, owned) = (cx.plan, cx.inv, cx.owned);
+    if !subnet_ids.iter().any(|s| s == sid) {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-subnet",
+            format!("{ip} is pinned in {sid}, which is not one of the endpoint's subnets"),
+            format!("pin IPs only in {}", subnet_ids.join(", ")),
+        );
+        return;
+    }
+    let Ok(addr) = ip.parse::<Ipv4Addr>() else {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-syntax",
+            format!("{ip} (pinned in {sid}) is not an IPv4 address"),
+            "write it as four numbers, e.g. 10.0.1.10".into(),
+        );
+        return;
+    };
+    if !seen.insert(ip) {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-duplicate",
+            format!("{ip} is pinned twice"),
+            "give each subnet its own IP".into(),
+        );
+    }
+    let Some(net) = subnet(inv, sid).and_then(|s| s.cidr.parse::<ipnet::Ipv4Net>().ok()) else {
+        return;
+    };
+    if !net.contains(&addr) {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-outside",
+            format!("{ip} is outside {sid} ({net})"),
+            format!("pick an address inside {net}"),
+        );
+        return;
+    }
+    let off = u32::from(addr) - u32::from(net.network());
+    let last = u32::from(net.broadcast()) - u32::from(net.network());
+    if off < 4 || off == last {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-reserved",
+            format!("{ip} is reserved by AWS in {net} (the first four addresses and the last one)"),
+            format!(
+                "pick one from {} to {}",
+                Ipv4Addr::from(u32::from(net.network()) + 4),
+                Ipv4Addr::from(u32::from(net.broadcast()) - 1)
+            ),
+        );
+        return;
+    }
+    let own_endpoint = |eni: &str| {
+        inv.vpc_endpoints.iter().any(|e| {
+            (ours(plan, &e.tags) || owned.endpoint_ids.contains(&e.id))
+                && e.network_interface_ids.iter().any(|n| n == eni)
+        })
+    };
+    if let Some(used) = inv
+        .used_ips
+        .iter()
+        .find(|u| u.ip == ip && !own_endpoint(&u.eni_id))
+    {
+        cx.push(
+            E,
+            Step::EndpointSubnets,
+            "endpoint-ip-taken",
+            format!("{ip} is in use in {sid} by {}", used.eni_id),
+            format!(
+                "pick a free address{}",
+                suggest_free_ip(inv, sid)
+                    .map(|f| format!(", e.g. {f}"))
+                    .unwrap_or_default()
+            ),
+        );
+    } else if !inv.used_ips_read.iter().any(|s| s == sid) {
+        cx.push(
+            I,
+            Step::EndpointSubnets,
+            "endpoint-ip-unchecked",
+            format!("whether {ip} is free in {sid} was not checked"),
+            "the apply fails cleanly if it is taken".into(),
+        );
+    }
+}
+
+/// The NLB subnets: in the VPC, public, one per AZ, with room.
+fn nlb_subnets(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
+    let in_vpc = |s: &Subnet| s.vpc_id == plan.vpc_id;
     let mut nlb_azs: BTreeMap<String, Vec<&str>> = BTreeMap::new();
     for id in &plan.nlb_subnet_ids {
         match subnet(inv, id) {
-            None => push(
+            None => cx.push(
                 E,
                 Step::NlbSubnets,
                 "nlb-subnet-missing",
                 format!("subnet {id} does not exist"),
                 "pick the NLB subnets again".into(),
             ),
-            Some(s) if !in_vpc(s) => push(
+            Some(s) if !in_vpc(s) => cx.push(
                 E,
                 Step::NlbSubnets,
                 "nlb-subnet-other-vpc",
@@ -675,15 +740,15 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 nlb_azs.entry(s.az.clone()).or_default().push(&s.id);
                 match &s.reach {
                     Some(r) if r.public => {}
-                    Some(r) => push(E, Step::NlbSubnets, "nlb-subnet-private",
+                    Some(r) => cx.push(E, Step::NlbSubnets, "nlb-subnet-private",
                         format!("{id} is not public ({}): an internet-facing NLB needs a route to an internet gateway", r.reason),
                         "pick a public subnet in that AZ".into()),
-                    None => push(W, Step::NlbSubnets, "nlb-subnet-unknown",
+                    None => cx.push(W, Step::NlbSubnets, "nlb-subnet-unknown",
                         format!("{id}: its route table is not visible, so whether it is public is unknown"),
                         "check its route table has 0.0.0.0/0 → igw-…, then acknowledge".into()),
                 }
                 if s.free_ips < NLB_MIN_FREE_IPS {
-                    push(
+                    cx.push(
                         E,
                         Step::NlbSubnets,
                         "nlb-subnet-free-ips",
@@ -699,7 +764,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
     }
     for (az, ids) in &nlb_azs {
         if ids.len() > 1 {
-            push(
+            cx.push(
                 E,
                 Step::NlbSubnets,
                 "nlb-subnets-same-az",
@@ -711,10 +776,15 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             );
         }
     }
-    // ---- 3a. Adopted NLB / target group ----
+    cx.nlb_azs = nlb_azs;
+}
+
+/// An adopted NLB: internet-facing, in the VPC, on the same subnets, its caller groups, listener.
+fn adopted_nlb(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     if let Some(arn) = &plan.adopt_nlb {
         match inv.load_balancers.iter().find(|l| &l.lb.arn == arn) {
-            None => push(
+            None => cx.push(
                 E,
                 Step::NlbSubnets,
                 "nlb-adopt-missing",
@@ -724,7 +794,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             Some(l) => {
                 let lb = &l.lb;
                 if !lb.scheme.eq_ignore_ascii_case("internet-facing") {
-                    push(
+                    cx.push(
                         E,
                         Step::NlbSubnets,
                         "nlb-adopt-scheme",
@@ -736,7 +806,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     );
                 }
                 if lb.vpc_id != plan.vpc_id {
-                    push(
+                    cx.push(
                         E,
                         Step::NlbSubnets,
                         "nlb-adopt-other-vpc",
@@ -749,7 +819,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 mine.sort();
                 theirs.sort();
                 if mine != theirs {
-                    push(
+                    cx.push(
                         E,
                         Step::NlbSubnets,
                         "nlb-adopt-subnets",
@@ -773,10 +843,10 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                             "set the caller rules on those groups yourself and drop the plan's caller list, or let the plan create a new NLB".to_string(),
                         )
                     };
-                    push(E, Step::Callers, "nlb-adopt-callers", msg, fix);
+                    cx.push(E, Step::Callers, "nlb-adopt-callers", msg, fix);
                 }
                 if plan.eips.is_elastic() {
-                    push(E, Step::NlbSubnets, "nlb-adopt-eips",
+                    cx.push(E, Step::NlbSubnets, "nlb-adopt-eips",
                         format!("{} keeps the addresses it was created with{}: Elastic IPs cannot be added to an existing NLB",
                             lb.name,
                             if lb.eip_allocations.is_empty() { " (NLB-assigned)" } else { " (its own Elastic IPs)" }),
@@ -785,7 +855,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 let port = plan.settings.listener_port;
                 if let Some(listener) = l.listeners.iter().find(|x| x.port == port) {
                     if !listener.protocol.eq_ignore_ascii_case("TLS") {
-                        push(
+                        cx.push(
                             E,
                             Step::NlbSubnets,
                             "nlb-adopt-listener",
@@ -799,7 +869,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         && listener.target_group_arn.as_deref()
                             != plan.adopt_target_group.as_deref()
                     {
-                        push(W, Step::NlbSubnets, "nlb-adopt-listener-redirect",
+                        cx.push(W, Step::NlbSubnets, "nlb-adopt-listener-redirect",
                             format!("{}'s TLS:{port} listener forwards to {} today; the apply points it at the plan's target group",
                                 lb.name, listener.target_group_arn.as_deref().unwrap_or("?")),
                             "acknowledge (destroy points it back)".into());
@@ -808,9 +878,14 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
+
+/// An adopted target group: ip, TLS 443, in the VPC.
+fn adopted_target_group(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     if let Some(arn) = &plan.adopt_target_group {
         match inv.target_groups.iter().find(|t| &t.arn == arn) {
-            None => push(
+            None => cx.push(
                 E,
                 Step::NlbSubnets,
                 "tg-adopt-missing",
@@ -823,18 +898,21 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     || tg.port != 443
                     || tg.vpc_id != plan.vpc_id
                 {
-                    push(E, Step::NlbSubnets, "tg-adopt-shape",
+                    cx.push(E, Step::NlbSubnets, "tg-adopt-shape",
                         format!("{} is {} {}:{} in {}, not ip TLS:443 in {}", tg.name, tg.target_type, tg.protocol, tg.port, tg.vpc_id, plan.vpc_id),
                         "adopt a target group of type ip, protocol TLS, port 443, in the plan's VPC (the endpoint's IPs are its targets)".into());
                 }
             }
         }
     }
+}
 
-    // ---- 3b. Elastic IPs ----
+/// The Elastic IPs: the quota for new ones, or the given ones exist and are free.
+fn elastic_ips(cx: &mut Check<'_>) {
+    let (plan, inv, owned) = (cx.plan, cx.inv, cx.owned);
     let wanted = plan.nlb_subnet_ids.len();
     match &plan.eips {
-        super::EipChoice::None => push(
+        super::EipChoice::None => cx.push(
             I,
             Step::NlbSubnets,
             "eip-none",
@@ -846,12 +924,12 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 .elastic_ips
                 .addresses
                 .iter()
-                .filter(|e| ours_tag(&e.tags))
+                .filter(|e| ours(plan, &e.tags))
                 .count();
             let need = wanted.saturating_sub(kept);
             let have = inv.elastic_ips.addresses.len();
             match inv.elastic_ips.quota {
-                Some(q) if have + need > q as usize => push(
+                Some(q) if have + need > q as usize => cx.push(
                     E,
                     Step::NlbSubnets,
                     "eip-quota",
@@ -861,7 +939,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     "release unused Elastic IPs, pick existing unassociated ones (--eip eipalloc-…), or request more (Service Quotas → Amazon EC2 → EC2-VPC Elastic IPs)".into(),
                 ),
                 Some(_) => {}
-                None if inv.loaded.contains(&crate::discovery::Source::ElasticIps) => push(
+                None if inv.loaded.contains(&crate::discovery::Source::ElasticIps) => cx.push(
                     I,
                     Step::NlbSubnets,
                     "eip-quota-unknown",
@@ -873,7 +951,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         }
         super::EipChoice::Existing { allocation_ids } => {
             if allocation_ids.len() != wanted {
-                push(
+                cx.push(
                     E,
                     Step::NlbSubnets,
                     "eip-count",
@@ -884,18 +962,18 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             let mut seen = BTreeSet::new();
             for a in allocation_ids {
                 if !seen.insert(a) {
-                    push(E, Step::NlbSubnets, "eip-duplicate",
+                    cx.push(E, Step::NlbSubnets, "eip-duplicate",
                         format!("{a} is given twice"), "give each NLB subnet its own Elastic IP".into());
                 }
                 match inv.elastic_ips.addresses.iter().find(|e| &e.allocation_id == a) {
-                    None => push(
+                    None => cx.push(
                         E,
                         Step::NlbSubnets,
                         "eip-missing",
                         format!("the Elastic IP {a} does not exist in {}", inv.region),
                         "pick one of the unassociated Elastic IPs, or choose new ones".into(),
                     ),
-                    Some(e) if e.in_use() && !ours_tag(&e.tags) && !owned.eip_ids.contains(&e.allocation_id) => push(
+                    Some(e) if e.in_use() && !ours(plan, &e.tags) && !owned.eip_ids.contains(&e.allocation_id) => cx.push(
                         E,
                         Step::NlbSubnets,
                         "eip-in-use",
@@ -911,8 +989,13 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
+
+/// The NLB has subnets, in exactly the endpoint's AZs.
+fn nlb_azs_match(cx: &mut Check<'_>) {
+    let plan = cx.plan;
     if plan.nlb_subnet_ids.is_empty() {
-        push(
+        cx.push(
             E,
             Step::NlbSubnets,
             "nlb-no-subnets",
@@ -920,11 +1003,12 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             "pick one public subnet per endpoint AZ".into(),
         );
     }
-    let nlb_az_set: BTreeSet<String> = nlb_azs.keys().cloned().collect();
-    if !endpoint_azs.is_empty() && !nlb_az_set.is_empty() && nlb_az_set != endpoint_azs {
+    let nlb_az_set: BTreeSet<String> = cx.nlb_azs.keys().cloned().collect();
+    let endpoint_azs = &cx.endpoint_azs;
+    if !endpoint_azs.is_empty() && !nlb_az_set.is_empty() && &nlb_az_set != endpoint_azs {
         let missing: Vec<&String> = endpoint_azs.difference(&nlb_az_set).collect();
-        let extra: Vec<&String> = nlb_az_set.difference(&endpoint_azs).collect();
-        push(
+        let extra: Vec<&String> = nlb_az_set.difference(endpoint_azs).collect();
+        cx.push(
             E,
             Step::NlbSubnets,
             "nlb-az-mismatch",
@@ -932,12 +1016,15 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             "pick exactly one public subnet in each AZ where the endpoint has a subnet".into(),
         );
     }
+}
 
-    // ---- 4. Name and certificate ----
-    let name_ok = match check_dns_name(&plan.name) {
+/// The name is a valid DNS name.
+fn name(cx: &mut Check<'_>) {
+    let plan = cx.plan;
+    cx.name_ok = match check_dns_name(&plan.name) {
         Ok(()) => true,
         Err(why) => {
-            push(
+            cx.push(
                 E,
                 Step::NameCertificate,
                 "name-invalid",
@@ -947,12 +1034,17 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             false
         }
     };
+}
+
+/// The certificate: in the region, ISSUED, covers the name, not about to expire.
+fn certificate(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     match inv
         .certificates
         .iter()
         .find(|c| c.arn == plan.certificate_arn)
     {
-        None if plan.certificate_arn.is_empty() => push(
+        None if plan.certificate_arn.is_empty() => cx.push(
             E,
             Step::NameCertificate,
             "cert-missing",
@@ -961,7 +1053,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         ),
         None => {
             if region_of_arn(&plan.certificate_arn).is_some_and(|r| r != inv.region) {
-                push(
+                cx.push(
                     E,
                     Step::NameCertificate,
                     "cert-other-region",
@@ -977,7 +1069,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     ),
                 );
             } else {
-                push(
+                cx.push(
                     E,
                     Step::NameCertificate,
                     "cert-missing",
@@ -991,7 +1083,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         }
         Some(c) => {
             if c.status != CertStatus::Issued {
-                push(E, Step::NameCertificate, "cert-not-issued",
+                cx.push(E, Step::NameCertificate, "cert-not-issued",
                     format!("certificate for {} is {}", c.domain, c.status.as_str()),
                     match c.status {
                         CertStatus::PendingValidation => "finish DNS validation (add the CNAME ACM shows), wait for ISSUED, then retry".into(),
@@ -999,8 +1091,8 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         _ => "pick an ISSUED certificate".into(),
                     });
             }
-            if name_ok && !c.covers(&plan.name) {
-                push(
+            if cx.name_ok && !c.covers(&plan.name) {
+                cx.push(
                     E,
                     Step::NameCertificate,
                     "cert-name-mismatch",
@@ -1020,7 +1112,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             ) {
                 let left = exp - now;
                 if c.status == CertStatus::Issued && (0..CERT_EXPIRY_WARNING_DAYS).contains(&left) {
-                    push(
+                    cx.push(
                         W,
                         Step::NameCertificate,
                         "cert-expires-soon",
@@ -1036,12 +1128,15 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
 
-    // ---- 5. API ----
+/// The API: a valid new name, or the adopted one (not edge-optimized; what the apply changes).
+fn api(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     match &plan.api {
         ApiChoice::Create { name } => {
             if name.trim().is_empty() || name.len() > 1024 {
-                push(
+                cx.push(
                     E,
                     Step::Api,
                     "api-name-invalid",
@@ -1052,7 +1147,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         }
         ApiChoice::Adopt { rest_api_id } => {
             match inv.rest_apis.iter().find(|a| &a.id == rest_api_id) {
-                None => push(
+                None => cx.push(
                     E,
                     Step::Api,
                     "api-missing",
@@ -1074,13 +1169,13 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     // AWS: "You cannot change a private API into an edge-optimized API" (API
                     // Gateway Developer Guide, "Change a public or private API endpoint type"):
                     // once PRIVATE, destroy could never give it back.
-                    push(E, Step::Api, "api-adopt-edge",
+                    cx.push(E, Step::Api, "api-adopt-edge",
                         format!("API {} is edge-optimized: making it PRIVATE cannot be undone (AWS never turns a private API back into an edge-optimized one), so destroy could not give it back", a.name),
                         "let the tool create a new API (it can call yours), or change yours to REGIONAL first if its callers allow, then plan again".into());
                 }
                 Some(a) => {
                     if !a.is_private() {
-                        push(W, Step::Api, "api-not-private",
+                        cx.push(W, Step::Api, "api-not-private",
                         format!("API {} is {}: the apply will change it to PRIVATE, and its public endpoint stops answering", a.name, a.endpoint_types.join(",")),
                         "acknowledge, or create a new API".into());
                     }
@@ -1094,12 +1189,12 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         .filter(|e| Some(e.as_str()) != ours)
                         .collect();
                     if !others.is_empty() {
-                        push(W, Step::Api, "api-bound-elsewhere",
+                        cx.push(W, Step::Api, "api-bound-elsewhere",
                         format!("API {} is bound to other endpoint(s) {}: the apply adds ours beside them", a.name, others.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
                         "acknowledge, or pick another API".into());
                     }
                     if a.policy.as_deref().is_some_and(|p| !p.is_empty()) {
-                        push(W, Step::Api, "api-policy-replaced",
+                        cx.push(W, Step::Api, "api-policy-replaced",
                         format!("API {} has a resource policy; the apply replaces it with the sourceVpc policy (the old one is kept for destroy)", a.name),
                         "acknowledge".into());
                     }
@@ -1107,8 +1202,13 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
+
+/// The stage name and the base path.
+fn stage_and_base_path(cx: &mut Check<'_>) {
+    let plan = cx.plan;
     if let Err(why) = check_stage(&plan.stage) {
-        push(
+        cx.push(
             E,
             Step::Api,
             "stage-invalid",
@@ -1119,7 +1219,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
     if let Some(bp) = &plan.base_path {
         if let Err(why) = check_base_path(bp) {
             let multi_level = bp.trim_matches('/').contains('/');
-            push(
+            cx.push(
                 E,
                 Step::Api,
                 if multi_level {
@@ -1136,8 +1236,11 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             );
         }
     }
+}
 
-    // ---- 6. Who may call ----
+/// Who may call through the NLB: the caller allow-list.
+fn callers(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     // An adopted NLB with security groups: those decide (and `nlb-adopt-callers` refuses a list).
     let adopted_groups: Vec<String> = plan
         .adopt_nlb
@@ -1146,18 +1249,18 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         .map(|l| l.lb.security_group_ids.clone())
         .unwrap_or_default();
     if plan.allow_cidrs.is_empty() && !adopted_groups.is_empty() {
-        push(I, Step::Callers, "callers-adopted-groups",
+        cx.push(I, Step::Callers, "callers-adopted-groups",
             format!("who can reach the API is decided by the adopted NLB's own security groups ({})", adopted_groups.join(", ")),
             "check their inbound rules on the listener's port: the API's sourceVpc policy admits everything that came through the NLB".into());
     } else if plan.allow_cidrs.is_empty() {
-        push(W, Step::Callers, "callers-whole-internet",
+        cx.push(W, Step::Callers, "callers-whole-internet",
             "no caller allow-list: the whole internet can reach the API through the NLB (the sourceVpc policy admits everything that came through it)".into(),
             "add the partner's egress CIDRs, or acknowledge".into());
     }
     let mut seen = BTreeSet::new();
     for c in &plan.allow_cidrs {
         match check_caller_cidr(c) {
-            Err(why) => push(
+            Err(why) => cx.push(
                 E,
                 Step::Callers,
                 "caller-cidr-invalid",
@@ -1166,7 +1269,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             ),
             Ok(net) => {
                 if net.prefix_len() == 0 {
-                    push(
+                    cx.push(
                         W,
                         Step::Callers,
                         "caller-cidr-anywhere",
@@ -1174,7 +1277,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         "leave the list empty for that, or give narrower ranges".into(),
                     );
                 } else if net.trunc() != net {
-                    push(
+                    cx.push(
                         W,
                         Step::Callers,
                         "caller-cidr-host-bits",
@@ -1183,7 +1286,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     );
                 }
                 if !seen.insert(net.trunc()) {
-                    push(
+                    cx.push(
                         W,
                         Step::Callers,
                         "caller-cidr-duplicate",
@@ -1195,7 +1298,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         }
     }
     if plan.allow_cidrs.len() > 60 {
-        push(
+        cx.push(
             E,
             Step::Callers,
             "caller-cidr-too-many",
@@ -1206,22 +1309,79 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             "merge ranges, or raise the rules-per-security-group quota".into(),
         );
     }
-    vpc_callers(plan, inv, &mut push);
+}
 
-    // ---- 7. Zones ----
+/// Who inside the VPC may call the endpoint directly (the private zone sends them there).
+fn vpc_callers(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
+    if plan.vpc_callers.is_empty() {
+        cx.push(
+            W,
+            Step::Callers,
+            "vpc-callers-none",
+            format!(
+                "nobody inside {} may call the API: the private zone sends callers there straight to the endpoint, whose security group then refuses them (they time out), so the private zone serves no one",
+                plan.vpc_id
+            ),
+            "acknowledge (the post's setting), or admit the VPC (--vpc-callers vpc), or name CIDRs / security groups".into(),
+        );
+    }
+    let vpc_nets: Vec<ipnet::Ipv4Net> = inv
+        .vpcs
+        .iter()
+        .find(|v| v.id == plan.vpc_id)
+        .map(|v| {
+            std::iter::once(&v.cidr)
+                .chain(&v.secondary_cidrs)
+                .filter_map(|c| c.parse().ok())
+                .collect()
+        })
+        .unwrap_or_default();
+    for caller in &plan.vpc_callers {
+        match crate::plan::VpcCaller::parse(caller) {
+            Err(why) => cx.push(
+                E,
+                Step::Callers,
+                "vpc-caller-invalid",
+                why,
+                "write vpc, an IPv4 CIDR such as 10.20.0.0/16, or a security group id sg-…".into(),
+            ),
+            Ok(crate::plan::VpcCaller::Cidr(net))
+                if !vpc_nets.is_empty() && !vpc_nets.iter().any(|v| v.contains(&net)) =>
+            {
+                cx.push(
+                    I,
+                    Step::Callers,
+                    "vpc-caller-outside",
+                    format!(
+                        "{net} is outside {} ({}): callers there reach the endpoint only through peering or a transit gateway, and resolve the name privately only if the private zone is associated with their VPC",
+                        plan.vpc_id,
+                        vpc_nets.iter().map(|n| n.to_string()).collect::<Vec<_>>().join(", ")
+                    ),
+                    "keep it if that is the intent".into(),
+                );
+            }
+            Ok(_) => {}
+        }
+    }
+}
+
+/// The public zone: exists, public, the longest suffix of the name.
+fn public_zone(cx: &mut Check<'_>) {
+    let (plan, inv) = (cx.plan, cx.inv);
     match inv
         .hosted_zones
         .iter()
         .find(|z| z.id == plan.public_zone_id)
     {
-        None if plan.public_zone_id.is_empty() => push(
+        None if plan.public_zone_id.is_empty() => cx.push(
             E,
             Step::Zones,
             "public-zone-missing",
             format!("no public hosted zone holds {}", plan.name),
             "create a public zone for the domain (or delegate one), then read the account again (r)".into(),
         ),
-        None => push(
+        None => cx.push(
             E,
             Step::Zones,
             "public-zone-missing",
@@ -1230,7 +1390,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         ),
         Some(z) => {
             if z.private {
-                push(
+                cx.push(
                     E,
                     Step::Zones,
                     "public-zone-is-private",
@@ -1239,7 +1399,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 );
             }
             if !is_suffix_zone(&z.name, &plan.name) {
-                push(
+                cx.push(
                     E,
                     Step::Zones,
                     "public-zone-not-suffix",
@@ -1248,13 +1408,18 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 );
             } else if let Some(best) = best_public_zone(inv, &plan.name) {
                 if best.id != z.id {
-                    push(W, Step::Zones, "public-zone-not-longest",
+                    cx.push(W, Step::Zones, "public-zone-not-longest",
                         format!("{} is delegated to its own zone {} ({}): a record in {} would not be served", plan.name, best.name, best.id, z.name),
                         format!("pick {}", best.id));
                 }
             }
         }
     }
+}
+
+/// The private zone: none to conflict with, or the chosen one fits and is associated.
+fn private_zone(cx: &mut Check<'_>) {
+    let (plan, inv, owned) = (cx.plan, cx.inv, cx.owned);
     match &plan.private_zone {
         PrivateZoneChoice::Create => {
             if inv.hosted_zones.iter().any(|z| {
@@ -1264,14 +1429,14 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                     && z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.'))
                     && z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id)
             }) {
-                push(E, Step::Zones, "private-zone-exists",
+                cx.push(E, Step::Zones, "private-zone-exists",
                     format!("a private zone {} is already associated with {}: a second one would conflict", plan.name, plan.vpc_id),
                     "pick the existing one".into());
             }
         }
         PrivateZoneChoice::Existing { zone_id } => {
             match inv.hosted_zones.iter().find(|z| &z.id == zone_id) {
-                None => push(
+                None => cx.push(
                     E,
                     Step::Zones,
                     "private-zone-missing",
@@ -1280,7 +1445,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 ),
                 Some(z) => {
                     if !z.private {
-                        push(
+                        cx.push(
                             E,
                             Step::Zones,
                             "private-zone-is-public",
@@ -1289,7 +1454,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                         );
                     }
                     if !is_suffix_zone(&z.name, &plan.name) {
-                        push(
+                        cx.push(
                             E,
                             Step::Zones,
                             "private-zone-not-suffix",
@@ -1297,12 +1462,12 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                             "pick another, or create one named exactly the name".into(),
                         );
                     } else if !z.name.eq_ignore_ascii_case(plan.name.trim_end_matches('.')) {
-                        push(W, Step::Zones, "private-zone-shadows-parent",
+                        cx.push(W, Step::Zones, "private-zone-shadows-parent",
                         format!("private zone {} covers every {} name inside {}: names not in it stop resolving there", z.name, z.name, plan.vpc_id),
                         "prefer a private zone named exactly the FQDN (create one)".into());
                     }
                     if z.private && !z.vpcs.iter().any(|v| v.vpc_id == plan.vpc_id) {
-                        push(
+                        cx.push(
                             E,
                             Step::Zones,
                             "private-zone-not-associated",
@@ -1317,6 +1482,11 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             }
         }
     }
+}
+
+/// Records of the name the apply would overwrite.
+fn existing_records(cx: &mut Check<'_>) {
+    let (plan, inv, owned) = (cx.plan, cx.inv, cx.owned);
     let private_zone_id = match &plan.private_zone {
         PrivateZoneChoice::Existing { zone_id } => Some(zone_id.as_str()),
         PrivateZoneChoice::Create => None,
@@ -1332,7 +1502,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 || inv
                     .vpc_endpoints
                     .iter()
-                    .filter(|e| ours_tag(&e.tags))
+                    .filter(|e| ours(plan, &e.tags))
                     .any(|e| t.starts_with(&e.id))
         })
     };
@@ -1351,7 +1521,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             .clone()
             .unwrap_or_else(|| r.values.join(", "));
         if plan.replace_records {
-            push(
+            cx.push(
                 W,
                 Step::Zones,
                 "record-will-be-replaced",
@@ -1362,7 +1532,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
                 "acknowledge".into(),
             );
         } else {
-            push(
+            cx.push(
                 E,
                 Step::Zones,
                 "record-exists",
@@ -1374,14 +1544,17 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             );
         }
     }
+}
 
-    // ---- Names and limits ----
+/// AWS limits on the derived names and the tags.
+fn names_and_limits(cx: &mut Check<'_>) {
+    let plan = cx.plan;
     for (what, n) in [
         ("NLB", plan.nlb_name()),
         ("target group", plan.target_group_name()),
     ] {
         if n.len() > ELB_NAME_MAX {
-            push(
+            cx.push(
                 E,
                 Step::Review,
                 "elb-name-too-long",
@@ -1395,7 +1568,7 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
     }
     for (k, v) in &plan.tags {
         if k.is_empty() || k.len() > 128 || v.len() > 256 || k.starts_with("aws:") {
-            push(
+            cx.push(
                 E,
                 Step::Review,
                 "tag-invalid",
@@ -1406,8 +1579,6 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
             );
         }
     }
-    f.sort_by(|a, b| a.step.cmp(&b.step).then(a.severity.cmp(&b.severity)));
-    f
 }
 
 /// Findings that still block: errors, and warnings not yet acknowledged.
@@ -1436,5 +1607,14 @@ mod tests {
             Some(13)
         );
         assert_eq!(days_of("garbage"), None);
+    }
+
+    #[test]
+    fn a_zone_is_a_suffix_by_whole_labels_whatever_the_case() {
+        assert!(is_suffix_zone("Example.COM.", "api.example.com"));
+        assert!(is_suffix_zone("example.com", "API.Example.com."));
+        assert!(is_suffix_zone("api.example.com", "api.example.com"));
+        assert!(!is_suffix_zone("ample.com", "api.example.com"));
+        assert!(!is_suffix_zone("api.example.com", "example.com"));
     }
 }

@@ -550,7 +550,7 @@ fn private_zone_check(plan: &Plan, f: &Facts) -> Check {
         );
     };
     let want = match &f.endpoint {
-        Ok(Some(ep)) => crate::plan::review::regional_dns_entry(ep)
+        Ok(Some(ep)) => crate::plan::names::regional_dns_entry(ep)
             .or(ep.dns_entries.first())
             .map(|d| norm(&d.dns_name)),
         _ => None,

@@ -341,7 +341,7 @@ pub async fn read(
 /// What `status` says of a destroyed plan: nothing to hand out; what stayed (the Elastic IPs kept
 /// for the partner's allow-list, and what they cost) or what was released; how to apply again.
 fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path, prefix: &str) -> Handout {
-    let kept_plan = Journal::path(state_dir, &plan.id).with_extension("plan.toml");
+    let kept_plan = crate::plan::names::kept_plan_path(state_dir, &plan.id);
     let held = journal.held_eips();
     let kept = match &held {
         Some(ips) => Some(crate::plan::cost::kept_eips(

@@ -377,19 +377,7 @@ pub fn ymd_hm(unix: i64) -> String {
     )
 }
 
-pub fn ymd(unix: i64) -> String {
-    // Civil date from days since the epoch (Howard Hinnant's algorithm): no date crate needed.
-    let z = unix.div_euclid(86_400) + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    format!("{y:04}-{m:02}-{d:02}")
-}
+pub use crate::domain::ymd;
 
 /// The certificate check from what the handshake recorded.
 fn cert_check(mut c: Check, name: &str, seen: &Seen, roots: &Roots, min_days: i64) -> Check {

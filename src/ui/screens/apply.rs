@@ -426,15 +426,16 @@ fn result_lines(model: &Model, a: &ApplyView, width: u16, theme: &Theme) -> Vec<
             ] {
                 out.extend(wrapped(&text, width, Style::default()));
             }
-            out.extend(wrapped(
-                if a.plan.eips.is_elastic() {
-                    "Elastic IPs: they survive an NLB recreate, and destroy keeps them. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys what this plan created (typed confirmation); Esc goes back."
-                } else {
-                    "These IPs stay as long as the NLB is not recreated. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys everything this plan created (typed confirmation); Esc goes back."
-                },
-                width,
-                theme.dim(),
-            ));
+            let text = if a.plan.eips.is_elastic() {
+                format!(
+                    "Elastic IPs: they survive an NLB recreate, and destroy keeps them; they cost {}, until released (after D, R on the result, or `{}`). v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys what this plan created (typed confirmation); Esc goes back.",
+                    cost::eips_monthly(r.fixed_ips.len().max(a.plan.nlb_subnet_ids.len())),
+                    cost::release_eips_command(&model.command_prefix, &a.plan.id)
+                )
+            } else {
+                "These IPs stay as long as the NLB is not recreated. v verifies (DNS, TLS, HTTPS per IP) and shows the handout; D destroys everything this plan created (typed confirmation); Esc goes back.".to_string()
+            };
+            out.extend(wrapped(&text, width, theme.dim()));
         }
         (Ok(()), Mode::Destroy) => {
             let release = format!(
