@@ -1,6 +1,8 @@
 //! The effects runner: owns the terminal and the tokio tasks, turns `Cmd`s into work and work
 //! results into `Msg`s, and redraws only when a message changed something.
 
+#![warn(clippy::too_many_lines)]
+
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -9,7 +11,6 @@ use crossterm::event::EventStream;
 use crossterm::terminal::{BeginSynchronizedUpdate, EndSynchronizedUpdate};
 use futures::StreamExt;
 use ratatui::backend::Backend;
-use ratatui::layout::Rect;
 use ratatui::Terminal;
 use tokio::sync::mpsc;
 use tokio::task::JoinHandle;
@@ -29,31 +30,24 @@ pub type Connector = Arc<
 /// ≤ 10 Hz animation, and only while something is loading.
 const TICK: Duration = Duration::from_millis(100);
 
-/// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame.
+/// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame;
+/// what the frame measured goes back to the model as `Msg::Layout`.
 pub fn draw<B: Backend + Write>(
     terminal: &mut Terminal<B>,
     model: &mut Model,
     theme: &Theme,
 ) -> std::io::Result<()> {
     crossterm::queue!(terminal.backend_mut(), BeginSynchronizedUpdate)?;
-    let mut body = Rect::default();
+    let mut layout = None;
     terminal
-        .draw(|f| {
-            let area = f.area();
-            body = Rect::new(
-                area.x,
-                area.y + 1,
-                area.width,
-                area.height.saturating_sub(2),
-            );
-            ui::render(f, model, theme)
-        })
+        .draw(|f| layout = Some(ui::render_measured(f, model, theme)))
         .map_err(|e| std::io::Error::other(e.to_string()))?;
     crossterm::queue!(terminal.backend_mut(), EndSynchronizedUpdate)?;
     Write::flush(terminal.backend_mut())?;
-    model.page_rows = ui::screens::home::list_rows(body, model);
-    model.clamp_offset();
-    model.dirty = false;
+    if let Some(layout) = layout {
+        // Nothing to run: a layout only sets page sizes.
+        let _ = app::update(model, Msg::Layout(layout));
+    }
     Ok(())
 }
 
@@ -95,25 +89,7 @@ impl Runner {
                     let _ = out.send(connector().await);
                 });
             }
-            Cmd::Discover { generation } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return;
-                };
-                if let Some(old) = self.discovery.take() {
-                    old.abort();
-                }
-                let tx = self.tx.clone();
-                self.discovery = Some(tokio::spawn(async move {
-                    let (etx, mut erx) = mpsc::unbounded_channel();
-                    // Run discovery inside this task, so aborting it (a refresh) stops every source.
-                    let forward = async {
-                        while let Some(event) = erx.recv().await {
-                            let _ = tx.send(Msg::Discovery { generation, event });
-                        }
-                    };
-                    tokio::join!(crate::discovery::run(cloud, etx), forward);
-                }));
-            }
+            Cmd::Discover { generation } => self.discover(generation),
             Cmd::LookupUsedIps { subnet_ids } => {
                 let Some(cloud) = self.cloud.clone() else {
                     return;
@@ -124,30 +100,7 @@ impl Runner {
                     let _ = tx.send(Msg::UsedIps { subnet_ids, result });
                 });
             }
-            Cmd::LookupRecords { zone_ids, name } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let mut found = Vec::new();
-                    let mut result = Ok(());
-                    for z in &zone_ids {
-                        match cloud.list_records(z, &name).await {
-                            Ok(r) => found.extend(r),
-                            Err(e) => {
-                                result = Err(e);
-                                break;
-                            }
-                        }
-                    }
-                    let _ = tx.send(Msg::Records {
-                        zone_ids,
-                        name,
-                        result: result.map(|()| found),
-                    });
-                });
-            }
+            Cmd::LookupRecords { zone_ids, name } => self.lookup_records(zone_ids, name),
             Cmd::SavePlan { plan, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -200,92 +153,9 @@ impl Runner {
                         tracing::warn!("could not keep the plan beside its journal: {e}");
                     }
                 }
-                tokio::spawn(async move {
-                    let clock = move || started.elapsed().as_millis() as u64;
-                    let (etx, mut erx) = mpsc::unbounded_channel();
-                    let forward_tx = tx.clone();
-                    let forward = async move {
-                        while let Some(event) = erx.recv().await {
-                            let _ = forward_tx.send(Msg::Engine {
-                                at_ms: clock(),
-                                event,
-                            });
-                        }
-                    };
-                    // The inventory the engine needs is re-read (the account is the truth).
-                    let inv = crate::discovery::collect(cloud.clone()).await;
-                    let run = async {
-                        if destroy {
-                            crate::engine::destroy(&plan, &inv, cloud, opts, etx).await
-                        } else {
-                            crate::engine::apply(&plan, &inv, cloud, opts, etx).await
-                        }
-                    };
-                    let (result, ()) = tokio::join!(run, forward);
-                    let (journal, error) = match result {
-                        Ok(outcome) => {
-                            let error = outcome.failures.first().map(|f| f.to_string());
-                            (Some(Box::new(outcome.journal)), error)
-                        }
-                        Err(e) => (None, Some(e.to_string())),
-                    };
-                    let _ = tx.send(Msg::EngineFinished {
-                        at_ms: clock(),
-                        journal,
-                        error,
-                    });
-                });
+                spawn_engine(cloud, plan, destroy, opts, tx, started);
             }
-            Cmd::Verify { plan, reregister } => {
-                let tx = self.tx.clone();
-                let started = self.started;
-                let state_dir = self.engine_opts.state_dir.clone();
-                let Some(cloud) = self.cloud.clone() else {
-                    let mut c = crate::verify::Check::new("connect", "Account", "connected");
-                    c.finish(
-                        crate::verify::CheckState::Fail,
-                        "not connected to the account".into(),
-                        Some("restart fixedip-tui once the credentials work".into()),
-                    );
-                    let _ = tx.send(Msg::VerifyFinished {
-                        at_ms: started.elapsed().as_millis() as u64,
-                        report: Box::new(crate::verify::Report::of(&plan, vec![c], vec![])),
-                    });
-                    return;
-                };
-                tokio::spawn(async move {
-                    let journal = crate::engine::Journal::load_or_new(&state_dir, &plan.id)
-                        .unwrap_or_else(|e| {
-                            tracing::warn!("verify without the journal: {e}");
-                            crate::engine::Journal::new(&plan.id)
-                        });
-                    let (ctx, mut crx) = mpsc::unbounded_channel();
-                    let forward_tx = tx.clone();
-                    let forward = async move {
-                        while let Some(c) = crx.recv().await {
-                            let _ = forward_tx.send(Msg::VerifyCheck(c));
-                        }
-                    };
-                    let opts = crate::verify::VerifyOptions {
-                        reregister,
-                        ..Default::default()
-                    };
-                    let run = async {
-                        let report =
-                            crate::verify::run(&cloud, &plan, &journal, &opts, Some(&ctx)).await;
-                        drop(ctx);
-                        report
-                    };
-                    let (report, ()) = tokio::join!(run, forward);
-                    if let Err(e) = report.save(&state_dir) {
-                        tracing::warn!("the verify report is not kept: {e}");
-                    }
-                    let _ = tx.send(Msg::VerifyFinished {
-                        at_ms: started.elapsed().as_millis() as u64,
-                        report: Box::new(report),
-                    });
-                });
-            }
+            Cmd::Verify { plan, reregister } => self.verify(plan, reregister),
             Cmd::Copy(text) => {
                 let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                 if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {
@@ -293,6 +163,105 @@ impl Runner {
                 }
             }
         }
+    }
+
+    /// Run discovery in a task of its own (a refresh aborts the one before); its events come
+    /// back tagged with `generation`.
+    fn discover(&mut self, generation: u64) {
+        let Some(cloud) = self.cloud.clone() else {
+            return;
+        };
+        if let Some(old) = self.discovery.take() {
+            old.abort();
+        }
+        let tx = self.tx.clone();
+        self.discovery = Some(tokio::spawn(async move {
+            let (etx, mut erx) = mpsc::unbounded_channel();
+            // Run discovery inside this task, so aborting it (a refresh) stops every source.
+            let forward = async {
+                while let Some(event) = erx.recv().await {
+                    let _ = tx.send(Msg::Discovery { generation, event });
+                }
+            };
+            tokio::join!(crate::discovery::run(cloud, etx), forward);
+        }));
+    }
+
+    /// The records of `name` in each zone, for the existing-record check.
+    fn lookup_records(&self, zone_ids: Vec<String>, name: String) {
+        let Some(cloud) = self.cloud.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let mut found = Vec::new();
+            let mut result = Ok(());
+            for z in &zone_ids {
+                match cloud.list_records(z, &name).await {
+                    Ok(r) => found.extend(r),
+                    Err(e) => {
+                        result = Err(e);
+                        break;
+                    }
+                }
+            }
+            let _ = tx.send(Msg::Records {
+                zone_ids,
+                name,
+                result: result.map(|()| found),
+            });
+        });
+    }
+
+    /// Run the verify checklist; each check comes back as it ends, then the report (kept).
+    fn verify(&self, plan: Box<crate::plan::Plan>, reregister: bool) {
+        let tx = self.tx.clone();
+        let started = self.started;
+        let state_dir = self.engine_opts.state_dir.clone();
+        let Some(cloud) = self.cloud.clone() else {
+            let mut c = crate::verify::Check::new("connect", "Account", "connected");
+            c.finish(
+                crate::verify::CheckState::Fail,
+                "not connected to the account".into(),
+                Some("restart fixedip-tui once the credentials work".into()),
+            );
+            let _ = tx.send(Msg::VerifyFinished {
+                at_ms: started.elapsed().as_millis() as u64,
+                report: Box::new(crate::verify::Report::of(&plan, vec![c], vec![])),
+            });
+            return;
+        };
+        tokio::spawn(async move {
+            let journal =
+                crate::engine::Journal::load_or_new(&state_dir, &plan.id).unwrap_or_else(|e| {
+                    tracing::warn!("verify without the journal: {e}");
+                    crate::engine::Journal::new(&plan.id)
+                });
+            let (ctx, mut crx) = mpsc::unbounded_channel();
+            let forward_tx = tx.clone();
+            let forward = async move {
+                while let Some(c) = crx.recv().await {
+                    let _ = forward_tx.send(Msg::VerifyCheck(c));
+                }
+            };
+            let opts = crate::verify::VerifyOptions {
+                reregister,
+                ..Default::default()
+            };
+            let run = async {
+                let report = crate::verify::run(&cloud, &plan, &journal, &opts, Some(&ctx)).await;
+                drop(ctx);
+                report
+            };
+            let (report, ()) = tokio::join!(run, forward);
+            if let Err(e) = report.save(&state_dir) {
+                tracing::warn!("the verify report is not kept: {e}");
+            }
+            let _ = tx.send(Msg::VerifyFinished {
+                at_ms: started.elapsed().as_millis() as u64,
+                report: Box::new(report),
+            });
+        });
     }
 
     /// Run until the user quits or a signal arrives.
@@ -387,5 +356,52 @@ fn spawn_inputs(tx: mpsc::UnboundedSender<Msg>) {
             _ = hup.recv() => tracing::info!("SIGHUP: terminal gone, leaving"),
         }
         let _ = tx.send(Msg::Terminate);
+    });
+}
+
+/// Run the apply or destroy in a task: its events, stamped with the runner's clock, then the
+/// journal or why it stopped, come back as messages.
+fn spawn_engine(
+    cloud: Arc<dyn Account>,
+    plan: Box<crate::plan::Plan>,
+    destroy: bool,
+    opts: EngineOptions,
+    tx: mpsc::UnboundedSender<Msg>,
+    started: Instant,
+) {
+    tokio::spawn(async move {
+        let clock = move || started.elapsed().as_millis() as u64;
+        let (etx, mut erx) = mpsc::unbounded_channel();
+        let forward_tx = tx.clone();
+        let forward = async move {
+            while let Some(event) = erx.recv().await {
+                let _ = forward_tx.send(Msg::Engine {
+                    at_ms: clock(),
+                    event,
+                });
+            }
+        };
+        // The inventory the engine needs is re-read (the account is the truth).
+        let inv = crate::discovery::collect(cloud.clone()).await;
+        let run = async {
+            if destroy {
+                crate::engine::destroy(&plan, &inv, cloud, opts, etx).await
+            } else {
+                crate::engine::apply(&plan, &inv, cloud, opts, etx).await
+            }
+        };
+        let (result, ()) = tokio::join!(run, forward);
+        let (journal, error) = match result {
+            Ok(outcome) => {
+                let error = outcome.failures.first().map(|f| f.to_string());
+                (Some(Box::new(outcome.journal)), error)
+            }
+            Err(e) => (None, Some(e.to_string())),
+        };
+        let _ = tx.send(Msg::EngineFinished {
+            at_ms: clock(),
+            journal,
+            error,
+        });
     });
 }

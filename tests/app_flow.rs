@@ -304,3 +304,53 @@ async fn refresh_keeps_the_cursor_on_the_chosen_vpc() {
     }
     assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
 }
+
+/// The draw's layout comes back as a message: the list pages by its height, and the frame on
+/// screen is current (nothing to redraw).
+#[tokio::test]
+async fn a_drawn_frame_sends_its_layout_back_as_a_message() {
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('G'));
+    assert!(m.dirty);
+    app::update(
+        &mut m,
+        Msg::Layout(app::Layout {
+            list_rows: 2,
+            wizard_rows: None,
+        }),
+    );
+    assert!(!m.dirty, "the frame drawn is current");
+    assert_eq!(m.page_rows, 2);
+    assert_eq!(
+        (m.selected, m.list_offset),
+        (3, 2),
+        "the window holds the selection"
+    );
+}
+
+/// The wizard pages by the height of its own list, as measured by the frame that drew it — not
+/// by the VPC list's.
+#[tokio::test]
+async fn the_wizard_pages_by_its_own_list_height() {
+    use fixedip_tui::ui::{self, theme::Theme};
+    use ratatui::{backend::TestBackend, Terminal};
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Enter);
+    // 20 rows: the step's list shows 6 of its 10 rows, the VPC list would show 4.
+    let mut t = Terminal::new(TestBackend::new(80, 20)).expect("terminal");
+    let mut layout = None;
+    t.draw(|f| layout = Some(ui::render_measured(f, &m, &Theme::MONO)))
+        .expect("draw");
+    let layout = layout.expect("measured");
+    let rows = layout.wizard_rows.expect("the step's list was drawn");
+    assert_ne!(rows, layout.list_rows, "two lists, two heights");
+    app::update(&mut m, Msg::Layout(layout));
+    let w = m.wizard.as_ref().expect("wizard");
+    assert_eq!(w.page_rows, rows);
+    assert_eq!(m.page_rows, layout.list_rows);
+    press(&mut m, KeyCode::Char('g'));
+    press(&mut m, KeyCode::PageDown);
+    let w = m.wizard.as_ref().expect("wizard");
+    assert!(rows < w.rows.len(), "the list is longer than a page");
+    assert_eq!(w.cursor, rows, "a page is the list's height");
+}

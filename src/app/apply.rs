@@ -2,6 +2,7 @@
 //! calls as `aws` CLI lines, the time taken and the time left, and the result (fixed IPs, DNS
 //! names, ids; after a destroy, what stayed) at the end.
 
+use super::{keymap, Cmd};
 use crate::engine::timing::{self, Progress};
 use crate::engine::{destroy_steps, nodes_for, EngineEvent, Journal, NodeId};
 use crate::plan::Plan;
@@ -267,4 +268,133 @@ impl ApplyView {
     pub fn running(&self) -> bool {
         self.finished.is_none()
     }
+}
+
+/// The apply screen's keys, read from `keymap::apply`; other keys are typed into the destroy
+/// confirmation, when it is open.
+pub(super) fn on_key(model: &mut super::Model, key: crossterm::event::KeyEvent) -> Vec<Cmd> {
+    use tui_input::backend::crossterm::EventHandler;
+    let Some(a) = model.apply.as_mut() else {
+        return vec![];
+    };
+    model.dirty = true;
+    match keymap::action(keymap::apply::TABLE, keymap::apply::State::of(a), &key) {
+        Some(action) => act(model, action),
+        None => {
+            if let Some(input) = a.destroy_confirm.as_mut() {
+                input.handle_event(&crossterm::event::Event::Key(key));
+            }
+            vec![]
+        }
+    }
+}
+
+fn act(model: &mut super::Model, action: keymap::apply::Action) -> Vec<Cmd> {
+    use keymap::apply::Action::*;
+    let Some(a) = model.apply.as_mut() else {
+        return vec![];
+    };
+    match action {
+        StopAfterRunning => {
+            a.stop_question = false;
+            a.stopping = true;
+            return vec![Cmd::StopAfterRunning];
+        }
+        Abort | Quit => model.quit = true,
+        Continue => a.stop_question = false,
+        AskStop => a.stop_question = true,
+        ConfirmDestroy => return confirm_destroy(model),
+        CancelConfirm => a.destroy_confirm = None,
+        Destroy | ReleaseEips => {
+            a.destroy_confirm = Some(tui_input::Input::default());
+            a.confirm_release = action == ReleaseEips;
+        }
+        Retry => return retry(model),
+        Verify => {
+            let plan = a.plan.clone();
+            model.verify = Some(super::verify::VerifyView::new(
+                plan.clone(),
+                model.clock_ms,
+                false,
+            ));
+            return vec![Cmd::Verify {
+                plan: Box::new(plan),
+                reregister: false,
+            }];
+        }
+        Back => {
+            // Back to the VPC list, read again: it shows what the run made (the new endpoint),
+            // with the cursor on the plan's VPC. The choices stay for a new wizard.
+            model.apply = None;
+            if let Some(w) = model.wizard.take() {
+                model.last_draft = Some(w.draft);
+            }
+            return model.start_discovery();
+        }
+        // Back through the calls, no further than the first one.
+        LogDown => {
+            a.log_scroll = a
+                .log_scroll
+                .saturating_add(5)
+                .min(u16::try_from(a.log.len().saturating_sub(1)).unwrap_or(u16::MAX))
+        }
+        LogUp => a.log_scroll = a.log_scroll.saturating_sub(5),
+    }
+    vec![]
+}
+
+/// Enter on the typed confirmation: the name typed destroys (or releases the Elastic IPs).
+fn confirm_destroy(model: &mut super::Model) -> Vec<Cmd> {
+    let Some(a) = model.apply.as_mut() else {
+        return vec![];
+    };
+    let typed = a.destroy_confirm.as_ref().map(|i| i.value()).unwrap_or("");
+    if typed
+        .trim()
+        .trim_end_matches('.')
+        .eq_ignore_ascii_case(&a.plan.name)
+    {
+        let plan = a.plan.clone();
+        let release = a.confirm_release;
+        let view =
+            ApplyView::new(plan.clone(), Mode::Destroy, model.clock_ms).scaled(model.time_scale);
+        let plan = Box::new(plan);
+        if release {
+            model.apply = Some(view.releasing_eips());
+            return vec![Cmd::ReleaseEips(plan)];
+        }
+        model.apply = Some(view);
+        return vec![Cmd::Destroy(plan)];
+    }
+    model.flash = Some(format!(
+        "type {} exactly to {}",
+        a.plan.name,
+        if a.confirm_release {
+            "release the Elastic IPs"
+        } else {
+            "destroy"
+        }
+    ));
+    vec![]
+}
+
+/// Run the same plan again: the journal makes it resume.
+fn retry(model: &mut super::Model) -> Vec<Cmd> {
+    let Some(a) = model.apply.as_ref() else {
+        return vec![];
+    };
+    let plan = a.plan.clone();
+    let (mode, release) = (a.mode, a.release_eips);
+    let mut view = ApplyView::new(plan.clone(), mode, model.clock_ms).scaled(model.time_scale);
+    let plan = Box::new(plan);
+    let cmd = match mode {
+        Mode::Apply => Cmd::Apply(plan),
+        Mode::Destroy if release => {
+            view = view.releasing_eips();
+            Cmd::ReleaseEips(plan)
+        }
+        Mode::Destroy => Cmd::Destroy(plan),
+    };
+    model.apply = Some(view);
+    vec![cmd]
 }

@@ -1,35 +1,36 @@
-//! Key bindings as data: one table drives key handling, the footer hints and the `?` help overlay,
-//! so they never disagree.
+//! Key bindings as data: one table per screen, and each binding says its keys, what they do, in
+//! which of the screen's states it applies, its line in the `?` overlay and its footer hint. Key
+//! handling (`action`), the footer (`hints`) and the help overlay (`help`) all read the table, so
+//! they never disagree; the tests below prove that no key is bound twice in one state.
+//!
+//! Typing into a text field (tui-input) is not a binding: a key no binding takes in a text field
+//! is typed into it.
+//!
+//! To add a key: add its binding to the screen's table (`home`, `wizard`, `apply`, `verify`,
+//! `overlay`), give its action a variant, and handle the variant where the screen's keys are
+//! handled (`app/mod.rs`, `app/wizard.rs`).
+
+pub mod apply;
+pub mod home;
+pub mod overlay;
+pub mod verify;
+pub mod wizard;
 
 use crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
-    Quit,
-    Help,
-    Back,
-    Up,
-    Down,
-    PageUp,
-    PageDown,
-    Top,
-    Bottom,
-    Filter,
-    DetailDown,
-    DetailUp,
-    Refresh,
-    CopyId,
-}
-
+/// One key as the user presses it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Key {
+    /// A printable character, without Ctrl (Shift is part of the character: `G`).
     Char(char),
+    /// Ctrl and a character: `Ctrl('c')`.
     Ctrl(char),
+    /// Any other key, without Ctrl (`Enter`, `Esc`, `BackTab`, arrows, `F(1)`…).
     Code(KeyCode),
 }
 
 impl Key {
-    fn matches(self, ev: &KeyEvent) -> bool {
+    pub fn matches(self, ev: &KeyEvent) -> bool {
         let ctrl = ev.modifiers.contains(KeyModifiers::CONTROL);
         match self {
             Key::Char(c) => !ctrl && ev.code == KeyCode::Char(c),
@@ -39,287 +40,215 @@ impl Key {
     }
 }
 
-pub struct Binding {
-    pub action: Action,
+/// A footer hint: the keys as written there and a word or two.
+pub struct Hint<S: 'static> {
+    pub keys: &'static str,
+    pub text: &'static str,
+    /// Shown only in the states where this holds too (the binding applies in more).
+    pub when: fn(S) -> bool,
+    /// Shown before the others (what the screen is for comes first).
+    pub lead: bool,
+}
+
+/// One binding of a screen: `keys` do `action` in the states where `when` holds.
+pub struct Binding<S: 'static, A: 'static> {
     pub keys: &'static [Key],
-    /// How the keys are written in the footer and help, e.g. `j/↓`.
-    pub label: &'static str,
-    pub help: &'static str,
-    /// Shown in the footer (the help overlay shows every binding).
-    pub footer: bool,
+    pub action: A,
+    pub when: fn(S) -> bool,
+    /// The line in the `?` overlay, shown where the binding applies: the keys as written, and
+    /// what they do. `None`: not listed (the line of a neighbour says it).
+    pub help: Option<(&'static str, &'static str)>,
+    /// The footer's hint, shown where the binding applies. `None`: not in the footer.
+    pub hint: Option<Hint<S>>,
 }
 
-/// Every binding of the main screens, in help order.
-pub const BINDINGS: &[Binding] = &[
-    Binding {
-        action: Action::Down,
-        keys: &[Key::Char('j'), Key::Code(KeyCode::Down)],
-        label: "j/↓",
-        help: "next item",
-        footer: false,
-    },
-    Binding {
-        action: Action::Up,
-        keys: &[Key::Char('k'), Key::Code(KeyCode::Up)],
-        label: "k/↑",
-        help: "previous item",
-        footer: false,
-    },
-    Binding {
-        action: Action::PageDown,
-        keys: &[Key::Code(KeyCode::PageDown), Key::Ctrl('d')],
-        label: "PgDn/^D",
-        help: "page down",
-        footer: false,
-    },
-    Binding {
-        action: Action::PageUp,
-        keys: &[Key::Code(KeyCode::PageUp), Key::Ctrl('u')],
-        label: "PgUp/^U",
-        help: "page up",
-        footer: false,
-    },
-    Binding {
-        action: Action::Top,
-        keys: &[Key::Char('g'), Key::Code(KeyCode::Home)],
-        label: "g/Home",
-        help: "first item",
-        footer: false,
-    },
-    Binding {
-        action: Action::Bottom,
-        keys: &[Key::Char('G'), Key::Code(KeyCode::End)],
-        label: "G/End",
-        help: "last item",
-        footer: false,
-    },
-    Binding {
-        action: Action::DetailDown,
-        keys: &[Key::Char('J')],
-        label: "J",
-        help: "scroll the detail pane down",
-        footer: false,
-    },
-    Binding {
-        action: Action::DetailUp,
-        keys: &[Key::Char('K')],
-        label: "K",
-        help: "scroll the detail pane up",
-        footer: false,
-    },
-    Binding {
-        action: Action::Filter,
-        keys: &[Key::Char('/')],
-        label: "/",
-        help: "filter the list (Enter keeps it, Esc clears it)",
-        footer: true,
-    },
-    Binding {
-        action: Action::CopyId,
-        keys: &[Key::Char('y')],
-        label: "y",
-        help: "copy the selected id to the clipboard (OSC 52, works over SSH)",
-        footer: true,
-    },
-    Binding {
-        action: Action::Refresh,
-        keys: &[Key::Char('r'), Key::Code(KeyCode::F(5))],
-        label: "r",
-        help: "read the account again",
-        footer: true,
-    },
-    Binding {
-        action: Action::Back,
-        keys: &[
-            Key::Code(KeyCode::Esc),
-            Key::Code(KeyCode::BackTab),
-            Key::Char('h'),
-            Key::Code(KeyCode::Backspace),
-        ],
-        label: "Esc/S-Tab",
-        help: "close the overlay, clear the filter, go back (never quits)",
-        footer: false,
-    },
-    Binding {
-        action: Action::Help,
-        keys: &[Key::Char('?'), Key::Code(KeyCode::F(1))],
-        label: "?",
-        help: "this help",
-        footer: true,
-    },
-    Binding {
-        action: Action::Quit,
-        keys: &[Key::Char('q'), Key::Ctrl('c')],
-        label: "q",
-        help: "quit (Ctrl-C too)",
-        footer: true,
-    },
-];
-
-/// A wizard key: shown in the footer of the steps it applies to (empty = every step) and in help.
-pub struct WizardKey {
-    pub label: &'static str,
-    pub help: &'static str,
-    /// Short word for the footer.
-    pub short: &'static str,
-    pub steps: &'static [crate::plan::Step],
+/// Every state: for hints shown wherever their binding applies.
+pub fn always<S>(_: S) -> bool {
+    true
 }
 
-/// The wizard's keys (handled by `app::wizard`), as data for the footer and the `?` overlay.
-pub const WIZARD_KEYS: &[WizardKey] = {
-    use crate::plan::Step::*;
-    &[
-        WizardKey {
-            label: "Enter/Tab",
-            help: "choose / next step (when this step has no error)",
-            short: "next",
-            steps: &[EndpointSubnets, NlbSubnets, NameCertificate, Api, Callers, Zones],
-        },
-        WizardKey {
-            label: "S-Tab/h/Esc",
-            help: "previous step, choices kept (from step 2: back to the VPC list)",
-            short: "back",
-            steps: &[],
-        },
-        WizardKey {
-            label: "Space",
-            help: "toggle (multi-select) or pick the row",
-            short: "toggle",
-            steps: &[EndpointSubnets, NlbSubnets, Zones],
-        },
-        WizardKey {
-            label: "o",
-            help: "allow public subnets for the endpoint (override)",
-            short: "public override",
-            steps: &[EndpointSubnets],
-        },
-        WizardKey {
-            label: "p",
-            help: "pin the endpoint's IP in each subnet to a free address (or unpin)",
-            short: "pin IPs",
-            steps: &[EndpointSubnets],
-        },
-        WizardKey {
-            label: "x",
-            help: "the NLB's IPs: new Elastic IPs / your Elastic IPs / NLB-assigned",
-            short: "Elastic IPs",
-            steps: &[NlbSubnets],
-        },
-        WizardKey {
-            label: "n",
-            help: "edit the name",
-            short: "edit name",
-            steps: &[NameCertificate],
-        },
-        WizardKey {
-            label: "e",
-            help: "edit stage and base path",
-            short: "stage",
-            steps: &[Api],
-        },
-        WizardKey {
-            label: "i",
-            help: "add a caller CIDR",
-            short: "add CIDR",
-            steps: &[Callers],
-        },
-        WizardKey {
-            label: "v",
-            help: "add an in-VPC caller: a CIDR or a security group id (sg-…)",
-            short: "in-VPC caller",
-            steps: &[Callers],
-        },
-        WizardKey {
-            label: "Space",
-            help: "remove the CIDR under the cursor; on the in-VPC rows: the whole VPC on/off, nobody, or remove",
-            short: "toggle/remove",
-            steps: &[Callers],
-        },
-        WizardKey {
-            label: "R",
-            help: "replace the existing record of the name (explicit)",
-            short: "replace record",
-            steps: &[Zones],
-        },
-        WizardKey {
-            label: "A/Enter",
-            help: "apply: type the name to confirm, and it applies (once confirmed: at once)",
-            short: "apply",
-            steps: &[Review],
-        },
-        WizardKey {
-            label: "c",
-            help: "confirm only: type the name (then A applies, s saves)",
-            short: "confirm",
-            steps: &[Review],
-        },
-        WizardKey {
-            label: "s",
-            help: "save the plan to a file (after confirming)",
-            short: "save",
-            steps: &[Review],
-        },
-        WizardKey {
-            label: "j/k J/K",
-            help: "scroll the review a line / five; PgUp/PgDn a screen; g/G top/end",
-            short: "scroll",
-            steps: &[Review],
-        },
-        WizardKey {
-            label: "a",
-            help: "acknowledge this step's warnings",
-            short: "ack warnings",
-            steps: &[EndpointSubnets, NlbSubnets, NameCertificate, Api, Callers, Zones],
-        },
-        WizardKey {
-            label: "/",
-            help: "filter the list (fuzzy)",
-            short: "filter",
-            steps: &[EndpointSubnets, NlbSubnets, NameCertificate, Api, Callers, Zones],
-        },
-        WizardKey {
-            label: "?",
-            help: "this help",
-            short: "help",
-            steps: &[],
-        },
-        WizardKey {
-            label: "q",
-            help: "quit (Ctrl-C too); outside text fields",
-            short: "quit",
-            steps: &[],
-        },
-    ]
-};
+/// `keys` do `action` where `when` holds (no help line, no hint until added).
+pub const fn bind<S, A>(keys: &'static [Key], action: A, when: fn(S) -> bool) -> Binding<S, A> {
+    Binding {
+        keys,
+        action,
+        when,
+        help: None,
+        hint: None,
+    }
+}
 
-/// The action bound to a key press, if any.
-pub fn action_for(ev: &KeyEvent) -> Option<Action> {
-    BINDINGS
+impl<S, A> Binding<S, A> {
+    /// Its line in the `?` overlay.
+    pub const fn help(mut self, keys: &'static str, text: &'static str) -> Self {
+        self.help = Some((keys, text));
+        self
+    }
+
+    /// Its footer hint, wherever it applies.
+    pub const fn hint(self, keys: &'static str, text: &'static str) -> Self {
+        self.hint_if(keys, text, always::<S>)
+    }
+
+    /// Its footer hint, only where `when` holds too.
+    pub const fn hint_if(
+        mut self,
+        keys: &'static str,
+        text: &'static str,
+        when: fn(S) -> bool,
+    ) -> Self {
+        self.hint = Some(Hint {
+            keys,
+            text,
+            when,
+            lead: false,
+        });
+        self
+    }
+
+    /// Its footer hint goes before the others.
+    pub const fn lead(mut self) -> Self {
+        if let Some(h) = &mut self.hint {
+            h.lead = true;
+        }
+        self
+    }
+}
+
+/// The action `ev` is bound to in `state`, if any.
+pub fn action<S: Copy, A: Copy>(table: &[Binding<S, A>], state: S, ev: &KeyEvent) -> Option<A> {
+    table
         .iter()
-        .find(|b| b.keys.iter().any(|k| k.matches(ev)))
+        .find(|b| (b.when)(state) && b.keys.iter().any(|k| k.matches(ev)))
         .map(|b| b.action)
+}
+
+/// The footer's hints in `state`: the leading ones, then the others, each in table order.
+pub fn hints<S: Copy, A>(table: &[Binding<S, A>], state: S) -> Vec<(&'static str, &'static str)> {
+    let shown: Vec<&Hint<S>> = table
+        .iter()
+        .filter(|b| (b.when)(state))
+        .filter_map(|b| b.hint.as_ref())
+        .filter(|h| (h.when)(state))
+        .collect();
+    let lead = shown.iter().filter(|h| h.lead);
+    let rest = shown.iter().filter(|h| !h.lead);
+    lead.chain(rest).map(|h| (h.keys, h.text)).collect()
+}
+
+/// The `?` overlay's lines in `state`, in table order.
+pub fn help<S: Copy, A>(table: &[Binding<S, A>], state: S) -> Vec<(&'static str, &'static str)> {
+    table
+        .iter()
+        .filter(|b| (b.when)(state))
+        .filter_map(|b| b.help)
+        .collect()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// In each state, a key is bound once at most; Ctrl-C is bound (it quits, or asks to stop
+    /// a running apply, from anywhere); every binding applies somewhere.
+    fn check<S: Copy + std::fmt::Debug, A>(screen: &str, table: &[Binding<S, A>], states: &[S]) {
+        for s in states {
+            let mut seen: Vec<Key> = Vec::new();
+            for b in table.iter().filter(|b| (b.when)(*s)) {
+                for k in b.keys {
+                    assert!(!seen.contains(k), "{screen}: {k:?} is bound twice in {s:?}");
+                    assert!(
+                        !matches!(k, Key::Code(KeyCode::Char(_))),
+                        "{screen}: write {k:?} as Key::Char"
+                    );
+                    seen.push(*k);
+                }
+            }
+            assert!(
+                seen.contains(&Key::Ctrl('c')),
+                "{screen}: Ctrl-C does nothing in {s:?}"
+            );
+        }
+        for (i, b) in table.iter().enumerate() {
+            assert!(
+                states.iter().any(|s| (b.when)(*s)),
+                "{screen}: binding {i} ({:?}) applies in no state",
+                b.keys
+            );
+        }
+    }
+
     #[test]
-    fn every_action_has_one_binding_and_keys_do_not_collide() {
-        let mut seen = Vec::new();
-        for b in BINDINGS {
-            for k in b.keys {
-                assert!(!seen.contains(k), "key {k:?} bound twice");
-                seen.push(*k);
+    fn no_key_is_bound_twice_in_one_state_of_a_screen() {
+        check("home", home::TABLE, &home::State::all());
+        check("overlay", overlay::TABLE, &[()]);
+        check("wizard", wizard::TABLE, &wizard::State::all());
+        check("apply", apply::TABLE, &apply::State::all());
+        check("verify", verify::TABLE, &verify::State::all());
+    }
+
+    #[test]
+    fn a_state_with_two_bindings_of_one_key_fails_the_check() {
+        fn every(_: ()) -> bool {
+            true
+        }
+        let twice: &[Binding<(), u8>] = &[
+            bind(&[Key::Char('x'), Key::Ctrl('c')], 1, every),
+            bind(&[Key::Char('x')], 2, every),
+        ];
+        let caught = std::panic::catch_unwind(|| check("test", twice, &[()]));
+        assert!(caught.is_err(), "two bindings of x in one state must fail");
+    }
+
+    /// Keys are handled through the tables only: no `KeyCode::Char` literal in `src/app`
+    /// outside this module.
+    #[test]
+    fn keys_are_matched_only_in_the_keymap() {
+        let app = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src/app");
+        let mut files = vec![];
+        let mut dirs = vec![app.clone()];
+        while let Some(d) = dirs.pop() {
+            for e in std::fs::read_dir(&d).expect("src/app is readable") {
+                let p = e.expect("entry").path();
+                if p.is_dir() {
+                    dirs.push(p);
+                } else if p.extension().is_some_and(|x| x == "rs") {
+                    files.push(p);
+                }
             }
         }
-        assert_eq!(
-            action_for(&KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL)),
-            Some(Action::Quit)
+        assert!(files.len() > 3, "the app's files are found");
+        let keymap = app.join("keymap");
+        let mut found = vec![];
+        for f in files {
+            if f == app.join("keymap.rs") || f.starts_with(&keymap) {
+                continue;
+            }
+            let text = std::fs::read_to_string(&f).expect("readable");
+            for (n, line) in text.lines().enumerate() {
+                let glob = line.contains("KeyCode::{") || line.contains("KeyCode::*");
+                if line.contains("KeyCode::Char") || glob {
+                    found.push(format!("{}:{}: {}", f.display(), n + 1, line.trim()));
+                }
+            }
+        }
+        assert!(
+            found.is_empty(),
+            "keys matched outside the keymap (add a binding to its screen's table):\n{}",
+            found.join("\n")
         );
-        assert_eq!(
-            action_for(&KeyEvent::new(KeyCode::Esc, KeyModifiers::NONE)),
-            Some(Action::Back)
+    }
+
+    #[test]
+    fn ctrl_and_plain_keys_are_told_apart() {
+        let ctrl_c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::CONTROL);
+        let c = KeyEvent::new(KeyCode::Char('c'), KeyModifiers::NONE);
+        let shift_g = KeyEvent::new(KeyCode::Char('G'), KeyModifiers::SHIFT);
+        assert!(Key::Ctrl('c').matches(&ctrl_c) && !Key::Ctrl('c').matches(&c));
+        assert!(Key::Char('c').matches(&c) && !Key::Char('c').matches(&ctrl_c));
+        assert!(Key::Char('G').matches(&shift_g));
+        assert!(
+            !Key::Code(KeyCode::Esc).matches(&KeyEvent::new(KeyCode::Esc, KeyModifiers::CONTROL))
         );
     }
 }

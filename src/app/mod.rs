@@ -1,7 +1,10 @@
 //! The Elm Architecture: `Model` is all the state, `update` the only place that changes it, `Cmd`
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
+#![warn(clippy::too_many_lines)]
+
 pub mod apply;
+mod home;
 pub mod keymap;
 pub mod scroll;
 pub mod verify;
@@ -9,15 +12,13 @@ pub mod wizard;
 
 use std::collections::BTreeMap;
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent, KeyEventKind, KeyModifiers};
-use tui_input::backend::crossterm::EventHandler;
+use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use tui_input::Input;
 
 use crate::cloud::{CloudError, ErrorKind, Target};
 use crate::discovery::{self, Inventory, Source};
 use crate::domain::{RecordSet, Vpc};
 use crate::plan::{Draft, Plan};
-use keymap::Action;
 use wizard::{Wizard, WizardCmd};
 
 /// A list source's state (remote data has four states).
@@ -46,9 +47,35 @@ pub enum Phase {
     Ready,
 }
 
+/// What sits above the screen and takes the keys (the footer keeps the wizard's hints).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Overlay {
     Help,
+}
+
+/// The screen that has the body of the terminal and the keys (under the overlay, when one is
+/// open). `Model::screen` decides it; key handling, rendering and the footer match on it.
+#[derive(Debug, Clone, Copy)]
+pub enum Screen<'a> {
+    /// The credential chain found nothing usable.
+    NoAccess(&'a CloudError),
+    /// The VPC list (step 1).
+    Home,
+    /// Steps 2–8.
+    Wizard(&'a Wizard),
+    /// The apply / destroy progress and result.
+    Apply(&'a apply::ApplyView),
+    /// The verify checklist and handout (over the apply's result).
+    Verify(&'a verify::VerifyView),
+}
+
+/// What a drawn frame measured, sent back by the runner as `Msg::Layout`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Layout {
+    /// Rows of the VPC list (for paging it).
+    pub list_rows: usize,
+    /// Rows of the wizard step's list, when one was drawn (for paging it).
+    pub wizard_rows: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -75,7 +102,7 @@ pub struct Model {
     pub filter_editing: bool,
     pub overlay: Option<Overlay>,
     pub spinner: usize,
-    /// Rows of the VPC list on screen (set by the runner from the last layout, for paging).
+    /// Rows of the VPC list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
     /// One-line feedback (copied, refreshed…), cleared by the next key.
     pub flash: Option<String>,
@@ -185,6 +212,8 @@ pub enum Msg {
     },
     /// The runner's clock (sent with animation frames).
     Clock(u64),
+    /// A frame was drawn, with this layout.
+    Layout(Layout),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
 }
@@ -281,6 +310,21 @@ impl Model {
                 .any(|s| matches!(s, SourceState::Loading { .. }))
     }
 
+    /// The screen on show: the verify over the apply's result over the wizard over the list.
+    pub fn screen(&self) -> Screen<'_> {
+        if let Some(v) = &self.verify {
+            Screen::Verify(v)
+        } else if let Some(a) = &self.apply {
+            Screen::Apply(a)
+        } else if let Some(w) = &self.wizard {
+            Screen::Wizard(w)
+        } else if let Phase::NoAccess(e) = &self.phase {
+            Screen::NoAccess(e)
+        } else {
+            Screen::Home
+        }
+    }
+
     pub fn selected_vpc(&self) -> Option<&Vpc> {
         self.visible
             .get(self.selected)
@@ -326,7 +370,7 @@ impl Model {
     }
 
     /// Keep the selected row inside the list's window of `page_rows` rows.
-    pub fn clamp_offset(&mut self) {
+    fn clamp_offset(&mut self) {
         let rows = self.page_rows.max(1);
         let max_offset = self.visible.len().saturating_sub(rows);
         if self.selected < self.list_offset {
@@ -407,17 +451,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 model.spinner = model.spinner.wrapping_add(1);
                 model.dirty = true;
             }
-            vec![]
         }
-        Msg::Terminate => {
-            model.quit = true;
-            vec![]
-        }
+        Msg::Terminate => model.quit = true,
         Msg::Connected(target) => {
             model.target = Some(target);
             model.phase = Phase::Ready;
             model.dirty = true;
-            model.start_discovery()
+            return model.start_discovery();
         }
         Msg::ConnectFailed(err) => {
             model.phase = Phase::NoAccess(err);
@@ -425,146 +465,171 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 *s = SourceState::NotAsked;
             }
             model.dirty = true;
-            vec![]
         }
         Msg::Discovery { generation, event } => {
-            if generation != model.generation {
-                return vec![];
+            if generation == model.generation {
+                on_discovery(model, event);
             }
-            on_discovery(model, event);
-            vec![]
         }
-        Msg::UsedIps { subnet_ids, result } => {
-            match result {
-                Ok(ips) => {
-                    let inv = &mut model.inventory;
-                    inv.used_ips.retain(|u| !subnet_ids.contains(&u.subnet_id));
-                    inv.used_ips.extend(ips);
-                    inv.used_ips_read.retain(|s| !subnet_ids.contains(s));
-                    inv.used_ips_read.extend(subnet_ids);
-                    if let Some(w) = model.wizard.as_mut() {
-                        model.flash = Some(match w.used_ips_loaded(&model.inventory) {
-                            Some(ips) => format!("endpoint IPs pinned: {ips} (p unpins)"),
-                            None => "no free address found in the endpoint subnets".into(),
-                        });
-                    }
-                }
-                Err(e) => {
-                    model.flash = Some(format!(
-                        "could not read the IPs in use ({e}); pin them with `plan --endpoint-ip SUBNET=IP`"
-                    ))
-                }
-            }
-            model.dirty = true;
-            vec![]
-        }
+        Msg::UsedIps { subnet_ids, result } => on_used_ips(model, subnet_ids, result),
         Msg::Records {
             zone_ids,
             name,
             result,
-        } => {
-            match result {
-                Ok(found) => {
-                    model
-                        .inventory
-                        .records
-                        .retain(|r| !(zone_ids.contains(&r.zone_id) && r.name == name));
-                    model.inventory.records.extend(found);
-                }
-                Err(e) => {
-                    model.flash = Some(format!(
-                        "could not read the records of {name} ({e}); the apply checks again"
-                    ))
-                }
-            }
-            if let Some(w) = model.wizard.as_mut() {
-                w.records_loaded(&model.inventory);
-            }
-            model.dirty = true;
-            vec![]
-        }
+        } => on_records(model, zone_ids, name, result),
         Msg::Engine { at_ms, event } => {
             model.clock_ms = model.clock_ms.max(at_ms);
             if let Some(a) = model.apply.as_mut() {
                 a.on_event(at_ms, event);
             }
             model.dirty = true;
-            vec![]
         }
         Msg::EngineFinished {
             at_ms,
             journal,
             error,
-        } => {
-            if let Some(a) = model.apply.as_mut() {
-                a.now_ms = at_ms;
-                a.finished = Some(match &error {
-                    None => Ok(()),
-                    Some(e) => Err(e.clone()),
-                });
-                if let Some(j) = journal {
-                    a.result = Some(apply::ResultView::from_journal(&j));
-                }
-            }
-            model.dirty = true;
-            vec![]
-        }
+        } => on_engine_finished(model, at_ms, journal, error),
         Msg::VerifyCheck(c) => {
             if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
                 v.on_check(c);
                 model.dirty = true;
             }
-            vec![]
         }
         Msg::VerifyFinished { at_ms, report } => {
             if let Some(v) = model.verify.as_mut() {
                 v.finish(*report, at_ms);
                 model.dirty = true;
             }
-            vec![]
         }
-        Msg::Clock(ms) => {
-            let before = model.clock_ms / 1000;
-            model.clock_ms = ms;
-            // The clock of a run stops when it ends.
-            if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
-                a.now_ms = ms;
-            }
-            if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
-                v.now_ms = ms;
-            }
-            // Timers show whole seconds: redraw only when one changed.
-            model.dirty |= ms / 1000 != before;
-            vec![]
+        Msg::Clock(ms) => on_clock(model, ms),
+        Msg::Saved(result) => on_saved(model, result),
+        Msg::Layout(layout) => on_layout(model, layout),
+        Msg::Term(TermEvent::Resize(_, _)) => model.dirty = true,
+        Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
+            return on_key(model, key)
         }
-        Msg::Saved(result) => {
-            match result {
-                Ok(path) => {
-                    let id = model
-                        .wizard
-                        .as_ref()
-                        .map(|w| w.plan(&model.inventory).id)
-                        .unwrap_or_default();
-                    model.flash = Some(format!("saved plan {id} to {path}"));
-                    if let Some(w) = model.wizard.as_mut() {
-                        w.saved_to = Some(path);
-                    }
-                    if model.quit_after_save {
-                        model.quit = true;
-                    }
-                }
-                Err(e) => model.flash = Some(format!("not saved: {e}")),
-            }
-            model.dirty = true;
-            vec![]
-        }
-        Msg::Term(TermEvent::Resize(_, _)) => {
-            model.dirty = true;
-            vec![]
-        }
-        Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => on_key(model, key),
-        Msg::Term(_) => vec![],
+        Msg::Term(_) => {}
     }
+    vec![]
+}
+
+fn on_used_ips(
+    model: &mut Model,
+    subnet_ids: Vec<String>,
+    result: Result<Vec<crate::cloud::write::InterfaceIp>, CloudError>,
+) {
+    match result {
+        Ok(ips) => {
+            let inv = &mut model.inventory;
+            inv.used_ips.retain(|u| !subnet_ids.contains(&u.subnet_id));
+            inv.used_ips.extend(ips);
+            inv.used_ips_read.retain(|s| !subnet_ids.contains(s));
+            inv.used_ips_read.extend(subnet_ids);
+            if let Some(w) = model.wizard.as_mut() {
+                model.flash = Some(match w.used_ips_loaded(&model.inventory) {
+                    Some(ips) => format!("endpoint IPs pinned: {ips} (p unpins)"),
+                    None => "no free address found in the endpoint subnets".into(),
+                });
+            }
+        }
+        Err(e) => {
+            model.flash = Some(format!(
+                "could not read the IPs in use ({e}); pin them with `plan --endpoint-ip SUBNET=IP`"
+            ))
+        }
+    }
+    model.dirty = true;
+}
+
+fn on_records(
+    model: &mut Model,
+    zone_ids: Vec<String>,
+    name: String,
+    result: Result<Vec<RecordSet>, CloudError>,
+) {
+    match result {
+        Ok(found) => {
+            model
+                .inventory
+                .records
+                .retain(|r| !(zone_ids.contains(&r.zone_id) && r.name == name));
+            model.inventory.records.extend(found);
+        }
+        Err(e) => {
+            model.flash = Some(format!(
+                "could not read the records of {name} ({e}); the apply checks again"
+            ))
+        }
+    }
+    if let Some(w) = model.wizard.as_mut() {
+        w.records_loaded(&model.inventory);
+    }
+    model.dirty = true;
+}
+
+fn on_engine_finished(
+    model: &mut Model,
+    at_ms: u64,
+    journal: Option<Box<crate::engine::Journal>>,
+    error: Option<String>,
+) {
+    if let Some(a) = model.apply.as_mut() {
+        a.now_ms = at_ms;
+        a.finished = Some(match &error {
+            None => Ok(()),
+            Some(e) => Err(e.clone()),
+        });
+        if let Some(j) = journal {
+            a.result = Some(apply::ResultView::from_journal(&j));
+        }
+    }
+    model.dirty = true;
+}
+
+/// The runner's clock: the only way time enters the model.
+fn on_clock(model: &mut Model, ms: u64) {
+    let before = model.clock_ms / 1000;
+    model.clock_ms = ms;
+    // The clock of a run stops when it ends.
+    if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
+        a.now_ms = ms;
+    }
+    if let Some(v) = model.verify.as_mut().filter(|v| v.running()) {
+        v.now_ms = ms;
+    }
+    // Timers show whole seconds: redraw only when one changed.
+    model.dirty |= ms / 1000 != before;
+}
+
+fn on_saved(model: &mut Model, result: Result<String, String>) {
+    match result {
+        Ok(path) => {
+            let id = model
+                .wizard
+                .as_ref()
+                .map(|w| w.plan(&model.inventory).id)
+                .unwrap_or_default();
+            model.flash = Some(format!("saved plan {id} to {path}"));
+            if let Some(w) = model.wizard.as_mut() {
+                w.saved_to = Some(path);
+            }
+            if model.quit_after_save {
+                model.quit = true;
+            }
+        }
+        Err(e) => model.flash = Some(format!("not saved: {e}")),
+    }
+    model.dirty = true;
+}
+
+/// A frame was drawn: what is on screen is current, and each list pages by its own height.
+fn on_layout(model: &mut Model, layout: Layout) {
+    model.page_rows = layout.list_rows;
+    model.clamp_offset();
+    if let (Some(w), Some(rows)) = (model.wizard.as_mut(), layout.wizard_rows) {
+        w.page_rows = rows;
+    }
+    model.dirty = false;
 }
 
 fn on_discovery(model: &mut Model, event: discovery::Event) {
@@ -638,164 +703,41 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
     model.dirty = true;
 }
 
+/// A key goes to the overlay when one is open, else to the screen's table.
 fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let had_flash = model.flash.take().is_some();
     model.dirty |= had_flash;
-    // Ctrl-C quits from anywhere, even while typing a filter — but during an apply it asks first.
-    if key.code == KeyCode::Char('c') && key.modifiers.contains(KeyModifiers::CONTROL) {
-        if let Some(a) = model.apply.as_mut().filter(|a| a.running()) {
-            if !a.stop_question {
-                a.stop_question = true;
-                model.dirty = true;
-                return vec![];
-            }
-        }
-        model.quit = true;
-        return vec![];
-    }
     if model.overlay.is_some() {
-        match keymap::action_for(&key) {
-            Some(Action::Back) | Some(Action::Help) => {
+        match keymap::action(keymap::overlay::TABLE, (), &key) {
+            Some(keymap::overlay::Action::Close) => {
                 model.overlay = None;
                 model.dirty = true;
             }
-            Some(Action::Quit) => model.quit = true,
-            _ => {}
+            Some(keymap::overlay::Action::Quit) => model.quit = true,
+            None => {}
         }
         return vec![];
     }
-    if model.verify.is_some() {
-        return on_verify_key(model, key);
+    match model.screen() {
+        Screen::NoAccess(_) | Screen::Home => home::on_key(model, key),
+        Screen::Wizard(_) => on_wizard_key(model, key),
+        Screen::Apply(_) => apply::on_key(model, key),
+        Screen::Verify(_) => verify::on_key(model, key),
     }
-    if model.apply.is_some() {
-        return on_apply_key(model, key);
-    }
-    if model.wizard.is_some() {
-        return on_wizard_key(model, key);
-    }
-    if model.filter_editing {
-        match key.code {
-            KeyCode::Enter => {
-                model.filter_editing = false;
-            }
-            KeyCode::Esc => {
-                model.filter_editing = false;
-                model.filter.reset();
-                model.refilter();
-            }
-            KeyCode::Up => model.move_selection(-1),
-            KeyCode::Down => model.move_selection(1),
-            _ => {
-                if model
-                    .filter
-                    .handle_event(&TermEvent::Key(key))
-                    .is_some_and(|c| c.value)
-                {
-                    model.refilter();
-                }
-            }
-        }
-        model.dirty = true;
-        return vec![];
-    }
-    if key.code == KeyCode::Enter || key.code == KeyCode::Tab {
-        return start_wizard(model);
-    }
-    let Some(action) = keymap::action_for(&key) else {
-        return vec![];
-    };
-    let page = model.page_rows.max(1) as isize;
-    match action {
-        Action::Quit => model.quit = true,
-        Action::Help => model.overlay = Some(Overlay::Help),
-        Action::Back => {
-            if !model.filter.value().is_empty() {
-                model.filter.reset();
-                model.refilter();
-            }
-        }
-        Action::Up => model.move_selection(-1),
-        Action::Down => model.move_selection(1),
-        Action::PageUp => model.move_selection(-page),
-        Action::PageDown => model.move_selection(page),
-        Action::Top => model.move_selection(-(model.visible.len() as isize)),
-        Action::Bottom => model.move_selection(model.visible.len() as isize),
-        Action::DetailDown => model.detail_scroll.by(3),
-        Action::DetailUp => model.detail_scroll.by(-3),
-        Action::Filter => {
-            if model.phase == Phase::Ready {
-                model.filter_editing = true;
-            }
-        }
-        Action::Refresh => {
-            model.dirty = true;
-            return match model.phase {
-                Phase::Ready => model.start_discovery(),
-                _ => {
-                    model.phase = Phase::Connecting;
-                    vec![Cmd::Connect]
-                }
-            };
-        }
-        Action::CopyId => {
-            if let Some(v) = model.selected_vpc() {
-                let id = v.id.clone();
-                model.flash = Some(format!("copied {id} to the clipboard"));
-                model.dirty = true;
-                return vec![Cmd::Copy(id)];
-            }
-        }
-    }
-    model.dirty = true;
-    vec![]
 }
 
-/// Enter on a VPC: the wizard starts at step 2 with that VPC.
-fn start_wizard(model: &mut Model) -> Vec<Cmd> {
-    let ready = [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
-        .iter()
-        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }));
-    model.dirty = true;
-    if !ready {
-        model.flash = Some("wait until VPCs, subnets and endpoints are read".to_string());
-        return vec![];
-    }
-    let Some(vpc) = model.selected_vpc().map(|v| v.id.clone()) else {
-        return vec![];
-    };
-    // The list keeps this VPC under the cursor when it is read again (after an apply).
-    model.chosen_vpc = Some(vpc.clone());
-    let mut w = Wizard::start(&model.inventory, &vpc, model.last_draft.clone());
-    // `plan --out` saves; it does not apply.
-    w.can_apply = !model.quit_after_save;
-    model.wizard = Some(w);
-    vec![]
-}
-
+/// The wizard's keys, and what it asks of the model.
 fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let Some(w) = model.wizard.as_mut() else {
         return vec![];
     };
     model.dirty = true;
-    let in_text = w.filter_editing || w.field != wizard::Field::List || w.dns_question;
-    if !in_text {
-        match keymap::action_for(&key) {
-            Some(Action::Quit) => {
-                model.quit = true;
-                return vec![];
-            }
-            Some(Action::Help) => {
-                model.overlay = Some(Overlay::Help);
-                return vec![];
-            }
-            _ => {}
-        }
-    }
-    let page = model.page_rows.max(1);
-    let cmds = w.on_key(&model.inventory, key, page);
+    let cmds = w.on_key(&model.inventory, key);
     let mut out = vec![];
     for c in cmds {
         match c {
+            WizardCmd::Quit => model.quit = true,
+            WizardCmd::Help => model.overlay = Some(Overlay::Help),
             WizardCmd::Exit => {
                 if let Some(w) = model.wizard.take() {
                     model.last_draft = Some(w.draft);
@@ -823,171 +765,6 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         }
     }
     out
-}
-
-fn on_apply_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
-    let Some(a) = model.apply.as_mut() else {
-        return vec![];
-    };
-    model.dirty = true;
-    if let Some(input) = a.destroy_confirm.as_mut() {
-        match key.code {
-            KeyCode::Esc | KeyCode::BackTab => a.destroy_confirm = None,
-            KeyCode::Enter => {
-                if input
-                    .value()
-                    .trim()
-                    .trim_end_matches('.')
-                    .eq_ignore_ascii_case(&a.plan.name)
-                {
-                    let plan = a.plan.clone();
-                    let release = a.confirm_release;
-                    let view =
-                        apply::ApplyView::new(plan.clone(), apply::Mode::Destroy, model.clock_ms)
-                            .scaled(model.time_scale);
-                    let plan = Box::new(plan);
-                    if release {
-                        model.apply = Some(view.releasing_eips());
-                        return vec![Cmd::ReleaseEips(plan)];
-                    }
-                    model.apply = Some(view);
-                    return vec![Cmd::Destroy(plan)];
-                }
-                model.flash = Some(format!(
-                    "type {} exactly to {}",
-                    a.plan.name,
-                    if a.confirm_release {
-                        "release the Elastic IPs"
-                    } else {
-                        "destroy"
-                    }
-                ));
-            }
-            _ => {
-                input.handle_event(&TermEvent::Key(key));
-            }
-        }
-        return vec![];
-    }
-    if a.stop_question {
-        match key.code {
-            KeyCode::Char('s') => {
-                a.stop_question = false;
-                a.stopping = true;
-                return vec![Cmd::StopAfterRunning];
-            }
-            KeyCode::Char('a') => model.quit = true,
-            KeyCode::Esc | KeyCode::BackTab | KeyCode::Char('c') => a.stop_question = false,
-            _ => {}
-        }
-        return vec![];
-    }
-    match key.code {
-        // Back through the calls, no further than the first one.
-        KeyCode::Char('J') | KeyCode::PageDown => {
-            a.log_scroll = a
-                .log_scroll
-                .saturating_add(5)
-                .min(u16::try_from(a.log.len().saturating_sub(1)).unwrap_or(u16::MAX))
-        }
-        KeyCode::Char('K') | KeyCode::PageUp => a.log_scroll = a.log_scroll.saturating_sub(5),
-        KeyCode::Char('q') if a.running() => a.stop_question = true,
-        KeyCode::Char('q') => model.quit = true,
-        KeyCode::Char('v')
-            if matches!(a.finished, Some(Ok(()))) && a.mode == apply::Mode::Apply =>
-        {
-            let plan = a.plan.clone();
-            model.verify = Some(verify::VerifyView::new(plan.clone(), model.clock_ms, false));
-            return vec![Cmd::Verify {
-                plan: Box::new(plan),
-                reregister: false,
-            }];
-        }
-        KeyCode::Char('D') if !a.running() && a.mode == apply::Mode::Apply => {
-            a.destroy_confirm = Some(tui_input::Input::default());
-            a.confirm_release = false;
-        }
-        KeyCode::Char('R') if !a.running() && a.eips_kept() => {
-            a.destroy_confirm = Some(tui_input::Input::default());
-            a.confirm_release = true;
-        }
-        KeyCode::Char('r') if matches!(a.finished, Some(Err(_))) => {
-            // Retry: run the same plan again; the journal makes it resume.
-            let plan = a.plan.clone();
-            let (mode, release) = (a.mode, a.release_eips);
-            let mut view =
-                apply::ApplyView::new(plan.clone(), mode, model.clock_ms).scaled(model.time_scale);
-            let plan = Box::new(plan);
-            let cmd = match mode {
-                apply::Mode::Apply => Cmd::Apply(plan),
-                apply::Mode::Destroy if release => {
-                    view = view.releasing_eips();
-                    Cmd::ReleaseEips(plan)
-                }
-                apply::Mode::Destroy => Cmd::Destroy(plan),
-            };
-            model.apply = Some(view);
-            return vec![cmd];
-        }
-        KeyCode::Esc | KeyCode::BackTab if !a.running() => {
-            // Back to the VPC list, read again: it shows what the run made (the new endpoint),
-            // with the cursor on the plan's VPC. The choices stay for a new wizard.
-            model.apply = None;
-            if let Some(w) = model.wizard.take() {
-                model.last_draft = Some(w.draft);
-            }
-            return model.start_discovery();
-        }
-        _ => {}
-    }
-    vec![]
-}
-
-fn on_verify_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
-    let Some(v) = model.verify.as_mut() else {
-        return vec![];
-    };
-    model.dirty = true;
-    if v.scroll.on_key(&key) {
-        return vec![];
-    }
-    match key.code {
-        KeyCode::Char('r') | KeyCode::Char('R') if !v.running() => {
-            let reregister = key.code == KeyCode::Char('R');
-            if reregister && !v.drifted() {
-                model.flash =
-                    Some("nothing to re-register: the targets equal the endpoint's IPs".into());
-                return vec![];
-            }
-            let plan = v.plan.clone();
-            model.verify = Some(verify::VerifyView::new(
-                plan.clone(),
-                model.clock_ms,
-                reregister,
-            ));
-            return vec![Cmd::Verify {
-                plan: Box::new(plan),
-                reregister,
-            }];
-        }
-        KeyCode::Char('c') if !v.running() => {
-            let list = v.allow_list();
-            if list.is_empty() {
-                model.flash = Some("no IPs to copy".into());
-                return vec![];
-            }
-            model.flash = Some("allow-list copied (one /32 per line)".into());
-            return vec![Cmd::Copy(list)];
-        }
-        KeyCode::Char('C') if !v.running() => {
-            model.flash = Some("handout copied as JSON".into());
-            return vec![Cmd::Copy(v.handout_json())];
-        }
-        KeyCode::Esc | KeyCode::BackTab if !v.running() => model.verify = None,
-        KeyCode::Char('q') => model.quit = true,
-        _ => {}
-    }
-    vec![]
 }
 
 /// Once every source has answered, start the wizard from the `plan` flags given in a terminal,

@@ -1,10 +1,8 @@
 //! A pane scrolled by lines that stops at its end. The renderer, which alone knows how many rows
 //! the wrapped text takes at the current width, tells it the limit each frame (`fit`); keys move
-//! it (`by`, `page`, `top`, `bottom`) and never past that limit.
+//! it (`go`: `by`, `page`, `top`, `bottom`) and never past that limit.
 
 use std::cell::Cell;
-
-use crossterm::event::{KeyCode, KeyEvent};
 
 #[derive(Debug, Clone)]
 pub struct Scroll {
@@ -65,54 +63,50 @@ impl Scroll {
         self.offset() >= self.max.get()
     }
 
-    /// The reading keys: j/k/↓/↑ a line, J/K five, PgDn/PgUp a screen, g/G/Home/End the ends.
-    /// Returns whether the key was one of them.
-    pub fn on_key(&mut self, key: &KeyEvent) -> bool {
-        match key.code {
-            KeyCode::Char('j') | KeyCode::Down => self.by(1),
-            KeyCode::Char('k') | KeyCode::Up => self.by(-1),
-            KeyCode::Char('J') => self.by(5),
-            KeyCode::Char('K') => self.by(-5),
-            KeyCode::PageDown => self.page(1),
-            KeyCode::PageUp => self.page(-1),
-            KeyCode::Char('g') | KeyCode::Home => self.top(),
-            KeyCode::Char('G') | KeyCode::End => self.bottom(),
-            _ => return false,
+    /// Move as the reading keys ask (their bindings are in the screen's keymap).
+    pub fn go(&mut self, m: Motion) {
+        match m {
+            Motion::Lines(n) => self.by(n),
+            Motion::Pages(n) => self.page(n),
+            Motion::Top => self.top(),
+            Motion::Bottom => self.bottom(),
         }
-        true
     }
+}
+
+/// How a reading key moves a pane: j/k a line, J/K five, PgDn/PgUp a screen, g/G the ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Motion {
+    Lines(i32),
+    Pages(i32),
+    Top,
+    Bottom,
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crossterm::event::KeyModifiers;
-
-    fn key(c: KeyCode) -> KeyEvent {
-        KeyEvent::new(c, KeyModifiers::NONE)
-    }
 
     #[test]
     fn stops_at_both_ends_and_pages_by_the_view() {
         let mut s = Scroll::default();
         assert_eq!(s.fit(30, 10), 0);
         for _ in 0..50 {
-            s.on_key(&key(KeyCode::Char('j')));
+            s.go(Motion::Lines(1));
         }
         assert_eq!(s.offset(), 20, "clamped at content - view");
         assert!(s.at_end());
-        s.on_key(&key(KeyCode::Char('k')));
+        s.go(Motion::Lines(-1));
         assert_eq!(s.offset(), 19, "one key back up moves at once");
-        s.on_key(&key(KeyCode::Char('g')));
+        s.go(Motion::Top);
         assert_eq!(s.offset(), 0);
-        s.on_key(&key(KeyCode::PageDown));
+        s.go(Motion::Pages(1));
         assert_eq!(s.offset(), 9);
-        s.on_key(&key(KeyCode::Char('G')));
+        s.go(Motion::Bottom);
         assert_eq!(s.offset(), 20);
         // The content shrank (a wider terminal): the offset follows.
         assert_eq!(s.fit(12, 10), 2);
-        s.on_key(&key(KeyCode::Char('K')));
+        s.go(Motion::Lines(-5));
         assert_eq!(s.offset(), 0);
-        assert!(!s.on_key(&key(KeyCode::Char('x'))));
     }
 }

@@ -1,6 +1,7 @@
 //! The verify screen's state: the checklist filling in as checks start and end, then the report,
 //! and the handout built from the plan and the report (no extra account read).
 
+use super::{keymap, Cmd};
 use crate::plan::Plan;
 use crate::verify::handout::IpKind;
 use crate::verify::{Check, CheckState, Counts, Report};
@@ -106,4 +107,50 @@ impl VerifyView {
         })
         .to_string()
     }
+}
+
+/// The verify screen's keys, read from `keymap::verify`.
+pub(super) fn on_key(model: &mut super::Model, key: crossterm::event::KeyEvent) -> Vec<Cmd> {
+    use keymap::verify::Action::*;
+    let Some(v) = model.verify.as_mut() else {
+        return vec![];
+    };
+    model.dirty = true;
+    let state = keymap::verify::State::of(v);
+    let Some(action) = keymap::action(keymap::verify::TABLE, state, &key) else {
+        return vec![];
+    };
+    match action {
+        Scroll(m) => v.scroll.go(m),
+        Again | Reregister => {
+            let reregister = action == Reregister;
+            if reregister && !v.drifted() {
+                model.flash =
+                    Some("nothing to re-register: the targets equal the endpoint's IPs".into());
+                return vec![];
+            }
+            let plan = v.plan.clone();
+            model.verify = Some(VerifyView::new(plan.clone(), model.clock_ms, reregister));
+            return vec![Cmd::Verify {
+                plan: Box::new(plan),
+                reregister,
+            }];
+        }
+        CopyIps => {
+            let list = v.allow_list();
+            if list.is_empty() {
+                model.flash = Some("no IPs to copy".into());
+                return vec![];
+            }
+            model.flash = Some("allow-list copied (one /32 per line)".into());
+            return vec![Cmd::Copy(list)];
+        }
+        CopyJson => {
+            model.flash = Some("handout copied as JSON".into());
+            return vec![Cmd::Copy(v.handout_json())];
+        }
+        Back => model.verify = None,
+        Quit => model.quit = true,
+    }
+    vec![]
 }

@@ -1,10 +1,12 @@
 //! The wizard's state and key handling (steps 2–8; step 1, the VPC, is the home list).
 //! Pure: it reads the inventory, changes the draft, and returns commands.
 
-use crossterm::event::{Event as TermEvent, KeyCode, KeyEvent};
+use crossterm::event::{Event as TermEvent, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+use super::keymap::wizard::{Action, Mode};
+use super::keymap::{self};
 use crate::discovery::Inventory;
 use crate::plan::validate::{blocking, check_caller_cidr, check_dns_name, NLB_MIN_FREE_IPS};
 use crate::plan::{validate, Draft, Finding, Plan, Severity, Step};
@@ -109,6 +111,8 @@ pub struct Wizard {
     pub can_apply: bool,
     /// The current step's rows after the filter, as of the last change (what the screen shows).
     pub rows: Vec<Row>,
+    /// Rows of the step's list on screen, for paging (from the last frame's `Msg::Layout`).
+    pub page_rows: usize,
     rows_stamp: String,
 }
 
@@ -130,6 +134,9 @@ pub enum WizardCmd {
     /// Leave the wizard (back from step 2).
     Exit,
     Flash(String),
+    Quit,
+    /// Open the `?` overlay.
+    Help,
 }
 
 fn input(v: &str) -> Input {
@@ -167,6 +174,7 @@ impl Wizard {
             apply_after_confirm: false,
             can_apply: true,
             rows: vec![],
+            page_rows: 10,
             rows_stamp: String::new(),
         };
         w.dns_question = dns_off && !w.draft.enable_vpc_dns;
@@ -311,8 +319,8 @@ impl Wizard {
         }
     }
 
-    fn move_cursor(&mut self, inv: &Inventory, delta: isize, page_rows: usize) {
-        let _ = inv;
+    /// Move the cursor by `delta` rows, skipping headings; the list's window follows it.
+    fn move_cursor(&mut self, delta: isize) {
         let rows = std::mem::take(&mut self.rows);
         if rows.is_empty() {
             self.cursor = 0;
@@ -327,7 +335,7 @@ impl Wizard {
         }
         self.cursor = c as usize;
         self.rows = rows;
-        let rows_on_screen = page_rows.max(1);
+        let rows_on_screen = self.page_rows.max(1);
         if self.cursor < self.offset {
             self.offset = self.cursor;
         } else if self.cursor >= self.offset + rows_on_screen {
@@ -350,72 +358,15 @@ impl Wizard {
                 .map(|n| vec![WizardCmd::Flash(n)])
                 .unwrap_or_default();
         }
-        let mut cmds = vec![];
         match self.step {
             Step::EndpointSubnets => {
-                if self.draft.reuse_endpoint.is_some() {
-                    return self.next(inv);
+                if let Some(cmds) = self.choose_endpoint_subnet(inv, &row, enter) {
+                    return cmds;
                 }
-                let public = inv
-                    .subnets
-                    .iter()
-                    .find(|s| s.id == row.key)
-                    .is_some_and(|s| s.reach.as_ref().is_some_and(|r| r.public));
-                if enter && row.checked {
-                    return self.next(inv);
-                }
-                if public && !self.draft.allow_public_endpoint_subnets && !row.checked {
-                    return vec![WizardCmd::Flash(format!(
-                        "{} is public: the endpoint belongs in private subnets (press o to allow public ones anyway)",
-                        row.key
-                    ))];
-                }
-                Draft::toggle(&mut self.draft.endpoint_subnets, &row.key);
-                // A pin belongs to a chosen subnet.
-                let chosen = self.draft.endpoint_subnets.clone();
-                self.draft.endpoint_ips.retain(|s, _| chosen.contains(s));
-                self.draft.preselect_nlb_subnets(inv);
             }
             Step::NlbSubnets => {
-                if enter && row.checked {
-                    return self.next(inv);
-                }
-                if row.key.contains(":loadbalancer/") {
-                    if self.draft.adopt_nlb.as_deref() == Some(row.key.as_str()) {
-                        self.draft.adopt_nlb = None;
-                        self.draft.eips = crate::plan::EipChoice::New;
-                        self.draft.nlb_subnets.clear();
-                        self.draft.preselect_nlb_subnets(inv);
-                        return vec![WizardCmd::Flash(
-                            "a new NLB will be created (with new Elastic IPs)".into(),
-                        )];
-                    }
-                    if let Some(l) = inv.load_balancers.iter().find(|l| l.lb.arn == row.key) {
-                        self.draft.adopt_nlb = Some(row.key.clone());
-                        self.draft.nlb_subnets = l.lb.subnet_ids.clone();
-                        // Its addresses are fixed at its creation.
-                        self.draft.eips = crate::plan::EipChoice::None;
-                        self.revalidate(inv);
-                        return vec![WizardCmd::Flash(format!(
-                            "adopting {}: its subnets, security groups and IPs stay as they are",
-                            l.lb.name
-                        ))];
-                    }
-                } else if row.key.contains(":targetgroup/") {
-                    self.draft.adopt_target_group =
-                        if self.draft.adopt_target_group.as_deref() == Some(row.key.as_str()) {
-                            None
-                        } else {
-                            Some(row.key.clone())
-                        };
-                } else if row.key.starts_with("eipalloc-") {
-                    if let crate::plan::EipChoice::Existing { allocation_ids } =
-                        &mut self.draft.eips
-                    {
-                        Draft::toggle(allocation_ids, &row.key);
-                    }
-                } else {
-                    Draft::toggle(&mut self.draft.nlb_subnets, &row.key);
+                if let Some(cmds) = self.choose_nlb_row(inv, &row, enter) {
+                    return cmds;
                 }
             }
             Step::NameCertificate => {
@@ -437,41 +388,129 @@ impl Wizard {
                 if enter {
                     return self.next(inv);
                 }
-                // Space: in-VPC rows toggle the whole VPC, choose nobody, or remove an entry;
-                // on a caller CIDR it removes it.
-                match row.key.strip_prefix(IN_VPC) {
-                    Some(WHOLE_VPC_ROW) => {
-                        let whole = crate::plan::VPC_CALLERS_WHOLE_VPC.to_string();
-                        if self.draft.vpc_callers.contains(&whole) {
-                            self.draft.vpc_callers.retain(|c| c != &whole);
-                        } else {
-                            self.draft.vpc_callers.insert(0, whole);
-                        }
-                    }
-                    Some(NOBODY_ROW) => self.draft.vpc_callers.clear(),
-                    Some(entry) => self.draft.vpc_callers.retain(|c| c != entry),
-                    None => self.draft.allow_cidrs.retain(|c| c != &row.key),
-                }
+                self.toggle_caller(&row.key);
                 self.revalidate(inv);
             }
-            Step::Zones => {
-                if let Some(zone) = row.key.strip_prefix("public:") {
-                    self.draft.public_zone_id = Some(zone.to_string());
-                } else if row.key == "private:create" {
-                    self.draft.private_zone_id = None;
-                } else if let Some(zone) = row.key.strip_prefix("private:") {
-                    self.draft.private_zone_id = Some(zone.to_string());
-                }
-                cmds.extend(self.lookup_records(inv));
-                if enter {
-                    self.revalidate(inv);
-                    cmds.extend(self.next(inv));
-                    return cmds;
-                }
-            }
+            Step::Zones => return self.choose_zone(inv, &row, enter),
             Step::Vpc | Step::Review => {}
         }
         self.revalidate(inv);
+        vec![]
+    }
+
+    /// An endpoint subnet toggled (`Some`: what to answer at once instead).
+    fn choose_endpoint_subnet(
+        &mut self,
+        inv: &Inventory,
+        row: &Row,
+        enter: bool,
+    ) -> Option<Vec<WizardCmd>> {
+        if self.draft.reuse_endpoint.is_some() {
+            return Some(self.next(inv));
+        }
+        let public = inv
+            .subnets
+            .iter()
+            .find(|s| s.id == row.key)
+            .is_some_and(|s| s.reach.as_ref().is_some_and(|r| r.public));
+        if enter && row.checked {
+            return Some(self.next(inv));
+        }
+        if public && !self.draft.allow_public_endpoint_subnets && !row.checked {
+            return Some(vec![WizardCmd::Flash(format!(
+                "{} is public: the endpoint belongs in private subnets (press o to allow public ones anyway)",
+                row.key
+            ))]);
+        }
+        Draft::toggle(&mut self.draft.endpoint_subnets, &row.key);
+        // A pin belongs to a chosen subnet.
+        let chosen = self.draft.endpoint_subnets.clone();
+        self.draft.endpoint_ips.retain(|s, _| chosen.contains(s));
+        self.draft.preselect_nlb_subnets(inv);
+        None
+    }
+
+    /// A row of the NLB step: a subnet, an NLB or a target group to adopt, one of your Elastic
+    /// IPs (`Some`: what to answer at once instead).
+    fn choose_nlb_row(
+        &mut self,
+        inv: &Inventory,
+        row: &Row,
+        enter: bool,
+    ) -> Option<Vec<WizardCmd>> {
+        if enter && row.checked {
+            return Some(self.next(inv));
+        }
+        if row.key.contains(":loadbalancer/") {
+            if self.draft.adopt_nlb.as_deref() == Some(row.key.as_str()) {
+                self.draft.adopt_nlb = None;
+                self.draft.eips = crate::plan::EipChoice::New;
+                self.draft.nlb_subnets.clear();
+                self.draft.preselect_nlb_subnets(inv);
+                return Some(vec![WizardCmd::Flash(
+                    "a new NLB will be created (with new Elastic IPs)".into(),
+                )]);
+            }
+            if let Some(l) = inv.load_balancers.iter().find(|l| l.lb.arn == row.key) {
+                self.draft.adopt_nlb = Some(row.key.clone());
+                self.draft.nlb_subnets = l.lb.subnet_ids.clone();
+                // Its addresses are fixed at its creation.
+                self.draft.eips = crate::plan::EipChoice::None;
+                self.revalidate(inv);
+                return Some(vec![WizardCmd::Flash(format!(
+                    "adopting {}: its subnets, security groups and IPs stay as they are",
+                    l.lb.name
+                ))]);
+            }
+        } else if row.key.contains(":targetgroup/") {
+            self.draft.adopt_target_group =
+                if self.draft.adopt_target_group.as_deref() == Some(row.key.as_str()) {
+                    None
+                } else {
+                    Some(row.key.clone())
+                };
+        } else if row.key.starts_with("eipalloc-") {
+            if let crate::plan::EipChoice::Existing { allocation_ids } = &mut self.draft.eips {
+                Draft::toggle(allocation_ids, &row.key);
+            }
+        } else {
+            Draft::toggle(&mut self.draft.nlb_subnets, &row.key);
+        }
+        None
+    }
+
+    /// Space on the Callers step: in-VPC rows toggle the whole VPC, choose nobody, or remove an
+    /// entry; on a caller CIDR it removes it.
+    fn toggle_caller(&mut self, key: &str) {
+        match key.strip_prefix(IN_VPC) {
+            Some(WHOLE_VPC_ROW) => {
+                let whole = crate::plan::VPC_CALLERS_WHOLE_VPC.to_string();
+                if self.draft.vpc_callers.contains(&whole) {
+                    self.draft.vpc_callers.retain(|c| c != &whole);
+                } else {
+                    self.draft.vpc_callers.insert(0, whole);
+                }
+            }
+            Some(NOBODY_ROW) => self.draft.vpc_callers.clear(),
+            Some(entry) => self.draft.vpc_callers.retain(|c| c != entry),
+            None => self.draft.allow_cidrs.retain(|c| c != key),
+        }
+    }
+
+    /// A zone chosen: its records of the name are looked up; Enter goes on.
+    fn choose_zone(&mut self, inv: &Inventory, row: &Row, enter: bool) -> Vec<WizardCmd> {
+        if let Some(zone) = row.key.strip_prefix("public:") {
+            self.draft.public_zone_id = Some(zone.to_string());
+        } else if row.key == "private:create" {
+            self.draft.private_zone_id = None;
+        } else if let Some(zone) = row.key.strip_prefix("private:") {
+            self.draft.private_zone_id = Some(zone.to_string());
+        }
+        let mut cmds: Vec<WizardCmd> = self.lookup_records(inv).into_iter().collect();
+        self.revalidate(inv);
+        if enter {
+            cmds.extend(self.next(inv));
+        }
         cmds
     }
 
@@ -499,9 +538,17 @@ impl Wizard {
         ))]
     }
 
-    /// Handle a key. `page_rows` is the height of the list on screen.
-    pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent, page_rows: usize) -> Vec<WizardCmd> {
-        let cmds = self.handle_key(inv, key, page_rows);
+    /// Handle a key: the action its binding has in the wizard's table (`keymap::wizard`), else
+    /// typed into the text field or the filter being typed.
+    pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent) -> Vec<WizardCmd> {
+        let state = keymap::wizard::State::of(self);
+        let cmds = match keymap::action(keymap::wizard::TABLE, state, &key) {
+            Some(action) => self.act(inv, action),
+            None => {
+                self.type_key(inv, state.mode, key);
+                vec![]
+            }
+        };
         self.refresh_rows(inv);
         cmds
     }
@@ -523,217 +570,173 @@ impl Wizard {
         }
     }
 
-    fn handle_key(&mut self, inv: &Inventory, key: KeyEvent, page_rows: usize) -> Vec<WizardCmd> {
-        let shift_tab = key.code == KeyCode::BackTab;
-        // The DNS question is modal.
-        if self.dns_question {
-            return match key.code {
-                KeyCode::Char('y') | KeyCode::Enter => {
-                    self.draft.enable_vpc_dns = true;
-                    self.draft.acknowledged.push("vpc-dns-will-change".into());
-                    self.dns_question = false;
-                    self.revalidate(inv);
-                    vec![]
-                }
-                KeyCode::Char('n') | KeyCode::Esc | KeyCode::BackTab | KeyCode::Char('h') => {
-                    vec![WizardCmd::Exit]
-                }
-                _ => vec![],
-            };
-        }
-        if self.filter_editing {
-            match key.code {
-                KeyCode::Enter => self.filter_editing = false,
-                KeyCode::Esc => {
-                    self.filter_editing = false;
-                    self.filter.reset();
-                }
-                KeyCode::Up => self.move_cursor(inv, -1, page_rows),
-                KeyCode::Down => self.move_cursor(inv, 1, page_rows),
-                _ => {
-                    self.filter.handle_event(&TermEvent::Key(key));
-                    self.cursor = 0;
-                    self.offset = 0;
-                }
-            }
-            return vec![];
-        }
-        // Text fields take printable keys; Enter moves on, Esc / Shift-Tab go back.
-        if self.field != Field::List {
-            return self.on_field_key(inv, key, shift_tab);
-        }
-        if self.step == Step::Review {
-            if let Some(cmds) = self.review_key(inv, &key) {
-                return cmds;
-            }
-        }
-        match key.code {
-            KeyCode::Esc
-            | KeyCode::BackTab
-            | KeyCode::Char('h')
-            | KeyCode::Backspace
-            | KeyCode::Left => {
-                if !self.filter.value().is_empty() && key.code == KeyCode::Esc {
-                    self.filter.reset();
-                    return vec![];
-                }
-                self.back(inv)
-            }
-            KeyCode::Tab | KeyCode::Right => self.next(inv),
-            KeyCode::Char('j') | KeyCode::Down => {
-                self.move_cursor(inv, 1, page_rows);
-                vec![]
-            }
-            KeyCode::Char('k') | KeyCode::Up => {
-                self.move_cursor(inv, -1, page_rows);
-                vec![]
-            }
-            KeyCode::PageDown => {
-                self.move_cursor(inv, page_rows as isize, page_rows);
-                vec![]
-            }
-            KeyCode::PageUp => {
-                self.move_cursor(inv, -(page_rows as isize), page_rows);
-                vec![]
-            }
-            KeyCode::Char('g') | KeyCode::Home => {
-                self.move_cursor(inv, -(i32::MAX as isize), page_rows);
-                vec![]
-            }
-            KeyCode::Char('G') | KeyCode::End => {
-                self.move_cursor(inv, i32::MAX as isize, page_rows);
-                vec![]
-            }
-            KeyCode::Char('/') => {
-                self.filter_editing = true;
-                vec![]
-            }
-            KeyCode::Char(' ') => self.choose(inv, false),
-            KeyCode::Enter => self.choose(inv, true),
-            KeyCode::Char('a') => self.acknowledge(inv),
-            KeyCode::Char('x') if self.step == Step::NlbSubnets => {
-                self.draft.eips = match self.draft.eips {
-                    crate::plan::EipChoice::New => crate::plan::EipChoice::Existing {
-                        allocation_ids: vec![],
-                    },
-                    crate::plan::EipChoice::Existing { .. } => crate::plan::EipChoice::None,
-                    crate::plan::EipChoice::None => crate::plan::EipChoice::New,
-                };
+    fn act(&mut self, inv: &Inventory, action: Action) -> Vec<WizardCmd> {
+        let page = self.page_rows as isize;
+        match action {
+            Action::Quit => return vec![WizardCmd::Quit],
+            Action::Help => return vec![WizardCmd::Help],
+            Action::DnsOn => {
+                self.draft.enable_vpc_dns = true;
+                self.draft.acknowledged.push("vpc-dns-will-change".into());
+                self.dns_question = false;
                 self.revalidate(inv);
-                vec![WizardCmd::Flash(
-                    match self.draft.eips {
-                        crate::plan::EipChoice::New => {
-                            "new Elastic IPs: truly fixed, kept by destroy"
-                        }
-                        crate::plan::EipChoice::Existing { .. } => {
-                            "your Elastic IPs: Space picks one per NLB subnet, in order"
-                        }
-                        crate::plan::EipChoice::None => {
-                            "NLB-assigned IPs: they change if the NLB is recreated"
-                        }
-                    }
-                    .into(),
-                )]
             }
-            KeyCode::Char('p') if self.step == Step::EndpointSubnets => {
-                if !self.draft.endpoint_ips.is_empty() {
-                    self.draft.endpoint_ips.clear();
-                    self.revalidate(inv);
-                    return vec![WizardCmd::Flash(
-                        "endpoint IPs: chosen by AWS (they may change if the endpoint's subnets do)"
-                            .into(),
-                    )];
-                }
-                if self.draft.endpoint_subnets.is_empty() {
-                    return vec![WizardCmd::Flash(
-                        "pick the endpoint subnets first, then p pins an IP in each".into(),
-                    )];
-                }
-                vec![WizardCmd::LookupUsedIps {
-                    subnet_ids: self.draft.endpoint_subnets.clone(),
-                }]
+            Action::DnsBack => return vec![WizardCmd::Exit],
+            Action::FilterKeep => self.filter_editing = false,
+            Action::FilterClear => {
+                self.filter_editing = false;
+                self.filter.reset();
             }
-            KeyCode::Char('o') if self.step == Step::EndpointSubnets => {
-                self.draft.allow_public_endpoint_subnets =
-                    !self.draft.allow_public_endpoint_subnets;
-                if !self.draft.allow_public_endpoint_subnets {
-                    let publics: Vec<String> = inv
-                        .subnets
-                        .iter()
-                        .filter(|s| s.reach.as_ref().is_some_and(|r| r.public))
-                        .map(|s| s.id.clone())
-                        .collect();
-                    self.draft
-                        .endpoint_subnets
-                        .retain(|id| !publics.contains(id));
-                }
+            Action::Submit => return self.submit(inv, true),
+            Action::SubmitStay => return self.submit(inv, false),
+            Action::LeaveField => return self.leave_field(inv, true),
+            Action::FieldBack => return self.leave_field(inv, false),
+            Action::Back => return self.back(inv),
+            Action::ClearFilter => self.filter.reset(),
+            Action::Next => return self.next(inv),
+            Action::Choose => return self.choose(inv, true),
+            Action::Toggle => return self.choose(inv, false),
+            Action::Up => self.move_cursor(-1),
+            Action::Down => self.move_cursor(1),
+            Action::PageUp => self.move_cursor(-page),
+            Action::PageDown => self.move_cursor(page),
+            Action::Top => self.move_cursor(-(i32::MAX as isize)),
+            Action::Bottom => self.move_cursor(i32::MAX as isize),
+            Action::Filter => self.filter_editing = true,
+            Action::Acknowledge => return self.acknowledge(inv),
+            Action::PublicOverride => return self.public_override(inv),
+            Action::PinIps => return self.pin_ips(inv),
+            Action::CycleEips => return self.cycle_eips(inv),
+            Action::EditName => self.field = Field::Name,
+            Action::EditStage => self.field = Field::Stage,
+            Action::AddCidr => self.field = Field::Cidr,
+            Action::AddVpcCaller => self.field = Field::VpcCaller,
+            Action::ReplaceRecords => return self.replace_records(inv),
+            Action::Apply => return vec![WizardCmd::Apply(Box::new(self.plan(inv)))],
+            Action::ConfirmThenApply | Action::ConfirmOnly => {
+                self.field = Field::Confirm;
+                self.apply_after_confirm = action == Action::ConfirmThenApply;
+            }
+            Action::Save => return self.save(inv),
+            Action::Scroll(m) => self.review.go(m),
+        }
+        vec![]
+    }
+
+    /// A key no binding takes: typed into the filter or the text field being typed, if any.
+    fn type_key(&mut self, inv: &Inventory, mode: Mode, key: KeyEvent) {
+        let ev = TermEvent::Key(key);
+        match mode {
+            Mode::Filtering => {
+                self.filter.handle_event(&ev);
+                self.cursor = 0;
+                self.offset = 0;
+            }
+            Mode::Typing(Field::Name) => {
+                self.name_input.handle_event(&ev);
+                // As you type: the findings judge what is typed, and the certificate that
+                // covers it is selected.
+                let typed = self.name_input.value().to_string();
+                self.draft.set_name(inv, &typed);
                 self.revalidate(inv);
-                vec![WizardCmd::Flash(
-                    if self.draft.allow_public_endpoint_subnets {
-                        "public subnets allowed for the endpoint (not recommended)".into()
-                    } else {
-                        "endpoint limited to private subnets".into()
-                    },
-                )]
             }
-            KeyCode::Char('n') if self.step == Step::NameCertificate => {
-                self.field = Field::Name;
-                vec![]
+            Mode::Typing(Field::Stage) => {
+                self.stage_input.handle_event(&ev);
             }
-            KeyCode::Char('e') if self.step == Step::Api => {
-                self.field = Field::Stage;
-                vec![]
+            Mode::Typing(Field::BasePath) => {
+                self.base_input.handle_event(&ev);
             }
-            KeyCode::Char('i') if self.step == Step::Callers => {
-                self.field = Field::Cidr;
-                vec![]
+            Mode::Typing(Field::Cidr) => {
+                self.cidr_input.handle_event(&ev);
             }
-            KeyCode::Char('v') if self.step == Step::Callers => {
-                self.field = Field::VpcCaller;
-                vec![]
+            Mode::Typing(Field::VpcCaller) => {
+                self.vpc_caller_input.handle_event(&ev);
             }
-            KeyCode::Char('R') if self.step == Step::Zones => {
-                self.draft.replace_records = !self.draft.replace_records;
-                self.revalidate(inv);
-                vec![WizardCmd::Flash(if self.draft.replace_records {
-                    "existing records of the name will be replaced (destroy restores them)".into()
-                } else {
-                    "existing records are kept (the plan is blocked while one exists)".into()
-                })]
+            Mode::Confirming { .. } => {
+                self.confirm_input.handle_event(&ev);
             }
-            _ => vec![],
+            Mode::Typing(Field::List | Field::Confirm)
+            | Mode::DnsQuestion
+            | Mode::List { .. }
+            | Mode::Review { .. } => {}
         }
     }
 
-    /// The review is for reading until A / Enter (confirm, then apply) or c (confirm only).
-    fn review_key(&mut self, inv: &Inventory, key: &KeyEvent) -> Option<Vec<WizardCmd>> {
-        if self.review.on_key(key) {
-            return Some(vec![]);
-        }
-        Some(match key.code {
-            KeyCode::Char('A') | KeyCode::Enter if !self.can_apply => {
-                if self.confirmed {
-                    return Some(self.save(inv));
+    /// x: the NLB's IPs go round new Elastic IPs → yours → NLB-assigned.
+    fn cycle_eips(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        use crate::plan::EipChoice;
+        self.draft.eips = match self.draft.eips {
+            EipChoice::New => EipChoice::Existing {
+                allocation_ids: vec![],
+            },
+            EipChoice::Existing { .. } => EipChoice::None,
+            EipChoice::None => EipChoice::New,
+        };
+        self.revalidate(inv);
+        vec![WizardCmd::Flash(
+            match self.draft.eips {
+                EipChoice::New => "new Elastic IPs: truly fixed, kept by destroy",
+                EipChoice::Existing { .. } => {
+                    "your Elastic IPs: Space picks one per NLB subnet, in order"
                 }
-                self.field = Field::Confirm;
-                vec![]
+                EipChoice::None => "NLB-assigned IPs: they change if the NLB is recreated",
             }
-            KeyCode::Char('A') | KeyCode::Enter if self.confirmed => {
-                vec![WizardCmd::Apply(Box::new(self.plan(inv)))]
-            }
-            KeyCode::Char('A') | KeyCode::Enter => {
-                self.field = Field::Confirm;
-                self.apply_after_confirm = true;
-                vec![]
-            }
-            KeyCode::Char('c') => {
-                self.field = Field::Confirm;
-                self.apply_after_confirm = false;
-                vec![]
-            }
-            KeyCode::Char('s') => self.save(inv),
-            _ => return None,
-        })
+            .into(),
+        )]
+    }
+
+    /// p: pin the endpoint's IPs to free addresses (the IPs in use are read first), or unpin.
+    fn pin_ips(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        if !self.draft.endpoint_ips.is_empty() {
+            self.draft.endpoint_ips.clear();
+            self.revalidate(inv);
+            return vec![WizardCmd::Flash(
+                "endpoint IPs: chosen by AWS (they may change if the endpoint's subnets do)".into(),
+            )];
+        }
+        if self.draft.endpoint_subnets.is_empty() {
+            return vec![WizardCmd::Flash(
+                "pick the endpoint subnets first, then p pins an IP in each".into(),
+            )];
+        }
+        vec![WizardCmd::LookupUsedIps {
+            subnet_ids: self.draft.endpoint_subnets.clone(),
+        }]
+    }
+
+    /// o: allow public subnets for the endpoint, or limit it to private ones again.
+    fn public_override(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        self.draft.allow_public_endpoint_subnets = !self.draft.allow_public_endpoint_subnets;
+        if !self.draft.allow_public_endpoint_subnets {
+            let publics: Vec<String> = inv
+                .subnets
+                .iter()
+                .filter(|s| s.reach.as_ref().is_some_and(|r| r.public))
+                .map(|s| s.id.clone())
+                .collect();
+            self.draft
+                .endpoint_subnets
+                .retain(|id| !publics.contains(id));
+        }
+        self.revalidate(inv);
+        vec![WizardCmd::Flash(
+            if self.draft.allow_public_endpoint_subnets {
+                "public subnets allowed for the endpoint (not recommended)".into()
+            } else {
+                "endpoint limited to private subnets".into()
+            },
+        )]
+    }
+
+    /// R: replace the name's existing records (destroy restores them), or keep them.
+    fn replace_records(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        self.draft.replace_records = !self.draft.replace_records;
+        self.revalidate(inv);
+        vec![WizardCmd::Flash(if self.draft.replace_records {
+            "existing records of the name will be replaced (destroy restores them)".into()
+        } else {
+            "existing records are kept (the plan is blocked while one exists)".into()
+        })]
     }
 
     /// What the review says can be done next, once confirmed.
@@ -758,201 +761,181 @@ impl Wizard {
         vec![WizardCmd::SavePlan(Box::new(plan))]
     }
 
-    fn on_field_key(&mut self, inv: &Inventory, key: KeyEvent, shift_tab: bool) -> Vec<WizardCmd> {
-        if shift_tab || key.code == KeyCode::Esc {
-            return match self.field {
-                Field::Stage | Field::BasePath | Field::VpcCaller => {
-                    self.field = Field::List;
-                    vec![]
-                }
-                Field::Name if self.draft.name.is_empty() => self.back(inv),
-                Field::Name => {
-                    self.field = Field::List;
-                    vec![]
-                }
-                Field::Cidr | Field::Confirm => {
-                    // Esc from the CIDR field goes to the list (the in-VPC rows are there); from
-                    // the confirmation, back to reading the review.
-                    if key.code == KeyCode::Esc {
-                        self.field = Field::List;
-                        self.apply_after_confirm = false;
-                        return vec![];
-                    }
-                    self.back(inv)
-                }
-                Field::List => vec![],
-            };
-        }
-        let enter = key.code == KeyCode::Enter || key.code == KeyCode::Tab;
+    /// Esc (`esc`) or Shift-Tab out of a text field: back to the list, or the previous step.
+    fn leave_field(&mut self, inv: &Inventory, esc: bool) -> Vec<WizardCmd> {
         match self.field {
-            Field::Name => {
-                if enter {
-                    let v = self.name_input.value().trim().to_string();
-                    if let Err(why) = check_dns_name(&v) {
-                        return vec![WizardCmd::Flash(why)];
-                    }
-                    self.draft.set_name(inv, &v);
-                    self.field = Field::List;
-                    self.revalidate(inv);
-                    // A certificate was chosen as the name was typed: Enter goes on (Shift-Tab
-                    // comes back to the list to pick another).
-                    if self.draft.certificate_arn.is_some() {
-                        return self.next(inv);
-                    }
-                    self.cursor = self
-                        .visible_rows(inv)
-                        .iter()
-                        .position(|r| r.selectable)
-                        .unwrap_or(0);
-                } else {
-                    self.name_input.handle_event(&TermEvent::Key(key));
-                    // As you type: the findings judge what is typed, and the certificate that
-                    // covers it is selected.
-                    let typed = self.name_input.value().to_string();
-                    self.draft.set_name(inv, &typed);
-                    self.revalidate(inv);
-                }
+            Field::Stage | Field::BasePath | Field::VpcCaller => self.field = Field::List,
+            Field::Name if self.draft.name.is_empty() => return self.back(inv),
+            Field::Name => self.field = Field::List,
+            // Esc from the CIDR field goes to the list (the in-VPC rows are there); from the
+            // confirmation, back to reading the review.
+            Field::Cidr | Field::Confirm if esc => {
+                self.field = Field::List;
+                self.apply_after_confirm = false;
             }
-            Field::Stage => {
-                if enter {
-                    self.draft.stage = self.stage_input.value().trim().to_string();
-                    self.field = Field::BasePath;
-                    self.revalidate(inv);
-                } else {
-                    self.stage_input.handle_event(&TermEvent::Key(key));
-                }
-            }
-            Field::BasePath => {
-                if enter {
-                    self.draft.base_path = self.base_input.value().trim().to_string();
-                    self.field = Field::List;
-                    self.revalidate(inv);
-                    return self.next(inv);
-                }
-                self.base_input.handle_event(&TermEvent::Key(key));
-            }
-            Field::Cidr => {
-                if enter {
-                    let v = self.cidr_input.value().trim().to_string();
-                    if v.is_empty() {
-                        const CODE: &str = "callers-whole-internet";
-                        let acked = self.draft.acknowledged.iter().any(|a| a == CODE);
-                        if self.draft.allow_cidrs.is_empty() && !acked {
-                            if !self.internet_prompted {
-                                self.internet_prompted = true;
-                                return vec![WizardCmd::Flash(
-                                    "no allow-list means the WHOLE INTERNET can call the API: press Enter again to accept, or type a CIDR".into(),
-                                )];
-                            }
-                            self.draft.acknowledged.push(CODE.to_string());
-                            self.revalidate(inv);
-                        }
-                        return self.next(inv);
-                    }
-                    self.internet_prompted = false;
-                    // One or several (commas or spaces): all are added, or none and why.
-                    let mut add = Vec::new();
-                    for one in v.split([',', ' ']).filter(|x| !x.is_empty()) {
-                        match check_caller_cidr(one) {
-                            Err(why) => return vec![WizardCmd::Flash(why)],
-                            Ok(net) if net.prefix_len() == 32 && !one.contains('/') => {
-                                add.push(format!("{one}/32"))
-                            }
-                            Ok(_) => add.push(one.to_string()),
-                        }
-                    }
-                    for text in add {
-                        if !self.draft.allow_cidrs.contains(&text) {
-                            self.draft.allow_cidrs.push(text);
-                        }
-                    }
-                    self.cidr_input.reset();
-                    self.revalidate(inv);
-                    // Typed and added: Enter goes on (come back with Shift-Tab to add more).
-                    if key.code == KeyCode::Enter {
-                        return self.next(inv);
-                    }
-                } else {
-                    self.cidr_input.handle_event(&TermEvent::Key(key));
-                }
-            }
-            Field::VpcCaller => {
-                if enter {
-                    let v = self.vpc_caller_input.value().trim().to_string();
-                    if v.is_empty() {
-                        self.field = Field::List;
-                        return vec![];
-                    }
-                    match crate::plan::parse_vpc_callers(&v) {
-                        Err(why) => return vec![WizardCmd::Flash(why)],
-                        Ok(list) => {
-                            for c in list {
-                                if !self.draft.vpc_callers.contains(&c) {
-                                    self.draft.vpc_callers.push(c);
-                                }
-                            }
-                            self.vpc_caller_input.reset();
-                            self.revalidate(inv);
-                        }
-                    }
-                } else {
-                    self.vpc_caller_input.handle_event(&TermEvent::Key(key));
-                }
-            }
-            Field::Confirm => {
-                if enter {
-                    let plan = self.plan(inv);
-                    if self
-                        .confirm_input
-                        .value()
-                        .trim()
-                        .trim_end_matches('.')
-                        .to_ascii_lowercase()
-                        != plan.name
-                    {
-                        return vec![WizardCmd::Flash(format!(
-                            "type {} exactly to confirm",
-                            plan.name
-                        ))];
-                    }
-                    let errors: Vec<&Finding> = self
-                        .findings
-                        .iter()
-                        .filter(|f| f.severity == Severity::Error)
-                        .collect();
-                    if let Some(e) = errors.first() {
-                        return vec![WizardCmd::Flash(format!(
-                            "{} error(s) remain, e.g. {} → {}",
-                            errors.len(),
-                            e.message,
-                            e.fix
-                        ))];
-                    }
-                    // The typed confirmation acknowledges every warning shown on the review.
-                    for f in self
-                        .findings
-                        .iter()
-                        .filter(|f| f.severity == Severity::Warning)
-                    {
-                        if !self.draft.acknowledged.iter().any(|a| a == f.code) {
-                            self.draft.acknowledged.push(f.code.to_string());
-                        }
-                    }
-                    self.confirmed = true;
-                    self.field = Field::List;
-                    self.revalidate(inv);
-                    if self.apply_after_confirm && self.can_apply {
-                        return vec![WizardCmd::Apply(Box::new(self.plan(inv)))];
-                    }
-                    return vec![WizardCmd::Flash(format!("confirmed: {}", self.next_keys()))];
-                }
-                self.confirm_input.handle_event(&TermEvent::Key(key));
-            }
+            Field::Cidr | Field::Confirm => return self.back(inv),
             Field::List => {}
         }
         vec![]
     }
 
+    /// Enter (`go_on`) or Tab in a text field: take what is typed.
+    fn submit(&mut self, inv: &Inventory, go_on: bool) -> Vec<WizardCmd> {
+        match self.field {
+            Field::Name => return self.submit_name(inv),
+            Field::Stage => {
+                self.draft.stage = self.stage_input.value().trim().to_string();
+                self.field = Field::BasePath;
+                self.revalidate(inv);
+            }
+            Field::BasePath => {
+                self.draft.base_path = self.base_input.value().trim().to_string();
+                self.field = Field::List;
+                self.revalidate(inv);
+                return self.next(inv);
+            }
+            Field::Cidr => return self.submit_cidr(inv, go_on),
+            Field::VpcCaller => return self.submit_vpc_caller(inv),
+            Field::Confirm => return self.submit_confirm(inv),
+            Field::List => {}
+        }
+        vec![]
+    }
+
+    fn submit_name(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let v = self.name_input.value().trim().to_string();
+        if let Err(why) = check_dns_name(&v) {
+            return vec![WizardCmd::Flash(why)];
+        }
+        self.draft.set_name(inv, &v);
+        self.field = Field::List;
+        self.revalidate(inv);
+        // A certificate was chosen as the name was typed: Enter goes on (Shift-Tab comes back
+        // to the list to pick another).
+        if self.draft.certificate_arn.is_some() {
+            return self.next(inv);
+        }
+        self.cursor = self
+            .visible_rows(inv)
+            .iter()
+            .position(|r| r.selectable)
+            .unwrap_or(0);
+        vec![]
+    }
+
+    /// The caller CIDRs typed (one or several); empty: the whole internet, asked once.
+    fn submit_cidr(&mut self, inv: &Inventory, go_on: bool) -> Vec<WizardCmd> {
+        let v = self.cidr_input.value().trim().to_string();
+        if v.is_empty() {
+            const CODE: &str = "callers-whole-internet";
+            let acked = self.draft.acknowledged.iter().any(|a| a == CODE);
+            if self.draft.allow_cidrs.is_empty() && !acked {
+                if !self.internet_prompted {
+                    self.internet_prompted = true;
+                    return vec![WizardCmd::Flash(
+                        "no allow-list means the WHOLE INTERNET can call the API: press Enter again to accept, or type a CIDR".into(),
+                    )];
+                }
+                self.draft.acknowledged.push(CODE.to_string());
+                self.revalidate(inv);
+            }
+            return self.next(inv);
+        }
+        self.internet_prompted = false;
+        // One or several (commas or spaces): all are added, or none and why.
+        let mut add = Vec::new();
+        for one in v.split([',', ' ']).filter(|x| !x.is_empty()) {
+            match check_caller_cidr(one) {
+                Err(why) => return vec![WizardCmd::Flash(why)],
+                Ok(net) if net.prefix_len() == 32 && !one.contains('/') => {
+                    add.push(format!("{one}/32"))
+                }
+                Ok(_) => add.push(one.to_string()),
+            }
+        }
+        for text in add {
+            if !self.draft.allow_cidrs.contains(&text) {
+                self.draft.allow_cidrs.push(text);
+            }
+        }
+        self.cidr_input.reset();
+        self.revalidate(inv);
+        // Typed and added: Enter goes on (come back with Shift-Tab to add more).
+        if go_on {
+            return self.next(inv);
+        }
+        vec![]
+    }
+
+    fn submit_vpc_caller(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let v = self.vpc_caller_input.value().trim().to_string();
+        if v.is_empty() {
+            self.field = Field::List;
+            return vec![];
+        }
+        match crate::plan::parse_vpc_callers(&v) {
+            Err(why) => return vec![WizardCmd::Flash(why)],
+            Ok(list) => {
+                for c in list {
+                    if !self.draft.vpc_callers.contains(&c) {
+                        self.draft.vpc_callers.push(c);
+                    }
+                }
+                self.vpc_caller_input.reset();
+                self.revalidate(inv);
+            }
+        }
+        vec![]
+    }
+
+    /// The name typed on the review: confirmed (every warning shown acknowledged), and applied
+    /// when A / Enter asked for it.
+    fn submit_confirm(&mut self, inv: &Inventory) -> Vec<WizardCmd> {
+        let plan = self.plan(inv);
+        if self
+            .confirm_input
+            .value()
+            .trim()
+            .trim_end_matches('.')
+            .to_ascii_lowercase()
+            != plan.name
+        {
+            return vec![WizardCmd::Flash(format!(
+                "type {} exactly to confirm",
+                plan.name
+            ))];
+        }
+        let errors: Vec<&Finding> = self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Error)
+            .collect();
+        if let Some(e) = errors.first() {
+            return vec![WizardCmd::Flash(format!(
+                "{} error(s) remain, e.g. {} → {}",
+                errors.len(),
+                e.message,
+                e.fix
+            ))];
+        }
+        // The typed confirmation acknowledges every warning shown on the review.
+        for f in self
+            .findings
+            .iter()
+            .filter(|f| f.severity == Severity::Warning)
+        {
+            if !self.draft.acknowledged.iter().any(|a| a == f.code) {
+                self.draft.acknowledged.push(f.code.to_string());
+            }
+        }
+        self.confirmed = true;
+        self.field = Field::List;
+        self.revalidate(inv);
+        if self.apply_after_confirm && self.can_apply {
+            return vec![WizardCmd::Apply(Box::new(self.plan(inv)))];
+        }
+        vec![WizardCmd::Flash(format!("confirmed: {}", self.next_keys()))]
+    }
     /// Records of the name arrived (or failed: the check is then left to the apply).
     /// The IPs in use were read: pin each endpoint subnet's IP to its first free address.
     pub fn used_ips_loaded(&mut self, inv: &Inventory) -> Option<String> {
@@ -1004,375 +987,13 @@ pub fn eip_choice_line(d: &Draft) -> String {
 pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
     let d = &w.draft;
     let vpc = d.vpc_id.clone().unwrap_or_default();
-    let reach = |s: &crate::domain::Subnet| match &s.reach {
-        Some(r) if r.public => "public",
-        Some(_) => "private",
-        None => "unknown",
-    };
     match w.step {
         Step::Vpc | Step::Review => vec![],
-        Step::EndpointSubnets => {
-            if let Some(ep) = &d.reuse_endpoint {
-                let e = inv.vpc_endpoints.iter().find(|e| &e.id == ep);
-                let mut rows = vec![Row::heading(format!(
-                    "Reusing {ep}: this VPC already has an execute-api endpoint with private DNS, and a second one would be rejected"
-                ))];
-                for sid in e.map(|e| e.subnet_ids.clone()).unwrap_or_default() {
-                    let s = inv.subnets.iter().find(|s| s.id == sid);
-                    rows.push(
-                        Row::item(
-                            sid.clone(),
-                            vec![
-                                s.map(|s| s.az.clone()).unwrap_or_default(),
-                                sid.clone(),
-                                s.map(|s| s.cidr.clone()).unwrap_or_default(),
-                                s.map(|s| reach(s).to_string()).unwrap_or_default(),
-                            ],
-                            true,
-                        )
-                        .greyed("the reused endpoint's subnet"),
-                    );
-                }
-                return rows;
-            }
-            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
-            subnets.sort_by(|a, b| {
-                let pa = a.reach.as_ref().is_some_and(|r| r.public);
-                let pb = b.reach.as_ref().is_some_and(|r| r.public);
-                pa.cmp(&pb).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
-            });
-            subnets
-                .into_iter()
-                .map(|s| {
-                    let checked = d.endpoint_subnets.contains(&s.id);
-                    let row = Row::item(
-                        s.id.clone(),
-                        vec![
-                            s.az.clone(),
-                            s.id.clone(),
-                            s.cidr.clone(),
-                            reach(s).to_string(),
-                            s.name.clone().unwrap_or_default(),
-                        ],
-                        checked,
-                    );
-                    if s.reach.as_ref().is_some_and(|r| r.public) {
-                        row.noted("public: needs the override (o)")
-                    } else if s.free_ips == 0 {
-                        row.greyed("no free IP address")
-                    } else if let Some(ip) = d.endpoint_ips.get(&s.id).filter(|_| checked) {
-                        row.noted(format!("IP {ip}"))
-                    } else {
-                        row
-                    }
-                })
-                .collect()
-        }
-        Step::NlbSubnets => {
-            let azs = d.endpoint_azs(inv);
-            let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(&vpc).collect();
-            subnets.sort_by(|a, b| a.az.cmp(&b.az).then(a.cidr.cmp(&b.cidr)));
-            let mut rows = vec![];
-            let mut all_azs: Vec<String> = subnets.iter().map(|s| s.az.clone()).collect();
-            all_azs.dedup();
-            for az in all_azs {
-                let endpoint_here = azs.contains(&az);
-                rows.push(Row::heading(if endpoint_here {
-                    format!("{az}: endpoint subnet here — pick one public subnet")
-                } else {
-                    format!("{az}: no endpoint subnet — an NLB subnet here would not match")
-                }));
-                for s in subnets.iter().filter(|s| s.az == az) {
-                    let checked = d.nlb_subnets.contains(&s.id);
-                    let row = Row::item(
-                        s.id.clone(),
-                        vec![
-                            s.az.clone(),
-                            s.id.clone(),
-                            s.cidr.clone(),
-                            format!("{} free", s.free_ips),
-                            s.name.clone().unwrap_or_default(),
-                        ],
-                        checked,
-                    );
-                    let row = match &s.reach {
-                        Some(r) if !r.public => {
-                            row.greyed("private: no route to an internet gateway")
-                        }
-                        _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
-                            "{} free IPs: an NLB subnet needs {NLB_MIN_FREE_IPS}",
-                            s.free_ips
-                        )),
-                        None => row.noted("route table not visible"),
-                        _ if !endpoint_here => row.noted("no endpoint subnet in this AZ"),
-                        _ => row,
-                    };
-                    rows.push(row);
-                }
-            }
-            let nlbs: Vec<&crate::cloud::write::NlbInfo> = inv
-                .load_balancers
-                .iter()
-                .filter(|l| l.lb.vpc_id == vpc)
-                .collect();
-            if !nlbs.is_empty() {
-                rows.push(Row::heading(
-                    "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
-                ));
-                for l in nlbs {
-                    let listener = l
-                        .listeners
-                        .iter()
-                        .find(|x| x.port == 443)
-                        .map(|x| format!("{}:443", x.protocol))
-                        .unwrap_or_else(|| "no :443 listener".into());
-                    let row = Row::item(
-                        l.lb.arn.clone(),
-                        vec![
-                            l.lb.name.clone(),
-                            l.lb.scheme.clone(),
-                            if l.lb.security_group_ids.is_empty() {
-                                "no security group".into()
-                            } else {
-                                format!("SG {}", l.lb.security_group_ids.join(","))
-                            },
-                            if l.lb.eip_allocations.is_empty() {
-                                "NLB-assigned IPs".into()
-                            } else {
-                                "Elastic IPs".into()
-                            },
-                            listener,
-                        ],
-                        d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
-                    );
-                    rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
-                        row.greyed("internal: partners could not reach it")
-                    } else {
-                        row
-                    });
-                }
-            }
-            let tgs: Vec<&crate::cloud::write::TargetGroupState> = inv
-                .target_groups
-                .iter()
-                .filter(|t| t.vpc_id == vpc)
-                .collect();
-            if !tgs.is_empty() {
-                rows.push(Row::heading(
-                    "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
-                ));
-                for t in tgs {
-                    let row = Row::item(
-                        t.arn.clone(),
-                        vec![
-                            t.name.clone(),
-                            format!("{} {}:{}", t.target_type, t.protocol, t.port),
-                        ],
-                        d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
-                    );
-                    rows.push(
-                        if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
-                            row.greyed("needs TLS on 443")
-                        } else {
-                            row
-                        },
-                    );
-                }
-            }
-            // The choice itself is said above the list (`eip_choice_line`); yours are listed here.
-            match &d.eips {
-                crate::plan::EipChoice::None | crate::plan::EipChoice::New => {}
-                crate::plan::EipChoice::Existing { allocation_ids } => {
-                    rows.push(Row::heading(format!(
-                        "Your Elastic IPs: Space picks {} in NLB subnet order",
-                        d.nlb_subnets.len(),
-                    )));
-                    for e in &inv.elastic_ips.addresses {
-                        let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
-                        let tags = e
-                            .tags
-                            .iter()
-                            .filter(|t| t.key != "Name")
-                            .map(|t| format!("{}={}", t.key, t.value))
-                            .collect::<Vec<_>>()
-                            .join(" ");
-                        let row = Row::item(
-                            e.allocation_id.clone(),
-                            vec![
-                                pos.map(|p| format!("#{}", p + 1)).unwrap_or_default(),
-                                e.public_ip.clone(),
-                                e.allocation_id.clone(),
-                                e.name().unwrap_or_default(),
-                                tags,
-                            ],
-                            pos.is_some(),
-                        );
-                        rows.push(if e.in_use() && pos.is_none() {
-                            row.greyed(format!(
-                                "associated with {}",
-                                e.network_interface_id.as_deref().unwrap_or("something")
-                            ))
-                        } else {
-                            row
-                        });
-                    }
-                    if inv.elastic_ips.addresses.is_empty() {
-                        rows.push(Row::heading(
-                            "  no Elastic IPs in this region: press x for new ones",
-                        ));
-                    }
-                }
-            }
-            rows
-        }
-        Step::NameCertificate => {
-            let name = d.name.clone();
-            let best = crate::plan::draft::best_certificate(inv, &name).map(|(c, _)| c.arn.clone());
-            let mut certs: Vec<(bool, Row)> = inv
-                .certificates
-                .iter()
-                .map(|c| {
-                    let checked = d.certificate_arn.as_deref() == Some(c.arn.as_str());
-                    let short = c.arn.rsplit('/').next().unwrap_or(&c.arn).to_string();
-                    let row = Row::item(
-                        c.arn.clone(),
-                        vec![
-                            c.domain.clone(),
-                            c.status.as_str().to_string(),
-                            c.not_after
-                                .as_deref()
-                                .map(|t| t.get(..10).unwrap_or(t).to_string())
-                                .unwrap_or_default(),
-                            short,
-                        ],
-                        checked,
-                    );
-                    let why = if c.status != crate::domain::CertStatus::Issued {
-                        Some(c.status.as_str().to_ascii_lowercase().replace('_', " "))
-                    } else if name.is_empty() {
-                        Some("type the name first (n)".to_string())
-                    } else if !c.covers(&name) {
-                        Some(format!(
-                            "for another name ({})",
-                            c.sans
-                                .iter()
-                                .take(3)
-                                .cloned()
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        ))
-                    } else {
-                        None
-                    };
-                    match why {
-                        Some(w) => (false, row.greyed(w)),
-                        // Why the pre-selection is what it is.
-                        None if best.as_deref() == Some(c.arn.as_str()) => (
-                            true,
-                            row.noted(if crate::plan::draft::cert_exact(c, &name) {
-                                "most specific: names it exactly"
-                            } else {
-                                "most specific: wildcard"
-                            }),
-                        ),
-                        None if crate::plan::draft::cert_exact(c, &name) => {
-                            (true, row.noted("names it exactly"))
-                        }
-                        None => (true, row.noted("wildcard")),
-                    }
-                })
-                .collect();
-            certs.sort_by_key(|(ok, _)| !*ok);
-            certs.into_iter().map(|(_, r)| r).collect()
-        }
-        Step::Api => {
-            let mut rows = vec![Row::item(
-                "create",
-                vec![
-                    format!("+ create \"{}\"", d.api_name),
-                    "PRIVATE".into(),
-                    "MOCK GET /ping → 200".into(),
-                ],
-                d.adopt_api.is_none(),
-            )];
-            for a in &inv.rest_apis {
-                let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
-                let mut row = Row::item(
-                    a.id.clone(),
-                    vec![
-                        format!("{} ({})", a.name, a.id),
-                        a.endpoint_types.join(","),
-                        if a.vpc_endpoint_ids.is_empty() {
-                            "no endpoint".into()
-                        } else {
-                            a.vpc_endpoint_ids.join(",")
-                        },
-                    ],
-                    checked,
-                );
-                if !a.is_private() {
-                    row = row.noted("will be changed to PRIVATE");
-                } else if !a.vpc_endpoint_ids.is_empty()
-                    && !a
-                        .vpc_endpoint_ids
-                        .iter()
-                        .any(|e| Some(e) == d.reuse_endpoint.as_ref())
-                {
-                    row = row.noted("bound to another endpoint");
-                }
-                rows.push(row);
-            }
-            rows
-        }
-        Step::Callers => {
-            let mut rows = vec![Row::heading(
-                "From the internet, through the NLB (i adds a CIDR)",
-            )];
-            rows.extend(
-                d.allow_cidrs
-                    .iter()
-                    .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true)),
-            );
-            if d.allow_cidrs.is_empty() {
-                rows.push(Row::heading("    none yet: the whole internet may call"));
-            }
-            rows.push(Row::heading(
-                "Inside the VPC, straight to the endpoint (v adds a CIDR or sg-…)",
-            ));
-            let whole = crate::plan::VPC_CALLERS_WHOLE_VPC;
-            let vpc_cidrs = d
-                .vpc_id
-                .as_ref()
-                .and_then(|id| inv.vpcs.iter().find(|v| &v.id == id))
-                .map(|v| {
-                    std::iter::once(v.cidr.clone())
-                        .chain(v.secondary_cidrs.iter().cloned())
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                })
-                .unwrap_or_default();
-            rows.push(Row::item(
-                format!("{IN_VPC}{WHOLE_VPC_ROW}"),
-                vec!["the whole VPC".into(), vpc_cidrs],
-                d.vpc_callers.iter().any(|c| c == whole),
-            ));
-            for c in d.vpc_callers.iter().filter(|c| c.as_str() != whole) {
-                rows.push(Row::item(
-                    format!("{IN_VPC}{c}"),
-                    vec![c.clone(), "TCP 443 to the endpoint".into()],
-                    true,
-                ));
-            }
-            rows.push(Row::item(
-                format!("{IN_VPC}{NOBODY_ROW}"),
-                vec![
-                    "nobody".into(),
-                    "the post's setting: callers in the VPC time out".into(),
-                ],
-                d.vpc_callers.is_empty(),
-            ));
-            rows
-        }
+        Step::EndpointSubnets => endpoint_subnet_rows(d, inv, &vpc),
+        Step::NlbSubnets => nlb_rows(d, inv, &vpc),
+        Step::NameCertificate => certificate_rows(d, inv),
+        Step::Api => api_rows(d, inv),
+        Step::Callers => caller_rows(d, inv),
         Step::Zones => {
             let mut rows = vec![Row::heading(
                 "Public zone (serves the name to the internet)",
@@ -1432,4 +1053,410 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
             rows
         }
     }
+}
+
+/// A subnet's reach, as the lists say it.
+fn reach(s: &crate::domain::Subnet) -> &'static str {
+    match &s.reach {
+        Some(r) if r.public => "public",
+        Some(_) => "private",
+        None => "unknown",
+    }
+}
+
+/// Step 2: the VPC's subnets, private first (or the reused endpoint's).
+fn endpoint_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    if let Some(ep) = &d.reuse_endpoint {
+        let e = inv.vpc_endpoints.iter().find(|e| &e.id == ep);
+        let mut rows = vec![Row::heading(format!(
+            "Reusing {ep}: this VPC already has an execute-api endpoint with private DNS, and a second one would be rejected"
+        ))];
+        for sid in e.map(|e| e.subnet_ids.clone()).unwrap_or_default() {
+            let s = inv.subnets.iter().find(|s| s.id == sid);
+            rows.push(
+                Row::item(
+                    sid.clone(),
+                    vec![
+                        s.map(|s| s.az.clone()).unwrap_or_default(),
+                        sid.clone(),
+                        s.map(|s| s.cidr.clone()).unwrap_or_default(),
+                        s.map(|s| reach(s).to_string()).unwrap_or_default(),
+                    ],
+                    true,
+                )
+                .greyed("the reused endpoint's subnet"),
+            );
+        }
+        return rows;
+    }
+    let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(vpc).collect();
+    subnets.sort_by(|a, b| {
+        let pa = a.reach.as_ref().is_some_and(|r| r.public);
+        let pb = b.reach.as_ref().is_some_and(|r| r.public);
+        pa.cmp(&pb).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+    });
+    subnets
+        .into_iter()
+        .map(|s| {
+            let checked = d.endpoint_subnets.contains(&s.id);
+            let row = Row::item(
+                s.id.clone(),
+                vec![
+                    s.az.clone(),
+                    s.id.clone(),
+                    s.cidr.clone(),
+                    reach(s).to_string(),
+                    s.name.clone().unwrap_or_default(),
+                ],
+                checked,
+            );
+            if s.reach.as_ref().is_some_and(|r| r.public) {
+                row.noted("public: needs the override (o)")
+            } else if s.free_ips == 0 {
+                row.greyed("no free IP address")
+            } else if let Some(ip) = d.endpoint_ips.get(&s.id).filter(|_| checked) {
+                row.noted(format!("IP {ip}"))
+            } else {
+                row
+            }
+        })
+        .collect()
+}
+
+/// Step 3: public subnets by AZ, then NLBs and target groups to adopt, then your Elastic IPs.
+fn nlb_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = nlb_subnet_rows(d, inv, vpc);
+    rows.extend(adoptable_nlb_rows(d, inv, vpc));
+    rows.extend(target_group_rows(d, inv, vpc));
+    rows.extend(your_eip_rows(d, inv));
+    rows
+}
+
+/// Step 3's subnets, under a heading per AZ that says whether the endpoint is there.
+fn nlb_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let azs = d.endpoint_azs(inv);
+    let mut subnets: Vec<&crate::domain::Subnet> = inv.subnets_of(vpc).collect();
+    subnets.sort_by(|a, b| a.az.cmp(&b.az).then(a.cidr.cmp(&b.cidr)));
+    let mut rows = vec![];
+    let mut all_azs: Vec<String> = subnets.iter().map(|s| s.az.clone()).collect();
+    all_azs.dedup();
+    for az in all_azs {
+        let endpoint_here = azs.contains(&az);
+        rows.push(Row::heading(if endpoint_here {
+            format!("{az}: endpoint subnet here — pick one public subnet")
+        } else {
+            format!("{az}: no endpoint subnet — an NLB subnet here would not match")
+        }));
+        for s in subnets.iter().filter(|s| s.az == az) {
+            let checked = d.nlb_subnets.contains(&s.id);
+            let row = Row::item(
+                s.id.clone(),
+                vec![
+                    s.az.clone(),
+                    s.id.clone(),
+                    s.cidr.clone(),
+                    format!("{} free", s.free_ips),
+                    s.name.clone().unwrap_or_default(),
+                ],
+                checked,
+            );
+            let row = match &s.reach {
+                Some(r) if !r.public => row.greyed("private: no route to an internet gateway"),
+                _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
+                    "{} free IPs: an NLB subnet needs {NLB_MIN_FREE_IPS}",
+                    s.free_ips
+                )),
+                None => row.noted("route table not visible"),
+                _ if !endpoint_here => row.noted("no endpoint subnet in this AZ"),
+                _ => row,
+            };
+            rows.push(row);
+        }
+    }
+    rows
+}
+
+/// Step 3: the VPC's NLBs, to adopt instead of creating one.
+fn adoptable_nlb_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = vec![];
+    let nlbs: Vec<&_> = inv
+        .load_balancers
+        .iter()
+        .filter(|l| l.lb.vpc_id == vpc)
+        .collect();
+    if !nlbs.is_empty() {
+        rows.push(Row::heading(
+            "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
+        ));
+        for l in nlbs {
+            let listener = l
+                .listeners
+                .iter()
+                .find(|x| x.port == 443)
+                .map(|x| format!("{}:443", x.protocol))
+                .unwrap_or_else(|| "no :443 listener".into());
+            let row = Row::item(
+                l.lb.arn.clone(),
+                vec![
+                    l.lb.name.clone(),
+                    l.lb.scheme.clone(),
+                    if l.lb.security_group_ids.is_empty() {
+                        "no security group".into()
+                    } else {
+                        format!("SG {}", l.lb.security_group_ids.join(","))
+                    },
+                    if l.lb.eip_allocations.is_empty() {
+                        "NLB-assigned IPs".into()
+                    } else {
+                        "Elastic IPs".into()
+                    },
+                    listener,
+                ],
+                d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
+            );
+            rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
+                row.greyed("internal: partners could not reach it")
+            } else {
+                row
+            });
+        }
+    }
+    rows
+}
+
+/// Step 3: the VPC's IP target groups, to adopt.
+fn target_group_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = vec![];
+    let tgs: Vec<&_> = inv
+        .target_groups
+        .iter()
+        .filter(|t| t.vpc_id == vpc)
+        .collect();
+    if !tgs.is_empty() {
+        rows.push(Row::heading(
+            "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
+        ));
+        for t in tgs {
+            let row = Row::item(
+                t.arn.clone(),
+                vec![
+                    t.name.clone(),
+                    format!("{} {}:{}", t.target_type, t.protocol, t.port),
+                ],
+                d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
+            );
+            rows.push(
+                if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
+                    row.greyed("needs TLS on 443")
+                } else {
+                    row
+                },
+            );
+        }
+    }
+    rows
+}
+
+/// Step 3: your Elastic IPs, when the NLB is to use them.
+fn your_eip_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![];
+    // The choice itself is said above the list (`eip_choice_line`); yours are listed here.
+    match &d.eips {
+        crate::plan::EipChoice::None | crate::plan::EipChoice::New => {}
+        crate::plan::EipChoice::Existing { allocation_ids } => {
+            rows.push(Row::heading(format!(
+                "Your Elastic IPs: Space picks {} in NLB subnet order",
+                d.nlb_subnets.len(),
+            )));
+            for e in &inv.elastic_ips.addresses {
+                let pos = allocation_ids.iter().position(|a| a == &e.allocation_id);
+                let tags = e
+                    .tags
+                    .iter()
+                    .filter(|t| t.key != "Name")
+                    .map(|t| format!("{}={}", t.key, t.value))
+                    .collect::<Vec<_>>()
+                    .join(" ");
+                let row = Row::item(
+                    e.allocation_id.clone(),
+                    vec![
+                        pos.map(|p| format!("#{}", p + 1)).unwrap_or_default(),
+                        e.public_ip.clone(),
+                        e.allocation_id.clone(),
+                        e.name().unwrap_or_default(),
+                        tags,
+                    ],
+                    pos.is_some(),
+                );
+                rows.push(if e.in_use() && pos.is_none() {
+                    row.greyed(format!(
+                        "associated with {}",
+                        e.network_interface_id.as_deref().unwrap_or("something")
+                    ))
+                } else {
+                    row
+                });
+            }
+            if inv.elastic_ips.addresses.is_empty() {
+                rows.push(Row::heading(
+                    "  no Elastic IPs in this region: press x for new ones",
+                ));
+            }
+        }
+    }
+    rows
+}
+
+/// Step 4: the certificates, those that cover the name first.
+fn certificate_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let name = d.name.clone();
+    let best = crate::plan::draft::best_certificate(inv, &name).map(|(c, _)| c.arn.clone());
+    let mut certs: Vec<(bool, Row)> = inv
+        .certificates
+        .iter()
+        .map(|c| {
+            let checked = d.certificate_arn.as_deref() == Some(c.arn.as_str());
+            let short = c.arn.rsplit('/').next().unwrap_or(&c.arn).to_string();
+            let row = Row::item(
+                c.arn.clone(),
+                vec![
+                    c.domain.clone(),
+                    c.status.as_str().to_string(),
+                    c.not_after
+                        .as_deref()
+                        .map(|t| t.get(..10).unwrap_or(t).to_string())
+                        .unwrap_or_default(),
+                    short,
+                ],
+                checked,
+            );
+            let why = if c.status != crate::domain::CertStatus::Issued {
+                Some(c.status.as_str().to_ascii_lowercase().replace('_', " "))
+            } else if name.is_empty() {
+                Some("type the name first (n)".to_string())
+            } else if !c.covers(&name) {
+                Some(format!(
+                    "for another name ({})",
+                    c.sans
+                        .iter()
+                        .take(3)
+                        .cloned()
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ))
+            } else {
+                None
+            };
+            match why {
+                Some(w) => (false, row.greyed(w)),
+                // Why the pre-selection is what it is.
+                None if best.as_deref() == Some(c.arn.as_str()) => (
+                    true,
+                    row.noted(if crate::plan::draft::cert_exact(c, &name) {
+                        "most specific: names it exactly"
+                    } else {
+                        "most specific: wildcard"
+                    }),
+                ),
+                None if crate::plan::draft::cert_exact(c, &name) => {
+                    (true, row.noted("names it exactly"))
+                }
+                None => (true, row.noted("wildcard")),
+            }
+        })
+        .collect();
+    certs.sort_by_key(|(ok, _)| !*ok);
+    certs.into_iter().map(|(_, r)| r).collect()
+}
+
+/// Step 5: create the API, or adopt one of the region's.
+fn api_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![Row::item(
+        "create",
+        vec![
+            format!("+ create \"{}\"", d.api_name),
+            "PRIVATE".into(),
+            "MOCK GET /ping → 200".into(),
+        ],
+        d.adopt_api.is_none(),
+    )];
+    for a in &inv.rest_apis {
+        let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
+        let mut row = Row::item(
+            a.id.clone(),
+            vec![
+                format!("{} ({})", a.name, a.id),
+                a.endpoint_types.join(","),
+                if a.vpc_endpoint_ids.is_empty() {
+                    "no endpoint".into()
+                } else {
+                    a.vpc_endpoint_ids.join(",")
+                },
+            ],
+            checked,
+        );
+        if !a.is_private() {
+            row = row.noted("will be changed to PRIVATE");
+        } else if !a.vpc_endpoint_ids.is_empty()
+            && !a
+                .vpc_endpoint_ids
+                .iter()
+                .any(|e| Some(e) == d.reuse_endpoint.as_ref())
+        {
+            row = row.noted("bound to another endpoint");
+        }
+        rows.push(row);
+    }
+    rows
+}
+
+/// Step 6: the callers from the internet, then those inside the VPC.
+fn caller_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
+    let mut rows = vec![Row::heading(
+        "From the internet, through the NLB (i adds a CIDR)",
+    )];
+    rows.extend(
+        d.allow_cidrs
+            .iter()
+            .map(|c| Row::item(c.clone(), vec![c.clone(), "TCP 443 allowed".into()], true)),
+    );
+    if d.allow_cidrs.is_empty() {
+        rows.push(Row::heading("    none yet: the whole internet may call"));
+    }
+    rows.push(Row::heading(
+        "Inside the VPC, straight to the endpoint (v adds a CIDR or sg-…)",
+    ));
+    let whole = crate::plan::VPC_CALLERS_WHOLE_VPC;
+    let vpc_cidrs = d
+        .vpc_id
+        .as_ref()
+        .and_then(|id| inv.vpcs.iter().find(|v| &v.id == id))
+        .map(|v| {
+            std::iter::once(v.cidr.clone())
+                .chain(v.secondary_cidrs.iter().cloned())
+                .collect::<Vec<_>>()
+                .join(", ")
+        })
+        .unwrap_or_default();
+    rows.push(Row::item(
+        format!("{IN_VPC}{WHOLE_VPC_ROW}"),
+        vec!["the whole VPC".into(), vpc_cidrs],
+        d.vpc_callers.iter().any(|c| c == whole),
+    ));
+    for c in d.vpc_callers.iter().filter(|c| c.as_str() != whole) {
+        rows.push(Row::item(
+            format!("{IN_VPC}{c}"),
+            vec![c.clone(), "TCP 443 to the endpoint".into()],
+            true,
+        ));
+    }
+    rows.push(Row::item(
+        format!("{IN_VPC}{NOBODY_ROW}"),
+        vec![
+            "nobody".into(),
+            "the post's setting: callers in the VPC time out".into(),
+        ],
+        d.vpc_callers.is_empty(),
+    ));
+    rows
 }

@@ -1,5 +1,7 @@
 //! Rendering: a pure function of `&Model` (no I/O), so every screen can be snapshot-tested.
 
+#![warn(clippy::too_many_lines)]
+
 pub mod screens;
 pub mod theme;
 pub mod widgets;
@@ -9,12 +11,19 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
-use crate::app::keymap::BINDINGS;
-use crate::app::{Model, Overlay, Phase};
+use crate::app::keymap;
+use crate::app::{Model, Overlay, Phase, Screen};
 use theme::Theme;
 use widgets::ellipsize;
 
+/// Draw the model (a pure function of it: what a test snapshots).
 pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
+    render_measured(frame, model, theme);
+}
+
+/// Draw the model, and say what the frame measured: the runner sends it back as
+/// `Msg::Layout`, so the lists page by what is on screen.
+pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate::app::Layout {
     let area = frame.area();
     let [header, body, footer] = Layout::vertical([
         Constraint::Length(1),
@@ -23,26 +32,22 @@ pub fn render(frame: &mut Frame, model: &Model, theme: &Theme) {
     ])
     .areas(area);
     render_header(frame, header, model, theme);
-    match &model.phase {
-        Phase::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
-        Phase::Connecting | Phase::Ready if model.verify.is_some() => {
-            if let Some(v) = &model.verify {
-                screens::verify::render(frame, body, model, v, theme)
-            }
-        }
-        Phase::Connecting | Phase::Ready if model.apply.is_some() => {
-            if let Some(a) = &model.apply {
-                screens::apply::render(frame, body, model, a, theme)
-            }
-        }
-        Phase::Connecting | Phase::Ready => match &model.wizard {
-            Some(w) => screens::wizard::render(frame, body, model, w, theme),
-            None => screens::home::render(frame, body, model, theme),
-        },
+    let mut wizard_rows = None;
+    match model.screen() {
+        Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
+        Screen::Home => screens::home::render(frame, body, model, theme),
+        Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
+        Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
+        Screen::Verify(v) => screens::verify::render(frame, body, model, v, theme),
     }
     render_footer(frame, footer, model, theme);
     if model.overlay == Some(Overlay::Help) {
         widgets::help::render(frame, body, model, theme);
+    }
+    crate::app::Layout {
+        // Measured on every frame, so the list pages right the moment it is back.
+        list_rows: screens::home::list_rows(body, model),
+        wizard_rows,
     }
 }
 
@@ -99,179 +104,30 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         spans.push(Span::styled(format!(" {flash} "), theme.ok()));
         spans.push(Span::raw(" "));
     }
-    let hints: Vec<(&str, &str)> = if let Some(v) = &model.verify {
-        if v.running() {
-            vec![("j/k", "scroll"), ("q", "quit")]
-        } else {
-            let mut h = vec![("r", "verify again")];
-            if v.drifted() {
-                h.push(("R", "re-register targets"));
+    // The wizard keeps its hints under the overlay; the other screens show the overlay's.
+    let hints: Vec<(&str, &str)> = match (model.screen(), model.overlay) {
+        (Screen::Wizard(w), _) => {
+            keymap::hints(keymap::wizard::TABLE, keymap::wizard::State::of(w))
+        }
+        (_, Some(_)) => keymap::hints(keymap::overlay::TABLE, ()),
+        (Screen::NoAccess(_) | Screen::Home, None) => {
+            keymap::hints(keymap::home::TABLE, keymap::home::State::of(model))
+        }
+        (Screen::Apply(a), None) => {
+            let state = keymap::apply::State::of(a);
+            let mut h = keymap::hints(keymap::apply::TABLE, state);
+            if state == keymap::apply::State::Stopping {
+                h.insert(0, ("", "stopping after the running steps…"));
             }
-            h.extend([
-                ("c", "copy IPs"),
-                ("C", "copy JSON"),
-                ("Esc", "back"),
-                ("q", "quit"),
-            ]);
             h
         }
-    } else if let Some(a) = &model.apply {
-        if a.destroy_confirm.is_some() {
-            vec![
-                (
-                    "Enter",
-                    if a.confirm_release {
-                        "release"
-                    } else {
-                        "destroy"
-                    },
-                ),
-                ("Esc", "cancel"),
-            ]
-        } else if a.stop_question {
-            vec![
-                ("s", "stop after running"),
-                ("a", "abort now"),
-                ("Esc", "continue"),
-            ]
-        } else if a.stopping && a.running() {
-            vec![
-                ("", "stopping after the running steps…"),
-                ("J/K", "scroll calls"),
-            ]
-        } else if a.running() {
-            vec![("J/K", "scroll calls"), ("q/^C", "stop…")]
-        } else {
-            match (&a.finished, a.mode) {
-                (Some(Err(_)), crate::app::apply::Mode::Apply) => vec![
-                    ("r", "retry (resumes)"),
-                    ("D", "roll back"),
-                    ("Esc", "back"),
-                    ("q", "quit"),
-                ],
-                (Some(Err(_)), _) => vec![
-                    ("r", "retry (resumes)"),
-                    ("Esc", "back"),
-                    ("J/K", "scroll calls"),
-                    ("q", "quit"),
-                ],
-                (_, crate::app::apply::Mode::Apply) => vec![
-                    ("v", "verify"),
-                    ("D", "destroy"),
-                    ("Esc", "back"),
-                    ("J/K", "scroll calls"),
-                    ("q", "quit"),
-                ],
-                _ if a.eips_kept() => vec![
-                    ("R", "release the Elastic IPs"),
-                    ("Esc", "back"),
-                    ("J/K", "scroll calls"),
-                    ("q", "quit"),
-                ],
-                _ => vec![("Esc", "back"), ("J/K", "scroll calls"), ("q", "quit")],
-            }
+        (Screen::Verify(v), None) => {
+            keymap::hints(keymap::verify::TABLE, keymap::verify::State::of(v))
         }
-    } else if let Some(w) = &model.wizard {
-        wizard_hints(w)
-    } else if model.filter_editing {
-        vec![
-            ("Enter", "keep filter"),
-            ("Esc", "clear"),
-            ("↑/↓", "move"),
-            ("^C", "quit"),
-        ]
-    } else if model.overlay.is_some() {
-        vec![("Esc/?", "close"), ("q", "quit")]
-    } else if matches!(model.phase, Phase::NoAccess(_)) {
-        vec![("r", "retry"), ("?", "help"), ("q", "quit")]
-    } else {
-        let mut v: Vec<(&str, &str)> = BINDINGS
-            .iter()
-            .filter(|b| b.footer)
-            .map(|b| (b.label, short_help(b.help)))
-            .collect();
-        if !model.filter.value().is_empty() {
-            v.insert(0, ("Esc", "clear filter"));
-        }
-        if model.phase == Phase::Ready && !model.visible.is_empty() {
-            v.insert(0, ("Enter", "set up in this VPC"));
-        }
-        v
     };
     for (k, h) in hints {
         spans.push(Span::styled(format!(" {k}"), theme.key()));
         spans.push(Span::styled(format!(" {h} "), theme.dim()));
     }
     frame.render_widget(Paragraph::new(Line::from(spans)), area);
-}
-
-/// The footer's word for a binding: the help text up to the first space-separated qualifier.
-fn short_help(help: &str) -> &str {
-    match help {
-        h if h.starts_with("filter") => "filter",
-        h if h.starts_with("copy") => "copy id",
-        h if h.starts_with("read the account") => "refresh",
-        h if h.starts_with("quit") => "quit",
-        h if h.starts_with("this help") => "help",
-        h => h,
-    }
-}
-
-/// Footer hints of the wizard, by context (the help overlay lists them all).
-fn wizard_hints(w: &crate::app::wizard::Wizard) -> Vec<(&'static str, &'static str)> {
-    use crate::app::wizard::Field;
-    if w.dns_question {
-        return vec![("y", "turn on during apply"), ("n", "back")];
-    }
-    if w.filter_editing {
-        return vec![("Enter", "keep filter"), ("Esc", "clear"), ("↑/↓", "move")];
-    }
-    match w.field {
-        Field::Name | Field::Stage | Field::BasePath | Field::Cidr => {
-            return vec![("Enter", "next"), ("S-Tab", "back"), ("^C", "quit")]
-        }
-        Field::VpcCaller => {
-            return vec![
-                ("Enter", "add"),
-                ("empty Enter/Esc", "done"),
-                ("^C", "quit"),
-            ]
-        }
-        Field::Confirm if w.apply_after_confirm => {
-            return vec![
-                ("Enter", "apply"),
-                ("Esc", "back to reading"),
-                ("^C", "quit"),
-            ]
-        }
-        Field::Confirm => {
-            return vec![
-                ("Enter", "confirm"),
-                ("Esc", "back to reading"),
-                ("^C", "quit"),
-            ]
-        }
-        Field::List => {}
-    }
-    // The review: what applies first (the rest is in `?`).
-    if w.step == crate::plan::Step::Review {
-        let mut v = match (w.confirmed, w.can_apply) {
-            (true, true) => vec![("A", "apply"), ("s", "save")],
-            (true, false) => vec![("s", "save")],
-            (false, true) => vec![("A/Enter", "apply"), ("c", "confirm only")],
-            (false, false) => vec![("Enter", "confirm")],
-        };
-        v.extend([
-            ("j/k/g/G", "scroll"),
-            ("S-Tab", "back"),
-            ("?", "help"),
-            ("q", "quit"),
-        ]);
-        return v;
-    }
-    crate::app::keymap::WIZARD_KEYS
-        .iter()
-        .filter(|k| k.steps.is_empty() || k.steps.contains(&w.step))
-        .map(|k| (k.label, k.short))
-        .collect()
 }

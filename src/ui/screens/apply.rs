@@ -127,8 +127,43 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
     );
 
     let width = rows_area.width.saturating_sub(2) as usize;
-    let lines: Vec<Line> = a
-        .nodes
+    frame.render_widget(
+        Paragraph::new(step_lines(model, a, width, theme)).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.focus_border())
+                .title(Span::styled(
+                    format!(" {verb} {} ", a.plan.name),
+                    theme.title(),
+                )),
+        ),
+        rows_area,
+    );
+
+    if !out.is_empty() {
+        frame.render_widget(
+            Paragraph::new(out).block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.border())
+                    .title(" Result "),
+            ),
+            result_area,
+        );
+    }
+
+    render_log(frame, log_area, a, theme);
+    if a.stop_question {
+        render_stop_question(frame, area, a, theme);
+    }
+    if let Some(input) = &a.destroy_confirm {
+        render_destroy_confirm(frame, area, model, a, input, theme);
+    }
+}
+
+/// One line per step: its state, what it does or did, and for how long.
+fn step_lines(model: &Model, a: &ApplyView, width: usize, theme: &Theme) -> Vec<Line<'static>> {
+    a.nodes
         .iter()
         .map(|(node, state)| {
             let (icon, icon_style, text, style) = match state {
@@ -178,32 +213,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
                 Span::styled(ellipsize(&text, width.saturating_sub(31)), style),
             ])
         })
-        .collect();
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(
-                    format!(" {verb} {} ", a.plan.name),
-                    theme.title(),
-                )),
-        ),
-        rows_area,
-    );
+        .collect()
+}
 
-    if !out.is_empty() {
-        frame.render_widget(
-            Paragraph::new(out).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border())
-                    .title(" Result "),
-            ),
-            result_area,
-        );
-    }
-
+/// The AWS calls as `aws` CLI lines, the newest at the bottom, scrolled back by J/K.
+fn render_log(frame: &mut Frame, log_area: Rect, a: &ApplyView, theme: &Theme) {
     let shown = (log_area.height as usize).saturating_sub(2);
     // Scrolled back from the newest line, never past the first.
     let back = (a.log_scroll as usize).min(a.log.len().saturating_sub(shown));
@@ -237,116 +251,127 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
         ),
         log_area,
     );
+}
 
-    if a.stop_question {
-        let lines = vec![
-            Line::from(Span::styled(
-                match a.mode {
-                    Mode::Apply => "Stop the apply?",
-                    Mode::Destroy => "Stop the destroy?",
-                },
-                theme.warn(),
-            )),
-            Line::raw(""),
-            Line::from(vec![
-                Span::styled("s", theme.key()),
-                Span::raw(" stop after the running steps (clean; rerun resumes)"),
-            ]),
-            Line::from(vec![
-                Span::styled("a", theme.key()),
-                Span::raw(" abort now (the journal keeps everything; rerun resumes)"),
-            ]),
-            Line::from(vec![
-                Span::styled("Esc", theme.key()),
-                Span::raw(" continue"),
-            ]),
-        ];
-        let r = crate::ui::widgets::centered(area, 64, lines.len() as u16 + 2);
-        frame.render_widget(ratatui::widgets::Clear, r);
-        frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.warn()),
+/// Ctrl-C / q during the run: stop after the running steps, abort now, or continue.
+fn render_stop_question(frame: &mut Frame, area: Rect, a: &ApplyView, theme: &Theme) {
+    let lines = vec![
+        Line::from(Span::styled(
+            match a.mode {
+                Mode::Apply => "Stop the apply?",
+                Mode::Destroy => "Stop the destroy?",
+            },
+            theme.warn(),
+        )),
+        Line::raw(""),
+        Line::from(vec![
+            Span::styled("s", theme.key()),
+            Span::raw(" stop after the running steps (clean; rerun resumes)"),
+        ]),
+        Line::from(vec![
+            Span::styled("a", theme.key()),
+            Span::raw(" abort now (the journal keeps everything; rerun resumes)"),
+        ]),
+        Line::from(vec![
+            Span::styled("Esc", theme.key()),
+            Span::raw(" continue"),
+        ]),
+    ];
+    let r = crate::ui::widgets::centered(area, 64, lines.len() as u16 + 2);
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.warn()),
+        ),
+        r,
+    );
+}
+
+/// D / R on the result: what the destroy (or the release) does, and the name to type.
+fn render_destroy_confirm(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    a: &ApplyView,
+    input: &tui_input::Input,
+    theme: &Theme,
+) {
+    let width = 78u16.min(area.width);
+    let room = width.saturating_sub(2);
+    let mut lines: Vec<Line> = Vec::new();
+    if a.confirm_release {
+        let r = a.result.clone().unwrap_or_default();
+        lines.extend(wrapped(
+            &format!("Release the Elastic IPs of plan {}?", a.plan.id),
+            room,
+            theme.err(),
+        ));
+        lines.extend(wrapped(
+            &format!(
+                "{}: they go back to AWS (and stop costing); anyone may get them next, so \
+                 take them off the partner's allow-list. A later apply gets new ones.",
+                r.eips.join(", ")
             ),
-            r,
-        );
-    }
-    if let Some(input) = &a.destroy_confirm {
-        let width = 78u16.min(area.width);
-        let room = width.saturating_sub(2);
-        let mut lines: Vec<Line> = Vec::new();
-        if a.confirm_release {
-            let r = a.result.clone().unwrap_or_default();
-            lines.extend(wrapped(
-                &format!("Release the Elastic IPs of plan {}?", a.plan.id),
-                room,
-                theme.err(),
-            ));
-            lines.extend(wrapped(
-                &format!(
-                    "{}: they go back to AWS (and stop costing); anyone may get them next, so \
-                     take them off the partner's allow-list. A later apply gets new ones.",
-                    r.eips.join(", ")
-                ),
-                room,
-                Style::default(),
-            ));
-        } else {
-            lines.extend(wrapped(
-                &format!("Destroy everything plan {} created?", a.plan.id),
-                room,
-                theme.err(),
-            ));
-            let release = "R on the result releases them (or `--release-eips`)";
-            match eip_words(model, a, release) {
-                Some(kept) => {
-                    lines.extend(wrapped(
-                        "The NLB goes: the name answers nowhere until you apply again (with the same IPs).",
-                        room,
-                        Style::default(),
-                    ));
-                    lines.extend(wrapped(&kept, room, Style::default()));
-                }
-                None if matches!(a.plan.eips, crate::plan::EipChoice::Existing { .. }) => lines
-                    .extend(wrapped(
-                        "The NLB goes; your Elastic IPs stay yours (destroy never releases them).",
-                        room,
-                        Style::default(),
-                    )),
-                None => lines.extend(wrapped(
-                    "The NLB and its IPs go: the partner's allow-list will point nowhere.",
+            room,
+            Style::default(),
+        ));
+    } else {
+        lines.extend(wrapped(
+            &format!("Destroy everything plan {} created?", a.plan.id),
+            room,
+            theme.err(),
+        ));
+        let release = "R on the result releases them (or `--release-eips`)";
+        match eip_words(model, a, release) {
+            Some(kept) => {
+                lines.extend(wrapped(
+                    "The NLB goes: the name answers nowhere until you apply again (with the same IPs).",
                     room,
                     Style::default(),
-                )),
+                ));
+                lines.extend(wrapped(&kept, room, Style::default()));
             }
-            lines.extend(wrapped(
-                "Adopted and pre-existing resources are kept (what the plan changed is restored).",
+            None if matches!(a.plan.eips, crate::plan::EipChoice::Existing { .. }) => {
+                lines.extend(wrapped(
+                    "The NLB goes; your Elastic IPs stay yours (destroy never releases them).",
+                    room,
+                    Style::default(),
+                ))
+            }
+            None => lines.extend(wrapped(
+                "The NLB and its IPs go: the partner's allow-list will point nowhere.",
                 room,
                 Style::default(),
-            ));
+            )),
         }
-        lines.push(Line::raw(""));
-        lines.push(Line::from(vec![
-            Span::raw("Type "),
-            Span::styled(a.plan.name.clone(), theme.key()),
-            Span::raw(" and Enter (Esc cancels):"),
-        ]));
-        lines.push(Line::from(Span::styled(
-            format!("> {}", input.value()),
-            theme.selected(),
-        )));
-        let r = crate::ui::widgets::centered(area, width, lines.len() as u16 + 2);
-        frame.render_widget(ratatui::widgets::Clear, r);
-        frame.render_widget(
-            Paragraph::new(lines).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.err()),
-            ),
-            r,
-        );
+        lines.extend(wrapped(
+            "Adopted and pre-existing resources are kept (what the plan changed is restored).",
+            room,
+            Style::default(),
+        ));
     }
+    lines.push(Line::raw(""));
+    lines.push(Line::from(vec![
+        Span::raw("Type "),
+        Span::styled(a.plan.name.clone(), theme.key()),
+        Span::raw(" and Enter (Esc cancels):"),
+    ]));
+    lines.push(Line::from(Span::styled(
+        format!("> {}", input.value()),
+        theme.selected(),
+    )));
+    let r = crate::ui::widgets::centered(area, width, lines.len() as u16 + 2);
+    frame.render_widget(ratatui::widgets::Clear, r);
+    frame.render_widget(
+        Paragraph::new(lines).block(
+            Block::default()
+                .borders(Borders::ALL)
+                .border_style(theme.err()),
+        ),
+        r,
+    );
 }
 
 /// The result pane's lines, wrapped to `width` (empty while the run goes on).

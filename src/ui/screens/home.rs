@@ -277,66 +277,67 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     ])
     .areas(inner);
     if show_filter {
-        let value = model.filter.value();
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("/", theme.key()),
-                Span::raw(value.to_string()),
-                Span::styled(
-                    if model.filter_editing {
-                        ""
-                    } else {
-                        "  (Esc clears)"
-                    },
-                    theme.dim(),
-                ),
-            ])),
-            filter_area,
-        );
-        if model.filter_editing {
-            let x = filter_area.x + 1 + model.filter.visual_cursor() as u16;
-            frame.set_cursor_position(Position::new(
-                x.min(filter_area.right().saturating_sub(1)),
-                filter_area.y,
-            ));
-        }
+        render_filter_line(frame, filter_area, model, theme);
     }
+    match list_message(model, theme) {
+        Some(message) => frame.render_widget(message, table_area),
+        None => render_table(frame, table_area, model, theme),
+    }
+}
 
+/// `/` and the filter typed (the cursor in it while typing).
+fn render_filter_line(frame: &mut Frame, filter_area: Rect, model: &Model, theme: &Theme) {
+    let value = model.filter.value();
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/", theme.key()),
+            Span::raw(value.to_string()),
+            Span::styled(
+                if model.filter_editing {
+                    ""
+                } else {
+                    "  (Esc clears)"
+                },
+                theme.dim(),
+            ),
+        ])),
+        filter_area,
+    );
+    if model.filter_editing {
+        let x = filter_area.x + 1 + model.filter.visual_cursor() as u16;
+        frame.set_cursor_position(Position::new(
+            x.min(filter_area.right().saturating_sub(1)),
+            filter_area.y,
+        ));
+    }
+}
+
+/// What the list says instead of VPCs: connecting, loading, unreadable, none, none matching.
+fn list_message(model: &Model, theme: &Theme) -> Option<Paragraph<'static>> {
+    let total = model.inventory.vpcs.len();
     let message =
         |text: String, style| Paragraph::new(Span::styled(text, style)).wrap(Wrap { trim: false });
     match (&model.phase, model.source(Source::Vpcs)) {
         (Phase::Connecting, _) => {
-            frame.render_widget(
-                message(
-                    format!(
-                        "{} Resolving credentials and region…",
-                        spinner(model.spinner)
-                    ),
-                    theme.dim(),
+            return Some(message(
+                format!(
+                    "{} Resolving credentials and region…",
+                    spinner(model.spinner)
                 ),
-                table_area,
-            );
-            return;
+                theme.dim(),
+            ));
         }
         (_, SourceState::NotAsked) | (_, SourceState::Loading { .. }) => {
-            frame.render_widget(
-                message(
-                    format!("{} Reading VPCs…", spinner(model.spinner)),
-                    theme.dim(),
-                ),
-                table_area,
-            );
-            return;
+            return Some(message(
+                format!("{} Reading VPCs…", spinner(model.spinner)),
+                theme.dim(),
+            ));
         }
         (_, SourceState::Failed(e)) => {
-            frame.render_widget(
-                message(
-                    format!("VPCs could not be read ({e}).\n→ {}", e.hint()),
-                    theme.err(),
-                ),
-                table_area,
-            );
-            return;
+            return Some(message(
+                format!("VPCs could not be read ({e}).\n→ {}", e.hint()),
+                theme.err(),
+            ));
         }
         (_, SourceState::Loaded { .. }) => {}
     }
@@ -346,32 +347,29 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             .as_ref()
             .map(|t| t.region.as_str())
             .unwrap_or("this region");
-        frame.render_widget(
-            message(
-                format!(
-                    "No VPCs in {region}. The fixed-IP setup needs a VPC with public and private subnets in \
-                     two or more AZs: create one (VPC console ▸ Create VPC ▸ \"VPC and more\"), or pick another \
-                     region with --region."
-                ),
-                theme.warn(),
+        return Some(message(
+            format!(
+                "No VPCs in {region}. The fixed-IP setup needs a VPC with public and private subnets in \
+                 two or more AZs: create one (VPC console ▸ Create VPC ▸ \"VPC and more\"), or pick another \
+                 region with --region."
             ),
-            table_area,
-        );
-        return;
+            theme.warn(),
+        ));
     }
     if model.visible.is_empty() {
-        frame.render_widget(
-            message(
-                format!(
-                    "No VPC matches \"{}\" — Esc clears the filter.",
-                    model.filter.value()
-                ),
-                theme.warn(),
+        return Some(message(
+            format!(
+                "No VPC matches \"{}\" — Esc clears the filter.",
+                model.filter.value()
             ),
-            table_area,
-        );
-        return;
+            theme.warn(),
+        ));
     }
+    None
+}
+
+/// The VPCs on screen, the selected one highlighted.
+fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Theme) {
     let wide = table_area.width >= 80;
     // Build only the rows on screen: a 10,000-VPC account must not cost 10,000 rows per frame.
     let window = (table_area.height as usize).saturating_sub(1).max(1);
@@ -466,7 +464,20 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
         return;
     };
-    let inv = &model.inventory;
+    let mut lines = vpc_lines(model, vpc, theme);
+    lines.extend(endpoint_lines(model, vpc, theme));
+    lines.extend(zone_line(model, vpc, theme));
+    lines.extend(subnet_lines(model, vpc, area.width, theme));
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let offset = model.detail_scroll.fit(
+        text.line_count(area.width.saturating_sub(2)),
+        area.height.saturating_sub(2),
+    );
+    frame.render_widget(text.scroll((offset, 0)).block(block), area);
+}
+
+/// The detail's first lines: the VPC, whether it is the recommended one, its DNS attributes.
+fn vpc_lines(model: &Model, vpc: &Vpc, theme: &Theme) -> Vec<Line<'static>> {
     let mut lines: Vec<Line> = Vec::new();
     lines.push(Line::from(vec![
         Span::styled(
@@ -503,6 +514,13 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         )),
     };
     lines.push(dns);
+    lines
+}
+
+/// The VPC's execute-api endpoints (the one to reuse).
+fn endpoint_lines(model: &Model, vpc: &Vpc, theme: &Theme) -> Vec<Line<'static>> {
+    let inv = &model.inventory;
+    let mut lines = vec![];
     let eps: Vec<_> = inv.endpoints_in(&vpc.id).collect();
     match model.source(Source::VpcEndpoints) {
         SourceState::Loaded { .. } if eps.is_empty() => lines.push(Line::from(Span::styled(
@@ -537,34 +555,47 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ))),
     }
-    if matches!(
+    lines
+}
+
+/// The private zones associated with the VPC, once the zones are read.
+fn zone_line(model: &Model, vpc: &Vpc, theme: &Theme) -> Option<Line<'static>> {
+    if !matches!(
         model.source(Source::HostedZones),
         SourceState::Loaded { .. }
     ) {
-        let zones: Vec<String> = inv
-            .private_zones_of(&vpc.id)
-            .map(|z| z.name.clone())
-            .collect();
-        let zone_warning = matches!(
-            model.source(Source::HostedZones),
-            SourceState::Loaded {
-                warning: Some(_),
-                ..
-            }
-        );
-        lines.push(Line::from(vec![
-            Span::raw("private zones: "),
-            Span::styled(
-                match (zones.is_empty(), zone_warning) {
-                    (true, false) => "none associated".to_string(),
-                    (true, true) => "unknown (some zones could not be read)".to_string(),
-                    (false, false) => zones.join(", "),
-                    (false, true) => format!("{} (some zones could not be read)", zones.join(", ")),
-                },
-                theme.dim(),
-            ),
-        ]));
+        return None;
     }
+    let inv = &model.inventory;
+    let zones: Vec<String> = inv
+        .private_zones_of(&vpc.id)
+        .map(|z| z.name.clone())
+        .collect();
+    let zone_warning = matches!(
+        model.source(Source::HostedZones),
+        SourceState::Loaded {
+            warning: Some(_),
+            ..
+        }
+    );
+    Some(Line::from(vec![
+        Span::raw("private zones: "),
+        Span::styled(
+            match (zones.is_empty(), zone_warning) {
+                (true, false) => "none associated".to_string(),
+                (true, true) => "unknown (some zones could not be read)".to_string(),
+                (false, false) => zones.join(", "),
+                (false, true) => format!("{} (some zones could not be read)", zones.join(", ")),
+            },
+            theme.dim(),
+        ),
+    ]))
+}
+
+/// The VPC's subnets, public first, each with why it is public or private.
+fn subnet_lines(model: &Model, vpc: &Vpc, width: u16, theme: &Theme) -> Vec<Line<'static>> {
+    let inv = &model.inventory;
+    let mut lines = vec![];
     match model.source(Source::Subnets) {
         SourceState::Loaded { .. } => {
             let mut subnets: Vec<_> = inv.subnets_of(&vpc.id).collect();
@@ -598,7 +629,7 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
                     Span::styled(format!("{:>5} free ", s.free_ips), free_style),
                     Span::raw(ellipsize(
                         s.name.as_deref().unwrap_or_default(),
-                        (area.width as usize).saturating_sub(2 + 5 + 11 + 25 + 16 + 11),
+                        (width as usize).saturating_sub(2 + 5 + 11 + 25 + 16 + 11),
                     )),
                 ]));
                 lines.push(Line::from(Span::styled(
@@ -615,10 +646,5 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             theme.dim(),
         ))),
     }
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let offset = model.detail_scroll.fit(
-        text.line_count(area.width.saturating_sub(2)),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(text.scroll((offset, 0)).block(block), area);
+    lines
 }

@@ -68,46 +68,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         body,
     );
 
-    let key = |k: &str| Span::styled(k.to_string(), theme.key());
-    let status = match (&w.saved_to, w.confirmed) {
-        (Some(path), _) => Line::from(Span::styled(
-            format!(
-                "✓ saved to {path} — apply it with: {} apply --plan {path} --yes",
-                model.command_prefix
-            ),
-            theme.ok(),
-        )),
-        (None, true) => Line::from(vec![
-            Span::styled("✓ confirmed", theme.ok()),
-            Span::raw(" — "),
-            key(w.next_keys()),
-        ]),
-        (None, false) if w.field == Field::Confirm => Line::from(vec![
-            Span::raw("Type "),
-            key(&plan.name),
-            Span::raw(if w.apply_after_confirm {
-                " and Enter to apply (acknowledges the warnings above) · "
-            } else {
-                " and Enter to confirm (acknowledges the warnings above) · "
-            }),
-            key("Esc"),
-            Span::raw(" back to reading"),
-        ]),
-        (None, false) if w.can_apply => Line::from(vec![
-            key("A"),
-            Span::raw(" (or Enter): type the name to apply · "),
-            key("c"),
-            Span::raw(" confirm only, then "),
-            key("s"),
-            Span::raw(" saves"),
-        ]),
-        (None, false) => Line::from(vec![
-            key("Enter"),
-            Span::raw(": type the name to confirm, then "),
-            key("s"),
-            Span::raw(" saves the plan"),
-        ]),
-    };
+    let status = status_line(model, w, &plan.name, theme);
     let focus = w.field == Field::Confirm;
     let input_line = Line::from(vec![
         Span::styled("Confirm: ", if focus { theme.key() } else { theme.dim() }),
@@ -131,5 +92,49 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
     if focus {
         let x = b.x + 9 + w.confirm_input.visual_cursor() as u16;
         frame.set_cursor_position(Position::new(x.min(b.right().saturating_sub(1)), b.y));
+    }
+}
+
+/// Above the confirmation: saved, confirmed, or what to press to confirm or apply.
+fn status_line(model: &Model, w: &Wizard, name: &str, theme: &Theme) -> Line<'static> {
+    let key = |k: &str| Span::styled(k.to_string(), theme.key());
+    match (&w.saved_to, w.confirmed) {
+        (Some(path), _) => Line::from(Span::styled(
+            format!(
+                "✓ saved to {path} — apply it with: {} apply --plan {path} --yes",
+                model.command_prefix
+            ),
+            theme.ok(),
+        )),
+        (None, true) => Line::from(vec![
+            Span::styled("✓ confirmed", theme.ok()),
+            Span::raw(" — "),
+            key(w.next_keys()),
+        ]),
+        (None, false) if w.field == Field::Confirm => Line::from(vec![
+            Span::raw("Type "),
+            key(name),
+            Span::raw(if w.apply_after_confirm {
+                " and Enter to apply (acknowledges the warnings above) · "
+            } else {
+                " and Enter to confirm (acknowledges the warnings above) · "
+            }),
+            key("Esc"),
+            Span::raw(" back to reading"),
+        ]),
+        (None, false) if w.can_apply => Line::from(vec![
+            key("A"),
+            Span::raw(" (or Enter): type the name to apply · "),
+            key("c"),
+            Span::raw(" confirm only, then "),
+            key("s"),
+            Span::raw(" saves"),
+        ]),
+        (None, false) => Line::from(vec![
+            key("Enter"),
+            Span::raw(": type the name to confirm, then "),
+            key("s"),
+            Span::raw(" saves the plan"),
+        ]),
     }
 }

@@ -17,7 +17,14 @@ use crate::ui::widgets::{centered, ellipsize};
 /// At this width and above, the steps are a left rail.
 const RAIL: u16 = 100;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+/// Draw the wizard; the height of the step's list, when one is drawn (for paging it).
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    w: &Wizard,
+    theme: &Theme,
+) -> Option<usize> {
     let inv = &model.inventory;
     let (rail, main) = if area.width >= RAIL {
         let [r, m] = Layout::horizontal([Constraint::Length(24), Constraint::Min(40)]).areas(area);
@@ -40,14 +47,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         .min((main.height / 3).max(4));
     let [body, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(fh)]).areas(main);
     frame.render_widget(findings, bottom);
-    if w.step == Step::Review {
+    let list_rows = if w.step == Step::Review {
         super::review::render(frame, body, model, w, theme);
+        None
     } else {
-        render_step(frame, body, model, w, theme);
-    }
+        Some(render_step(frame, body, model, w, theme))
+    };
     if w.dns_question {
         render_dns_question(frame, area, model, w, theme);
     }
+    list_rows
 }
 
 fn step_mark(w: &Wizard, inv: &Inventory, s: Step) -> (&'static str, bool) {
@@ -220,7 +229,8 @@ fn existing_records(w: &Wizard, inv: &Inventory) -> String {
     }
 }
 
-fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+/// The step's explanation, fields, filter and list; returns the list's height.
+fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) -> usize {
     let inv = &model.inventory;
     let block = Block::default()
         .borders(Borders::ALL)
@@ -316,9 +326,10 @@ fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: 
             Paragraph::new(Span::styled(empty, theme.warn())).wrap(Wrap { trim: false }),
             list_area,
         );
-        return;
+    } else {
+        render_rows(frame, list_area, rows, w, theme);
     }
-    render_rows(frame, list_area, rows, w, theme);
+    list_area.height as usize
 }
 
 type FieldView<'a> = (&'static str, &'a tui_input::Input, bool);

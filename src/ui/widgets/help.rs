@@ -5,37 +5,36 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::keymap::BINDINGS;
-use crate::app::Model;
+use crate::app::keymap;
+use crate::app::{Model, Screen};
 use crate::ui::theme::Theme;
 
 pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let mut lines: Vec<Line> = match &model.wizard {
-        Some(w) => crate::app::keymap::WIZARD_KEYS
-            .iter()
-            .filter(|k| k.steps.is_empty() || k.steps.contains(&w.step))
-            .map(|k| {
-                Line::from(vec![
-                    Span::styled(format!("{:>11}  ", k.label), theme.key()),
-                    Span::raw(k.help),
-                ])
-            })
-            .collect(),
-        None => BINDINGS
-            .iter()
-            .map(|b| {
-                Line::from(vec![
-                    Span::styled(format!("{:>10}  ", b.label), theme.key()),
-                    Span::raw(b.help),
-                ])
-            })
-            .collect(),
+    // What the keys do where the overlay was opened (the wizard: in this step).
+    let (keys, width) = match model.screen() {
+        Screen::Wizard(w) => (
+            keymap::help(keymap::wizard::TABLE, keymap::wizard::State::of(w)),
+            11,
+        ),
+        _ => (
+            keymap::help(keymap::home::TABLE, keymap::home::State::of(model)),
+            10,
+        ),
     };
-    if let Some(w) = model
-        .wizard
-        .as_ref()
-        .filter(|w| w.step == crate::plan::Step::Review && w.confirmed)
-    {
+    let mut lines: Vec<Line> = keys
+        .into_iter()
+        .map(|(k, help)| {
+            Line::from(vec![
+                Span::styled(format!("{k:>width$}  "), theme.key()),
+                Span::raw(help),
+            ])
+        })
+        .collect();
+    let confirmed = match model.screen() {
+        Screen::Wizard(w) if w.step == crate::plan::Step::Review && w.confirmed => Some(w),
+        _ => None,
+    };
+    if let Some(w) = confirmed {
         lines.insert(
             0,
             Line::from(vec![

@@ -1,0 +1,99 @@
+//! The home screen's keys (the VPC list, its filter, the detail pane; the no-access screen takes
+//! them too), read from `keymap::home`.
+
+use crossterm::event::{Event as TermEvent, KeyEvent};
+use tui_input::backend::crossterm::EventHandler;
+
+use super::keymap::home::{Action, State, TABLE};
+use super::keymap::{self};
+use super::wizard::Wizard;
+use super::{Cmd, Model, Overlay, Phase, SourceState};
+use crate::discovery::Source;
+
+pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
+    let state = State::of(model);
+    let Some(action) = keymap::action(TABLE, state, &key) else {
+        // Typing the filter: every other key is typed into it.
+        if state.filtering {
+            if model
+                .filter
+                .handle_event(&TermEvent::Key(key))
+                .is_some_and(|c| c.value)
+            {
+                model.refilter();
+            }
+            model.dirty = true;
+        }
+        return vec![];
+    };
+    model.dirty = true;
+    let page = model.page_rows.max(1) as isize;
+    match action {
+        Action::StartWizard => return start_wizard(model),
+        Action::Quit => model.quit = true,
+        Action::Help => model.overlay = Some(Overlay::Help),
+        Action::Back => {
+            if !model.filter.value().is_empty() {
+                model.filter.reset();
+                model.refilter();
+            }
+        }
+        Action::Up => model.move_selection(-1),
+        Action::Down => model.move_selection(1),
+        Action::PageUp => model.move_selection(-page),
+        Action::PageDown => model.move_selection(page),
+        Action::Top => model.move_selection(-(model.visible.len() as isize)),
+        Action::Bottom => model.move_selection(model.visible.len() as isize),
+        Action::DetailDown => model.detail_scroll.by(3),
+        Action::DetailUp => model.detail_scroll.by(-3),
+        Action::Filter => {
+            if model.phase == Phase::Ready {
+                model.filter_editing = true;
+            }
+        }
+        Action::FilterKeep => model.filter_editing = false,
+        Action::FilterClear => {
+            model.filter_editing = false;
+            model.filter.reset();
+            model.refilter();
+        }
+        Action::Refresh => {
+            return match model.phase {
+                Phase::Ready => model.start_discovery(),
+                _ => {
+                    model.phase = Phase::Connecting;
+                    vec![Cmd::Connect]
+                }
+            };
+        }
+        Action::CopyId => {
+            if let Some(v) = model.selected_vpc() {
+                let id = v.id.clone();
+                model.flash = Some(format!("copied {id} to the clipboard"));
+                return vec![Cmd::Copy(id)];
+            }
+        }
+    }
+    vec![]
+}
+
+/// Enter on a VPC: the wizard starts at step 2 with that VPC.
+fn start_wizard(model: &mut Model) -> Vec<Cmd> {
+    let ready = [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
+        .iter()
+        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }));
+    if !ready {
+        model.flash = Some("wait until VPCs, subnets and endpoints are read".to_string());
+        return vec![];
+    }
+    let Some(vpc) = model.selected_vpc().map(|v| v.id.clone()) else {
+        return vec![];
+    };
+    // The list keeps this VPC under the cursor when it is read again (after an apply).
+    model.chosen_vpc = Some(vpc.clone());
+    let mut w = Wizard::start(&model.inventory, &vpc, model.last_draft.clone());
+    // `plan --out` saves; it does not apply.
+    w.can_apply = !model.quit_after_save;
+    model.wizard = Some(w);
+    vec![]
+}
