@@ -279,7 +279,7 @@ fn cases() -> Vec<(&'static str, Severity, Mutation)> {
         }),
         ("endpoint-ip-taken", E, |p, inv| {
             p.endpoint_ips.insert(PRIV[0].into(), "10.20.16.10".into());
-            inv.used_ips.push(fixedip_tui::cloud::write::InterfaceIp {
+            inv.used_ips.push(fixedip_tui::domain::InterfaceIp {
                 eni_id: "eni-0someoneelse000001".into(),
                 subnet_id: PRIV[0].into(),
                 az: "us-east-1a".into(),
@@ -460,7 +460,7 @@ fn elastic_ips_and_pinned_ips_pass_when_right_and_the_taken_check_suggests_a_fre
     // Pinned IPs checked against the subnet's used IPs: clean, and a taken one suggests another.
     let mut inv2 = inv.clone();
     inv2.used_ips_read.push(PRIV[0].into());
-    inv2.used_ips.push(fixedip_tui::cloud::write::InterfaceIp {
+    inv2.used_ips.push(fixedip_tui::domain::InterfaceIp {
         eni_id: "eni-0someoneelse000001".into(),
         subnet_id: PRIV[0].into(),
         az: "us-east-1a".into(),

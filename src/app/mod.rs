@@ -1,8 +1,6 @@
 //! The Elm Architecture: `Model` is all the state, `update` the only place that changes it, `Cmd`
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
-#![warn(clippy::too_many_lines)]
-
 pub mod apply;
 mod home;
 pub mod keymap;
@@ -188,7 +186,7 @@ pub enum Msg {
     /// The private IPs in use in `subnet_ids`, or why they could not be read.
     UsedIps {
         subnet_ids: Vec<String>,
-        result: Result<Vec<crate::cloud::write::InterfaceIp>, CloudError>,
+        result: Result<Vec<crate::domain::InterfaceIp>, CloudError>,
     },
     /// The plan file was written (its path), or why not.
     Saved(Result<String, String>),
@@ -516,7 +514,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
 fn on_used_ips(
     model: &mut Model,
     subnet_ids: Vec<String>,
-    result: Result<Vec<crate::cloud::write::InterfaceIp>, CloudError>,
+    result: Result<Vec<crate::domain::InterfaceIp>, CloudError>,
 ) {
     match result {
         Ok(ips) => {

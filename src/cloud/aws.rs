@@ -104,66 +104,8 @@ impl AwsCloud {
         let mut notes = Vec::new();
         let loopback = opts.endpoint_url.as_deref().is_some_and(is_loopback);
 
-        let creds_ok = match config.credentials_provider() {
-            Some(p) => {
-                match tokio::time::timeout(Duration::from_secs(10), p.provide_credentials()).await {
-                    Ok(Ok(_)) => Ok(()),
-                    Ok(Err(e)) => Err(credentials_error(e)),
-                    Err(_) => Err(CloudError::new(
-                        ErrorKind::NoCredentials,
-                        "sts:GetCallerIdentity",
-                        "the credential chain did not answer within 10 s",
-                    )),
-                }
-            }
-            None => Err(CloudError::new(
-                ErrorKind::NoCredentials,
-                "sts:GetCallerIdentity",
-                "no credential provider is configured",
-            )),
-        };
-        if let Err(e) = creds_ok {
-            if loopback && opts.profile.is_none() {
-                notes.push(
-                    "No credentials configured: using dummy ones for the loopback endpoint."
-                        .to_string(),
-                );
-                config = config
-                    .into_builder()
-                    .credentials_provider(
-                        aws_credential_types::provider::SharedCredentialsProvider::new(
-                            Credentials::new(
-                                "testing",
-                                "testing",
-                                None,
-                                None,
-                                "fixedip-tui-loopback",
-                            ),
-                        ),
-                    )
-                    .build();
-            } else {
-                return Err(e);
-            }
-        }
-        if config.region().is_none() {
-            if loopback {
-                notes.push(
-                    "No region configured: using us-east-1 for the loopback endpoint.".to_string(),
-                );
-                config = config
-                    .into_builder()
-                    .region(Region::new("us-east-1"))
-                    .build();
-            } else {
-                return Err(CloudError::new(
-                    ErrorKind::InvalidRequest,
-                    "configuration",
-                    "no region configured: pass --region NAME, set AWS_REGION, or set `region` in the profile",
-                )
-                .with_code("NoRegion"));
-            }
-        }
+        config = credentials_or_loopback(config, &opts, loopback, &mut notes).await?;
+        config = region_or_loopback(config, loopback, &mut notes)?;
         let region = config
             .region()
             .map(|r| r.to_string())
@@ -201,6 +143,80 @@ impl AwsCloud {
     pub fn sdk_config(&self) -> &SdkConfig {
         &self.config
     }
+}
+
+/// The SDK configuration with credentials that answer: those of the chain, or dummy ones for a
+/// loopback endpoint (moto, LocalStack) when none are configured and no profile was asked for.
+async fn credentials_or_loopback(
+    mut config: SdkConfig,
+    opts: &AwsOptions,
+    loopback: bool,
+    notes: &mut Vec<String>,
+) -> CloudResult<SdkConfig> {
+    let creds_ok = match config.credentials_provider() {
+        Some(p) => {
+            match tokio::time::timeout(Duration::from_secs(10), p.provide_credentials()).await {
+                Ok(Ok(_)) => Ok(()),
+                Ok(Err(e)) => Err(credentials_error(e)),
+                Err(_) => Err(CloudError::new(
+                    ErrorKind::NoCredentials,
+                    "sts:GetCallerIdentity",
+                    "the credential chain did not answer within 10 s",
+                )),
+            }
+        }
+        None => Err(CloudError::new(
+            ErrorKind::NoCredentials,
+            "sts:GetCallerIdentity",
+            "no credential provider is configured",
+        )),
+    };
+    if let Err(e) = creds_ok {
+        if loopback && opts.profile.is_none() {
+            notes.push(
+                "No credentials configured: using dummy ones for the loopback endpoint."
+                    .to_string(),
+            );
+            config = config
+                .into_builder()
+                .credentials_provider(
+                    aws_credential_types::provider::SharedCredentialsProvider::new(
+                        Credentials::new("testing", "testing", None, None, "fixedip-tui-loopback"),
+                    ),
+                )
+                .build();
+        } else {
+            return Err(e);
+        }
+    }
+    Ok(config)
+}
+
+/// The SDK configuration with a region: the configured one, or us-east-1 for a loopback endpoint.
+fn region_or_loopback(
+    mut config: SdkConfig,
+    loopback: bool,
+    notes: &mut Vec<String>,
+) -> CloudResult<SdkConfig> {
+    if config.region().is_none() {
+        if loopback {
+            notes.push(
+                "No region configured: using us-east-1 for the loopback endpoint.".to_string(),
+            );
+            config = config
+                .into_builder()
+                .region(Region::new("us-east-1"))
+                .build();
+        } else {
+            return Err(CloudError::new(
+                ErrorKind::InvalidRequest,
+                "configuration",
+                "no region configured: pass --region NAME, set AWS_REGION, or set `region` in the profile",
+            )
+            .with_code("NoRegion"));
+        }
+    }
+    Ok(config)
 }
 
 fn credentials_error(e: CredentialsError) -> CloudError {
@@ -387,7 +403,10 @@ impl Cloud for AwsCloud {
         })
     }
 
-    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<super::write::InterfaceIp>> {
+    async fn used_ips(
+        &self,
+        subnet_ids: &[String],
+    ) -> CloudResult<Vec<crate::domain::InterfaceIp>> {
         const A: &str = "ec2:DescribeNetworkInterfaces";
         if subnet_ids.is_empty() {
             return Ok(vec![]);
@@ -409,7 +428,7 @@ impl Cloud for AwsCloud {
             for n in page.network_interfaces() {
                 for p in n.private_ip_addresses() {
                     if let Some(ip) = p.private_ip_address() {
-                        out.push(super::write::InterfaceIp {
+                        out.push(crate::domain::InterfaceIp {
                             eni_id: n.network_interface_id().unwrap_or_default().to_string(),
                             subnet_id: n.subnet_id().unwrap_or_default().to_string(),
                             az: n.availability_zone().unwrap_or_default().to_string(),
@@ -422,7 +441,7 @@ impl Cloud for AwsCloud {
         Ok(out)
     }
 
-    async fn elb_inventory(&self) -> CloudResult<super::write::ElbInventory> {
+    async fn elb_inventory(&self) -> CloudResult<crate::domain::ElbInventory> {
         self.elb_inventory_inner().await
     }
 

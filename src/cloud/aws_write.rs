@@ -34,11 +34,14 @@ use aws_sdk_route53::types::{
 
 use super::aws::{bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud};
 use super::write::{
-    AliasRecord, ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, ElbInventory,
-    IngressRule, InterfaceIp, ListenerState, LoadBalancerState, NewEndpoint, NewListener,
-    NewLoadBalancer, NlbInfo, RecordAction, SecurityGroup, TargetGroupState, TargetHealth,
+    AliasRecord, ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule,
+    NewEndpoint, NewListener, NewLoadBalancer, RecordAction, SecurityGroup,
 };
 use super::{CloudError, CloudResult, ErrorKind};
+use crate::domain::InterfaceIp;
+use crate::domain::{
+    ElbInventory, ListenerState, LoadBalancerState, NlbInfo, TargetGroupState, TargetHealth,
+};
 use crate::domain::{Tag, VpcEndpoint};
 
 const EC2_PAGE: i32 = 1000;

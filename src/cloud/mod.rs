@@ -84,12 +84,13 @@ pub trait Cloud: Send + Sync {
 
     /// DescribeNetworkInterfaces of these subnets: every private IPv4 in use there (to validate
     /// and suggest pinned endpoint IPs).
-    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<write::InterfaceIp>>;
+    async fn used_ips(&self, subnet_ids: &[String])
+        -> CloudResult<Vec<crate::domain::InterfaceIp>>;
 
     // ---- ELBv2 ----
     /// DescribeLoadBalancers (network ones) with their listeners, and DescribeTargetGroups (ip
     /// ones): what a plan could adopt.
-    async fn elb_inventory(&self) -> CloudResult<write::ElbInventory>;
+    async fn elb_inventory(&self) -> CloudResult<crate::domain::ElbInventory>;
 
     // ---- ACM ----
     /// ListCertificates, every key type and status. Summaries may carry truncated SANs:

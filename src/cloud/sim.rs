@@ -485,12 +485,15 @@ impl Cloud for SimCloud {
         .await
     }
 
-    async fn used_ips(&self, subnet_ids: &[String]) -> CloudResult<Vec<super::write::InterfaceIp>> {
+    async fn used_ips(
+        &self,
+        subnet_ids: &[String],
+    ) -> CloudResult<Vec<crate::domain::InterfaceIp>> {
         self.call("ec2:DescribeNetworkInterfaces", |a| {
             Ok(a.network_interfaces
                 .iter()
                 .filter(|n| subnet_ids.contains(&n.subnet_id) && n.gone_at_ms.is_none())
-                .map(|n| super::write::InterfaceIp {
+                .map(|n| crate::domain::InterfaceIp {
                     eni_id: n.eni_id.clone(),
                     subnet_id: n.subnet_id.clone(),
                     az: n.az.clone(),
@@ -501,13 +504,13 @@ impl Cloud for SimCloud {
         .await
     }
 
-    async fn elb_inventory(&self) -> CloudResult<super::write::ElbInventory> {
+    async fn elb_inventory(&self) -> CloudResult<crate::domain::ElbInventory> {
         self.call("elasticloadbalancing:DescribeLoadBalancers", |a| {
-            Ok(super::write::ElbInventory {
+            Ok(crate::domain::ElbInventory {
                 load_balancers: a
                     .load_balancers
                     .iter()
-                    .map(|l| super::write::NlbInfo {
+                    .map(|l| crate::domain::NlbInfo {
                         lb: l.lb.clone(),
                         listeners: a
                             .listeners

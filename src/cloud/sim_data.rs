@@ -4,14 +4,12 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use super::write::{
-    BasePathMapping, DomainNameState, ListenerState, LoadBalancerState, SecurityGroup,
-    TargetGroupState,
-};
+use super::write::{BasePathMapping, DomainNameState, SecurityGroup};
 pub use crate::domain::RecordSet;
 use crate::domain::{
     CallerIdentity, Certificate, HostedZone, RestApi, RouteTable, Subnet, Tag, Vpc, VpcEndpoint,
 };
+use crate::domain::{ListenerState, LoadBalancerState, TargetGroupState};
 
 /// Everything the simulated account holds. Field order follows discovery's sources.
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]

@@ -35,14 +35,15 @@ use super::sim_data::{
     SimMapping, SimTarget, SimTargetGroup, SimToken,
 };
 use super::write::{
-    ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, InterfaceIp,
-    ListenerState, LoadBalancerState, NewEndpoint, NewListener, NewLoadBalancer, RecordAction,
-    SecurityGroup, TargetGroupState, TargetHealth,
+    ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule, NewEndpoint,
+    NewListener, NewLoadBalancer, RecordAction, SecurityGroup,
 };
 use super::{CloudError, CloudResult, ErrorKind};
+use crate::domain::InterfaceIp;
 use crate::domain::{
     now_rfc3339, CertStatus, DnsEntry, HostedZone, RecordSet, RestApi, Tag, VpcEndpoint, ZoneVpc,
 };
+use crate::domain::{ListenerState, LoadBalancerState, TargetGroupState, TargetHealth};
 
 use super::timing::{
     CHANGE_INSYNC, CREATE_DEPLOYMENT, CREATE_DOMAIN_NAME, CREATE_REST_API, DELETE_DOMAIN_NAME,
@@ -476,11 +477,423 @@ fn public_ip(a: &SimAccount) -> String {
     }
 }
 
+/// The endpoint's subnets each exist, are in the VPC, one per AZ, with a free address: their AZs.
+fn endpoint_azs(a: &SimAccount, req: &NewEndpoint) -> CloudResult<Vec<String>> {
+    const ACTION: &str = "ec2:CreateVpcEndpoint";
+    let mut azs: Vec<String> = Vec::new();
+    for sid in &req.subnet_ids {
+        let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
+            not_found(
+                ACTION,
+                "InvalidSubnetID.NotFound",
+                &format!("The subnet ID '{sid}'"),
+            )
+        })?;
+        if s.vpc_id != req.vpc_id {
+            return Err(invalid(
+                ACTION,
+                "InvalidParameter",
+                format!("The subnet {sid} does not belong to {}", req.vpc_id),
+            ));
+        }
+        if azs.contains(&s.az) {
+            return Err(invalid(
+                ACTION,
+                "DuplicateSubnetsInSameZone",
+                format!(
+                    "Found another VPC endpoint subnet in the availability zone of {sid}. \
+                     VPC endpoint subnets should be in different availability zones \
+                     supported by the VPC endpoint service."
+                ),
+            ));
+        }
+        if s.free_ips == 0 {
+            return Err(invalid(
+                ACTION,
+                "InsufficientFreeAddressesInSubnet",
+                format!("There are not enough free addresses in subnet '{sid}'"),
+            ));
+        }
+        azs.push(s.az.clone());
+    }
+    Ok(azs)
+}
+
+/// Private DNS needs the VPC's DNS attributes on and no other endpoint of the service with it.
+fn check_private_dns(a: &SimAccount, req: &NewEndpoint) -> CloudResult<()> {
+    const ACTION: &str = "ec2:CreateVpcEndpoint";
+    let region = &a.region;
+    let vpc = a.vpcs.iter().find(|v| v.id == req.vpc_id);
+    let dns_on =
+        vpc.is_some_and(|v| v.dns_support.unwrap_or(true) && v.dns_hostnames.unwrap_or(false));
+    if !dns_on {
+        return Err(invalid(
+            ACTION,
+            "InvalidParameter",
+            format!(
+                "Enabling private DNS requires both enableDnsSupport and \
+                 enableDnsHostnames VPC attributes set to true for {}",
+                req.vpc_id
+            ),
+        ));
+    }
+    let short = req.service_name.rsplit('.').next().unwrap_or_default();
+    let conflict = a.vpc_endpoints.iter().any(|e| {
+        e.vpc_id == req.vpc_id
+            && e.service_name == req.service_name
+            && e.private_dns
+            && ACTIVE_ENDPOINT_STATES
+                .iter()
+                .any(|s| e.state.eq_ignore_ascii_case(s))
+    });
+    if conflict {
+        return Err(invalid(
+            ACTION,
+            "InvalidParameter",
+            format!(
+                "private-dns-enabled cannot be set because there is already a \
+                 conflicting DNS domain for {short}.{region}.amazonaws.com in the \
+                 VPC {}",
+                req.vpc_id
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// Pinned IPs (subnet configurations) name every subnet of the endpoint or none, and each is free.
+fn check_subnet_configurations(a: &SimAccount, req: &NewEndpoint) -> CloudResult<()> {
+    const ACTION: &str = "ec2:CreateVpcEndpoint";
+    // Subnet configurations name every subnet of the endpoint, or none (AWS: "you must
+    // specify a subnet configuration for each subnet"; EC2 API Reference,
+    // CreateVpcEndpoint `SubnetConfiguration.N`). Not documented word for word as an
+    // error; the safe side is to refuse, as validation does.
+    if !req.ipv4_addresses.is_empty()
+        && req
+            .subnet_ids
+            .iter()
+            .any(|s| !req.ipv4_addresses.contains_key(s))
+    {
+        return Err(invalid(
+            ACTION,
+            "InvalidParameter",
+            "Subnet configurations must be specified for all subnets or none",
+        ));
+    }
+    for sid in req.ipv4_addresses.keys() {
+        if !req.subnet_ids.contains(sid) {
+            return Err(invalid(
+                ACTION,
+                "InvalidParameter",
+                format!(
+                    "SubnetConfigurations names {sid}, which is not one of the endpoint's subnets"
+                ),
+            ));
+        }
+    }
+    for (sid, ip) in &req.ipv4_addresses {
+        check_pinned_ip(a, ACTION, sid, ip)?;
+    }
+    Ok(())
+}
+
+/// One network interface per subnet, on its pinned IP or the next free one: their ids.
+fn endpoint_interfaces(
+    a: &mut SimAccount,
+    req: &NewEndpoint,
+    id: &str,
+    azs: &[String],
+) -> CloudResult<Vec<String>> {
+    const ACTION: &str = "ec2:CreateVpcEndpoint";
+    let mut eni_ids = Vec::new();
+    for (sid, az) in req.subnet_ids.iter().zip(azs) {
+        let ip = match req.ipv4_addresses.get(sid) {
+            Some(ip) => {
+                if let Some(s) = a.subnets.iter_mut().find(|s| &s.id == sid) {
+                    s.free_ips = s.free_ips.saturating_sub(1);
+                }
+                a.allocated_ips.push(ip.clone());
+                ip.clone()
+            }
+            None => allocate_ip(a, ACTION, sid, true)?,
+        };
+        let eni_id = new_eni_id(a);
+        a.network_interfaces.push(SimInterface {
+            eni_id: eni_id.clone(),
+            subnet_id: sid.clone(),
+            az: az.clone(),
+            ip,
+            owner: id.to_string(),
+            security_group_ids: req.security_group_ids.clone(),
+            gone_at_ms: None,
+        });
+        eni_ids.push(eni_id);
+    }
+    Ok(eni_ids)
+}
+
+/// The NLB's subnets each exist, share one VPC, one per AZ, with 8 free IPs, all public; and its
+/// security groups are of that VPC: the VPC and the AZs.
+fn lb_subnets(a: &SimAccount, req: &NewLoadBalancer) -> CloudResult<(String, Vec<String>)> {
+    const ACTION: &str = "elasticloadbalancing:CreateLoadBalancer";
+    let mut vpc_id: Option<String> = None;
+    let mut azs: Vec<String> = Vec::new();
+    for sid in &req.subnet_ids {
+        let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
+            fail(
+                ErrorKind::NotFound,
+                ACTION,
+                "SubnetNotFound",
+                format!("The subnet ID '{sid}' is not valid"),
+            )
+        })?;
+        match &vpc_id {
+            Some(v) if *v != s.vpc_id => {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidConfigurationRequest",
+                    "The subnets of a load balancer must all belong to the same VPC",
+                ))
+            }
+            _ => vpc_id = Some(s.vpc_id.clone()),
+        }
+        if azs.contains(&s.az) {
+            return Err(invalid(
+                ACTION,
+                "InvalidConfigurationRequest",
+                format!("A load balancer cannot be attached to multiple subnets in the same Availability Zone ({})", s.az),
+            ));
+        }
+        if s.free_ips < 8 {
+            return Err(invalid(
+                ACTION,
+                "InvalidSubnet",
+                format!("Not enough IP space available in {sid}. ELB requires at least 8 free IP addresses in each subnet."),
+            ));
+        }
+        azs.push(s.az.clone());
+    }
+    for sid in &req.subnet_ids {
+        if !subnet_is_public(a, sid) {
+            return Err(invalid(
+                ACTION,
+                "InvalidSubnet",
+                format!("Subnet {sid} has no route to an internet gateway: an internet-facing load balancer needs public subnets"),
+            ));
+        }
+    }
+    let vpc_id = vpc_id.unwrap_or_default();
+    for g in &req.security_group_ids {
+        if !a
+            .security_groups
+            .iter()
+            .any(|x| &x.id == g && x.vpc_id == vpc_id)
+        {
+            return Err(invalid(
+                ACTION,
+                "InvalidSecurityGroup",
+                format!("Security group '{g}' does not exist in {vpc_id}"),
+            ));
+        }
+    }
+
+    Ok((vpc_id, azs))
+}
+
+/// The Elastic IPs of the subnet mappings: of the NLB's subnets, existing, free, each once.
+fn check_allocations(a: &SimAccount, req: &NewLoadBalancer) -> CloudResult<()> {
+    const ACTION: &str = "elasticloadbalancing:CreateLoadBalancer";
+    for (sid, alloc) in &req.allocation_ids {
+        if !req.subnet_ids.contains(sid) {
+            return Err(invalid(
+                ACTION,
+                "ValidationError",
+                format!("SubnetMappings names {sid}, which is not one of the subnets"),
+            ));
+        }
+        match a.elastic_ips.iter().find(|e| &e.allocation_id == alloc) {
+            None => {
+                return Err(fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "AllocationIdNotFound",
+                    format!("Elastic IP allocation '{alloc}' not found"),
+                ))
+            }
+            Some(e) if e.in_use() => {
+                return Err(invalid(
+                    ACTION,
+                    "InvalidConfigurationRequest",
+                    format!(
+                        "Elastic IP '{alloc}' ({}) is already associated",
+                        e.public_ip
+                    ),
+                ))
+            }
+            Some(_) => {}
+        }
+    }
+    let mut seen = std::collections::BTreeSet::new();
+    if !req.allocation_ids.values().all(|v| seen.insert(v)) {
+        return Err(invalid(
+            ACTION,
+            "ValidationError",
+            "The same Elastic IP allocation is given for two subnets",
+        ));
+    }
+    Ok(())
+}
+
+/// One network interface per subnet, with its Elastic IP or an AWS-assigned public IP: the NLB's
+/// public addresses.
+fn lb_interfaces(
+    a: &mut SimAccount,
+    req: &NewLoadBalancer,
+    arn: &str,
+    azs: &[String],
+) -> CloudResult<Vec<String>> {
+    const ACTION: &str = "elasticloadbalancing:CreateLoadBalancer";
+    let mut addresses = Vec::new();
+    for (sid, az) in req.subnet_ids.iter().zip(azs) {
+        let ip = allocate_ip(a, ACTION, sid, true)?;
+        let eni_id = new_eni_id(a);
+        a.network_interfaces.push(SimInterface {
+            eni_id: eni_id.clone(),
+            subnet_id: sid.clone(),
+            az: az.clone(),
+            ip,
+            owner: arn.to_string(),
+            security_group_ids: req.security_group_ids.clone(),
+            gone_at_ms: None,
+        });
+        match req.allocation_ids.get(sid) {
+            Some(alloc) => {
+                let assoc = format!("eipassoc-{}", hex(17));
+                if let Some(e) = a.elastic_ips.iter_mut().find(|e| &e.allocation_id == alloc) {
+                    e.network_interface_id = Some(eni_id);
+                    e.association_id = Some(assoc);
+                    addresses.push(e.public_ip.clone());
+                }
+            }
+            None => addresses.push(public_ip(a)),
+        }
+    }
+    Ok(addresses)
+}
+
+/// A listener's load balancer and target group exist, in one VPC, the group is TLS or TCP and on
+/// no other load balancer; the port is set; the certificate exists and is issued.
+fn check_listener_pair(a: &SimAccount, req: &NewListener) -> CloudResult<()> {
+    const ACTION: &str = "elasticloadbalancing:CreateListener";
+    let lb = a
+        .load_balancers
+        .iter()
+        .find(|l| l.lb.arn == req.load_balancer_arn)
+        .ok_or_else(|| lb_not_found(ACTION, &req.load_balancer_arn))?;
+    let tg = a
+        .target_groups
+        .iter()
+        .find(|t| t.group.arn == req.target_group_arn)
+        .ok_or_else(|| tg_not_found(ACTION, &req.target_group_arn))?;
+    if tg.group.vpc_id != lb.lb.vpc_id {
+        return Err(invalid(
+            ACTION,
+            "ValidationError",
+            "The target group and the load balancer must be in the same VPC",
+        ));
+    }
+    if !["TLS", "TCP"].contains(&tg.group.protocol.to_ascii_uppercase().as_str()) {
+        return Err(invalid(
+            ACTION,
+            "IncompatibleProtocols",
+            "The target group's protocol is not compatible with a TLS listener",
+        ));
+    }
+    let other_lb = a.listeners.iter().any(|l| {
+        l.listener.target_group_arn.as_deref() == Some(req.target_group_arn.as_str())
+            && l.load_balancer_arn != req.load_balancer_arn
+    });
+    if other_lb {
+        return Err(invalid(
+            ACTION,
+            "TargetGroupAssociationLimit",
+            format!("The following target groups cannot be associated with more than one load balancer: {}", req.target_group_arn),
+        ));
+    }
+    if req.port == 0 {
+        return Err(invalid(ACTION, "ValidationError", "Invalid port 0"));
+    }
+    if req.certificate_arn.is_empty() {
+        return Err(invalid(
+            ACTION,
+            "ValidationError",
+            "A certificate must be specified for TLS listeners",
+        ));
+    }
+    let cert = a
+        .certificates
+        .iter()
+        .find(|c| c.arn == req.certificate_arn)
+        .ok_or_else(|| {
+            fail(
+                ErrorKind::NotFound,
+                ACTION,
+                "CertificateNotFound",
+                format!("Certificate '{}' not found", req.certificate_arn),
+            )
+        })?;
+    if cert.status != CertStatus::Issued {
+        return Err(invalid(
+            ACTION,
+            "UnsupportedCertificate",
+            format!(
+                "The certificate '{}' must be ISSUED to be used by a listener (it is {})",
+                req.certificate_arn,
+                cert.status.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The listener's SSL and ALPN policies: the default when not given, refused when unknown.
+fn listener_policies(req: &NewListener) -> CloudResult<(String, String)> {
+    const ACTION: &str = "elasticloadbalancing:CreateListener";
+    let ssl_policy = if req.ssl_policy.is_empty() {
+        DEFAULT_SSL_POLICY.to_string()
+    } else if req.ssl_policy.starts_with("ELBSecurityPolicy-") {
+        req.ssl_policy.clone()
+    } else {
+        return Err(fail(
+            ErrorKind::InvalidRequest,
+            ACTION,
+            "SSLPolicyNotFound",
+            format!("SSL policy '{}' not found", req.ssl_policy),
+        ));
+    };
+    let alpn = if req.alpn_policy.is_empty() {
+        "None".to_string()
+    } else if let Some(p) = ALPN_POLICIES
+        .iter()
+        .find(|p| p.eq_ignore_ascii_case(&req.alpn_policy))
+    {
+        p.to_string()
+    } else {
+        return Err(fail(
+            ErrorKind::InvalidRequest,
+            ACTION,
+            "ALPNPolicyNotFound",
+            format!("ALPN policy '{}' not found", req.alpn_policy),
+        ));
+    };
+    Ok((ssl_policy, alpn))
+}
+
 fn subnet_is_public(a: &SimAccount, subnet_id: &str) -> bool {
     a.subnets
         .iter()
         .find(|s| s.id == subnet_id)
-        .and_then(|s| crate::discovery::classify::classify(s, &a.route_tables))
+        .and_then(|s| crate::domain::reach::classify(s, &a.route_tables))
         .is_some_and(|r| r.public)
 }
 
@@ -1056,7 +1469,10 @@ impl CloudWrite for SimCloud {
                 return Err(invalid(
                     ACTION,
                     "InvalidServiceName",
-                    format!("The Vpc Endpoint Service '{}' does not exist", req.service_name),
+                    format!(
+                        "The Vpc Endpoint Service '{}' does not exist",
+                        req.service_name
+                    ),
                 ));
             }
             if req.subnet_ids.is_empty() {
@@ -1066,137 +1482,19 @@ impl CloudWrite for SimCloud {
                     "An interface endpoint needs at least one subnet",
                 ));
             }
-            let mut azs: Vec<String> = Vec::new();
-            for sid in &req.subnet_ids {
-                let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
-                    not_found(
-                        ACTION,
-                        "InvalidSubnetID.NotFound",
-                        &format!("The subnet ID '{sid}'"),
-                    )
-                })?;
-                if s.vpc_id != req.vpc_id {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidParameter",
-                        format!("The subnet {sid} does not belong to {}", req.vpc_id),
-                    ));
-                }
-                if azs.contains(&s.az) {
-                    return Err(invalid(
-                        ACTION,
-                        "DuplicateSubnetsInSameZone",
-                        format!(
-                            "Found another VPC endpoint subnet in the availability zone of {sid}. \
-                             VPC endpoint subnets should be in different availability zones \
-                             supported by the VPC endpoint service."
-                        ),
-                    ));
-                }
-                if s.free_ips == 0 {
-                    return Err(invalid(
-                        ACTION,
-                        "InsufficientFreeAddressesInSubnet",
-                        format!("There are not enough free addresses in subnet '{sid}'"),
-                    ));
-                }
-                azs.push(s.az.clone());
-            }
+            let azs = endpoint_azs(a, req)?;
             check_groups(a, ACTION, &req.vpc_id, &req.security_group_ids)?;
             if req.private_dns {
-                let vpc = a.vpcs.iter().find(|v| v.id == req.vpc_id);
-                let dns_on = vpc.is_some_and(|v| {
-                    v.dns_support.unwrap_or(true) && v.dns_hostnames.unwrap_or(false)
-                });
-                if !dns_on {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidParameter",
-                        format!(
-                            "Enabling private DNS requires both enableDnsSupport and \
-                             enableDnsHostnames VPC attributes set to true for {}",
-                            req.vpc_id
-                        ),
-                    ));
-                }
-                let short = req.service_name.rsplit('.').next().unwrap_or_default();
-                let conflict = a.vpc_endpoints.iter().any(|e| {
-                    e.vpc_id == req.vpc_id
-                        && e.service_name == req.service_name
-                        && e.private_dns
-                        && ACTIVE_ENDPOINT_STATES
-                            .iter()
-                            .any(|s| e.state.eq_ignore_ascii_case(s))
-                });
-                if conflict {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidParameter",
-                        format!(
-                            "private-dns-enabled cannot be set because there is already a \
-                             conflicting DNS domain for {short}.{region}.amazonaws.com in the \
-                             VPC {}",
-                            req.vpc_id
-                        ),
-                    ));
-                }
+                check_private_dns(a, req)?;
             }
-
             let id = loop {
                 let id = format!("vpce-{}", hex(17));
                 if !a.vpc_endpoints.iter().any(|e| e.id == id) {
                     break id;
                 }
             };
-            // Subnet configurations name every subnet of the endpoint, or none (AWS: "you must
-            // specify a subnet configuration for each subnet"; EC2 API Reference,
-            // CreateVpcEndpoint `SubnetConfiguration.N`). Not documented word for word as an
-            // error; the safe side is to refuse, as validation does.
-            if !req.ipv4_addresses.is_empty()
-                && req.subnet_ids.iter().any(|s| !req.ipv4_addresses.contains_key(s))
-            {
-                return Err(invalid(
-                    ACTION,
-                    "InvalidParameter",
-                    "Subnet configurations must be specified for all subnets or none",
-                ));
-            }
-            for sid in req.ipv4_addresses.keys() {
-                if !req.subnet_ids.contains(sid) {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidParameter",
-                        format!("SubnetConfigurations names {sid}, which is not one of the endpoint's subnets"),
-                    ));
-                }
-            }
-            for (sid, ip) in &req.ipv4_addresses {
-                check_pinned_ip(a, ACTION, sid, ip)?;
-            }
-            let mut eni_ids = Vec::new();
-            for (sid, az) in req.subnet_ids.iter().zip(&azs) {
-                let ip = match req.ipv4_addresses.get(sid) {
-                    Some(ip) => {
-                        if let Some(s) = a.subnets.iter_mut().find(|s| &s.id == sid) {
-                            s.free_ips = s.free_ips.saturating_sub(1);
-                        }
-                        a.allocated_ips.push(ip.clone());
-                        ip.clone()
-                    }
-                    None => allocate_ip(a, ACTION, sid, true)?,
-                };
-                let eni_id = new_eni_id(a);
-                a.network_interfaces.push(SimInterface {
-                    eni_id: eni_id.clone(),
-                    subnet_id: sid.clone(),
-                    az: az.clone(),
-                    ip,
-                    owner: id.clone(),
-                    security_group_ids: req.security_group_ids.clone(),
-                    gone_at_ms: None,
-                });
-                eni_ids.push(eni_id);
-            }
+            check_subnet_configurations(a, req)?;
+            let eni_ids = endpoint_interfaces(a, req, &id, &azs)?;
             let ep = VpcEndpoint {
                 id: id.clone(),
                 vpc_id: req.vpc_id.clone(),
@@ -2055,137 +2353,16 @@ impl CloudWrite for SimCloud {
                     "At least one subnet must be specified",
                 ));
             }
-            let mut vpc_id: Option<String> = None;
-            let mut azs: Vec<String> = Vec::new();
-            for sid in &req.subnet_ids {
-                let s = a.subnets.iter().find(|s| &s.id == sid).ok_or_else(|| {
-                    fail(
-                        ErrorKind::NotFound,
-                        ACTION,
-                        "SubnetNotFound",
-                        format!("The subnet ID '{sid}' is not valid"),
-                    )
-                })?;
-                match &vpc_id {
-                    Some(v) if *v != s.vpc_id => {
-                        return Err(invalid(
-                            ACTION,
-                            "InvalidConfigurationRequest",
-                            "The subnets of a load balancer must all belong to the same VPC",
-                        ))
-                    }
-                    _ => vpc_id = Some(s.vpc_id.clone()),
-                }
-                if azs.contains(&s.az) {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidConfigurationRequest",
-                        format!("A load balancer cannot be attached to multiple subnets in the same Availability Zone ({})", s.az),
-                    ));
-                }
-                if s.free_ips < 8 {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidSubnet",
-                        format!("Not enough IP space available in {sid}. ELB requires at least 8 free IP addresses in each subnet."),
-                    ));
-                }
-                azs.push(s.az.clone());
-            }
-            for sid in &req.subnet_ids {
-                if !subnet_is_public(a, sid) {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidSubnet",
-                        format!("Subnet {sid} has no route to an internet gateway: an internet-facing load balancer needs public subnets"),
-                    ));
-                }
-            }
-            let vpc_id = vpc_id.unwrap_or_default();
-            for g in &req.security_group_ids {
-                if !a
-                    .security_groups
-                    .iter()
-                    .any(|x| &x.id == g && x.vpc_id == vpc_id)
-                {
-                    return Err(invalid(
-                        ACTION,
-                        "InvalidSecurityGroup",
-                        format!("Security group '{g}' does not exist in {vpc_id}"),
-                    ));
-                }
-            }
+            let (vpc_id, azs) = lb_subnets(a, req)?;
 
-            for (sid, alloc) in &req.allocation_ids {
-                if !req.subnet_ids.contains(sid) {
-                    return Err(invalid(
-                        ACTION,
-                        "ValidationError",
-                        format!("SubnetMappings names {sid}, which is not one of the subnets"),
-                    ));
-                }
-                match a.elastic_ips.iter().find(|e| &e.allocation_id == alloc) {
-                    None => {
-                        return Err(fail(
-                            ErrorKind::NotFound,
-                            ACTION,
-                            "AllocationIdNotFound",
-                            format!("Elastic IP allocation '{alloc}' not found"),
-                        ))
-                    }
-                    Some(e) if e.in_use() => {
-                        return Err(invalid(
-                            ACTION,
-                            "InvalidConfigurationRequest",
-                            format!("Elastic IP '{alloc}' ({}) is already associated", e.public_ip),
-                        ))
-                    }
-                    Some(_) => {}
-                }
-            }
-            let mut seen = std::collections::BTreeSet::new();
-            if !req.allocation_ids.values().all(|v| seen.insert(v)) {
-                return Err(invalid(
-                    ACTION,
-                    "ValidationError",
-                    "The same Elastic IP allocation is given for two subnets",
-                ));
-            }
+            check_allocations(a, req)?;
             let region = a.region.clone();
             let arn = format!(
                 "arn:aws:elasticloadbalancing:{region}:{}:loadbalancer/net/{name}/{}",
                 a.identity.account,
                 hex(16)
             );
-            let mut addresses = Vec::new();
-            for (sid, az) in req.subnet_ids.iter().zip(&azs) {
-                let ip = allocate_ip(a, ACTION, sid, true)?;
-                let eni_id = new_eni_id(a);
-                a.network_interfaces.push(SimInterface {
-                    eni_id: eni_id.clone(),
-                    subnet_id: sid.clone(),
-                    az: az.clone(),
-                    ip,
-                    owner: arn.clone(),
-                    security_group_ids: req.security_group_ids.clone(),
-                    gone_at_ms: None,
-                });
-                match req.allocation_ids.get(sid) {
-                    Some(alloc) => {
-                        let assoc = format!("eipassoc-{}", hex(17));
-                        if let Some(e) = a
-                            .elastic_ips
-                            .iter_mut()
-                            .find(|e| &e.allocation_id == alloc)
-                        {
-                            e.network_interface_id = Some(eni_id);
-                            e.association_id = Some(assoc);
-                            addresses.push(e.public_ip.clone());
-                        }
-                    }
-                    None => addresses.push(public_ip(a)),
-                }
-            }
+            let addresses = lb_interfaces(a, req, &arn, &azs)?;
             let lb = LoadBalancerState {
                 arn,
                 name: name.to_string(),
@@ -2254,106 +2431,11 @@ impl CloudWrite for SimCloud {
     async fn create_listener(&self, req: &NewListener) -> CloudResult<ListenerState> {
         const ACTION: &str = "elasticloadbalancing:CreateListener";
         self.call(ACTION, |a| {
-            let lb = a
-                .load_balancers
-                .iter()
-                .find(|l| l.lb.arn == req.load_balancer_arn)
-                .ok_or_else(|| lb_not_found(ACTION, &req.load_balancer_arn))?;
-            let tg = a
-                .target_groups
-                .iter()
-                .find(|t| t.group.arn == req.target_group_arn)
-                .ok_or_else(|| tg_not_found(ACTION, &req.target_group_arn))?;
-            if tg.group.vpc_id != lb.lb.vpc_id {
-                return Err(invalid(
-                    ACTION,
-                    "ValidationError",
-                    "The target group and the load balancer must be in the same VPC",
-                ));
-            }
-            if !["TLS", "TCP"].contains(&tg.group.protocol.to_ascii_uppercase().as_str()) {
-                return Err(invalid(
-                    ACTION,
-                    "IncompatibleProtocols",
-                    "The target group's protocol is not compatible with a TLS listener",
-                ));
-            }
-            let other_lb = a.listeners.iter().any(|l| {
-                l.listener.target_group_arn.as_deref() == Some(req.target_group_arn.as_str())
-                    && l.load_balancer_arn != req.load_balancer_arn
-            });
-            if other_lb {
-                return Err(invalid(
-                    ACTION,
-                    "TargetGroupAssociationLimit",
-                    format!("The following target groups cannot be associated with more than one load balancer: {}", req.target_group_arn),
-                ));
-            }
-            if req.port == 0 {
-                return Err(invalid(ACTION, "ValidationError", "Invalid port 0"));
-            }
-            if req.certificate_arn.is_empty() {
-                return Err(invalid(
-                    ACTION,
-                    "ValidationError",
-                    "A certificate must be specified for TLS listeners",
-                ));
-            }
-            let cert = a
-                .certificates
-                .iter()
-                .find(|c| c.arn == req.certificate_arn)
-                .ok_or_else(|| {
-                    fail(
-                        ErrorKind::NotFound,
-                        ACTION,
-                        "CertificateNotFound",
-                        format!("Certificate '{}' not found", req.certificate_arn),
-                    )
-                })?;
-            if cert.status != CertStatus::Issued {
-                return Err(invalid(
-                    ACTION,
-                    "UnsupportedCertificate",
-                    format!(
-                        "The certificate '{}' must be ISSUED to be used by a listener (it is {})",
-                        req.certificate_arn,
-                        cert.status.as_str()
-                    ),
-                ));
-            }
-            let ssl_policy = if req.ssl_policy.is_empty() {
-                DEFAULT_SSL_POLICY.to_string()
-            } else if req.ssl_policy.starts_with("ELBSecurityPolicy-") {
-                req.ssl_policy.clone()
-            } else {
-                return Err(fail(
-                    ErrorKind::InvalidRequest,
-                    ACTION,
-                    "SSLPolicyNotFound",
-                    format!("SSL policy '{}' not found", req.ssl_policy),
-                ));
-            };
-            let alpn = if req.alpn_policy.is_empty() {
-                "None".to_string()
-            } else if let Some(p) = ALPN_POLICIES
-                .iter()
-                .find(|p| p.eq_ignore_ascii_case(&req.alpn_policy))
-            {
-                p.to_string()
-            } else {
-                return Err(fail(
-                    ErrorKind::InvalidRequest,
-                    ACTION,
-                    "ALPNPolicyNotFound",
-                    format!("ALPN policy '{}' not found", req.alpn_policy),
-                ));
-            };
-            if let Some(l) = a
-                .listeners
-                .iter()
-                .find(|l| l.load_balancer_arn == req.load_balancer_arn && l.listener.port == req.port)
-            {
+            check_listener_pair(a, req)?;
+            let (ssl_policy, alpn) = listener_policies(req)?;
+            if let Some(l) = a.listeners.iter().find(|l| {
+                l.load_balancer_arn == req.load_balancer_arn && l.listener.port == req.port
+            }) {
                 // CreateListener with identical settings answers with the existing listener.
                 let same = l.listener.target_group_arn.as_deref()
                     == Some(req.target_group_arn.as_str())
@@ -2372,7 +2454,8 @@ impl CloudWrite for SimCloud {
             let listener = ListenerState {
                 arn: format!(
                     "{}/{}",
-                    req.load_balancer_arn.replacen(":loadbalancer/", ":listener/", 1),
+                    req.load_balancer_arn
+                        .replacen(":loadbalancer/", ":listener/", 1),
                     hex(16)
                 ),
                 protocol: "TLS".to_string(),

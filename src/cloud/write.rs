@@ -15,7 +15,9 @@ use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
 use super::CloudResult;
-use crate::domain::{Tag, VpcEndpoint};
+use crate::domain::{
+    InterfaceIp, ListenerState, LoadBalancerState, Tag, TargetGroupState, TargetHealth, VpcEndpoint,
+};
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SecurityGroup {
@@ -49,15 +51,6 @@ pub struct NewEndpoint {
     /// Idempotency token (same token, same endpoint).
     pub client_token: String,
     pub tags: Vec<Tag>,
-}
-
-/// A network interface's primary private IPv4 address.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct InterfaceIp {
-    pub eni_id: String,
-    pub subnet_id: String,
-    pub az: String,
-    pub ip: String,
 }
 
 /// What the engine needs to know of a REST API beyond discovery's view.
@@ -117,36 +110,6 @@ pub struct BasePathMapping {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TargetGroupState {
-    pub arn: String,
-    pub name: String,
-    pub vpc_id: String,
-    pub protocol: String,
-    pub port: u16,
-    pub target_type: String,
-    pub health_check_protocol: String,
-    pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct TargetHealth {
-    pub ip: String,
-    /// initial, healthy, unhealthy, unused, draining, unavailable
-    pub state: String,
-    pub reason: Option<String>,
-}
-
-impl TargetHealth {
-    /// `10.0.1.5 unhealthy (Target.Timeout)`.
-    pub fn describe(&self) -> String {
-        match &self.reason {
-            Some(r) => format!("{} {} ({r})", self.ip, self.state),
-            None => format!("{} {}", self.ip, self.state),
-        }
-    }
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewLoadBalancer {
     pub name: String,
     pub subnet_ids: Vec<String>,
@@ -158,42 +121,6 @@ pub struct NewLoadBalancer {
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct LoadBalancerState {
-    pub arn: String,
-    pub name: String,
-    pub dns_name: String,
-    /// The canonical hosted zone id, for alias records.
-    pub canonical_hosted_zone_id: String,
-    pub scheme: String,
-    /// provisioning, active, active_impaired, failed
-    pub state: String,
-    pub vpc_id: String,
-    pub subnet_ids: Vec<String>,
-    pub security_group_ids: Vec<String>,
-    /// One per mapped AZ, when known (moto gives none).
-    pub addresses: Vec<String>,
-    /// Elastic IP allocations of its subnet mappings (empty: NLB-assigned IPs).
-    #[serde(default)]
-    pub eip_allocations: Vec<String>,
-    pub cross_zone: Option<bool>,
-    pub tags: Vec<Tag>,
-}
-
-/// A network load balancer of the region with its listeners (discovery: what could be adopted).
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct NlbInfo {
-    pub lb: LoadBalancerState,
-    pub listeners: Vec<ListenerState>,
-}
-
-/// The region's network load balancers and IP target groups.
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ElbInventory {
-    pub load_balancers: Vec<NlbInfo>,
-    pub target_groups: Vec<TargetGroupState>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct NewListener {
     pub load_balancer_arn: String,
     pub target_group_arn: String,
@@ -202,17 +129,6 @@ pub struct NewListener {
     pub ssl_policy: String,
     pub alpn_policy: String,
     pub tags: Vec<Tag>,
-}
-
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct ListenerState {
-    pub arn: String,
-    pub protocol: String,
-    pub port: u16,
-    pub certificate_arns: Vec<String>,
-    pub ssl_policy: Option<String>,
-    pub alpn_policy: Vec<String>,
-    pub target_group_arn: Option<String>,
 }
 
 /// An `A` alias record.

@@ -1,8 +1,6 @@
 //! The inventory of an account: every source fetched concurrently, each list read to its last page,
 //! each source reporting its own progress and its own error (a denied ACM must not hide the VPCs).
 
-pub mod classify;
-
 use std::sync::Arc;
 
 use futures::stream::{self, StreamExt};
@@ -80,7 +78,7 @@ pub enum SourceData {
     RestApis(Vec<RestApi>),
     VpcEndpoints(Vec<VpcEndpoint>),
     ElasticIps(crate::domain::ElasticIps),
-    LoadBalancers(crate::cloud::write::ElbInventory),
+    LoadBalancers(crate::domain::ElbInventory),
 }
 
 impl SourceData {
@@ -165,12 +163,12 @@ pub struct Inventory {
     /// The region's Elastic IPs and the account's quota of them.
     pub elastic_ips: crate::domain::ElasticIps,
     /// Network load balancers (with listeners) and IP target groups: what could be adopted.
-    pub load_balancers: Vec<crate::cloud::write::NlbInfo>,
-    pub target_groups: Vec<crate::cloud::write::TargetGroupState>,
+    pub load_balancers: Vec<crate::domain::NlbInfo>,
+    pub target_groups: Vec<crate::domain::TargetGroupState>,
     /// Private IPs in use in subnets looked up on demand (pinned endpoint IPs), and which
     /// subnets were looked up.
     #[serde(skip_serializing_if = "Vec::is_empty")]
-    pub used_ips: Vec<crate::cloud::write::InterfaceIp>,
+    pub used_ips: Vec<crate::domain::InterfaceIp>,
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub used_ips_read: Vec<String>,
     /// Record sets looked up for specific names (the wizard asks when a name and zone are chosen).
@@ -409,127 +407,40 @@ pub async fn collect(cloud: Arc<dyn Cloud>) -> Inventory {
     inv
 }
 
+/// A page fetcher for `all_pages`: each call gets its own handle of `cloud`, so every future owns
+/// what it uses (spawnable, no borrows).
+macro_rules! call {
+    ($cloud:expr, |$t:ident| $method:ident($($arg:ident),*)) => {{
+        let cloud = $cloud.clone();
+        move |$t: Token| {
+            let cloud = cloud.clone();
+            $(let $arg = $arg.clone();)*
+            async move { cloud.$method($(&$arg,)* $t).await }
+        }
+    }};
+}
+
 async fn fetch_source(
     source: Source,
     cloud: Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
 ) -> CloudResult<SourceData> {
-    // Each call gets its own handle, so every future owns what it uses (spawnable, no borrows).
-    macro_rules! call {
-        (|$t:ident| $method:ident($($arg:ident),*)) => {{
-            let cloud = cloud.clone();
-            move |$t: Token| {
-                let cloud = cloud.clone();
-                $(let $arg = $arg.clone();)*
-                async move { cloud.$method($(&$arg,)* $t).await }
-            }
-        }};
-    }
     match source {
         Source::Identity => {
             let id = cloud.caller_identity().await?;
             let _ = tx.send(Event::Progress { source, loaded: 1 });
             Ok(SourceData::Identity(id))
         }
-        Source::Vpcs => {
-            let vpcs = all_pages(source, tx, call!(|t| list_vpcs())).await?;
-            let mut vpcs = enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
-                let cloud = cloud.clone();
-                async move {
-                    match cloud.vpc_dns_attributes(&v.id).await {
-                        Ok((support, hostnames)) => {
-                            v.dns_support = Some(support);
-                            v.dns_hostnames = Some(hostnames);
-                            (v, None)
-                        }
-                        Err(e) => (v, Some(e)),
-                    }
-                }
-            })
-            .await;
-            vpcs.sort_by(|a, b| {
-                a.name
-                    .is_none()
-                    .cmp(&b.name.is_none())
-                    .then(a.name.cmp(&b.name))
-                    .then(a.id.cmp(&b.id))
-            });
-            Ok(SourceData::Vpcs(vpcs))
-        }
-        Source::Subnets => {
-            // Progress counts subnets; the route tables' pages are read alongside without counting.
-            let (quiet, _) = tokio::sync::mpsc::unbounded_channel();
-            let (subnets, tables) = tokio::join!(
-                all_pages(source, tx, call!(|t| list_subnets())),
-                all_pages(source, &quiet, call!(|t| list_route_tables())),
-            );
-            let mut subnets = subnets?;
-            // Without route tables the subnets are still worth showing, unclassified.
-            let route_tables = tables.unwrap_or_else(|error| {
-                let _ = tx.send(Event::Warning { source, error });
-                Vec::new()
-            });
-            for s in &mut subnets {
-                s.reach = classify::classify(s, &route_tables);
-            }
-            subnets.sort_by(|a, b| {
-                (a.vpc_id.as_str(), a.az.as_str(), a.cidr.as_str()).cmp(&(
-                    b.vpc_id.as_str(),
-                    b.az.as_str(),
-                    b.cidr.as_str(),
-                ))
-            });
-            Ok(SourceData::Subnets {
-                subnets,
-                route_tables,
-            })
-        }
-        Source::Certificates => {
-            let summaries = all_pages(source, tx, call!(|t| list_certificates())).await?;
-            let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
-                let cloud = cloud.clone();
-                async move {
-                    if !s.needs_describe {
-                        return (s.certificate, None);
-                    }
-                    match cloud.describe_certificate(&s.certificate.arn).await {
-                        Ok(full) => (full, None),
-                        Err(e) => (s.certificate, Some(e)),
-                    }
-                }
-            })
-            .await;
-            Ok(SourceData::Certificates(certs))
-        }
-        Source::HostedZones => {
-            let zones = all_pages(source, tx, call!(|t| list_hosted_zones())).await?;
-            let out = enrich(source, tx, zones, ROUTE53_FANOUT, |z| {
-                let cloud = cloud.clone();
-                async move {
-                    if !z.private {
-                        return (z, None);
-                    }
-                    match cloud.get_hosted_zone(&z.id).await {
-                        Ok(full) => (
-                            HostedZone {
-                                vpcs: full.vpcs,
-                                ..z
-                            },
-                            None,
-                        ),
-                        Err(e) => (z, Some(e)),
-                    }
-                }
-            })
-            .await;
-            Ok(SourceData::HostedZones(out))
-        }
+        Source::Vpcs => fetch_vpcs(source, &cloud, tx).await,
+        Source::Subnets => fetch_subnets(source, &cloud, tx).await,
+        Source::Certificates => fetch_certificates(source, &cloud, tx).await,
+        Source::HostedZones => fetch_zones(source, &cloud, tx).await,
         Source::RestApis => Ok(SourceData::RestApis(
-            all_pages(source, tx, call!(|t| list_rest_apis())).await?,
+            all_pages(source, tx, call!(cloud, |t| list_rest_apis())).await?,
         )),
         Source::VpcEndpoints => {
             let svc = execute_api_service(&cloud.target().region);
-            let mut eps = all_pages(source, tx, call!(|t| list_vpc_endpoints(svc))).await?;
+            let mut eps = all_pages(source, tx, call!(cloud, |t| list_vpc_endpoints(svc))).await?;
             // Endpoints on their way out (or never accepted) are listed for a while: not reusable.
             eps.retain(|e| {
                 !["deleting", "deleted", "failed", "rejected", "expired"]
@@ -555,6 +466,123 @@ async fn fetch_source(
             Ok(SourceData::ElasticIps(eips))
         }
     }
+}
+
+/// The VPCs with their DNS attributes, named ones first.
+async fn fetch_vpcs(
+    source: Source,
+    cloud: &Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> CloudResult<SourceData> {
+    let vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
+    let mut vpcs = enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
+        let cloud = cloud.clone();
+        async move {
+            match cloud.vpc_dns_attributes(&v.id).await {
+                Ok((support, hostnames)) => {
+                    v.dns_support = Some(support);
+                    v.dns_hostnames = Some(hostnames);
+                    (v, None)
+                }
+                Err(e) => (v, Some(e)),
+            }
+        }
+    })
+    .await;
+    vpcs.sort_by(|a, b| {
+        a.name
+            .is_none()
+            .cmp(&b.name.is_none())
+            .then(a.name.cmp(&b.name))
+            .then(a.id.cmp(&b.id))
+    });
+    Ok(SourceData::Vpcs(vpcs))
+}
+
+/// The subnets, classified public or private by the route tables read alongside.
+async fn fetch_subnets(
+    source: Source,
+    cloud: &Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> CloudResult<SourceData> {
+    // Progress counts subnets; the route tables' pages are read alongside without counting.
+    let (quiet, _) = tokio::sync::mpsc::unbounded_channel();
+    let (subnets, tables) = tokio::join!(
+        all_pages(source, tx, call!(cloud, |t| list_subnets())),
+        all_pages(source, &quiet, call!(cloud, |t| list_route_tables())),
+    );
+    let mut subnets = subnets?;
+    // Without route tables the subnets are still worth showing, unclassified.
+    let route_tables = tables.unwrap_or_else(|error| {
+        let _ = tx.send(Event::Warning { source, error });
+        Vec::new()
+    });
+    for s in &mut subnets {
+        s.reach = crate::domain::reach::classify(s, &route_tables);
+    }
+    subnets.sort_by(|a, b| {
+        (a.vpc_id.as_str(), a.az.as_str(), a.cidr.as_str()).cmp(&(
+            b.vpc_id.as_str(),
+            b.az.as_str(),
+            b.cidr.as_str(),
+        ))
+    });
+    Ok(SourceData::Subnets {
+        subnets,
+        route_tables,
+    })
+}
+
+/// The certificates, described where the list leaves out what the plan needs.
+async fn fetch_certificates(
+    source: Source,
+    cloud: &Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> CloudResult<SourceData> {
+    let summaries = all_pages(source, tx, call!(cloud, |t| list_certificates())).await?;
+    let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
+        let cloud = cloud.clone();
+        async move {
+            if !s.needs_describe {
+                return (s.certificate, None);
+            }
+            match cloud.describe_certificate(&s.certificate.arn).await {
+                Ok(full) => (full, None),
+                Err(e) => (s.certificate, Some(e)),
+            }
+        }
+    })
+    .await;
+    Ok(SourceData::Certificates(certs))
+}
+
+/// The hosted zones, the private ones with their VPCs.
+async fn fetch_zones(
+    source: Source,
+    cloud: &Arc<dyn Cloud>,
+    tx: &UnboundedSender<Event>,
+) -> CloudResult<SourceData> {
+    let zones = all_pages(source, tx, call!(cloud, |t| list_hosted_zones())).await?;
+    let out = enrich(source, tx, zones, ROUTE53_FANOUT, |z| {
+        let cloud = cloud.clone();
+        async move {
+            if !z.private {
+                return (z, None);
+            }
+            match cloud.get_hosted_zone(&z.id).await {
+                Ok(full) => (
+                    HostedZone {
+                        vpcs: full.vpcs,
+                        ..z
+                    },
+                    None,
+                ),
+                Err(e) => (z, Some(e)),
+            }
+        }
+    })
+    .await;
+    Ok(SourceData::HostedZones(out))
 }
 
 /// Read the private IPs in use in `subnet_ids` into the inventory (pinned endpoint IPs are

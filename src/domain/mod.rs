@@ -1,6 +1,13 @@
 //! Plain data types shared by every layer. No I/O, no AWS SDK types.
 
+mod elb;
+pub mod reach;
+
 use serde::{Deserialize, Serialize};
+
+pub use elb::{
+    ElbInventory, ListenerState, LoadBalancerState, NlbInfo, TargetGroupState, TargetHealth,
+};
 
 /// Who the credentials belong to (STS GetCallerIdentity).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -8,6 +15,15 @@ pub struct CallerIdentity {
     pub account: String,
     pub arn: String,
     pub user_id: String,
+}
+
+/// A network interface's primary private IPv4 address.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InterfaceIp {
+    pub eni_id: String,
+    pub subnet_id: String,
+    pub az: String,
+    pub ip: String,
 }
 
 /// One page of a paginated AWS list. `next` is the opaque token for the following page.

@@ -4,12 +4,11 @@
 use std::collections::BTreeSet;
 
 use super::{Check, CheckState};
-use crate::cloud::write::{
-    ApiState, BasePathMapping, DomainNameState, InterfaceIp, ListenerState, LoadBalancerState,
-    TargetHealth,
-};
+use crate::cloud::write::{ApiState, BasePathMapping, DomainNameState};
 use crate::cloud::CloudError;
+use crate::domain::InterfaceIp;
 use crate::domain::{HostedZone, RecordSet, VpcEndpoint};
+use crate::domain::{ListenerState, LoadBalancerState, TargetHealth};
 use crate::engine::{Account, Journal, NodeId};
 use crate::plan::{ApiChoice, EndpointChoice, Plan, PrivateZoneChoice};
 
@@ -41,7 +40,9 @@ pub struct Facts {
     pub private_records: Read<Vec<RecordSet>>,
 }
 
-pub async fn gather(cloud: &dyn Account, plan: &Plan, journal: &Journal) -> Facts {
+/// The endpoint, API and private zone the plan uses: made by the apply (the journal) or chosen
+/// existing in the plan; `None` when neither knows one.
+fn known_ids(plan: &Plan, journal: &Journal) -> (Option<String>, Option<String>, Option<String>) {
     let endpoint_id =
         journal
             .id_of(NodeId::Endpoint)
@@ -65,7 +66,11 @@ pub async fn gather(cloud: &dyn Account, plan: &Plan, journal: &Journal) -> Fact
                 PrivateZoneChoice::Existing { zone_id } => Some(zone_id.clone()),
                 PrivateZoneChoice::Create => None,
             });
+    (endpoint_id, api_id, private_zone_id)
+}
 
+pub async fn gather(cloud: &dyn Account, plan: &Plan, journal: &Journal) -> Facts {
+    let (endpoint_id, api_id, private_zone_id) = known_ids(plan, journal);
     let nlb_side = async {
         let nlb_read = read(cloud.find_load_balancer(&plan.nlb_name()).await);
         let listeners = match &nlb_read {

@@ -7,7 +7,7 @@ use std::path::Path;
 use serde::Serialize;
 
 use super::Report;
-use crate::cloud::write::TargetHealth;
+use crate::domain::TargetHealth;
 use crate::engine::{Account, Journal, NodeId};
 use crate::plan::Plan;
 

@@ -10,8 +10,9 @@ use super::super::{Ctx, EngineError, Journal, NodeId, NodeStatus};
 use super::eips::allocations_of;
 use super::Removal::{self, Done};
 use super::{already_gone, not_ours, skip};
-use crate::cloud::write::{LoadBalancerState, NewListener, NewLoadBalancer};
+use crate::cloud::write::{NewListener, NewLoadBalancer};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
+use crate::domain::LoadBalancerState;
 use crate::plan::names::step;
 use crate::plan::Plan;
 
