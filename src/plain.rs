@@ -972,10 +972,34 @@ impl Session {
 
     // ---- 7. Zones (the record look-ups are async) ----
     async fn ask_zones(&mut self, cloud: &dyn Cloud) -> Answer<Flow> {
-        let name = self.draft.name.clone();
-        let vpc_id = self.vpc_id();
-        let mut asked = false;
+        let Some(asked_public) = self.ask_public_zone()? else {
+            return Ok(Flow::Goto(Step::NameCertificate));
+        };
+        let asked = self.ask_private_zone()? || asked_public;
+        let zones: Vec<String> = self
+            .draft
+            .public_zone_id
+            .iter()
+            .chain(self.draft.private_zone_id.iter())
+            .cloned()
+            .collect();
+        self.read_records(cloud, &zones).await;
+        if !self.ask_replace_records(&zones)? {
+            return Ok(Flow::Goto(Step::NameCertificate));
+        }
+        let ok = blocking(|| self.settle(Step::Zones))?;
+        Ok(match (ok, asked) {
+            (true, _) => Flow::Next,
+            (false, true) => Flow::Again,
+            (false, false) => Flow::Goto(Step::NameCertificate),
+        })
+    }
 
+    /// The public zone of the name: `None` when the account has none (choose another name), else
+    /// whether the user was asked (more than one matches).
+    fn ask_public_zone(&mut self) -> Answer<Option<bool>> {
+        let name = self.draft.name.clone();
+        let mut asked = false;
         let mut publics: Vec<HostedZone> = self
             .inv
             .hosted_zones
@@ -988,7 +1012,7 @@ impl Session {
             say(format!(
                 "No public hosted zone in this account is a suffix of {name}: create it (and delegate it), or type another name."
             ));
-            return Ok(Flow::Goto(Step::NameCertificate));
+            return Ok(None);
         }
         let best = best_public_zone(&self.inv, &name).map(|z| z.id.clone());
         let i = if publics.len() == 1 {
@@ -1020,7 +1044,15 @@ impl Session {
             blocking(|| select(&format!("Public zone for {name}:"), labels, start))?
         };
         self.draft.public_zone_id = publics.get(i).map(|z| z.id.clone());
+        Ok(Some(asked))
+    }
 
+    /// The private zone: a new one, or one of the VPC's that covers the name. Whether the user was
+    /// asked.
+    fn ask_private_zone(&mut self) -> Answer<bool> {
+        let name = self.draft.name.clone();
+        let vpc_id = self.vpc_id();
+        let mut asked = false;
         let mut privates: Vec<HostedZone> = self
             .inv
             .private_zones_of(&vpc_id)
@@ -1059,16 +1091,14 @@ impl Session {
                 .and_then(|i| privates.get(i))
                 .map(|z| z.id.clone());
         }
+        Ok(asked)
+    }
 
-        // Is the name already taken in either zone?
-        let zones: Vec<String> = self
-            .draft
-            .public_zone_id
-            .iter()
-            .chain(self.draft.private_zone_id.iter())
-            .cloned()
-            .collect();
-        for zone in &zones {
+    /// Read again what the name has in the chosen zones (a failed read is said; the apply checks
+    /// again before changing anything).
+    async fn read_records(&mut self, cloud: &dyn Cloud, zones: &[String]) {
+        let name = self.draft.name.clone();
+        for zone in zones {
             match cloud.list_records(zone, &name).await {
                 Ok(found) => {
                     self.inv
@@ -1081,6 +1111,12 @@ impl Session {
                 )),
             }
         }
+    }
+
+    /// Records the name already has there: replace them (said, acknowledged) or choose another
+    /// name (`false`).
+    fn ask_replace_records(&mut self, zones: &[String]) -> Answer<bool> {
+        let name = self.draft.name.clone();
         let conflicts: Vec<RecordSet> = self
             .inv
             .records
@@ -1130,17 +1166,12 @@ impl Session {
             if !replace {
                 self.draft.replace_records = false;
                 say("Kept: choose another name.");
-                return Ok(Flow::Goto(Step::NameCertificate));
+                return Ok(false);
             }
             self.draft.replace_records = true;
             self.acknowledge("record-will-be-replaced");
         }
-        let ok = blocking(|| self.settle(Step::Zones))?;
-        Ok(match (ok, asked) {
-            (true, _) => Flow::Next,
-            (false, true) => Flow::Again,
-            (false, false) => Flow::Goto(Step::NameCertificate),
-        })
+        Ok(true)
     }
 
     // ---- 8. Review ----

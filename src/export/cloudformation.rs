@@ -423,45 +423,7 @@ impl<'a> Template<'a> {
                 "The VPC of the endpoint and the NLB (enableDnsSupport and enableDnsHostnames on).",
             ),
         )];
-        match &p.endpoint {
-            EndpointChoice::Create { subnet_ids, .. } => out.push(pair(
-                id::ENDPOINT_SUBNETS,
-                param(
-                    "List<AWS::EC2::Subnet::Id>",
-                    Some(subnet_ids.join(",")),
-                    &format!(
-                        "Private subnets of the execute-api endpoint, one per AZ (exactly {}: the target group has one target per subnet).",
-                        subnet_ids.len()
-                    ),
-                ),
-            )),
-            EndpointChoice::Reuse { vpc_endpoint_id } => {
-                out.push(pair(
-                    id::EXISTING_ENDPOINT,
-                    param(
-                        "String",
-                        Some(vpc_endpoint_id.clone()),
-                        "The VPC's execute-api endpoint with private DNS, reused (a second one is rejected).",
-                    ),
-                ));
-                out.push(pair(
-                    id::EXISTING_ENDPOINT_DNS,
-                    param(
-                        "String",
-                        Some(String::new()),
-                        "With EndpointIps: the endpoint's regional DNS name (vpce-....execute-api.<region>.vpce.amazonaws.com). Empty: looked up.",
-                    ),
-                ));
-                out.push(pair(
-                    id::EXISTING_ENDPOINT_ZONE,
-                    param(
-                        "String",
-                        Some(String::new()),
-                        "With EndpointIps: the hosted zone id of that DNS name. Empty: looked up.",
-                    ),
-                ));
-            }
-        }
+        out.extend(self.endpoint_parameters());
         out.push(pair(
             PARAM_ENDPOINT_IPS,
             param(
@@ -518,6 +480,60 @@ impl<'a> Template<'a> {
                 "The public hosted zone of DomainName.",
             ),
         ));
+        out.extend(self.optional_parameters());
+        out
+    }
+
+    /// The endpoint's parameters: its subnets, or the reused endpoint and its DNS name and zone.
+    fn endpoint_parameters(&self) -> Vec<Item> {
+        let p = self.plan;
+        let mut out = Vec::new();
+        match &p.endpoint {
+            EndpointChoice::Create { subnet_ids, .. } => out.push(pair(
+                id::ENDPOINT_SUBNETS,
+                param(
+                    "List<AWS::EC2::Subnet::Id>",
+                    Some(subnet_ids.join(",")),
+                    &format!(
+                        "Private subnets of the execute-api endpoint, one per AZ (exactly {}: the target group has one target per subnet).",
+                        subnet_ids.len()
+                    ),
+                ),
+            )),
+            EndpointChoice::Reuse { vpc_endpoint_id } => {
+                out.push(pair(
+                    id::EXISTING_ENDPOINT,
+                    param(
+                        "String",
+                        Some(vpc_endpoint_id.clone()),
+                        "The VPC's execute-api endpoint with private DNS, reused (a second one is rejected).",
+                    ),
+                ));
+                out.push(pair(
+                    id::EXISTING_ENDPOINT_DNS,
+                    param(
+                        "String",
+                        Some(String::new()),
+                        "With EndpointIps: the endpoint's regional DNS name (vpce-....execute-api.<region>.vpce.amazonaws.com). Empty: looked up.",
+                    ),
+                ));
+                out.push(pair(
+                    id::EXISTING_ENDPOINT_ZONE,
+                    param(
+                        "String",
+                        Some(String::new()),
+                        "With EndpointIps: the hosted zone id of that DNS name. Empty: looked up.",
+                    ),
+                ));
+            }
+        }
+        out
+    }
+
+    /// The parameters only some plans have: an existing private zone, an adopted API, the VPC's
+    /// CIDR (callers inside it), the caller CIDRs.
+    fn optional_parameters(&self) -> Vec<Item> {
+        let mut out = Vec::new();
         if let Some(zone) = self.existing_private_zone() {
             out.push(pair(
                 id::EXISTING_PRIVATE_ZONE,
