@@ -1,8 +1,6 @@
 //! The effects runner: owns the terminal and the tokio tasks, turns `Cmd`s into work and work
 //! results into `Msg`s, and redraws only when a message changed something.
 
-#![warn(clippy::too_many_lines)]
-
 use std::io::Write;
 use std::sync::Arc;
 use std::time::{Duration, Instant};

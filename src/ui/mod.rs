@@ -1,7 +1,5 @@
 //! Rendering: a pure function of `&Model` (no I/O), so every screen can be snapshot-tested.
 
-#![warn(clippy::too_many_lines)]
-
 pub mod screens;
 pub mod theme;
 pub mod widgets;
