@@ -6,6 +6,7 @@
 pub mod app;
 pub mod cli;
 pub mod cloud;
+pub mod commands;
 pub mod discovery;
 pub mod domain;
 pub mod engine;
