@@ -2,10 +2,12 @@
 //! review, and with `--yes` hand it to the engine.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
+use crate::discovery::Inventory;
 use crate::engine::EngineOptions;
+use crate::plan::{validate::blocking, Plan, Severity};
 use crate::runner::Connector;
 
 use super::account::{connect_and_discover, plan_lookups};
@@ -29,7 +31,6 @@ pub async fn review_plan(
     report: Report,
 ) -> ExitCode {
     let Confirm { yes, quiet } = confirm;
-    use crate::plan::{validate::blocking, Plan, Severity};
     let plan = match Plan::load(&path) {
         Ok(p) => p,
         Err(e) => {
@@ -41,21 +42,8 @@ pub async fn review_plan(
         Ok(x) => x,
         Err(code) => return code,
     };
-    if let Some(id) = &inv.identity {
-        if !plan.account.is_empty() && id.account != plan.account {
-            eprintln!(
-                "fixedip-tui: the plan is for account {}, but these credentials are for {}: use the matching --profile",
-                plan.account, id.account
-            );
-            return ExitCode::from(2);
-        }
-    }
-    if plan.region != inv.region {
-        eprintln!(
-            "fixedip-tui: the plan is for region {}, not {}: pass --region {}",
-            plan.region, inv.region, plan.region
-        );
-        return ExitCode::from(2);
+    if let Err(code) = check_target(&plan, &inv) {
+        return code;
     }
     plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let review = crate::plan::review::render_text(&crate::plan::review::review(&plan, &inv));
@@ -66,35 +54,8 @@ pub async fn review_plan(
         (false, true) => eprint!("{review}"),
         (false, false) => print!("{review}"),
     }
-    // What an earlier apply of this plan created is not a conflict: it is resumed.
-    let owned = match crate::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
-        Ok(j) => j.owned(),
-        Err(e) => {
-            eprintln!("fixedip-tui: {e}");
-            return ExitCode::FAILURE;
-        }
-    };
-    let findings = crate::plan::validate::validate_owned(&plan, &inv, &owned);
-    let blockers = blocking(&plan, &findings);
-    if !blockers.is_empty() {
-        eprintln!(
-            "\nfixedip-tui: the plan {} cannot be applied as it is:",
-            path.display()
-        );
-        for f in &blockers {
-            let what = if f.severity == Severity::Error {
-                "error"
-            } else {
-                "unacknowledged warning"
-            };
-            eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
-        }
-        eprintln!(
-            "Fix it with `{} plan --out {}` (the wizard starts from the same name).",
-            opts.command_prefix,
-            path.display()
-        );
-        return ExitCode::from(2);
+    if let Err(code) = check_findings(&plan, &inv, &path, &opts) {
+        return code;
     }
     if !yes {
         eprintln!(
@@ -117,4 +78,67 @@ pub async fn review_plan(
         return ExitCode::FAILURE;
     }
     run_engine(cloud, &plan, &inv, opts, false, report).await
+}
+
+/// The plan's account and region are the ones these credentials read (else exit 2, with the flag
+/// that fixes it).
+fn check_target(plan: &Plan, inv: &Inventory) -> Result<(), ExitCode> {
+    if let Some(id) = &inv.identity {
+        if !plan.account.is_empty() && id.account != plan.account {
+            eprintln!(
+                "fixedip-tui: the plan is for account {}, but these credentials are for {}: use the matching --profile",
+                plan.account, id.account
+            );
+            return Err(ExitCode::from(2));
+        }
+    }
+    if plan.region != inv.region {
+        eprintln!(
+            "fixedip-tui: the plan is for region {}, not {}: pass --region {}",
+            plan.region, inv.region, plan.region
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
+}
+
+/// Re-validate against the account (what an earlier apply of this plan created is its own): the
+/// blocking findings, each with its fix, are exit 2; an unreadable journal is exit 1.
+fn check_findings(
+    plan: &Plan,
+    inv: &Inventory,
+    path: &Path,
+    opts: &EngineOptions,
+) -> Result<(), ExitCode> {
+    // What an earlier apply of this plan created is not a conflict: it is resumed.
+    let owned = match crate::engine::Journal::load_or_new(&opts.state_dir, &plan.id) {
+        Ok(j) => j.owned(),
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            return Err(ExitCode::FAILURE);
+        }
+    };
+    let findings = crate::plan::validate::validate_owned(plan, inv, &owned);
+    let blockers = blocking(plan, &findings);
+    if blockers.is_empty() {
+        return Ok(());
+    }
+    eprintln!(
+        "\nfixedip-tui: the plan {} cannot be applied as it is:",
+        path.display()
+    );
+    for f in &blockers {
+        let what = if f.severity == Severity::Error {
+            "error"
+        } else {
+            "unacknowledged warning"
+        };
+        eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
+    }
+    eprintln!(
+        "Fix it with `{} plan --out {}` (the wizard starts from the same name).",
+        opts.command_prefix,
+        path.display()
+    );
+    Err(ExitCode::from(2))
 }

@@ -7,6 +7,7 @@ use std::process::ExitCode;
 use std::time::Instant;
 
 use crate::app;
+use crate::app::apply::{ApplyView, Mode};
 use crate::cli::Cli;
 use crate::runner::{Connector, Runner};
 use crate::ui::theme::Theme;
@@ -26,18 +27,8 @@ pub fn run_tui(
     plan_out: Option<PathBuf>,
     prefill: Option<Box<crate::cli::PlanFlags>>,
 ) -> ExitCode {
-    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
-        eprintln!(
-            "fixedip-tui: the wizard needs an interactive terminal. For scripts use `fixedip-tui discover --json`."
-        );
-        return ExitCode::from(2);
-    }
-    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
-        eprintln!(
-            "fixedip-tui: TERM=dumb cannot show the full-screen wizard. Set TERM (e.g. xterm-256color), \
-             or use `fixedip-tui discover` for a text listing."
-        );
-        return ExitCode::from(2);
+    if let Err(code) = check_terminal() {
+        return code;
     }
     let theme = Theme::detect(cli.no_color);
     // NO_COLOR is implemented by the theme; stop crossterm from emitting resets that cancel REVERSED.
@@ -69,37 +60,7 @@ pub fn run_tui(
     // Left (q, abort, SIGTERM, SIGHUP) while an apply or destroy was running: nothing is lost —
     // every step was journaled before and after its AWS call — and the way back is a rerun.
     if let Some(a) = model.apply.as_ref().filter(|a| a.running()) {
-        let what = match a.mode {
-            crate::app::apply::Mode::Apply => "apply",
-            crate::app::apply::Mode::Destroy => "destroy",
-        };
-        tracing::warn!(plan = %a.plan.id, "left during {what}: the journal is kept");
-        let prefix = command_prefix(cli);
-        let again = match a.mode {
-            crate::app::apply::Mode::Apply => format!(
-                "{prefix} apply --plan {} --yes",
-                shell_word(
-                    &crate::plan::names::kept_plan_path(&engine_options(cli).state_dir, &a.plan.id)
-                        .display()
-                        .to_string()
-                )
-            ),
-            crate::app::apply::Mode::Destroy => format!(
-                "{prefix} destroy --plan-id {} --yes{}",
-                a.plan.id,
-                if a.release_eips {
-                    " --release-eips"
-                } else {
-                    ""
-                }
-            ),
-        };
-        eprintln!(
-            "fixedip-tui: left during the {what} of plan {}: the journal keeps every step; run \
-             `{again}` to resume.",
-            a.plan.id
-        );
-        return ExitCode::from(3);
+        return left_running(a, cli);
     }
     match result {
         Ok(()) => ExitCode::SUCCESS,
@@ -108,4 +69,58 @@ pub fn run_tui(
             ExitCode::FAILURE
         }
     }
+}
+
+/// The wizard needs stdin and stdout on a terminal that is not `TERM=dumb` (else exit 2, with what
+/// to use instead).
+fn check_terminal() -> Result<(), ExitCode> {
+    if !std::io::stdout().is_terminal() || !std::io::stdin().is_terminal() {
+        eprintln!(
+            "fixedip-tui: the wizard needs an interactive terminal. For scripts use `fixedip-tui discover --json`."
+        );
+        return Err(ExitCode::from(2));
+    }
+    if std::env::var("TERM").is_ok_and(|t| t == "dumb") {
+        eprintln!(
+            "fixedip-tui: TERM=dumb cannot show the full-screen wizard. Set TERM (e.g. xterm-256color), \
+             or use `fixedip-tui discover` for a text listing."
+        );
+        return Err(ExitCode::from(2));
+    }
+    Ok(())
+}
+
+/// Left while `a` was running: logged, and the command that resumes it said (exit 3).
+fn left_running(a: &ApplyView, cli: &Cli) -> ExitCode {
+    let what = match a.mode {
+        Mode::Apply => "apply",
+        Mode::Destroy => "destroy",
+    };
+    tracing::warn!(plan = %a.plan.id, "left during {what}: the journal is kept");
+    let prefix = command_prefix(cli);
+    let again = match a.mode {
+        Mode::Apply => format!(
+            "{prefix} apply --plan {} --yes",
+            shell_word(
+                &crate::plan::names::kept_plan_path(&engine_options(cli).state_dir, &a.plan.id)
+                    .display()
+                    .to_string()
+            )
+        ),
+        Mode::Destroy => format!(
+            "{prefix} destroy --plan-id {} --yes{}",
+            a.plan.id,
+            if a.release_eips {
+                " --release-eips"
+            } else {
+                ""
+            }
+        ),
+    };
+    eprintln!(
+        "fixedip-tui: left during the {what} of plan {}: the journal keeps every step; run \
+         `{again}` to resume.",
+        a.plan.id
+    );
+    ExitCode::from(3)
 }
