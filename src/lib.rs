@@ -1,7 +1,8 @@
 //! fixedip-tui: fixed IP addresses for an Amazon API Gateway API.
 //!
 //! Layers (data flows one way): `cloud` (the account) → `discovery` (the inventory) → `app`
-//! (TEA model/update) → `ui` (pure rendering). `main.rs` wires terminal, runtime and CLI.
+//! (TEA model/update) → `ui` (pure rendering). `main.rs` parses the CLI and hands each subcommand
+//! to `commands`, which wires terminal, runtime and account.
 
 // Functions stay short enough to read at once (clippy.toml: 120 lines).
 #![warn(clippy::too_many_lines)]
@@ -9,6 +10,7 @@
 pub mod app;
 pub mod cli;
 pub mod cloud;
+pub mod commands;
 pub mod discovery;
 pub mod domain;
 pub mod engine;

@@ -1,0 +1,107 @@
+//! `plan` without the wizard: every choice from the flags (the wizard's validation), or
+//! `--plain`'s line prompts.
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use crate::runner::Connector;
+
+use super::account::{connect_and_discover, plan_lookups};
+use super::options::shell_word;
+
+/// `plan` with flags: every choice from the command line, the same validation as the wizard.
+pub async fn plan_from_flags(
+    connector: Connector,
+    out: Option<PathBuf>,
+    flags: crate::cli::PlanFlags,
+    prefix: String,
+) -> ExitCode {
+    use crate::plan::flags::{draft_from_flags, FlagError};
+    let (cloud, mut inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let (draft, defaulted) = match draft_from_flags(&flags, &inv) {
+        Ok(d) => d,
+        Err(FlagError(lines)) => {
+            for l in lines {
+                eprintln!("fixedip-tui: {l}");
+            }
+            return ExitCode::from(2);
+        }
+    };
+    let plan = draft.to_plan(&inv);
+    plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
+    let findings = crate::plan::validate(&plan, &inv);
+    let blockers = crate::plan::validate::blocking(&plan, &findings);
+    if flags.json {
+        let doc = serde_json::json!({
+            "schema_version": 1,
+            "plan_id": plan.id,
+            "valid": blockers.is_empty(),
+            "plan": plan,
+            "defaulted": defaulted,
+            "findings": findings,
+            "cost": crate::plan::cost::estimate(&plan),
+        });
+        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+    }
+    if !defaulted.is_empty() {
+        // What the flags left open, chosen as the wizard would: said, so it can be changed.
+        eprintln!("defaulted (the flag changes it):");
+        for d in &defaulted {
+            eprintln!("  {} {}\n    {}", d.flag, d.value, d.why);
+        }
+    }
+    if !blockers.is_empty() {
+        eprintln!("fixedip-tui: the plan is not valid:");
+        for f in &blockers {
+            let what = match f.severity {
+                crate::plan::Severity::Error => "error".to_string(),
+                _ => format!("warning (acknowledge with --acknowledge {})", f.code),
+            };
+            eprintln!("  {what} [{}] {}\n    → {}", f.code, f.message, f.fix);
+        }
+        return ExitCode::from(2);
+    }
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{}.toml", plan.id)));
+    if let Err(e) = plan.save(&path) {
+        eprintln!("fixedip-tui: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!("plan {} saved to {}", plan.id, path.display());
+    eprintln!(
+        "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+        path.display()
+    );
+    if !flags.json {
+        println!("{}", plan.id);
+    }
+    ExitCode::SUCCESS
+}
+
+/// `--plain`: the same steps as line prompts; the plan is saved where the user says.
+/// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
+pub async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
+    let (cloud, inv) = match connect_and_discover(&connector).await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let next = |path: &std::path::Path| {
+        println!(
+            "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+            shell_word(&path.display().to_string())
+        );
+    };
+    match crate::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
+        Ok(Some((_, path))) => {
+            next(&path);
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::FAILURE,
+        Err(e) => {
+            eprintln!("fixedip-tui: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
