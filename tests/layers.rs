@@ -181,3 +181,36 @@ fn the_screens_only_read_the_model() {
         ),
     );
 }
+
+#[test]
+fn the_readme_architecture_names_every_folder_and_file_of_src() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let readme = std::fs::read_to_string(root.join("README.md")).unwrap_or_default();
+    let section = readme
+        .split("## Architecture")
+        .nth(1)
+        .and_then(|rest| rest.split("\n## ").next())
+        .unwrap_or_default();
+    assert!(!section.is_empty(), "README.md has an Architecture section");
+    let mut missing = Vec::new();
+    let Ok(entries) = std::fs::read_dir(root.join("src")) else {
+        panic!("src/ is readable");
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let said = if entry.path().is_dir() {
+            format!("{name}/")
+        } else {
+            name.clone()
+        };
+        if name != "lib.rs" && !section.contains(&said) {
+            missing.push(said);
+        }
+    }
+    missing.sort();
+    assert!(
+        missing.is_empty(),
+        "the README's Architecture section does not name: {}",
+        missing.join(", ")
+    );
+}
