@@ -53,3 +53,23 @@ pub fn load_kept(
     })?;
     Ok((plan, journal))
 }
+
+/// The kept plan and journal of `plan_id`, then the account: what `status` and `verify` start
+/// from. Each failure is said on stderr; the exit code is returned.
+pub async fn kept_and_connected(
+    connector: &crate::runner::Connector,
+    opts: &EngineOptions,
+    plan_id: &str,
+    account: AccountKind,
+) -> Result<
+    (
+        crate::plan::Plan,
+        crate::engine::Journal,
+        std::sync::Arc<dyn crate::engine::Account>,
+    ),
+    ExitCode,
+> {
+    let (plan, journal) = load_kept(opts, plan_id, account)?;
+    let cloud = super::account::connect(connector).await?;
+    Ok((plan, journal, cloud))
+}

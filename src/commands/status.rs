@@ -6,8 +6,8 @@ use std::process::ExitCode;
 use crate::engine::EngineOptions;
 use crate::runner::Connector;
 
-use super::account::{connect, AccountKind};
-use super::kept::load_kept;
+use super::account::AccountKind;
+use super::kept::kept_and_connected;
 
 /// `status --plan-id ID [--json] [--watch N]`.
 pub async fn status(
@@ -18,14 +18,11 @@ pub async fn status(
     opts: EngineOptions,
     account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let cloud = match connect(&connector).await {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let (plan, journal, cloud) =
+        match kept_and_connected(&connector, &opts, &plan_id, account).await {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     let mut last: Option<crate::verify::handout::Handout> = None;
     loop {
         let doc = crate::verify::handout::read(

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use crate::engine::EngineOptions;
 use crate::runner::Connector;
 
-use super::account::{connect, AccountKind};
-use super::kept::load_kept;
+use super::account::AccountKind;
+use super::kept::kept_and_connected;
 
 /// `--resolver IP[:PORT]` parsed and `--ca-file PEM` read: either wrong is a usage error (said on
 /// stderr, exit 2).
@@ -43,14 +43,11 @@ pub async fn verify(
     opts: EngineOptions,
     account: AccountKind,
 ) -> ExitCode {
-    let (plan, journal) = match load_kept(&opts, &plan_id, account) {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
-    let cloud = match connect(&connector).await {
-        Ok(c) => c,
-        Err(code) => return code,
-    };
+    let (plan, journal, cloud) =
+        match kept_and_connected(&connector, &opts, &plan_id, account).await {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     // A destroyed setup has nothing to verify: say so (and how to make it again), not a list of
     // failed checks.
     if crate::verify::handout::destroyed(&journal)

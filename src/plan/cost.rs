@@ -213,43 +213,10 @@ pub fn release_eips_command(prefix: &str, plan_id: &str) -> String {
 
 #[cfg(test)]
 mod tests {
-    use std::collections::BTreeMap;
-
     use super::*;
-    use crate::plan::{ApiChoice, Settings, PLAN_VERSION};
 
     fn plan(azs: usize) -> Plan {
-        let subnets = |p: &str| (0..azs).map(|i| format!("subnet-{p}{i}")).collect();
-        Plan {
-            version: PLAN_VERSION,
-            id: "fip-0000000001".into(),
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-            vpc_id: "vpc-1".into(),
-            enable_vpc_dns: false,
-            endpoint: EndpointChoice::Create {
-                subnet_ids: subnets("priv"),
-                allow_public_subnets: false,
-            },
-            nlb_subnet_ids: subnets("pub"),
-            eips: crate::plan::EipChoice::None,
-            endpoint_ips: Default::default(),
-            adopt_nlb: None,
-            adopt_target_group: None,
-            name: "api.example.com".into(),
-            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
-            api: ApiChoice::Create { name: "p".into() },
-            stage: "prod".into(),
-            base_path: None,
-            allow_cidrs: vec![],
-            vpc_callers: crate::plan::default_vpc_callers(),
-            public_zone_id: "Z1".into(),
-            private_zone: PrivateZoneChoice::Create,
-            replace_records: false,
-            tags: BTreeMap::new(),
-            acknowledged: vec![],
-            settings: Settings::default(),
-        }
+        crate::plan::sample_plan(azs)
     }
 
     fn close(a: f64, b: f64) -> bool {

@@ -343,6 +343,43 @@ pub enum PlanFileError {
     Encode(String),
 }
 
+/// A small valid plan for unit tests: `azs` private endpoint subnets `subnet-priv<i>` and public
+/// NLB subnets `subnet-pub<i>`, a new API, endpoint and private zone.
+#[cfg(test)]
+pub(crate) fn sample_plan(azs: usize) -> Plan {
+    let subnets = |p: &str| (0..azs).map(|i| format!("subnet-{p}{i}")).collect();
+    Plan {
+        version: PLAN_VERSION,
+        id: "fip-0000000001".into(),
+        account: "123456789012".into(),
+        region: "us-east-1".into(),
+        vpc_id: "vpc-1".into(),
+        enable_vpc_dns: false,
+        endpoint: EndpointChoice::Create {
+            subnet_ids: subnets("priv"),
+            allow_public_subnets: false,
+        },
+        nlb_subnet_ids: subnets("pub"),
+        eips: EipChoice::None,
+        endpoint_ips: Default::default(),
+        adopt_nlb: None,
+        adopt_target_group: None,
+        name: "api.example.com".into(),
+        certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
+        api: ApiChoice::Create { name: "p".into() },
+        stage: "prod".into(),
+        base_path: None,
+        allow_cidrs: vec![],
+        vpc_callers: default_vpc_callers(),
+        public_zone_id: "Z1".into(),
+        private_zone: PrivateZoneChoice::Create,
+        replace_records: false,
+        tags: Default::default(),
+        acknowledged: vec![],
+        settings: Settings::default(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::elb_arn_name;

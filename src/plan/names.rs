@@ -238,37 +238,17 @@ pub fn nlb_rules(allow_cidrs: &[String], port: u16) -> Vec<IngressRule> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::{ApiChoice, EndpointChoice, PrivateZoneChoice, Settings, PLAN_VERSION};
+    use crate::plan::EndpointChoice;
 
     fn plan() -> Plan {
         Plan {
-            version: PLAN_VERSION,
-            id: "fip-0000000001".into(),
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
             vpc_id: "vpc-0123".into(),
-            enable_vpc_dns: false,
             endpoint: EndpointChoice::Reuse {
                 vpc_endpoint_id: "vpce-0abc".into(),
             },
             nlb_subnet_ids: vec!["subnet-1".into(), "subnet-2".into()],
-            eips: crate::plan::EipChoice::None,
-            endpoint_ips: Default::default(),
-            adopt_nlb: None,
-            adopt_target_group: None,
-            name: "api.example.com".into(),
-            certificate_arn: "arn:aws:acm:us-east-1:123456789012:certificate/x".into(),
-            api: ApiChoice::Create { name: "p".into() },
-            stage: "prod".into(),
-            base_path: None,
-            allow_cidrs: vec![],
-            vpc_callers: crate::plan::default_vpc_callers(),
-            public_zone_id: "Z1".into(),
-            private_zone: PrivateZoneChoice::Create,
-            replace_records: false,
             tags: BTreeMap::from([("team".to_string(), "core".to_string())]),
-            acknowledged: vec![],
-            settings: Settings::default(),
+            ..crate::plan::sample_plan(2)
         }
     }
 

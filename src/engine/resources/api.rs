@@ -248,6 +248,27 @@ pub(super) async fn create_ping(ctx: &Ctx) -> Result<String, EngineError> {
     Ok("GET /ping → MOCK 200".into())
 }
 
+/// The deployment of `api`'s `stage` as the account has it now, unless it is `not` (the one it
+/// had before a create whose answer was lost).
+async fn stage_deployment(
+    ctx: &Ctx,
+    api: &str,
+    stage: &str,
+    not: Option<&str>,
+) -> Result<Option<String>, EngineError> {
+    Ok(ctx
+        .cloud
+        .get_rest_api(api)
+        .await
+        .map_err(|e| fail(NodeId::Deployment, e))?
+        .and_then(|a| {
+            a.stages
+                .into_iter()
+                .find(|(s, d)| s == stage && Some(d.as_str()) != not)
+                .map(|(_, d)| d)
+        }))
+}
+
 /// Deploy the API to the plan's stage (an adopted API always anew: its policy just changed).
 pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Deployment;
@@ -256,17 +277,7 @@ pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
     // A created API that already has the stage (a rerun without the journal) is deployed already;
     // an adopted API always gets a new deployment, since its policy just changed.
     let existing = match ctx.plan.api {
-        ApiChoice::Create { .. } => ctx
-            .cloud
-            .get_rest_api(&api)
-            .await
-            .map_err(|e| fail(n, e))?
-            .and_then(|a| {
-                a.stages
-                    .into_iter()
-                    .find(|(s, _)| s == &stage)
-                    .map(|(_, d)| d)
-            }),
+        ApiChoice::Create { .. } => stage_deployment(ctx, &api, &stage, None).await?,
         ApiChoice::Adopt { .. } => None,
     };
     let dep = match existing {
@@ -288,19 +299,7 @@ pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
                 ctx,
                 n,
                 || ctx.cloud.create_deployment(&api, &stage),
-                || async {
-                    Ok(ctx
-                        .cloud
-                        .get_rest_api(&api)
-                        .await
-                        .map_err(|e| fail(n, e))?
-                        .and_then(|a| {
-                            a.stages
-                                .into_iter()
-                                .find(|(s, d)| s == &stage && Some(d) != before.as_ref())
-                                .map(|(_, d)| d)
-                        }))
-                },
+                || stage_deployment(ctx, &api, &stage, before.as_deref()),
             )
             .await?
         }

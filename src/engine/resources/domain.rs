@@ -5,7 +5,7 @@ use super::super::ctx::{cli, conflict, fail, once, ours, owned, settle, tags};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
-use super::{already_gone, not_ours, skip};
+use super::{already_gone, delete_ours, skip};
 use crate::cloud::CloudResult;
 use crate::plan::names::step;
 
@@ -133,28 +133,20 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
 pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::Domain;
     let plan = &ctx.plan;
-    let gone = ctx.opts.endpoint_timeout;
-    let ours = match ctx
+    let Some(domain) = ctx
         .cloud
         .get_domain_name(&plan.name)
         .await
         .map_err(|e| fail(n, e))?
-    {
-        Some(d) => ours(ctx, &d.tags),
-        None => return already_gone(),
+    else {
+        return already_gone();
     };
-    if !ours {
-        return not_ours();
+    let what = "deleting the custom domain (API Gateway allows 1 per 30 s)";
+    let command = format!("apigateway delete-domain-name --domain-name {}", plan.name);
+    let delete = || ctx.cloud.delete_domain_name(&plan.name);
+    if let Some(skip) = delete_ours(ctx, n, &domain.tags, what, &command, delete).await? {
+        return Ok(skip);
     }
-    settle(
-        ctx,
-        n,
-        "deleting the custom domain (API Gateway allows 1 per 30 s)",
-        &format!("apigateway delete-domain-name --domain-name {}", plan.name),
-        gone,
-        || ctx.cloud.delete_domain_name(&plan.name),
-    )
-    .await?;
     Ok(Done(format!("custom domain {} deleted", plan.name)))
 }
 

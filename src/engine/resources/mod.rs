@@ -90,6 +90,28 @@ fn not_ours() -> Result<Removal, EngineError> {
     skip("not this plan's (no fixedip:plan-id tag of it): left as it is")
 }
 
+/// Delete a resource found by the plan's name when its `tags` say it is this plan's (else
+/// `Some(not_ours)`), calling `delete` again while it is refused for a passing reason (`settle`),
+/// up to the endpoint timeout. `None`: deleted.
+async fn delete_ours<F, Fut>(
+    ctx: &Ctx,
+    n: NodeId,
+    tags: &[crate::domain::Tag],
+    what: &str,
+    command: &str,
+    delete: F,
+) -> Result<Option<Removal>, EngineError>
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = crate::cloud::CloudResult<()>>,
+{
+    if !super::ctx::ours(ctx, tags) {
+        return not_ours().map(Some);
+    }
+    super::ctx::settle(ctx, n, what, command, ctx.opts.endpoint_timeout, delete).await?;
+    Ok(None)
+}
+
 /// What a removal deletes: `n`'s id when the journal says the plan made it, and every id the
 /// plan's tag finds (`tagged`: a lost answer's second one, or no journal on this machine).
 fn journaled_and_tagged(

@@ -4,12 +4,12 @@
 
 use std::collections::BTreeMap;
 
-use super::super::ctx::{cli, conflict, fail, ours, poll, settle, tags};
+use super::super::ctx::{cli, conflict, fail, ours, poll, tags};
 use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, Journal, NodeId, NodeStatus};
 use super::eips::allocations_of;
 use super::Removal::{self, Done};
-use super::{already_gone, not_ours, skip};
+use super::{already_gone, delete_ours, skip};
 use crate::cloud::write::{NewListener, NewLoadBalancer};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
 use crate::domain::LoadBalancerState;
@@ -299,18 +299,11 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     else {
         return already_gone();
     };
-    if !ours(ctx, &lb.tags) {
-        return not_ours();
+    let command = format!("elbv2 delete-load-balancer --load-balancer-arn {}", lb.arn);
+    let delete = || ctx.cloud.delete_load_balancer(&lb.arn);
+    if let Some(skip) = delete_ours(ctx, n, &lb.tags, "deleting the NLB", &command, delete).await? {
+        return Ok(skip);
     }
-    settle(
-        ctx,
-        n,
-        "deleting the NLB",
-        &format!("elbv2 delete-load-balancer --load-balancer-arn {}", lb.arn),
-        gone,
-        || ctx.cloud.delete_load_balancer(&lb.arn),
-    )
-    .await?;
     let start = tokio::time::Instant::now();
     while ctx
         .cloud

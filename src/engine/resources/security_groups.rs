@@ -2,10 +2,10 @@
 //! tag) or created, their ingress kept exactly as the plan says; deleted by destroy once the
 //! network interfaces that use them are gone.
 
-use super::super::ctx::{cli, conflict, fail, once, ours, settle, tags};
+use super::super::ctx::{cli, conflict, fail, once, ours, tags};
 use super::super::{Ctx, EngineError, NodeId, NodeStatus};
 use super::Removal::{self, Done};
-use super::{already_gone, not_ours};
+use super::{already_gone, delete_ours};
 use crate::cloud::write::{IngressRule, SecurityGroup};
 use crate::plan::names::{self, step};
 
@@ -199,7 +199,6 @@ fn sources(rules: &[IngressRule]) -> String {
 /// Delete the plan's security group (once the network interfaces that use it are gone).
 pub(super) async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError> {
     let plan = &ctx.plan;
-    let gone = ctx.opts.endpoint_timeout;
     let name = if n == NodeId::NlbSg {
         names::nlb_sg_name(plan)
     } else {
@@ -213,18 +212,12 @@ pub(super) async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError>
     else {
         return already_gone();
     };
-    if !ours(ctx, &sg.tags) {
-        return not_ours();
-    }
     // Network interfaces of a deleted NLB / endpoint linger for a while: DependencyViolation.
-    settle(
-        ctx,
-        n,
-        "deleting the security group (waiting for network interfaces to go)",
-        &format!("ec2 delete-security-group --group-id {}", sg.id),
-        gone,
-        || ctx.cloud.delete_security_group(&sg.id),
-    )
-    .await?;
+    let what = "deleting the security group (waiting for network interfaces to go)";
+    let command = format!("ec2 delete-security-group --group-id {}", sg.id);
+    let delete = || ctx.cloud.delete_security_group(&sg.id);
+    if let Some(skip) = delete_ours(ctx, n, &sg.tags, what, &command, delete).await? {
+        return Ok(skip);
+    }
     Ok(Done(format!("security group {} deleted", sg.id)))
 }

@@ -1,11 +1,11 @@
 //! The target group and its targets (the endpoint's IPs): created (or adopted) and registered by
 //! the apply; deleted by destroy with its targets (or, adopted, only what the plan registered).
 
-use super::super::ctx::{cli, conflict, fail, ours, poll, settle, tags};
+use super::super::ctx::{cli, conflict, fail, ours, poll, tags};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
-use super::{already_gone, not_ours, skip};
+use super::{already_gone, delete_ours, skip};
 use crate::cloud::CloudResult;
 use crate::plan::names::step;
 use crate::plan::Plan;
@@ -177,7 +177,6 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::TargetGroup;
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
-    let gone = ctx.opts.endpoint_timeout;
     let Some(tg) = ctx
         .cloud
         .find_target_group(&plan.target_group_name())
@@ -214,17 +213,11 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             tg.name
         )));
     }
-    if !ours(ctx, &tg.tags) {
-        return not_ours();
+    let command = format!("elbv2 delete-target-group --target-group-arn {}", tg.arn);
+    let delete = || ctx.cloud.delete_target_group(&tg.arn);
+    let what = "deleting the target group";
+    if let Some(skip) = delete_ours(ctx, n, &tg.tags, what, &command, delete).await? {
+        return Ok(skip);
     }
-    settle(
-        ctx,
-        n,
-        "deleting the target group",
-        &format!("elbv2 delete-target-group --target-group-arn {}", tg.arn),
-        gone,
-        || ctx.cloud.delete_target_group(&tg.arn),
-    )
-    .await?;
     Ok(Done(format!("{} deleted", tg.name)))
 }
