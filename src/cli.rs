@@ -273,6 +273,34 @@ Exit status:
         #[arg(long)]
         reregister: bool,
     },
+    /// Every fixed-IP setup of the region — made by fixedip-tui or by hand (an internet-facing NLB
+    /// with a TLS listener to an ip target group of an execute-api endpoint's IPs) — with its fixed
+    /// IPs and what is wrong with it: each finding with a code, evidence, severity and fix.
+    #[command(after_help = "\
+Examples:
+  fixedip-tui doctor
+  fixedip-tui doctor --nlb partner-nlb
+  fixedip-tui doctor --json | jq '.setups[] | {id, fixed_ips, codes: [.findings[].code]}'
+
+Finding codes: targets-drift, targets-unhealthy, az-without-healthy-target, tls-policy-legacy,
+alpn-http2, nlb-no-security-group, nlb-assigned-ips, public-record-not-alias, private-zone-missing,
+api-policy-open, cert-expiring, cert-name-mismatch, endpoint-ips-unpinned.
+
+Exit status:
+  0    no finding worse than info (or no setup at all, without --nlb / --plan-id)
+  1    the account could not be read (the NLBs); a warning or an error among the findings
+  2    usage: --nlb or --plan-id matches no setup")]
+    Doctor {
+        /// One JSON document on stdout (schema_version 1).
+        #[arg(long)]
+        json: bool,
+        /// Only the setup of this NLB (its ARN or name).
+        #[arg(long, value_name = "ARN|NAME", conflicts_with = "plan_id")]
+        nlb: Option<String>,
+        /// Only the setup a plan of fixedip-tui made.
+        #[arg(long, value_name = "ID")]
+        plan_id: Option<String>,
+    },
     /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
     /// reach the API, target health — read live from the account.
     #[command(after_help = "\

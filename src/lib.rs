@@ -12,6 +12,7 @@ pub mod cli;
 pub mod cloud;
 pub mod commands;
 pub mod discovery;
+pub mod doctor;
 pub mod domain;
 pub mod engine;
 pub mod export;

@@ -45,6 +45,9 @@ fn main() -> ExitCode {
             json,
             release_eips,
         }) => s.destroy(plan_id, plan, *yes, *json, *release_eips),
+        Some(Command::Doctor { json, nlb, plan_id }) => {
+            s.doctor(*json, nlb.as_deref(), plan_id.as_deref())
+        }
         Some(Command::Status {
             plan_id,
             json,

@@ -87,7 +87,9 @@ fn expected_globals(sub: &str) -> BTreeSet<String> {
     let names: Vec<&str> = match sub {
         "plan" => account.into_iter().chain(["plain", "no-color"]).collect(),
         "export" | "completions" => vec![],
-        "discover" | "apply" | "destroy" | "status" | "verify" | "allow" => account.to_vec(),
+        "discover" | "apply" | "destroy" | "status" | "verify" | "allow" | "doctor" => {
+            account.to_vec()
+        }
         other => panic!("a new subcommand `{other}`: say which global flags matter to it"),
     };
     names.into_iter().map(str::to_string).collect()
@@ -98,7 +100,7 @@ fn each_subcommand_help_shows_exactly_the_global_flags_that_matter_to_it() {
     let globals = global_flags();
     assert_eq!(globals.len(), 11, "{globals:?}");
     let subs = subcommands();
-    assert_eq!(subs.len(), 9, "{subs:?}");
+    assert_eq!(subs.len(), 10, "{subs:?}");
     for sub in &subs {
         let text = help(&[sub]);
         let shown: BTreeSet<String> = shown_flags(&text).intersection(&globals).cloned().collect();

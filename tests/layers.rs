@@ -147,7 +147,7 @@ fn the_headless_layers_never_draw() {
         "ratatui",
         "crossterm",
     ];
-    for dir in ["engine", "verify", "discovery", "plan", "export"] {
+    for dir in ["engine", "verify", "discovery", "plan", "export", "doctor"] {
         assert_none(
             &format!("src/{dir} is headless: it reports, the app and ui draw"),
             uses(dir, &drawing),

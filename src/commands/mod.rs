@@ -8,6 +8,7 @@ pub mod completions;
 pub mod demo;
 pub mod destroy;
 pub mod discover;
+pub mod doctor;
 pub mod export;
 pub mod kept;
 pub mod logging;

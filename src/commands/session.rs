@@ -167,6 +167,16 @@ impl<'a> Session<'a> {
         ))
     }
 
+    /// `doctor [--json] [--nlb ARN | --plan-id ID]`.
+    pub fn doctor(&self, json: bool, nlb: Option<&str>, plan_id: Option<&str>) -> ExitCode {
+        let scope = match (nlb, plan_id) {
+            (Some(n), _) => crate::doctor::Scope::Nlb(n.to_string()),
+            (None, Some(p)) => crate::doctor::Scope::PlanId(p.to_string()),
+            (None, None) => crate::doctor::Scope::All,
+        };
+        self.block_on(super::doctor::doctor(self.connector(), json, scope))
+    }
+
     /// `verify --plan-id ID [--json]` with its options (checked: see
     /// [`super::verify::check_flags`]).
     pub fn verify(&self, plan_id: &str, json: bool, vopts: VerifyOptions) -> ExitCode {

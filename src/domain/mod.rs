@@ -220,6 +220,22 @@ pub fn now_rfc3339() -> String {
     )
 }
 
+/// Days since 1970-01-01 of an RFC 3339 date (the date part only).
+pub fn days_from_rfc3339(rfc3339: &str) -> Option<i64> {
+    let date = rfc3339.get(0..10)?;
+    let mut it = date.split('-');
+    let y: i64 = it.next()?.parse().ok()?;
+    let m: i64 = it.next()?.parse().ok()?;
+    let d: i64 = it.next()?.parse().ok()?;
+    // Howard Hinnant's days_from_civil.
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = if y >= 0 { y } else { y - 399 } / 400;
+    let yoe = y - era * 400;
+    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    Some(era * 146_097 + doe - 719_468)
+}
+
 /// The UTC date (YYYY-MM-DD) of a Unix time, without a date crate.
 pub fn ymd(unix: i64) -> String {
     let (y, m, d) = civil_from_days(unix.div_euclid(86_400));

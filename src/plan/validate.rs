@@ -197,22 +197,6 @@ fn region_of_arn(arn: &str) -> Option<&str> {
     arn.split(':').nth(3)
 }
 
-/// Days since 1970-01-01 of an RFC 3339 date (the date part only).
-fn days_of(rfc3339: &str) -> Option<i64> {
-    let date = rfc3339.get(0..10)?;
-    let mut it = date.split('-');
-    let y: i64 = it.next()?.parse().ok()?;
-    let m: i64 = it.next()?.parse().ok()?;
-    let d: i64 = it.next()?.parse().ok()?;
-    // Howard Hinnant's days_from_civil.
-    let y = if m <= 2 { y - 1 } else { y };
-    let era = if y >= 0 { y } else { y - 399 } / 400;
-    let yoe = y - era * 400;
-    let doy = (153 * (m + if m > 2 { -3 } else { 9 }) + 2) / 5 + d - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    Some(era * 146_097 + doe - 719_468)
-}
-
 /// Is the zone `zone` a suffix of the DNS name `name` (or the name itself)? Case and a trailing
 /// dot do not matter. The one such test: validation, the wizard, `--plain` and flags use it.
 pub fn is_suffix_zone(zone: &str, name: &str) -> bool {
@@ -1107,8 +1091,12 @@ fn certificate(cx: &mut Check<'_>) {
                 );
             }
             if let (Some(exp), Some(now)) = (
-                c.not_after.as_deref().and_then(days_of),
-                inv.read_at.as_deref().and_then(days_of),
+                c.not_after
+                    .as_deref()
+                    .and_then(crate::domain::days_from_rfc3339),
+                inv.read_at
+                    .as_deref()
+                    .and_then(crate::domain::days_from_rfc3339),
             ) {
                 let left = exp - now;
                 if c.status == CertStatus::Issued && (0..CERT_EXPIRY_WARNING_DAYS).contains(&left) {
@@ -1599,14 +1587,17 @@ mod tests {
 
     #[test]
     fn civil_days() {
-        assert_eq!(days_of("1970-01-01T00:00:00Z"), Some(0));
         assert_eq!(
-            days_of("2026-11-26T00:00:00Z")
-                .zip(days_of("2026-12-09"))
+            crate::domain::days_from_rfc3339("1970-01-01T00:00:00Z"),
+            Some(0)
+        );
+        assert_eq!(
+            crate::domain::days_from_rfc3339("2026-11-26T00:00:00Z")
+                .zip(crate::domain::days_from_rfc3339("2026-12-09"))
                 .map(|(a, b)| b - a),
             Some(13)
         );
-        assert_eq!(days_of("garbage"), None);
+        assert_eq!(crate::domain::days_from_rfc3339("garbage"), None);
     }
 
     #[test]
