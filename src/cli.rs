@@ -281,6 +281,7 @@ Examples:
   fixedip-tui doctor
   fixedip-tui doctor --nlb partner-nlb
   fixedip-tui doctor --json | jq '.setups[] | {id, fixed_ips, codes: [.findings[].code]}'
+  fixedip-tui doctor --fix --nlb partner-nlb --only targets-drift --yes
 
 Finding codes: targets-drift, targets-unhealthy, az-without-healthy-target, tls-policy-legacy,
 alpn-http2, nlb-no-security-group, nlb-assigned-ips, public-record-not-alias, private-zone-missing,
@@ -288,8 +289,10 @@ api-policy-open, cert-expiring, cert-name-mismatch, endpoint-ips-unpinned.
 
 Exit status:
   0    no finding worse than info (or no setup at all, without --nlb / --plan-id)
-  1    the account could not be read (the NLBs); a warning or an error among the findings
-  2    usage: --nlb or --plan-id matches no setup")]
+  1    the account could not be read (the NLBs); a warning or an error among the findings;
+       with --fix, a change AWS refused
+  2    usage: --nlb or --plan-id matches no setup; --fix without --yes and no terminal (the
+       changes are printed, nothing is changed); an unknown code in --only")]
     Doctor {
         /// One JSON document on stdout (schema_version 1).
         #[arg(long)]
@@ -300,6 +303,16 @@ Exit status:
         /// Only the setup a plan of fixedip-tui made.
         #[arg(long, value_name = "ID")]
         plan_id: Option<String>,
+        /// Mend in place what can be (findings marked fixable: targets-drift, tls-policy-legacy,
+        /// alpn-http2, az-without-healthy-target); each change is printed as its aws CLI line.
+        #[arg(long)]
+        fix: bool,
+        /// With --fix: make the changes without asking.
+        #[arg(long, requires = "fix")]
+        yes: bool,
+        /// With --fix: only these finding codes (comma-separated).
+        #[arg(long, value_name = "CODE,…", value_delimiter = ',', requires = "fix")]
+        only: Vec<String>,
     },
     /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
     /// reach the API, target health — read live from the account.

@@ -45,9 +45,19 @@ fn main() -> ExitCode {
             json,
             release_eips,
         }) => s.destroy(plan_id, plan, *yes, *json, *release_eips),
-        Some(Command::Doctor { json, nlb, plan_id }) => {
-            s.doctor(*json, nlb.as_deref(), plan_id.as_deref())
-        }
+        Some(Command::Doctor {
+            json,
+            nlb,
+            plan_id,
+            fix,
+            yes,
+            only,
+        }) => s.doctor(
+            *json,
+            nlb.as_deref(),
+            plan_id.as_deref(),
+            (*fix).then(|| (*yes, only.clone())),
+        ),
         Some(Command::Status {
             plan_id,
             json,

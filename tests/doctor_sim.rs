@@ -224,3 +224,91 @@ async fn an_nlb_to_an_empty_target_group_is_not_a_setup() {
         .collect();
     assert_eq!(ids, vec![clean_plan().id]);
 }
+
+#[tokio::test(start_paused = true)]
+async fn fix_mends_drift_and_the_tls_policy_in_place_and_leaves_the_rest_said() {
+    let sim = common::realistic_sim();
+    let arn = make_by_hand(&sim).await;
+    let scope = Scope::Nlb(arn.clone());
+    let (facts, _) = doctor::read(sim.as_ref(), &scope).await.expect("read");
+    let setup = doctor::shape::setups(&facts).remove(0);
+    let found = doctor::findings::check(&setup, 20_791);
+    let changes = doctor::fix::changes(&setup, &found, &[]);
+    let lines: Vec<String> = changes.iter().map(|c| c.command()).collect();
+    assert!(
+        lines[0].starts_with("aws elbv2 register-targets"),
+        "{lines:?}"
+    );
+    assert!(
+        lines[1].starts_with("aws elbv2 deregister-targets") && lines[1].contains(STALE_IP),
+        "{lines:?}"
+    );
+    assert!(
+        lines[2].contains("modify-listener")
+            && lines[2].contains("ELBSecurityPolicy-TLS13-1-2-2021-06"),
+        "{lines:?}"
+    );
+    // --only narrows to the codes named.
+    let only = doctor::fix::changes(&setup, &found, &["tls-policy-legacy".to_string()]);
+    assert_eq!(only.len(), 1);
+    for c in &changes {
+        c.run(sim.as_ref()).await.expect("the change is made");
+    }
+
+    // Read back independently of doctor: the targets are the endpoint's IPs, the policy TLS 1.3.
+    let endpoint = setup.endpoint.as_ref().expect("an endpoint");
+    let mut want: Vec<String> = sim
+        .interface_ips(&endpoint.network_interface_ids)
+        .await
+        .expect("ips")
+        .into_iter()
+        .map(|i| i.ip)
+        .collect();
+    let mut have: Vec<String> = sim
+        .target_health(&setup.target_group.arn)
+        .await
+        .expect("targets")
+        .into_iter()
+        .map(|t| t.ip)
+        .collect();
+    want.sort();
+    have.sort();
+    assert_eq!(have, want);
+    let listeners = sim.describe_listeners(&arn).await.expect("listeners");
+    assert_eq!(
+        listeners[0].ssl_policy.as_deref(),
+        Some("ELBSecurityPolicy-TLS13-1-2-2021-06")
+    );
+
+    let (facts, _) = doctor::read(sim.as_ref(), &scope)
+        .await
+        .expect("read again");
+    let after: Vec<&str> = doctor::findings::check(&doctor::shape::setups(&facts)[0], 20_791)
+        .iter()
+        .map(|f| f.code)
+        .collect();
+    assert!(!after.contains(&"targets-drift"), "{after:?}");
+    assert!(!after.contains(&"tls-policy-legacy"), "{after:?}");
+    // Not mendable in place: still said.
+    assert!(after.contains(&"nlb-no-security-group"), "{after:?}");
+    assert!(after.contains(&"public-record-not-alias"), "{after:?}");
+}
+
+#[tokio::test(start_paused = true)]
+async fn an_unknown_ssl_or_alpn_policy_is_refused_as_aws_does() {
+    let sim = common::realistic_sim();
+    let arn = make_by_hand(&sim).await;
+    let listener = sim.describe_listeners(&arn).await.expect("listeners")[0]
+        .arn
+        .clone();
+    let e = sim
+        .set_listener_policies(&listener, Some("TLS13-please"), None)
+        .await
+        .expect_err("an unknown policy");
+    assert_eq!(e.code.as_deref(), Some("SSLPolicyNotFound"), "{e:?}");
+    let e = sim
+        .set_listener_policies(&listener, None, Some("HTTP3"))
+        .await
+        .expect_err("an unknown ALPN policy");
+    assert_eq!(e.code.as_deref(), Some("ALPNPolicyNotFound"), "{e:?}");
+}

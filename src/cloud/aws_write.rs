@@ -2102,6 +2102,24 @@ impl CloudWrite for AwsCloud {
         Ok(())
     }
 
+    async fn set_listener_policies(
+        &self,
+        listener_arn: &str,
+        ssl_policy: Option<&str>,
+        alpn_policy: Option<&str>,
+    ) -> CloudResult<()> {
+        const A: &str = "elasticloadbalancing:ModifyListener";
+        self.elbv2
+            .modify_listener()
+            .listener_arn(listener_arn)
+            .set_ssl_policy(ssl_policy.map(str::to_string))
+            .set_alpn_policy(alpn_policy.map(|p| vec![p.to_string()]))
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        Ok(())
+    }
+
     async fn delete_listener(&self, listener_arn: &str) -> CloudResult<()> {
         const A: &str = "elasticloadbalancing:DeleteListener";
         absent_is_ok(

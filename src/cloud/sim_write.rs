@@ -857,33 +857,37 @@ fn check_listener_pair(a: &SimAccount, req: &NewListener) -> CloudResult<()> {
 }
 
 /// The listener's SSL and ALPN policies: the default when not given, refused when unknown.
-fn listener_policies(req: &NewListener) -> CloudResult<(String, String)> {
-    const ACTION: &str = "elasticloadbalancing:CreateListener";
-    let ssl_policy = if req.ssl_policy.is_empty() {
+/// (`action`: the call that names them, for its error.)
+fn listener_policies(
+    action: &'static str,
+    ssl: &str,
+    alpn_policy: &str,
+) -> CloudResult<(String, String)> {
+    let ssl_policy = if ssl.is_empty() {
         DEFAULT_SSL_POLICY.to_string()
-    } else if req.ssl_policy.starts_with("ELBSecurityPolicy-") {
-        req.ssl_policy.clone()
+    } else if ssl.starts_with("ELBSecurityPolicy-") {
+        ssl.to_string()
     } else {
         return Err(fail(
             ErrorKind::InvalidRequest,
-            ACTION,
+            action,
             "SSLPolicyNotFound",
-            format!("SSL policy '{}' not found", req.ssl_policy),
+            format!("SSL policy '{}' not found", ssl),
         ));
     };
-    let alpn = if req.alpn_policy.is_empty() {
+    let alpn = if alpn_policy.is_empty() {
         "None".to_string()
     } else if let Some(p) = ALPN_POLICIES
         .iter()
-        .find(|p| p.eq_ignore_ascii_case(&req.alpn_policy))
+        .find(|p| p.eq_ignore_ascii_case(alpn_policy))
     {
         p.to_string()
     } else {
         return Err(fail(
             ErrorKind::InvalidRequest,
-            ACTION,
+            action,
             "ALPNPolicyNotFound",
-            format!("ALPN policy '{}' not found", req.alpn_policy),
+            format!("ALPN policy '{}' not found", alpn_policy),
         ));
     };
     Ok((ssl_policy, alpn))
@@ -2432,7 +2436,7 @@ impl CloudWrite for SimCloud {
         const ACTION: &str = "elasticloadbalancing:CreateListener";
         self.call(ACTION, |a| {
             check_listener_pair(a, req)?;
-            let (ssl_policy, alpn) = listener_policies(req)?;
+            let (ssl_policy, alpn) = listener_policies(ACTION, &req.ssl_policy, &req.alpn_policy)?;
             if let Some(l) = a.listeners.iter().find(|l| {
                 l.load_balancer_arn == req.load_balancer_arn && l.listener.port == req.port
             }) {
@@ -2503,6 +2507,49 @@ impl CloudWrite for SimCloud {
                     )
                 })?;
             l.listener.target_group_arn = Some(target_group_arn.to_string());
+            Ok(())
+        })
+        .await
+    }
+
+    async fn set_listener_policies(
+        &self,
+        listener_arn: &str,
+        ssl_policy: Option<&str>,
+        alpn_policy: Option<&str>,
+    ) -> CloudResult<()> {
+        const ACTION: &str = "elasticloadbalancing:ModifyListener";
+        self.call(ACTION, |a| {
+            let l = a
+                .listeners
+                .iter_mut()
+                .find(|l| l.listener.arn == listener_arn)
+                .ok_or_else(|| {
+                    fail(
+                        ErrorKind::NotFound,
+                        ACTION,
+                        "ListenerNotFound",
+                        format!("Listener '{listener_arn}' not found"),
+                    )
+                })?;
+            // A policy is a TLS listener's (ModifyListener: "SslPolicy ... HTTPS and TLS listeners
+            // only", ELB API Reference).
+            if !l.listener.protocol.eq_ignore_ascii_case("TLS") {
+                return Err(invalid(
+                    ACTION,
+                    "ValidationError",
+                    "An SSL policy and an ALPN policy can be set only on a TLS listener",
+                ));
+            }
+            let current_ssl = l.listener.ssl_policy.clone().unwrap_or_default();
+            let current_alpn = l.listener.alpn_policy.first().cloned().unwrap_or_default();
+            let (ssl, alpn) = listener_policies(
+                ACTION,
+                ssl_policy.unwrap_or(&current_ssl),
+                alpn_policy.unwrap_or(&current_alpn),
+            )?;
+            l.listener.ssl_policy = Some(ssl);
+            l.listener.alpn_policy = vec![alpn];
             Ok(())
         })
         .await

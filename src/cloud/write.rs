@@ -330,6 +330,13 @@ pub trait CloudWrite: Send + Sync {
         listener_arn: &str,
         target_group_arn: &str,
     ) -> CloudResult<()>;
+    /// ModifyListener: the TLS listener's SSL policy and/or ALPN policy (`None` leaves it).
+    async fn set_listener_policies(
+        &self,
+        listener_arn: &str,
+        ssl_policy: Option<&str>,
+        alpn_policy: Option<&str>,
+    ) -> CloudResult<()>;
     /// DeleteListener; a listener already gone is success.
     async fn delete_listener(&self, listener_arn: &str) -> CloudResult<()>;
 

@@ -167,14 +167,21 @@ impl<'a> Session<'a> {
         ))
     }
 
-    /// `doctor [--json] [--nlb ARN | --plan-id ID]`.
-    pub fn doctor(&self, json: bool, nlb: Option<&str>, plan_id: Option<&str>) -> ExitCode {
+    /// `doctor [--json] [--nlb ARN | --plan-id ID] [--fix [--yes] [--only CODE,…]]`.
+    /// `fix`: `--fix` was given, with `--yes` and `--only`.
+    pub fn doctor(
+        &self,
+        json: bool,
+        nlb: Option<&str>,
+        plan_id: Option<&str>,
+        fix: Option<(bool, Vec<String>)>,
+    ) -> ExitCode {
         let scope = match (nlb, plan_id) {
             (Some(n), _) => crate::doctor::Scope::Nlb(n.to_string()),
             (None, Some(p)) => crate::doctor::Scope::PlanId(p.to_string()),
             (None, None) => crate::doctor::Scope::All,
         };
-        self.block_on(super::doctor::doctor(self.connector(), json, scope))
+        self.block_on(super::doctor::doctor(self.connector(), json, scope, fix))
     }
 
     /// `verify --plan-id ID [--json]` with its options (checked: see

@@ -7,6 +7,7 @@
 //! `shape::setups` and `findings::check` are pure, so every finding has a table test.
 
 pub mod findings;
+pub mod fix;
 mod read;
 pub mod shape;
 
