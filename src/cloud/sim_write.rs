@@ -893,6 +893,25 @@ fn listener_policies(
     Ok((ssl_policy, alpn))
 }
 
+/// The listener `arn`, or ListenerNotFound.
+fn listener_mut<'a>(
+    a: &'a mut SimAccount,
+    action: &'static str,
+    arn: &str,
+) -> CloudResult<&'a mut SimListener> {
+    a.listeners
+        .iter_mut()
+        .find(|l| l.listener.arn == arn)
+        .ok_or_else(|| {
+            fail(
+                ErrorKind::NotFound,
+                action,
+                "ListenerNotFound",
+                format!("Listener '{arn}' not found"),
+            )
+        })
+}
+
 fn subnet_is_public(a: &SimAccount, subnet_id: &str) -> bool {
     a.subnets
         .iter()
@@ -2494,18 +2513,7 @@ impl CloudWrite for SimCloud {
             {
                 return Err(tg_not_found(ACTION, target_group_arn));
             }
-            let l = a
-                .listeners
-                .iter_mut()
-                .find(|l| l.listener.arn == listener_arn)
-                .ok_or_else(|| {
-                    fail(
-                        ErrorKind::NotFound,
-                        ACTION,
-                        "ListenerNotFound",
-                        format!("Listener '{listener_arn}' not found"),
-                    )
-                })?;
+            let l = listener_mut(a, ACTION, listener_arn)?;
             l.listener.target_group_arn = Some(target_group_arn.to_string());
             Ok(())
         })
@@ -2520,18 +2528,7 @@ impl CloudWrite for SimCloud {
     ) -> CloudResult<()> {
         const ACTION: &str = "elasticloadbalancing:ModifyListener";
         self.call(ACTION, |a| {
-            let l = a
-                .listeners
-                .iter_mut()
-                .find(|l| l.listener.arn == listener_arn)
-                .ok_or_else(|| {
-                    fail(
-                        ErrorKind::NotFound,
-                        ACTION,
-                        "ListenerNotFound",
-                        format!("Listener '{listener_arn}' not found"),
-                    )
-                })?;
+            let l = listener_mut(a, ACTION, listener_arn)?;
             // A policy is a TLS listener's (ModifyListener: "SslPolicy ... HTTPS and TLS listeners
             // only", ELB API Reference).
             if !l.listener.protocol.eq_ignore_ascii_case("TLS") {
