@@ -164,22 +164,33 @@ Examples:
   fixedip-tui plan --out plan.toml
   fixedip-tui --demo plan --plain --out plan.toml
   fixedip-tui plan --out plan.toml --vpc VPC_ID --name NAME …   every choice a flag (below)
+  fixedip-tui plan --from-account fip-0123456789 --out plan.toml   an applied setup, from the account
 
 The plan id is derived from account, region and name: planning the same name again targets the
 same setup. Without a terminal --vpc and --name are required; every other choice defaults to the
 wizard's pre-selection, and what was defaulted is printed (and `defaulted` in --json).
+
+--from-account rebuilds the plan of a setup this tool applied, from any machine: from the
+resources tagged with its id and the names it gives them. What the account cannot hold (the
+warnings acknowledged, replace_records, enable_vpc_dns, pinned endpoint IPs) takes its default,
+and each such field is said on stderr.
 
 Exit status:
   0    the plan was saved (with flags: its id on stdout, the next command on stderr)
   1    the account could not be read, the file could not be written, or --plain was left (Ctrl-C)
        before saving
   2    usage: --vpc or --name missing, an unknown choice, no ISSUED certificate covering the name,
-       a blocking finding (each printed with its fix), no terminal for the wizard or --plain
+       a blocking finding (each printed with its fix), no terminal for the wizard or --plain;
+       --from-account with choice flags, or an id nothing in the account carries
   3    the wizard was left while an apply it started was running (the journal keeps every step)")]
     Plan {
         /// Where to save the plan (default: <plan-id>.toml in the current directory).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Rebuild the plan of an applied setup from the account (its tagged resources) instead
+        /// of choosing; no other choice flag goes with it.
+        #[arg(long, value_name = "PLAN_ID")]
+        from_account: Option<String>,
         #[command(flatten)]
         choices: Box<PlanFlags>,
     },

@@ -68,7 +68,8 @@ pub struct Recovered {
     pub journal: Journal,
     /// What could not be known, and what was taken instead.
     pub notes: Vec<String>,
-    /// The plan's fields (TOML keys) the account could not say: a kept plan's values stand.
+    /// The plan's fields (TOML keys, `settings.…` for a setting) the account could not say: a
+    /// kept plan's values stand.
     pub unknown: BTreeSet<&'static str>,
 }
 
@@ -308,7 +309,7 @@ async fn read_zones(cloud: &dyn Account, a: &mut Answers) -> CloudResult<()> {
     let endpoint_dns = a
         .endpoint
         .as_ref()
-        .and_then(names::regional_dns_entry)
+        .and_then(|e| names::regional_dns_entry(e).or(e.dns_entries.first()))
         .map(|d| d.dns_name.clone())
         .unwrap_or_default();
     let alias_to = |recs: &[RecordSet], target: &str| {
@@ -415,38 +416,59 @@ fn allow_cidrs(sg: &SecurityGroup) -> Vec<String> {
     out
 }
 
-/// The settings the NLB, its listener, the target group and the custom domain hold.
-fn settings(a: &Answers) -> Settings {
+/// The settings the NLB, its listener, the target group and the custom domain hold; one the
+/// account does not report is its default (a kept plan's value stands).
+fn settings(a: &Answers, u: &mut Unsure) -> Settings {
     let d = Settings::default();
     let l = a.listener.as_ref();
+    let mut or_default = |field: &'static str, found: Option<String>, default: String| {
+        found.filter(|v| !v.is_empty()).unwrap_or_else(|| {
+            u.field(field, "not reported by the account");
+            default
+        })
+    };
+    let ssl_policy = or_default(
+        "settings.ssl_policy",
+        l.and_then(|l| l.ssl_policy.clone()),
+        d.ssl_policy,
+    );
+    let alpn_policy = or_default(
+        "settings.alpn_policy",
+        l.and_then(|l| l.alpn_policy.first().cloned()),
+        d.alpn_policy,
+    );
+    let health_check_protocol = or_default(
+        "settings.health_check_protocol",
+        a.target_group
+            .as_ref()
+            .map(|t| t.health_check_protocol.clone()),
+        d.health_check_protocol,
+    );
+    let domain_security_policy = or_default(
+        "settings.domain_security_policy",
+        a.domain.as_ref().map(|x| x.security_policy.clone()),
+        d.domain_security_policy,
+    );
+    let cross_zone = match a.nlb.as_ref().filter(|_| !a.nlb_adopted) {
+        Some(l) => l.cross_zone,
+        None => Some(d.cross_zone),
+    };
+    if cross_zone.is_none() || l.is_none() {
+        u.field("settings.cross_zone", "not reported by the account");
+    }
+    if l.is_none() {
+        u.field(
+            "settings.listener_port",
+            "no listener forwards to the plan's target group",
+        );
+    }
     Settings {
         listener_port: l.map_or(d.listener_port, |l| l.port),
-        ssl_policy: l
-            .and_then(|l| l.ssl_policy.clone())
-            .filter(|p| !p.is_empty())
-            .unwrap_or(d.ssl_policy),
-        alpn_policy: l
-            .and_then(|l| l.alpn_policy.first().cloned())
-            .filter(|p| !p.is_empty())
-            .unwrap_or(d.alpn_policy),
-        cross_zone: a
-            .nlb
-            .as_ref()
-            .filter(|_| !a.nlb_adopted)
-            .and_then(|l| l.cross_zone)
-            .unwrap_or(d.cross_zone),
-        health_check_protocol: a
-            .target_group
-            .as_ref()
-            .map(|t| t.health_check_protocol.clone())
-            .filter(|p| !p.is_empty())
-            .unwrap_or(d.health_check_protocol),
-        domain_security_policy: a
-            .domain
-            .as_ref()
-            .map(|x| x.security_policy.clone())
-            .filter(|p| !p.is_empty())
-            .unwrap_or(d.domain_security_policy),
+        ssl_policy,
+        alpn_policy,
+        cross_zone: cross_zone.unwrap_or(d.cross_zone),
+        health_check_protocol,
+        domain_security_policy,
     }
 }
 
@@ -639,6 +661,7 @@ pub fn rebuild(a: &Answers) -> Result<Recovered, String> {
     let (api, stage, base_path) = api_of(a, &mut u);
     let (public_zone_id, private_zone) = zones_of(a, &mut u);
     let (vpc_callers, allow_cidrs) = callers_of(a, &mut u);
+    let settings = settings(a, &mut u);
     let certificate_arn = Some(domain.certificate_arn.clone())
         .filter(|c| !c.is_empty())
         .or_else(|| {
@@ -680,7 +703,7 @@ pub fn rebuild(a: &Answers) -> Result<Recovered, String> {
         replace_records: false,
         tags: plan_tags(a),
         acknowledged: vec![],
-        settings: settings(a),
+        settings,
     };
     if crate::plan::plan_id(&plan.account, &plan.region, &plan.name) != *id {
         u.notes.push(format!(
@@ -720,8 +743,8 @@ fn nothing_found(a: &Answers) -> String {
     }
     if found.is_empty() {
         format!(
-            "nothing in account {} ({}) carries the tag {TAG_PLAN_ID}={}: is the id right, and the region the one it was applied in (--region)?",
-            a.account, a.region, a.plan_id
+            "nothing in account {} ({}) carries the tag {TAG_PLAN_ID}={}: is {} the id `apply` printed, and {} the region it was applied in (--region)?",
+            a.account, a.region, a.plan_id, a.plan_id, a.region
         )
     } else {
         format!(
@@ -756,7 +779,11 @@ fn journal_of(a: &Answers, plan: &Plan) -> Journal {
     if let Some(g) = &a.nlb_sg {
         put(NodeId::NlbSg, &g.id, true, &[]);
     }
-    let endpoint_dns = a.endpoint.as_ref().and_then(names::regional_dns_entry);
+    // As the apply records it: the regional name, else the first the endpoint reports.
+    let endpoint_dns = a
+        .endpoint
+        .as_ref()
+        .and_then(|e| names::regional_dns_entry(e).or(e.dns_entries.first()));
     if let Some(e) = &a.endpoint {
         let added: Vec<(Key, String)> = match (&a.endpoint_sg, a.endpoint_reused) {
             (Some(g), true) => vec![(Key::AddedSecurityGroup, g.id.clone())],
@@ -948,8 +975,9 @@ pub fn reconcile(kept: &Plan, recovered: &Recovered) -> (Plan, Vec<String>) {
         return (recovered.plan.clone(), vec![]);
     };
     for field in &recovered.unknown {
-        if let Some(v) = k.get(*field) {
-            a[*field] = v.clone();
+        let path = format!("/{}", field.replace('.', "/"));
+        if let (Some(kv), Some(av)) = (k.pointer(&path).cloned(), a.pointer_mut(&path)) {
+            *av = kv;
         }
     }
     for path in [
