@@ -655,9 +655,18 @@ pub fn rebuild(a: &Answers) -> Result<Recovered, String> {
         Some(l) => l.subnet_ids.clone(),
         None => {
             u.field("nlb_subnet_ids", "the plan's NLB is not in the account");
+            // Nor is the NLB it adopted, if it adopted one (nothing of the plan points at it).
+            u.unknown.insert("adopt_nlb");
+            u.unknown.insert("eips");
             vec![]
         }
     };
+    if a.target_group.is_none() {
+        u.field(
+            "adopt_target_group",
+            "neither the plan's target group nor one its NLB forwards to is in the account",
+        );
+    }
     let (api, stage, base_path) = api_of(a, &mut u);
     let (public_zone_id, private_zone) = zones_of(a, &mut u);
     let (vpc_callers, allow_cidrs) = callers_of(a, &mut u);
@@ -975,9 +984,15 @@ pub fn reconcile(kept: &Plan, recovered: &Recovered) -> (Plan, Vec<String>) {
         return (recovered.plan.clone(), vec![]);
     };
     for field in &recovered.unknown {
-        let path = format!("/{}", field.replace('.', "/"));
-        if let (Some(kv), Some(av)) = (k.pointer(&path).cloned(), a.pointer_mut(&path)) {
-            *av = kv;
+        let (parent, last) = match field.rsplit_once('.') {
+            Some((p, l)) => (format!("/{}", p.replace('.', "/")), l),
+            None => (String::new(), *field),
+        };
+        let kv = k.pointer(&format!("{parent}/{last}")).cloned();
+        // Set, or added where the account's plan has no such key (an adopted NLB's ARN).
+        if let (Some(kv), Some(obj)) = (kv, a.pointer_mut(&parent).and_then(|p| p.as_object_mut()))
+        {
+            obj.insert(last.to_string(), kv);
         }
     }
     for path in [
