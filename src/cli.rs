@@ -164,22 +164,33 @@ Examples:
   fixedip-tui plan --out plan.toml
   fixedip-tui --demo plan --plain --out plan.toml
   fixedip-tui plan --out plan.toml --vpc VPC_ID --name NAME …   every choice a flag (below)
+  fixedip-tui plan --from-account fip-0123456789 --out plan.toml   an applied setup, from the account
 
 The plan id is derived from account, region and name: planning the same name again targets the
 same setup. Without a terminal --vpc and --name are required; every other choice defaults to the
 wizard's pre-selection, and what was defaulted is printed (and `defaulted` in --json).
+
+--from-account rebuilds the plan of a setup this tool applied, from any machine: from the
+resources tagged with its id and the names it gives them. What the account cannot hold (the
+warnings acknowledged, replace_records, enable_vpc_dns, pinned endpoint IPs) takes its default,
+and each such field is said on stderr.
 
 Exit status:
   0    the plan was saved (with flags: its id on stdout, the next command on stderr)
   1    the account could not be read, the file could not be written, or --plain was left (Ctrl-C)
        before saving
   2    usage: --vpc or --name missing, an unknown choice, no ISSUED certificate covering the name,
-       a blocking finding (each printed with its fix), no terminal for the wizard or --plain
+       a blocking finding (each printed with its fix), no terminal for the wizard or --plain;
+       --from-account with choice flags, or an id nothing in the account carries
   3    the wizard was left while an apply it started was running (the journal keeps every step)")]
     Plan {
         /// Where to save the plan (default: <plan-id>.toml in the current directory).
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// Rebuild the plan of an applied setup from the account (its tagged resources) instead
+        /// of choosing; no other choice flag goes with it.
+        #[arg(long, value_name = "PLAN_ID")]
+        from_account: Option<String>,
         #[command(flatten)]
         choices: Box<PlanFlags>,
     },
@@ -238,7 +249,7 @@ Exit status:
   0    every check passed (or was skipped)
   1    a check failed; the plan was destroyed (nothing to verify); the account or the journal
        could not be read
-  2    usage: no applied plan with this id (in this --state-dir), bad --resolver or --ca-file")]
+  2    usage: no applied plan with this id (kept in this --state-dir or in the account), bad --resolver or --ca-file")]
     Verify {
         /// The plan id printed by `plan` / `apply`.
         #[arg(long, value_name = "ID")]
@@ -327,7 +338,8 @@ Exit status (--watch runs until interrupted):
   1    a problem (each printed: the NLB missing, a target not healthy, the endpoint's IPs
        drifted, a failed AWS call); the plan was destroyed (what was kept is said); the account
        or the journal could not be read
-  2    usage: no applied plan with this id (in this --state-dir)")]
+  2    usage: no plan with this id, neither kept in this --state-dir nor in the account (a plan
+       this machine does not keep is rebuilt from the account and kept from then on)")]
     Status {
         /// The plan id printed by `plan` / `apply`.
         #[arg(long, value_name = "ID")]
@@ -357,8 +369,8 @@ Exit status:
   2    usage: no applied plan with this id, nothing to change or undo, a bad CIDR, an empty list
        without --allow-anywhere")]
     Allow {
-        /// The plan id printed by `plan` / `apply` (the plan must have been applied: its plan and
-        /// journal are kept in the state directory).
+        /// The plan id printed by `plan` / `apply` (the plan must have been applied: its plan is
+        /// the one kept in the state directory, or rebuilt from the account).
         #[arg(long, value_name = "ID")]
         plan_id: String,
         /// A caller CIDR to allow (repeat it).
@@ -383,17 +395,22 @@ Examples:
 
 Deletes in reverse order only what the plan created (adopted resources are kept, and what the plan
 changed on them is put back). The Elastic IPs are kept unless --release-eips. A rerun resumes.
+With --plan-id on a machine that does not keep the plan, it is rebuilt from the account (the
+resources tagged with the id); what only the applying machine's journal knows (records the apply
+replaced, an adopted API's prior settings) cannot be put back from here.
 
 Exit status:
   0    destroyed
   1    the account could not be read, or the journal could not be read or written
-  2    usage: --yes missing, no plan with this id, or the plan file cannot be read
+  2    usage: --yes missing, no plan with this id (kept here or in the account), or the plan file
+       cannot be read
   3    a step failed: the journal is kept, run the same command again to resume
   130  stopped by SIGINT (Ctrl-C): run the same command to resume
   143  stopped by SIGTERM: run the same command to resume
   129  stopped by SIGHUP: run the same command to resume")]
     Destroy {
-        /// The plan id (its plan is kept in the state directory by apply).
+        /// The plan id (its plan is kept in the state directory by apply, or rebuilt from the
+        /// account on another machine).
         #[arg(
             long,
             value_name = "ID",

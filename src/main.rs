@@ -30,7 +30,16 @@ fn main() -> ExitCode {
         Some(Command::Discover { json }) => {
             s.block_on(commands::discover::discover(s.connector(), *json))
         }
-        Some(Command::Plan { out, choices }) => s.plan(out, choices),
+        Some(Command::Plan {
+            out,
+            from_account: Some(id),
+            choices,
+        }) => s.plan_from_account(out, id, choices),
+        Some(Command::Plan {
+            out,
+            from_account: None,
+            choices,
+        }) => s.plan(out, choices),
         Some(Command::Apply {
             plan,
             yes,

@@ -872,7 +872,7 @@ pub(super) fn vpc_endpoint(e: &aws_sdk_ec2::types::VpcEndpoint) -> VpcEndpoint {
     }
 }
 
-fn zone(z: &aws_sdk_route53::types::HostedZone) -> HostedZone {
+pub(super) fn zone(z: &aws_sdk_route53::types::HostedZone) -> HostedZone {
     HostedZone {
         id: bare_zone_id(z.id()),
         name: strip_dot(z.name()),

@@ -698,10 +698,25 @@ impl AwsCloud {
         name: &str,
         caller_reference: &str,
     ) -> CloudResult<Option<String>> {
+        Ok(self
+            .zones_named_with_reference(name)
+            .await?
+            .into_iter()
+            .find(|(_, r)| r == caller_reference)
+            .map(|(z, _)| z.id))
+    }
+
+    /// ListHostedZonesByName from `name`: every zone named exactly `name`, with its caller
+    /// reference.
+    async fn zones_named_with_reference(
+        &self,
+        name: &str,
+    ) -> CloudResult<Vec<(crate::domain::HostedZone, String)>> {
         const A: &str = "route53:ListHostedZonesByName";
         let want = name.trim_end_matches('.').to_ascii_lowercase();
         let mut dns_name = Some(fqdn(name));
         let mut zone_id: Option<String> = None;
+        let mut found = Vec::new();
         for _ in 0..MAX_PAGES {
             let out = self
                 .route53
@@ -718,9 +733,7 @@ impl AwsCloud {
                     past = true;
                     break;
                 }
-                if z.caller_reference() == caller_reference {
-                    return Ok(Some(bare_zone_id(z.id())));
-                }
+                found.push((super::aws::zone(z), z.caller_reference().to_string()));
             }
             if past || !out.is_truncated() {
                 break;
@@ -733,7 +746,7 @@ impl AwsCloud {
             dns_name = next_name;
             zone_id = next_zone;
         }
-        Ok(None)
+        Ok(found)
     }
 
     /// Whether an `A` record named `name` exists in the zone.
@@ -1659,6 +1672,34 @@ impl CloudWrite for AwsCloud {
         }
     }
 
+    async fn find_domain_names_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<DomainNameState>> {
+        const A: &str = "apigateway:GET";
+        let all = pages(true, |position| async move {
+            let out = self
+                .apigw
+                .get_domain_names()
+                .limit(APIGW_PAGE)
+                .set_position(position)
+                .send()
+                .await
+                .map_err(|e| sdk_err(A, e))?;
+            let next = next_token(out.position());
+            let empty = out.items().is_empty();
+            Ok((Some(out), next, empty))
+        })
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|out| out.items())
+            .filter(|d| d.tags().and_then(|t| t.get(key)).map(String::as_str) == Some(value))
+            .map(|d| domain_state!(d, ""))
+            .collect())
+    }
+
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()> {
         const A: &str = "apigateway:DELETE";
         absent_is_ok(
@@ -2219,6 +2260,15 @@ impl CloudWrite for AwsCloud {
                 .ok_or(e),
             Err(e) => Err(e),
         }
+    }
+
+    async fn zones_named(&self, name: &str) -> CloudResult<Vec<crate::domain::HostedZone>> {
+        Ok(self
+            .zones_named_with_reference(name)
+            .await?
+            .into_iter()
+            .map(|(z, _)| z)
+            .collect())
     }
 
     async fn associate_vpc(&self, zone_id: &str, vpc_id: &str, region: &str) -> CloudResult<()> {

@@ -2038,6 +2038,21 @@ impl CloudWrite for SimCloud {
         .await
     }
 
+    async fn find_domain_names_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<DomainNameState>> {
+        self.call("apigateway:GET", |a| {
+            Ok(a.domain_names
+                .iter()
+                .filter(|d| has_tag(&d.tags, key, value))
+                .cloned()
+                .collect())
+        })
+        .await
+    }
+
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()> {
         const ACTION: &str = "apigateway:DELETE";
         let name = dns_norm(name);
@@ -2666,6 +2681,22 @@ impl CloudWrite for SimCloud {
             a.zone_refs
                 .insert(caller_reference.to_string(), id.clone());
             Ok(id)
+        })
+        .await
+    }
+
+    async fn zones_named(&self, name: &str) -> CloudResult<Vec<HostedZone>> {
+        let name = dns_norm(name);
+        self.call("route53:ListHostedZonesByName", |a| {
+            // ListHostedZonesByName does not say which VPCs a private zone is associated with.
+            Ok(a.hosted_zones
+                .iter()
+                .filter(|z| dns_norm(&z.name) == name)
+                .map(|z| HostedZone {
+                    vpcs: vec![],
+                    ..z.clone()
+                })
+                .collect())
         })
         .await
     }

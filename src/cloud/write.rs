@@ -276,6 +276,13 @@ pub trait CloudWrite: Send + Sync {
         tags: &[Tag],
     ) -> CloudResult<DomainNameState>;
     async fn get_domain_name(&self, name: &str) -> CloudResult<Option<DomainNameState>>;
+    /// Custom domain names carrying tag `key=value` (GetDomainNames answers with their tags): a
+    /// plan's domain found again from its id alone, on a machine that never saw its name.
+    async fn find_domain_names_by_tag(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<DomainNameState>>;
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()>;
     async fn create_base_path_mapping(
         &self,
@@ -351,6 +358,9 @@ pub trait CloudWrite: Send + Sync {
         caller_reference: &str,
     ) -> CloudResult<String>;
     async fn associate_vpc(&self, zone_id: &str, vpc_id: &str, region: &str) -> CloudResult<()>;
+    /// ListHostedZonesByName from `name`: every zone (public and private, with its comment; no
+    /// VPCs) named exactly `name`.
+    async fn zones_named(&self, name: &str) -> CloudResult<Vec<crate::domain::HostedZone>>;
     async fn delete_hosted_zone(&self, zone_id: &str) -> CloudResult<()>;
     /// ChangeResourceRecordSets for one A alias; returns the change id (`None` when nothing to do,
     /// e.g. deleting a record that is already gone).

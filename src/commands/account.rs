@@ -81,6 +81,12 @@ pub async fn connect_and_discover(
     connector: &Connector,
 ) -> Result<(Arc<dyn Account>, discovery::Inventory), ExitCode> {
     let cloud = connect(connector).await?;
+    let inv = discover(cloud.clone()).await;
+    Ok((cloud, inv))
+}
+
+/// Read the account already connected to (progress and what could not be read on stderr).
+pub async fn discover(cloud: Arc<dyn Account>) -> discovery::Inventory {
     for note in &cloud.target().notes {
         eprintln!("note: {note}");
     }
@@ -94,7 +100,7 @@ pub async fn connect_and_discover(
             e.hint
         );
     }
-    Ok((cloud, inv))
+    inv
 }
 
 /// Which account a command reads: the demo's, AWS's, or another endpoint's (moto, LocalStack).

@@ -10,7 +10,7 @@ use crate::plan::Plan;
 use crate::runner::Connector;
 
 use super::account::{connect, AccountKind};
-use super::kept::load_kept;
+use super::kept::{from_account, load_kept};
 
 /// What `allow` is asked to do.
 pub struct AllowChange {
@@ -34,7 +34,19 @@ pub async fn allow(
     account: AccountKind,
 ) -> ExitCode {
     let path = crate::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
-    let (mut plan, mut journal) = match load_kept(&opts, &plan_id, account) {
+    let kept = match load_kept(&opts, &plan_id, account) {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    if change.add.is_empty() && change.remove.is_empty() && !change.undo {
+        eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR (or --undo)");
+        return ExitCode::from(2);
+    }
+    let cloud = match connect(&connector).await {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let (mut plan, mut journal) = match from_account(cloud.as_ref(), &opts, &plan_id, kept).await {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -44,10 +56,6 @@ pub async fn allow(
     };
     let (before, after) = match new_callers(&plan, change) {
         Ok(x) => x,
-        Err(code) => return code,
-    };
-    let cloud = match connect(&connector).await {
-        Ok(c) => c,
         Err(code) => return code,
     };
     let sg = match nlb_security_group(cloud.as_ref(), &plan, &journal, &plan_id).await {

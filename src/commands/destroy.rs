@@ -7,7 +7,12 @@ use std::process::ExitCode;
 use crate::engine::EngineOptions;
 use crate::runner::Connector;
 
-use super::account::connect_and_discover;
+use std::sync::Arc;
+
+use crate::engine::Account;
+
+use super::account::{connect, discover, AccountKind};
+use super::kept::{from_account, load_kept};
 use super::options::shell_word;
 use super::run::{run_engine, Report};
 
@@ -19,22 +24,24 @@ pub async fn destroy_plan(
     yes: bool,
     opts: EngineOptions,
     report: Report,
+    account: AccountKind,
 ) -> ExitCode {
-    let path = match (&plan_path, &plan_id) {
-        (Some(p), _) => p.clone(),
-        (None, Some(id)) => crate::plan::names::kept_plan_path(&opts.state_dir, id),
+    // --plan FILE: that plan. --plan-id ID: the kept one, compared with the account, or rebuilt
+    // from it when this machine keeps none (after the --yes check: nothing is read without it).
+    let (plan, connected) = match (&plan_path, &plan_id) {
+        (Some(p), _) => match crate::plan::Plan::load(p) {
+            Ok(plan) => (plan, None),
+            Err(e) => {
+                eprintln!("fixedip-tui: {e}");
+                return ExitCode::from(2);
+            }
+        },
+        (None, Some(id)) => match kept_plan(&connector, &opts, id, account, yes).await {
+            Ok(x) => x,
+            Err(code) => return code,
+        },
         (None, None) => {
             eprintln!("fixedip-tui: give --plan-id ID or --plan FILE");
-            return ExitCode::from(2);
-        }
-    };
-    let plan = match crate::plan::Plan::load(&path) {
-        Ok(p) => p,
-        Err(e) => {
-            eprintln!(
-                "fixedip-tui: {e}\n  → the plan of an applied id is kept in {}",
-                opts.state_dir.join("plans").display()
-            );
             return ExitCode::from(2);
         }
     };
@@ -52,9 +59,33 @@ pub async fn destroy_plan(
         );
         return ExitCode::from(2);
     }
-    let (cloud, inv) = match connect_and_discover(&connector).await {
-        Ok(x) => x,
-        Err(code) => return code,
+    let cloud = match connected {
+        Some(c) => c,
+        None => match connect(&connector).await {
+            Ok(c) => c,
+            Err(code) => return code,
+        },
     };
+    let inv = discover(cloud.clone()).await;
     run_engine(cloud, &plan, &inv, opts, true, report).await
+}
+
+/// `destroy --plan-id ID`: the kept plan (compared with the account once `--yes` is given), or
+/// the plan rebuilt from the account (which needs the account, with or without `--yes`).
+async fn kept_plan(
+    connector: &Connector,
+    opts: &EngineOptions,
+    plan_id: &str,
+    account: AccountKind,
+    yes: bool,
+) -> Result<(crate::plan::Plan, Option<Arc<dyn Account>>), ExitCode> {
+    let kept = load_kept(opts, plan_id, account)?;
+    if !yes {
+        if let Some((plan, _)) = kept {
+            return Ok((plan, None));
+        }
+    }
+    let cloud = connect(connector).await?;
+    let (plan, _) = from_account(cloud.as_ref(), opts, plan_id, kept).await?;
+    Ok((plan, Some(cloud)))
 }

@@ -105,3 +105,53 @@ pub async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -
         }
     }
 }
+
+/// `plan --from-account ID [--out FILE]`: the plan of a setup applied by this tool, rebuilt from
+/// the account (`engine::recover`); what the account cannot hold said on stderr.
+pub async fn plan_from_account(
+    connector: Connector,
+    out: Option<PathBuf>,
+    plan_id: String,
+    prefix: String,
+) -> ExitCode {
+    let cloud = match super::account::connect(&connector).await {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let answers = match crate::engine::recover::read(cloud.as_ref(), &plan_id).await {
+        Ok(a) => a,
+        Err(e) => {
+            eprintln!(
+                "fixedip-tui: the account could not be read for plan {plan_id}: {e}\n  → {}",
+                e.hint()
+            );
+            return ExitCode::FAILURE;
+        }
+    };
+    let rec = match crate::engine::recover::rebuild(&answers) {
+        Ok(r) => r,
+        Err(why) => {
+            eprintln!("fixedip-tui: {why}");
+            return ExitCode::from(2);
+        }
+    };
+    for note in &rec.notes {
+        eprintln!("note: {note}");
+    }
+    let path = out.unwrap_or_else(|| PathBuf::from(format!("{plan_id}.toml")));
+    if let Err(e) = rec.plan.save(&path) {
+        eprintln!("fixedip-tui: {e}");
+        return ExitCode::FAILURE;
+    }
+    eprintln!(
+        "plan {plan_id} ({}) rebuilt from the account, saved to {}",
+        rec.plan.name,
+        path.display()
+    );
+    eprintln!(
+        "next: {prefix} status --plan-id {plan_id}   (or keep {} in git: `apply --plan` of it resumes the setup)",
+        shell_word(&path.display().to_string())
+    );
+    println!("{plan_id}");
+    ExitCode::SUCCESS
+}

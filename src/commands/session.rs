@@ -118,6 +118,26 @@ impl<'a> Session<'a> {
         }
     }
 
+    /// `plan --from-account ID [--out FILE]`: the plan of an applied setup, from the account.
+    pub fn plan_from_account(
+        &self,
+        out: &Option<PathBuf>,
+        plan_id: &str,
+        choices: &PlanFlags,
+    ) -> ExitCode {
+        if choices.any() {
+            eprintln!("fixedip-tui: --from-account rebuilds every choice from the account: give it with --out only");
+            return ExitCode::from(2);
+        }
+        let (out, id, prefix) = (out.clone(), plan_id.to_string(), self.prefix());
+        self.block_on(super::plan::plan_from_account(
+            self.connector(),
+            out,
+            id,
+            prefix,
+        ))
+    }
+
     /// `apply --plan FILE [--yes [--quiet]] [--json] [--output FILE]`.
     pub fn apply(
         &self,
@@ -153,8 +173,9 @@ impl<'a> Session<'a> {
         };
         let report = Report { json, output: None };
         let (connector, plan_id, plan) = (self.connector(), plan_id.clone(), plan.clone());
+        let account = self.account();
         self.block_on(super::destroy::destroy_plan(
-            connector, plan_id, plan, yes, opts, report,
+            connector, plan_id, plan, yes, opts, report, account,
         ))
     }
 

@@ -14,6 +14,7 @@ mod ctx;
 mod destroy;
 mod graph;
 pub mod journal;
+pub mod recover;
 mod resources;
 pub mod timing;
 

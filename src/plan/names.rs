@@ -50,13 +50,46 @@ pub fn resource_tags(plan: &Plan, step: &str) -> BTreeMap<String, String> {
 
 /// Name of the security group of the endpoint (TCP 443 from the NLB subnets).
 pub fn endpoint_sg_name(plan: &Plan) -> String {
-    format!("{}-vpce-sg", plan.id)
+    endpoint_sg_name_of(&plan.id)
 }
 
 /// Name of the NLB's security group (the caller allow-list).
 pub fn nlb_sg_name(plan: &Plan) -> String {
-    format!("{}-nlb-sg", plan.id)
+    nlb_sg_name_of(&plan.id)
 }
+
+/// `endpoint_sg_name` from the plan id alone (rebuilding a plan from the account).
+pub fn endpoint_sg_name_of(plan_id: &str) -> String {
+    format!("{plan_id}-vpce-sg")
+}
+
+/// `nlb_sg_name` from the plan id alone.
+pub fn nlb_sg_name_of(plan_id: &str) -> String {
+    format!("{plan_id}-nlb-sg")
+}
+
+/// The name of the NLB the plan creates (not adopts), from its id alone.
+pub fn own_nlb_name(plan_id: &str) -> String {
+    format!("{plan_id}-nlb")
+}
+
+/// The name of the target group the plan creates (not adopts), from its id alone.
+pub fn own_target_group_name(plan_id: &str) -> String {
+    format!("{plan_id}-tg")
+}
+
+/// The start of the comment of a private zone the plan created (`fixedip-tui <caller
+/// reference>`, the reference starting with `<plan id>-zone-`): its own zone, known without a
+/// journal.
+pub fn own_zone_comment_prefix(plan_id: &str) -> String {
+    format!("fixedip-tui {plan_id}-zone-")
+}
+
+/// Where the rules of the endpoint's security group come from, by their description
+/// (`endpoint_rules`): an NLB subnet, the whole VPC, or another in-VPC caller.
+pub const RULE_NLB_SUBNET: &str = "NLB subnet ";
+pub const RULE_WHOLE_VPC: &str = "callers in vpc-";
+pub const RULE_VPC_CALLER: &str = "callers in the VPC";
 
 impl Plan {
     /// Names of the resources the apply creates (≤ 32 characters for the NLB and target group).
@@ -65,13 +98,13 @@ impl Plan {
         self.adopt_nlb
             .as_deref()
             .and_then(elb_arn_name)
-            .unwrap_or_else(|| format!("{}-nlb", self.id))
+            .unwrap_or_else(|| own_nlb_name(&self.id))
     }
     pub fn target_group_name(&self) -> String {
         self.adopt_target_group
             .as_deref()
             .and_then(elb_arn_name)
-            .unwrap_or_else(|| format!("{}-tg", self.id))
+            .unwrap_or_else(|| own_target_group_name(&self.id))
     }
 }
 
@@ -178,7 +211,7 @@ pub fn endpoint_rules(plan: &Plan, inv: &Inventory) -> Result<Vec<IngressRule>, 
         let s = inv.subnets.iter().find(|s| &s.id == id).ok_or_else(|| {
             format!("the NLB subnet {id} is not in the account's inventory (its CIDR is unknown): plan again with subnets of {}", plan.vpc_id)
         })?;
-        add(s.cidr.clone(), format!("NLB subnet {}", s.id));
+        add(s.cidr.clone(), format!("{RULE_NLB_SUBNET}{}", s.id));
     }
     for caller in &plan.vpc_callers {
         match VpcCaller::parse(caller)? {
@@ -197,8 +230,8 @@ pub fn endpoint_rules(plan: &Plan, inv: &Inventory) -> Result<Vec<IngressRule>, 
                     add(cidr.clone(), format!("callers in {}", vpc.id));
                 }
             }
-            VpcCaller::Cidr(net) => add(net.trunc().to_string(), "callers in the VPC".into()),
-            VpcCaller::Group(g) => add(g, "callers in the VPC".into()),
+            VpcCaller::Cidr(net) => add(net.trunc().to_string(), RULE_VPC_CALLER.into()),
+            VpcCaller::Group(g) => add(g, RULE_VPC_CALLER.into()),
         }
     }
     Ok(rules)
