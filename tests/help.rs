@@ -456,6 +456,9 @@ const OTHER_TOOLS_FLAGS: &[&str] = &[
     "role-name",
     "vpc-ids",
     "query",
+    "path",
+    "target",
+    "use-device-code",
 ];
 
 #[test]
