@@ -27,10 +27,22 @@ Each command's --help lists its exit status. The wizard (no command):
   3    left (q, abort, SIGTERM, SIGHUP) while an apply or destroy was running: every step is
        journaled; `apply --plan … --yes` / `destroy --plan-id … --yes` resumes";
 
+/// What `--version` prints after the name: the version, the git commit it was built from and the
+/// glibc it needs (`build.rs` works both out; `scripts/dist.sh` pins the floor), e.g.
+/// `0.1.0 (abc1234, glibc ≥ 2.17)`.
+pub const VERSION: &str = concat!(
+    env!("CARGO_PKG_VERSION"),
+    " (",
+    env!("FIXEDIP_GIT_COMMIT"),
+    ", ",
+    env!("FIXEDIP_GLIBC_DESC"),
+    ")"
+);
+
 #[derive(Debug, Parser)]
 #[command(
     name = "fixedip-tui",
-    version,
+    version = VERSION,
     about = "Fixed IP addresses for an Amazon API Gateway API: an internet-facing NLB in front of an \
              execute-api VPC endpoint and a private REST API, set up by a terminal wizard.",
     after_help = AFTER_HELP

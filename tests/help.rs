@@ -458,6 +458,9 @@ const OTHER_TOOLS_FLAGS: &[&str] = &[
     "role-name",
     "vpc-ids",
     "query",
+    "path",
+    "target",
+    "use-device-code",
 ];
 
 #[test]
@@ -726,4 +729,30 @@ fn the_readme_json_examples_have_the_fields_the_binary_prints() {
     );
     assert_eq!(examples[1]["state"], "destroyed");
     assert_eq!(real["state"], "destroyed");
+}
+
+/// `--version` names the commit and the glibc the binary needs: `fixedip-tui 0.1.0 (abc1234,
+/// glibc ≥ 2.17)` from scripts/dist.sh, `… built locally: …` from any other build (build.rs).
+#[test]
+fn version_names_the_commit_and_the_glibc_floor() {
+    let home = tempfile::tempdir().expect("home");
+    let out = run(&["--version"], home.path());
+    assert_eq!(out.status.code(), Some(0));
+    let text = String::from_utf8(out.stdout).expect("UTF-8");
+    let line = text.trim_end();
+    let inside = line
+        .strip_prefix(concat!("fixedip-tui ", env!("CARGO_PKG_VERSION"), " ("))
+        .and_then(|rest| rest.strip_suffix(')'))
+        .unwrap_or_else(|| panic!("`{line}`"));
+    let (commit, floor) = inside
+        .split_once(", ")
+        .unwrap_or_else(|| panic!("`{line}`"));
+    assert!(
+        commit == "unknown" || (commit.len() >= 7 && commit.chars().all(|c| c.is_ascii_hexdigit())),
+        "the commit: `{line}`"
+    );
+    assert!(
+        floor.starts_with("glibc ≥ 2.") || floor.starts_with("built locally"),
+        "the glibc floor: `{line}`"
+    );
 }
