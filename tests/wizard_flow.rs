@@ -485,6 +485,7 @@ fn rows_are_current(m: &Model, when: &str) {
     let w = m.wizard.as_ref().expect("wizard");
     let kept: Vec<_> = w.rows.iter().cloned().collect();
     assert_eq!(kept, w.visible_rows(&m.inventory), "{when}");
+    assert_eq!(w.endpoint_azs, w.draft.endpoint_azs(&m.inventory), "{when}");
 }
 
 #[tokio::test]

@@ -117,6 +117,9 @@ pub struct Wizard {
     pub page_rows: usize,
     /// What `rows` were built from (`None`: build them again).
     rows_input: Option<RowsInput>,
+    /// The AZs of the endpoint's subnets (step 3 says them), found when `rows` were built: a
+    /// look-up of each subnet among every subnet of the region, not one per frame.
+    pub endpoint_azs: Vec<String>,
 }
 
 /// What a step's rows are built from: the step, the draft and the inventory (counted).
@@ -187,6 +190,7 @@ impl Wizard {
             rows: StepRows::default(),
             page_rows: 10,
             rows_input: None,
+            endpoint_azs: vec![],
         };
         w.dns_question = dns_off && !w.draft.enable_vpc_dns;
         w.revalidate(inv);
@@ -577,6 +581,7 @@ impl Wizard {
             r.step == self.step && r.draft == self.draft && r.inventory == inventory
         });
         if !current {
+            self.endpoint_azs = self.draft.endpoint_azs(inv);
             self.rows = StepRows::new(rows(self, inv));
             self.rows_input = Some(RowsInput {
                 step: self.step,

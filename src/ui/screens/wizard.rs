@@ -171,7 +171,7 @@ fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
         Step::NlbSubnets => vec![
             format!(
                 "The internet-facing NLB: one public subnet in each endpoint AZ ({}). It gets one fixed IP per AZ.",
-                d.endpoint_azs(inv).join(", ")
+                w.endpoint_azs.join(", ")
             ),
             crate::app::wizard::eip_choice_line(d),
         ],
