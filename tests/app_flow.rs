@@ -354,3 +354,41 @@ async fn the_wizard_pages_by_its_own_list_height() {
     assert!(rows < w.rows.len(), "the list is longer than a page");
     assert_eq!(w.cursor, rows, "a page is the list's height");
 }
+
+/// The VPC list's filter keeps its texts and narrows its matches as the query grows: after
+/// every key the list is what one full filter of the VPCs gives.
+#[tokio::test]
+async fn the_vpc_filter_narrows_as_typed_and_follows_a_new_read() {
+    let mut m = common::loaded_demo_model().await;
+    press(&mut m, KeyCode::Char('/'));
+    for c in "prod c".chars() {
+        press(&mut m, KeyCode::Char(c));
+        assert_eq!(
+            m.visible,
+            app::filter_vpcs(&m.inventory.vpcs, m.filter.value()),
+            "typed {:?}",
+            m.filter.value()
+        );
+    }
+    press(&mut m, KeyCode::Backspace);
+    assert_eq!(m.visible, app::filter_vpcs(&m.inventory.vpcs, "prod "));
+    // The VPCs are read again, renamed (as many as before): the filter searches the new names.
+    let mut vpcs = m.inventory.vpcs.clone();
+    for v in &mut vpcs {
+        v.name = v.name.as_ref().map(|n| n.replace("prod", "live"));
+    }
+    vpcs[1].name = Some("prod-new".into());
+    let generation = m.generation;
+    app::update(
+        &mut m,
+        Msg::Discovery {
+            generation,
+            event: DEvent::Loaded(SourceData::Vpcs(vpcs)),
+        },
+    );
+    assert_eq!(m.visible, app::filter_vpcs(&m.inventory.vpcs, "prod "));
+    assert!(m
+        .visible
+        .iter()
+        .any(|i| m.inventory.vpcs[*i].name.as_deref() == Some("prod-new")));
+}

@@ -284,3 +284,68 @@ async fn keys_of_the_verify_screen() {
     assert!(m.verify.is_none());
     assert!(m.apply.is_some());
 }
+
+/// The rows of the checklist pane (left of the handout at 120 columns), inside its border.
+fn pane_rows(model: &Model, height: u16) -> Vec<String> {
+    let mut t = Terminal::new(TestBackend::new(120, height)).expect("test terminal");
+    t.draw(|f| ui::render(f, model, &Theme::COLOR))
+        .expect("draw");
+    let buf = t.backend().buffer().clone();
+    // Header line, then the pane's top border; its inside is 72 columns wide (62% of 120, less
+    // the borders), and it ends above its bottom border and the footer.
+    (3..height.saturating_sub(2))
+        .map(|y| (1..73).map(|x| buf[(x, y)].symbol().to_string()).collect())
+        .collect()
+}
+
+/// Only the lines on screen are built: scrolled anywhere, the pane shows what the whole
+/// checklist shows at those lines (failed checks take several lines each).
+#[tokio::test]
+async fn a_scrolled_checklist_shows_the_lines_of_the_whole_one() {
+    let (mut m, _) = verifying().await;
+    let mut checks = Vec::new();
+    for n in 0..8 {
+        checks.extend(partial_fail().into_iter().map(|mut c| {
+            c.id = format!("{}#{n}", c.id);
+            c
+        }));
+    }
+    app::update(
+        &mut m,
+        Msg::VerifyFinished {
+            at_ms: 4_000,
+            report: Box::new(report(checks)),
+        },
+    );
+    let whole = pane_rows(&m, 400);
+    let shown = 35;
+    for step in 0..40 {
+        let rows = pane_rows(&m, 40);
+        let offset = 3 * step;
+        assert_eq!(
+            rows[..shown],
+            whole[offset..offset + shown],
+            "scrolled by {offset} lines"
+        );
+        common::keys(&mut m, "j j j");
+    }
+}
+
+/// A check that ends after a frame was drawn changes the layout the view kept for it.
+#[tokio::test]
+async fn a_check_that_changes_is_laid_out_again() {
+    let (mut m, _) = verifying().await;
+    let before = pane_rows(&m, 40);
+    let mut c = Check::new("tcp:3.3.3.3", "3.3.3.3", "TCP 443 connects");
+    c.finish(CheckState::Pass, "3.3.3.3:443 in 9 ms".into(), None);
+    app::update(&mut m, Msg::VerifyCheck(c));
+    let after = pane_rows(&m, 40);
+    assert_ne!(before, after);
+    // What a view that never kept a layout shows.
+    let mut fresh = m.clone();
+    if let Some(v) = fresh.verify.as_mut() {
+        v.layout = Default::default();
+    }
+    assert_eq!(after, pane_rows(&fresh, 40));
+    assert!(after.iter().any(|r| r.contains("3.3.3.3")), "{after:#?}");
+}

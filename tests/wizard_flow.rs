@@ -478,3 +478,73 @@ async fn the_name_findings_follow_the_typed_name() {
         .and_then(|w| w.draft.certificate_arn.as_deref())
         .is_some_and(|a| a.ends_with("ae3dd405-a0b0-4339-a499-fa0fb1cae63f")));
 }
+
+/// The rows the wizard keeps (built once per change, filtered once per change of the filter)
+/// are, after every key, the rows built from scratch for the wizard as it is.
+fn rows_are_current(m: &Model, when: &str) {
+    let w = m.wizard.as_ref().expect("wizard");
+    let kept: Vec<_> = w.rows.iter().cloned().collect();
+    assert_eq!(kept, w.visible_rows(&m.inventory), "{when}");
+    assert_eq!(w.endpoint_azs, w.draft.endpoint_azs(&m.inventory), "{when}");
+}
+
+#[tokio::test]
+async fn kept_rows_follow_the_filter_key_by_key() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "ENT ENT");
+    assert_eq!(step(&m), Some(Step::NlbSubnets));
+    keys(&mut m, "/");
+    for c in "sub 1a".chars() {
+        keys(&mut m, &format!("t:{c}"));
+        rows_are_current(&m, &format!("typed up to {c:?}"));
+    }
+    keys(&mut m, "BS BS");
+    rows_are_current(&m, "after deleting");
+    keys(&mut m, "ESC");
+    rows_are_current(&m, "filter cleared");
+    assert!(m.wizard.as_ref().is_some_and(|w| w.rows.len() > 6));
+}
+
+#[tokio::test]
+async fn kept_rows_are_built_again_when_the_draft_or_the_inventory_changes() {
+    let mut m = common::loaded_demo_model().await;
+    keys(&mut m, "ENT");
+    rows_are_current(&m, "step 2");
+    // Space toggles the subnet under the cursor: its row is checked (or not) at once.
+    let before = m
+        .wizard
+        .as_ref()
+        .and_then(|w| w.rows.get(w.cursor).cloned());
+    keys(&mut m, "SPC");
+    rows_are_current(&m, "after a toggle");
+    let after = m
+        .wizard
+        .as_ref()
+        .and_then(|w| w.rows.get(w.cursor).cloned());
+    assert_ne!(
+        before.map(|r| r.checked),
+        after.map(|r| r.checked),
+        "the toggled row shows its new state"
+    );
+    // The draft changed from outside the keys (it is public): the next key sees it.
+    if let Some(w) = m.wizard.as_mut() {
+        w.draft.endpoint_subnets.clear();
+    }
+    keys(&mut m, "DOWN");
+    rows_are_current(&m, "after the draft changed");
+    // One more subnet in the VPC: the rows are built again.
+    let mut extra = m.inventory.subnets[0].clone();
+    extra.id = "subnet-0new000000000000".into();
+    extra.vpc_id = m
+        .wizard
+        .as_ref()
+        .and_then(|w| w.draft.vpc_id.clone())
+        .unwrap_or_default();
+    m.inventory.subnets.push(extra);
+    keys(&mut m, "UP");
+    rows_are_current(&m, "after a subnet appeared");
+    assert!(m
+        .wizard
+        .as_ref()
+        .is_some_and(|w| w.rows.iter().any(|r| r.key == "subnet-0new000000000000")));
+}

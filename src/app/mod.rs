@@ -2,8 +2,10 @@
 //! the effects it asks for (run by `crate::runner`, which sends results back as `Msg`).
 
 pub mod apply;
+pub mod filter;
 mod home;
 pub mod keymap;
+pub mod rows;
 pub mod scroll;
 pub mod verify;
 pub mod wizard;
@@ -98,6 +100,9 @@ pub struct Model {
     pub chosen_vpc: Option<String>,
     pub filter: Input,
     pub filter_editing: bool,
+    /// The VPC list's texts and the filter's last matches (`visible`), rebuilt when the VPCs
+    /// change; a query that grows narrows them.
+    pub vpc_filter: filter::FilterCache,
     pub overlay: Option<Overlay>,
     pub spinner: usize,
     /// Rows of the VPC list on screen, for paging (from the last frame's `Msg::Layout`).
@@ -270,6 +275,7 @@ impl Model {
             chosen_vpc: None,
             filter: Input::default(),
             filter_editing: false,
+            vpc_filter: Default::default(),
             overlay: None,
             spinner: 0,
             page_rows: 10,
@@ -341,7 +347,11 @@ impl Model {
             .clone()
             .or_else(|| self.recommended_vpc.clone())
             .or_else(|| self.selected_vpc().map(|v| v.id.clone()));
-        self.visible = filter_vpcs(&self.inventory.vpcs, self.filter.value());
+        // The texts are built again when the VPCs were (a cache of another list is no use).
+        if self.vpc_filter.len() != self.inventory.vpcs.len() {
+            self.vpcs_changed();
+        }
+        self.visible = self.vpc_filter.set_query(self.filter.value()).to_vec();
         self.selected = keep
             .and_then(|id| {
                 self.visible
@@ -350,6 +360,11 @@ impl Model {
             })
             .unwrap_or(0);
         self.clamp_offset();
+    }
+
+    /// The VPCs were read (again): the filter's texts are built anew.
+    fn vpcs_changed(&mut self) {
+        self.vpc_filter = filter::FilterCache::new(vpc_texts(&self.inventory.vpcs));
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -388,6 +403,7 @@ impl Model {
             notes: vec![],
         });
         self.inventory = Inventory::new(&target);
+        self.vpcs_changed();
         for s in self.sources.values_mut() {
             *s = SourceState::Loading { loaded: 0 };
         }
@@ -401,35 +417,19 @@ impl Model {
 /// Fuzzy filter (fzf-like scoring, nucleo) of `texts`; indices of the matches, best first, ties
 /// in list order. An empty query keeps everything in order.
 pub fn fuzzy_filter(texts: &[String], query: &str) -> Vec<usize> {
-    use nucleo_matcher::pattern::{CaseMatching, Normalization, Pattern};
-    use nucleo_matcher::{Config, Matcher, Utf32Str};
-    let query = query.trim();
-    if query.is_empty() {
-        return (0..texts.len()).collect();
-    }
-    let mut matcher = Matcher::new(Config::DEFAULT);
-    let pattern = Pattern::parse(query, CaseMatching::Smart, Normalization::Smart);
-    let mut buf = Vec::new();
-    let mut scored: Vec<(u32, usize)> = texts
-        .iter()
-        .enumerate()
-        .filter_map(|(i, hay)| {
-            pattern
-                .score(Utf32Str::new(hay, &mut buf), &mut matcher)
-                .map(|s| (s, i))
-        })
-        .collect();
-    scored.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-    scored.into_iter().map(|(_, i)| i).collect()
+    filter::fuzzy_filter(texts, query)
+}
+
+/// What the VPC list's filter searches: name, id and CIDR.
+fn vpc_texts(vpcs: &[Vpc]) -> Vec<String> {
+    vpcs.iter()
+        .map(|v| format!("{} {} {}", v.name.as_deref().unwrap_or(""), v.id, v.cidr))
+        .collect()
 }
 
 /// The VPC list's filter: name, id and CIDR.
 pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
-    let texts: Vec<String> = vpcs
-        .iter()
-        .map(|v| format!("{} {} {}", v.name.as_deref().unwrap_or(""), v.id, v.cidr))
-        .collect();
-    fuzzy_filter(&texts, query)
+    fuzzy_filter(&vpc_texts(vpcs), query)
 }
 
 /// `update` at the runner's clock `now_ms`: the model's clock is set first, so what the message
@@ -666,6 +666,9 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
             model
                 .sources
                 .insert(source, SourceState::Loaded { count, warning });
+            if source == Source::Vpcs {
+                model.vpcs_changed();
+            }
             if matches!(
                 source,
                 Source::Vpcs | Source::Subnets | Source::VpcEndpoints

@@ -17,6 +17,49 @@ pub struct VerifyView {
     pub scroll: super::scroll::Scroll,
     /// This run re-registers drifted targets.
     pub reregister: bool,
+    /// Bumped whenever `checks` or `report` change: what the checklist's layout is kept for.
+    pub revision: u64,
+    /// The checklist's layout (its lines per check at a width), measured by the renderer and
+    /// kept until the checks or the width change: a frame then builds only the lines on screen.
+    pub layout: std::cell::RefCell<Option<ChecklistLayout>>,
+}
+
+/// One entry of the checklist as shown: a heading, or a check (with its group in its title, in
+/// the failed section).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    FailedHeading,
+    GroupHeading(usize),
+    Check { index: usize, with_group: bool },
+}
+
+/// The checklist's entries in the order shown, and the first line of each at `width`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct ChecklistLayout {
+    pub revision: u64,
+    pub width: usize,
+    pub entries: Vec<Entry>,
+    /// `starts[i]`: the line entry `i` starts at; one more at the end: the lines in all.
+    pub starts: Vec<usize>,
+}
+
+impl ChecklistLayout {
+    /// Lines in all.
+    pub fn total(&self) -> usize {
+        self.starts.last().copied().unwrap_or(0)
+    }
+
+    /// The entry shown at line `line`, and how many of its lines are above it.
+    pub fn at_line(&self, line: usize) -> (usize, usize) {
+        let i = self
+            .starts
+            .partition_point(|s| *s <= line)
+            .saturating_sub(1);
+        (
+            i,
+            line.saturating_sub(self.starts.get(i).copied().unwrap_or(0)),
+        )
+    }
 }
 
 impl VerifyView {
@@ -33,7 +76,42 @@ impl VerifyView {
             now_ms,
             scroll: Default::default(),
             reregister,
+            revision: 0,
+            layout: Default::default(),
         }
+    }
+
+    /// The checklist's entries in the order shown: once done, the failed checks first (under
+    /// their heading); then every other check under a heading per group.
+    pub fn entries(&self) -> Vec<Entry> {
+        let mut out = Vec::new();
+        let failed = !self.running() && self.checks.iter().any(|c| c.state == CheckState::Fail);
+        if failed {
+            out.push(Entry::FailedHeading);
+            for (index, c) in self.checks.iter().enumerate() {
+                if c.state == CheckState::Fail {
+                    out.push(Entry::Check {
+                        index,
+                        with_group: true,
+                    });
+                }
+            }
+        }
+        let mut group = "";
+        for (index, c) in self.checks.iter().enumerate() {
+            if failed && c.state == CheckState::Fail {
+                continue;
+            }
+            if c.group != group {
+                group = &c.group;
+                out.push(Entry::GroupHeading(index));
+            }
+            out.push(Entry::Check {
+                index,
+                with_group: false,
+            });
+        }
+        out
     }
 
     /// A check started or ended.
@@ -42,12 +120,14 @@ impl VerifyView {
             Some(slot) => *slot = c,
             None => self.checks.push(c),
         }
+        self.revision += 1;
     }
 
     pub fn finish(&mut self, report: Report, at_ms: u64) {
         self.now_ms = at_ms;
         self.checks = report.checks.clone();
         self.report = Some(report);
+        self.revision += 1;
     }
 
     pub fn running(&self) -> bool {

@@ -7,8 +7,9 @@ use tui_input::Input;
 
 use super::keymap::wizard::{Action, Mode};
 use super::keymap::{self};
+use super::rows::StepRows;
 use crate::discovery::Inventory;
-use crate::plan::validate::{blocking, check_caller_cidr, check_dns_name, NLB_MIN_FREE_IPS};
+use crate::plan::validate::{blocking_unless, check_caller_cidr, check_dns_name, NLB_MIN_FREE_IPS};
 use crate::plan::{validate, Draft, Finding, Plan, Severity, Step};
 
 /// One row of a step's list.
@@ -109,11 +110,24 @@ pub struct Wizard {
     pub apply_after_confirm: bool,
     /// Whether this wizard may apply (not in `plan --out`, which only saves).
     pub can_apply: bool,
-    /// The current step's rows after the filter, as of the last change (what the screen shows).
-    pub rows: Vec<Row>,
+    /// The current step's rows after the filter, as of the last change (what the screen shows):
+    /// built once per change of what they show, filtered once per change of the filter.
+    pub rows: StepRows,
     /// Rows of the step's list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
-    rows_stamp: String,
+    /// What `rows` were built from (`None`: build them again).
+    rows_input: Option<RowsInput>,
+    /// The AZs of the endpoint's subnets (step 3 says them), found when `rows` were built: a
+    /// look-up of each subnet among every subnet of the region, not one per frame.
+    pub endpoint_azs: Vec<String>,
+}
+
+/// What a step's rows are built from: the step, the draft and the inventory (counted).
+#[derive(Debug, Clone, PartialEq)]
+struct RowsInput {
+    step: Step,
+    draft: Draft,
+    inventory: String,
 }
 
 /// What the wizard asks of the outside world.
@@ -173,9 +187,10 @@ impl Wizard {
             internet_prompted: false,
             apply_after_confirm: false,
             can_apply: true,
-            rows: vec![],
+            rows: StepRows::default(),
             page_rows: 10,
-            rows_stamp: String::new(),
+            rows_input: None,
+            endpoint_azs: vec![],
         };
         w.dns_question = dns_off && !w.draft.enable_vpc_dns;
         w.revalidate(inv);
@@ -198,8 +213,10 @@ impl Wizard {
 
     /// Errors, and warnings not acknowledged, of one step.
     pub fn step_blocked(&self, inv: &Inventory, step: Step) -> Vec<Finding> {
-        let plan = self.plan(inv);
-        blocking(&plan, &self.findings)
+        let _ = inv;
+        // `blocking` reads the plan's acknowledged warnings: the draft's, as the plan copies
+        // them (the plan is not built for that: the rail asks on every frame).
+        blocking_unless(&self.draft.acknowledged, &self.findings)
             .into_iter()
             .filter(|f| f.step == step)
             .cloned()
@@ -237,10 +254,10 @@ impl Wizard {
         self.apply_after_confirm = false;
         self.review = Default::default();
         // Land on the chosen row, when there is one.
-        let rows = self.visible_rows(inv);
-        if let Some(i) = rows.iter().position(|r| r.checked && r.selectable) {
+        self.refresh_rows(inv);
+        if let Some(i) = self.rows.iter().position(|r| r.checked && r.selectable) {
             self.cursor = i;
-        } else if let Some(i) = rows.iter().position(|r| r.selectable) {
+        } else if let Some(i) = self.rows.iter().position(|r| r.selectable) {
             self.cursor = i;
         }
         let mut cmds = vec![];
@@ -321,7 +338,7 @@ impl Wizard {
 
     /// Move the cursor by `delta` rows, skipping headings; the list's window follows it.
     fn move_cursor(&mut self, delta: isize) {
-        let rows = std::mem::take(&mut self.rows);
+        let rows = &self.rows;
         if rows.is_empty() {
             self.cursor = 0;
             return;
@@ -330,11 +347,11 @@ impl Wizard {
         let mut c = (self.cursor as isize + delta).clamp(0, last);
         // Skip headings in the direction of travel.
         let dir = if delta < 0 { -1 } else { 1 };
-        while rows[c as usize].heading && c + dir >= 0 && c + dir <= last {
+        let heading = |c: isize| rows.get(c as usize).is_some_and(|r| r.heading);
+        while heading(c) && c + dir >= 0 && c + dir <= last {
             c += dir;
         }
         self.cursor = c as usize;
-        self.rows = rows;
         let rows_on_screen = self.page_rows.max(1);
         if self.cursor < self.offset {
             self.offset = self.cursor;
@@ -345,8 +362,8 @@ impl Wizard {
 
     /// Space / Enter on the row under the cursor.
     fn choose(&mut self, inv: &Inventory, enter: bool) -> Vec<WizardCmd> {
-        let rows = self.visible_rows(inv);
-        let Some(row) = rows.get(self.cursor).cloned() else {
+        self.refresh_rows(inv);
+        let Some(row) = self.rows.get(self.cursor).cloned() else {
             return if enter { self.next(inv) } else { vec![] };
         };
         if !row.selectable {
@@ -541,6 +558,8 @@ impl Wizard {
     /// Handle a key: the action its binding has in the wizard's table (`keymap::wizard`), else
     /// typed into the text field or the filter being typed.
     pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent) -> Vec<WizardCmd> {
+        // The rows the key acts on are those of the wizard as it is now.
+        self.refresh_rows(inv);
         let state = keymap::wizard::State::of(self);
         let cmds = match keymap::action(keymap::wizard::TABLE, state, &key) {
             Some(action) => self.act(inv, action),
@@ -553,21 +572,24 @@ impl Wizard {
         cmds
     }
 
-    /// Recompute the rows when what they depend on changed (not on plain cursor moves, which
-    /// matter on lists of thousands of certificates).
+    /// Build the rows again when what they show changed (the step, the draft, the inventory),
+    /// and filter them again when the filter changed; a cursor move does neither (lists of
+    /// thousands of certificates, subnets, zones…).
     fn refresh_rows(&mut self, inv: &Inventory) {
-        let stamp = format!(
-            "{:?}|{:?}|{}|{}|{}",
-            self.step,
-            self.draft,
-            self.filter.value(),
-            inv.records.len(),
-            inv.generation_marker()
-        );
-        if stamp != self.rows_stamp {
-            self.rows = self.visible_rows(inv);
-            self.rows_stamp = stamp;
+        let inventory = inv.generation_marker();
+        let current = self.rows_input.as_ref().is_some_and(|r| {
+            r.step == self.step && r.draft == self.draft && r.inventory == inventory
+        });
+        if !current {
+            self.endpoint_azs = self.draft.endpoint_azs(inv);
+            self.rows = StepRows::new(rows(self, inv));
+            self.rows_input = Some(RowsInput {
+                step: self.step,
+                draft: self.draft.clone(),
+                inventory,
+            });
         }
+        self.rows.set_query(self.filter.value());
     }
 
     fn act(&mut self, inv: &Inventory, action: Action) -> Vec<WizardCmd> {
@@ -815,11 +837,8 @@ impl Wizard {
         if self.draft.certificate_arn.is_some() {
             return self.next(inv);
         }
-        self.cursor = self
-            .visible_rows(inv)
-            .iter()
-            .position(|r| r.selectable)
-            .unwrap_or(0);
+        self.refresh_rows(inv);
+        self.cursor = self.rows.iter().position(|r| r.selectable).unwrap_or(0);
         vec![]
     }
 
@@ -951,7 +970,7 @@ impl Wizard {
         let said = pinned.values().cloned().collect::<Vec<_>>().join(", ");
         self.draft.endpoint_ips = pinned;
         self.revalidate(inv);
-        self.rows_stamp.clear();
+        self.rows_input = None;
         self.refresh_rows(inv);
         Some(said)
     }
@@ -959,7 +978,7 @@ impl Wizard {
     pub fn records_loaded(&mut self, inv: &Inventory) {
         self.records_loading = false;
         self.revalidate(inv);
-        self.rows_stamp.clear();
+        self.rows_input = None;
         self.refresh_rows(inv);
     }
 }

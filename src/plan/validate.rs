@@ -1571,11 +1571,16 @@ fn names_and_limits(cx: &mut Check<'_>) {
 
 /// Findings that still block: errors, and warnings not yet acknowledged.
 pub fn blocking<'a>(plan: &Plan, findings: &'a [Finding]) -> Vec<&'a Finding> {
+    blocking_unless(&plan.acknowledged, findings)
+}
+
+/// Findings that still block: errors, and warnings whose code is not in `acknowledged`.
+pub fn blocking_unless<'a>(acknowledged: &[String], findings: &'a [Finding]) -> Vec<&'a Finding> {
     findings
         .iter()
         .filter(|f| match f.severity {
             Severity::Error => true,
-            Severity::Warning => !plan.acknowledged.iter().any(|c| c == f.code),
+            Severity::Warning => !acknowledged.iter().any(|c| c == f.code),
             Severity::Info => false,
         })
         .collect()

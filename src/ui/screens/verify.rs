@@ -6,7 +6,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
 use ratatui::Frame;
 
-use crate::app::verify::VerifyView;
+use crate::app::verify::{ChecklistLayout, Entry, VerifyView};
 use crate::app::Model;
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
@@ -79,51 +79,109 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, them
         handout_area,
     );
 
-    let width = list_area.width.saturating_sub(2) as usize;
-    let mut lines: Vec<Line> = Vec::new();
-    // Once done, what needs action comes first.
-    let failed: Vec<&Check> = if v.running() {
-        vec![]
-    } else {
-        v.checks
-            .iter()
-            .filter(|c| c.state == CheckState::Fail)
-            .collect()
-    };
-    if !failed.is_empty() {
-        lines.push(Line::from(Span::styled(
-            format!("Failed ({})", failed.len()),
-            theme.err(),
-        )));
-        for c in &failed {
-            check_lines(&mut lines, c, model, theme, width, true);
+    render_checklist(frame, list_area, model, v, theme);
+}
+
+/// The lines of one entry of the checklist.
+fn entry_lines<'a>(
+    lines: &mut Vec<Line<'a>>,
+    entry: Entry,
+    v: &VerifyView,
+    model: &Model,
+    theme: &Theme,
+    width: usize,
+) {
+    match entry {
+        Entry::FailedHeading => {
+            let failed = v
+                .checks
+                .iter()
+                .filter(|c| c.state == CheckState::Fail)
+                .count();
+            lines.push(Line::from(Span::styled(
+                format!("Failed ({failed})"),
+                theme.err(),
+            )));
+        }
+        Entry::GroupHeading(i) => {
+            let group = v.checks.get(i).map(|c| c.group.clone()).unwrap_or_default();
+            lines.push(Line::from(Span::styled(group, theme.header())));
+        }
+        Entry::Check { index, with_group } => {
+            if let Some(c) = v.checks.get(index) {
+                check_lines(lines, c, model, theme, width, with_group);
+            }
         }
     }
-    let mut group = "";
-    for c in v
-        .checks
-        .iter()
-        .filter(|c| failed.is_empty() || c.state != CheckState::Fail)
+}
+
+/// Measure the checklist's layout at `width`, unless the view keeps it already (it does until
+/// the checks or the width change).
+fn measure_checklist(v: &VerifyView, model: &Model, width: usize) {
+    if v.layout
+        .borrow()
+        .as_ref()
+        .is_some_and(|l| l.width == width && l.revision == v.revision)
     {
-        if c.group != group {
-            group = &c.group;
-            lines.push(Line::from(Span::styled(group.to_string(), theme.header())));
+        return;
+    }
+    let entries = v.entries();
+    let mut starts = Vec::with_capacity(entries.len() + 1);
+    let mut line = 0;
+    let mut scratch = Vec::new();
+    for e in &entries {
+        starts.push(line);
+        // Most entries are one line; a failed check is measured by building its lines.
+        line += match e {
+            Entry::Check { index, .. }
+                if v.checks
+                    .get(*index)
+                    .is_some_and(|c| c.state == CheckState::Fail) =>
+            {
+                scratch.clear();
+                entry_lines(&mut scratch, *e, v, model, &Theme::MONO, width);
+                scratch.len()
+            }
+            _ => 1,
+        };
+    }
+    starts.push(line);
+    *v.layout.borrow_mut() = Some(ChecklistLayout {
+        revision: v.revision,
+        width,
+        entries,
+        starts,
+    });
+}
+
+/// The checks (only the lines on screen are built), scrolled by j/k.
+fn render_checklist(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, theme: &Theme) {
+    let width = area.width.saturating_sub(2) as usize;
+    let view = area.height.saturating_sub(2);
+    measure_checklist(v, model, width);
+    let memo = v.layout.borrow();
+    let Some(layout) = memo.as_ref() else {
+        return;
+    };
+    let offset = v.scroll.fit(layout.total(), view);
+    let (first, skip) = layout.at_line(usize::from(offset));
+    let mut lines: Vec<Line> = Vec::new();
+    for e in layout.entries.iter().skip(first) {
+        if lines.len() >= skip + usize::from(view) {
+            break;
         }
-        check_lines(&mut lines, c, model, theme, width, false);
+        entry_lines(&mut lines, *e, v, model, theme, width);
     }
     let text = Paragraph::new(lines);
-    let offset = v.scroll.fit(
-        text.line_count(list_area.width.saturating_sub(2)),
-        list_area.height.saturating_sub(2),
-    );
     frame.render_widget(
-        text.scroll((offset, 0)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(" Checks — j/k scroll ", theme.title())),
-        ),
-        list_area,
+        text.scroll((u16::try_from(skip).unwrap_or(u16::MAX), 0))
+            .block(
+                Block::default()
+                    .borders(Borders::ALL)
+                    .border_style(theme.focus_border())
+                    .title(Span::styled(" Checks — j/k scroll ", theme.title())),
+            ),
+        area,
     );
 }
 

@@ -7,7 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
-use crate::app::wizard::{Field, Row, Wizard};
+use crate::app::rows::StepRows;
+use crate::app::wizard::{Field, Wizard};
 use crate::app::Model;
 use crate::discovery::Inventory;
 use crate::plan::{Severity, Step};
@@ -170,7 +171,7 @@ fn explanation(w: &Wizard, inv: &Inventory) -> Vec<String> {
         Step::NlbSubnets => vec![
             format!(
                 "The internet-facing NLB: one public subnet in each endpoint AZ ({}). It gets one fixed IP per AZ.",
-                d.endpoint_azs(inv).join(", ")
+                w.endpoint_azs.join(", ")
             ),
             crate::app::wizard::eip_choice_line(d),
         ],
@@ -353,56 +354,11 @@ fn fields(w: &Wizard) -> Vec<FieldView<'_>> {
     }
 }
 
-/// What a row lists, from its key: `subnet`, `eipalloc`, `acm:certificate`,
-/// `elasticloadbalancing:loadbalancer`…
-fn row_kind(key: &str) -> String {
-    match key.strip_prefix("arn:") {
-        Some(rest) => {
-            let mut parts = rest.split(':');
-            let service = parts.nth(1).unwrap_or_default();
-            let resource = parts
-                .nth(2)
-                .and_then(|r| r.split('/').next())
-                .unwrap_or_default();
-            format!("{service}:{resource}")
-        }
-        // `subnet-…`, `eipalloc-…`; ids without a prefix (zones, APIs) are one kind.
-        None => match key.split_once('-') {
-            Some((prefix, _)) => prefix.to_string(),
-            None => String::new(),
-        },
-    }
-}
-
-fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &Theme) {
+fn render_rows(frame: &mut Frame, area: Rect, rows: &StepRows, w: &Wizard, theme: &Theme) {
     let multi = matches!(w.step, Step::EndpointSubnets | Step::NlbSubnets);
-    let cols = rows
-        .iter()
-        .filter(|r| !r.heading)
-        .map(|r| r.cells.len())
-        .max()
-        .unwrap_or(0);
-    // Column widths from the content (capped), per kind of row (subnets, Elastic IPs, load
-    // balancers… each line up among themselves); headings span the whole width.
-    let widths_of = |kind: &str| -> Vec<usize> {
-        (0..cols)
-            .map(|i| {
-                rows.iter()
-                    .filter(|r| !r.heading && row_kind(&r.key) == kind)
-                    .filter_map(|r| r.cells.get(i))
-                    .map(|c| c.chars().count())
-                    .max()
-                    .unwrap_or(0)
-                    .min(40)
-            })
-            .collect()
-    };
-    let mut widths_by_kind: std::collections::HashMap<String, Vec<usize>> =
-        std::collections::HashMap::new();
-    for r in rows.iter().filter(|r| !r.heading) {
-        let k = row_kind(&r.key);
-        widths_by_kind.entry(k).or_insert_with_key(|k| widths_of(k));
-    }
+    // Column widths come from the content (capped), per kind of row (subnets, Elastic IPs, load
+    // balancers… each line up among themselves), measured when the rows or the filter changed;
+    // headings span the whole width.
     let width = area.width.saturating_sub(2) as usize;
     // Only the rows on screen become list items.
     let window = (area.height as usize).max(1);
@@ -414,10 +370,8 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
         .max((w.cursor + 1).saturating_sub(window))
         .min(rows.len().saturating_sub(window));
     let items: Vec<ListItem> = rows
-        .iter()
-        .skip(first)
-        .take(window)
-        .map(|r| {
+        .window(first, window)
+        .map(|(r, widths)| {
             if r.heading {
                 return ListItem::new(Line::from(Span::styled(
                     ellipsize(&r.cells.join(" "), width),
@@ -438,10 +392,6 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &[Row], w: &Wizard, theme: &
             // Fixed columns, then the note (why greyed / what it implies), then the free text.
             let last = r.cells.len().saturating_sub(1);
             let mut text = String::new();
-            let widths = widths_by_kind
-                .get(&row_kind(&r.key))
-                .cloned()
-                .unwrap_or_default();
             for (i, c) in r.cells.iter().enumerate().take(last) {
                 let w = widths.get(i).copied().unwrap_or(0);
                 text.push_str(&format!("{:<w$} ", ellipsize(c, w)));
