@@ -1,6 +1,6 @@
-//! Render benchmark (not a test): frames of a 10,000-item list at 120×40, p50/p99 per frame,
-//! for the VPC list and for a wizard list (10,000 certificates), plus the cost of one filter
-//! keystroke. Release build recommended:
+//! Render benchmark (not a test): every list of the app at 10,000 rows, 120×40. Per list and per
+//! key (move down, page down, one filter keystroke where the list has a filter): the time of the
+//! key's `update` plus the frame it causes, p50 and p99. Release build recommended:
 //!
 //!     cargo run --release --example render_bench
 
@@ -8,52 +8,111 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
+use fixedip_tui::app::apply::{ApplyView, Mode};
+use fixedip_tui::app::verify::VerifyView;
+use fixedip_tui::app::wizard::{Field, Wizard};
 use fixedip_tui::app::{self, Model, Msg};
 use fixedip_tui::cloud::sim::{SimCloud, SimOptions, DEMO_ACCOUNT_JSON};
 use fixedip_tui::cloud::Cloud;
-use fixedip_tui::discovery;
-use fixedip_tui::domain::{CertStatus, Certificate, Subnet, Vpc};
+use fixedip_tui::discovery::{self, SourceData};
+use fixedip_tui::domain::{
+    CertStatus, Certificate, ElasticIp, ElbInventory, HostedZone, ListenerState, LoadBalancerState,
+    NlbInfo, RestApi, Subnet, TargetGroupState, Vpc,
+};
+use fixedip_tui::engine::{EngineEvent, NodeId};
+use fixedip_tui::plan::{EipChoice, Step};
 use fixedip_tui::ui::{self, theme::Theme};
+use fixedip_tui::verify::{Check, CheckState, Report};
 use ratatui::backend::TestBackend;
 use ratatui::Terminal;
+
+const N: usize = 10_000;
+/// The VPCs the wizard's lists are measured in (each holds one kind of 10,000 rows).
+const SUBNETS_VPC: &str = "vpc-bench0subnets";
+const NLBS_VPC: &str = "vpc-bench00000nlbs";
+const TGS_VPC: &str = "vpc-bench000000tgs";
 
 fn key(code: KeyCode) -> Msg {
     Msg::Term(Event::Key(KeyEvent::new(code, KeyModifiers::NONE)))
 }
 
-fn pct(mut v: Vec<Duration>, p: f64) -> Duration {
+fn pct(v: &[Duration], p: f64) -> f64 {
+    let mut v = v.to_vec();
     v.sort();
     let i = ((v.len() as f64 - 1.0) * p).round() as usize;
-    v[i.min(v.len() - 1)]
+    v[i.min(v.len() - 1)].as_secs_f64() * 1e3
 }
 
-fn frames(m: &mut Model, t: &mut Terminal<TestBackend>, n: usize, step: &Msg) -> Vec<Duration> {
-    let mut out = Vec::with_capacity(n);
-    for _ in 0..n {
-        app::update(m, step.clone());
-        let start = Instant::now();
-        let _ = t.draw(|f| ui::render(f, m, &Theme::COLOR));
-        out.push(start.elapsed());
-    }
-    out
-}
-
-fn report(label: &str, v: Vec<Duration>) {
+fn report(label: &str, v: &[Duration]) {
     println!(
-        "{label:<44} p50 {:>8.3} ms   p99 {:>8.3} ms   (n={})",
-        pct(v.clone(), 0.5).as_secs_f64() * 1e3,
-        pct(v.clone(), 0.99).as_secs_f64() * 1e3,
+        "{label:<52} p50 {:>7.3} ms   p99 {:>7.3} ms   (n={})",
+        pct(v, 0.5),
+        pct(v, 0.99),
         v.len()
     );
 }
 
-#[tokio::main]
-async fn main() -> Result<(), Box<dyn std::error::Error>> {
+/// One key as the runner handles it: `update`, then the frame, then the frame's layout sent back.
+fn press(m: &mut Model, t: &mut Terminal<TestBackend>, msg: Msg) -> Duration {
+    let start = Instant::now();
+    app::update(m, msg);
+    let mut layout = None;
+    let _ = t.draw(|f| layout = Some(ui::render_measured(f, m, &Theme::COLOR)));
+    let took = start.elapsed();
+    if let Some(l) = layout {
+        app::update(m, Msg::Layout(l));
+    }
+    took
+}
+
+fn presses(m: &mut Model, t: &mut Terminal<TestBackend>, n: usize, code: KeyCode) -> Vec<Duration> {
+    (0..n).map(|_| press(m, t, key(code))).collect()
+}
+
+/// Move and page down from the top (`top` goes there first).
+fn move_and_page(
+    m: &mut Model,
+    t: &mut Terminal<TestBackend>,
+    label: &str,
+    down: KeyCode,
+    top: KeyCode,
+) {
+    press(m, t, key(top));
+    presses(m, t, 20, down); // warm-up
+    report(&format!("{label}: move down"), &presses(m, t, 1000, down));
+    press(m, t, key(top));
+    report(
+        &format!("{label}: page down"),
+        &presses(m, t, 200, KeyCode::PageDown),
+    );
+    press(m, t, key(top));
+}
+
+/// Filter keystrokes: `/`, then `query`'s characters one by one (the query starts again, from an
+/// empty filter, each time it is typed out), each key's update and frame timed.
+fn filter_keys(m: &mut Model, t: &mut Terminal<TestBackend>, label: &str, query: &str) {
+    let mut per_key = Vec::new();
+    while per_key.len() < 300 {
+        press(m, t, key(KeyCode::Char('/')));
+        for c in query.chars() {
+            per_key.push(press(m, t, key(KeyCode::Char(c))));
+        }
+        // Esc while typing clears the filter.
+        press(m, t, key(KeyCode::Esc));
+    }
+    report(&format!("{label}: one filter keystroke"), &per_key);
+}
+
+/// The account: the demo's, plus 10,000 of each kind of row.
+fn account() -> Result<fixedip_tui::cloud::sim_data::SimAccount, Box<dyn std::error::Error>> {
     let mut account = SimCloud::parse_account(DEMO_ACCOUNT_JSON)?;
     let template_vpc = account.vpcs[0].clone();
     let template_subnet = account.subnets[0].clone();
     let template_cert = account.certificates[0].clone();
-    for i in 0..10_000 {
+    let template_zone = account.hosted_zones[0].clone();
+    let template_api = account.rest_apis[0].clone();
+    let template_eip = account.elastic_ips[0].clone();
+    for i in 0..N {
         let id = format!("vpc-{i:017x}");
         account.vpcs.push(Vpc {
             id: id.clone(),
@@ -70,21 +129,109 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             });
         }
     }
-    // The clean-path VPC (prod-core) gets 10,000 certificates to choose from.
-    for i in 0..10_000 {
+    for (id, name) in [
+        (SUBNETS_VPC, "bench-subnets"),
+        (NLBS_VPC, "bench-nlbs"),
+        (TGS_VPC, "bench-tgs"),
+    ] {
+        account.vpcs.push(Vpc {
+            id: id.into(),
+            name: Some(name.into()),
+            cidr: "10.128.0.0/9".into(),
+            ..template_vpc.clone()
+        });
+    }
+    for i in 0..N {
+        account.subnets.push(Subnet {
+            id: format!("subnet-b{i:016x}"),
+            vpc_id: SUBNETS_VPC.into(),
+            az: format!("us-east-1{}", ['a', 'b', 'c', 'd'][i % 4]),
+            cidr: format!("10.{}.{}.0/26", 128 + i / 256 % 128, i % 256),
+            name: Some(format!("bench-{i}")),
+            ..template_subnet.clone()
+        });
         account.certificates.push(Certificate {
             arn: format!("arn:aws:acm:us-east-1:123456789012:certificate/bench-{i:06}"),
             domain: format!("svc{i}.example.com"),
             sans: vec![format!("svc{i}.example.com")],
-            status: if i % 3 == 0 {
+            status: if i.is_multiple_of(3) {
                 CertStatus::PendingValidation
             } else {
                 CertStatus::Issued
             },
             ..template_cert.clone()
         });
+        account.hosted_zones.push(HostedZone {
+            id: format!("ZBENCH{i:015}"),
+            name: format!("z{i}.example.com"),
+            private: i % 2 == 1,
+            vpcs: vec![],
+            ..template_zone.clone()
+        });
+        account.rest_apis.push(RestApi {
+            id: format!("b{i:09}"),
+            name: format!("bench-api-{i}"),
+            vpc_endpoint_ids: vec![],
+            ..template_api.clone()
+        });
+        account.elastic_ips.push(ElasticIp {
+            allocation_id: format!("eipalloc-b{i:016x}"),
+            public_ip: format!("3.{}.{}.{}", i / 65536, i / 256 % 256, i % 256),
+            ..template_eip.clone()
+        });
     }
-    let sim = Arc::new(SimCloud::new(account, SimOptions::instant()));
+    Ok(account)
+}
+
+/// 10,000 NLBs in one VPC and 10,000 target groups in another (folded in as discovery reads them).
+fn load_balancers() -> ElbInventory {
+    let nlb = |i: usize| {
+        NlbInfo {
+        lb: LoadBalancerState {
+            arn: format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/bench-{i}/{i:016x}"),
+            name: format!("bench-nlb-{i}"),
+            dns_name: format!("bench-{i}.elb.us-east-1.amazonaws.com"),
+            canonical_hosted_zone_id: "Z26RNL4JYFTOTI".into(),
+            scheme: if i.is_multiple_of(4) { "internal" } else { "internet-facing" }.into(),
+            state: "active".into(),
+            vpc_id: NLBS_VPC.into(),
+            subnet_ids: vec![],
+            security_group_ids: vec![],
+            addresses: vec![],
+            eip_allocations: vec![],
+            cross_zone: None,
+            tags: vec![],
+        },
+        listeners: vec![ListenerState {
+            arn: format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:listener/net/bench-{i}/{i:016x}/1"),
+            protocol: "TLS".into(),
+            port: 443,
+            certificate_arns: vec![],
+            ssl_policy: None,
+            alpn_policy: vec![],
+            target_group_arn: None,
+        }],
+    }
+    };
+    ElbInventory {
+        load_balancers: (0..N).map(nlb).collect(),
+        target_groups: (0..N)
+            .map(|i| TargetGroupState {
+                arn: format!("arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/bench-{i}/{i:016x}"),
+                name: format!("bench-tg-{i}"),
+                vpc_id: TGS_VPC.into(),
+                protocol: if i.is_multiple_of(5) { "TCP" } else { "TLS" }.into(),
+                port: 443,
+                target_type: "ip".into(),
+                health_check_protocol: "TCP".into(),
+                tags: vec![],
+            })
+            .collect(),
+    }
+}
+
+async fn discovered_model() -> Result<Model, Box<dyn std::error::Error>> {
+    let sim = Arc::new(SimCloud::new(account()?, SimOptions::instant()));
     let start = Instant::now();
     let inv_events = {
         let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
@@ -95,17 +242,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         v
     };
-    println!("discovery of 10,004 VPCs / 30,020 subnets / 10,010 certificates (simulated, no latency): {:.1} ms", start.elapsed().as_secs_f64() * 1e3);
-
+    println!(
+        "discovery, 10,000 rows of each kind (simulated, no latency): {:.1} ms",
+        start.elapsed().as_secs_f64() * 1e3
+    );
     let mut m = Model::new(None);
     app::update(&mut m, Msg::Connected(sim.target()));
     let start = Instant::now();
-    for e in inv_events {
+    let elb = discovery::Event::Loaded(SourceData::LoadBalancers(load_balancers()));
+    for event in inv_events.into_iter().chain([elb]) {
         app::update(
             &mut m,
             Msg::Discovery {
                 generation: 1,
-                event: e,
+                event,
             },
         );
     }
@@ -113,71 +263,169 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "folding the inventory into the model: {:.1} ms",
         start.elapsed().as_secs_f64() * 1e3
     );
-    let mut t = Terminal::new(TestBackend::new(120, 40))?;
-    m.page_rows = 15;
-    frames(&mut m, &mut t, 20, &Msg::Tick); // warm-up
-    report(
-        "VPC list, 10,004 rows: move down (j)",
-        frames(&mut m, &mut t, 2000, &key(KeyCode::Char('j'))),
-    );
-    report(
-        "VPC list, 10,004 rows: page down",
-        frames(&mut m, &mut t, 200, &key(KeyCode::PageDown)),
-    );
+    Ok(m)
+}
 
-    // Filter keystrokes: update (nucleo over 10,004 rows) + frame.
-    app::update(&mut m, key(KeyCode::Char('g')));
-    app::update(&mut m, key(KeyCode::Char('/')));
-    let mut per_key = Vec::new();
-    for c in "team-99".chars().cycle().take(200) {
-        let start = Instant::now();
-        app::update(&mut m, key(KeyCode::Char(c)));
-        let _ = t.draw(|f| ui::render(f, &m, &Theme::COLOR));
-        per_key.push(start.elapsed());
-        if m.filter.value().len() > 12 {
-            app::update(&mut m, key(KeyCode::Esc));
-            app::update(&mut m, key(KeyCode::Char('/')));
-        }
-    }
-    report("VPC list: one filter keystroke (update+frame)", per_key);
-    app::update(&mut m, key(KeyCode::Esc));
-
-    // Wizard step 4 with 10,010 certificates.
-    let prod = m
+fn home(m: &mut Model, t: &mut Terminal<TestBackend>) {
+    let label = format!("home: VPC list, {} rows", m.inventory.vpcs.len());
+    move_and_page(m, t, &label, KeyCode::Char('j'), KeyCode::Char('g'));
+    filter_keys(m, t, &label, "team-99");
+    // The detail pane of a VPC with 10,000 subnets (two lines each), scrolled by J.
+    if let Some(pos) = m
         .visible
         .iter()
-        .position(|i| m.inventory.vpcs[*i].name.as_deref() == Some("prod-core"))
-        .unwrap_or(0);
-    m.selected = prod;
-    for k in [
-        KeyCode::Enter,
-        KeyCode::Char(' '),
-        KeyCode::Char('j'),
-        KeyCode::Char('j'),
-        KeyCode::Char(' '),
-        KeyCode::Char('j'),
-        KeyCode::Char('j'),
-        KeyCode::Char(' '),
-        KeyCode::Enter,
-        KeyCode::Enter,
-    ] {
-        app::update(&mut m, key(k));
+        .position(|i| m.inventory.vpcs[*i].id == SUBNETS_VPC)
+    {
+        m.selected = pos;
+        m.chosen_vpc = Some(SUBNETS_VPC.into());
+        press(m, t, Msg::Tick);
+        report(
+            "home: detail of a VPC with 10,000 subnets: J",
+            &presses(m, t, 300, KeyCode::Char('J')),
+        );
+        m.selected = 0;
+        m.detail_scroll = Default::default();
     }
-    for c in "fixed.example.com".chars() {
-        app::update(&mut m, key(KeyCode::Char(c)));
-    }
-    app::update(&mut m, key(KeyCode::Enter));
-    let rows = m
-        .wizard
-        .as_ref()
-        .map(|w| w.visible_rows(&m.inventory).len())
-        .unwrap_or(0);
-    report(
-        &format!("wizard certificates, {rows} rows: move down"),
-        frames(&mut m, &mut t, 300, &key(KeyCode::Char('j'))),
+}
+
+/// The wizard at `step` of `vpc`'s plan, the list focused; `setup` changes the draft first.
+fn open_wizard(
+    m: &mut Model,
+    t: &mut Terminal<TestBackend>,
+    vpc: &str,
+    step: Step,
+    setup: impl Fn(&mut Wizard),
+) {
+    let mut w = Wizard::start(&m.inventory, vpc, None);
+    w.dns_question = false;
+    w.step = step;
+    w.field = Field::List;
+    setup(&mut w);
+    m.wizard = Some(w);
+    // Any key recomputes the rows of what changed; `g` goes to the top.
+    press(m, t, key(KeyCode::Char('g')));
+}
+
+fn wizard_list(m: &mut Model, t: &mut Terminal<TestBackend>, what: &str, query: &str) {
+    let rows = m.wizard.as_ref().map(|w| w.rows.len()).unwrap_or(0);
+    let label = format!("wizard: {what}, {rows} rows");
+    move_and_page(m, t, &label, KeyCode::Char('j'), KeyCode::Char('g'));
+    filter_keys(m, t, &label, query);
+}
+
+fn wizard_lists(m: &mut Model, t: &mut Terminal<TestBackend>) {
+    let prod = m
+        .inventory
+        .vpcs
+        .iter()
+        .find(|v| v.name.as_deref() == Some("prod-core"))
+        .map(|v| v.id.clone())
+        .unwrap_or_default();
+    open_wizard(m, t, SUBNETS_VPC, Step::EndpointSubnets, |_| {});
+    wizard_list(m, t, "endpoint subnets", "10.130.7");
+    open_wizard(m, t, SUBNETS_VPC, Step::NlbSubnets, |_| {});
+    wizard_list(m, t, "NLB subnets", "bench-77");
+    open_wizard(m, t, NLBS_VPC, Step::NlbSubnets, |_| {});
+    wizard_list(m, t, "NLBs to adopt", "bench-nlb-42");
+    open_wizard(m, t, TGS_VPC, Step::NlbSubnets, |_| {});
+    wizard_list(m, t, "target groups to adopt", "bench-tg-42");
+    open_wizard(m, t, &prod, Step::NlbSubnets, |w| {
+        w.draft.eips = EipChoice::Existing {
+            allocation_ids: vec![],
+        }
+    });
+    wizard_list(m, t, "your Elastic IPs", "3.0.42");
+    open_wizard(m, t, &prod, Step::NameCertificate, |w| {
+        w.draft.name = "fixed.example.com".into();
+        w.name_input = w.name_input.clone().with_value(w.draft.name.clone());
+    });
+    wizard_list(m, t, "certificates", "svc42.example");
+    open_wizard(m, t, &prod, Step::Api, |_| {});
+    wizard_list(m, t, "APIs", "bench-api-42");
+    open_wizard(m, t, &prod, Step::Callers, |w| {
+        w.draft.allow_cidrs = (0..N)
+            .map(|i| format!("198.{}.{}.0/24", i / 256 % 256, i % 256))
+            .collect();
+    });
+    wizard_list(m, t, "callers", "198.18.4");
+    open_wizard(m, t, &prod, Step::Zones, |w| {
+        w.draft.name = "api.z42.example.com".into();
+    });
+    wizard_list(m, t, "zones", "z42.example");
+}
+
+/// The verify checklist with 10,000 checks (one in ten failed, with evidence and a fix).
+fn verify(m: &mut Model, t: &mut Terminal<TestBackend>) {
+    let Some(plan) = m.wizard.as_ref().map(|w| w.plan(&m.inventory)) else {
+        return;
+    };
+    let checks: Vec<Check> = (0..N)
+        .map(|i| {
+            let ip = format!("3.{}.{}.{}", i / 65536 % 256, i / 256 % 256, i % 256);
+            let mut c = Check::new(&format!("tcp:{ip}"), &ip, "TCP 443 connects");
+            if i.is_multiple_of(10) {
+                c.state = CheckState::Fail;
+                c.evidence = format!("connect to {ip}:443 timed out after 5 s: nothing answered, a firewall on the way drops the packets");
+                c.fix = Some("allow TCP 443 from the caller in the NLB's security group, and check the route to the internet gateway".into());
+            } else {
+                c.state = CheckState::Pass;
+                c.evidence = format!("connected to {ip}:443 in 23 ms");
+            }
+            c
+        })
+        .collect();
+    m.verify = Some(VerifyView::new(plan.clone(), 0, false));
+    app::update(
+        m,
+        Msg::VerifyFinished {
+            at_ms: 1,
+            report: Box::new(Report::of(&plan, checks, vec![])),
+        },
     );
+    let label = format!("verify: checks, {N} rows");
+    move_and_page(m, t, &label, KeyCode::Char('j'), KeyCode::Char('g'));
+    m.verify = None;
+}
+
+/// The apply's AWS calls pane with 10,000 calls.
+fn apply_log(m: &mut Model, t: &mut Terminal<TestBackend>) {
+    let Some(plan) = m.wizard.as_ref().map(|w| w.plan(&m.inventory)) else {
+        return;
+    };
+    m.apply = Some(ApplyView::new(plan, Mode::Apply, 0));
+    for i in 0..N {
+        let command = format!(
+            "aws ec2 describe-vpc-endpoints --vpc-endpoint-ids vpce-{i:017x} --region us-east-1"
+        );
+        app::update(
+            m,
+            Msg::Engine {
+                at_ms: 0,
+                event: EngineEvent::Call {
+                    node: NodeId::Endpoint,
+                    command,
+                },
+            },
+        );
+    }
+    // J / K and PgDn / PgUp scroll the calls by five; K back to the newest first.
+    let label = format!("apply: AWS calls log, {N} rows");
+    move_and_page(m, t, &label, KeyCode::Char('J'), KeyCode::Char('K'));
+    m.apply = None;
+}
+
+#[tokio::main]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut m = discovered_model().await?;
+    let mut t = Terminal::new(TestBackend::new(120, 40))?;
+    press(&mut m, &mut t, Msg::Tick);
+    home(&mut m, &mut t);
+    wizard_lists(&mut m, &mut t);
+    verify(&mut m, &mut t);
+    apply_log(&mut m, &mut t);
 
     // Idle: a tick while nothing loads changes nothing, so the runner draws nothing.
+    m.wizard = None;
     m.dirty = false;
     app::update(&mut m, Msg::Tick);
     println!(

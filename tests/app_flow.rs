@@ -392,3 +392,41 @@ async fn the_vpc_filter_narrows_as_typed_and_follows_a_new_read() {
         .iter()
         .any(|i| m.inventory.vpcs[*i].name.as_deref() == Some("prod-new")));
 }
+
+/// The detail pane's subnets, sorted once when they load, are each VPC's subnets sorted as the
+/// pane lists them; another set of subnets is sorted again.
+#[tokio::test]
+async fn the_detail_pane_order_is_made_once_and_follows_the_subnets() {
+    let mut m = common::loaded_demo_model().await;
+    let live = |m: &Model, vpc: &str| -> Vec<String> {
+        let mut v: Vec<_> = m.inventory.subnets_of(vpc).collect();
+        v.sort_by(|a, b| {
+            let pa = a.reach.as_ref().is_some_and(|r| r.public);
+            let pb = b.reach.as_ref().is_some_and(|r| r.public);
+            pb.cmp(&pa).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+        });
+        v.into_iter().map(|s| s.id.clone()).collect()
+    };
+    let kept = |m: &Model, vpc: &str| -> Vec<String> {
+        m.subnet_order
+            .of_vpc(&m.inventory, vpc)
+            .into_iter()
+            .map(|s| s.id.clone())
+            .collect()
+    };
+    assert!(
+        !m.subnet_order.by_vpc.is_empty(),
+        "made when the subnets loaded"
+    );
+    for v in m.inventory.vpcs.clone() {
+        assert_eq!(kept(&m, &v.id), live(&m, &v.id), "{}", v.id);
+    }
+    let mut extra = m.inventory.subnets[0].clone();
+    extra.id = "subnet-0aaaaaaaaaaaaaaaa".into();
+    extra.az = "us-east-1a".into();
+    extra.cidr = "10.0.0.0/28".into();
+    let vpc = extra.vpc_id.clone();
+    m.inventory.subnets.push(extra);
+    assert_eq!(kept(&m, &vpc), live(&m, &vpc));
+    assert!(kept(&m, &vpc).contains(&"subnet-0aaaaaaaaaaaaaaaa".to_string()));
+}

@@ -126,6 +126,9 @@ pub struct Model {
     /// Public/private subnet counts per VPC and AZ, computed once when subnets load (the list
     /// shows them on every row; recounting per frame would be O(VPCs × subnets)).
     pub subnet_index: std::collections::HashMap<String, SubnetSummary>,
+    /// Each VPC's subnets in the order the detail pane lists them (public first, then by AZ and
+    /// CIDR), found and sorted once when subnets load, not per frame.
+    pub subnet_order: SubnetOrder,
     /// The apply / destroy in progress or finished.
     pub apply: Option<apply::ApplyView>,
     /// The verify checklist and handout (over the apply result).
@@ -147,6 +150,47 @@ pub struct SubnetSummary {
     pub per_az: std::collections::BTreeMap<String, (usize, usize)>,
     /// Subnets whose route table is not visible.
     pub unknown: usize,
+}
+
+/// Indices into `inventory.subnets` per VPC, in the detail pane's order.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SubnetOrder {
+    /// The subnets the order was made from (how many): another count means another read.
+    pub of: usize,
+    pub by_vpc: std::collections::HashMap<String, Vec<usize>>,
+}
+
+impl SubnetOrder {
+    pub fn new(inv: &Inventory) -> Self {
+        let mut by_vpc: std::collections::HashMap<String, Vec<usize>> = Default::default();
+        for (i, s) in inv.subnets.iter().enumerate() {
+            by_vpc.entry(s.vpc_id.clone()).or_default().push(i);
+        }
+        for order in by_vpc.values_mut() {
+            order.sort_by(|a, b| {
+                let (a, b) = (&inv.subnets[*a], &inv.subnets[*b]);
+                let pa = a.reach.as_ref().is_some_and(|r| r.public);
+                let pb = b.reach.as_ref().is_some_and(|r| r.public);
+                pb.cmp(&pa).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
+            });
+        }
+        Self {
+            of: inv.subnets.len(),
+            by_vpc,
+        }
+    }
+
+    /// `vpc`'s subnets in the detail pane's order (made again when the subnets are not those it
+    /// was made from).
+    pub fn of_vpc<'a>(&self, inv: &'a Inventory, vpc: &str) -> Vec<&'a crate::domain::Subnet> {
+        if self.of != inv.subnets.len() {
+            return Self::new(inv).of_vpc(inv, vpc);
+        }
+        self.by_vpc
+            .get(vpc)
+            .map(|v| v.iter().filter_map(|i| inv.subnets.get(*i)).collect())
+            .unwrap_or_default()
+    }
 }
 
 fn index_subnets(inv: &Inventory) -> std::collections::HashMap<String, SubnetSummary> {
@@ -289,6 +333,7 @@ impl Model {
             plan_out: None,
             quit_after_save: false,
             subnet_index: Default::default(),
+            subnet_order: Default::default(),
             apply: None,
             verify: None,
             clock_ms: 0,
@@ -684,6 +729,7 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
             }
             if source == Source::Subnets {
                 model.subnet_index = index_subnets(&model.inventory);
+                model.subnet_order = SubnetOrder::new(&model.inventory);
             }
             apply_prefill(model);
         }

@@ -598,12 +598,8 @@ fn subnet_lines(model: &Model, vpc: &Vpc, width: u16, theme: &Theme) -> Vec<Line
     let mut lines = vec![];
     match model.source(Source::Subnets) {
         SourceState::Loaded { .. } => {
-            let mut subnets: Vec<_> = inv.subnets_of(&vpc.id).collect();
-            subnets.sort_by(|a, b| {
-                let pa = a.reach.as_ref().is_some_and(|r| r.public);
-                let pb = b.reach.as_ref().is_some_and(|r| r.public);
-                pb.cmp(&pa).then(a.az.cmp(&b.az)).then(a.cidr.cmp(&b.cidr))
-            });
+            // Public first, then by AZ and CIDR: sorted when the subnets loaded.
+            let subnets = model.subnet_order.of_vpc(inv, &vpc.id);
             if subnets.is_empty() {
                 lines.push(Line::from(Span::styled("no subnets", theme.warn())));
             }
