@@ -74,7 +74,14 @@ impl Tmux {
         loop {
             let s = self.screen();
             if pred(&s) {
-                return s;
+                // A capture can land while the program is halfway through writing a frame (the
+                // top of the new one above the bottom of the old). Settle, then capture again, so
+                // the screen the caller asserts on is a whole frame that still matches.
+                std::thread::sleep(Duration::from_millis(150));
+                let settled = self.screen();
+                if pred(&settled) {
+                    return settled;
+                }
             }
             assert!(
                 Instant::now() < deadline,
