@@ -336,14 +336,7 @@ fn cert_unusable(c: &Certificate, name: &str, region: &str) -> Option<String> {
 }
 
 fn endpoint_summary(e: &VpcEndpoint, inv: &Inventory) -> String {
-    let mut azs: Vec<&str> = e
-        .subnet_ids
-        .iter()
-        .filter_map(|id| inv.subnets.iter().find(|s| &s.id == id))
-        .map(|s| s.az.as_str())
-        .collect();
-    azs.sort_unstable();
-    azs.dedup();
+    let azs = inv.azs_of(&e.subnet_ids);
     format!(
         "{}, private DNS {}, subnets in {}",
         e.state,

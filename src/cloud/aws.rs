@@ -299,6 +299,12 @@ pub(super) fn next_token(t: Option<&str>) -> Option<String> {
     t.filter(|t| !t.is_empty()).map(str::to_string)
 }
 
+/// API Gateway's next position. An empty page is the last too: moto's API Gateway ignores `limit`
+/// and may answer a position after the last item.
+pub(super) fn apigw_next<T>(position: Option<&str>, items: &[T]) -> Option<String> {
+    next_token(position).filter(|_| !items.is_empty())
+}
+
 fn fmt_time(t: Option<&aws_smithy_types::DateTime>) -> Option<String> {
     t.and_then(|t| t.fmt(Format::DateTime).ok())
 }
@@ -827,12 +833,7 @@ impl Cloud for AwsCloud {
                 }
             })
             .collect();
-        // moto ignores `limit` on some lists and may return a position anyway: stop on an empty page.
-        let next = if items.is_empty() {
-            None
-        } else {
-            out.position().filter(|p| !p.is_empty()).map(str::to_string)
-        };
+        let next = apigw_next(out.position(), &items);
         Ok(Page { items, next })
     }
 }

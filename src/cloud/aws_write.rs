@@ -32,7 +32,9 @@ use aws_sdk_route53::types::{
     VpcRegion,
 };
 
-use super::aws::{bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud};
+use super::aws::{
+    apigw_next, bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud,
+};
 use super::write::{
     AliasRecord, ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule,
     NewEndpoint, NewListener, NewLoadBalancer, RecordAction, SecurityGroup,
@@ -43,6 +45,9 @@ use crate::domain::{
     ElbInventory, ListenerState, LoadBalancerState, NlbInfo, TargetGroupState, TargetHealth,
 };
 use crate::domain::{Tag, VpcEndpoint};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_runtime_api::client::result::SdkError;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 const EC2_PAGE: i32 = 1000;
 const APIGW_PAGE: i32 = 500;
@@ -69,33 +74,45 @@ mod once {
     }
 }
 
-/// The service error code of a failed call ("" when there was none).
-/// Every page of a listing, first to last: `fetch(token)` sends one request and answers the page
-/// (`None`: nothing there, e.g. the parent is gone), its next token and whether it held no item.
-/// Stops at the last page, at a token answered twice (an emulator quirk that would loop), at an
-/// empty page when `stop_on_empty` (moto's API Gateway ignores `limit` and may answer a position
-/// anyway), and after `MAX_PAGES`.
-async fn pages<P, F, Fut>(stop_on_empty: bool, mut fetch: F) -> CloudResult<Vec<P>>
+/// Every page of a listing, first to last: `fetch(token)` sends one request, `next(&page)` reads
+/// the token of the page after it (`None`: that was the last). An error whose code is in `absent`
+/// (the parent is gone: no domain, no load balancer) answers no pages instead of failing. Stops at
+/// a token answered twice (an emulator quirk that would loop) and after `MAX_PAGES`.
+async fn pages<P, E, F, Fut>(
+    action: &str,
+    absent: &[&str],
+    mut fetch: F,
+    next: impl Fn(&P) -> Option<String>,
+) -> CloudResult<Vec<P>>
 where
     F: FnMut(Option<String>) -> Fut,
-    Fut: std::future::Future<Output = CloudResult<(Option<P>, Option<String>, bool)>>,
+    Fut: std::future::Future<Output = Result<P, SdkError<E, HttpResponse>>>,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     let mut out = Vec::new();
     let mut token: Option<String> = None;
     for _ in 0..MAX_PAGES {
-        let (page, next, empty) = fetch(token.clone()).await?;
-        let Some(page) = page else {
-            break;
+        let page = match fetch(token.clone()).await {
+            Ok(page) => page,
+            Err(e) => {
+                let e = sdk_err(action, e);
+                if has_code(&e, absent) {
+                    break;
+                }
+                return Err(e);
+            }
         };
+        let following = next(&page);
         out.push(page);
-        if (stop_on_empty && empty) || next.is_none() || next == token {
+        if following.is_none() || following == token {
             break;
         }
-        token = next;
+        token = following;
     }
     Ok(out)
 }
 
+/// The service error code of a failed call ("" when there was none).
 fn code(e: &CloudError) -> &str {
     e.code.as_deref().unwrap_or_default()
 }
@@ -443,19 +460,18 @@ impl AwsCloud {
         const LBS: &str = "elasticloadbalancing:DescribeLoadBalancers";
         const TGS: &str = "elasticloadbalancing:DescribeTargetGroups";
         let mut inv = ElbInventory::default();
-        let lb_pages = pages(false, |marker| async move {
-            let out = self
-                .elbv2
-                .describe_load_balancers()
-                .page_size(ELB_PAGE)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| sdk_err(LBS, e))?;
-            let next = next_token(out.next_marker());
-            let empty = out.load_balancers().is_empty();
-            Ok((Some(out), next, empty))
-        })
+        let lb_pages = pages(
+            LBS,
+            &[],
+            |marker| {
+                self.elbv2
+                    .describe_load_balancers()
+                    .page_size(ELB_PAGE)
+                    .set_marker(marker)
+                    .send()
+            },
+            |out| next_token(out.next_marker()),
+        )
         .await?;
         for out in &lb_pages {
             for lb in out.load_balancers() {
@@ -470,19 +486,18 @@ impl AwsCloud {
                 });
             }
         }
-        let tg_pages = pages(false, |marker| async move {
-            let out = self
-                .elbv2
-                .describe_target_groups()
-                .page_size(ELB_PAGE)
-                .set_marker(marker)
-                .send()
-                .await
-                .map_err(|e| sdk_err(TGS, e))?;
-            let next = next_token(out.next_marker());
-            let empty = out.target_groups().is_empty();
-            Ok((Some(out), next, empty))
-        })
+        let tg_pages = pages(
+            TGS,
+            &[],
+            |marker| {
+                self.elbv2
+                    .describe_target_groups()
+                    .page_size(ELB_PAGE)
+                    .set_marker(marker)
+                    .send()
+            },
+            |out| next_token(out.next_marker()),
+        )
         .await?;
         inv.target_groups.extend(
             tg_pages
@@ -665,20 +680,19 @@ impl AwsCloud {
     /// Every resource of an API as (id, path).
     async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
         const A: &str = "apigateway:GET";
-        let all = pages(true, |position| async move {
-            let page = self
-                .apigw
-                .get_resources()
-                .rest_api_id(api_id)
-                .limit(APIGW_PAGE)
-                .set_position(position)
-                .send()
-                .await
-                .map_err(|e| sdk_err(A, e))?;
-            let next = next_token(page.position());
-            let empty = page.items().is_empty();
-            Ok((Some(page), next, empty))
-        })
+        let all = pages(
+            A,
+            &[],
+            |position| {
+                self.apigw
+                    .get_resources()
+                    .rest_api_id(api_id)
+                    .limit(APIGW_PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |out| apigw_next(out.position(), out.items()),
+        )
         .await?;
         Ok(all
             .iter()
@@ -1118,25 +1132,23 @@ impl CloudWrite for AwsCloud {
     ) -> CloudResult<Vec<VpcEndpoint>> {
         const A: &str = "ec2:DescribeVpcEndpoints";
         // EC2 may answer an empty page with a next token (filters apply after paging): go on.
-        let all = pages(false, |token| async move {
-            let out = self
-                .ec2
-                .describe_vpc_endpoints()
-                .filters(
-                    Filter::builder()
-                        .name(format!("tag:{key}"))
-                        .values(value)
-                        .build(),
-                )
-                .max_results(EC2_PAGE)
-                .set_next_token(token)
-                .send()
-                .await
-                .map_err(|e| sdk_err(A, e))?;
-            let next = next_token(out.next_token());
-            let empty = out.vpc_endpoints().is_empty();
-            Ok((Some(out), next, empty))
-        })
+        let all = pages(
+            A,
+            &[],
+            |token| {
+                let tagged = Filter::builder()
+                    .name(format!("tag:{key}"))
+                    .values(value)
+                    .build();
+                self.ec2
+                    .describe_vpc_endpoints()
+                    .filters(tagged)
+                    .max_results(EC2_PAGE)
+                    .set_next_token(token)
+                    .send()
+            },
+            |out| next_token(out.next_token()),
+        )
         .await?;
         Ok(all
             .iter()
@@ -1326,19 +1338,18 @@ impl CloudWrite for AwsCloud {
     async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>> {
         const A: &str = "apigateway:GET";
         let mut found = Vec::new();
-        let all = pages(true, |position| async move {
-            let out = self
-                .apigw
-                .get_rest_apis()
-                .limit(APIGW_PAGE)
-                .set_position(position)
-                .send()
-                .await
-                .map_err(|e| sdk_err(A, e))?;
-            let next = next_token(out.position());
-            let empty = out.items().is_empty();
-            Ok((Some(out), next, empty))
-        })
+        let all = pages(
+            A,
+            &[],
+            |position| {
+                self.apigw
+                    .get_rest_apis()
+                    .limit(APIGW_PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |out| apigw_next(out.position(), out.items()),
+        )
         .await?;
         for a in all.iter().flat_map(|out| out.items()) {
             if a.tags().and_then(|t| t.get(key)).map(String::as_str) != Some(value) {
@@ -1678,19 +1689,18 @@ impl CloudWrite for AwsCloud {
         value: &str,
     ) -> CloudResult<Vec<DomainNameState>> {
         const A: &str = "apigateway:GET";
-        let all = pages(true, |position| async move {
-            let out = self
-                .apigw
-                .get_domain_names()
-                .limit(APIGW_PAGE)
-                .set_position(position)
-                .send()
-                .await
-                .map_err(|e| sdk_err(A, e))?;
-            let next = next_token(out.position());
-            let empty = out.items().is_empty();
-            Ok((Some(out), next, empty))
-        })
+        let all = pages(
+            A,
+            &[],
+            |position| {
+                self.apigw
+                    .get_domain_names()
+                    .limit(APIGW_PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |out| apigw_next(out.position(), out.items()),
+        )
         .await?;
         Ok(all
             .iter()
@@ -1756,32 +1766,20 @@ impl CloudWrite for AwsCloud {
 
     async fn get_base_path_mappings(&self, domain: &str) -> CloudResult<Vec<BasePathMapping>> {
         const A: &str = "apigateway:GET";
-        let all = pages(true, |position| async move {
-            match self
-                .apigw
-                .get_base_path_mappings()
-                .domain_name(domain)
-                .limit(APIGW_PAGE)
-                .set_position(position)
-                .send()
-                .await
-            {
-                Ok(out) => {
-                    let next = next_token(out.position());
-                    let empty = out.items().is_empty();
-                    Ok((Some(out), next, empty))
-                }
-                Err(e) => {
-                    let e = sdk_err(A, e);
-                    // No domain, no mappings.
-                    if has_code(&e, &["NotFoundException"]) {
-                        Ok((None, None, true))
-                    } else {
-                        Err(e)
-                    }
-                }
-            }
-        })
+        let all = pages(
+            A,
+            // No domain, no mappings.
+            &["NotFoundException"],
+            |position| {
+                self.apigw
+                    .get_base_path_mappings()
+                    .domain_name(domain)
+                    .limit(APIGW_PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |out| apigw_next(out.position(), out.items()),
+        )
         .await?;
         Ok(all
             .iter()
@@ -2176,32 +2174,20 @@ impl CloudWrite for AwsCloud {
 
     async fn describe_listeners(&self, load_balancer_arn: &str) -> CloudResult<Vec<ListenerState>> {
         const A: &str = "elasticloadbalancing:DescribeListeners";
-        let all = pages(false, |marker| async move {
-            match self
-                .elbv2
-                .describe_listeners()
-                .load_balancer_arn(load_balancer_arn)
-                .page_size(ELB_PAGE)
-                .set_marker(marker)
-                .send()
-                .await
-            {
-                Ok(out) => {
-                    let next = next_token(out.next_marker());
-                    let empty = out.listeners().is_empty();
-                    Ok((Some(out), next, empty))
-                }
-                Err(e) => {
-                    let e = sdk_err(A, e);
-                    // No load balancer, no listeners.
-                    if has_code(&e, &["LoadBalancerNotFound"]) {
-                        Ok((None, None, true))
-                    } else {
-                        Err(e)
-                    }
-                }
-            }
-        })
+        let all = pages(
+            A,
+            // No load balancer, no listeners.
+            &["LoadBalancerNotFound"],
+            |marker| {
+                self.elbv2
+                    .describe_listeners()
+                    .load_balancer_arn(load_balancer_arn)
+                    .page_size(ELB_PAGE)
+                    .set_marker(marker)
+                    .send()
+            },
+            |out| next_token(out.next_marker()),
+        )
         .await?;
         Ok(all
             .iter()

@@ -249,6 +249,18 @@ impl Inventory {
         self.subnets.iter().filter(move |s| s.vpc_id == vpc_id)
     }
 
+    /// The AZs of the given subnets, sorted, each once (subnets not in the inventory are left out).
+    pub fn azs_of(&self, subnet_ids: &[String]) -> Vec<String> {
+        let mut azs: Vec<String> = subnet_ids
+            .iter()
+            .filter_map(|id| self.subnets.iter().find(|s| &s.id == id))
+            .map(|s| s.az.clone())
+            .collect();
+        azs.sort();
+        azs.dedup();
+        azs
+    }
+
     pub fn endpoints_in<'a>(
         &'a self,
         vpc_id: &'a str,

@@ -271,14 +271,7 @@ impl Draft {
                 .unwrap_or_default(),
             None => self.endpoint_subnets.clone(),
         };
-        let mut azs: Vec<String> = ids
-            .iter()
-            .filter_map(|id| inv.subnets.iter().find(|s| &s.id == id))
-            .map(|s| s.az.clone())
-            .collect();
-        azs.sort();
-        azs.dedup();
-        azs
+        inv.azs_of(&ids)
     }
 
     /// Pre-select the NLB subnet of each endpoint AZ: its public subnet with room for an NLB and

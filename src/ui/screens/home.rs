@@ -1,6 +1,6 @@
 //! The first screen: discovery progress, the VPC list (with `/` filter) and the selected VPC's detail.
 
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
@@ -10,7 +10,7 @@ use crate::app::{Model, Phase, SourceState};
 use crate::discovery::Source;
 use crate::domain::Vpc;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ellipsize, sources, spinner};
+use crate::ui::widgets::{self, ellipsize, sources, spinner};
 
 /// At this width and above, the discovery panel becomes a left column.
 const WIDE: u16 = 110;
@@ -287,29 +287,19 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
 
 /// `/` and the filter typed (the cursor in it while typing).
 fn render_filter_line(frame: &mut Frame, filter_area: Rect, model: &Model, theme: &Theme) {
-    let value = model.filter.value();
-    frame.render_widget(
-        Paragraph::new(Line::from(vec![
-            Span::styled("/", theme.key()),
-            Span::raw(value.to_string()),
-            Span::styled(
-                if model.filter_editing {
-                    ""
-                } else {
-                    "  (Esc clears)"
-                },
-                theme.dim(),
-            ),
-        ])),
+    let after = if model.filter_editing {
+        ""
+    } else {
+        "  (Esc clears)"
+    };
+    widgets::filter_line(
+        frame,
         filter_area,
+        &model.filter,
+        model.filter_editing,
+        after,
+        theme,
     );
-    if model.filter_editing {
-        let x = filter_area.x + 1 + model.filter.visual_cursor() as u16;
-        frame.set_cursor_position(Position::new(
-            x.min(filter_area.right().saturating_sub(1)),
-            filter_area.y,
-        ));
-    }
 }
 
 /// What the list says instead of VPCs: connecting, loading, unreadable, none, none matching.

@@ -13,7 +13,7 @@ use crate::app::Model;
 use crate::discovery::Inventory;
 use crate::plan::{Severity, Step};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{centered, ellipsize};
+use crate::ui::widgets::{self, centered, ellipsize};
 
 /// At this width and above, the steps are a left rail.
 const RAIL: u16 = 100;
@@ -298,20 +298,7 @@ fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: 
         }
     }
     if show_filter {
-        frame.render_widget(
-            Paragraph::new(Line::from(vec![
-                Span::styled("/", theme.key()),
-                Span::raw(w.filter.value().to_string()),
-            ])),
-            filter_area,
-        );
-        if w.filter_editing {
-            let x = filter_area.x + 1 + w.filter.visual_cursor() as u16;
-            frame.set_cursor_position(Position::new(
-                x.min(filter_area.right().saturating_sub(1)),
-                filter_area.y,
-            ));
-        }
+        widgets::filter_line(frame, filter_area, &w.filter, w.filter_editing, "", theme);
     }
     let rows = &w.rows;
     if rows.is_empty() {

@@ -3,7 +3,13 @@
 pub mod help;
 pub mod sources;
 
-use ratatui::layout::{Constraint, Flex, Layout, Rect};
+use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::Paragraph;
+use ratatui::Frame;
+use tui_input::Input;
+
+use super::theme::Theme;
 
 pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦", "⠧", "⠇", "⠏"];
 
@@ -68,6 +74,30 @@ pub fn wrap_indented(s: &str, width: usize, indent: &str) -> Vec<String> {
         lines.push(format!("{indent}{cur}"));
     }
     lines
+}
+
+/// A list's filter line: `/` and what is typed, then `after` (dimmed); while `editing`, the
+/// terminal cursor stands in the text.
+pub fn filter_line(
+    frame: &mut Frame,
+    area: Rect,
+    filter: &Input,
+    editing: bool,
+    after: &'static str,
+    theme: &Theme,
+) {
+    frame.render_widget(
+        Paragraph::new(Line::from(vec![
+            Span::styled("/", theme.key()),
+            Span::raw(filter.value().to_string()),
+            Span::styled(after, theme.dim()),
+        ])),
+        area,
+    );
+    if editing {
+        let x = area.x + 1 + filter.visual_cursor() as u16;
+        frame.set_cursor_position(Position::new(x.min(area.right().saturating_sub(1)), area.y));
+    }
 }
 
 #[cfg(test)]
