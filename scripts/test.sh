@@ -14,7 +14,7 @@ if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c "import moto,sys; sys
 fi
 export FIXEDIP_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 export FIXEDIP_PYTHON="$PWD/.venv/bin/python"
-# cfn-lint comes with moto[server]; tests/export_cfn.rs validates the exported templates with it.
+# cfn-lint comes with moto[server]; tests/it/export_cfn.rs validates the exported templates with it.
 export FIXEDIP_CFN_LINT="$PWD/.venv/bin/cfn-lint"
 
 # 2. tmux for the real-binary test (installed from Debian's packages when missing and possible).
@@ -29,9 +29,10 @@ fi
 # 3. Lints, then every test (unit, snapshots, simulated account, moto, tmux).
 cargo fmt --check
 cargo clippy --all-targets --locked -- -D warnings
-if command -v cargo-nextest >/dev/null 2>&1; then
-  cargo nextest run --all-targets --locked --no-fail-fast
-  cargo test --doc --locked
-else
-  cargo test --all-targets --locked --no-fail-fast
+# Every integration test is in one binary (tests/it/main.rs); nextest runs each test in a process
+# of its own, which the tests rely on (some set environment variables or start servers).
+if ! command -v cargo-nextest >/dev/null 2>&1; then
+  cargo install --locked cargo-nextest
 fi
+cargo nextest run --all-targets --locked --no-fail-fast
+cargo test --doc --locked

@@ -3,7 +3,7 @@
 //! create, client tokens, states as strings). Each error carries the IAM action of the call, so
 //! AccessDenied says what to allow (assets/iam-policy.json lists them all).
 //!
-//! moto 5.2.5 differences met by tests/moto_write.rs, handled here where it costs nothing:
+//! moto 5.2.5 differences met by tests/it/moto_write.rs, handled here where it costs nothing:
 //! - CreateHostedZone ignores `CallerReference` reuse (a second zone): a zone of that name with that
 //!   caller reference is looked up first (ListHostedZonesByName), which is also right on AWS.
 //! - ChangeResourceRecordSets DELETE of an absent record succeeds when the name had an A record
