@@ -305,6 +305,7 @@ Examples:
   fixedip-tui doctor --nlb partner-nlb
   fixedip-tui doctor --json | jq '.setups[] | {id, fixed_ips, codes: [.findings[].code]}'
   fixedip-tui doctor --fix --nlb partner-nlb --only targets-drift --yes
+  fixedip-tui doctor --watch 300
 
 Finding codes: targets-drift, targets-unhealthy, az-without-healthy-target, tls-policy-legacy,
 alpn-http2, nlb-no-security-group, nlb-assigned-ips, public-record-not-alias, private-zone-missing,
@@ -313,7 +314,7 @@ api-policy-open, cert-expiring, cert-name-mismatch, endpoint-ips-unpinned.
 Exit status:
   0    no finding worse than info (or no setup at all, without --nlb / --plan-id)
   1    the account could not be read (the NLBs); a warning or an error among the findings;
-       with --fix, a change AWS refused
+       with --fix, a change AWS refused; with --watch, the worst finding when it was stopped
   2    usage: --nlb or --plan-id matches no setup; --fix without --yes and no terminal (the
        changes are printed, nothing is changed); an unknown code in --only")]
     Doctor {
@@ -336,6 +337,10 @@ Exit status:
         /// With --fix: only these finding codes (comma-separated).
         #[arg(long, value_name = "CODE,…", value_delimiter = ',', requires = "fix")]
         only: Vec<String>,
+        /// Keep looking every N seconds and print a line when a finding appears or clears (for
+        /// cron or a tmux pane); Ctrl-C ends it with the exit status of the worst finding then.
+        #[arg(long, value_name = "SECONDS", conflicts_with = "fix")]
+        watch: Option<u64>,
     },
     /// The handout of an applied plan: the fixed IPs (an allow-list, one /32 per line), who can
     /// reach the API, target health — read live from the account.

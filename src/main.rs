@@ -61,11 +61,13 @@ fn main() -> ExitCode {
             fix,
             yes,
             only,
+            watch,
         }) => s.doctor(
             *json,
             nlb.as_deref(),
             plan_id.as_deref(),
             (*fix).then(|| (*yes, only.clone())),
+            *watch,
         ),
         Some(Command::Status {
             plan_id,

@@ -432,27 +432,40 @@ fn fqdn(name: &str) -> String {
 }
 
 impl AwsCloud {
-    /// Tags of ELBv2 resources (DescribeTags, up to 20 ARNs a call).
-    async fn elb_tags_of(&self, arn: &str) -> CloudResult<Vec<Tag>> {
+    /// Tags of ELBv2 resources, by ARN: DescribeTags takes up to 20 ARNs a call; the calls go
+    /// out together.
+    async fn elb_tags_by_arn(&self, arns: &[String]) -> CloudResult<HashMap<String, Vec<Tag>>> {
         const A: &str = "elasticloadbalancing:DescribeTags";
-        let out = self
-            .elbv2
-            .describe_tags()
-            .resource_arns(arn)
-            .send()
-            .await
-            .map_err(|e| sdk_err(A, e))?;
-        let mut tags: Vec<Tag> = out
-            .tag_descriptions()
-            .iter()
-            .flat_map(|d| d.tags())
-            .map(|t| Tag {
-                key: t.key().unwrap_or_default().to_string(),
-                value: t.value().unwrap_or_default().to_string(),
-            })
-            .collect();
-        tags.sort_by(|a, b| a.key.cmp(&b.key));
-        Ok(tags)
+        let calls = arns.chunks(20).map(|chunk| {
+            self.elbv2
+                .describe_tags()
+                .set_resource_arns(Some(chunk.to_vec()))
+                .send()
+        });
+        let mut by_arn = HashMap::new();
+        for answer in futures::future::join_all(calls).await {
+            let out = answer.map_err(|e| sdk_err(A, e))?;
+            for d in out.tag_descriptions() {
+                let mut tags: Vec<Tag> = d
+                    .tags()
+                    .iter()
+                    .map(|t| Tag {
+                        key: t.key().unwrap_or_default().to_string(),
+                        value: t.value().unwrap_or_default().to_string(),
+                    })
+                    .collect();
+                tags.sort_by(|a, b| a.key.cmp(&b.key));
+                by_arn.insert(d.resource_arn().unwrap_or_default().to_string(), tags);
+            }
+        }
+        Ok(by_arn)
+    }
+
+    /// Tags of one ELBv2 resource.
+    async fn elb_tags_of(&self, arn: &str) -> CloudResult<Vec<Tag>> {
+        let arn = arn.to_string();
+        let mut by_arn = self.elb_tags_by_arn(std::slice::from_ref(&arn)).await?;
+        Ok(by_arn.remove(&arn).unwrap_or_default())
     }
 
     /// Network load balancers (with listeners) and IP target groups of the region.
@@ -473,18 +486,32 @@ impl AwsCloud {
             |out| next_token(out.next_marker()),
         )
         .await?;
-        for out in &lb_pages {
-            for lb in out.load_balancers() {
-                if lb.r#type().map(|t| t.as_str()) != Some("network") {
-                    continue;
-                }
-                let state = self.load_balancer_state(lb, None, vec![]).await?;
-                let listeners = self.describe_listeners(&state.arn).await?;
-                inv.load_balancers.push(NlbInfo {
-                    lb: state,
-                    listeners,
-                });
-            }
+        // DescribeLoadBalancers answers no tags (they tell a plan's NLB from others): DescribeTags.
+        // The listeners, addresses and tags of every NLB are asked for together.
+        let nlbs: Vec<_> = lb_pages
+            .iter()
+            .flat_map(|out| out.load_balancers())
+            .filter(|lb| lb.r#type().map(|t| t.as_str()) == Some("network"))
+            .collect();
+        let arns: Vec<String> = nlbs
+            .iter()
+            .filter_map(|lb| lb.load_balancer_arn().map(str::to_string))
+            .collect();
+        let each = nlbs.iter().map(|lb| async move {
+            let state = self.load_balancer_state(lb, None, vec![]).await?;
+            let listeners = self.describe_listeners(&state.arn).await?;
+            Ok::<_, CloudError>(NlbInfo {
+                lb: state,
+                listeners,
+            })
+        });
+        let (each, tags) =
+            tokio::join!(futures::future::join_all(each), self.elb_tags_by_arn(&arns));
+        let mut tags = tags?;
+        for nlb in each {
+            let mut nlb = nlb?;
+            nlb.lb.tags = tags.remove(&nlb.lb.arn).unwrap_or_default();
+            inv.load_balancers.push(nlb);
         }
         let tg_pages = pages(
             TGS,

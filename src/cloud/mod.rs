@@ -88,8 +88,9 @@ pub trait Cloud: Send + Sync {
         -> CloudResult<Vec<crate::domain::InterfaceIp>>;
 
     // ---- ELBv2 ----
-    /// DescribeLoadBalancers (network ones) with their listeners, and DescribeTargetGroups (ip
-    /// ones): what a plan could adopt.
+    /// DescribeLoadBalancers (network ones) with their listeners and their tags (DescribeTags: AWS
+    /// answers DescribeLoadBalancers without them), and DescribeTargetGroups (ip ones): what a plan
+    /// could adopt, and what `doctor` tells apart by the plan tag.
     async fn elb_inventory(&self) -> CloudResult<crate::domain::ElbInventory>;
 
     // ---- ACM ----

@@ -188,7 +188,7 @@ impl<'a> Session<'a> {
         ))
     }
 
-    /// `doctor [--json] [--nlb ARN | --plan-id ID] [--fix [--yes] [--only CODE,…]]`.
+    /// `doctor [--json] [--nlb ARN | --plan-id ID] [--fix [--yes] [--only CODE,…] | --watch N]`.
     /// `fix`: `--fix` was given, with `--yes` and `--only`.
     pub fn doctor(
         &self,
@@ -196,13 +196,21 @@ impl<'a> Session<'a> {
         nlb: Option<&str>,
         plan_id: Option<&str>,
         fix: Option<(bool, Vec<String>)>,
+        watch: Option<u64>,
     ) -> ExitCode {
         let scope = match (nlb, plan_id) {
             (Some(n), _) => crate::doctor::Scope::Nlb(n.to_string()),
             (None, Some(p)) => crate::doctor::Scope::PlanId(p.to_string()),
             (None, None) => crate::doctor::Scope::All,
         };
-        self.block_on(super::doctor::doctor(self.connector(), json, scope, fix))
+        let args = super::doctor::DoctorArgs {
+            json,
+            scope,
+            fix,
+            watch,
+            state_dir: self.options().state_dir,
+        };
+        self.block_on(super::doctor::doctor(self.connector(), args))
     }
 
     /// `verify --plan-id ID [--json]` with its options (checked: see

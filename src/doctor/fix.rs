@@ -165,3 +165,80 @@ pub fn changes(setup: &Setup, findings: &[Finding], only: &[String]) -> Vec<Chan
     }
     out
 }
+
+/// The record of the fixes made: one JSON line per step in `doctor-fixes.jsonl` of the state
+/// directory — "started" before a change goes out and "done" or "failed" after — so a fix cut
+/// short (Ctrl-C, a lost connection) is on record with the `aws` line that would repeat it.
+#[derive(Debug, Clone)]
+pub struct FixLog {
+    path: std::path::PathBuf,
+}
+
+impl FixLog {
+    pub fn new(state_dir: &std::path::Path) -> Self {
+        Self {
+            path: state_dir.join("doctor-fixes.jsonl"),
+        }
+    }
+
+    pub fn path(&self) -> &std::path::Path {
+        &self.path
+    }
+
+    /// Append one line: `outcome` is "started", "done" or "failed" (with `error`).
+    pub fn record(
+        &self,
+        setup: &str,
+        change: &Change,
+        outcome: &str,
+        error: Option<&str>,
+    ) -> std::io::Result<()> {
+        use std::io::Write;
+        if let Some(dir) = self.path.parent() {
+            std::fs::create_dir_all(dir)?;
+        }
+        let line = serde_json::json!({
+            "at": crate::domain::now_rfc3339(),
+            "setup": setup,
+            "command": change.command(),
+            "outcome": outcome,
+            "error": error,
+        });
+        let mut file = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&self.path)?;
+        writeln!(file, "{line}")?;
+        file.sync_data()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_log_keeps_one_line_per_step_in_order() {
+        let dir = tempfile::tempdir().expect("dir");
+        let log = FixLog::new(&dir.path().join("state"));
+        let change = Change::CrossZone {
+            load_balancer_arn: "arn:lb".into(),
+        };
+        log.record("legacy-nlb", &change, "started", None)
+            .expect("written");
+        log.record("legacy-nlb", &change, "failed", Some("AccessDenied"))
+            .expect("written");
+        let text = std::fs::read_to_string(log.path()).expect("read");
+        let lines: Vec<serde_json::Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).expect("JSON line"))
+            .collect();
+        assert_eq!(lines.len(), 2);
+        assert_eq!(lines[0]["outcome"], "started");
+        assert_eq!(lines[1]["outcome"], "failed");
+        assert_eq!(lines[1]["error"], "AccessDenied");
+        assert!(lines[0]["command"]
+            .as_str()
+            .is_some_and(|c| c.contains("cross_zone.enabled,Value=true")));
+    }
+}
