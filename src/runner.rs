@@ -154,6 +154,9 @@ impl Runner {
                 spawn_engine(cloud, plan, destroy, opts, tx, started);
             }
             Cmd::Verify { plan, reregister } => self.verify(plan, reregister),
+            Cmd::ReadSetups { generation } => self.read_setups(generation),
+            Cmd::Fix { setup, changes } => self.fix(setup, changes),
+            Cmd::Recover { plan_id, then } => self.recover(plan_id, then),
             Cmd::Copy(text) => {
                 let seq = crossterm::clipboard::CopyToClipboard::to_clipboard_from(text);
                 if let Err(e) = crossterm::execute!(terminal.backend_mut(), seq) {
@@ -183,6 +186,103 @@ impl Runner {
             };
             tokio::join!(crate::discovery::run(cloud, etx), forward);
         }));
+    }
+
+    /// Every fixed-IP setup of the region, read and judged as `doctor` does.
+    fn read_setups(&self, generation: u64) {
+        let Some(cloud) = self.cloud.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let scope = crate::doctor::Scope::All;
+            let result = match crate::doctor::read(cloud.as_ref(), &scope).await {
+                Ok((facts, errors)) => {
+                    let setups = crate::doctor::shape::setups(&facts);
+                    let report = crate::doctor::report(
+                        &facts.region,
+                        &setups,
+                        crate::doctor::today(),
+                        errors,
+                    );
+                    Ok(Box::new((setups, report)))
+                }
+                Err(e) => Err(format!(
+                    "the load balancers could not be read: {e} → {}",
+                    e.hint()
+                )),
+            };
+            let _ = tx.send(Msg::Setups { generation, result });
+        });
+    }
+
+    /// Make the changes that mend a finding, each recorded before and after it goes out (the
+    /// record `doctor --fix` keeps); the first refusal stops the rest.
+    fn fix(&self, setup: String, changes: Vec<crate::doctor::fix::Change>) {
+        let Some(cloud) = self.cloud.clone() else {
+            let _ = self
+                .tx
+                .send(Msg::Fixed(Err("not connected to the account".into())));
+            return;
+        };
+        let tx = self.tx.clone();
+        let log = crate::doctor::fix::FixLog::new(&self.engine_opts.state_dir);
+        tokio::spawn(async move {
+            let note = |change, outcome, error: Option<&str>| {
+                if let Err(e) = log.record(&setup, change, outcome, error) {
+                    tracing::warn!("the record of fixes could not be written: {e}");
+                }
+            };
+            let mut ran = Vec::new();
+            for change in &changes {
+                note(change, "started", None);
+                if let Err(e) = change.run(cloud.as_ref()).await {
+                    note(change, "failed", Some(&e.to_string()));
+                    let _ = tx.send(Msg::Fixed(Err(format!(
+                        "{}: {e} → {}",
+                        change.command(),
+                        e.hint()
+                    ))));
+                    return;
+                }
+                note(change, "done", None);
+                ran.push(change.command());
+            }
+            let _ = tx.send(Msg::Fixed(Ok(ran)));
+        });
+    }
+
+    /// Rebuild plan `plan_id` from the account (for verify or destroy of a setup of ours). What
+    /// it made is journaled here when this machine keeps no journal of it, and the plan kept, as
+    /// `status --plan-id` does on a machine that did not apply it.
+    fn recover(&self, plan_id: String, then: app::AfterRecover) {
+        let Some(cloud) = self.cloud.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        let state_dir = self.engine_opts.state_dir.clone();
+        tokio::spawn(async move {
+            let result = match crate::engine::recover::read(cloud.as_ref(), &plan_id).await {
+                Ok(answers) => crate::engine::recover::rebuild(&answers),
+                Err(e) => Err(format!("{e} → {}", e.hint())),
+            };
+            let result = result.map(|rec| {
+                if !crate::engine::Journal::path(&state_dir, &plan_id).exists() {
+                    if let Err(e) = rec.journal.save(&state_dir) {
+                        tracing::warn!("the rebuilt journal is not kept: {e}");
+                    }
+                }
+                let kept = crate::plan::names::kept_plan_path(&state_dir, &plan_id);
+                if !kept.exists() {
+                    if let Err(e) = rec.plan.save(&kept) {
+                        tracing::warn!("the rebuilt plan is not kept: {e}");
+                    }
+                }
+                Box::new(rec.plan)
+            });
+            let result = result.map_err(|why| format!("plan {plan_id}: {why}"));
+            let _ = tx.send(Msg::Recovered { then, result });
+        });
     }
 
     /// The records of `name` in each zone, for the existing-record check.

@@ -30,6 +30,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     let page = model.page_rows.max(1) as isize;
     match action {
         Action::StartWizard => return start_wizard(model),
+        Action::SetupsTab => model.home_tab = super::HomeTab::Setups,
         Action::Quit => model.quit = true,
         Action::Help => model.overlay = Some(Overlay::Help),
         Action::Back => {

@@ -7,12 +7,13 @@
 //! is typed into it.
 //!
 //! To add a key: add its binding to the screen's table (`home`, `wizard`, `apply`, `verify`,
-//! `overlay`), give its action a variant, and handle the variant where the screen's keys are
+//! `setups`, `overlay`), give its action a variant, and handle the variant where the screen's keys are
 //! handled (`app/mod.rs`, `app/wizard.rs`).
 
 pub mod apply;
 pub mod home;
 pub mod overlay;
+pub mod setups;
 pub mod verify;
 pub mod wizard;
 
@@ -185,6 +186,7 @@ mod tests {
         check("wizard", wizard::TABLE, &wizard::State::all());
         check("apply", apply::TABLE, &apply::State::all());
         check("verify", verify::TABLE, &verify::State::all());
+        check("setups", setups::TABLE, &setups::State::all());
     }
 
     #[test]

@@ -7,6 +7,7 @@ mod home;
 pub mod keymap;
 pub mod rows;
 pub mod scroll;
+pub mod setups;
 pub mod verify;
 pub mod wizard;
 
@@ -53,6 +54,23 @@ pub enum Overlay {
     Help,
 }
 
+/// The home screen's tabs.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub enum HomeTab {
+    /// The VPC list (step 1).
+    #[default]
+    Vpcs,
+    /// Every fixed-IP setup of the region (`doctor`).
+    Setups,
+}
+
+/// What follows once a plan of ours is rebuilt from the account (the Setups tab's `v` / `D`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AfterRecover {
+    Verify,
+    Destroy,
+}
+
 /// The screen that has the body of the terminal and the keys (under the overlay, when one is
 /// open). `Model::screen` decides it; key handling, rendering and the footer match on it.
 #[derive(Debug, Clone, Copy)]
@@ -61,6 +79,10 @@ pub enum Screen<'a> {
     NoAccess(&'a CloudError),
     /// The VPC list (step 1).
     Home,
+    /// The Setups tab: every fixed-IP setup of the region.
+    Setups(&'a setups::SetupsView),
+    /// One setup: its handout and findings.
+    Setup(&'a setups::SetupsView),
     /// Steps 2–8.
     Wizard(&'a Wizard),
     /// The apply / destroy progress and result.
@@ -133,6 +155,10 @@ pub struct Model {
     pub apply: Option<apply::ApplyView>,
     /// The verify checklist and handout (over the apply result).
     pub verify: Option<verify::VerifyView>,
+    /// Which tab of the home screen is shown.
+    pub home_tab: HomeTab,
+    /// The Setups tab: the setups `doctor` finds, one open, a fix under way.
+    pub setups: setups::SetupsView,
     /// Milliseconds since the app started (the runner's clock; timers on screen read it).
     pub clock_ms: u64,
     /// `plan` flags given in a terminal: the wizard starts from them once the account is read.
@@ -263,6 +289,18 @@ pub enum Msg {
     Layout(Layout),
     /// SIGTERM / SIGHUP: leave now.
     Terminate,
+    /// The setups of the region as read and judged, or why they could not be read.
+    Setups {
+        generation: u64,
+        result: Result<Box<(Vec<crate::doctor::Setup>, crate::doctor::Report)>, String>,
+    },
+    /// A fix ended: the `aws` lines that ran, or why it stopped.
+    Fixed(Result<Vec<String>, String>),
+    /// A plan of ours rebuilt from the account (or why not), for verify or destroy.
+    Recovered {
+        then: AfterRecover,
+        result: Result<Box<Plan>, String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -298,6 +336,22 @@ pub enum Cmd {
     Verify {
         plan: Box<Plan>,
         reregister: bool,
+    },
+    /// Read every fixed-IP setup of the region (`doctor`); answered with `Setups`.
+    ReadSetups {
+        generation: u64,
+    },
+    /// Make the changes that mend a finding of `setup` (recorded like `doctor --fix`);
+    /// answered with `Fixed`.
+    Fix {
+        setup: String,
+        changes: Vec<crate::doctor::fix::Change>,
+    },
+    /// Rebuild plan `plan_id` from the account, then verify or destroy it; answered with
+    /// `Recovered`.
+    Recover {
+        plan_id: String,
+        then: AfterRecover,
     },
 }
 
@@ -336,6 +390,8 @@ impl Model {
             subnet_order: Default::default(),
             apply: None,
             verify: None,
+            home_tab: HomeTab::Vpcs,
+            setups: setups::SetupsView::default(),
             clock_ms: 0,
             prefill: None,
             time_scale: 1.0,
@@ -369,6 +425,12 @@ impl Model {
             Screen::Wizard(w)
         } else if let Phase::NoAccess(e) = &self.phase {
             Screen::NoAccess(e)
+        } else if self.home_tab == HomeTab::Setups {
+            if self.setups.open.is_some() {
+                Screen::Setup(&self.setups)
+            } else {
+                Screen::Setups(&self.setups)
+            }
         } else {
             Screen::Home
         }
@@ -453,9 +515,13 @@ impl Model {
             *s = SourceState::Loading { loaded: 0 };
         }
         self.refilter();
-        vec![Cmd::Discover {
-            generation: self.generation,
-        }]
+        // The setups are read beside discovery: the Setups tab is ready when it is opened.
+        vec![
+            Cmd::Discover {
+                generation: self.generation,
+            },
+            self.setups.read(),
+        ]
     }
 }
 
@@ -545,6 +611,12 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             }
         }
         Msg::Clock(ms) => on_clock(model, ms),
+        Msg::Setups { generation, result } => {
+            model.setups.loaded(generation, result.map(|b| *b));
+            model.dirty = true;
+        }
+        Msg::Fixed(result) => return setups::fixed(model, result),
+        Msg::Recovered { then, result } => return on_recovered(model, then, result),
         Msg::Saved(result) => on_saved(model, result),
         Msg::Layout(layout) => on_layout(model, layout),
         Msg::Term(TermEvent::Resize(_, _)) => model.dirty = true,
@@ -767,9 +839,40 @@ fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     }
     match model.screen() {
         Screen::NoAccess(_) | Screen::Home => home::on_key(model, key),
+        Screen::Setups(_) | Screen::Setup(_) => setups::on_key(model, key),
         Screen::Wizard(_) => on_wizard_key(model, key),
         Screen::Apply(_) => apply::on_key(model, key),
         Screen::Verify(_) => verify::on_key(model, key),
+    }
+}
+
+/// A plan of ours rebuilt from the account: verify it, or ask for its name to destroy it.
+fn on_recovered(
+    model: &mut Model,
+    then: AfterRecover,
+    result: Result<Box<Plan>, String>,
+) -> Vec<Cmd> {
+    model.setups.busy = None;
+    model.dirty = true;
+    let plan = match result {
+        Ok(plan) => *plan,
+        Err(why) => {
+            model.setups.outcome = Some(Err(why));
+            return vec![];
+        }
+    };
+    match then {
+        AfterRecover::Verify => {
+            model.verify = Some(verify::VerifyView::new(plan.clone(), model.clock_ms, false));
+            vec![Cmd::Verify {
+                plan: Box::new(plan),
+                reregister: false,
+            }]
+        }
+        AfterRecover::Destroy => {
+            model.setups.destroy = Some((Box::new(plan), tui_input::Input::default()));
+            vec![]
+        }
     }
 }
 

@@ -198,6 +198,34 @@ impl Wizard {
         w
     }
 
+    /// What an existing setup already has, marked adopt: its NLB (with its subnets and the IPs it
+    /// has), its target group, its endpoint, the API bound to it, its name and certificate. The
+    /// wizard then asks only for what is missing.
+    pub fn adopt_setup(&mut self, inv: &Inventory, setup: &crate::doctor::Setup) {
+        let d = &mut self.draft;
+        d.adopt_nlb = Some(setup.nlb.arn.clone());
+        d.nlb_subnets = setup.nlb.subnet_ids.clone();
+        // Its addresses were fixed when it was made.
+        d.eips = crate::plan::EipChoice::None;
+        d.adopt_target_group = Some(setup.target_group.arn.clone());
+        if let Some(e) = &setup.endpoint {
+            d.reuse_endpoint = Some(e.id.clone());
+            d.endpoint_subnets = e.subnet_ids.clone();
+        }
+        if let Some(api) = setup.apis.first() {
+            d.adopt_api = Some(api.id.clone());
+        }
+        if let Some(name) = setup.names.first() {
+            d.name = name.clone();
+            self.name_input = input(name);
+        }
+        if let Some(arn) = setup.listener.certificate_arns.first() {
+            d.certificate_arn = Some(arn.clone());
+        }
+        self.revalidate(inv);
+        self.refresh_rows(inv);
+    }
+
     pub fn plan(&self, inv: &Inventory) -> Plan {
         self.draft.to_plan(inv)
     }

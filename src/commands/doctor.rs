@@ -12,13 +12,6 @@ use crate::runner::Connector;
 
 use super::account::connect;
 
-/// Today, in days since 1970-01-01 (UTC).
-fn today() -> i64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
-}
-
 /// What `doctor` was asked.
 #[derive(Debug, Clone)]
 pub struct DoctorArgs {
@@ -109,7 +102,12 @@ async fn look(cloud: &dyn Account, scope: &Scope) -> Result<Report, ExitCode> {
         ExitCode::FAILURE
     })?;
     let setups = doctor::shape::setups(&facts);
-    Ok(doctor::report(&facts.region, &setups, today(), errors))
+    Ok(doctor::report(
+        &facts.region,
+        &setups,
+        doctor::today(),
+        errors,
+    ))
 }
 
 /// The findings of a report by (setup, code): severity and evidence.
@@ -280,7 +278,7 @@ async fn mend(
     })?;
     let mut changes = Vec::new();
     for setup in doctor::shape::setups(&facts) {
-        let found = doctor::findings::check(&setup, today());
+        let found = doctor::findings::check(&setup, doctor::today());
         for change in doctor::fix::changes(&setup, &found, only) {
             changes.push((setup.id(), change));
         }

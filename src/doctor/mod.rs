@@ -21,6 +21,13 @@ use crate::domain::{
     TargetGroupState, TargetHealth, VpcEndpoint,
 };
 
+/// Today, in days since 1970-01-01 (UTC): what certificate expiry is judged against.
+pub fn today() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| (d.as_secs() / 86_400) as i64)
+}
+
 /// JSON schema version of `doctor --json`.
 pub const SCHEMA_VERSION: u32 = 1;
 

@@ -34,6 +34,8 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
     match model.screen() {
         Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
         Screen::Home => screens::home::render(frame, body, model, theme),
+        Screen::Setups(v) => screens::setups::render_list(frame, body, model, v, theme),
+        Screen::Setup(v) => screens::setups::render_setup(frame, body, model, v, theme),
         Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
         Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
         Screen::Verify(v) => screens::verify::render(frame, body, model, v, theme),
@@ -121,6 +123,9 @@ fn render_footer(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         }
         (Screen::Verify(v), None) => {
             keymap::hints(keymap::verify::TABLE, keymap::verify::State::of(v))
+        }
+        (Screen::Setups(v) | Screen::Setup(v), None) => {
+            keymap::hints(keymap::setups::TABLE, keymap::setups::State::of(v))
         }
     };
     for (k, h) in hints {

@@ -38,7 +38,14 @@ fn starts_by_connecting_and_discovers_once_connected() {
         &mut m,
         Msg::Connected(fixedip_tui::cloud::Cloud::target(&sim)),
     );
-    assert_eq!(cmds, vec![Cmd::Discover { generation: 1 }]);
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::Discover { generation: 1 },
+            Cmd::ReadSetups { generation: 1 }
+        ],
+        "the setups are read beside discovery"
+    );
     assert_eq!(m.phase, Phase::Ready);
     assert!(m
         .sources
@@ -160,7 +167,13 @@ async fn key_release_events_are_ignored() {
 async fn refresh_starts_a_new_generation_and_ignores_late_events() {
     let mut m = common::loaded_demo_model().await;
     let cmds = press(&mut m, KeyCode::Char('r'));
-    assert_eq!(cmds, vec![Cmd::Discover { generation: 2 }]);
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::Discover { generation: 2 },
+            Cmd::ReadSetups { generation: 2 }
+        ]
+    );
     assert!(m.inventory.vpcs.is_empty());
     // A late event of run 1 must not land in run 2.
     app::update(
@@ -292,7 +305,13 @@ async fn refresh_keeps_the_cursor_on_the_chosen_vpc() {
     press(&mut m, KeyCode::Char('G'));
     assert_eq!(selected_name(&m).as_deref(), Some("sandbox"));
     let cmds = press(&mut m, KeyCode::Char('r'));
-    assert_eq!(cmds, vec![Cmd::Discover { generation: 2 }]);
+    assert_eq!(
+        cmds,
+        vec![
+            Cmd::Discover { generation: 2 },
+            Cmd::ReadSetups { generation: 2 }
+        ]
+    );
     for ev in &events {
         app::update(
             &mut m,

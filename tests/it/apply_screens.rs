@@ -201,7 +201,10 @@ async fn result_with_the_fixed_ips_then_destroy() {
     // Back on the VPC list, which is read again (it shows what the run changed).
     assert!(m.wizard.is_none());
     assert!(
-        matches!(cmds.as_slice(), [Cmd::Discover { .. }]),
+        matches!(
+            cmds.as_slice(),
+            [Cmd::Discover { .. }, Cmd::ReadSetups { .. }]
+        ),
         "{cmds:?}"
     );
 }

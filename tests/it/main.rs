@@ -36,6 +36,7 @@ mod recover_sim;
 mod review;
 mod run_cli;
 mod screens;
+mod setups_screens;
 mod sim_discovery;
 mod sim_write;
 mod tmux_e2e;

@@ -61,6 +61,8 @@ impl State {
 pub enum Action {
     /// The wizard starts with the VPC under the cursor.
     StartWizard,
+    /// Switch to the Setups tab.
+    SetupsTab,
     Down,
     Up,
     PageDown,
@@ -103,11 +105,18 @@ const READ_AGAIN: &str = "read the account again";
 
 /// In help order (the footer puts the leading hints first).
 pub const TABLE: &[Binding<State, Action>] = &[
-    bind(&[Code(K::Enter), Code(K::Tab)], StartWizard, browsing)
+    bind(&[Code(K::Enter)], StartWizard, browsing)
         .hint_if("Enter", "set up in this VPC", |s: State| {
             s.conn == Conn::Ready && s.has_rows
         })
         .lead(),
+    bind(&[Code(K::Tab)], SetupsTab, |s: State| {
+        browsing(s) && reachable(s)
+    })
+    .help(
+        "Tab",
+        "the Setups tab: every fixed-IP setup of the region and what is wrong with it",
+    ),
     bind(&[Char('j'), Code(K::Down)], Down, browsing).help("j/↓", "next item"),
     bind(&[Char('k'), Code(K::Up)], Up, browsing).help("k/↑", "previous item"),
     bind(&[Code(K::PageDown), Ctrl('d')], PageDown, browsing).help("PgDn/^D", "page down"),

@@ -248,16 +248,10 @@ fn subnet_summary(model: &Model, vpc: &Vpc, wide: bool) -> String {
 }
 
 fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let total = model.inventory.vpcs.len();
-    let title = if model.filter.value().is_empty() {
-        format!(" VPCs ({total}) ")
-    } else {
-        format!(" VPCs ({}/{total}) ", model.visible.len())
-    };
     let mut block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.focus_border())
-        .title(Span::styled(title, theme.title()));
+        .title(super::setups::tabs_title(model, theme));
     if model.recommended_vpc.is_some() {
         block = block.title(
             Line::from(vec![

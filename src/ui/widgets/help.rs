@@ -16,6 +16,10 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             keymap::help(keymap::wizard::TABLE, keymap::wizard::State::of(w)),
             11,
         ),
+        Screen::Setups(v) | Screen::Setup(v) => (
+            keymap::help(keymap::setups::TABLE, keymap::setups::State::of(v)),
+            10,
+        ),
         _ => (
             keymap::help(keymap::home::TABLE, keymap::home::State::of(model)),
             10,

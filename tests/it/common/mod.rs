@@ -46,7 +46,13 @@ pub fn model_with(cloud: &dyn Cloud, events: &[discovery::Event]) -> Model {
         "/home/u/.local/state/fixedip-tui/fixedip-tui.log".into(),
     ));
     let cmds = app::update(&mut m, Msg::Connected(cloud.target()));
-    assert_eq!(cmds, vec![app::Cmd::Discover { generation: 1 }]);
+    assert_eq!(
+        cmds,
+        vec![
+            app::Cmd::Discover { generation: 1 },
+            app::Cmd::ReadSetups { generation: 1 }
+        ]
+    );
     for ev in events {
         app::update(
             &mut m,
