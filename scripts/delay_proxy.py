@@ -15,7 +15,7 @@ the SigV4 credential scope). GET /__proxy_stats returns JSON; POST
 /__proxy_stats/reset zeroes the counters; the count is printed to stderr on
 SIGTERM/SIGINT. Stats requests are neither delayed nor counted.
 With --record FILE, every proxied request is appended to FILE as one JSON line
-{"method", "target", "body", "service", "region", "amz_target", "content_type"}
+{"method", "target", "body", "service", "region", "amz_target", "content_type", "at"}
 (body as text; service and region from the SigV4 credential scope, "" when
 unsigned; amz_target is the X-Amz-Target header of JSON protocols, "" if none):
 tests assert the exact requests sent, and name the IAM action of each.
@@ -157,6 +157,7 @@ def record_line(args, method, target, headers, body, kind, dropped, upstream_sta
         "content_type": (hget(headers, b"content-type") or b"").decode("latin-1"),
         "kind": kind,
         "dropped": dropped,
+        "at": round(time.time(), 4),
     }
     if upstream_status is not None:
         line["upstream_status"] = upstream_status

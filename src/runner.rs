@@ -479,8 +479,10 @@ fn spawn_engine(
                 });
             }
         };
-        // The inventory the engine needs is re-read (the account is the truth).
-        let inv = crate::discovery::collect(cloud.clone()).await;
+        // What the engine needs of the account is read again (the account is the truth): the
+        // plan's VPC and subnets, not every follow-up call of a full discovery.
+        let inv =
+            crate::discovery::collect_focused(cloud.clone(), Some(plan.discovery_focus())).await;
         let run = async {
             if destroy {
                 crate::engine::destroy(&plan, &inv, cloud, opts, etx).await

@@ -76,22 +76,27 @@ pub async fn plan_lookups(
     }
 }
 
-/// Connect, then read the account (progress and what could not be read on stderr).
+/// Connect, then read the account (progress and what could not be read on stderr): all of it,
+/// or what `focus` (a plan) needs.
 pub async fn connect_and_discover(
     connector: &Connector,
+    focus: Option<discovery::Focus>,
 ) -> Result<(Arc<dyn Account>, discovery::Inventory), ExitCode> {
     let cloud = connect(connector).await?;
-    let inv = discover(cloud.clone()).await;
+    let inv = discover(cloud.clone(), focus).await;
     Ok((cloud, inv))
 }
 
 /// Read the account already connected to (progress and what could not be read on stderr).
-pub async fn discover(cloud: Arc<dyn Account>) -> discovery::Inventory {
+pub async fn discover(
+    cloud: Arc<dyn Account>,
+    focus: Option<discovery::Focus>,
+) -> discovery::Inventory {
     for note in &cloud.target().notes {
         eprintln!("note: {note}");
     }
     eprintln!("Reading the account ({})…", cloud.target().region);
-    let inv = discovery::collect(cloud.clone()).await;
+    let inv = discovery::collect_focused(cloud.clone(), focus).await;
     for e in &inv.errors {
         eprintln!(
             "warning: {} could not be read: {}\n  → {}",

@@ -38,10 +38,11 @@ pub async fn review_plan(
             return ExitCode::from(2);
         }
     };
-    let (cloud, mut inv) = match connect_and_discover(&connector).await {
-        Ok(x) => x,
-        Err(code) => return code,
-    };
+    let (cloud, mut inv) =
+        match connect_and_discover(&connector, Some(plan.discovery_focus())).await {
+            Ok(x) => x,
+            Err(code) => return code,
+        };
     if let Err(code) = check_target(&plan, &inv) {
         return code;
     }

@@ -66,7 +66,7 @@ pub async fn destroy_plan(
             Err(code) => return code,
         },
     };
-    let inv = discover(cloud.clone()).await;
+    let inv = discover(cloud.clone(), Some(plan.discovery_focus())).await;
     run_engine(cloud, &plan, &inv, opts, true, report).await
 }
 

@@ -17,7 +17,7 @@ pub async fn plan_from_flags(
     prefix: String,
 ) -> ExitCode {
     use crate::plan::flags::{draft_from_flags, FlagError};
-    let (cloud, mut inv) = match connect_and_discover(&connector).await {
+    let (cloud, mut inv) = match connect_and_discover(&connector, None).await {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -83,7 +83,7 @@ pub async fn plan_from_flags(
 /// `--plain`: the same steps as line prompts; the plan is saved where the user says.
 /// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
 pub async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
-    let (cloud, inv) = match connect_and_discover(&connector).await {
+    let (cloud, inv) = match connect_and_discover(&connector, None).await {
         Ok(x) => x,
         Err(code) => return code,
     };

@@ -350,10 +350,11 @@ async fn fetch_source_again_while_passing(
     source: Source,
     cloud: Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
+    focus: Option<&Focus>,
 ) -> Result<SourceData, CloudError> {
     let mut round = 1;
     loop {
-        match fetch_source(source, cloud.clone(), tx).await {
+        match fetch_source(source, cloud.clone(), tx, focus).await {
             Err(e) if e.is_passing() && round < SOURCE_ROUNDS => {
                 let wait = e
                     .retry_after
@@ -367,16 +368,57 @@ async fn fetch_source_again_while_passing(
     }
 }
 
+/// What one plan needs of the account (`apply`, the engine of a TUI apply): every list is read,
+/// but the per-item follow-up calls are made only for what the plan names — its VPC's DNS
+/// attributes, its certificate, the private zones its name falls in — and the load balancers
+/// (one call per NLB for its listeners and tags) only when it adopts one. The rest of the
+/// inventory is as a full discovery leaves it without those calls.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Focus {
+    pub vpc_id: String,
+    pub certificate_arn: Option<String>,
+    /// The plan's name: private zones named like it or a parent of it are read in full.
+    pub name: String,
+    /// A private zone the plan names.
+    pub private_zone_id: Option<String>,
+    /// Whether the load balancers are read (the plan adopts an NLB or a target group).
+    pub load_balancers: bool,
+}
+
+impl Focus {
+    fn wants_vpc(focus: Option<&Focus>, vpc_id: &str) -> bool {
+        focus.is_none_or(|f| f.vpc_id == vpc_id)
+    }
+
+    fn wants_certificate(focus: Option<&Focus>, arn: &str) -> bool {
+        focus.is_none_or(|f| f.certificate_arn.as_deref() == Some(arn))
+    }
+
+    fn wants_zone(focus: Option<&Focus>, zone: &HostedZone) -> bool {
+        focus.is_none_or(|f| {
+            f.private_zone_id.as_deref() == Some(zone.id.as_str())
+                || crate::domain::zone_covers(&zone.name, &f.name)
+        })
+    }
+}
+
 /// Run discovery, sending events as they happen; returns when every source has finished.
 pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
+    run_focused(cloud, tx, None).await
+}
+
+/// `run`, making only the follow-up calls `focus` needs (all of them without one).
+pub async fn run_focused(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>, focus: Option<Focus>) {
     // A JoinSet aborts its tasks when dropped: cancelling `run` cancels every source.
     let mut tasks = tokio::task::JoinSet::new();
     let mut ids = std::collections::HashMap::new();
     for source in Source::ALL {
         let cloud = cloud.clone();
         let task_tx = tx.clone();
+        let focus = focus.clone();
         let handle = tasks.spawn(async move {
-            let result = fetch_source_again_while_passing(source, cloud, &task_tx).await;
+            let result =
+                fetch_source_again_while_passing(source, cloud, &task_tx, focus.as_ref()).await;
             let _ = task_tx.send(match result {
                 Ok(data) => Event::Loaded(data),
                 Err(error) => Event::Failed { source, error },
@@ -407,9 +449,14 @@ pub async fn run(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>) {
 
 /// Run discovery to the end and return the inventory (for `discover --json` and tests).
 pub async fn collect(cloud: Arc<dyn Cloud>) -> Inventory {
+    collect_focused(cloud, None).await
+}
+
+/// `collect`, making only the follow-up calls `focus` needs (all of them without one).
+pub async fn collect_focused(cloud: Arc<dyn Cloud>, focus: Option<Focus>) -> Inventory {
     let mut inv = Inventory::new(&cloud.target());
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let runner = tokio::spawn(run(cloud, tx));
+    let runner = tokio::spawn(run_focused(cloud, tx, focus));
     while let Some(ev) = rx.recv().await {
         inv.apply(&ev);
     }
@@ -436,6 +483,7 @@ async fn fetch_source(
     source: Source,
     cloud: Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
+    focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
     match source {
         Source::Identity => {
@@ -443,10 +491,10 @@ async fn fetch_source(
             let _ = tx.send(Event::Progress { source, loaded: 1 });
             Ok(SourceData::Identity(id))
         }
-        Source::Vpcs => fetch_vpcs(source, &cloud, tx).await,
+        Source::Vpcs => fetch_vpcs(source, &cloud, tx, focus).await,
         Source::Subnets => fetch_subnets(source, &cloud, tx).await,
-        Source::Certificates => fetch_certificates(source, &cloud, tx).await,
-        Source::HostedZones => fetch_zones(source, &cloud, tx).await,
+        Source::Certificates => fetch_certificates(source, &cloud, tx, focus).await,
+        Source::HostedZones => fetch_zones(source, &cloud, tx, focus).await,
         Source::RestApis => Ok(SourceData::RestApis(
             all_pages(source, tx, call!(cloud, |t| list_rest_apis())).await?,
         )),
@@ -461,6 +509,9 @@ async fn fetch_source(
             });
             Ok(SourceData::VpcEndpoints(eps))
         }
+        Source::LoadBalancers if focus.is_some_and(|f| !f.load_balancers) => Ok(
+            SourceData::LoadBalancers(crate::domain::ElbInventory::default()),
+        ),
         Source::LoadBalancers => {
             let elb = cloud.elb_inventory().await?;
             let _ = tx.send(Event::Progress {
@@ -485,11 +536,16 @@ async fn fetch_vpcs(
     source: Source,
     cloud: &Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
+    focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
     let vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
     let mut vpcs = enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
         let cloud = cloud.clone();
+        let wanted = Focus::wants_vpc(focus, &v.id);
         async move {
+            if !wanted {
+                return (v, None);
+            }
             match cloud.vpc_dns_attributes(&v.id).await {
                 Ok((support, hostnames)) => {
                     v.dns_support = Some(support);
@@ -550,12 +606,14 @@ async fn fetch_certificates(
     source: Source,
     cloud: &Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
+    focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
     let summaries = all_pages(source, tx, call!(cloud, |t| list_certificates())).await?;
     let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
         let cloud = cloud.clone();
+        let wanted = Focus::wants_certificate(focus, &s.certificate.arn);
         async move {
-            if !s.needs_describe {
+            if !s.needs_describe || !wanted {
                 return (s.certificate, None);
             }
             match cloud.describe_certificate(&s.certificate.arn).await {
@@ -573,12 +631,14 @@ async fn fetch_zones(
     source: Source,
     cloud: &Arc<dyn Cloud>,
     tx: &UnboundedSender<Event>,
+    focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
     let zones = all_pages(source, tx, call!(cloud, |t| list_hosted_zones())).await?;
     let out = enrich(source, tx, zones, ROUTE53_FANOUT, |z| {
         let cloud = cloud.clone();
+        let wanted = Focus::wants_zone(focus, &z);
         async move {
-            if !z.private {
+            if !z.private || !wanted {
                 return (z, None);
             }
             match cloud.get_hosted_zone(&z.id).await {

@@ -296,6 +296,13 @@ pub fn dns_name_matches(pattern: &str, name: &str) -> bool {
     }
 }
 
+/// Whether a zone named `zone` holds `name`: the name is the zone's own or below it.
+pub fn zone_covers(zone: &str, name: &str) -> bool {
+    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
+    let name = name.trim_end_matches('.').to_ascii_lowercase();
+    name == zone || name.ends_with(&format!(".{zone}"))
+}
+
 /// A Route 53 hosted zone.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct HostedZone {

@@ -291,6 +291,21 @@ pub fn plan_id(account: &str, region: &str, name: &str) -> String {
 }
 
 impl Plan {
+    /// What of the account this plan needs read in full (see `discovery::Focus`).
+    pub fn discovery_focus(&self) -> crate::discovery::Focus {
+        crate::discovery::Focus {
+            vpc_id: self.vpc_id.clone(),
+            certificate_arn: (!self.certificate_arn.is_empty())
+                .then(|| self.certificate_arn.clone()),
+            name: self.name.clone(),
+            private_zone_id: match &self.private_zone {
+                PrivateZoneChoice::Existing { zone_id } => Some(zone_id.clone()),
+                _ => None,
+            },
+            load_balancers: self.adopt_nlb.is_some() || self.adopt_target_group.is_some(),
+        }
+    }
+
     pub fn to_toml(&self) -> Result<String, PlanFileError> {
         toml::to_string_pretty(self).map_err(|e| PlanFileError::Encode(e.to_string()))
     }

@@ -198,12 +198,9 @@ fn region_of_arn(arn: &str) -> Option<&str> {
 }
 
 /// Is the zone `zone` a suffix of the DNS name `name` (or the name itself)? Case and a trailing
-/// dot do not matter. The one such test: validation, the wizard, `--plain` and flags use it.
-pub fn is_suffix_zone(zone: &str, name: &str) -> bool {
-    let zone = zone.trim_end_matches('.').to_ascii_lowercase();
-    let name = name.trim_end_matches('.').to_ascii_lowercase();
-    name == zone || name.ends_with(&format!(".{zone}"))
-}
+/// dot do not matter. The one such test (in `domain`: discovery uses it too): validation, the
+/// wizard, `--plain` and flags use it.
+pub use crate::domain::zone_covers as is_suffix_zone;
 
 /// The longest public zone that is a suffix of `name` (the wizard's automatic pick).
 pub fn best_public_zone<'a>(inv: &'a Inventory, name: &str) -> Option<&'a HostedZone> {

@@ -429,3 +429,50 @@ async fn endpoints_on_their_way_out_are_not_offered() {
         .all(|e| e.id != "vpce-0deleted000000000"));
     assert_eq!(inv.vpc_endpoints.len(), 2);
 }
+
+/// What one plan needs (`apply`, a TUI apply's engine): the lists, but follow-up calls only for
+/// the plan's VPC, certificate and zones, and no load balancers unless it adopts one — and the
+/// plan is judged exactly as on a full discovery.
+#[tokio::test]
+async fn a_plans_focus_reads_less_and_judges_the_plan_the_same() {
+    let plan = common::clean::clean_plan();
+    let full_sim = Arc::new(common::demo_sim());
+    let full = discovery::collect(full_sim.clone()).await;
+    let focused_sim = Arc::new(common::demo_sim());
+    let focused =
+        discovery::collect_focused(focused_sim.clone(), Some(plan.discovery_focus())).await;
+    let (all, some) = (full_sim.call_log(), focused_sim.call_log());
+    for action in [
+        "ec2:DescribeVpcAttribute",
+        "elasticloadbalancing:DescribeLoadBalancers",
+        "acm:DescribeCertificate",
+        "route53:GetHostedZone",
+    ] {
+        assert!(
+            some.count(action) < all.count(action),
+            "{action}: {} focused, {} in full",
+            some.count(action),
+            all.count(action)
+        );
+    }
+    assert_eq!(
+        some.count("ec2:DescribeVpcAttribute"),
+        1,
+        "the plan's VPC only"
+    );
+    assert_eq!(some.count("elasticloadbalancing:DescribeLoadBalancers"), 0);
+    assert_eq!(
+        fixedip_tui::plan::validate(&plan, &focused),
+        fixedip_tui::plan::validate(&plan, &full)
+    );
+    let vpc = |inv: &discovery::Inventory| inv.vpcs.iter().find(|v| v.id == plan.vpc_id).cloned();
+    assert_eq!(vpc(&focused), vpc(&full));
+    assert_eq!(focused.subnets, full.subnets);
+
+    // A plan that adopts an NLB reads the load balancers.
+    let mut adopting = plan.clone();
+    adopting.adopt_nlb = Some("arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/partner-legacy-nlb/1a2b3c4d5e6f7081".into());
+    let sim = Arc::new(common::demo_sim());
+    let inv = discovery::collect_focused(sim.clone(), Some(adopting.discovery_focus())).await;
+    assert!(!inv.load_balancers.is_empty());
+}
