@@ -1710,11 +1710,7 @@ impl CloudWrite for AwsCloud {
         }
     }
 
-    async fn find_domain_names_by_tag(
-        &self,
-        key: &str,
-        value: &str,
-    ) -> CloudResult<Vec<DomainNameState>> {
+    async fn domain_names(&self) -> CloudResult<Vec<DomainNameState>> {
         const A: &str = "apigateway:GET";
         let all = pages(
             A,
@@ -1732,7 +1728,6 @@ impl CloudWrite for AwsCloud {
         Ok(all
             .iter()
             .flat_map(|out| out.items())
-            .filter(|d| d.tags().and_then(|t| t.get(key)).map(String::as_str) == Some(value))
             .map(|d| domain_state!(d, ""))
             .collect())
     }

@@ -2038,19 +2038,9 @@ impl CloudWrite for SimCloud {
         .await
     }
 
-    async fn find_domain_names_by_tag(
-        &self,
-        key: &str,
-        value: &str,
-    ) -> CloudResult<Vec<DomainNameState>> {
-        self.call("apigateway:GET", |a| {
-            Ok(a.domain_names
-                .iter()
-                .filter(|d| has_tag(&d.tags, key, value))
-                .cloned()
-                .collect())
-        })
-        .await
+    async fn domain_names(&self) -> CloudResult<Vec<DomainNameState>> {
+        self.call("apigateway:GET", |a| Ok(a.domain_names.clone()))
+            .await
     }
 
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()> {

@@ -276,13 +276,22 @@ pub trait CloudWrite: Send + Sync {
         tags: &[Tag],
     ) -> CloudResult<DomainNameState>;
     async fn get_domain_name(&self, name: &str) -> CloudResult<Option<DomainNameState>>;
+    /// Every custom domain name of the region, with its tags (GetDomainNames).
+    async fn domain_names(&self) -> CloudResult<Vec<DomainNameState>>;
     /// Custom domain names carrying tag `key=value` (GetDomainNames answers with their tags): a
     /// plan's domain found again from its id alone, on a machine that never saw its name.
     async fn find_domain_names_by_tag(
         &self,
         key: &str,
         value: &str,
-    ) -> CloudResult<Vec<DomainNameState>>;
+    ) -> CloudResult<Vec<DomainNameState>> {
+        Ok(self
+            .domain_names()
+            .await?
+            .into_iter()
+            .filter(|d| d.tags.iter().any(|t| t.key == key && t.value == value))
+            .collect())
+    }
     async fn delete_domain_name(&self, name: &str) -> CloudResult<()>;
     async fn create_base_path_mapping(
         &self,

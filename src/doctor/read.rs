@@ -10,6 +10,7 @@ use futures::future::join_all;
 
 use super::shape::{candidates, Facts};
 use crate::cloud::{execute_api_service, CloudError, CloudResult, Token};
+use crate::domain::dns_name_matches;
 use crate::domain::{ElbInventory, Page};
 use crate::engine::Account;
 use crate::plan::names::TAG_PLAN_ID;
@@ -200,27 +201,79 @@ async fn read_names(
         }
     }
     facts.zones = zones;
+    read_custom_domains(cloud, facts, errors).await;
     read_records(cloud, facts, errors).await;
 }
 
-/// The records of each certificate name in the longest public zone that holds it.
+/// Under a wildcard certificate the served names are not written anywhere the NLB points: they
+/// are the custom domain names mapped to the APIs bound to the setups' endpoints. Read only when
+/// a listener's certificate has a wildcard (GetDomainNames, then the mappings of the domains it
+/// covers).
+async fn read_custom_domains(cloud: &dyn Account, facts: &mut Facts, errors: &mut Vec<String>) {
+    let wildcards: Vec<&String> = facts
+        .certificates
+        .values()
+        .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
+        .filter(|n| n.starts_with("*."))
+        .collect();
+    if wildcards.is_empty() {
+        return;
+    }
+    let bound: BTreeSet<&str> = facts
+        .apis
+        .iter()
+        .filter(|a| {
+            a.vpc_endpoint_ids
+                .iter()
+                .any(|e| facts.endpoints.iter().any(|x| &x.id == e))
+        })
+        .map(|a| a.id.as_str())
+        .collect();
+    if bound.is_empty() {
+        return;
+    }
+    let Some(domains) = note(errors, "custom domain names", cloud.domain_names().await) else {
+        return;
+    };
+    let covered: Vec<String> = domains
+        .into_iter()
+        .map(|d| d.name)
+        .filter(|n| wildcards.iter().any(|w| dns_name_matches(w, n)))
+        .collect();
+    let answers = join_all(covered.iter().map(|d| cloud.get_base_path_mappings(d))).await;
+    for (domain, r) in covered.iter().zip(answers) {
+        let what = format!("the API mappings of {domain}");
+        if let Some(mappings) = note(errors, &what, r) {
+            if mappings
+                .iter()
+                .any(|m| bound.contains(m.rest_api_id.as_str()))
+            {
+                facts.custom_domains.push(domain.to_ascii_lowercase());
+            }
+        }
+    }
+}
+
+/// The records of each certificate name (and custom domain under a wildcard) in the longest
+/// public zone that holds it.
 async fn read_records(cloud: &dyn Account, facts: &mut Facts, errors: &mut Vec<String>) {
     let mut asks: Vec<(String, String)> = Vec::new();
-    for cert in facts.certificates.values() {
-        for name in std::iter::once(&cert.domain).chain(cert.sans.iter()) {
-            if name.starts_with('*') {
-                continue;
-            }
-            let zone = facts
-                .zones
-                .iter()
-                .filter(|z| !z.private && is_suffix_zone(&z.name, name))
-                .max_by_key(|z| z.name.len());
-            if let Some(z) = zone {
-                let ask = (z.id.clone(), name.to_ascii_lowercase());
-                if !asks.contains(&ask) {
-                    asks.push(ask);
-                }
+    let names = facts
+        .certificates
+        .values()
+        .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
+        .chain(facts.custom_domains.iter())
+        .filter(|n| !n.starts_with('*'));
+    for name in names {
+        let zone = facts
+            .zones
+            .iter()
+            .filter(|z| !z.private && is_suffix_zone(&z.name, name))
+            .max_by_key(|z| z.name.len());
+        if let Some(z) = zone {
+            let ask = (z.id.clone(), name.to_ascii_lowercase());
+            if !asks.contains(&ask) {
+                asks.push(ask);
             }
         }
     }

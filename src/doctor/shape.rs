@@ -32,6 +32,9 @@ pub struct Facts {
     pub records: Vec<RecordSet>,
     /// Endpoints whose IPs a plan of this tool pins.
     pub pinned_endpoints: BTreeSet<String>,
+    /// Custom domain names mapped to an API bound to a setup's endpoint (lower-case): the names a
+    /// wildcard certificate serves.
+    pub custom_domains: Vec<String>,
 }
 
 /// The NLB's TLS/TCP listeners that forward to an `ip` target group, with that group.
@@ -124,10 +127,20 @@ pub fn setups(facts: &Facts) -> Vec<Setup> {
             .first()
             .and_then(|arn| facts.certificates.get(arn))
             .cloned();
-        let candidates = certificate
+        let mut candidates = certificate
             .as_ref()
             .map(certificate_names)
             .unwrap_or_default();
+        // Under a wildcard: the custom domains it covers.
+        if let Some(cert) = &certificate {
+            candidates.extend(
+                facts
+                    .custom_domains
+                    .iter()
+                    .filter(|d| cert.covers(d))
+                    .cloned(),
+            );
+        }
         let public_records: Vec<RecordSet> = facts
             .records
             .iter()

@@ -135,6 +135,8 @@ async fn ours_and_one_made_by_hand_are_found_each_with_its_findings() {
         .find(|s| matches!(s.origin, Origin::FixedipTui { .. }))
         .expect("ours is found");
     assert_eq!(ours.id(), clean_plan().id);
+    // Under its wildcard certificate, the name comes from the custom domain mapped to its API.
+    assert_eq!(ours.names, vec!["fixed.example.com".to_string()]);
     let ours_codes = codes(ours);
     for flaw in [
         "targets-drift",

@@ -118,6 +118,12 @@ fn doctor_finds_both_and_fixes_the_hand_made_one(
     assert_eq!(setups.len(), 2, "{report}");
     let mine = find("fixedip-tui");
     assert_eq!(s(&mine["id"]), ours, "{mine}");
+    // Its certificate names it only by a wildcard: the custom domain mapped to its API does.
+    assert_eq!(
+        mine["names"],
+        serde_json::json!(["fixed.example.com"]),
+        "{mine}"
+    );
     let found = find("found");
     assert_eq!(s(&found["nlb_arn"]), nlb, "{found}");
     let codes: Vec<String> = found["findings"]
