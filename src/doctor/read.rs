@@ -11,9 +11,10 @@ use futures::future::join_all;
 use super::shape::{candidates, Facts};
 use crate::cloud::{execute_api_service, CloudError, CloudResult, Token};
 use crate::domain::dns_name_matches;
-use crate::domain::{ElbInventory, Page};
+use crate::domain::{ElbInventory, HostedZone, Page};
 use crate::engine::Account;
-use crate::plan::names::TAG_PLAN_ID;
+use crate::plan::elb_arn_name;
+use crate::plan::names::{own_nlb_name, TAG_PLAN_ID};
 use crate::plan::validate::is_suffix_zone;
 
 /// Which setups to look at.
@@ -62,11 +63,42 @@ fn in_scope(mut elb: ElbInventory, scope: &Scope) -> ElbInventory {
     elb
 }
 
+/// The load balancers `scope` asks about. Every one of the region for `All`; for one NLB (its
+/// ARN or name) or one plan (its NLB is named after the plan id), that NLB by name, its
+/// listeners and their target groups — not the region's whole ELB inventory.
+async fn elb_in_scope(cloud: &dyn Account, scope: &Scope) -> Result<ElbInventory, CloudError> {
+    let name = match scope {
+        Scope::All => return cloud.elb_inventory().await,
+        Scope::Nlb(n) => elb_arn_name(n).unwrap_or_else(|| n.clone()),
+        Scope::PlanId(id) => own_nlb_name(id),
+    };
+    let Some(lb) = cloud.find_load_balancer(&name).await? else {
+        return Ok(ElbInventory::default());
+    };
+    let listeners = cloud.describe_listeners(&lb.arn).await?;
+    let groups: BTreeSet<String> = listeners
+        .iter()
+        .filter_map(|l| l.target_group_arn.as_deref().and_then(elb_arn_name))
+        .collect();
+    let found = join_all(groups.iter().map(|g| cloud.find_target_group(g))).await;
+    let mut target_groups = Vec::new();
+    for tg in found {
+        target_groups.extend(tg?);
+    }
+    let elb = ElbInventory {
+        load_balancers: vec![crate::domain::NlbInfo { lb, listeners }],
+        target_groups,
+    };
+    // The same test as over the whole inventory (an ARN of another NLB of that name, a plan's
+    // NLB without the plan's tag, are not it).
+    Ok(in_scope(elb, scope))
+}
+
 /// Read what the setups in `scope` need. A failed read of the NLBs is an error; any other failed
 /// read is said in the returned list and the setups are judged on what could be read.
 pub async fn read(cloud: &dyn Account, scope: &Scope) -> Result<(Facts, Vec<String>), CloudError> {
     let region = cloud.target().region;
-    let elb = in_scope(cloud.elb_inventory().await?, scope);
+    let elb = elb_in_scope(cloud, scope).await?;
     let mut facts = Facts {
         region: region.clone(),
         elb,
@@ -186,23 +218,43 @@ async fn read_names(
         }
     }
     facts.apis = note(errors, "REST APIs", apis).unwrap_or_default();
+    read_custom_domains(cloud, facts, errors).await;
     let mut zones = note(errors, "hosted zones", zones).unwrap_or_default();
+    // A private zone matters only when it holds a name a setup may serve: only those are read
+    // in full (with their VPCs), not every private zone of the account.
+    let names = served_names(facts);
+    let wanted = |z: &HostedZone| z.private && names.iter().any(|n| is_suffix_zone(&z.name, n));
     let privates = join_all(
         zones
             .iter()
-            .filter(|z| z.private)
+            .filter(|z| wanted(z))
             .map(|z| cloud.get_hosted_zone(&z.id)),
     )
     .await;
     let mut privates = privates.into_iter();
-    for z in zones.iter_mut().filter(|z| z.private) {
+    for z in zones.iter_mut().filter(|z| wanted(z)) {
         if let Some(Some(full)) = privates.next().map(|r| note(errors, "a private zone", r)) {
             z.vpcs = full.vpcs;
         }
     }
     facts.zones = zones;
-    read_custom_domains(cloud, facts, errors).await;
     read_records(cloud, facts, errors).await;
+}
+
+/// The names the setups may serve: their certificates' names (not wildcards) and, under a
+/// wildcard, the custom domains it covers.
+fn served_names(facts: &Facts) -> Vec<String> {
+    let mut names: Vec<String> = facts
+        .certificates
+        .values()
+        .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
+        .chain(facts.custom_domains.iter())
+        .filter(|n| !n.starts_with('*'))
+        .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
+        .collect();
+    names.sort();
+    names.dedup();
+    names
 }
 
 /// Under a wildcard certificate the served names are not written anywhere the NLB points: they
@@ -258,23 +310,14 @@ async fn read_custom_domains(cloud: &dyn Account, facts: &mut Facts, errors: &mu
 /// public zone that holds it.
 async fn read_records(cloud: &dyn Account, facts: &mut Facts, errors: &mut Vec<String>) {
     let mut asks: Vec<(String, String)> = Vec::new();
-    let names = facts
-        .certificates
-        .values()
-        .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
-        .chain(facts.custom_domains.iter())
-        .filter(|n| !n.starts_with('*'));
-    for name in names {
+    for name in served_names(facts) {
         let zone = facts
             .zones
             .iter()
-            .filter(|z| !z.private && is_suffix_zone(&z.name, name))
+            .filter(|z| !z.private && is_suffix_zone(&z.name, &name))
             .max_by_key(|z| z.name.len());
         if let Some(z) = zone {
-            let ask = (z.id.clone(), name.to_ascii_lowercase());
-            if !asks.contains(&ask) {
-                asks.push(ask);
-            }
+            asks.push((z.id.clone(), name));
         }
     }
     let answers = join_all(asks.iter().map(|(z, n)| cloud.list_records(z, n))).await;

@@ -320,3 +320,41 @@ async fn an_unknown_ssl_or_alpn_policy_is_refused_as_aws_does() {
         .expect_err("an unknown ALPN policy");
     assert_eq!(e.code.as_deref(), Some("ALPNPolicyNotFound"), "{e:?}");
 }
+
+/// `--nlb` / `--plan-id` read the one setup, and any scope reads in full only the private zones
+/// that hold a name a setup serves: the same setup as a read of the whole region, in fewer calls.
+#[tokio::test(start_paused = true)]
+async fn one_setup_is_read_by_what_it_names_and_judged_the_same() {
+    let arn = "arn:aws:elasticloadbalancing:us-east-1:123456789012:loadbalancer/net/analytics-partner-nlb/2b3c4d5e6f708192";
+    let whole = common::realistic_sim();
+    let (all, _) = doctor::read(whole.as_ref(), &Scope::All)
+        .await
+        .expect("read");
+    let one = common::realistic_sim();
+    let (facts, errors) = doctor::read(one.as_ref(), &Scope::Nlb(arn.into()))
+        .await
+        .expect("read");
+    assert_eq!(errors, Vec::<String>::new());
+    let setups = doctor::shape::setups(&facts);
+    let same: Vec<Setup> = doctor::shape::setups(&all)
+        .into_iter()
+        .filter(|s| s.nlb.arn == arn)
+        .collect();
+    assert_eq!(setups, same);
+    assert_eq!(setups.len(), 1);
+    // Its name (api.example.net) is in no private zone: none is read in full. Of the region's
+    // four private zones the whole read asks only for example.com's (it holds app.example.com,
+    // which the edi setup serves).
+    let (log_one, log_all) = (one.call_log(), whole.call_log());
+    assert_eq!(log_one.count("route53:GetHostedZone"), 0);
+    assert_eq!(log_all.count("route53:GetHostedZone"), 1);
+    // By name, and by the plan id of a plan with no NLB in the account: nothing, no error.
+    let (facts, _) = doctor::read(one.as_ref(), &Scope::Nlb("analytics-partner-nlb".into()))
+        .await
+        .expect("read");
+    assert_eq!(doctor::shape::setups(&facts).len(), 1);
+    let (facts, _) = doctor::read(one.as_ref(), &Scope::PlanId("fip-0000000000".into()))
+        .await
+        .expect("read");
+    assert!(doctor::shape::setups(&facts).is_empty());
+}
