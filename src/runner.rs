@@ -191,6 +191,10 @@ impl Runner {
     /// Every fixed-IP setup of the region, read and judged as `doctor` does.
     fn read_setups(&self, generation: u64) {
         let Some(cloud) = self.cloud.clone() else {
+            let _ = self.tx.send(Msg::Setups {
+                generation,
+                result: Err("not connected to the account".into()),
+            });
             return;
         };
         let tx = self.tx.clone();
@@ -257,6 +261,10 @@ impl Runner {
     /// `status --plan-id` does on a machine that did not apply it.
     fn recover(&self, plan_id: String, then: app::AfterRecover) {
         let Some(cloud) = self.cloud.clone() else {
+            let _ = self.tx.send(Msg::Recovered {
+                then,
+                result: Err("not connected to the account".into()),
+            });
             return;
         };
         let tx = self.tx.clone();

@@ -11,6 +11,13 @@ struct Tmux {
 }
 
 impl Tmux {
+    /// The HOME the program runs with (its state directory is `state/fixedip-tui` under it).
+    fn home(&self) -> &Path {
+        self._home.path()
+    }
+}
+
+impl Tmux {
     fn run(&self, args: &[&str]) -> Output {
         Command::new("tmux")
             .args(["-L", &self.socket, "-f", "/dev/null"])
@@ -413,6 +420,45 @@ fn the_clean_path_at_80x24_applies_with_a_and_the_name() {
         "the result screen",
     );
     assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    t.keys(&["q"]);
+    t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
+}
+
+/// The Setups tab on the demo account, as a user finds it: Tab, the two setups found by shape,
+/// one opened, its drifted targets mended with f and y — recorded in doctor-fixes.jsonl — and the
+/// finding gone when the setups are read again.
+#[test]
+fn demo_setups_tab_opens_a_setup_and_mends_its_targets() {
+    let t = Tmux::start(120, 40, &format!("{} --demo --demo-speed 0.02", bin()));
+    t.wait_for(|s| s.contains("Setups (2)"), "the setups read at start");
+    t.keys(&["Tab"]);
+    t.wait_for(
+        |s| s.contains("analytics-partner-nlb") && s.contains("analytics-edi-nlb"),
+        "the two setups found by shape",
+    );
+    t.keys(&["Enter"]);
+    t.wait_for(
+        |s| s.contains("Findings (") && s.contains("targets-drift"),
+        "the setup's findings",
+    );
+    t.keys(&["f"]);
+    t.wait_for(
+        |s| s.contains("aws elbv2 register-targets"),
+        "the aws lines asked about",
+    );
+    t.keys(&["y"]);
+    let s = t.wait_for(|s| s.contains("✓ done"), "the fix made");
+    assert!(s.contains("deregister-targets"), "{s}");
+    t.wait_for(
+        |s| s.contains("Findings (") && !s.contains("▶ ✗ targets-drift"),
+        "read again without the drift",
+    );
+    let record = t.home().join("state/fixedip-tui/demo/doctor-fixes.jsonl");
+    let text = std::fs::read_to_string(&record).expect("the fixes are recorded");
+    assert!(
+        text.contains("\"outcome\":\"done\"") && text.contains("register-targets"),
+        "{text}"
+    );
     t.keys(&["q"]);
     t.wait_for(|s| s.contains("EXITED-0"), "a clean exit");
 }
