@@ -244,17 +244,13 @@ async fn read_names(
 /// The names the setups may serve: their certificates' names (not wildcards) and, under a
 /// wildcard, the custom domains it covers.
 fn served_names(facts: &Facts) -> Vec<String> {
-    let mut names: Vec<String> = facts
-        .certificates
-        .values()
-        .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
-        .chain(facts.custom_domains.iter())
-        .filter(|n| !n.starts_with('*'))
-        .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
-        .collect();
-    names.sort();
-    names.dedup();
-    names
+    super::shape::record_names(
+        facts
+            .certificates
+            .values()
+            .flat_map(|c| std::iter::once(&c.domain).chain(c.sans.iter()))
+            .chain(facts.custom_domains.iter()),
+    )
 }
 
 /// Under a wildcard certificate the served names are not written anywhere the NLB points: they

@@ -84,16 +84,21 @@ fn endpoint_of<'a>(facts: &'a Facts, vpc_id: &str, registered: &[&str]) -> Optio
     }
 }
 
-/// The names a certificate is for, without wildcards (they name no record), lower-cased.
-fn certificate_names(cert: &Certificate) -> Vec<String> {
-    let mut names: Vec<String> = std::iter::once(&cert.domain)
-        .chain(cert.sans.iter())
+/// Names a record can have: wildcards dropped (they name no record), lower-case, without the
+/// final dot, each once.
+pub(super) fn record_names<'a>(names: impl Iterator<Item = &'a String>) -> Vec<String> {
+    let mut names: Vec<String> = names
         .filter(|n| !n.starts_with('*'))
         .map(|n| n.trim_end_matches('.').to_ascii_lowercase())
         .collect();
     names.sort();
     names.dedup();
     names
+}
+
+/// The names a certificate is for (see `record_names`).
+fn certificate_names(cert: &Certificate) -> Vec<String> {
+    record_names(std::iter::once(&cert.domain).chain(cert.sans.iter()))
 }
 
 /// Whether a record sends its name to the NLB: an alias to its DNS name, a CNAME to it, or plain
