@@ -34,5 +34,6 @@ cargo clippy --all-targets --locked -- -D warnings
 if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi
-cargo nextest run --all-targets --locked --no-fail-fast
+# The examples (benchmarks) are type-checked by clippy above and not built again here.
+cargo nextest run --lib --bins --tests --locked --no-fail-fast
 cargo test --doc --locked
