@@ -432,6 +432,34 @@ fn fqdn(name: &str) -> String {
 }
 
 impl AwsCloud {
+    /// The region's REST APIs carrying tag `key=value` (GetRestApis answers with their tags).
+    async fn rest_apis_tagged(
+        &self,
+        key: &str,
+        value: &str,
+    ) -> CloudResult<Vec<aws_sdk_apigateway::types::RestApi>> {
+        const A: &str = "apigateway:GET";
+        let all = pages(
+            A,
+            &[],
+            |position| {
+                self.apigw
+                    .get_rest_apis()
+                    .limit(APIGW_PAGE)
+                    .set_position(position)
+                    .send()
+            },
+            |out| apigw_next(out.position(), out.items()),
+        )
+        .await?;
+        Ok(all
+            .iter()
+            .flat_map(|out| out.items())
+            .filter(|a| a.tags().and_then(|t| t.get(key)).map(String::as_str) == Some(value))
+            .cloned()
+            .collect())
+    }
+
     /// Tags of ELBv2 resources, by ARN: DescribeTags takes up to 20 ARNs a call; the calls go
     /// out together.
     async fn elb_tags_by_arn(&self, arns: &[String]) -> CloudResult<HashMap<String, Vec<Tag>>> {
@@ -1363,31 +1391,23 @@ impl CloudWrite for AwsCloud {
     }
 
     async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>> {
-        const A: &str = "apigateway:GET";
         let mut found = Vec::new();
-        let all = pages(
-            A,
-            &[],
-            |position| {
-                self.apigw
-                    .get_rest_apis()
-                    .limit(APIGW_PAGE)
-                    .set_position(position)
-                    .send()
-            },
-            |out| apigw_next(out.position(), out.items()),
-        )
-        .await?;
-        for a in all.iter().flat_map(|out| out.items()) {
-            if a.tags().and_then(|t| t.get(key)).map(String::as_str) != Some(value) {
-                continue;
-            }
+        for a in self.rest_apis_tagged(key, value).await? {
             let id = a.id().unwrap_or_default();
             if let Some(stages) = self.api_stages(id).await? {
-                found.push(api_state!(a, stages));
+                found.push(api_state!(&a, stages));
             }
         }
         Ok(found)
+    }
+
+    async fn rest_api_ids_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<String>> {
+        Ok(self
+            .rest_apis_tagged(key, value)
+            .await?
+            .iter()
+            .filter_map(|a| a.id().map(str::to_string))
+            .collect())
     }
 
     async fn make_api_private(

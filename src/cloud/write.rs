@@ -242,6 +242,16 @@ pub trait CloudWrite: Send + Sync {
     async fn get_rest_api(&self, id: &str) -> CloudResult<Option<ApiState>>;
     /// REST APIs carrying tag `key=value`.
     async fn find_rest_apis_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<ApiState>>;
+    /// The ids of the REST APIs carrying tag `key=value`, without their stages (GetRestApis
+    /// alone: one call where `find_rest_apis_by_tag` asks each API for its stages too).
+    async fn rest_api_ids_by_tag(&self, key: &str, value: &str) -> CloudResult<Vec<String>> {
+        Ok(self
+            .find_rest_apis_by_tag(key, value)
+            .await?
+            .into_iter()
+            .map(|a| a.id)
+            .collect())
+    }
     /// UpdateRestApi: endpoint type PRIVATE, the endpoint ids (replacing the list), the policy.
     async fn make_api_private(
         &self,

@@ -48,6 +48,27 @@ pub async fn connect(connector: &Connector) -> Result<Arc<dyn Account>, ExitCode
     })
 }
 
+/// Read what `plan` needs of the account: the focused discovery and, beside it (the plan names
+/// the zones), the records of its name and the IPs in use where its endpoint IPs are pinned.
+pub async fn discover_for_plan(
+    cloud: Arc<dyn Account>,
+    plan: &crate::plan::Plan,
+) -> discovery::Inventory {
+    let lookups = async {
+        let mut found = discovery::Inventory::default();
+        plan_lookups(cloud.as_ref(), plan, &mut found).await;
+        found
+    };
+    let (mut inv, found) = tokio::join!(
+        discover(cloud.clone(), Some(plan.discovery_focus())),
+        lookups
+    );
+    inv.records.extend(found.records);
+    inv.used_ips.extend(found.used_ips);
+    inv.used_ips_read.extend(found.used_ips_read);
+    inv
+}
+
 /// What validation needs beyond discovery for this plan: the records of its name, and the IPs in
 /// use where endpoint IPs are pinned.
 pub async fn plan_lookups(

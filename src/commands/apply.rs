@@ -10,7 +10,7 @@ use crate::engine::EngineOptions;
 use crate::plan::{validate::blocking, Plan, Severity};
 use crate::runner::Connector;
 
-use super::account::{connect_and_discover, plan_lookups};
+use super::account::{connect, discover_for_plan};
 use super::options::shell_word;
 use super::run::{run_engine, Report};
 
@@ -38,15 +38,14 @@ pub async fn review_plan(
             return ExitCode::from(2);
         }
     };
-    let (cloud, mut inv) =
-        match connect_and_discover(&connector, Some(plan.discovery_focus())).await {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+    let cloud = match connect(&connector).await {
+        Ok(c) => c,
+        Err(code) => return code,
+    };
+    let inv = discover_for_plan(cloud.clone(), &plan).await;
     if let Err(code) = check_target(&plan, &inv) {
         return code;
     }
-    plan_lookups(cloud.as_ref(), &plan, &mut inv).await;
     let review = crate::plan::review::render_text(&crate::plan::review::review(&plan, &inv));
     // Reviewing only: the review is the output. Creating (or --json): stdout carries the result
     // only, so the review goes to stderr — or nowhere with --quiet.

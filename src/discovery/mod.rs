@@ -386,14 +386,6 @@ pub struct Focus {
 }
 
 impl Focus {
-    fn wants_vpc(focus: Option<&Focus>, vpc_id: &str) -> bool {
-        focus.is_none_or(|f| f.vpc_id == vpc_id)
-    }
-
-    fn wants_certificate(focus: Option<&Focus>, arn: &str) -> bool {
-        focus.is_none_or(|f| f.certificate_arn.as_deref() == Some(arn))
-    }
-
     fn wants_zone(focus: Option<&Focus>, zone: &HostedZone) -> bool {
         focus.is_none_or(|f| {
             f.private_zone_id.as_deref() == Some(zone.id.as_str())
@@ -538,25 +530,45 @@ async fn fetch_vpcs(
     tx: &UnboundedSender<Event>,
     focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
-    let vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
-    let mut vpcs = enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
-        let cloud = cloud.clone();
-        let wanted = Focus::wants_vpc(focus, &v.id);
-        async move {
-            if !wanted {
-                return (v, None);
-            }
-            match cloud.vpc_dns_attributes(&v.id).await {
+    let mut vpcs = match focus {
+        // The plan's VPC is known: its attributes are asked for beside the list, not after it.
+        Some(f) => {
+            let (listed, attributes) = tokio::join!(
+                all_pages(source, tx, call!(cloud, |t| list_vpcs())),
+                cloud.vpc_dns_attributes(&f.vpc_id)
+            );
+            let mut vpcs = listed?;
+            match attributes {
                 Ok((support, hostnames)) => {
-                    v.dns_support = Some(support);
-                    v.dns_hostnames = Some(hostnames);
-                    (v, None)
+                    for v in vpcs.iter_mut().filter(|v| v.id == f.vpc_id) {
+                        v.dns_support = Some(support);
+                        v.dns_hostnames = Some(hostnames);
+                    }
                 }
-                Err(e) => (v, Some(e)),
+                Err(error) => {
+                    let _ = tx.send(Event::Warning { source, error });
+                }
             }
+            vpcs
         }
-    })
-    .await;
+        None => {
+            let vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
+            enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
+                let cloud = cloud.clone();
+                async move {
+                    match cloud.vpc_dns_attributes(&v.id).await {
+                        Ok((support, hostnames)) => {
+                            v.dns_support = Some(support);
+                            v.dns_hostnames = Some(hostnames);
+                            (v, None)
+                        }
+                        Err(e) => (v, Some(e)),
+                    }
+                }
+            })
+            .await
+        }
+    };
     vpcs.sort_by(|a, b| {
         a.name
             .is_none()
@@ -608,12 +620,38 @@ async fn fetch_certificates(
     tx: &UnboundedSender<Event>,
     focus: Option<&Focus>,
 ) -> CloudResult<SourceData> {
-    let summaries = all_pages(source, tx, call!(cloud, |t| list_certificates())).await?;
+    // The plan's certificate is known: it is described beside the list, not after it.
+    let arn = focus.and_then(|f| f.certificate_arn.clone());
+    let (summaries, described) = tokio::join!(
+        all_pages(source, tx, call!(cloud, |t| list_certificates())),
+        async {
+            match &arn {
+                Some(a) => Some(cloud.describe_certificate(a).await),
+                None => None,
+            }
+        }
+    );
+    let summaries = summaries?;
+    if focus.is_some() {
+        let described = described.and_then(|r| {
+            r.map_err(|error| {
+                let _ = tx.send(Event::Warning { source, error });
+            })
+            .ok()
+        });
+        let certs = summaries
+            .into_iter()
+            .map(|s| match &described {
+                Some(full) if full.arn == s.certificate.arn => full.clone(),
+                _ => s.certificate,
+            })
+            .collect();
+        return Ok(SourceData::Certificates(certs));
+    }
     let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
         let cloud = cloud.clone();
-        let wanted = Focus::wants_certificate(focus, &s.certificate.arn);
         async move {
-            if !s.needs_describe || !wanted {
+            if !s.needs_describe {
                 return (s.certificate, None);
             }
             match cloud.describe_certificate(&s.certificate.arn).await {

@@ -29,6 +29,8 @@ pub(crate) struct Ctx {
     pub opts: EngineOptions,
     pub events: UnboundedSender<EngineEvent>,
     pub journal: Mutex<Journal>,
+    /// The steps whose resource a create of this run made (see `made_now`).
+    made: std::sync::Mutex<std::collections::BTreeSet<NodeId>>,
 }
 
 impl Ctx {
@@ -48,7 +50,27 @@ impl Ctx {
             opts,
             events,
             journal: Mutex::new(journal),
+            made: Default::default(),
         })
+    }
+
+    /// `node`'s resource was made by a create of this run (not found, not resumed): what hangs
+    /// off it — a stage, a mapping, a record — can only be what this run makes next, so the
+    /// steps after it skip the lookups that look for an earlier run's (one call each off the
+    /// critical path). A lost answer is still settled by each create's own lookup.
+    pub(crate) fn made_now(&self, node: NodeId) {
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .insert(node);
+    }
+
+    /// Whether a create of this run made `node`'s resource.
+    pub(crate) fn is_new(&self, node: NodeId) -> bool {
+        self.made
+            .lock()
+            .unwrap_or_else(|e| e.into_inner())
+            .contains(&node)
     }
 
     pub(crate) fn emit(&self, e: EngineEvent) {

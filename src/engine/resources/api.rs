@@ -120,7 +120,7 @@ async fn create_own(
             ctx.intend(n).await?;
             cli(ctx, n, format!("apigateway create-rest-api --name {name} --endpoint-configuration types=PRIVATE,vpcEndpointIds={vpce} --policy file://policy.json"));
             let api_tags = tags(ctx, step::API);
-            once(
+            let made = once(
                 ctx,
                 n,
                 || ctx.cloud.create_rest_api(name, &bound, policy, &api_tags),
@@ -135,7 +135,9 @@ async fn create_own(
                         .map(|a| a.id))
                 },
             )
-            .await?
+            .await?;
+            ctx.made_now(n);
+            made
         }
     };
     ctx.write(n, |r| {
@@ -205,11 +207,10 @@ async fn delete_extras(ctx: &Ctx, id: &str) -> Result<Vec<String>, EngineError> 
     let n = NodeId::Api;
     let extras: Vec<String> = ctx
         .cloud
-        .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
+        .rest_api_ids_by_tag(TAG_PLAN_ID, &ctx.plan.id)
         .await
         .map_err(|e| fail(n, e))?
         .into_iter()
-        .map(|a| a.id)
         .filter(|other| other != id)
         .collect();
     for extra in &extras {
@@ -277,6 +278,8 @@ pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
     // A created API that already has the stage (a rerun without the journal) is deployed already;
     // an adopted API always gets a new deployment, since its policy just changed.
     let existing = match ctx.plan.api {
+        // Made by this run: it has no stage until this step deploys one.
+        ApiChoice::Create { .. } if ctx.is_new(NodeId::Api) => None,
         ApiChoice::Create { .. } => stage_deployment(ctx, &api, &stage, None).await?,
         ApiChoice::Adopt { .. } => None,
     };

@@ -96,6 +96,7 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
                     .await;
             }
             let id = made.map_err(|e| fail(n, e))?;
+            ctx.made_now(n);
             ctx.write(n, |r| {
                 r.id = Some(id.clone());
                 r.owned = true;
@@ -219,6 +220,10 @@ async fn to_replace(
     before: &str,
 ) -> Result<Vec<RecordSet>, EngineError> {
     let zone = &alias.zone;
+    // A private zone made by this run holds no record of the name until this step makes one.
+    if n == NodeId::PrivateRecord && ctx.is_new(NodeId::PrivateZone) {
+        return Ok(vec![]);
+    }
     // A record replaced by explicit choice is kept for destroy to restore. Read it from the
     // account (not the inventory): the account is the truth, and a rerun must not take our own
     // alias (pointing at `target`) for the record it replaced (`set_prior` keeps the first one).

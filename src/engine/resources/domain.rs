@@ -47,7 +47,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
                 ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
             ));
             let domain_tags = tags(ctx, step::DOMAIN);
-            once(
+            let made = once(
                 ctx,
                 n,
                 || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags),
@@ -60,7 +60,9 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
                         .filter(|d| ours(ctx, &d.tags)))
                 },
             )
-            .await?
+            .await?;
+            ctx.made_now(n);
+            made
         }
     };
     ctx.write(n, |r| {
@@ -81,11 +83,15 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
     let name = ctx.plan.name.clone();
     let base = ctx.plan.base_path.clone();
     let want = base.clone().unwrap_or_else(|| "(none)".into());
-    let existing = ctx
-        .cloud
-        .get_base_path_mappings(&name)
-        .await
-        .map_err(|e| fail(n, e))?;
+    // A domain made by this run has no mapping until this step makes it.
+    let existing = if ctx.is_new(NodeId::Domain) {
+        vec![]
+    } else {
+        ctx.cloud
+            .get_base_path_mappings(&name)
+            .await
+            .map_err(|e| fail(n, e))?
+    };
     if let Some(m) = existing.iter().find(|m| m.base_path == want) {
         if m.rest_api_id != api || m.stage != ctx.plan.stage {
             return Err(conflict(n, "apigateway:POST", format!(
