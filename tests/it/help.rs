@@ -447,6 +447,7 @@ const OTHER_TOOLS_FLAGS: &[&str] = &[
     "check",
     "scale",
     "runs",
+    "bare",
     "reset",
     "endpoint",
     "template-file",
