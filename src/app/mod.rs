@@ -408,6 +408,7 @@ impl Model {
     pub fn animating(&self) -> bool {
         self.apply.as_ref().is_some_and(|a| a.running())
             || self.verify.as_ref().is_some_and(|v| v.running())
+            || self.setups.working()
             || self.phase == Phase::Connecting
             || self
                 .sources

@@ -87,6 +87,11 @@ impl SetupsView {
         self.open_setup()?.findings.get(self.finding)
     }
 
+    /// Reading the setups, or a fix or a plan rebuild under way (a spinner shows).
+    pub fn working(&self) -> bool {
+        matches!(self.setups, Setups::Loading) || self.busy.is_some()
+    }
+
     /// Counts of the open setup's findings by severity (error, warning, info).
     pub fn counts(s: &SetupReport) -> (usize, usize, usize) {
         use crate::doctor::Severity::*;
@@ -203,6 +208,12 @@ fn ask_fix(v: &mut SetupsView) {
     }
     let code = finding.code;
     let changes = crate::doctor::fix::changes(setup, std::slice::from_ref(finding), &[]);
+    if changes.is_empty() {
+        v.outcome = Some(Err(format!(
+            "{code}: nothing to change in the account as it was read (r reads it again)"
+        )));
+        return;
+    }
     v.confirm = Some(Confirm {
         setup: setup.id(),
         code,

@@ -25,28 +25,19 @@ fn today() -> i64 {
     fixedip_tui::domain::days_from_rfc3339("2026-12-01T00:00:00Z").expect("a date")
 }
 
-/// The demo model with its setups read as the runner reads them (read 1).
+/// The demo model with its setups read as the runner reads them (read 1, in
+/// `common::loaded_demo_model`).
 async fn model_with_setups() -> Model {
-    let sim = common::demo_sim();
-    let mut m = common::loaded_demo_model().await;
-    let (facts, errors) = doctor::read(&sim, &Scope::All).await.expect("read");
-    let setups = doctor::shape::setups(&facts);
-    let report = doctor::report(&facts.region, &setups, today(), errors);
-    app::update(
-        &mut m,
-        Msg::Setups {
-            generation: 1,
-            result: Ok(Box::new((setups, report))),
-        },
-    );
-    m
+    common::loaded_demo_model().await
 }
 
 #[tokio::test]
 async fn the_tab_and_a_setup_screen() {
     let mut m = common::loaded_demo_model().await;
-    common::keys(&mut m, "TAB");
+    // Read again (r): loading.
+    common::keys(&mut m, "TAB r");
     assert_eq!(m.home_tab, HomeTab::Setups);
+    assert!(m.animating(), "a spinner shows while the setups are read");
     snap("setups_loading", &m);
 
     let mut m = model_with_setups().await;
