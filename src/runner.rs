@@ -25,6 +25,11 @@ pub type Connector = Arc<
         + Sync,
 >;
 
+fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
+    // A poisoned lock only means a task panicked mid-update of plain data: keep using it.
+    m.lock().unwrap_or_else(|e| e.into_inner())
+}
+
 /// ≤ 10 Hz animation, and only while something is loading.
 const TICK: Duration = Duration::from_millis(100);
 
@@ -53,6 +58,9 @@ pub struct Runner {
     connector: Connector,
     cloud: Option<Arc<dyn Account>>,
     discovery: Option<JoinHandle<()>>,
+    /// What the last discovery read (folded in as its events arrive): an apply started from the
+    /// wizard uses it instead of reading the account a second time.
+    inventory: Arc<std::sync::Mutex<crate::discovery::Inventory>>,
     engine_opts: EngineOptions,
     started: std::time::Instant,
     tx: mpsc::UnboundedSender<Msg>,
@@ -69,6 +77,7 @@ impl Runner {
             connector,
             cloud: None,
             discovery: None,
+            inventory: Default::default(),
             engine_opts,
             started: std::time::Instant::now(),
             tx,
@@ -151,7 +160,18 @@ impl Runner {
                         tracing::warn!("could not keep the plan beside its journal: {e}");
                     }
                 }
-                spawn_engine(cloud, plan, destroy, opts, tx, started);
+                // The wizard's inventory when it holds the plan's VPC and subnets (what the
+                // engine needs of it); else the engine reads them.
+                let known = {
+                    let inv = lock(&self.inventory);
+                    let has_vpc = inv.vpcs.iter().any(|v| v.id == plan.vpc_id);
+                    let has_subnets = plan
+                        .nlb_subnet_ids
+                        .iter()
+                        .all(|id| inv.subnets.iter().any(|s| &s.id == id));
+                    (has_vpc && has_subnets).then(|| inv.clone())
+                };
+                spawn_engine(cloud, plan, destroy, opts, tx, started, known);
             }
             Cmd::Verify { plan, reregister } => self.verify(plan, reregister),
             Cmd::ReadSetups { generation } => self.read_setups(generation),
@@ -176,11 +196,14 @@ impl Runner {
             old.abort();
         }
         let tx = self.tx.clone();
+        let inventory = self.inventory.clone();
+        *lock(&inventory) = crate::discovery::Inventory::new(&cloud.target());
         self.discovery = Some(tokio::spawn(async move {
             let (etx, mut erx) = mpsc::unbounded_channel();
             // Run discovery inside this task, so aborting it (a refresh) stops every source.
             let forward = async {
                 while let Some(event) = erx.recv().await {
+                    lock(&inventory).apply(&event);
                     let _ = tx.send(Msg::Discovery { generation, event });
                 }
             };
@@ -474,6 +497,7 @@ fn spawn_engine(
     opts: EngineOptions,
     tx: mpsc::UnboundedSender<Msg>,
     started: Instant,
+    known: Option<crate::discovery::Inventory>,
 ) {
     tokio::spawn(async move {
         let clock = move || started.elapsed().as_millis() as u64;
@@ -487,10 +511,17 @@ fn spawn_engine(
                 });
             }
         };
-        // What the engine needs of the account is read again (the account is the truth): the
-        // plan's VPC and subnets, not every follow-up call of a full discovery.
-        let inv =
-            crate::discovery::collect_focused(cloud.clone(), Some(plan.discovery_focus())).await;
+        // What the engine needs of the account (the plan's VPC and subnets, whose CIDRs make the
+        // security group rules): the wizard's fresh inventory, else a read of what the plan needs.
+        let inv = match known {
+            Some(inv) => {
+                tracing::info!(plan = %plan.id, "the engine uses the wizard's inventory (no second read)");
+                inv
+            }
+            None => {
+                crate::discovery::collect_focused(cloud.clone(), Some(plan.discovery_focus())).await
+            }
+        };
         let run = async {
             if destroy {
                 crate::engine::destroy(&plan, &inv, cloud, opts, etx).await

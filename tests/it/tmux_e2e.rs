@@ -292,6 +292,14 @@ fn demo_wizard_apply_result_then_destroy() {
         "the result screen",
     );
     assert!(s.contains("/32"), "the fixed IPs are shown:\n{s}");
+    // The engine took the wizard's inventory instead of reading the account a second time.
+    let log = std::fs::read_to_string(t.home().join("state/fixedip-tui/demo/fixedip-tui.log"))
+        .or_else(|_| std::fs::read_to_string(t.home().join("state/fixedip-tui/fixedip-tui.log")))
+        .unwrap_or_default();
+    assert!(
+        log.contains("the engine uses the wizard's inventory"),
+        "the log says the inventory was reused:\n{log}"
+    );
     assert!(
         s.contains("Elastic IPs: they survive an NLB recreate"),
         "the result says the IPs are Elastic:\n{s}"
