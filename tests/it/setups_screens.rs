@@ -49,6 +49,9 @@ async fn the_tab_and_a_setup_screen() {
     snap("setup_screen", &m);
     common::keys(&mut m, "f");
     snap("setup_confirm_fix", &m);
+    // Its help: the setup screen's keys, and no filter line (the tab has no filter).
+    common::keys(&mut m, "n ?");
+    snap("setup_help", &m);
 }
 
 #[tokio::test]

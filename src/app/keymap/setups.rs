@@ -204,6 +204,8 @@ pub const TABLE: &[Binding<State, Action>] = &[
         .hint("Esc", "back")
         .help("Esc", "back to the list"),
     bind(&[Char('?')], Help, browsing).help("?", "this help"),
-    bind(&[Char('q')], Quit, browsing).hint_if("q", "quit", list),
+    bind(&[Char('q')], Quit, browsing)
+        .hint_if("q", "quit", list)
+        .help("q", "quit (Ctrl-C too)"),
     bind(&[Ctrl('c')], Quit, always),
 ];

@@ -48,10 +48,13 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
     }
     lines.push(Line::raw(""));
-    lines.push(Line::from(vec![
-        Span::styled(format!("{:>10}  ", "filter"), theme.dim()),
-        Span::raw("type to narrow; Enter keeps it, Esc clears it, ↑/↓ move"),
-    ]));
+    // The Setups tab has no filter.
+    if !matches!(model.screen(), Screen::Setups(_) | Screen::Setup(_)) {
+        lines.push(Line::from(vec![
+            Span::styled(format!("{:>10}  ", "filter"), theme.dim()),
+            Span::raw("type to narrow; Enter keeps it, Esc clears it, ↑/↓ move"),
+        ]));
+    }
     if let Some(path) = &model.log_path {
         lines.push(Line::from(vec![
             Span::styled(format!("{:>10}  ", "log file"), theme.dim()),
