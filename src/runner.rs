@@ -223,22 +223,10 @@ impl Runner {
         let tx = self.tx.clone();
         tokio::spawn(async move {
             let scope = crate::doctor::Scope::All;
-            let result = match crate::doctor::read(cloud.as_ref(), &scope).await {
-                Ok((facts, errors)) => {
-                    let setups = crate::doctor::shape::setups(&facts);
-                    let report = crate::doctor::report(
-                        &facts.region,
-                        &setups,
-                        crate::doctor::today(),
-                        errors,
-                    );
-                    Ok(Box::new((setups, report)))
-                }
-                Err(e) => Err(format!(
-                    "the load balancers could not be read: {e} → {}",
-                    e.hint()
-                )),
-            };
+            let result = crate::doctor::judge(cloud.as_ref(), &scope, crate::doctor::today())
+                .await
+                .map(Box::new)
+                .map_err(|e| format!("the load balancers could not be read: {e} → {}", e.hint()));
             let _ = tx.send(Msg::Setups { generation, result });
         });
     }
@@ -255,16 +243,12 @@ impl Runner {
         let tx = self.tx.clone();
         let log = crate::doctor::fix::FixLog::new(&self.engine_opts.state_dir);
         tokio::spawn(async move {
-            let note = |change, outcome, error: Option<&str>| {
-                if let Err(e) = log.record(&setup, change, outcome, error) {
-                    tracing::warn!("the record of fixes could not be written: {e}");
-                }
+            let unrecorded = |e: &std::io::Error| {
+                tracing::warn!("the record of fixes could not be written: {e}");
             };
             let mut ran = Vec::new();
             for change in &changes {
-                note(change, "started", None);
-                if let Err(e) = change.run(cloud.as_ref()).await {
-                    note(change, "failed", Some(&e.to_string()));
+                if let Err(e) = log.run(cloud.as_ref(), &setup, change, unrecorded).await {
                     let _ = tx.send(Msg::Fixed(Err(format!(
                         "{}: {e} → {}",
                         change.command(),
@@ -272,7 +256,6 @@ impl Runner {
                     ))));
                     return;
                 }
-                note(change, "done", None);
                 ran.push(change.command());
             }
             let _ = tx.send(Msg::Fixed(Ok(ran)));

@@ -94,20 +94,24 @@ fn exit_of(report: &Report) -> ExitCode {
 
 /// Read the setups in `scope` and judge them. Err: the account could not be read (said on stderr).
 async fn look(cloud: &dyn Account, scope: &Scope) -> Result<Report, ExitCode> {
-    let (facts, errors) = doctor::read(cloud, scope).await.map_err(|e| {
-        eprintln!(
-            "fixedip-tui: the load balancers could not be read: {e}\n  → {}",
-            e.hint()
-        );
-        ExitCode::FAILURE
-    })?;
-    let setups = doctor::shape::setups(&facts);
-    Ok(doctor::report(
-        &facts.region,
-        &setups,
-        doctor::today(),
-        errors,
-    ))
+    let (_, report) = judged(cloud, scope).await?;
+    Ok(report)
+}
+
+/// `doctor::judge` today, a failure said on stderr (exit 1).
+async fn judged(
+    cloud: &dyn Account,
+    scope: &Scope,
+) -> Result<(Vec<doctor::Setup>, Report), ExitCode> {
+    doctor::judge(cloud, scope, doctor::today())
+        .await
+        .map_err(|e| {
+            eprintln!(
+                "fixedip-tui: the load balancers could not be read: {e}\n  → {}",
+                e.hint()
+            );
+            ExitCode::FAILURE
+        })
 }
 
 /// The findings of a report by (setup, code): severity and evidence.
@@ -269,17 +273,10 @@ async fn mend(
     only: &[String],
     log: &FixLog,
 ) -> Result<(), ExitCode> {
-    let (facts, _) = doctor::read(cloud, scope).await.map_err(|e| {
-        eprintln!(
-            "fixedip-tui: the load balancers could not be read: {e}\n  → {}",
-            e.hint()
-        );
-        ExitCode::FAILURE
-    })?;
+    let (setups, report) = judged(cloud, scope).await?;
     let mut changes = Vec::new();
-    for setup in doctor::shape::setups(&facts) {
-        let found = doctor::findings::check(&setup, doctor::today());
-        for change in doctor::fix::changes(&setup, &found, only) {
+    for (setup, judged) in setups.iter().zip(&report.setups) {
+        for change in doctor::fix::changes(setup, &judged.findings, only) {
             changes.push((setup.id(), change));
         }
     }
@@ -294,24 +291,17 @@ async fn mend(
         return Ok(());
     }
     let mut failed = false;
-    let note = |id: &str, change: &doctor::fix::Change, outcome: &str, error: Option<&str>| {
-        if let Err(e) = log.record(id, change, outcome, error) {
-            eprintln!(
-                "warning: the record of fixes {} could not be written: {e}",
-                log.path().display()
-            );
-        }
+    let unrecorded = |e: &std::io::Error| {
+        eprintln!(
+            "warning: the record of fixes {} could not be written: {e}",
+            log.path().display()
+        );
     };
     for (id, change) in &changes {
-        note(id, change, "started", None);
-        match change.run(cloud).await {
-            Ok(()) => {
-                note(id, change, "done", None);
-                eprintln!("✓ {id}: {}", change.command());
-            }
+        match log.run(cloud, id, change, unrecorded).await {
+            Ok(()) => eprintln!("✓ {id}: {}", change.command()),
             Err(e) => {
                 failed = true;
-                note(id, change, "failed", Some(&e.to_string()));
                 eprintln!("✗ {id}: {}: {e}\n  → {}", change.command(), e.hint());
             }
         }

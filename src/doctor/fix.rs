@@ -185,6 +185,29 @@ impl FixLog {
         &self.path
     }
 
+    /// Make `change` to `setup`, recorded before ("started") and after ("done" / "failed"); a
+    /// line that cannot be written is passed to `unrecorded` and the change goes on.
+    pub async fn run(
+        &self,
+        cloud: &dyn Account,
+        setup: &str,
+        change: &Change,
+        unrecorded: impl Fn(&std::io::Error),
+    ) -> Result<(), CloudError> {
+        let note = |outcome: &str, error: Option<&str>| {
+            if let Err(e) = self.record(setup, change, outcome, error) {
+                unrecorded(&e);
+            }
+        };
+        note("started", None);
+        let result = change.run(cloud).await;
+        match &result {
+            Ok(()) => note("done", None),
+            Err(e) => note("failed", Some(&e.to_string())),
+        }
+        result
+    }
+
     /// Append one line: `outcome` is "started", "done" or "failed" (with `error`).
     pub fn record(
         &self,

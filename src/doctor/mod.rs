@@ -141,6 +141,19 @@ impl Report {
     }
 }
 
+/// Read the setups in `scope` and judge them on day `today`: the setups as read (what a fix
+/// changes) and the report, its setups in the same order. Err: the NLBs could not be read.
+pub async fn judge(
+    cloud: &dyn crate::engine::Account,
+    scope: &Scope,
+    today: i64,
+) -> Result<(Vec<Setup>, Report), crate::cloud::CloudError> {
+    let (facts, errors) = read(cloud, scope).await?;
+    let setups = shape::setups(&facts);
+    let report = report(&facts.region, &setups, today, errors);
+    Ok((setups, report))
+}
+
 /// The report of `setups` on day `today` (days since 1970-01-01).
 pub fn report(region: &str, setups: &[Setup], today: i64, errors: Vec<String>) -> Report {
     Report {

@@ -72,17 +72,15 @@ pub async fn loaded_demo_model() -> Model {
     let mut m = model_with(sim.as_ref(), &events);
     // The setups, read beside discovery as the runner does (certificate expiry judged on a fixed
     // day, so nothing on screen ages).
-    let (facts, errors) = fixedip_tui::doctor::read(sim.as_ref(), &fixedip_tui::doctor::Scope::All)
+    let today = fixedip_tui::domain::days_from_rfc3339("2026-12-01T00:00:00Z").unwrap_or_default();
+    let judged = fixedip_tui::doctor::judge(sim.as_ref(), &fixedip_tui::doctor::Scope::All, today)
         .await
         .expect("the demo's load balancers are read");
-    let setups = fixedip_tui::doctor::shape::setups(&facts);
-    let today = fixedip_tui::domain::days_from_rfc3339("2026-12-01T00:00:00Z").unwrap_or_default();
-    let report = fixedip_tui::doctor::report(&facts.region, &setups, today, errors);
     app::update(
         &mut m,
         Msg::Setups {
             generation: 1,
-            result: Ok(Box::new((setups, report))),
+            result: Ok(Box::new(judged)),
         },
     );
     // As `fixedip-tui --demo` starts it: its commands carry --demo, its time runs at the demo's
