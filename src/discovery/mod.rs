@@ -284,7 +284,23 @@ impl Inventory {
 async fn all_pages<T, F, Fut>(
     source: Source,
     tx: &UnboundedSender<Event>,
+    fetch: F,
+) -> CloudResult<Vec<T>>
+where
+    F: FnMut(Token) -> Fut,
+    Fut: std::future::Future<Output = CloudResult<Page<T>>>,
+{
+    every_page(fetch, |loaded| {
+        let _ = tx.send(Event::Progress { source, loaded });
+    })
+    .await
+}
+
+/// Every page of a listing, first to last; `progress` hears how many items are read after each
+/// page. A token answered twice (an emulator quirk that would loop forever) ends it.
+pub(crate) async fn every_page<T, F, Fut>(
     mut fetch: F,
+    mut progress: impl FnMut(usize),
 ) -> CloudResult<Vec<T>>
 where
     F: FnMut(Token) -> Fut,
@@ -296,12 +312,8 @@ where
     loop {
         let page = fetch(token.take()).await?;
         items.extend(page.items);
-        let _ = tx.send(Event::Progress {
-            source,
-            loaded: items.len(),
-        });
+        progress(items.len());
         match page.next {
-            // A token seen before would loop forever (an emulator quirk): stop there.
             Some(t) if seen_tokens.insert(t.clone()) => token = Some(t),
             _ => return Ok(items),
         }

@@ -29,24 +29,13 @@ pub enum Scope {
     PlanId(String),
 }
 
-/// Every page of a listing.
-async fn every_page<T, F, Fut>(mut fetch: F) -> CloudResult<Vec<T>>
+/// Every page of a listing (no progress to show).
+async fn every_page<T, F, Fut>(fetch: F) -> CloudResult<Vec<T>>
 where
     F: FnMut(Token) -> Fut,
     Fut: Future<Output = CloudResult<Page<T>>>,
 {
-    let mut items = Vec::new();
-    let mut token: Token = None;
-    let mut seen = BTreeSet::new();
-    loop {
-        let page = fetch(token.take()).await?;
-        items.extend(page.items);
-        match page.next {
-            // A token seen before would loop forever (an emulator quirk): stop there.
-            Some(t) if seen.insert(t.clone()) => token = Some(t),
-            _ => return Ok(items),
-        }
-    }
+    crate::discovery::every_page(fetch, |_| {}).await
 }
 
 /// Keep only the NLBs `scope` asks about.
