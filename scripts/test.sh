@@ -1,30 +1,42 @@
 #!/usr/bin/env bash
 # The one command that installs what the tests need and runs every test.
-# Fresh machine: Rust (cargo) and Python 3 with venv/pip; tmux for the real-terminal test.
+# Fresh machine: Rust (cargo) and Python 3 with venv/pip; tmux and shellcheck (Debian packages,
+# installed here when missing and run as root).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 MOTO_VERSION=5.2.5
 BOTO3_VERSION=1.44.8
+# The AWS CLI (v1, from PyPI) that checks the `aws` lines and runs the exported scripts; its
+# version goes with boto3's botocore.
+AWSCLI_VERSION=1.46.3
 
 # 1. moto server (pinned) in a local venv, reused between runs.
 if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c "import moto,sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
   python3 -m venv .venv
   .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
 fi
+if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import awscli,sys; sys.exit(awscli.__version__ != '$AWSCLI_VERSION')" 2>/dev/null; then
+  .venv/bin/pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION" "boto3==$BOTO3_VERSION"
+fi
 export FIXEDIP_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 export FIXEDIP_PYTHON="$PWD/.venv/bin/python"
 # cfn-lint comes with moto[server]; tests/it/export_cfn.rs validates the exported templates with it.
 export FIXEDIP_CFN_LINT="$PWD/.venv/bin/cfn-lint"
 
-# 2. tmux for the real-binary test (installed from Debian's packages when missing and possible).
-if ! command -v tmux >/dev/null 2>&1; then
-  if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
-    apt-get install -y -qq tmux >/dev/null || echo "warning: could not install tmux" >&2
-  else
-    echo "warning: tmux not found: install it (apt-get install tmux) for the real-terminal test" >&2
+# 2. tmux for the real-binary test, shellcheck for the exported scripts (installed from Debian's
+# packages when missing and possible).
+for tool in tmux shellcheck; do
+  if ! command -v "$tool" >/dev/null 2>&1; then
+    if command -v apt-get >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+      apt-get install -y -qq "$tool" >/dev/null 2>&1 \
+        || { apt-get update -qq >/dev/null 2>&1 && apt-get install -y -qq "$tool" >/dev/null; } \
+        || echo "warning: could not install $tool" >&2
+    else
+      echo "warning: $tool not found: install it (apt-get install $tool) for the tests that need it" >&2
+    fi
   fi
-fi
+done
 
 # 3. Lints, then every test (unit, snapshots, simulated account, moto, tmux).
 cargo fmt --check

@@ -35,9 +35,11 @@ use aws_sdk_route53::types::{
 use super::aws::{
     apigw_next, bare_zone_id, ec2_tags, next_token, sdk_err, strip_dot, vpc_endpoint, AwsCloud,
 };
+use super::cli::{self, PingPart};
 use super::write::{
-    AliasRecord, ApiRestore, ApiState, BasePathMapping, CloudWrite, DomainNameState, IngressRule,
-    NewEndpoint, NewListener, NewLoadBalancer, RecordAction, SecurityGroup,
+    api_policy, private_patch, restore_patch, AliasRecord, ApiRestore, ApiState, BasePathMapping,
+    CloudWrite, DomainNameState, IngressRule, NewEndpoint, NewListener, NewLoadBalancer, Patch,
+    RecordAction, SecurityGroup,
 };
 use super::{CloudError, CloudResult, ErrorKind};
 use crate::domain::InterfaceIp;
@@ -56,7 +58,7 @@ const ELB_PAGE: i32 = 400;
 const MAX_PAGES: usize = 1000;
 /// API Gateway's name of the root base path mapping.
 const ROOT_BASE_PATH: &str = "(none)";
-const CROSS_ZONE: &str = "load_balancing.cross_zone.enabled";
+const CROSS_ZONE: &str = cli::CROSS_ZONE;
 
 /// Config overrides for a call that must not act twice (`idempotency::Once`): the SDK sends it
 /// once, and the engine resolves a lost answer from the account before sending it again.
@@ -286,38 +288,16 @@ fn is_deleted(e: &VpcEndpoint) -> bool {
     e.state.eq_ignore_ascii_case("deleted")
 }
 
-/// API Gateway returns a resource policy JSON-escaped (`{\"Version\":…`): give it back as JSON.
-fn api_policy(p: Option<&str>) -> Option<String> {
-    let p = p.filter(|p| !p.is_empty())?;
-    if serde_json::from_str::<serde_json::Value>(p).is_ok() {
-        return Some(p.to_string());
-    }
-    let unescaped = p.replace("\\\"", "\"").replace("\\/", "/");
-    if serde_json::from_str::<serde_json::Value>(&unescaped).is_ok() {
-        Some(unescaped)
-    } else {
-        Some(p.to_string())
-    }
-}
-
-/// The same policy, whatever its whitespace or escaping.
-fn same_policy(a: Option<&str>, b: Option<&str>) -> bool {
-    let parse = |p: Option<&str>| {
-        api_policy(p).map(|p| serde_json::from_str::<serde_json::Value>(&p).map_err(|_| p))
+fn patch(p: &Patch) -> PatchOperation {
+    let op = match p.op {
+        "add" => Op::Add,
+        "remove" => Op::Remove,
+        _ => Op::Replace,
     };
-    match (parse(a), parse(b)) {
-        (None, None) => true,
-        (Some(Ok(x)), Some(Ok(y))) => x == y,
-        (Some(Err(x)), Some(Err(y))) => x == y,
-        _ => false,
-    }
-}
-
-fn patch(op: Op, path: &str, value: &str) -> PatchOperation {
     PatchOperation::builder()
         .op(op)
-        .path(path)
-        .value(value)
+        .path(&p.path)
+        .value(&p.value)
         .build()
 }
 
@@ -706,11 +686,12 @@ impl AwsCloud {
         }
     }
 
-    async fn update_rest_api(&self, id: &str, ops: Vec<PatchOperation>) -> CloudResult<()> {
+    async fn update_rest_api(&self, id: &str, ops: &[Patch]) -> CloudResult<()> {
         const A: &str = "apigateway:PATCH";
         if ops.is_empty() {
             return Ok(());
         }
+        let ops = ops.iter().map(patch).collect();
         self.apigw
             .update_rest_api()
             .rest_api_id(id)
@@ -721,19 +702,8 @@ impl AwsCloud {
         Ok(())
     }
 
-    async fn existing_api(&self, id: &str) -> CloudResult<ApiState> {
-        self.get_rest_api(id).await?.ok_or_else(|| {
-            CloudError::new(
-                ErrorKind::NotFound,
-                "apigateway:GET",
-                format!("REST API {id} does not exist"),
-            )
-            .with_code("NotFoundException")
-        })
-    }
-
     /// Every resource of an API as (id, path).
-    async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
+    async fn resources_of(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
         const A: &str = "apigateway:GET";
         let all = pages(
             A,
@@ -1412,114 +1382,17 @@ impl CloudWrite for AwsCloud {
 
     async fn make_api_private(
         &self,
-        id: &str,
+        cur: &ApiState,
         vpc_endpoint_ids: &[String],
         policy: &str,
     ) -> CloudResult<()> {
-        let cur = self.existing_api(id).await?;
-        let mut ops = Vec::new();
-        // The path names the type being replaced (`/endpointConfiguration/types/EDGE`).
-        if !(cur.endpoint_types.len() == 1 && cur.endpoint_types[0].eq_ignore_ascii_case("PRIVATE"))
-        {
-            let from = cur
-                .endpoint_types
-                .first()
-                .map(String::as_str)
-                .unwrap_or("EDGE");
-            ops.push(patch(
-                Op::Replace,
-                &format!("/endpointConfiguration/types/{from}"),
-                "PRIVATE",
-            ));
-        }
-        for old in cur
-            .vpc_endpoint_ids
-            .iter()
-            .filter(|v| !vpc_endpoint_ids.contains(v))
-        {
-            ops.push(patch(
-                Op::Remove,
-                "/endpointConfiguration/vpcEndpointIds",
-                old,
-            ));
-        }
-        for new in vpc_endpoint_ids
-            .iter()
-            .filter(|v| !cur.vpc_endpoint_ids.contains(v))
-        {
-            ops.push(patch(Op::Add, "/endpointConfiguration/vpcEndpointIds", new));
-        }
-        // "For the PRIVATE endpoint type, only dualstack is supported" (API Gateway API
-        // Reference, EndpointConfiguration). Only when the API reports its type (moto does not,
-        // and takes any `/endpointConfiguration…` replace for the types).
-        if cur
-            .ip_address_type
-            .as_deref()
-            .is_some_and(|t| !t.eq_ignore_ascii_case("dualstack"))
-        {
-            ops.push(patch(
-                Op::Replace,
-                "/endpointConfiguration/ipAddressType",
-                "dualstack",
-            ));
-        }
-        if !same_policy(cur.policy.as_deref(), Some(policy)) {
-            ops.push(patch(Op::Replace, "/policy", policy));
-        }
-        self.update_rest_api(id, ops).await
+        self.update_rest_api(&cur.id, &private_patch(cur, vpc_endpoint_ids, policy))
+            .await
     }
 
-    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()> {
-        let cur = self.existing_api(id).await?;
-        let mut ops = Vec::new();
-        // Endpoint ids go first: a non-PRIVATE type refuses them.
-        for old in cur
-            .vpc_endpoint_ids
-            .iter()
-            .filter(|v| !prior.vpc_endpoint_ids.contains(v))
-        {
-            ops.push(patch(
-                Op::Remove,
-                "/endpointConfiguration/vpcEndpointIds",
-                old,
-            ));
-        }
-        if let (Some(want), Some(from)) = (prior.endpoint_types.first(), cur.endpoint_types.first())
-        {
-            if !want.eq_ignore_ascii_case(from) {
-                ops.push(patch(
-                    Op::Replace,
-                    &format!("/endpointConfiguration/types/{from}"),
-                    want,
-                ));
-            }
-        }
-        // After the type: a REGIONAL API may go back to ipv4, a PRIVATE one may not.
-        if let (Some(want), Some(now)) = (&prior.ip_address_type, &cur.ip_address_type) {
-            if !want.eq_ignore_ascii_case(now) {
-                ops.push(patch(
-                    Op::Replace,
-                    "/endpointConfiguration/ipAddressType",
-                    want,
-                ));
-            }
-        }
-        for new in prior
-            .vpc_endpoint_ids
-            .iter()
-            .filter(|v| !cur.vpc_endpoint_ids.contains(v))
-        {
-            ops.push(patch(Op::Add, "/endpointConfiguration/vpcEndpointIds", new));
-        }
-        if !same_policy(cur.policy.as_deref(), prior.policy.as_deref()) {
-            // An empty value removes the policy.
-            ops.push(patch(
-                Op::Replace,
-                "/policy",
-                prior.policy.as_deref().unwrap_or_default(),
-            ));
-        }
-        self.update_rest_api(id, ops).await
+    async fn restore_api(&self, cur: &ApiState, prior: &ApiRestore) -> CloudResult<()> {
+        self.update_rest_api(&cur.id, &restore_patch(cur, prior))
+            .await
     }
 
     async fn set_stage_deployment(
@@ -1533,7 +1406,11 @@ impl CloudWrite for AwsCloud {
             .update_stage()
             .rest_api_id(api_id)
             .stage_name(stage)
-            .patch_operations(patch(Op::Replace, "/deploymentId", deployment_id))
+            .patch_operations(patch(&Patch::new(
+                "replace",
+                "/deploymentId",
+                deployment_id,
+            )))
             .send()
             .await
             .map_err(|e| sdk_err(A, e))?;
@@ -1554,100 +1431,89 @@ impl CloudWrite for AwsCloud {
         )
     }
 
-    async fn put_ping_method(&self, api_id: &str) -> CloudResult<()> {
-        const CONFLICT: &[&str] = &["ConflictException"];
-        let resources = self.api_resources(api_id).await?;
-        let root = resources
-            .iter()
-            .find(|(_, p)| p == "/")
-            .map(|(id, _)| id.clone())
-            .ok_or_else(|| internal("apigateway:GET", "root resource"))?;
-        let ping = match resources.iter().find(|(_, p)| p == "/ping") {
-            Some((id, _)) => id.clone(),
-            None => {
-                let made = self
-                    .apigw
-                    .create_resource()
-                    .rest_api_id(api_id)
-                    .parent_id(&root)
-                    .path_part("ping")
-                    .customize()
-                    .config_override(once::apigw())
-                    .send()
-                    .await
-                    .map_err(|e| sdk_err("apigateway:POST", e));
-                match made {
-                    Ok(r) => r
-                        .id()
-                        .map(str::to_string)
-                        .ok_or_else(|| internal("apigateway:POST", "resource id"))?,
-                    Err(e) if has_code(&e, CONFLICT) => self
-                        .api_resources(api_id)
-                        .await?
-                        .into_iter()
-                        .find(|(_, p)| p == "/ping")
-                        .map(|(id, _)| id)
-                        .ok_or(e)?,
-                    Err(e) => return Err(e),
-                }
-            }
-        };
-        let ok_if_conflict = |r: CloudResult<()>| match r {
-            Err(e) if has_code(&e, CONFLICT) => Ok(()),
-            other => other,
-        };
-        ok_if_conflict(
-            self.apigw
+    async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
+        self.resources_of(api_id).await
+    }
+
+    async fn create_resource(
+        &self,
+        api_id: &str,
+        parent_id: &str,
+        path_part: &str,
+    ) -> CloudResult<String> {
+        const A: &str = "apigateway:POST";
+        let made = self
+            .apigw
+            .create_resource()
+            .rest_api_id(api_id)
+            .parent_id(parent_id)
+            .path_part(path_part)
+            .customize()
+            .config_override(once::apigw())
+            .send()
+            .await
+            .map_err(|e| sdk_err(A, e))?;
+        made.id()
+            .map(str::to_string)
+            .ok_or_else(|| internal(A, "resource id"))
+    }
+
+    async fn put_ping(&self, api_id: &str, resource_id: &str, part: PingPart) -> CloudResult<()> {
+        const A: &str = "apigateway:PUT";
+        let sent = match part {
+            PingPart::Method => self
+                .apigw
                 .put_method()
                 .rest_api_id(api_id)
-                .resource_id(&ping)
+                .resource_id(resource_id)
                 .http_method("GET")
                 .authorization_type("NONE")
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| sdk_err("apigateway:PUT", e)),
-        )?;
-        ok_if_conflict(
-            self.apigw
+                .map_err(|e| sdk_err(A, e)),
+            PingPart::Integration => self
+                .apigw
                 .put_integration()
                 .rest_api_id(api_id)
-                .resource_id(&ping)
+                .resource_id(resource_id)
                 .http_method("GET")
                 .r#type(IntegrationType::Mock)
-                .request_templates("application/json", "{\"statusCode\": 200}")
+                .request_templates(cli::JSON_TYPE, cli::PING_REQUEST_TEMPLATE)
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| sdk_err("apigateway:PUT", e)),
-        )?;
-        ok_if_conflict(
-            self.apigw
+                .map_err(|e| sdk_err(A, e)),
+            PingPart::MethodResponse => self
+                .apigw
                 .put_method_response()
                 .rest_api_id(api_id)
-                .resource_id(&ping)
+                .resource_id(resource_id)
                 .http_method("GET")
                 .status_code("200")
-                .response_models("application/json", "Empty")
+                .response_models(cli::JSON_TYPE, "Empty")
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| sdk_err("apigateway:PUT", e)),
-        )?;
-        ok_if_conflict(
-            self.apigw
+                .map_err(|e| sdk_err(A, e)),
+            PingPart::IntegrationResponse => self
+                .apigw
                 .put_integration_response()
                 .rest_api_id(api_id)
-                .resource_id(&ping)
+                .resource_id(resource_id)
                 .http_method("GET")
                 .status_code("200")
-                .response_templates("application/json", "{\"ok\":true}")
+                .response_templates(cli::JSON_TYPE, cli::PING_RESPONSE_TEMPLATE)
                 .send()
                 .await
                 .map(|_| ())
-                .map_err(|e| sdk_err("apigateway:PUT", e)),
-        )?;
-        Ok(())
+                .map_err(|e| sdk_err(A, e)),
+        };
+        // Already there (a rerun, or a lost answer sent again): the same method stays.
+        match sent {
+            Err(e) if has_code(&e, &["ConflictException"]) => Ok(()),
+            other => other,
+        }
     }
 
     async fn create_deployment(&self, api_id: &str, stage: &str) -> CloudResult<String> {
@@ -1657,7 +1523,7 @@ impl CloudWrite for AwsCloud {
             .create_deployment()
             .rest_api_id(api_id)
             .stage_name(stage)
-            .description("fixedip-tui")
+            .description(cli::COMMENT)
             .customize()
             .config_override(once::apigw())
             .send()
@@ -1869,12 +1735,12 @@ impl CloudWrite for AwsCloud {
             .elbv2
             .create_target_group()
             .name(name)
-            .protocol(ProtocolEnum::Tls)
-            .port(443)
+            .protocol(ProtocolEnum::from(cli::TG_PROTOCOL))
+            .port(i32::from(cli::TG_PORT))
             .target_type(TargetTypeEnum::Ip)
             .vpc_id(vpc_id)
-            .health_check_protocol(ProtocolEnum::Tcp)
-            .health_check_port("traffic-port")
+            .health_check_protocol(ProtocolEnum::from(cli::HEALTH_CHECK_PROTOCOL))
+            .health_check_port(cli::HEALTH_CHECK_PORT)
             .set_tags(elb_tags(tags))
             .send()
             .await
@@ -2270,7 +2136,7 @@ impl CloudWrite for AwsCloud {
                     .private_zone(true)
                     // The plan id in the comment: the zone is recognisable as this plan's
                     // even without a journal (zones' tags are not part of discovery).
-                    .comment(format!("fixedip-tui {caller_reference}"))
+                    .comment(cli::private_zone_comment(caller_reference))
                     .build(),
             )
             .send()
@@ -2378,7 +2244,7 @@ impl CloudWrite for AwsCloud {
         }
         let batch = ChangeBatch::builder()
             .changes(change)
-            .comment("fixedip-tui")
+            .comment(cli::COMMENT)
             .build()
             .map_err(|e| bad(&e.to_string()))?;
         let res = self
@@ -2421,7 +2287,7 @@ impl CloudWrite for AwsCloud {
             return Ok(None);
         }
         let bad = |what: &str| CloudError::new(ErrorKind::InvalidRequest, A, what.to_string());
-        let mut batch = ChangeBatch::builder().comment("fixedip-tui");
+        let mut batch = ChangeBatch::builder().comment(cli::COMMENT);
         for (action, record) in changes {
             let mut rrset = ResourceRecordSet::builder()
                 .name(fqdn(&record.name))
@@ -2497,7 +2363,8 @@ impl CloudWrite for AwsCloud {
 
 #[cfg(test)]
 mod tests {
-    use super::{api_policy, ingress_rules, same_policy};
+    use super::ingress_rules;
+    use crate::cloud::write::{api_policy, same_policy};
     use aws_sdk_ec2::types::{IpPermission, IpRange, UserIdGroupPair};
 
     #[test]

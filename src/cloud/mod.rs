@@ -8,6 +8,7 @@
 
 pub mod aws;
 mod aws_write;
+pub mod cli;
 pub mod error;
 pub mod idempotency;
 pub mod sim;

@@ -131,6 +131,9 @@ pub struct SimApiInfo {
     /// Whether the API has any method (`GET /ping` once put).
     #[serde(default)]
     pub has_methods: bool,
+    /// Its resources as (id, path), the root `/` first (made when first read).
+    #[serde(default)]
+    pub resources: Vec<(String, String)>,
     /// endpointConfiguration.ipAddressType; `None`: the type's default (PRIVATE: dualstack,
     /// others: ipv4).
     #[serde(default)]

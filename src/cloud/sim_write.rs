@@ -29,6 +29,7 @@ use std::time::Duration;
 use async_trait::async_trait;
 use rand::Rng;
 
+use super::cli::PingPart;
 use super::sim::{not_found, SimCloud};
 use super::sim_data::{
     SimAccount, SimApiInfo, SimChange, SimEndpointInfo, SimInterface, SimListener, SimLoadBalancer,
@@ -191,6 +192,15 @@ fn hex(n: usize) -> String {
 
 fn lower_alnum(n: usize) -> String {
     random_from(b"abcdefghijklmnopqrstuvwxyz0123456789", n)
+}
+
+/// The resources of API `api_id` (its root `/` made when first asked for).
+fn api_resources_of<'a>(a: &'a mut SimAccount, api_id: &str) -> &'a mut Vec<(String, String)> {
+    let info = a.api_info.entry(api_id.to_string()).or_default();
+    if info.resources.is_empty() {
+        info.resources.push((lower_alnum(10), "/".to_string()));
+    }
+    &mut info.resources
 }
 
 fn upper_alnum(n: usize) -> String {
@@ -1752,11 +1762,12 @@ impl CloudWrite for SimCloud {
 
     async fn make_api_private(
         &self,
-        id: &str,
+        cur: &ApiState,
         vpc_endpoint_ids: &[String],
         policy: &str,
     ) -> CloudResult<()> {
         const ACTION: &str = "apigateway:PATCH";
+        let id = cur.id.as_str();
         self.call(ACTION, |a| {
             check_policy(ACTION, policy)?;
             check_endpoints_available(a, ACTION, vpc_endpoint_ids)?;
@@ -1779,8 +1790,9 @@ impl CloudWrite for SimCloud {
         .await
     }
 
-    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()> {
+    async fn restore_api(&self, cur: &ApiState, prior: &ApiRestore) -> CloudResult<()> {
         const ACTION: &str = "apigateway:PATCH";
+        let id = cur.id.as_str();
         self.call(ACTION, |a| {
             if let Some(p) = &prior.policy {
                 check_policy(ACTION, p)?;
@@ -1876,16 +1888,76 @@ impl CloudWrite for SimCloud {
         .await
     }
 
-    async fn put_ping_method(&self, api_id: &str) -> CloudResult<()> {
+    async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>> {
+        const ACTION: &str = "apigateway:GET";
+        self.call(ACTION, |a| {
+            if !a.rest_apis.iter().any(|r| r.id == api_id) {
+                return Err(api_not_found(ACTION, api_id));
+            }
+            Ok(api_resources_of(a, api_id).clone())
+        })
+        .await
+    }
+
+    async fn create_resource(
+        &self,
+        api_id: &str,
+        parent_id: &str,
+        path_part: &str,
+    ) -> CloudResult<String> {
+        const ACTION: &str = "apigateway:POST";
+        self.call_op(ACTION, "CreateResource", |a| {
+            if !a.rest_apis.iter().any(|r| r.id == api_id) {
+                return Err(api_not_found(ACTION, api_id));
+            }
+            let resources = api_resources_of(a, api_id);
+            let Some(parent) = resources.iter().find(|(id, _)| id == parent_id).cloned() else {
+                return Err(fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "NotFoundException",
+                    "Invalid Resource identifier specified",
+                ));
+            };
+            let path = format!("{}/{path_part}", parent.1.trim_end_matches('/'));
+            if resources.iter().any(|(_, p)| *p == path) {
+                // CreateResource of an existing path (API Gateway API Reference, errors).
+                return Err(invalid(
+                    ACTION,
+                    "ConflictException",
+                    "Another resource with the same parent already has this name",
+                ));
+            }
+            let id = lower_alnum(6);
+            resources.push((id.clone(), path));
+            Ok(id)
+        })
+        .await
+    }
+
+    async fn put_ping(&self, api_id: &str, resource_id: &str, part: PingPart) -> CloudResult<()> {
         const ACTION: &str = "apigateway:PUT";
         self.call(ACTION, |a| {
             if !a.rest_apis.iter().any(|r| r.id == api_id) {
                 return Err(api_not_found(ACTION, api_id));
             }
-            a.api_info
-                .entry(api_id.to_string())
-                .or_default()
-                .has_methods = true;
+            if !api_resources_of(a, api_id)
+                .iter()
+                .any(|(id, _)| id == resource_id)
+            {
+                return Err(fail(
+                    ErrorKind::NotFound,
+                    ACTION,
+                    "NotFoundException",
+                    "Invalid Resource identifier specified",
+                ));
+            }
+            if part == PingPart::Method {
+                a.api_info
+                    .entry(api_id.to_string())
+                    .or_default()
+                    .has_methods = true;
+            }
             Ok(())
         })
         .await

@@ -14,6 +14,7 @@
 use async_trait::async_trait;
 use serde::{Deserialize, Serialize};
 
+use super::cli::PingPart;
 use super::CloudResult;
 use crate::domain::{
     InterfaceIp, ListenerState, LoadBalancerState, Tag, TargetGroupState, TargetHealth, VpcEndpoint,
@@ -88,6 +89,166 @@ impl From<&ApiState> for ApiRestore {
             ip_address_type: a.ip_address_type.clone(),
         }
     }
+}
+
+/// One operation of an UpdateRestApi / UpdateStage patch.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Patch {
+    /// `replace`, `add` or `remove`.
+    pub op: &'static str,
+    pub path: String,
+    pub value: String,
+}
+
+impl Patch {
+    pub fn new(op: &'static str, path: impl Into<String>, value: impl Into<String>) -> Self {
+        Patch {
+            op,
+            path: path.into(),
+            value: value.into(),
+        }
+    }
+}
+
+/// API Gateway returns a resource policy JSON-escaped (`{\"Version\":…`): give it back as JSON.
+pub fn api_policy(p: Option<&str>) -> Option<String> {
+    let p = p.filter(|p| !p.is_empty())?;
+    if serde_json::from_str::<serde_json::Value>(p).is_ok() {
+        return Some(p.to_string());
+    }
+    let unescaped = p.replace("\\\"", "\"").replace("\\/", "/");
+    if serde_json::from_str::<serde_json::Value>(&unescaped).is_ok() {
+        Some(unescaped)
+    } else {
+        Some(p.to_string())
+    }
+}
+
+/// The same policy, whatever its whitespace or escaping.
+pub fn same_policy(a: Option<&str>, b: Option<&str>) -> bool {
+    let parse = |p: Option<&str>| {
+        api_policy(p).map(|p| serde_json::from_str::<serde_json::Value>(&p).map_err(|_| p))
+    };
+    match (parse(a), parse(b)) {
+        (None, None) => true,
+        (Some(Ok(x)), Some(Ok(y))) => x == y,
+        (Some(Err(x)), Some(Err(y))) => x == y,
+        _ => false,
+    }
+}
+
+/// UpdateRestApi's operations that make `cur` a PRIVATE API bound to exactly `vpc_endpoint_ids`
+/// with `policy` (none when it is so already).
+pub fn private_patch(cur: &ApiState, vpc_endpoint_ids: &[String], policy: &str) -> Vec<Patch> {
+    let mut ops = Vec::new();
+    // The path names the type being replaced (`/endpointConfiguration/types/EDGE`).
+    if !(cur.endpoint_types.len() == 1 && cur.endpoint_types[0].eq_ignore_ascii_case("PRIVATE")) {
+        let from = cur
+            .endpoint_types
+            .first()
+            .map(String::as_str)
+            .unwrap_or("EDGE");
+        ops.push(Patch::new(
+            "replace",
+            format!("/endpointConfiguration/types/{from}"),
+            "PRIVATE",
+        ));
+    }
+    for old in cur
+        .vpc_endpoint_ids
+        .iter()
+        .filter(|v| !vpc_endpoint_ids.contains(v))
+    {
+        ops.push(Patch::new(
+            "remove",
+            "/endpointConfiguration/vpcEndpointIds",
+            old.as_str(),
+        ));
+    }
+    for new in vpc_endpoint_ids
+        .iter()
+        .filter(|v| !cur.vpc_endpoint_ids.contains(v))
+    {
+        ops.push(Patch::new(
+            "add",
+            "/endpointConfiguration/vpcEndpointIds",
+            new.as_str(),
+        ));
+    }
+    // "For the PRIVATE endpoint type, only dualstack is supported" (API Gateway API
+    // Reference, EndpointConfiguration). Only when the API reports its type (moto does not,
+    // and takes any `/endpointConfiguration…` replace for the types).
+    if cur
+        .ip_address_type
+        .as_deref()
+        .is_some_and(|t| !t.eq_ignore_ascii_case("dualstack"))
+    {
+        ops.push(Patch::new(
+            "replace",
+            "/endpointConfiguration/ipAddressType",
+            "dualstack",
+        ));
+    }
+    if !same_policy(cur.policy.as_deref(), Some(policy)) {
+        ops.push(Patch::new("replace", "/policy", policy));
+    }
+    ops
+}
+
+/// UpdateRestApi's operations that put `cur` back as `prior` was (destroy of an adopted API).
+pub fn restore_patch(cur: &ApiState, prior: &ApiRestore) -> Vec<Patch> {
+    let mut ops = Vec::new();
+    // Endpoint ids go first: a non-PRIVATE type refuses them.
+    for old in cur
+        .vpc_endpoint_ids
+        .iter()
+        .filter(|v| !prior.vpc_endpoint_ids.contains(v))
+    {
+        ops.push(Patch::new(
+            "remove",
+            "/endpointConfiguration/vpcEndpointIds",
+            old.as_str(),
+        ));
+    }
+    if let (Some(want), Some(from)) = (prior.endpoint_types.first(), cur.endpoint_types.first()) {
+        if !want.eq_ignore_ascii_case(from) {
+            ops.push(Patch::new(
+                "replace",
+                format!("/endpointConfiguration/types/{from}"),
+                want.as_str(),
+            ));
+        }
+    }
+    // After the type: a REGIONAL API may go back to ipv4, a PRIVATE one may not.
+    if let (Some(want), Some(now)) = (&prior.ip_address_type, &cur.ip_address_type) {
+        if !want.eq_ignore_ascii_case(now) {
+            ops.push(Patch::new(
+                "replace",
+                "/endpointConfiguration/ipAddressType",
+                want.as_str(),
+            ));
+        }
+    }
+    for new in prior
+        .vpc_endpoint_ids
+        .iter()
+        .filter(|v| !cur.vpc_endpoint_ids.contains(v))
+    {
+        ops.push(Patch::new(
+            "add",
+            "/endpointConfiguration/vpcEndpointIds",
+            new.as_str(),
+        ));
+    }
+    if !same_policy(cur.policy.as_deref(), prior.policy.as_deref()) {
+        // An empty value removes the policy.
+        ops.push(Patch::new(
+            "replace",
+            "/policy",
+            prior.policy.as_deref().unwrap_or_default(),
+        ));
+    }
+    ops
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -253,15 +414,17 @@ pub trait CloudWrite: Send + Sync {
             .collect())
     }
     /// UpdateRestApi: endpoint type PRIVATE, the endpoint ids (replacing the list), the policy.
+    /// UpdateRestApi of `cur` (as just read) with `private_patch`'s operations.
     async fn make_api_private(
         &self,
-        id: &str,
+        cur: &ApiState,
         vpc_endpoint_ids: &[String],
         policy: &str,
     ) -> CloudResult<()>;
     /// UpdateRestApi back to a prior configuration (destroy of an adopted API). A PRIVATE API
     /// can never become EDGE again (`BadRequestException`).
-    async fn restore_api(&self, id: &str, prior: &ApiRestore) -> CloudResult<()>;
+    /// (UpdateRestApi of `cur` with `restore_patch`'s operations.)
+    async fn restore_api(&self, cur: &ApiState, prior: &ApiRestore) -> CloudResult<()>;
     /// UpdateStage `/deploymentId`: the stage serves that deployment again (a changed resource
     /// policy takes effect only through a deployment, so the old one brings the old policy back).
     async fn set_stage_deployment(
@@ -272,8 +435,18 @@ pub trait CloudWrite: Send + Sync {
     ) -> CloudResult<()>;
     /// DeleteStage; a stage already gone is success.
     async fn delete_stage(&self, api_id: &str, stage: &str) -> CloudResult<()>;
-    /// `GET /ping` → MOCK integration answering 200 `{"ok":true}` (idempotent).
-    async fn put_ping_method(&self, api_id: &str) -> CloudResult<()>;
+    /// GetResources: every resource of the API as (id, path).
+    async fn api_resources(&self, api_id: &str) -> CloudResult<Vec<(String, String)>>;
+    /// CreateResource `path_part` under `parent_id`; returns its id.
+    async fn create_resource(
+        &self,
+        api_id: &str,
+        parent_id: &str,
+        path_part: &str,
+    ) -> CloudResult<String>;
+    /// One of the four calls that make `GET` on the resource a MOCK answering 200
+    /// `{"ok":true}` (`cli::put_ping`); one already there is success.
+    async fn put_ping(&self, api_id: &str, resource_id: &str, part: PingPart) -> CloudResult<()>;
     /// CreateDeployment to `stage` (creates the stage); returns the deployment id.
     async fn create_deployment(&self, api_id: &str, stage: &str) -> CloudResult<String>;
     async fn delete_rest_api(&self, id: &str) -> CloudResult<()>;

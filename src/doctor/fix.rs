@@ -4,6 +4,7 @@
 
 use super::findings::{Finding, TLS13_POLICY};
 use super::Setup;
+use crate::cloud::cli as aws;
 use crate::cloud::CloudError;
 use crate::engine::Account;
 use crate::plan::names::ENDPOINT_PORT;
@@ -32,47 +33,29 @@ pub enum Change {
 }
 
 impl Change {
-    /// The change as an `aws` CLI line.
+    /// The change as an `aws` CLI line (the request `run` sends).
     pub fn command(&self) -> String {
-        let targets = |ips: &[String]| {
-            ips.iter()
-                .map(|ip| format!("Id={ip},Port={ENDPOINT_PORT}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        };
-        match self {
+        let command = match self {
             Change::Register {
                 target_group_arn,
                 ips,
-            } => format!(
-                "aws elbv2 register-targets --target-group-arn {target_group_arn} --targets {}",
-                targets(ips)
-            ),
+            } => aws::register_targets(target_group_arn, ips, ENDPOINT_PORT),
             Change::Deregister {
                 target_group_arn,
                 ips,
-            } => format!(
-                "aws elbv2 deregister-targets --target-group-arn {target_group_arn} --targets {}",
-                targets(ips)
-            ),
+            } => aws::deregister_targets(target_group_arn, ips, ENDPOINT_PORT),
             Change::ListenerPolicies {
                 listener_arn,
                 ssl_policy,
                 alpn_policy,
-            } => {
-                let mut line = format!("aws elbv2 modify-listener --listener-arn {listener_arn}");
-                if let Some(p) = ssl_policy {
-                    line.push_str(&format!(" --ssl-policy {p}"));
-                }
-                if let Some(p) = alpn_policy {
-                    line.push_str(&format!(" --alpn-policy {p}"));
-                }
-                line
-            }
-            Change::CrossZone { load_balancer_arn } => format!(
-                "aws elbv2 modify-load-balancer-attributes --load-balancer-arn {load_balancer_arn} --attributes Key=load_balancing.cross_zone.enabled,Value=true"
+            } => aws::set_listener_policies(
+                listener_arn,
+                ssl_policy.as_deref(),
+                alpn_policy.as_deref(),
             ),
-        }
+            Change::CrossZone { load_balancer_arn } => aws::set_cross_zone(load_balancer_arn, true),
+        };
+        command.shell()
     }
 
     /// Make the change.
@@ -260,8 +243,8 @@ mod tests {
         assert_eq!(lines[0]["outcome"], "started");
         assert_eq!(lines[1]["outcome"], "failed");
         assert_eq!(lines[1]["error"], "AccessDenied");
-        assert!(lines[0]["command"]
-            .as_str()
-            .is_some_and(|c| c.contains("cross_zone.enabled,Value=true")));
+        assert!(lines[0]["command"].as_str().is_some_and(
+            |c| c.contains(r#""Key":"load_balancing.cross_zone.enabled","Value":"true""#)
+        ));
     }
 }

@@ -14,6 +14,7 @@ use super::journal::{Key, Prior};
 use super::{
     Account, EngineError, EngineEvent, EngineOptions, Journal, NodeId, NodeRecord, NodeStatus,
 };
+use crate::cloud::cli::Command;
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
 use crate::discovery::Inventory;
 use crate::domain::Tag;
@@ -121,11 +122,12 @@ impl Ctx {
 
 // ---- What a step says and how it fails.
 
-/// Say the AWS call about to be sent, as the `aws` CLI command that does the same (as apply does).
-pub(super) fn cli(ctx: &Ctx, node: NodeId, command: impl AsRef<str>) {
+/// Say the AWS call about to be sent, as the `aws` CLI command that sends the same request
+/// (`cloud::cli` makes it from the values the call sends).
+pub(super) fn cli(ctx: &Ctx, node: NodeId, command: &Command) {
     ctx.emit(EngineEvent::Call {
         node,
-        command: format!("aws --region {} {}", ctx.plan.region, command.as_ref()),
+        command: command.line(&ctx.plan.region),
     });
 }
 
@@ -398,7 +400,7 @@ pub(super) async fn settle<F, Fut>(
     ctx: &Ctx,
     node: NodeId,
     what: &str,
-    command: &str,
+    command: &Command,
     timeout: Duration,
     call: F,
 ) -> Result<(), EngineError>
@@ -414,7 +416,7 @@ pub(super) async fn settle_also<F, Fut>(
     ctx: &Ctx,
     node: NodeId,
     what: &str,
-    command: &str,
+    command: &Command,
     timeout: Duration,
     also: &[&str],
     mut call: F,

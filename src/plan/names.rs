@@ -48,6 +48,21 @@ pub fn resource_tags(plan: &Plan, step: &str) -> BTreeMap<String, String> {
     t
 }
 
+/// The tags of the Elastic IP for NLB subnet `subnet`: the plan's, its subnet (which the lookup
+/// after a lost answer goes by) and a `Name` the console shows.
+pub fn eip_tags(plan: &Plan, subnet: &str) -> Vec<(String, String)> {
+    let mut t: Vec<(String, String)> = resource_tags(plan, step::EIP).into_iter().collect();
+    t.push((TAG_SUBNET.into(), subnet.to_string()));
+    t.push(("Name".into(), format!("{} {}", plan.name, subnet)));
+    t
+}
+
+/// The description of the endpoint's security group.
+pub const ENDPOINT_SG_DESCRIPTION: &str =
+    "fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets and in-VPC callers";
+/// The description of the NLB's security group.
+pub const NLB_SG_DESCRIPTION: &str = "fixedip-tui: NLB, TCP 443 from the caller allow-list";
+
 /// Name of the security group of the endpoint (TCP 443 from the NLB subnets).
 pub fn endpoint_sg_name(plan: &Plan) -> String {
     endpoint_sg_name_of(&plan.id)

@@ -297,11 +297,12 @@ async fn a_private_api_never_becomes_edge_again() {
     let edge = "w5wf9j4ni4";
     let before = sim.get_rest_api(edge).await.expect("get").expect("exists");
     assert_eq!(before.endpoint_types, vec!["EDGE".to_string()]);
-    sim.make_api_private(edge, &[], POLICY)
+    sim.make_api_private(&before, &[], POLICY)
         .await
         .expect("EDGE → PRIVATE is allowed");
+    let now = sim.get_rest_api(edge).await.expect("get").expect("exists");
     let err = sim
-        .restore_api(edge, &ApiRestore::from(&before))
+        .restore_api(&now, &ApiRestore::from(&before))
         .await
         .expect_err("PRIVATE → EDGE is not");
     assert_eq!(code(&err), "BadRequestException");

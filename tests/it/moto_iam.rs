@@ -15,6 +15,11 @@
 //!   and private zone; apply, status, verify, `allow --add/--remove`, destroy,
 //!   `destroy --release-eips`.
 //!
+//! The same lives check the `aws` lines the tool shows (issue 17): every line the applies and
+//! destroys said (`--json` "call" events) goes through the real AWS CLI (awscli, by
+//! tests/fixtures/cli_lines.py), which must accept it and send the very request the SDK sent for
+//! it (compared with the recording proxy's, parameter by parameter).
+//!
 //! Where a statement is conditioned on the plan's tag (`aws:ResourceTag/fixedip:plan-id`), the
 //! request's target (GroupId, VpcEndpointId, AllocationId, …) must not be one of the account's
 //! own resources (the seed's and this test's fixtures): those carry no plan tag, so AWS would
@@ -391,6 +396,8 @@ struct Life<'a> {
     home: &'a Path,
     /// phase name → the requests it sent
     phases: Vec<(String, Vec<Value>)>,
+    /// The `aws` lines applies and destroys said (their `--json` "call" events), in order.
+    lines: Vec<String>,
 }
 
 impl Life<'_> {
@@ -412,6 +419,13 @@ impl Life<'_> {
             String::from_utf8_lossy(&out.stderr)
         );
         let reqs = self.proxy.requests()[before..].to_vec();
+        for event in String::from_utf8_lossy(&out.stdout).lines() {
+            if let Ok(e) = serde_json::from_str::<Value>(event) {
+                if e["type"] == "event" && e["data"]["event"] == "call" {
+                    self.lines.push(s(&e["data"]["command"]));
+                }
+            }
+        }
         assert!(!reqs.is_empty(), "{name} sent no request");
         self.phases.push((name.to_string(), reqs));
         out
@@ -473,6 +487,7 @@ fn the_shipped_policy_allows_every_call_of_a_whole_life_and_nothing_else() {
         proxy: &proxy,
         home: home.path(),
         phases: vec![],
+        lines: vec![],
     };
 
     let prod = id_of(&m, "vpcs", "name", "prod");
@@ -555,7 +570,7 @@ fn the_shipped_policy_allows_every_call_of_a_whole_life_and_nothing_else() {
     let adopt = Life::plan_id(&out);
     life.run(
         "apply (adopt)",
-        &["apply", "--plan", "adopt.toml", "--yes"],
+        &["apply", "--plan", "adopt.toml", "--yes", "--json"],
         &[0],
     );
     life.run(
@@ -565,7 +580,7 @@ fn the_shipped_policy_allows_every_call_of_a_whole_life_and_nothing_else() {
     );
     life.run(
         "destroy (adopt)",
-        &["destroy", "--plan-id", &adopt, "--yes"],
+        &["destroy", "--plan-id", &adopt, "--yes", "--json"],
         &[0],
     );
 
@@ -603,12 +618,12 @@ fn the_shipped_policy_allows_every_call_of_a_whole_life_and_nothing_else() {
     let listener = Life::plan_id(&out);
     life.run(
         "apply (listener)",
-        &["apply", "--plan", "listener.toml", "--yes"],
+        &["apply", "--plan", "listener.toml", "--yes", "--json"],
         &[0],
     );
     life.run(
         "destroy (listener)",
-        &["destroy", "--plan-id", &listener, "--yes"],
+        &["destroy", "--plan-id", &listener, "--yes", "--json"],
         &[0],
     );
 
@@ -680,12 +695,34 @@ fn the_shipped_policy_allows_every_call_of_a_whole_life_and_nothing_else() {
     // doctor: when the `doctor` subcommand exists (issue 12), run it here, e.g.
     // `life.run("doctor", &["doctor", "--plan-id", &id, "--json"], &[0, 1]);` — its calls are
     // then named and checked like every other phase's.
-    life.run("destroy", &["destroy", "--plan-id", &id, "--yes"], &[0]);
     life.run(
-        "destroy --release-eips",
-        &["destroy", "--plan-id", &id, "--yes", "--release-eips"],
+        "destroy",
+        &["destroy", "--plan-id", &id, "--yes", "--json"],
         &[0],
     );
+    life.run(
+        "destroy --release-eips",
+        &[
+            "destroy",
+            "--plan-id",
+            &id,
+            "--yes",
+            "--release-eips",
+            "--json",
+        ],
+        &[0],
+    );
+
+    // -- every `aws` line the applies and destroys said is a command the real AWS CLI accepts,
+    // and sends the very request the SDK sent for it (issue 17).
+    let report = common::moto::aws_cli_check(&life.lines, &proxy.record);
+    assert!(
+        report["rejected"].as_array().is_some_and(Vec::is_empty)
+            && report["unmatched"].as_array().is_some_and(Vec::is_empty),
+        "aws lines the CLI refuses, or whose request differs from the SDK's:\n{report:#}"
+    );
+    assert_eq!(report["matched"], report["lines"]);
+    assert!(life.lines.len() >= 40, "{} lines", life.lines.len());
 
     // -- name every request; evaluate the policy.
     let policy_text = std::fs::read_to_string(

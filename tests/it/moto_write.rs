@@ -316,8 +316,8 @@ async fn apply_sequence_then_teardown_against_moto() {
         )
         .await
         .unwrap();
-    cloud.put_ping_method(&api).await.unwrap();
-    cloud.put_ping_method(&api).await.unwrap();
+    common::put_ping(&cloud, &api).await.unwrap();
+    common::put_ping(&cloud, &api).await.unwrap();
     let resources = apigw
         .get_resources()
         .rest_api_id(&api)
@@ -753,7 +753,7 @@ async fn adopted_api_and_absent_resources_against_moto() {
     assert_eq!(before.policy, None);
     let pol = policy(&vpc);
     cloud
-        .make_api_private(&partner, std::slice::from_ref(&vpce), &pol)
+        .make_api_private(&before, std::slice::from_ref(&vpce), &pol)
         .await
         .unwrap();
     let private = cloud.get_rest_api(&partner).await.unwrap().unwrap();
@@ -763,11 +763,9 @@ async fn adopted_api_and_absent_resources_against_moto() {
     // moto ignores `add /endpointConfiguration/vpcEndpointIds` (AWS binds the endpoint).
     assert_eq!(private.vpc_endpoint_ids, Vec::<String>::new());
     // Nothing left to change: no call that could fail.
-    cloud.make_api_private(&partner, &[], &pol).await.unwrap();
-    cloud
-        .restore_api(&partner, &(&before).into())
-        .await
-        .unwrap();
+    cloud.make_api_private(&private, &[], &pol).await.unwrap();
+    let now = cloud.get_rest_api(&partner).await.unwrap().unwrap();
+    cloud.restore_api(&now, &(&before).into()).await.unwrap();
     let restored = cloud.get_rest_api(&partner).await.unwrap().unwrap();
     assert_eq!(restored.endpoint_types, before.endpoint_types);
     assert_eq!(restored.policy, None);

@@ -442,8 +442,10 @@ async fn api_gateway_limits_throttle_with_a_retry_hint() {
         .expect_err("no methods");
     assert_eq!(code(&err), "BadRequestException");
     tokio::time::sleep(Duration::from_secs(5)).await;
-    sim.put_ping_method(&api).await.expect("ping");
-    sim.put_ping_method(&api).await.expect("ping again");
+    crate::common::put_ping(&sim, &api).await.expect("ping");
+    crate::common::put_ping(&sim, &api)
+        .await
+        .expect("ping again");
     let dep = sim.create_deployment(&api, "v1").await.expect("deploy");
     let err = sim
         .create_deployment(&api, "v1")
@@ -547,13 +549,13 @@ async fn make_private_and_restore_an_adopted_api() {
             .expect("a public API")
     });
     let before = sim.get_rest_api(&id).await.expect("get").expect("exists");
-    sim.make_api_private(&id, &strings(&["vpce-1"]), POLICY)
+    sim.make_api_private(&before, &strings(&["vpce-1"]), POLICY)
         .await
         .expect("private");
     let now = sim.get_rest_api(&id).await.expect("get").expect("exists");
     assert_eq!(now.endpoint_types, vec!["PRIVATE".to_string()]);
     assert_eq!(now.policy.as_deref(), Some(POLICY));
-    sim.restore_api(&id, &(&before).into())
+    sim.restore_api(&now, &(&before).into())
         .await
         .expect("restore");
     assert_eq!(
@@ -561,7 +563,14 @@ async fn make_private_and_restore_an_adopted_api() {
         before
     );
     let err = sim
-        .make_api_private("nosuchapi0", &[], POLICY)
+        .make_api_private(
+            &fixedip_tui::cloud::write::ApiState {
+                id: "nosuchapi0".into(),
+                ..before.clone()
+            },
+            &[],
+            POLICY,
+        )
         .await
         .expect_err("missing");
     assert_eq!(err.kind, ErrorKind::NotFound);

@@ -7,7 +7,9 @@ use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::Removal::{self, Done};
 use super::{journaled_and_tagged, skip};
+use crate::cloud::cli::{self as aws, PingPart};
 use crate::cloud::write::ApiRestore;
+use crate::cloud::write::{private_patch, restore_patch};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
 use crate::plan::names::{self, step, TAG_PLAN_ID};
 use crate::plan::{ApiChoice, Plan};
@@ -95,11 +97,12 @@ async fn adopt(
         r.owned = false;
     })
     .await?;
-    cli(ctx, n, format!("apigateway update-rest-api --rest-api-id {rest_api_id} --patch-operations … (PRIVATE, vpcEndpointIds, policy)"));
-    paced(ctx, n, || {
-        ctx.cloud.make_api_private(rest_api_id, &ids, policy)
-    })
-    .await?;
+    cli(
+        ctx,
+        n,
+        &aws::update_rest_api(rest_api_id, &private_patch(&a, &ids, policy)),
+    );
+    paced(ctx, n, || ctx.cloud.make_api_private(&a, &ids, policy)).await?;
     Ok(format!("{rest_api_id} (adopted, now PRIVATE via {vpce})"))
 }
 
@@ -118,8 +121,12 @@ async fn create_own(
         Some(id) => id,
         None => {
             ctx.intend(n).await?;
-            cli(ctx, n, format!("apigateway create-rest-api --name {name} --endpoint-configuration types=PRIVATE,vpcEndpointIds={vpce} --policy file://policy.json"));
             let api_tags = tags(ctx, step::API);
+            cli(
+                ctx,
+                n,
+                &aws::create_rest_api(name, &bound, policy, &api_tags),
+            );
             let made = once(
                 ctx,
                 n,
@@ -185,8 +192,12 @@ async fn find_own(
             .as_ref()
             .filter(|a| !a.vpc_endpoint_ids.iter().any(|i| i == vpce))
         {
-            cli(ctx, n, format!("apigateway update-rest-api --rest-api-id {} --patch-operations … (vpcEndpointIds {vpce})", a.id));
-            paced(ctx, n, || ctx.cloud.make_api_private(&a.id, &bound, policy)).await?;
+            cli(
+                ctx,
+                n,
+                &aws::update_rest_api(&a.id, &private_patch(a, &bound, policy)),
+            );
+            paced(ctx, n, || ctx.cloud.make_api_private(a, &bound, policy)).await?;
         }
         id = found.map(|a| a.id);
     }
@@ -218,33 +229,68 @@ async fn delete_extras(ctx: &Ctx, id: &str) -> Result<Vec<String>, EngineError> 
             node: n,
             what: format!("deleting {extra}, a second API of this plan left by a lost answer"),
         });
-        cli(
-            ctx,
-            n,
-            format!("apigateway delete-rest-api --rest-api-id {extra}"),
-        );
+        cli(ctx, n, &aws::delete_rest_api(extra));
         paced(ctx, n, || ctx.cloud.delete_rest_api(extra)).await?;
     }
     Ok(extras)
 }
 
-/// `GET /ping`, a MOCK method answering 200, on a created API (the path verify checks).
+/// `GET /ping`, a MOCK method answering 200, on a created API (the path verify checks): the
+/// `/ping` resource found or made under the root, then its method, integration and responses
+/// (each put is safe to send again: one already there is success).
 pub(super) async fn create_ping(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Ping;
     let api = ctx.snapshot().await.id_or_empty(NodeId::Api);
-    cli(
-        ctx,
-        n,
-        format!("apigateway put-method --rest-api-id {api} --http-method GET … (MOCK /ping)"),
-    );
-    // It reads the API's resources before each create: sending it again is safe.
-    once(
-        ctx,
-        n,
-        || ctx.cloud.put_ping_method(&api),
-        || async { Ok(None) },
-    )
-    .await?;
+    let path = format!("/{}", aws::PING_PATH_PART);
+    let resource_of = |resources: Vec<(String, String)>, want: &str| {
+        resources
+            .into_iter()
+            .find(|(_, p)| p == want)
+            .map(|(id, _)| id)
+    };
+    let resources = ctx
+        .cloud
+        .api_resources(&api)
+        .await
+        .map_err(|e| fail(n, e))?;
+    let ping = match resource_of(resources.clone(), &path) {
+        Some(id) => id,
+        None => {
+            let Some(root) = resource_of(resources, "/") else {
+                return Err(fail(
+                    n,
+                    CloudError::new(
+                        ErrorKind::NotFound,
+                        "apigateway:GET",
+                        format!("REST API {api} has no root resource"),
+                    ),
+                ));
+            };
+            cli(
+                ctx,
+                n,
+                &aws::create_resource(&api, &root, aws::PING_PATH_PART),
+            );
+            once(
+                ctx,
+                n,
+                || ctx.cloud.create_resource(&api, &root, aws::PING_PATH_PART),
+                || async {
+                    let now = ctx
+                        .cloud
+                        .api_resources(&api)
+                        .await
+                        .map_err(|e| fail(n, e))?;
+                    Ok(resource_of(now, &path))
+                },
+            )
+            .await?
+        }
+    };
+    for part in PingPart::ALL {
+        cli(ctx, n, &aws::put_ping(&api, &ping, part));
+        paced(ctx, n, || ctx.cloud.put_ping(&api, &ping, part)).await?;
+    }
     ctx.write(n, |r| r.id = Some(format!("{api}/ping"))).await?;
     Ok("GET /ping → MOCK 200".into())
 }
@@ -286,11 +332,7 @@ pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
     let dep = match existing {
         Some(d) => d,
         None => {
-            cli(
-                ctx,
-                n,
-                format!("apigateway create-deployment --rest-api-id {api} --stage-name {stage}"),
-            );
+            cli(ctx, n, &aws::create_deployment(&api, &stage));
             // The deployment a lost answer made shows as the stage's (new) deployment.
             let before = ctx
                 .snapshot()
@@ -359,16 +401,18 @@ async fn restore_adopted(
         }
     };
     let gone = ctx.opts.endpoint_timeout;
+    let Some(cur) = ctx.cloud.get_rest_api(id).await.map_err(|e| fail(n, e))? else {
+        return Ok(format!(
+            "API {id} is gone from the account: nothing to put back"
+        ));
+    };
     settle(
         ctx,
         n,
         "restoring the adopted API",
-        &format!(
-            "apigateway update-rest-api --rest-api-id {id} --patch-operations … (endpoint configuration {} and policy as before)",
-            before.endpoint_types.join(",")
-        ),
+        &aws::update_rest_api(id, &restore_patch(&cur, &before)),
         gone,
-        || ctx.cloud.restore_api(id, &before),
+        || ctx.cloud.restore_api(&cur, &before),
     )
     .await?;
     let mut said = vec![format!("API {id} restored to its prior settings")];
@@ -388,7 +432,7 @@ async fn restore_adopted(
                         ctx,
                         n,
                         "putting the stage back on its deployment",
-                        &format!("apigateway update-stage --rest-api-id {id} --stage-name {stage} --patch-operations op=replace,path=/deploymentId,value={old}"),
+                        &aws::set_stage_deployment(id, stage, old),
                         gone,
                         || ctx.cloud.set_stage_deployment(id, stage, old),
                     )
@@ -401,7 +445,7 @@ async fn restore_adopted(
                     ctx,
                     n,
                     "deleting the stage this plan added",
-                    &format!("apigateway delete-stage --rest-api-id {id} --stage-name {stage}"),
+                    &aws::delete_stage(id, stage),
                     gone,
                     || ctx.cloud.delete_stage(id, stage),
                 )
@@ -440,7 +484,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             ctx,
             n,
             "deleting the REST API (API Gateway allows 1 per 30 s)",
-            &format!("apigateway delete-rest-api --rest-api-id {id}"),
+            &aws::delete_rest_api(id),
             gone,
             || ctx.cloud.delete_rest_api(id),
         )

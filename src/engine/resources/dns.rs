@@ -9,6 +9,7 @@ use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, Journal, NodeId};
 use super::skip;
 use super::Removal::{self, Done};
+use crate::cloud::cli as aws;
 use crate::cloud::write::{AliasRecord, RecordAction};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
 use crate::domain::RecordSet;
@@ -54,7 +55,7 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
     let region = ctx.plan.region.clone();
     match &ctx.plan.private_zone {
         PrivateZoneChoice::Existing { zone_id } => {
-            cli(ctx, n, format!("route53 associate-vpc-with-hosted-zone --hosted-zone-id {zone_id} --vpc VPCRegion={region},VPCId={vpc}"));
+            cli(ctx, n, &aws::associate_vpc(zone_id, &vpc, &region));
             ctx.cloud
                 .associate_vpc(zone_id, &vpc, &region)
                 .await
@@ -73,7 +74,14 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
             ctx.intend(n).await?;
             let params = format!("{}|{vpc}|{region}", ctx.plan.name);
             let mut reference = client_token(ctx, n, &params).await?;
-            cli(ctx, n, format!("route53 create-hosted-zone --name {} --vpc VPCRegion={region},VPCId={vpc} --caller-reference {reference} --hosted-zone-config PrivateZone=true", ctx.plan.name));
+            let say = |reference: &str| {
+                cli(
+                    ctx,
+                    n,
+                    &aws::create_private_zone(&ctx.plan.name, &vpc, &region, reference),
+                )
+            };
+            say(&reference);
             let mut made = ctx
                 .cloud
                 .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
@@ -90,6 +98,7 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
                     "Route 53 remembers this caller reference from a zone deleted since",
                 )
                 .await?;
+                say(&reference);
                 made = ctx
                     .cloud
                     .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
@@ -168,7 +177,11 @@ pub(super) async fn create_record(ctx: &Ctx, public: bool) -> Result<String, Eng
             target_zone_id: alias.target_zone.clone(),
             evaluate_target_health: alias.evaluate,
         };
-        cli(ctx, n, format!("route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'UPSERT A {} ALIAS {target}'", ctx.plan.name));
+        cli(
+            ctx,
+            n,
+            &aws::change_alias_record(RecordAction::Upsert, &rec),
+        );
         paced(ctx, n, || {
             ctx.cloud.change_alias_record(RecordAction::Upsert, &rec)
         })
@@ -331,14 +344,7 @@ async fn replace(
         .map(|r| (RecordAction::Delete, r.clone()))
         .collect();
     batch.push((RecordAction::Upsert, record));
-    cli(
-        ctx,
-        n,
-        format!(
-            "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
-            describe_batch(&batch)
-        ),
-    );
+    cli(ctx, n, &aws::change_records(zone, &batch));
     // Sent again after a lost answer, the DELETEs would fail: the records tell.
     once(
         ctx,
@@ -356,26 +362,6 @@ async fn replace(
         },
     )
     .await
-}
-
-/// `DELETE CNAME x → y, CREATE A x ALIAS z`: a change batch in one line (progress and log).
-fn describe_batch(batch: &[(RecordAction, RecordSet)]) -> String {
-    batch
-        .iter()
-        .map(|(a, r)| {
-            format!(
-                "{} {} {} {}",
-                a.as_str(),
-                r.record_type,
-                r.name,
-                match &r.alias_target {
-                    Some(t) => format!("ALIAS {t}"),
-                    None => r.values.join(" "),
-                }
-            )
-        })
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 /// Remove the plan's alias record of the name and put back, in the same batch, the records the
@@ -450,14 +436,7 @@ fn replaced_in(j: &Journal, n: NodeId, zone: &str) -> Result<Vec<RecordSet>, Eng
 /// Delete the alias (it replaced nothing); a zone that is gone took it with it.
 async fn delete_alias(ctx: &Ctx, n: NodeId, rec: &AliasRecord) -> Result<Removal, EngineError> {
     let (zone, name) = (&rec.zone_id, &rec.name);
-    cli(
-        ctx,
-        n,
-        format!(
-            "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch 'DELETE A {name} ALIAS {}'",
-            rec.target_dns_name
-        ),
-    );
+    cli(ctx, n, &aws::change_alias_record(RecordAction::Delete, rec));
     // A zone that is gone took its records with it.
     let change = match ctx
         .cloud
@@ -508,10 +487,7 @@ async fn put_back(
         ctx,
         n,
         "putting back the records this plan replaced",
-        &format!(
-            "route53 change-resource-record-sets --hosted-zone-id {zone} --change-batch '{}'",
-            describe_batch(&batch)
-        ),
+        &aws::change_records(zone, &batch),
         ctx.opts.endpoint_timeout,
         || {
             let batch = batch.clone();
@@ -551,7 +527,7 @@ pub(super) async fn remove_zone(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx,
         n,
         "deleting the private zone",
-        &format!("route53 delete-hosted-zone --id {id}"),
+        &aws::delete_hosted_zone(id),
         gone,
         || ctx.cloud.delete_hosted_zone(id),
     )

@@ -6,6 +6,7 @@ use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
 use super::{already_gone, delete_ours, skip};
+use crate::cloud::cli as aws;
 use crate::cloud::CloudResult;
 use crate::plan::names::step;
 
@@ -42,11 +43,17 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
         }
         None => {
             ctx.intend(n).await?;
-            cli(ctx, n, format!(
-                "apigateway create-domain-name --domain-name {name} --regional-certificate-arn {} --endpoint-configuration types=REGIONAL --security-policy {}",
-                ctx.plan.certificate_arn, ctx.plan.settings.domain_security_policy
-            ));
             let domain_tags = tags(ctx, step::DOMAIN);
+            cli(
+                ctx,
+                n,
+                &aws::create_domain_name(
+                    &name,
+                    &ctx.plan.certificate_arn,
+                    &ctx.plan.settings.domain_security_policy,
+                    &domain_tags,
+                ),
+            );
             let made = once(
                 ctx,
                 n,
@@ -100,7 +107,11 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
             )));
         }
     } else {
-        cli(ctx, n, format!("apigateway create-base-path-mapping --domain-name {name} --rest-api-id {api} --stage {}", ctx.plan.stage));
+        cli(
+            ctx,
+            n,
+            &aws::create_base_path_mapping(&name, &api, &ctx.plan.stage, base.as_deref()),
+        );
         once(
             ctx,
             n,
@@ -148,7 +159,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         return already_gone();
     };
     let what = "deleting the custom domain (API Gateway allows 1 per 30 s)";
-    let command = format!("apigateway delete-domain-name --domain-name {}", plan.name);
+    let command = aws::delete_domain_name(&plan.name);
     let delete = || ctx.cloud.delete_domain_name(&plan.name);
     if let Some(skip) = delete_ours(ctx, n, &domain.tags, what, &command, delete).await? {
         return Ok(skip);
@@ -169,11 +180,7 @@ pub(super) async fn remove_mapping(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx,
         n,
         "removing the API mapping",
-        &format!(
-            "apigateway delete-base-path-mapping --domain-name {} --base-path '{}'",
-            plan.name,
-            plan.base_path.as_deref().unwrap_or("(none)")
-        ),
+        &aws::delete_base_path_mapping(&plan.name, plan.base_path.as_deref()),
         gone,
         || {
             ctx.cloud

@@ -5,14 +5,15 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::super::ctx::{cli, conflict, fail, once, owned, settle_also, tags};
+use super::super::ctx::{cli, conflict, fail, once, owned, settle_also};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::skip;
 use super::Removal::{self, Done};
+use crate::cloud::cli as aws;
 use crate::cloud::{CloudError, ErrorKind};
 use crate::domain::{ElasticIp, Tag};
-use crate::plan::names::{self, step, TAG_PLAN_ID};
+use crate::plan::names::{self, TAG_PLAN_ID};
 use crate::plan::EipChoice;
 
 /// Why destroy keeps the Elastic IPs (unless asked to release them): the one exception to
@@ -230,24 +231,11 @@ async fn allocate_one(
 ) -> Result<ElasticIp, EngineError> {
     let n = NodeId::Eips;
     ctx.intend(n).await?;
-    let mut t = tags(ctx, step::EIP);
-    t.push(Tag {
-        key: names::TAG_SUBNET.into(),
-        value: subnet.clone(),
-    });
-    t.push(Tag {
-        key: "Name".into(),
-        value: format!("{} {}", ctx.plan.name, subnet),
-    });
-    cli(
-        ctx,
-        n,
-        format!(
-            "ec2 allocate-address --domain vpc --tag-specifications 'ResourceType=elastic-ip,Tags=[{{Key={TAG_PLAN_ID},Value={}}},{{Key={},Value={subnet}}}]'",
-            ctx.plan.id,
-            names::TAG_SUBNET
-        ),
-    );
+    let t: Vec<Tag> = names::eip_tags(&ctx.plan, subnet)
+        .into_iter()
+        .map(|(key, value)| Tag { key, value })
+        .collect();
+    cli(ctx, n, &aws::allocate_address(&t));
     let taken: Vec<String> = pairs.iter().map(|(_, p)| p.allocation_id.clone()).collect();
     let e = once(
         ctx,
@@ -322,14 +310,7 @@ async fn release_extras(
                 extra.public_ip, extra.allocation_id
             ),
         });
-        cli(
-            ctx,
-            n,
-            format!(
-                "ec2 release-address --allocation-id {}",
-                extra.allocation_id
-            ),
-        );
+        cli(ctx, n, &aws::release_address(&extra.allocation_id));
         ctx.cloud
             .release_address(&extra.allocation_id)
             .await
@@ -380,7 +361,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             ctx,
             n,
             "releasing the Elastic IP (free once the NLB's interfaces are gone)",
-            &format!("ec2 release-address --allocation-id {a}"),
+            &aws::release_address(a),
             left,
             &["AuthFailure"],
             || ctx.cloud.release_address(a),

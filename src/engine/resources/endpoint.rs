@@ -7,6 +7,7 @@ use super::super::journal::Key;
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::Removal::{self, Done};
 use super::{already_gone, journaled_and_tagged, skip};
+use crate::cloud::cli as aws;
 use crate::cloud::write::NewEndpoint;
 use crate::cloud::{execute_api_service, CloudError, CloudResult, ErrorKind};
 use crate::domain::VpcEndpoint;
@@ -78,7 +79,7 @@ async fn add_group_to_reused(ctx: &Ctx, reused: &str, sg: &str) -> Result<String
     cli(
         ctx,
         n,
-        format!("ec2 modify-vpc-endpoint --vpc-endpoint-id {reused} --add-security-group-ids {sg}"),
+        &aws::add_endpoint_security_groups(reused, std::slice::from_ref(&sg)),
     );
     ctx.cloud
         .add_endpoint_security_groups(reused, std::slice::from_ref(&sg))
@@ -152,22 +153,7 @@ async fn create_new(
         req.ipv4_addresses
     );
     req.client_token = client_token(ctx, n, &params).await?;
-    let pinned = if req.ipv4_addresses.is_empty() {
-        String::new()
-    } else {
-        format!(
-            " --subnet-configurations {}",
-            req.ipv4_addresses
-                .iter()
-                .map(|(s, ip)| format!("SubnetId={s},Ipv4={ip}"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    };
-    cli(ctx, n, format!(
-        "ec2 create-vpc-endpoint --vpc-endpoint-type Interface --vpc-id {} --service-name {} --subnet-ids {} --security-group-ids {sg} --private-dns-enabled{pinned} --client-token {}",
-        req.vpc_id, req.service_name, req.subnet_ids.join(" "), req.client_token
-    ));
+    cli(ctx, n, &aws::create_vpc_endpoint(&req));
     let mut made = ctx.cloud.create_vpc_endpoint(&req).await;
     // A token of an endpoint deleted since (the journal that knew was lost): EC2 refuses
     // it (or answers with the deleted endpoint); the next generation creates anew.
@@ -189,6 +175,7 @@ async fn create_new(
             "EC2 remembers this client token from an endpoint deleted since",
         )
         .await?;
+        cli(ctx, n, &aws::create_vpc_endpoint(&req));
         made = ctx.cloud.create_vpc_endpoint(&req).await;
     }
     made.map_err(|e| fail(n, e))
@@ -275,9 +262,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         cli(
             ctx,
             n,
-            format!(
-                "ec2 modify-vpc-endpoint --vpc-endpoint-id {reused} --remove-security-group-ids {sg}"
-            ),
+            &aws::remove_endpoint_security_groups(reused, &[sg.to_string()]),
         );
         ctx.cloud
             .remove_endpoint_security_groups(reused, &[sg.to_string()])
@@ -301,7 +286,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             ctx,
             n,
             "deleting the endpoint",
-            &format!("ec2 delete-vpc-endpoints --vpc-endpoint-ids {id}"),
+            &aws::delete_vpc_endpoint(id),
             gone,
             || ctx.cloud.delete_vpc_endpoint(id),
         )

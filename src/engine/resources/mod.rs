@@ -98,7 +98,7 @@ async fn delete_ours<F, Fut>(
     n: NodeId,
     tags: &[crate::domain::Tag],
     what: &str,
-    command: &str,
+    command: &crate::cloud::cli::Command,
     delete: F,
 ) -> Result<Option<Removal>, EngineError>
 where

@@ -10,6 +10,7 @@ use super::super::{Ctx, EngineError, Journal, NodeId, NodeStatus};
 use super::eips::allocations_of;
 use super::Removal::{self, Done};
 use super::{already_gone, delete_ours, skip};
+use crate::cloud::cli as aws;
 use crate::cloud::write::{NewListener, NewLoadBalancer};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
 use crate::domain::LoadBalancerState;
@@ -57,7 +58,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     .await?;
     // An adopted NLB's attributes are its owner's.
     if !adopted && ctx.plan.settings.cross_zone && lb.cross_zone != Some(true) {
-        cli(ctx, n, format!("elbv2 modify-load-balancer-attributes --load-balancer-arn {} --attributes Key=load_balancing.cross_zone.enabled,Value=true", lb.arn));
+        cli(ctx, n, &aws::set_cross_zone(&lb.arn, true));
         ctx.cloud
             .set_cross_zone(&lb.arn, true)
             .await
@@ -156,22 +157,7 @@ async fn create_new(
         security_group_ids: vec![sg.to_string()],
         tags: tags(ctx, step::NLB),
     };
-    let placement = if req.allocation_ids.is_empty() {
-        format!("--subnets {}", req.subnet_ids.join(" "))
-    } else {
-        format!(
-            "--subnet-mappings {}",
-            req.subnet_ids
-                .iter()
-                .map(|s| match req.allocation_ids.get(s) {
-                    Some(a) => format!("SubnetId={s},AllocationId={a}"),
-                    None => format!("SubnetId={s}"),
-                })
-                .collect::<Vec<_>>()
-                .join(" ")
-        )
-    };
-    cli(ctx, n, format!("elbv2 create-load-balancer --name {name} --type network --scheme internet-facing {placement} --security-groups {sg}"));
+    cli(ctx, n, &aws::create_load_balancer(&req));
     ctx.cloud
         .create_load_balancer(&req)
         .await
@@ -242,10 +228,7 @@ pub(super) async fn create_listener(ctx: &Ctx) -> Result<String, EngineError> {
                     l.target_group_arn.clone().unwrap_or_default(),
                 )
                 .await?;
-                cli(ctx, n, format!(
-                    "elbv2 modify-listener --listener-arn {} --default-actions Type=forward,TargetGroupArn={tg}",
-                    l.arn
-                ));
+                cli(ctx, n, &aws::set_listener_target(&l.arn, &tg));
                 ctx.cloud
                     .set_listener_target(&l.arn, &tg)
                     .await
@@ -265,10 +248,7 @@ pub(super) async fn create_listener(ctx: &Ctx) -> Result<String, EngineError> {
                 alpn_policy: ctx.plan.settings.alpn_policy.clone(),
                 tags: tags(ctx, step::LISTENER),
             };
-            cli(ctx, n, format!(
-                "elbv2 create-listener --load-balancer-arn {lb} --protocol TLS --port {port} --certificates CertificateArn={} --ssl-policy {} --alpn-policy {} --default-actions Type=forward,TargetGroupArn={tg}",
-                req.certificate_arn, req.ssl_policy, req.alpn_policy
-            ));
+            cli(ctx, n, &aws::create_listener(&req));
             ctx.cloud
                 .create_listener(&req)
                 .await
@@ -299,7 +279,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     else {
         return already_gone();
     };
-    let command = format!("elbv2 delete-load-balancer --load-balancer-arn {}", lb.arn);
+    let command = aws::delete_load_balancer(&lb.arn);
     let delete = || ctx.cloud.delete_load_balancer(&lb.arn);
     if let Some(skip) = delete_ours(ctx, n, &lb.tags, "deleting the NLB", &command, delete).await? {
         return Ok(skip);
@@ -332,11 +312,7 @@ pub(super) async fn remove_listener(ctx: &Ctx) -> Result<Removal, EngineError> {
         return skip("this plan added no listener to the adopted NLB");
     };
     if rec.owned {
-        cli(
-            ctx,
-            n,
-            format!("elbv2 delete-listener --listener-arn {arn}"),
-        );
+        cli(ctx, n, &aws::delete_listener(&arn));
         ctx.cloud
             .delete_listener(&arn)
             .await
@@ -347,7 +323,7 @@ pub(super) async fn remove_listener(ctx: &Ctx) -> Result<Removal, EngineError> {
     }
     match j.prior_of(Prior::ListenerTarget(&arn)) {
         Some(prev) if !prev.is_empty() => {
-            cli(ctx, n, format!("elbv2 modify-listener --listener-arn {arn} --default-actions Type=forward,TargetGroupArn={prev}"));
+            cli(ctx, n, &aws::set_listener_target(&arn, prev));
             ctx.cloud
                 .set_listener_target(&arn, prev)
                 .await

@@ -6,6 +6,7 @@ use super::super::ctx::{cli, conflict, fail, once, ours, tags};
 use super::super::{Ctx, EngineError, NodeId, NodeStatus};
 use super::Removal::{self, Done};
 use super::{already_gone, delete_ours};
+use crate::cloud::cli as aws;
 use crate::cloud::write::{IngressRule, SecurityGroup};
 use crate::plan::names::{self, step};
 
@@ -18,7 +19,7 @@ pub(super) async fn create_endpoint_sg(ctx: &Ctx) -> Result<String, EngineError>
         ctx,
         NodeId::EndpointSg,
         &name,
-        "fixedip-tui: execute-api endpoint, TCP 443 from the NLB subnets and in-VPC callers",
+        names::ENDPOINT_SG_DESCRIPTION,
         step::ENDPOINT_SG,
         rules,
     )
@@ -33,7 +34,7 @@ pub(super) async fn create_nlb_sg(ctx: &Ctx) -> Result<String, EngineError> {
         ctx,
         NodeId::NlbSg,
         &name,
-        "fixedip-tui: NLB, TCP 443 from the caller allow-list",
+        names::NLB_SG_DESCRIPTION,
         step::NLB_SG,
         rules,
     )
@@ -54,8 +55,12 @@ async fn ensure(
         Some(sg) => (sg.id, sg.ingress),
         None => {
             ctx.intend(n).await?;
-            cli(ctx, n, format!("ec2 create-security-group --vpc-id {vpc} --group-name {name} --description '{what}'"));
             let sg_tags = tags(ctx, step);
+            cli(
+                ctx,
+                n,
+                &aws::create_security_group(&vpc, name, what, &sg_tags),
+            );
             let id = once(
                 ctx,
                 n,
@@ -135,37 +140,19 @@ async fn sync_rules(
     had: &[IngressRule],
     rules: &[IngressRule],
 ) -> Result<Vec<IngressRule>, EngineError> {
-    let source_flag = |s: &str| {
-        if s.starts_with("sg-") {
-            format!("--source-group {s}")
-        } else {
-            format!("--cidr {s}")
-        }
-    };
     let stale = rules_not_in(had, rules);
     let missing = rules_not_in(rules, had);
-    let say = |verb: &str, list: &[IngressRule]| {
-        for rule in list {
-            cli(
-                ctx,
-                n,
-                format!(
-                    "ec2 {verb}-security-group-ingress --group-id {id} --protocol tcp --port {} {}",
-                    rule.port,
-                    source_flag(&rule.source)
-                ),
-            );
-        }
-    };
     if !stale.is_empty() {
-        say("revoke", &stale);
+        for rule in &stale {
+            cli(ctx, n, &aws::revoke_ingress(id, rule));
+        }
         ctx.cloud
             .revoke_ingress(id, &stale)
             .await
             .map_err(|e| fail(n, e))?;
     }
     if !missing.is_empty() {
-        say("authorize", &missing);
+        cli(ctx, n, &aws::authorize_ingress(id, &missing));
         ctx.cloud
             .authorize_ingress(id, &missing)
             .await
@@ -214,7 +201,7 @@ pub(super) async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError>
     };
     // Network interfaces of a deleted NLB / endpoint linger for a while: DependencyViolation.
     let what = "deleting the security group (waiting for network interfaces to go)";
-    let command = format!("ec2 delete-security-group --group-id {}", sg.id);
+    let command = aws::delete_security_group(&sg.id);
     let delete = || ctx.cloud.delete_security_group(&sg.id);
     if let Some(skip) = delete_ours(ctx, n, &sg.tags, what, &command, delete).await? {
         return Ok(skip);

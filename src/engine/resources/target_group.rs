@@ -6,6 +6,7 @@ use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
 use super::{already_gone, delete_ours, skip};
+use crate::cloud::cli as aws;
 use crate::cloud::CloudResult;
 use crate::plan::names::step;
 use crate::plan::Plan;
@@ -65,9 +66,14 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
         }
         None => {
             ctx.intend(n).await?;
-            cli(ctx, n, format!("elbv2 create-target-group --name {name} --protocol TLS --port 443 --target-type ip --vpc-id {} --health-check-protocol TCP", ctx.plan.vpc_id));
+            let tg_tags = tags(ctx, step::TARGET_GROUP);
+            cli(
+                ctx,
+                n,
+                &aws::create_target_group(&name, &ctx.plan.vpc_id, &tg_tags),
+            );
             ctx.cloud
-                .create_target_group(&name, &ctx.plan.vpc_id, &tags(ctx, step::TARGET_GROUP))
+                .create_target_group(&name, &ctx.plan.vpc_id, &tg_tags)
                 .await
                 .map_err(|e| fail(n, e))?
         }
@@ -98,36 +104,15 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
         .filter(|ip| !ips.contains(ip))
         .collect();
     if !stale.is_empty() {
-        cli(
-            ctx,
-            n,
-            format!(
-                "elbv2 deregister-targets --target-group-arn {tg} --targets {}",
-                stale
-                    .iter()
-                    .map(|i| format!("Id={i}"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
-        );
+        cli(ctx, n, &aws::deregister_targets(&tg, &stale, aws::TG_PORT));
         ctx.cloud
-            .deregister_targets(&tg, &stale, 443)
+            .deregister_targets(&tg, &stale, aws::TG_PORT)
             .await
             .map_err(|e| fail(n, e))?;
     }
-    cli(
-        ctx,
-        n,
-        format!(
-            "elbv2 register-targets --target-group-arn {tg} --targets {}",
-            ips.iter()
-                .map(|i| format!("Id={i},Port=443"))
-                .collect::<Vec<_>>()
-                .join(" ")
-        ),
-    );
+    cli(ctx, n, &aws::register_targets(&tg, &ips, aws::TG_PORT));
     ctx.cloud
-        .register_targets(&tg, &ips, 443)
+        .register_targets(&tg, &ips, aws::TG_PORT)
         .await
         .map_err(|e| fail(n, e))?;
     ctx.write(n, |r| {
@@ -194,17 +179,10 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         cli(
             ctx,
             n,
-            format!(
-                "elbv2 deregister-targets --target-group-arn {} --targets {}",
-                tg.arn,
-                ips.iter()
-                    .map(|i| format!("Id={i},Port=443"))
-                    .collect::<Vec<_>>()
-                    .join(" ")
-            ),
+            &aws::deregister_targets(&tg.arn, &ips, aws::TG_PORT),
         );
         ctx.cloud
-            .deregister_targets(&tg.arn, &ips, 443)
+            .deregister_targets(&tg.arn, &ips, aws::TG_PORT)
             .await
             .map_err(|e| fail(n, e))?;
         return Ok(Done(format!(
@@ -213,7 +191,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             tg.name
         )));
     }
-    let command = format!("elbv2 delete-target-group --target-group-arn {}", tg.arn);
+    let command = aws::delete_target_group(&tg.arn);
     let delete = || ctx.cloud.delete_target_group(&tg.arn);
     let what = "deleting the target group";
     if let Some(skip) = delete_ours(ctx, n, &tg.tags, what, &command, delete).await? {

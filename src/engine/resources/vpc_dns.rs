@@ -6,6 +6,7 @@ use super::super::journal::Prior;
 use super::super::{Ctx, EngineError, NodeId};
 use super::skip;
 use super::Removal::{self, Done};
+use crate::cloud::cli::{self as aws, VpcDnsAttribute};
 
 /// Turn on the VPC's DNS support and hostnames (the endpoint's private DNS needs both), keeping
 /// what they were for destroy to put back.
@@ -20,21 +21,29 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     ctx.set_prior(Prior::VpcDns, format!("{support},{hostnames}"))
         .await?;
     ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
-    cli(
-        ctx,
-        n,
-        format!(
-            "ec2 modify-vpc-attribute --vpc-id {vpc} --enable-dns-support --enable-dns-hostnames"
-        ),
-    );
-    ctx.cloud
-        .set_vpc_dns(
-            vpc,
-            (!support).then_some(true),
-            (!hostnames).then_some(true),
-        )
-        .await
-        .map_err(|e| fail(n, e))?;
+    // One attribute a call, support first: hostnames need it.
+    if !support {
+        cli(
+            ctx,
+            n,
+            &aws::set_vpc_dns(vpc, VpcDnsAttribute::Support, true),
+        );
+        ctx.cloud
+            .set_vpc_dns(vpc, Some(true), None)
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
+    if !hostnames {
+        cli(
+            ctx,
+            n,
+            &aws::set_vpc_dns(vpc, VpcDnsAttribute::Hostnames, true),
+        );
+        ctx.cloud
+            .set_vpc_dns(vpc, None, Some(true))
+            .await
+            .map_err(|e| fail(n, e))?;
+    }
     Ok(format!("DNS support and hostnames on in {vpc}"))
 }
 
@@ -53,10 +62,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         cli(
             ctx,
             n,
-            format!(
-                "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-hostnames",
-                plan.vpc_id
-            ),
+            &aws::set_vpc_dns(&plan.vpc_id, VpcDnsAttribute::Hostnames, false),
         );
         ctx.cloud
             .set_vpc_dns(&plan.vpc_id, None, Some(false))
@@ -67,10 +73,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         cli(
             ctx,
             n,
-            format!(
-                "ec2 modify-vpc-attribute --vpc-id {} --no-enable-dns-support",
-                plan.vpc_id
-            ),
+            &aws::set_vpc_dns(&plan.vpc_id, VpcDnsAttribute::Support, false),
         );
         ctx.cloud
             .set_vpc_dns(&plan.vpc_id, Some(false), None)

@@ -233,3 +233,30 @@ pub fn realistic_sim() -> Arc<SimCloud> {
         .expect("demo parses"),
     )
 }
+
+/// `GET /ping` on `api` as the engine makes it: the `/ping` resource under the root (found or
+/// made), then its method, integration and responses.
+pub async fn put_ping<C: fixedip_tui::cloud::CloudWrite + ?Sized>(
+    cloud: &C,
+    api: &str,
+) -> fixedip_tui::cloud::CloudResult<()> {
+    use fixedip_tui::cloud::cli::PingPart;
+    let resources = cloud.api_resources(api).await?;
+    let find = |p: &str| {
+        resources
+            .iter()
+            .find(|(_, path)| path == p)
+            .map(|(id, _)| id.clone())
+    };
+    let ping = match find("/ping") {
+        Some(id) => id,
+        None => {
+            let root = find("/").expect("a root resource");
+            cloud.create_resource(api, &root, "ping").await?
+        }
+    };
+    for part in PingPart::ALL {
+        cloud.put_ping(api, &ping, part).await?;
+    }
+    Ok(())
+}

@@ -395,3 +395,27 @@ pub fn ok(out: &std::process::Output) {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// Run `lines` (`aws …` command lines) through the real AWS CLI (tests/fixtures/cli_lines.py:
+/// awscli from the venv, against a loopback recorder) and compare each request it sends with
+/// the SDK's requests in `sdk_record` (a RecordingProxy's record). Returns the report.
+pub fn aws_cli_check(lines: &[String], sdk_record: &std::path::Path) -> serde_json::Value {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (lines_file, out) = (
+        dir.path().join("lines.json"),
+        dir.path().join("report.json"),
+    );
+    std::fs::write(&lines_file, serde_json::to_vec(lines).expect("JSON")).expect("lines written");
+    let status = Command::new(python())
+        .arg(repo().join("tests/fixtures/cli_lines.py"))
+        .arg("--lines")
+        .arg(&lines_file)
+        .arg("--sdk")
+        .arg(sdk_record)
+        .arg("--out")
+        .arg(&out)
+        .status()
+        .expect("cli_lines.py runs");
+    assert!(status.success(), "cli_lines.py failed: {status}");
+    serde_json::from_slice(&std::fs::read(&out).expect("report written")).expect("report JSON")
+}
