@@ -450,10 +450,15 @@ Exit status:
         release_eips: bool,
     },
     /// Write a plan as infrastructure code: a CloudFormation template (YAML) that creates the same
-    /// resources with the same settings, Elastic IPs included, the plan's ids as parameters. Reads
-    /// only the plan file (no AWS account).
+    /// resources with the same settings, Elastic IPs included, the plan's ids as parameters; or a
+    /// bash script of AWS CLI commands (`--format sh`) that makes what `apply` makes, for change
+    /// boards, air-gapped review and learning the procedure. Reads only the plan file (no AWS
+    /// account).
     #[command(after_help = "\
 Examples:
+  fixedip-tui export --plan plan.toml --format sh --out apply.sh
+  fixedip-tui export --plan plan.toml --format sh --destroy --out destroy.sh
+  AWS_PROFILE=prod bash apply.sh
   fixedip-tui export --plan plan.toml --format cloudformation --out template.yaml
   aws cloudformation deploy --template-file template.yaml --stack-name fixedip \\
       --capabilities CAPABILITY_IAM --parameter-overrides VpcCidr=10.20.0.0/16
@@ -469,10 +474,19 @@ Elastic IPs are the EipAllocationIds parameter; either way they go into the NLB'
 Without Elastic IPs AWS assigns them when the NLB is created: the NlbPublicIpsCommand output prints
 them. A plan that adopts an NLB or a target group cannot be exported.
 
+The script (sh) runs with AWS CLI v2 or v1 (1.29 or later) and honours AWS_PROFILE, AWS_REGION
+(the plan's region) and AWS_ENDPOINT_URL. It makes the same resources with the same names and
+tags as `apply`, so `status --plan-id`, `verify` and `destroy` recognise them; each create looks
+first for what an earlier run made, so it can be run again after a failure. What it does not do
+that the tool does: keep a journal and resume, pace itself under API Gateway's throttling, roll
+back, replace existing records of the name, adopt an NLB or target group. `--destroy` writes the
+teardown (the Elastic IPs stay unless RELEASE_EIPS=1).
+
 Exit status:
   0    written
   1    the file could not be written
-  2    usage: the plan file cannot be read or cannot be exported (it adopts), an unknown format")]
+  2    usage: the plan file cannot be read or cannot be exported (what it cannot do is named), an
+       unknown format")]
     Export {
         /// The plan file written by `fixedip-tui plan`.
         #[arg(long, value_name = "FILE")]
@@ -483,6 +497,9 @@ Exit status:
         /// Write here (atomically) instead of stdout.
         #[arg(long, value_name = "FILE")]
         out: Option<PathBuf>,
+        /// With `--format sh`: the teardown script instead of the apply.
+        #[arg(long)]
+        destroy: bool,
     },
     /// Print a shell completion script.
     #[command(after_help = "\
@@ -639,6 +656,8 @@ impl PlanFlags {
 pub enum ExportFormat {
     /// An AWS CloudFormation template (YAML).
     Cloudformation,
+    /// A bash script of AWS CLI commands: the apply (or, with --destroy, the teardown).
+    Sh,
 }
 
 /// Shells `completions` can write for.

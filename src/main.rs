@@ -24,9 +24,12 @@ fn main() -> ExitCode {
     let code = match &cli.command {
         Some(Command::Completions { shell }) => return commands::completions::completions(*shell),
         // Exporting reads no account: neither the runtime nor credentials are needed.
-        Some(Command::Export { plan, format, out }) => {
-            return commands::export::export(plan, *format, out.as_deref())
-        }
+        Some(Command::Export {
+            plan,
+            format,
+            out,
+            destroy,
+        }) => return commands::export::export(plan, *format, *destroy, out.as_deref()),
         Some(Command::Discover { json }) => {
             s.block_on(commands::discover::discover(s.connector(), *json))
         }

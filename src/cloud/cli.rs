@@ -163,6 +163,9 @@ pub fn quote(s: &str) -> String {
 fn quote_literal(s: &str) -> String {
     if s.chars().all(plain) {
         s.to_string()
+    } else if s.contains('\'') && !s.contains(['"', '$', '`', '\\', '!']) {
+        // A JMESPath filter (`[?path=='/']`) reads better in double quotes.
+        format!("\"{s}\"")
     } else {
         format!("'{}'", s.replace('\'', "'\\''"))
     }
@@ -735,7 +738,8 @@ mod tests {
             "arn:aws:elasticloadbalancing:us-east-1:1:x/y"
         );
         assert_eq!(quote("a b"), "'a b'");
-        assert_eq!(quote("it's"), "'it'\\''s'");
+        assert_eq!(quote("it's"), "\"it's\"");
+        assert_eq!(quote("it's \"x\""), "'it'\\''s \"x\"'");
         assert_eq!(quote(""), "''");
         assert_eq!(quote("(none)"), "'(none)'");
     }

@@ -184,6 +184,13 @@ pub fn resource_policy_json(plan: &Plan) -> String {
     serde_json::to_string_pretty(&doc).unwrap_or_default()
 }
 
+/// `resource_policy_json` on one line: what the apply sends (so its `aws` line is one line).
+pub fn resource_policy_line(plan: &Plan) -> String {
+    serde_json::from_str::<serde_json::Value>(&resource_policy_json(plan))
+        .map(|v| v.to_string())
+        .unwrap_or_else(|_| resource_policy_json(plan))
+}
+
 /// The endpoint's regional DNS entry (`vpce-….execute-api.<region>.vpce.amazonaws.com`), not a
 /// zonal one (`vpce-…-<az>.execute-api…`) nor the private DNS names.
 pub fn regional_dns_entry(e: &VpcEndpoint) -> Option<&DnsEntry> {

@@ -80,7 +80,7 @@ fn template(plan: &Plan) -> String {
 }
 
 /// The clean plan and one variant per choice that changes the template.
-fn variants() -> Vec<(&'static str, Plan)> {
+pub(crate) fn variants() -> Vec<(&'static str, Plan)> {
     let clean = clean::clean_plan();
     let mut reuse = clean.clone();
     reuse.endpoint = EndpointChoice::Reuse {

@@ -18,6 +18,7 @@ mod doctor_sim;
 mod eips_sim;
 mod engine_sim;
 mod export_cfn;
+mod export_sh;
 mod help;
 mod layers;
 mod lost_answers_sim;

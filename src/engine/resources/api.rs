@@ -48,7 +48,7 @@ pub(super) async fn stage_still_there(ctx: &Ctx, j: &Journal) -> CloudResult<boo
 pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
     let vpce = snap.id_or_empty(NodeId::Endpoint);
-    let policy = names::resource_policy_json(&ctx.plan);
+    let policy = names::resource_policy_line(&ctx.plan);
     match &ctx.plan.api {
         ApiChoice::Adopt { rest_api_id } => adopt(ctx, rest_api_id, &vpce, &policy).await,
         ApiChoice::Create { name } => create_own(ctx, &snap, name, &vpce, &policy).await,
