@@ -108,6 +108,12 @@ impl Runner {
                 });
             }
             Cmd::LookupRecords { zone_ids, name } => self.lookup_records(zone_ids, name),
+            Cmd::ExportScript { plan, dir } => {
+                let tx = self.tx.clone();
+                tokio::task::spawn_blocking(move || {
+                    let _ = tx.send(Msg::Exported(write_scripts(&plan, &dir)));
+                });
+            }
             Cmd::SavePlan { plan, path } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -526,4 +532,21 @@ fn spawn_engine(
             error,
         });
     });
+}
+
+/// Write `plan`'s apply and teardown scripts into `dir` as `<id>-apply.sh` and
+/// `<id>-destroy.sh` (executable, atomically); their paths, or what went wrong.
+fn write_scripts(plan: &crate::plan::Plan, dir: &std::path::Path) -> Result<Vec<String>, String> {
+    let mut written = Vec::new();
+    for (what, text) in [
+        ("apply", crate::export::shell(plan)),
+        ("destroy", crate::export::shell_destroy(plan)),
+    ] {
+        let text = text.map_err(|e| e.to_string())?;
+        let path = dir.join(format!("{}-{what}.sh", plan.id));
+        crate::paths::write_atomic(&path, text.as_bytes(), 0o755)
+            .map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        written.push(path.display().to_string());
+    }
+    Ok(written)
 }

@@ -265,6 +265,8 @@ pub enum Msg {
     },
     /// The plan file was written (its path), or why not.
     Saved(Result<String, String>),
+    /// The scripts written (their paths), or why not.
+    Exported(Result<Vec<String>, String>),
     /// Progress of the apply / destroy, stamped with the runner's clock.
     Engine {
         at_ms: u64,
@@ -324,6 +326,12 @@ pub enum Cmd {
     SavePlan {
         plan: Box<Plan>,
         path: std::path::PathBuf,
+    },
+    /// Write `plan` as its apply and teardown scripts in `dir` (`<id>-apply.sh`,
+    /// `<id>-destroy.sh`); answered with `Exported`.
+    ExportScript {
+        plan: Box<Plan>,
+        dir: std::path::PathBuf,
     },
     Apply(Box<Plan>),
     Destroy(Box<Plan>),
@@ -619,6 +627,13 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
         Msg::Fixed(result) => return setups::fixed(model, result),
         Msg::Recovered { then, result } => return on_recovered(model, then, result),
         Msg::Saved(result) => on_saved(model, result),
+        Msg::Exported(result) => {
+            model.flash = Some(match result {
+                Ok(paths) => format!("wrote {} (read them; bash runs them)", paths.join(" and ")),
+                Err(e) => format!("not exported: {e}"),
+            });
+            model.dirty = true;
+        }
         Msg::Layout(layout) => on_layout(model, layout),
         Msg::Term(TermEvent::Resize(_, _)) => model.dirty = true,
         Msg::Term(TermEvent::Key(key)) if key.kind != KeyEventKind::Release => {
@@ -905,6 +920,16 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                         .scaled(model.time_scale),
                 );
                 out.push(Cmd::Apply(plan));
+            }
+            WizardCmd::ExportScript(plan) => {
+                // Beside the plan file when there is one, else in the working directory.
+                let dir = model
+                    .plan_out
+                    .as_ref()
+                    .and_then(|p| p.parent())
+                    .map(std::path::Path::to_path_buf)
+                    .unwrap_or_default();
+                out.push(Cmd::ExportScript { plan, dir });
             }
             WizardCmd::SavePlan(plan) => {
                 let path = model

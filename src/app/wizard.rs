@@ -143,6 +143,8 @@ pub enum WizardCmd {
         subnet_ids: Vec<String>,
     },
     SavePlan(Box<Plan>),
+    /// Write the plan as the apply and teardown scripts (`export --format sh`).
+    ExportScript(Box<Plan>),
     /// Run the confirmed plan.
     Apply(Box<Plan>),
     /// Leave the wizard (back from step 2).
@@ -668,6 +670,7 @@ impl Wizard {
                 self.apply_after_confirm = action == Action::ConfirmThenApply;
             }
             Action::Save => return self.save(inv),
+            Action::ExportScript => return vec![WizardCmd::ExportScript(Box::new(self.plan(inv)))],
             Action::Scroll(m) => self.review.go(m),
         }
         vec![]

@@ -548,3 +548,32 @@ async fn kept_rows_are_built_again_when_the_draft_or_the_inventory_changes() {
         .as_ref()
         .is_some_and(|w| w.rows.iter().any(|r| r.key == "subnet-0new000000000000")));
 }
+
+#[tokio::test]
+async fn e_on_the_review_exports_the_scripts_beside_the_plan_file() {
+    let (mut m, _) = to_zones().await;
+    m.plan_out = Some(std::path::PathBuf::from("/srv/plans/plan.toml"));
+    keys(&mut m, "ENT");
+    let cmds = keys(&mut m, "e");
+    match cmds.as_slice() {
+        [Cmd::ExportScript { plan, dir }] => {
+            assert_eq!(dir, std::path::Path::new("/srv/plans"));
+            assert_eq!(plan.name, "fixed.example.com");
+        }
+        other => panic!("one ExportScript, not {other:?}"),
+    }
+    fixedip_tui::app::update(
+        &mut m,
+        fixedip_tui::app::Msg::Exported(Err("the plan adopts an existing NLB".into())),
+    );
+    assert!(
+        flash(&m).starts_with("not exported: the plan adopts"),
+        "{}",
+        flash(&m)
+    );
+    // Not on a step's list: `e` there is no export.
+    let (mut m, _) = to_zones().await;
+    assert!(!keys(&mut m, "e")
+        .iter()
+        .any(|c| matches!(c, Cmd::ExportScript { .. })));
+}

@@ -230,6 +230,14 @@ async fn step8_review() {
         fixedip_tui::app::Msg::Saved(Ok("fip-9729d0a60e.toml".into())),
     );
     snap("w8_saved", &m);
+    fixedip_tui::app::update(
+        &mut m,
+        fixedip_tui::app::Msg::Exported(Ok(vec![
+            "fip-9729d0a60e-apply.sh".into(),
+            "fip-9729d0a60e-destroy.sh".into(),
+        ])),
+    );
+    snap("w8_exported", &m);
 }
 
 #[tokio::test]

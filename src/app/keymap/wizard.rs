@@ -149,6 +149,8 @@ pub enum Action {
     ConfirmOnly,
     /// Save the plan (after confirming).
     Save,
+    /// Write the plan as bash scripts of AWS CLI commands (apply and teardown).
+    ExportScript,
     /// Read the review.
     Scroll(Motion),
 }
@@ -315,6 +317,13 @@ pub const TABLE: &[Binding<State, Action>] = &[
                 }
             )
         })
+        .lead(),
+    bind(&[Char('e')], ExportScript, review)
+        .help(
+            "e",
+            "export the plan as bash scripts of aws commands (<id>-apply.sh, <id>-destroy.sh)",
+        )
+        .hint("e", "export")
         .lead(),
     bind(&[Char('j'), Code(K::Down)], Scroll(Motion::Lines(1)), review)
         .help(
