@@ -137,6 +137,22 @@ pub fn same_policy(a: Option<&str>, b: Option<&str>) -> bool {
     }
 }
 
+/// The patches that take the endpoint ids `from` to `to`: (the removes, the adds).
+fn endpoint_id_patches(from: &[String], to: &[String]) -> (Vec<Patch>, Vec<Patch>) {
+    const PATH: &str = "/endpointConfiguration/vpcEndpointIds";
+    let remove = from
+        .iter()
+        .filter(|v| !to.contains(v))
+        .map(|v| Patch::new("remove", PATH, v.as_str()))
+        .collect();
+    let add = to
+        .iter()
+        .filter(|v| !from.contains(v))
+        .map(|v| Patch::new("add", PATH, v.as_str()))
+        .collect();
+    (remove, add)
+}
+
 /// UpdateRestApi's operations that make `cur` a PRIVATE API bound to exactly `vpc_endpoint_ids`
 /// with `policy` (none when it is so already).
 pub fn private_patch(cur: &ApiState, vpc_endpoint_ids: &[String], policy: &str) -> Vec<Patch> {
@@ -154,27 +170,9 @@ pub fn private_patch(cur: &ApiState, vpc_endpoint_ids: &[String], policy: &str) 
             "PRIVATE",
         ));
     }
-    for old in cur
-        .vpc_endpoint_ids
-        .iter()
-        .filter(|v| !vpc_endpoint_ids.contains(v))
-    {
-        ops.push(Patch::new(
-            "remove",
-            "/endpointConfiguration/vpcEndpointIds",
-            old.as_str(),
-        ));
-    }
-    for new in vpc_endpoint_ids
-        .iter()
-        .filter(|v| !cur.vpc_endpoint_ids.contains(v))
-    {
-        ops.push(Patch::new(
-            "add",
-            "/endpointConfiguration/vpcEndpointIds",
-            new.as_str(),
-        ));
-    }
+    let (remove, add) = endpoint_id_patches(&cur.vpc_endpoint_ids, vpc_endpoint_ids);
+    ops.extend(remove);
+    ops.extend(add);
     // "For the PRIVATE endpoint type, only dualstack is supported" (API Gateway API
     // Reference, EndpointConfiguration). Only when the API reports its type (moto does not,
     // and takes any `/endpointConfiguration…` replace for the types).
@@ -199,17 +197,8 @@ pub fn private_patch(cur: &ApiState, vpc_endpoint_ids: &[String], policy: &str) 
 pub fn restore_patch(cur: &ApiState, prior: &ApiRestore) -> Vec<Patch> {
     let mut ops = Vec::new();
     // Endpoint ids go first: a non-PRIVATE type refuses them.
-    for old in cur
-        .vpc_endpoint_ids
-        .iter()
-        .filter(|v| !prior.vpc_endpoint_ids.contains(v))
-    {
-        ops.push(Patch::new(
-            "remove",
-            "/endpointConfiguration/vpcEndpointIds",
-            old.as_str(),
-        ));
-    }
+    let (remove, add) = endpoint_id_patches(&cur.vpc_endpoint_ids, &prior.vpc_endpoint_ids);
+    ops.extend(remove);
     if let (Some(want), Some(from)) = (prior.endpoint_types.first(), cur.endpoint_types.first()) {
         if !want.eq_ignore_ascii_case(from) {
             ops.push(Patch::new(
@@ -229,17 +218,7 @@ pub fn restore_patch(cur: &ApiState, prior: &ApiRestore) -> Vec<Patch> {
             ));
         }
     }
-    for new in prior
-        .vpc_endpoint_ids
-        .iter()
-        .filter(|v| !cur.vpc_endpoint_ids.contains(v))
-    {
-        ops.push(Patch::new(
-            "add",
-            "/endpointConfiguration/vpcEndpointIds",
-            new.as_str(),
-        ));
-    }
+    ops.extend(add);
     if !same_policy(cur.policy.as_deref(), prior.policy.as_deref()) {
         // An empty value removes the policy.
         ops.push(Patch::new(

@@ -67,6 +67,24 @@ impl Script {
         ));
     }
 
+    /// The lines `then` writes, indented by two spaces.
+    fn indented(&mut self, then: impl FnOnce(&mut Script)) {
+        let mut inner = Script::new();
+        then(&mut inner);
+        for l in inner.text.lines() {
+            self.line(format!("  {l}"));
+        }
+    }
+
+    /// `if` shell variable `name` holds what a lookup found (not empty, not `None`): `then`.
+    fn if_found(&mut self, name: &str, then: impl FnOnce(&mut Script)) {
+        self.line(format!(
+            "if [ -n \"${{{name}}}\" ] && [ \"${{{name}}}\" != None ]; then"
+        ));
+        self.indented(then);
+        self.line("fi");
+    }
+
     /// `VAR=$(lookup)`, and when it found nothing (`None` or empty), `VAR=$(create)` with the
     /// lines of `then` after it: a rerun finds what the first run made.
     fn find_or_create(
@@ -80,12 +98,10 @@ impl Script {
         self.line(format!(
             "if [ -z \"${{{name}}}\" ] || [ \"${{{name}}}\" = None ]; then"
         ));
-        let mut inner = Script::new();
-        inner.capture(name, create.0, create.1);
-        then(&mut inner);
-        for l in inner.text.lines() {
-            self.line(format!("  {l}"));
-        }
+        self.indented(|s| {
+            s.capture(name, create.0, create.1);
+            then(s);
+        });
         self.line("else");
         self.line(format!(
             "  echo \"  found ${{{name}}} (made by an earlier run)\" >&2"
@@ -900,20 +916,13 @@ fn destroy_private_zone(s: &mut Script, plan: &Plan) {
             &zone_query,
         ),
     }
-    s.line(format!(
-        "if [ -n \"${{{0}}}\" ] && [ \"${{{0}}}\" != None ]; then",
-        v::PRIVATE_ZONE
-    ));
-    s.line(format!("  {0}=${{{0}##*/}}", v::PRIVATE_ZONE));
-    let mut inner = Script::new();
-    delete_alias(&mut inner, &var(v::PRIVATE_ZONE), &plan.name);
-    if plan.private_zone == PrivateZoneChoice::Create {
-        inner.run(&aws::delete_hosted_zone(&var(v::PRIVATE_ZONE)));
-    }
-    for l in inner.text.lines() {
-        s.line(format!("  {l}"));
-    }
-    s.line("fi");
+    s.if_found(v::PRIVATE_ZONE, |s| {
+        s.line(format!("{0}=${{{0}##*/}}", v::PRIVATE_ZONE));
+        delete_alias(s, &var(v::PRIVATE_ZONE), &plan.name);
+        if plan.private_zone == PrivateZoneChoice::Create {
+            s.run(&aws::delete_hosted_zone(&var(v::PRIVATE_ZONE)));
+        }
+    });
 }
 
 /// The API mapping and the custom domain.
@@ -946,19 +955,13 @@ fn destroy_nlb_and_target_group(s: &mut Script, plan: &Plan) {
             .list("--names", &[names::own_nlb_name(&plan.id)]),
         "LoadBalancers[0].LoadBalancerArn",
     );
-    s.line(format!(
-        "if [ -n \"${{{0}}}\" ] && [ \"${{{0}}}\" != None ]; then",
-        v::NLB
-    ));
-    s.line(format!(
-        "  {}",
-        aws::delete_load_balancer(&var(v::NLB)).shell()
-    ));
-    s.line(format!(
-        "  aws elbv2 wait load-balancers-deleted --load-balancer-arns \"${{{}}}\"",
-        v::NLB
-    ));
-    s.line("fi");
+    s.if_found(v::NLB, |s| {
+        s.run(&aws::delete_load_balancer(&var(v::NLB)));
+        s.line(format!(
+            "aws elbv2 wait load-balancers-deleted --load-balancer-arns \"${{{}}}\"",
+            v::NLB
+        ));
+    });
 
     s.step("Target group", &["Free once the listener is gone."]);
     s.capture(
@@ -967,15 +970,7 @@ fn destroy_nlb_and_target_group(s: &mut Script, plan: &Plan) {
             .list("--names", &[names::own_target_group_name(&plan.id)]),
         "TargetGroups[0].TargetGroupArn",
     );
-    s.line(format!(
-        "if [ -n \"${{{0}}}\" ] && [ \"${{{0}}}\" != None ]; then",
-        v::TG
-    ));
-    s.line(format!(
-        "  {}",
-        aws::delete_target_group(&var(v::TG)).shell()
-    ));
-    s.line("fi");
+    s.if_found(v::TG, |s| s.run(&aws::delete_target_group(&var(v::TG))));
 }
 
 /// The plan's REST API (an adopted one is left PRIVATE).
@@ -991,12 +986,7 @@ fn destroy_api(s: &mut Script, plan: &Plan) {
                 &Command::new("apigateway", "get-rest-apis"),
                 &format!("items[?tags.\"{TAG_PLAN_ID}\"=='{}'] | [0].id", plan.id),
             );
-            s.line(format!(
-                "if [ -n \"${{{0}}}\" ] && [ \"${{{0}}}\" != None ]; then",
-                v::API
-            ));
-            s.line(format!("  {}", aws::delete_rest_api(&var(v::API)).shell()));
-            s.line("fi");
+            s.if_found(v::API, |s| s.run(&aws::delete_rest_api(&var(v::API))));
         }
         ApiChoice::Adopt { rest_api_id } => {
             s.line(format!(
@@ -1038,16 +1028,12 @@ fn destroy_endpoint(s: &mut Script, plan: &Plan) {
                 &sg_lookup(plan, &names::endpoint_sg_name(plan)),
                 "SecurityGroups[0].GroupId",
             );
-            s.line(format!(
-                "if [ -n \"${{{0}}}\" ] && [ \"${{{0}}}\" != None ]; then",
-                v::ENDPOINT_SG
-            ));
-            s.line(format!(
-                "  {}",
-                aws::remove_endpoint_security_groups(vpc_endpoint_id, &[var(v::ENDPOINT_SG)])
-                    .shell()
-            ));
-            s.line("fi");
+            s.if_found(v::ENDPOINT_SG, |s| {
+                s.run(&aws::remove_endpoint_security_groups(
+                    vpc_endpoint_id,
+                    &[var(v::ENDPOINT_SG)],
+                ))
+            });
         }
         EndpointChoice::Create { .. } => {
             let ours = by_plan_tag("ec2", "describe-vpc-endpoints", plan);
@@ -1076,12 +1062,12 @@ fn destroy_security_groups(s: &mut Script, plan: &Plan) {
     );
     for name in [names::nlb_sg_name(plan), names::endpoint_sg_name(plan)] {
         s.capture("SG", &sg_lookup(plan, &name), "SecurityGroups[0].GroupId");
-        s.line("if [ -n \"$SG\" ] && [ \"$SG\" != None ]; then");
-        s.line(format!(
-            "  until {} 2>/dev/null; do echo \"  waiting for {name}'s network interfaces to go\" >&2; sleep {POLL_SECONDS}; done",
-            aws::delete_security_group(&var("SG")).shell()
-        ));
-        s.line("fi");
+        s.if_found("SG", |s| {
+            s.line(format!(
+                "until {} 2>/dev/null; do echo \"  waiting for {name}'s network interfaces to go\" >&2; sleep {POLL_SECONDS}; done",
+                aws::delete_security_group(&var("SG")).shell()
+            ))
+        });
     }
     if plan.enable_vpc_dns {
         s.blank();
@@ -1110,15 +1096,15 @@ fn delete_alias(s: &mut Script, zone: &str, name: &str) {
             name.trim_end_matches('.')
         ),
     );
-    s.line("if [ -n \"$RECORD\" ] && [ \"$RECORD\" != None ]; then");
+    s.if_found("RECORD", |s| {
     s.line(format!(
-        "  aws route53 list-resource-record-sets --hosted-zone-id {} --start-record-name {} --start-record-type A --max-items 1 --query \"{{Changes:[{{Action:'DELETE',ResourceRecordSet:ResourceRecordSets[0]}}]}}\" --output json > \"$BATCH\"",
+        "aws route53 list-resource-record-sets --hosted-zone-id {} --start-record-name {} --start-record-type A --max-items 1 --query \"{{Changes:[{{Action:'DELETE',ResourceRecordSet:ResourceRecordSets[0]}}]}}\" --output json > \"$BATCH\"",
         aws::quote(zone),
         aws::quote(name)
     ));
-    s.line(format!(
-        "  aws route53 change-resource-record-sets --hosted-zone-id {} --change-batch \"file://$BATCH\" >/dev/null",
-        aws::quote(zone)
-    ));
-    s.line("fi");
+        s.line(format!(
+            "aws route53 change-resource-record-sets --hosted-zone-id {} --change-batch \"file://$BATCH\" >/dev/null",
+            aws::quote(zone)
+        ));
+    });
 }
