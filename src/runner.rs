@@ -404,6 +404,8 @@ impl Runner {
         ticker.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Skip);
         while !model.quit {
             let msg = tokio::select! {
+                // Keys and answers first; a filter's search goes on only while none waits.
+                biased;
                 Some(msg) = self.rx.recv() => msg,
                 Some(res) = self.cloud_rx.recv() => match res {
                     Ok(cloud) => {
@@ -416,6 +418,8 @@ impl Runner {
                 // Every message sets the model's clock first (`update_at`): a tick moves the
                 // timers on screen.
                 _ = ticker.tick(), if model.animating() => Msg::Tick,
+                // Yields first, so the input task can deliver a key that arrived meanwhile.
+                _ = tokio::task::yield_now(), if model.searching() => Msg::Work,
             };
             let now = || self.started.elapsed().as_millis() as u64;
             let mut cmds = app::update_at(model, now(), msg);

@@ -20,12 +20,14 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
                 .handle_event(&TermEvent::Key(key))
                 .is_some_and(|c| c.value)
             {
-                model.refilter();
+                model.refilter_within(model.work_budget);
             }
             model.dirty = true;
         }
         return vec![];
     };
+    // The key acts on the list of what was typed.
+    model.finish_filter();
     model.dirty = true;
     let page = model.page_rows.max(1) as isize;
     match action {

@@ -11,7 +11,7 @@ pub mod setups;
 pub mod verify;
 pub mod wizard;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 use crossterm::event::{Event as TermEvent, KeyEvent, KeyEventKind};
 use tui_input::Input;
@@ -98,6 +98,8 @@ pub struct Layout {
     pub list_rows: usize,
     /// Rows of the wizard step's list, when one was drawn (for paging it).
     pub wizard_rows: Option<usize>,
+    /// Rows of the Setups list, when it was drawn (for paging it).
+    pub setups_rows: Option<usize>,
 }
 
 #[derive(Debug, Clone)]
@@ -125,10 +127,15 @@ pub struct Model {
     /// The VPC list's texts and the filter's last matches (`visible`), rebuilt when the VPCs
     /// change; a query that grows narrows them.
     pub vpc_filter: filter::FilterCache,
+    /// Each VPC's place in `inventory.vpcs`, by id (rebuilt with the filter's texts).
+    vpc_by_id: HashMap<String, usize>,
     pub overlay: Option<Overlay>,
     pub spinner: usize,
     /// Rows of the VPC list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
+    /// How much of a filter's search a keystroke, and then each `Msg::Work`, does
+    /// (`Budget::KEY`; a test sets a few rows to see a search under way).
+    pub work_budget: filter::Budget,
     /// One-line feedback (copied, refreshed…), cleared by the next key.
     pub flash: Option<String>,
     pub log_path: Option<String>,
@@ -147,7 +154,7 @@ pub struct Model {
     pub quit_after_save: bool,
     /// Public/private subnet counts per VPC and AZ, computed once when subnets load (the list
     /// shows them on every row; recounting per frame would be O(VPCs × subnets)).
-    pub subnet_index: std::collections::HashMap<String, SubnetSummary>,
+    pub subnet_index: HashMap<String, SubnetSummary>,
     /// Each VPC's subnets in the order the detail pane lists them (public first, then by AZ and
     /// CIDR), found and sorted once when subnets load, not per frame.
     pub subnet_order: SubnetOrder,
@@ -246,6 +253,9 @@ pub enum Msg {
     Term(TermEvent),
     /// Animation frame (sent only while something is loading).
     Tick,
+    /// Nothing else to do: go on with a filter's search under way (sent only while one is,
+    /// `Model::searching`).
+    Work,
     Connected(Target),
     ConnectFailed(CloudError),
     Discovery {
@@ -382,9 +392,11 @@ impl Model {
             filter: Input::default(),
             filter_editing: false,
             vpc_filter: Default::default(),
+            vpc_by_id: HashMap::new(),
             overlay: None,
             spinner: 0,
             page_rows: 10,
+            work_budget: filter::Budget::KEY,
             flash: None,
             log_path,
             quit: false,
@@ -424,6 +436,12 @@ impl Model {
                 .any(|s| matches!(s, SourceState::Loading { .. }))
     }
 
+    /// A filter's search is under way (the list shows the matches of an earlier query): the
+    /// runner sends `Msg::Work` while no other message waits.
+    pub fn searching(&self) -> bool {
+        self.vpc_filter.pending() || self.wizard.as_ref().is_some_and(|w| w.rows.pending())
+    }
+
     /// The screen on show: the verify over the apply's result over the wizard over the list.
     pub fn screen(&self) -> Screen<'_> {
         if let Some(v) = &self.verify {
@@ -455,19 +473,40 @@ impl Model {
         self.sources.get(&s).unwrap_or(&SourceState::NotAsked)
     }
 
-    /// Recompute `visible` from the filter, keeping the selected VPC selected when it still shows
-    /// (the one the user chose, else the recommended one).
+    /// Recompute `visible` from the filter, now.
     fn refilter(&mut self) {
+        self.refilter_within(filter::Budget::ALL);
+    }
+
+    /// The filter was typed: its search starts, within `budget`; `visible` changes when it
+    /// completes (here or in `Msg::Work`).
+    fn refilter_within(&mut self, budget: filter::Budget) {
+        // The texts are built again when the VPCs were (a cache of another list is no use).
+        if self.vpc_filter.len() != self.inventory.vpcs.len() {
+            self.vpcs_changed();
+        }
+        self.vpc_filter.set_query(self.filter.value());
+        if self.vpc_filter.advance(budget) {
+            self.show_matches();
+        }
+    }
+
+    /// The filter's search under way completes (a key acts on the list of what was typed).
+    fn finish_filter(&mut self) {
+        if self.vpc_filter.pending() {
+            self.refilter();
+        }
+    }
+
+    /// `visible` from the filter's last matches, keeping the selected VPC selected when it
+    /// still shows (the one the user chose, else the recommended one).
+    fn show_matches(&mut self) {
         let keep = self
             .chosen_vpc
             .clone()
             .or_else(|| self.recommended_vpc.clone())
             .or_else(|| self.selected_vpc().map(|v| v.id.clone()));
-        // The texts are built again when the VPCs were (a cache of another list is no use).
-        if self.vpc_filter.len() != self.inventory.vpcs.len() {
-            self.vpcs_changed();
-        }
-        self.visible = self.vpc_filter.set_query(self.filter.value()).to_vec();
+        self.visible = self.vpc_filter.matches().to_vec();
         self.selected = keep
             .and_then(|id| {
                 self.visible
@@ -481,6 +520,15 @@ impl Model {
     /// The VPCs were read (again): the filter's texts are built anew.
     fn vpcs_changed(&mut self) {
         self.vpc_filter = filter::FilterCache::new(vpc_texts(&self.inventory.vpcs));
+        self.vpc_by_id = (self.inventory.vpcs.iter().enumerate())
+            .map(|(i, v)| (v.id.clone(), i))
+            .collect();
+    }
+
+    /// The VPC of this id, as read.
+    pub fn vpc(&self, id: &str) -> Option<&Vpc> {
+        let i = *self.vpc_by_id.get(id)?;
+        self.inventory.vpcs.get(i).filter(|v| v.id == id)
     }
 
     fn move_selection(&mut self, delta: isize) {
@@ -552,6 +600,22 @@ pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
     fuzzy_filter(&vpc_texts(vpcs), query)
 }
 
+/// One slice of the filter search under way (the VPC list's, the wizard step's); a frame when
+/// it completes.
+fn work(model: &mut Model) {
+    let budget = model.work_budget;
+    if model.vpc_filter.pending() {
+        if model.vpc_filter.advance(budget) {
+            model.show_matches();
+            model.dirty = true;
+        }
+    } else if let Some(w) = model.wizard.as_mut() {
+        if w.work(budget) {
+            model.dirty = true;
+        }
+    }
+}
+
 /// `update` at the runner's clock `now_ms`: the model's clock is set first, so what the message
 /// starts (an apply, a destroy, a verify) starts its timer now — not at the last animation frame,
 /// which may be minutes old.
@@ -570,6 +634,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
                 model.dirty = true;
             }
         }
+        Msg::Work => work(model),
         Msg::Terminate => model.quit = true,
         Msg::Connected(target) => {
             model.target = Some(target);
@@ -760,6 +825,9 @@ fn on_layout(model: &mut Model, layout: Layout) {
     if let (Some(w), Some(rows)) = (model.wizard.as_mut(), layout.wizard_rows) {
         w.page_rows = rows;
     }
+    if let Some(rows) = layout.setups_rows {
+        model.setups.page_rows = rows;
+    }
     model.dirty = false;
 }
 
@@ -898,7 +966,7 @@ fn on_wizard_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
         return vec![];
     };
     model.dirty = true;
-    let cmds = w.on_key(&model.inventory, key);
+    let cmds = w.on_key(&model.inventory, key, model.work_budget);
     let mut out = vec![];
     for c in cmds {
         match c {

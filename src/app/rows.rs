@@ -2,7 +2,7 @@
 //! `refresh_rows`), the rows the filter lets through, and the column widths of those rows per
 //! kind of row, so that a key or a frame only touches the rows on screen.
 
-use super::filter::FilterCache;
+use super::filter::{Budget, FilterCache};
 use super::wizard::Row;
 
 /// Column widths are capped at this many characters.
@@ -35,7 +35,7 @@ pub struct StepRows {
     all: Vec<Row>,
     /// Each row's cells joined (what the filter searches) and the last query's matches.
     filter: FilterCache,
-    /// The query `shown` answers (`None`: none set yet).
+    /// The query `shown` answers (`None`: none shown yet).
     query: Option<String>,
     /// Indices into `all`, in the order shown.
     shown: Vec<usize>,
@@ -84,18 +84,48 @@ impl StepRows {
     }
 
     /// Show the rows that match `query` (all, in order, when it is empty; else the best matches
-    /// first, headings dropped: they group rows that may no longer be adjacent).
+    /// first, headings dropped: they group rows that may no longer be adjacent), now.
     pub fn set_query(&mut self, query: &str) {
-        let q = query.trim();
+        self.filter.set_query(query);
+        self.filter.finish();
+        self.show();
+    }
+
+    /// A query typed: its search starts and goes on within `budget`; the rows shown change
+    /// when it completes (here or in `advance`).
+    pub fn type_query(&mut self, query: &str, budget: Budget) {
+        self.filter.set_query(query);
+        self.advance(budget);
+    }
+
+    /// Go on with the search under way within `budget`; whether the rows shown changed.
+    pub fn advance(&mut self, budget: Budget) -> bool {
+        self.filter.advance(budget) && self.show()
+    }
+
+    /// Complete the search under way (a key acts on the rows of what was typed).
+    pub fn finish(&mut self) {
+        self.advance(Budget::ALL);
+    }
+
+    /// A search is under way: the rows shown answer an earlier query.
+    pub fn pending(&self) -> bool {
+        self.filter.pending()
+    }
+
+    /// Show the matches of the last completed search, unless they are shown; whether they
+    /// were not.
+    fn show(&mut self) -> bool {
+        let q = self.filter.query();
         if self.query.as_deref() == Some(q) {
-            return;
+            return false;
         }
         self.shown = if q.is_empty() {
             (0..self.all.len()).collect()
         } else {
             let all = &self.all;
             self.filter
-                .set_query(q)
+                .matches()
                 .iter()
                 .copied()
                 .filter(|i| !all[*i].heading)
@@ -103,6 +133,7 @@ impl StepRows {
         };
         self.query = Some(q.to_string());
         self.measure();
+        true
     }
 
     /// The column widths of the shown rows, per kind (one pass over them).

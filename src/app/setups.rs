@@ -53,6 +53,8 @@ pub struct SetupsView {
     /// Destroying a setup of ours: its plan (rebuilt from the account) and the name typed to
     /// confirm.
     pub destroy: Option<(Box<crate::plan::Plan>, tui_input::Input)>,
+    /// Rows of the list on screen, for paging (from the last frame's `Msg::Layout`).
+    pub page_rows: usize,
 }
 
 impl SetupsView {
@@ -73,6 +75,15 @@ impl SetupsView {
     /// The setup open, as read.
     fn open_read(&self) -> Option<&Setup> {
         self.read_of(self.open.as_deref()?)
+    }
+
+    /// The setup as read at row `i` of the report (same order), if it is the same setup.
+    pub fn read_at(&self, i: usize, id: &str) -> Option<&Setup> {
+        match &self.setups {
+            Setups::Loaded { setups, .. } => setups.get(i).filter(|s| s.id() == id),
+            _ => None,
+        }
+        .or_else(|| self.read_of(id))
     }
 
     /// A setup as read (its targets, endpoint, listener), by id.
@@ -165,6 +176,8 @@ pub(super) fn on_key(model: &mut Model, key: crossterm::event::KeyEvent) -> Vec<
         Action::Up => v.move_by(-1),
         Action::Top => v.move_by(isize::MIN / 2),
         Action::Bottom => v.move_by(isize::MAX / 2),
+        Action::PageDown => v.move_by(v.page_rows.max(1) as isize),
+        Action::PageUp => v.move_by(-(v.page_rows.max(1) as isize)),
         Action::Open => {
             if let Some(s) = v.rows().get(v.selected) {
                 v.open = Some(s.id.clone());

@@ -5,6 +5,7 @@ use crossterm::event::{Event as TermEvent, KeyEvent};
 use tui_input::backend::crossterm::EventHandler;
 use tui_input::Input;
 
+use super::filter::Budget;
 use super::keymap::wizard::{Action, Mode};
 use super::keymap::{self};
 use super::rows::StepRows;
@@ -587,25 +588,45 @@ impl Wizard {
 
     /// Handle a key: the action its binding has in the wizard's table (`keymap::wizard`), else
     /// typed into the text field or the filter being typed.
-    pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent) -> Vec<WizardCmd> {
+    /// A key typed into the filter starts its search and does `budget` of it.
+    pub fn on_key(&mut self, inv: &Inventory, key: KeyEvent, budget: Budget) -> Vec<WizardCmd> {
         // The rows the key acts on are those of the wizard as it is now.
-        self.refresh_rows(inv);
+        self.refresh_rows_within(inv, None);
         let state = keymap::wizard::State::of(self);
-        let cmds = match keymap::action(keymap::wizard::TABLE, state, &key) {
-            Some(action) => self.act(inv, action),
+        match keymap::action(keymap::wizard::TABLE, state, &key) {
+            Some(action) => {
+                // …and of the filter as typed: a search still under way completes first.
+                self.rows.finish();
+                let cmds = self.act(inv, action);
+                self.refresh_rows(inv);
+                cmds
+            }
             None => {
+                // A key typed into the filter searches one slice; the rest runs between keys
+                // (`work`).
                 self.type_key(inv, state.mode, key);
+                self.refresh_rows_within(inv, Some(budget));
                 vec![]
             }
-        };
-        self.refresh_rows(inv);
-        cmds
+        }
+    }
+
+    /// Go on with the filter's search under way, if any, within `budget`; whether the rows
+    /// shown changed.
+    pub fn work(&mut self, budget: Budget) -> bool {
+        self.rows.advance(budget)
     }
 
     /// Build the rows again when what they show changed (the step, the draft, the inventory),
     /// and filter them again when the filter changed; a cursor move does neither (lists of
     /// thousands of certificates, subnets, zones…).
     fn refresh_rows(&mut self, inv: &Inventory) {
+        self.refresh_rows_within(inv, Some(Budget::ALL));
+    }
+
+    /// `refresh_rows`, the filter's search of a changed query done within `budget` (`None`: a
+    /// changed query is not searched yet).
+    fn refresh_rows_within(&mut self, inv: &Inventory, budget: Option<Budget>) {
         let inventory = inv.generation_marker();
         let current = self.rows_input.as_ref().is_some_and(|r| {
             r.step == self.step && r.draft == self.draft && r.inventory == inventory
@@ -618,8 +639,12 @@ impl Wizard {
                 draft: self.draft.clone(),
                 inventory,
             });
+            // New rows are filtered at once.
+            self.rows.set_query(self.filter.value());
         }
-        self.rows.set_query(self.filter.value());
+        if let Some(budget) = budget {
+            self.rows.type_query(self.filter.value(), budget);
+        }
     }
 
     fn act(&mut self, inv: &Inventory, action: Action) -> Vec<WizardCmd> {

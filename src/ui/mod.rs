@@ -31,10 +31,13 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
     .areas(area);
     render_header(frame, header, model, theme);
     let mut wizard_rows = None;
+    let mut setups_rows = None;
     match model.screen() {
         Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
         Screen::Home => screens::home::render(frame, body, model, theme),
-        Screen::Setups(v) => screens::setups::render_list(frame, body, model, v, theme),
+        Screen::Setups(v) => {
+            setups_rows = Some(screens::setups::render_list(frame, body, model, v, theme))
+        }
         Screen::Setup(v) => screens::setups::render_setup(frame, body, model, v, theme),
         Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
         Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
@@ -48,6 +51,7 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
         // Measured on every frame, so the list pages right the moment it is back.
         list_rows: screens::home::list_rows(body, model),
         wizard_rows,
+        setups_rows,
     }
 }
 

@@ -336,6 +336,7 @@ async fn a_drawn_frame_sends_its_layout_back_as_a_message() {
         Msg::Layout(app::Layout {
             list_rows: 2,
             wizard_rows: None,
+            setups_rows: None,
         }),
     );
     assert!(!m.dirty, "the frame drawn is current");
@@ -410,6 +411,59 @@ async fn the_vpc_filter_narrows_as_typed_and_follows_a_new_read() {
         .visible
         .iter()
         .any(|i| m.inventory.vpcs[*i].name.as_deref() == Some("prod-new")));
+}
+
+/// Keys typed faster than the search of a long list: each one scores a slice, the list keeps
+/// the last matches meanwhile; a key that acts on the list (move, Enter) acts on the matches of
+/// what was typed, the search completed first — in the VPC list and in a wizard step.
+#[tokio::test]
+async fn a_key_that_acts_on_a_list_waits_for_the_search_of_what_was_typed() {
+    use fixedip_tui::app::filter::Budget;
+    let mut m = common::loaded_demo_model().await;
+    m.work_budget = Budget::rows(1);
+    press(&mut m, KeyCode::Char('/'));
+    for c in "prod".chars() {
+        press(&mut m, KeyCode::Char(c));
+    }
+    assert!(
+        m.searching(),
+        "one row a key: four keys do not search every VPC"
+    );
+    press(&mut m, KeyCode::Enter);
+    assert!(!m.searching());
+    assert_eq!(m.visible, app::filter_vpcs(&m.inventory.vpcs, "prod"));
+    press(&mut m, KeyCode::Char('j'));
+    assert_eq!(m.selected, 1.min(m.visible.len() - 1));
+
+    // The wizard's NLB subnet step (every subnet of the VPC): the same.
+    let vpc = m.inventory.vpcs[m.visible[0]].id.clone();
+    let mut w = fixedip_tui::app::wizard::Wizard::start(&m.inventory, &vpc, None);
+    w.dns_question = false;
+    w.step = fixedip_tui::plan::Step::NlbSubnets;
+    w.field = fixedip_tui::app::wizard::Field::List;
+    m.wizard = Some(w);
+    press(&mut m, KeyCode::Char('g'));
+    let w = m.wizard.as_ref().expect("the wizard");
+    let all = w.rows.len();
+    assert!(all > 3, "a list to filter");
+    press(&mut m, KeyCode::Char('/'));
+    press(&mut m, KeyCode::Char('1'));
+    press(&mut m, KeyCode::Char('0'));
+    let w = m.wizard.as_ref().expect("the wizard");
+    assert!(w.rows.pending() && m.searching());
+    assert_eq!(w.rows.len(), all, "the rows wait for the search");
+    while m.searching() {
+        app::update(&mut m, Msg::Work);
+    }
+    let w = m.wizard.as_ref().expect("the wizard");
+    let shown: Vec<_> = w.rows.iter().cloned().collect();
+    assert_eq!(shown, w.visible_rows(&m.inventory));
+    press(&mut m, KeyCode::Char('.'));
+    press(&mut m, KeyCode::Enter);
+    let w = m.wizard.as_ref().expect("the wizard");
+    assert!(!w.rows.pending(), "Enter completes the search it acts on");
+    let shown: Vec<_> = w.rows.iter().cloned().collect();
+    assert_eq!(shown, w.visible_rows(&m.inventory));
 }
 
 /// The detail pane's subnets, sorted once when they load, are each VPC's subnets sorted as the

@@ -104,6 +104,34 @@ async fn filter_editing_and_no_match() {
     snap("filter_no_match", &m);
 }
 
+/// A search still under way (a list longer than a keystroke's share): the query is echoed with
+/// `searching…`, the list still shows the last matches; the search completes between keys.
+#[tokio::test]
+async fn filter_searching() {
+    let mut m = common::loaded_demo_model().await;
+    m.work_budget = fixedip_tui::app::filter::Budget::rows(1);
+    key(&mut m, KeyCode::Char('/'));
+    let before = m.visible.clone();
+    type_str(&mut m, "sand");
+    assert!(m.searching());
+    assert_eq!(m.visible, before, "the list waits for the search");
+    snap("filter_searching", &m);
+    while m.searching() {
+        app::update(&mut m, Msg::Work);
+    }
+    assert_eq!(m.visible, app::filter_vpcs(&m.inventory.vpcs, "sand"));
+    for (w, h) in SIZES {
+        let mut done = common::loaded_demo_model().await;
+        key(&mut done, KeyCode::Char('/'));
+        type_str(&mut done, "sand");
+        assert_eq!(
+            draw(&m, w, h),
+            draw(&done, w, h),
+            "the same frame as at once"
+        );
+    }
+}
+
 #[tokio::test]
 async fn filter_kept() {
     let mut m = common::loaded_demo_model().await;

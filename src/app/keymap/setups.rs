@@ -70,6 +70,8 @@ pub enum Action {
     Up,
     Top,
     Bottom,
+    PageDown,
+    PageUp,
     /// Open the setup under the cursor.
     Open,
     /// Back to the VPCs tab.
@@ -156,6 +158,8 @@ pub const TABLE: &[Binding<State, Action>] = &[
     bind(&[Char('k'), Code(K::Up)], Up, browsing).help("k/↑", "previous setup / finding"),
     bind(&[Char('g'), Code(K::Home)], Top, browsing).help("g/Home", "first"),
     bind(&[Char('G'), Code(K::End)], Bottom, browsing).help("G/End", "last"),
+    bind(&[Code(K::PageDown), Ctrl('d')], PageDown, browsing).help("PgDn/^D", "page down"),
+    bind(&[Code(K::PageUp), Ctrl('u')], PageUp, browsing).help("PgUp/^U", "page up"),
     bind(&[Char('f')], Fix, idle_setup)
         .hint_if("f", "fix in place", |s: State| {
             matches!(

@@ -8,7 +8,7 @@ use ratatui::Frame;
 
 use crate::app::{Model, Phase, SourceState};
 use crate::discovery::Source;
-use crate::domain::Vpc;
+use crate::domain::{Subnet, Vpc};
 use crate::ui::theme::Theme;
 use crate::ui::widgets::{self, ellipsize, sources, spinner};
 
@@ -290,7 +290,7 @@ fn render_filter_line(frame: &mut Frame, filter_area: Rect, model: &Model, theme
         frame,
         filter_area,
         &model.filter,
-        model.filter_editing,
+        (model.filter_editing, model.vpc_filter.pending()),
         after,
         theme,
     );
@@ -448,16 +448,48 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
         return;
     };
-    let mut lines = vpc_lines(model, vpc, theme);
-    lines.extend(endpoint_lines(model, vpc, theme));
-    lines.extend(zone_line(model, vpc, theme));
-    lines.extend(subnet_lines(model, vpc, area.width, theme));
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let offset = model.detail_scroll.fit(
-        text.line_count(area.width.saturating_sub(2)),
-        area.height.saturating_sub(2),
-    );
-    frame.render_widget(text.scroll((offset, 0)).block(block), area);
+    let width = area.width.saturating_sub(2);
+    let view = area.height.saturating_sub(2) as usize;
+    let mut head = vpc_lines(model, vpc, theme);
+    head.extend(endpoint_lines(model, vpc, theme));
+    head.extend(zone_line(model, vpc, theme));
+    let subnets = match subnets_of(model, vpc, theme) {
+        Ok(subnets) => subnets,
+        Err(line) => {
+            head.push(line);
+            vec![]
+        }
+    };
+    // A VPC may hold thousands of subnets: each one's rows are counted without building its
+    // lines, and only the lines on screen are built.
+    let wrap = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
+    let head_rows = wrap(head.clone()).line_count(width);
+    let rows: Vec<usize> = subnets
+        .iter()
+        .map(|s| subnet_rows(s, area.width, theme))
+        .collect();
+    let offset = model
+        .detail_scroll
+        .fit(head_rows + rows.iter().sum::<usize>(), view as u16) as usize;
+    // From the first line on screen: `skip` rows of it are above the pane.
+    let (mut lines, mut skip, mut have) = if offset < head_rows {
+        (head, offset, head_rows)
+    } else {
+        (vec![], offset - head_rows, 0)
+    };
+    for (s, n) in subnets.iter().zip(rows) {
+        if have >= skip + view {
+            break;
+        }
+        if lines.is_empty() && skip >= n {
+            skip -= n;
+            continue;
+        }
+        lines.extend(subnet_lines(s, area.width, theme));
+        have += n;
+    }
+    let skip = u16::try_from(skip).unwrap_or(u16::MAX);
+    frame.render_widget(wrap(lines).scroll((skip, 0)).block(block), area);
 }
 
 /// The detail's first lines: the VPC, whether it is the recommended one, its DNS attributes.
@@ -576,55 +608,203 @@ fn zone_line(model: &Model, vpc: &Vpc, theme: &Theme) -> Option<Line<'static>> {
     ]))
 }
 
-/// The VPC's subnets, public first, each with why it is public or private.
-fn subnet_lines(model: &Model, vpc: &Vpc, width: u16, theme: &Theme) -> Vec<Line<'static>> {
-    let inv = &model.inventory;
-    let mut lines = vec![];
+/// The VPC's subnets in the order shown (public first, then by AZ and CIDR: sorted when they
+/// loaded), or the line said instead (none, unreadable, loading).
+fn subnets_of<'a>(
+    model: &'a Model,
+    vpc: &Vpc,
+    theme: &Theme,
+) -> Result<Vec<&'a Subnet>, Line<'static>> {
     match model.source(Source::Subnets) {
         SourceState::Loaded { .. } => {
-            // Public first, then by AZ and CIDR: sorted when the subnets loaded.
-            let subnets = model.subnet_order.of_vpc(inv, &vpc.id);
+            let subnets = model.subnet_order.of_vpc(&model.inventory, &vpc.id);
             if subnets.is_empty() {
-                lines.push(Line::from(Span::styled("no subnets", theme.warn())));
-            }
-            for s in subnets {
-                let public = s.reach.as_ref().is_some_and(|r| r.public);
-                let reason = s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or(
-                    "unknown: its route table is not visible (a shared VPC's subnet, or \
-                     ec2:DescribeRouteTables denied)",
-                );
-                let reason = reason.split_once(": ").map(|(_, r)| r).unwrap_or(reason);
-                let free_style = if s.free_ips < 8 {
-                    theme.warn()
-                } else {
-                    theme.dim()
-                };
-                lines.push(Line::from(vec![
-                    match (&s.reach, public) {
-                        (None, _) => Span::styled("?    ", theme.warn()),
-                        (_, true) => Span::styled("pub  ", theme.accent()),
-                        (_, false) => Span::styled("priv ", theme.ok()),
-                    },
-                    Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
-                    Span::styled(format!("{:>5} free ", s.free_ips), free_style),
-                    Span::raw(ellipsize(
-                        s.name.as_deref().unwrap_or_default(),
-                        (width as usize).saturating_sub(2 + 5 + 11 + 25 + 16 + 11),
-                    )),
-                ]));
-                lines.push(Line::from(Span::styled(
-                    format!("     ↳ {reason}"),
-                    theme.dim(),
-                )));
+                Err(Line::from(Span::styled("no subnets", theme.warn())))
+            } else {
+                Ok(subnets)
             }
         }
-        SourceState::Failed(_) => {
-            lines.push(Line::from(Span::styled("subnets: unreadable", theme.err())))
-        }
-        _ => lines.push(Line::from(Span::styled(
+        SourceState::Failed(_) => Err(Line::from(Span::styled("subnets: unreadable", theme.err()))),
+        _ => Err(Line::from(Span::styled(
             format!("{} subnets: loading…", spinner(model.spinner)),
             theme.dim(),
         ))),
     }
-    lines
+}
+
+/// Why a subnet is public or private, as its second line says it.
+fn subnet_reason(s: &Subnet) -> &str {
+    let reason = s.reach.as_ref().map(|r| r.reason.as_str()).unwrap_or(
+        "unknown: its route table is not visible (a shared VPC's subnet, or \
+         ec2:DescribeRouteTables denied)",
+    );
+    reason.split_once(": ").map(|(_, r)| r).unwrap_or(reason)
+}
+
+/// Columns of a subnet's first line before its name: the mark, AZ, id, CIDR, free IPs.
+const SUBNET_COLUMNS: [usize; 5] = [5, 11, 25, 16, 11];
+
+/// Room for the name on a subnet's first line, in a pane `pane` columns wide (borders included).
+fn name_room(pane: u16) -> usize {
+    (pane as usize).saturating_sub(2 + SUBNET_COLUMNS.iter().sum::<usize>())
+}
+
+/// A subnet's two lines: public or private, where it is, its free IPs and name; then why.
+fn subnet_lines(s: &Subnet, pane: u16, theme: &Theme) -> [Line<'static>; 2] {
+    let public = s.reach.as_ref().is_some_and(|r| r.public);
+    let free_style = if s.free_ips < 8 {
+        theme.warn()
+    } else {
+        theme.dim()
+    };
+    [
+        Line::from(vec![
+            match (&s.reach, public) {
+                (None, _) => Span::styled("?    ", theme.warn()),
+                (_, true) => Span::styled("pub  ", theme.accent()),
+                (_, false) => Span::styled("priv ", theme.ok()),
+            },
+            Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
+            Span::styled(format!("{:>5} free ", s.free_ips), free_style),
+            Span::raw(ellipsize(
+                s.name.as_deref().unwrap_or_default(),
+                name_room(pane),
+            )),
+        ]),
+        Line::from(Span::styled(
+            format!("     ↳ {}", subnet_reason(s)),
+            theme.dim(),
+        )),
+    ]
+}
+
+/// The rows a subnet's two lines take in the pane once wrapped. Each line's width is reckoned
+/// from its parts, without building it; only a line wider than the pane is built and wrapped.
+fn subnet_rows(s: &Subnet, pane: u16, theme: &Theme) -> usize {
+    let inner = pane.saturating_sub(2);
+    let width = |t: &str| Span::raw(t).width();
+    // `{:<n}` pads to `n` characters.
+    let padded = |t: &str, n: usize| width(t) + n.saturating_sub(t.chars().count());
+    let name = s.name.as_deref().unwrap_or_default();
+    let room = name_room(pane);
+    let name_width = if name.chars().count() <= room {
+        width(name)
+    } else {
+        width(&ellipsize(name, room))
+    };
+    let free_digits = s.free_ips.checked_ilog10().map_or(1, |d| d as usize + 1);
+    let [mark, az, id, cidr, free] = SUBNET_COLUMNS;
+    let first = mark
+        + padded(&s.az, az)
+        + padded(&s.id, id)
+        + padded(&s.cidr, cidr)
+        + free_digits.max(free - 6)
+        + 6
+        + name_width;
+    let second = width("     ↳ ") + width(subnet_reason(s));
+    if first.max(second) <= inner as usize {
+        return 2;
+    }
+    subnet_lines(s, pane, theme)
+        .into_iter()
+        .map(|l| {
+            Paragraph::new(l)
+                .wrap(Wrap { trim: false })
+                .line_count(inner)
+        })
+        .sum()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::SubnetReach;
+
+    fn subnet(
+        az: &str,
+        id: &str,
+        cidr: &str,
+        free: u32,
+        name: Option<&str>,
+        reason: Option<&str>,
+    ) -> Subnet {
+        Subnet {
+            id: id.into(),
+            vpc_id: "vpc-1".into(),
+            az: az.into(),
+            az_id: None,
+            cidr: cidr.into(),
+            free_ips: free,
+            name: name.map(String::from),
+            map_public_ip_on_launch: false,
+            ipv6_native: false,
+            tags: vec![],
+            reach: reason.map(|r| SubnetReach {
+                public: r.contains("igw"),
+                route_table_id: None,
+                via_main_table: false,
+                reason: r.into(),
+            }),
+        }
+    }
+
+    /// The rows a subnet takes, reckoned without building its lines, are those its built lines
+    /// take once wrapped: at every pane width, for long, wide (CJK, emoji) and missing parts.
+    #[test]
+    fn a_subnets_rows_are_those_of_its_wrapped_lines() {
+        let long = "x".repeat(70);
+        let subnets = [
+            subnet(
+                "us-east-1a",
+                "subnet-0123456789abcdef0",
+                "10.0.0.0/24",
+                251,
+                Some("app"),
+                Some("public: 0.0.0.0/0 → igw-0abc via rtb-01 (explicit association)"),
+            ),
+            subnet("us-east-1b", "subnet-1", "10.0.1.0/26", 0, None, None),
+            subnet(
+                "ap-northeast-1a",
+                "subnet-0123456789abcdef0123",
+                "2600:1f18:abcd:ef01:2345:6789::/64",
+                1_000_000,
+                Some("日本語のサブネット名前"),
+                Some("private: no route to an internet gateway in rtb-02 (the VPC's main table)"),
+            ),
+            subnet(
+                "us-east-1c",
+                "subnet-2",
+                "10.0.2.0/24",
+                7,
+                Some(&long),
+                Some(&format!("private: {long} {long}")),
+            ),
+            subnet(
+                "us-east-1d",
+                "subnet-3",
+                "10.0.3.0/24",
+                99_999,
+                Some("🚀 rocket 👩‍💻"),
+                Some("public: emoji 🚀"),
+            ),
+        ];
+        for pane in (3..=140u16).chain([200, 400]) {
+            for s in &subnets {
+                let want: usize = subnet_lines(s, pane, &Theme::COLOR)
+                    .into_iter()
+                    .map(|l| {
+                        Paragraph::new(l)
+                            .wrap(Wrap { trim: false })
+                            .line_count(pane - 2)
+                    })
+                    .sum();
+                assert_eq!(
+                    subnet_rows(s, pane, &Theme::COLOR),
+                    want,
+                    "{} at {pane}",
+                    s.id
+                );
+            }
+        }
+    }
 }

@@ -92,10 +92,7 @@ fn findings_cell(s: &SetupReport, theme: &Theme) -> Line<'static> {
 
 fn vpc_name(model: &Model, vpc_id: &str) -> String {
     model
-        .inventory
-        .vpcs
-        .iter()
-        .find(|v| v.id == vpc_id)
+        .vpc(vpc_id)
         .and_then(|v| v.name.clone())
         .unwrap_or_else(|| vpc_id.to_string())
 }
@@ -116,8 +113,15 @@ fn ips_text(s: &SetupReport) -> String {
     }
 }
 
-/// The Setups tab: the list, and the selected setup's summary under it.
-pub fn render_list(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, theme: &Theme) {
+/// The Setups tab: the list, and the selected setup's summary under it. Returns the rows of
+/// setups the list shows (for paging).
+pub fn render_list(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    v: &SetupsView,
+    theme: &Theme,
+) -> usize {
     let rows = v.rows();
     let want = rows.len().max(1) as u16 + 4;
     let [list, detail] = Layout::vertical([
@@ -131,6 +135,8 @@ pub fn render_list(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView,
         .title(tabs_title(model, theme));
     let inner = block.inner(list);
     frame.render_widget(block, list);
+    // The table's heading takes a row.
+    let page = (inner.height as usize).saturating_sub(1).max(1);
     if let Some(message) = list_message(model, v, theme) {
         frame.render_widget(message.wrap(Wrap { trim: false }), inner);
     } else {
@@ -150,6 +156,7 @@ pub fn render_list(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView,
             .block(block),
         detail,
     );
+    page
 }
 
 fn list_message(model: &Model, v: &SetupsView, theme: &Theme) -> Option<Paragraph<'static>> {
@@ -182,10 +189,14 @@ fn list_message(model: &Model, v: &SetupsView, theme: &Theme) -> Option<Paragrap
 
 fn render_table(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, theme: &Theme) {
     let wide = area.width >= 100;
-    let rows: Vec<Row> = v
-        .rows()
-        .iter()
-        .map(|s| {
+    // Only the rows on screen are built, the selected one the last when it is below the first
+    // screen (as the table itself would scroll to it).
+    let window = (area.height as usize).saturating_sub(1).max(1);
+    let first = (v.selected + 1).saturating_sub(window);
+    let rows: Vec<Row> = (v.rows().iter().enumerate())
+        .skip(first)
+        .take(window)
+        .map(|(i, s)| {
             let mut cells = vec![
                 Cell::from(s.id.clone()),
                 Cell::from(Span::styled(origin_text(s), theme.dim())),
@@ -194,7 +205,7 @@ fn render_table(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, th
             if wide {
                 cells.push(Cell::from(ips_text(s)));
             }
-            cells.push(Cell::from(targets_cell(v.read_of(&s.id))));
+            cells.push(Cell::from(targets_cell(v.read_at(i, &s.id))));
             cells.push(Cell::from(findings_cell(s, theme)));
             Row::new(cells)
         })
@@ -215,7 +226,7 @@ fn render_table(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, th
         .header(Row::new(header).style(theme.dim()))
         .row_highlight_style(theme.selected())
         .highlight_symbol("▶ ");
-    let mut state = TableState::default().with_selected(Some(v.selected));
+    let mut state = TableState::default().with_selected(Some(v.selected - first));
     frame.render_stateful_widget(table, area, &mut state);
 }
 

@@ -298,7 +298,14 @@ fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: 
         }
     }
     if show_filter {
-        widgets::filter_line(frame, filter_area, &w.filter, w.filter_editing, "", theme);
+        widgets::filter_line(
+            frame,
+            filter_area,
+            &w.filter,
+            (w.filter_editing, w.rows.pending()),
+            "",
+            theme,
+        );
     }
     let rows = &w.rows;
     if rows.is_empty() {

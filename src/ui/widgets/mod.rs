@@ -76,13 +76,14 @@ pub fn wrap_indented(s: &str, width: usize, indent: &str) -> Vec<String> {
     lines
 }
 
-/// A list's filter line: `/` and what is typed, then `after` (dimmed); while `editing`, the
-/// terminal cursor stands in the text.
+/// A list's filter line: `/` and what is typed, then `after` (dimmed) — or, while its search is
+/// under way (the list still shows an earlier query's matches), `searching…`; while `editing`,
+/// the terminal cursor stands in the text.
 pub fn filter_line(
     frame: &mut Frame,
     area: Rect,
     filter: &Input,
-    editing: bool,
+    (editing, searching): (bool, bool),
     after: &'static str,
     theme: &Theme,
 ) {
@@ -90,7 +91,7 @@ pub fn filter_line(
         Paragraph::new(Line::from(vec![
             Span::styled("/", theme.key()),
             Span::raw(filter.value().to_string()),
-            Span::styled(after, theme.dim()),
+            Span::styled(if searching { "  searching…" } else { after }, theme.dim()),
         ])),
         area,
     );
