@@ -1,5 +1,7 @@
 //! The first screen: discovery progress, the VPC list (with `/` filter) and the selected VPC's detail.
 
+use std::collections::HashMap;
+
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
@@ -464,9 +466,10 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     // lines, and only the lines on screen are built.
     let wrap = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
     let head_rows = wrap(head.clone()).line_count(width);
+    let mut reasons = HashMap::new();
     let rows: Vec<usize> = subnets
         .iter()
-        .map(|s| subnet_rows(s, area.width, theme))
+        .map(|s| subnet_rows(s, area.width, theme, &mut reasons))
         .collect();
     let offset = model
         .detail_scroll
@@ -649,40 +652,63 @@ fn name_room(pane: u16) -> usize {
     (pane as usize).saturating_sub(2 + SUBNET_COLUMNS.iter().sum::<usize>())
 }
 
-/// A subnet's two lines: public or private, where it is, its free IPs and name; then why.
+/// A subnet's two lines: `subnet_line` and `reason_line`.
 fn subnet_lines(s: &Subnet, pane: u16, theme: &Theme) -> [Line<'static>; 2] {
+    [subnet_line(s, pane, theme), reason_line(s, theme)]
+}
+
+/// Public or private, where the subnet is, its free IPs and name.
+fn subnet_line(s: &Subnet, pane: u16, theme: &Theme) -> Line<'static> {
     let public = s.reach.as_ref().is_some_and(|r| r.public);
     let free_style = if s.free_ips < 8 {
         theme.warn()
     } else {
         theme.dim()
     };
-    [
-        Line::from(vec![
-            match (&s.reach, public) {
-                (None, _) => Span::styled("?    ", theme.warn()),
-                (_, true) => Span::styled("pub  ", theme.accent()),
-                (_, false) => Span::styled("priv ", theme.ok()),
-            },
-            Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
-            Span::styled(format!("{:>5} free ", s.free_ips), free_style),
-            Span::raw(ellipsize(
-                s.name.as_deref().unwrap_or_default(),
-                name_room(pane),
-            )),
-        ]),
-        Line::from(Span::styled(
-            format!("     ↳ {}", subnet_reason(s)),
-            theme.dim(),
+    Line::from(vec![
+        match (&s.reach, public) {
+            (None, _) => Span::styled("?    ", theme.warn()),
+            (_, true) => Span::styled("pub  ", theme.accent()),
+            (_, false) => Span::styled("priv ", theme.ok()),
+        },
+        Span::raw(format!("{:<11}{:<25}{:<16}", s.az, s.id, s.cidr)),
+        Span::styled(format!("{:>5} free ", s.free_ips), free_style),
+        Span::raw(ellipsize(
+            s.name.as_deref().unwrap_or_default(),
+            name_room(pane),
         )),
-    ]
+    ])
 }
 
-/// The rows a subnet's two lines take in the pane once wrapped. Each line's width is reckoned
-/// from its parts, without building it; only a line wider than the pane is built and wrapped.
-fn subnet_rows(s: &Subnet, pane: u16, theme: &Theme) -> usize {
+/// Why the subnet is public or private.
+fn reason_line(s: &Subnet, theme: &Theme) -> Line<'static> {
+    Line::from(Span::styled(
+        format!("     ↳ {}", subnet_reason(s)),
+        theme.dim(),
+    ))
+}
+
+/// The rows a subnet's two lines take in the pane once wrapped. The first line's width is
+/// reckoned from its parts, without building it (only a line wider than the pane is built and
+/// wrapped); the second says why the subnet is public or private, which subnets of one route
+/// table share: its rows are wrapped once per reason (`reasons`).
+fn subnet_rows<'a>(
+    s: &'a Subnet,
+    pane: u16,
+    theme: &Theme,
+    reasons: &mut HashMap<&'a str, usize>,
+) -> usize {
     let inner = pane.saturating_sub(2);
-    let width = |t: &str| Span::raw(t).width();
+    let wrapped = |l: Line| {
+        Paragraph::new(l)
+            .wrap(Wrap { trim: false })
+            .line_count(inner)
+    };
+    // Printable ASCII is a column a byte (the common case, measured without decoding).
+    let width = |t: &str| match t.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        true => t.len(),
+        false => Span::raw(t).width(),
+    };
     // `{:<n}` pads to `n` characters.
     let padded = |t: &str, n: usize| width(t) + n.saturating_sub(t.chars().count());
     let name = s.name.as_deref().unwrap_or_default();
@@ -701,18 +727,21 @@ fn subnet_rows(s: &Subnet, pane: u16, theme: &Theme) -> usize {
         + free_digits.max(free - 6)
         + 6
         + name_width;
-    let second = width("     ↳ ") + width(subnet_reason(s));
-    if first.max(second) <= inner as usize {
-        return 2;
-    }
-    subnet_lines(s, pane, theme)
-        .into_iter()
-        .map(|l| {
-            Paragraph::new(l)
-                .wrap(Wrap { trim: false })
-                .line_count(inner)
-        })
-        .sum()
+    let first = if first <= inner as usize {
+        1
+    } else {
+        wrapped(subnet_line(s, pane, theme))
+    };
+    let reason = subnet_reason(s);
+    let second = match reasons.get(reason) {
+        Some(rows) => *rows,
+        None => {
+            let rows = wrapped(reason_line(s, theme));
+            reasons.insert(reason, rows);
+            rows
+        }
+    };
+    first + second
 }
 
 #[cfg(test)]
@@ -799,7 +828,7 @@ mod tests {
                     })
                     .sum();
                 assert_eq!(
-                    subnet_rows(s, pane, &Theme::COLOR),
+                    subnet_rows(s, pane, &Theme::COLOR, &mut HashMap::new()),
                     want,
                     "{} at {pane}",
                     s.id
