@@ -449,6 +449,7 @@ async fn setups(
     );
     let label = format!("setups: the Setups tab, {} rows", m.setups.rows().len());
     move_and_page(m, t, &label, KeyCode::Char('j'), KeyCode::Char('g'));
+    filter_keys(m, t, &label, "bench-setup-42");
     m.home_tab = HomeTab::Vpcs;
     Ok(())
 }

@@ -439,7 +439,9 @@ impl Model {
     /// A filter's search is under way (the list shows the matches of an earlier query): the
     /// runner sends `Msg::Work` while no other message waits.
     pub fn searching(&self) -> bool {
-        self.vpc_filter.pending() || self.wizard.as_ref().is_some_and(|w| w.rows.pending())
+        self.vpc_filter.pending()
+            || self.setups.searching()
+            || self.wizard.as_ref().is_some_and(|w| w.rows.pending())
     }
 
     /// The screen on show: the verify over the apply's result over the wizard over the list.
@@ -600,8 +602,8 @@ pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
     fuzzy_filter(&vpc_texts(vpcs), query)
 }
 
-/// One slice of the filter search under way (the VPC list's, the wizard step's); a frame when
-/// it completes.
+/// One slice of the filter search under way (the VPC list's, the Setups tab's, the wizard
+/// step's); a frame when it completes.
 fn work(model: &mut Model) {
     let budget = model.work_budget;
     if model.vpc_filter.pending() {
@@ -609,10 +611,10 @@ fn work(model: &mut Model) {
             model.show_matches();
             model.dirty = true;
         }
+    } else if model.setups.searching() {
+        model.dirty |= model.setups.work(budget);
     } else if let Some(w) = model.wizard.as_mut() {
-        if w.work(budget) {
-            model.dirty = true;
-        }
+        model.dirty |= w.work(budget);
     }
 }
 

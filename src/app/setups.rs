@@ -3,6 +3,7 @@
 //! confirmation and record of fixes as `doctor --fix`), verify and destroy for ours, adopt for
 //! found ones.
 
+use super::filter::{Budget, FilterCache};
 use super::keymap::setups::{Action, State, TABLE};
 use super::keymap::{self};
 use super::{Cmd, Model, Overlay};
@@ -55,6 +56,12 @@ pub struct SetupsView {
     pub destroy: Option<(Box<crate::plan::Plan>, tui_input::Input)>,
     /// Rows of the list on screen, for paging (from the last frame's `Msg::Layout`).
     pub page_rows: usize,
+    /// The list's `/` filter, whether it is being typed, its search over each setup's text and
+    /// the rows it lets through (indices into `rows()`, best first; `selected` is a place in it).
+    pub filter: tui_input::Input,
+    pub filter_editing: bool,
+    search: FilterCache,
+    shown: Vec<usize>,
 }
 
 impl SetupsView {
@@ -64,6 +71,71 @@ impl SetupsView {
             Setups::Loaded { report, .. } => &report.setups,
             _ => &[],
         }
+    }
+
+    /// The setups the filter lets through, in the order shown.
+    pub fn shown(&self) -> impl Iterator<Item = (usize, &SetupReport)> + '_ {
+        let rows = self.rows();
+        self.shown
+            .iter()
+            .filter_map(move |i| rows.get(*i).map(|r| (*i, r)))
+    }
+
+    /// How many setups the filter lets through.
+    pub fn shown_len(&self) -> usize {
+        match self.rows() {
+            [] => 0,
+            _ => self.shown.len(),
+        }
+    }
+
+    /// The setup under the cursor in the list.
+    pub fn selected_row(&self) -> Option<&SetupReport> {
+        self.rows().get(*self.shown.get(self.selected)?)
+    }
+
+    /// A filter's search is under way (`Msg::Work` goes on with it).
+    pub fn searching(&self) -> bool {
+        self.search.pending()
+    }
+
+    /// The filter was typed: its search starts and does `budget`; the rows shown change when
+    /// it completes (here or in `work`).
+    pub fn refilter_within(&mut self, budget: Budget) {
+        self.search.set_query(self.filter.value());
+        self.work(budget);
+    }
+
+    /// The rows shown from the filter now.
+    pub fn refilter(&mut self) {
+        self.refilter_within(Budget::ALL);
+    }
+
+    /// Go on with the filter's search within `budget`; whether the rows shown changed.
+    pub fn work(&mut self, budget: Budget) -> bool {
+        if !self.search.advance(budget) {
+            return false;
+        }
+        let keep = self.selected_row().map(|r| r.id.clone());
+        let shown = self.search.matches().to_vec();
+        if shown == self.shown {
+            return false;
+        }
+        self.shown = shown;
+        self.selected = keep
+            .and_then(|id| self.shown().position(|(_, r)| r.id == id))
+            .unwrap_or(0);
+        true
+    }
+
+    /// What the filter searches in a setup: its id, who made it, its VPC, IPs, names and the
+    /// codes of its findings.
+    fn search_text(r: &SetupReport) -> String {
+        let mut text = vec![r.id.as_str(), r.origin, r.name.as_str(), r.vpc_id.as_str()];
+        text.extend(r.fixed_ips.iter().map(String::as_str));
+        text.extend(r.names.iter().map(String::as_str));
+        text.extend(r.findings.iter().map(|f| f.code));
+        text.join(" ")
     }
 
     /// The setup open, as judged.
@@ -132,8 +204,14 @@ impl SetupsView {
             },
             Err(why) => Setups::Failed(why),
         };
-        let rows = self.rows().len();
-        self.selected = self.selected.min(rows.saturating_sub(1));
+        let keep = self.selected_row().map(|r| r.id.clone());
+        self.search = FilterCache::new(self.rows().iter().map(Self::search_text).collect());
+        self.shown.clear();
+        self.refilter();
+        // The setup under the cursor stays there when it is still listed.
+        if let Some(at) = keep.and_then(|id| self.shown().position(|(_, r)| r.id == id)) {
+            self.selected = at;
+        }
         // The open setup may be gone (destroyed elsewhere): back to the list then.
         if self.open.is_some() && self.open_setup().is_none() {
             self.open = None;
@@ -144,7 +222,7 @@ impl SetupsView {
 
     fn move_by(&mut self, delta: isize) {
         let open = self.open_setup().map(|s| s.findings.len());
-        let rows = self.rows().len();
+        let rows = self.shown.len();
         let (at, len) = match open {
             Some(findings) => (&mut self.finding, findings),
             None => (&mut self.selected, rows),
@@ -162,16 +240,34 @@ pub(super) fn on_key(model: &mut Model, key: crossterm::event::KeyEvent) -> Vec<
     use tui_input::backend::crossterm::EventHandler;
     let state = State::of(&model.setups);
     let Some(action) = keymap::action(TABLE, state, &key) else {
-        // Typing the name that confirms a destroy.
-        if let Some((_, input)) = model.setups.destroy.as_mut() {
-            input.handle_event(&crossterm::event::Event::Key(key));
+        let v = &mut model.setups;
+        let ev = crossterm::event::Event::Key(key);
+        // Typing the name that confirms a destroy, or the filter.
+        if let Some((_, input)) = v.destroy.as_mut() {
+            input.handle_event(&ev);
+            model.dirty = true;
+        } else if v.filter_editing {
+            if v.filter.handle_event(&ev).is_some_and(|c| c.value) {
+                v.refilter_within(model.work_budget);
+            }
             model.dirty = true;
         }
         return vec![];
     };
     model.dirty = true;
     let v = &mut model.setups;
+    // The key acts on the setups of what was typed.
+    if v.searching() {
+        v.refilter();
+    }
     match action {
+        Action::Filter => v.filter_editing = true,
+        Action::FilterKeep => v.filter_editing = false,
+        Action::FilterClear | Action::ClearFilter => {
+            v.filter_editing = false;
+            v.filter.reset();
+            v.refilter();
+        }
         Action::Down => v.move_by(1),
         Action::Up => v.move_by(-1),
         Action::Top => v.move_by(isize::MIN / 2),
@@ -179,7 +275,7 @@ pub(super) fn on_key(model: &mut Model, key: crossterm::event::KeyEvent) -> Vec<
         Action::PageDown => v.move_by(v.page_rows.max(1) as isize),
         Action::PageUp => v.move_by(-(v.page_rows.max(1) as isize)),
         Action::Open => {
-            if let Some(s) = v.rows().get(v.selected) {
+            if let Some(s) = v.selected_row() {
                 v.open = Some(s.id.clone());
                 v.finding = 0;
                 v.outcome = None;

@@ -49,9 +49,71 @@ async fn the_tab_and_a_setup_screen() {
     snap("setup_screen", &m);
     common::keys(&mut m, "f");
     snap("setup_confirm_fix", &m);
-    // Its help: the setup screen's keys, and no filter line (the tab has no filter).
+    // Its help: the setup screen's keys (the list's filter is the list's).
     common::keys(&mut m, "n ?");
     snap("setup_help", &m);
+}
+
+/// `/` filters the setups as typed (their ids, VPCs, IPs, names, finding codes): the tab says
+/// how many of how many; Enter keeps the filter and the cursor's setup opens; `q` is typed, not
+/// quit; Esc clears the filter; a filter that matches nothing says so; a read again keeps it.
+#[tokio::test]
+async fn the_filter_narrows_the_setups_as_typed() {
+    let mut m = model_with_setups().await;
+    let ids: Vec<String> = m.setups.rows().iter().map(|r| r.id.clone()).collect();
+    assert!(ids.len() >= 2, "the demo has two setups");
+    let second = ids[1].clone();
+    common::keys(&mut m, &format!("TAB / t:{second}"));
+    assert!(m.setups.filter_editing);
+    let shown: Vec<String> = m.setups.shown().map(|(_, r)| r.id.clone()).collect();
+    assert_eq!(shown.first(), Some(&second), "the best match first");
+    // fzf's syntax: `'` matches the text as typed, not its letters in order.
+    common::keys(&mut m, &format!("ESC / t:'{second}"));
+    let shown: Vec<String> = m.setups.shown().map(|(_, r)| r.id.clone()).collect();
+    assert_eq!(shown, std::slice::from_ref(&second));
+    snap("setups_filtering", &m);
+    common::keys(&mut m, "ENT");
+    assert!(!m.setups.filter_editing, "Enter keeps the filter");
+    common::keys(&mut m, "ENT");
+    assert_eq!(m.setups.open.as_deref(), Some(second.as_str()));
+    common::keys(&mut m, "ESC ESC");
+    assert!(
+        m.setups.filter.value().is_empty(),
+        "Esc on the list clears it"
+    );
+    assert_eq!(m.setups.shown_len(), ids.len());
+    // A finding code finds the setups that have it; `q` is typed.
+    common::keys(&mut m, "/ t:nlb-no-security-group");
+    assert!(!m.quit);
+    let with: Vec<&str> = (m.setups.rows().iter())
+        .filter(|r| r.findings.iter().any(|f| f.code == "nlb-no-security-group"))
+        .map(|r| r.id.as_str())
+        .collect();
+    assert!(!with.is_empty());
+    let shown: Vec<String> = m.setups.shown().map(|(_, r)| r.id.clone()).collect();
+    for id in with {
+        assert!(shown.iter().any(|s| s == id), "{id} in {shown:?}");
+    }
+    common::keys(&mut m, "t:zzzzqq");
+    assert_eq!(m.setups.shown_len(), 0);
+    snap("setups_filter_no_match", &m);
+    // Read again: the filter stays, applied to what was read.
+    let Setups::Loaded { setups, report } = m.setups.setups.clone() else {
+        panic!("the setups are read");
+    };
+    common::keys(&mut m, "ENT / BS BS BS BS BS BS ENT");
+    let cmds = common::keys(&mut m, "r");
+    assert!(matches!(m.setups.setups, Setups::Loading), "{cmds:?}");
+    let generation = m.setups.generation;
+    app::update(
+        &mut m,
+        Msg::Setups {
+            generation,
+            result: Ok(Box::new((setups, *report))),
+        },
+    );
+    assert_eq!(m.setups.filter.value(), "nlb-no-security-group");
+    assert!(m.setups.shown_len() > 0 && m.setups.shown_len() < ids.len());
 }
 
 #[tokio::test]

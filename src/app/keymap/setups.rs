@@ -10,8 +10,13 @@ use crate::app::setups::SetupsView;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum State {
-    /// The list; `has_rows`: it shows a setup.
-    List { has_rows: bool },
+    /// The list; `has_rows`: it shows a setup; `filtering`: the filter is being typed;
+    /// `filter_set`: a filter is kept.
+    List {
+        has_rows: bool,
+        filtering: bool,
+        filter_set: bool,
+    },
     /// One setup open. `fixable`: the selected finding can be mended in place; `ours`: made by
     /// fixedip-tui; `busy`: a fix or a read is under way.
     Setup {
@@ -40,19 +45,23 @@ impl State {
                 busy: v.busy.is_some(),
             },
             None => State::List {
-                has_rows: !v.rows().is_empty(),
+                has_rows: v.shown_len() > 0,
+                filtering: v.filter_editing,
+                filter_set: !v.filter.value().is_empty(),
             },
         }
     }
 
     #[cfg(test)]
     pub fn all() -> Vec<Self> {
-        let mut all = vec![
-            State::List { has_rows: false },
-            State::List { has_rows: true },
-            State::Confirm,
-            State::Destroying,
-        ];
+        let mut all = vec![State::Confirm, State::Destroying];
+        for bits in 0..8u8 {
+            all.push(State::List {
+                has_rows: bits & 1 != 0,
+                filtering: bits & 2 != 0,
+                filter_set: bits & 4 != 0,
+            });
+        }
         for bits in 0..8u8 {
             all.push(State::Setup {
                 fixable: bits & 1 != 0,
@@ -94,14 +103,39 @@ pub enum Action {
     ConfirmDestroy,
     /// Close the setup (back to the list).
     Back,
+    /// Type the list's filter.
+    Filter,
+    /// Stop typing the filter, keep it.
+    FilterKeep,
+    /// Stop typing the filter, clear it.
+    FilterClear,
+    /// Clear the kept filter.
+    ClearFilter,
     Help,
     Quit,
 }
 
 use Action::*;
 
+/// The list, the filter not being typed.
 fn list(s: State) -> bool {
-    matches!(s, State::List { .. })
+    matches!(
+        s,
+        State::List {
+            filtering: false,
+            ..
+        }
+    )
+}
+
+fn filtering(s: State) -> bool {
+    matches!(
+        s,
+        State::List {
+            filtering: true,
+            ..
+        }
+    )
 }
 
 fn setup(s: State) -> bool {
@@ -109,7 +143,7 @@ fn setup(s: State) -> bool {
 }
 
 fn browsing(s: State) -> bool {
-    !matches!(s, State::Confirm | State::Destroying)
+    !matches!(s, State::Confirm | State::Destroying) && !filtering(s)
 }
 
 fn destroying(s: State) -> bool {
@@ -150,7 +184,14 @@ fn found(s: State) -> bool {
 pub const TABLE: &[Binding<State, Action>] = &[
     bind(&[Code(K::Enter)], Open, list)
         .hint_if("Enter", "open the setup", |s: State| {
-            s == State::List { has_rows: true }
+            matches!(
+                s,
+                State::List {
+                    has_rows: true,
+                    filtering: false,
+                    ..
+                }
+            )
         })
         .lead()
         .help("Enter", "open the setup: its handout and findings"),
@@ -207,6 +248,35 @@ pub const TABLE: &[Binding<State, Action>] = &[
     bind(&[Code(K::Esc)], Back, setup)
         .hint("Esc", "back")
         .help("Esc", "back to the list"),
+    bind(&[Char('/')], Filter, list)
+        .hint_if("/", "filter", |s: State| {
+            matches!(
+                s,
+                State::List { has_rows: true, .. }
+                    | State::List {
+                        filter_set: true,
+                        ..
+                    }
+            )
+        })
+        .help("/", "filter the setups (Enter keeps it, Esc clears it)"),
+    bind(&[Code(K::Esc)], ClearFilter, |s: State| {
+        matches!(
+            s,
+            State::List {
+                filtering: false,
+                filter_set: true,
+                ..
+            }
+        )
+    })
+    .hint("Esc", "clear filter")
+    .lead(),
+    // Typing the filter: other keys are typed into it.
+    bind(&[Code(K::Enter)], FilterKeep, filtering).hint("Enter", "keep filter"),
+    bind(&[Code(K::Esc)], FilterClear, filtering).hint("Esc", "clear"),
+    bind(&[Code(K::Up)], Up, filtering).hint("↑/↓", "move"),
+    bind(&[Code(K::Down)], Down, filtering),
     bind(&[Char('?')], Help, browsing).help("?", "this help"),
     bind(&[Char('q')], Quit, browsing)
         .hint_if("q", "quit", list)

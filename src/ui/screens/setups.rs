@@ -10,7 +10,7 @@ use crate::app::setups::{Setups, SetupsView};
 use crate::app::{HomeTab, Model};
 use crate::doctor::{Finding, Setup, SetupReport, Severity};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
+use crate::ui::widgets::{self, ellipsize, spinner, wrap_indented};
 
 /// The home screen's tabs, as the list's title: the active one stands out.
 pub fn tabs_title(model: &Model, theme: &Theme) -> Line<'static> {
@@ -21,7 +21,14 @@ pub fn tabs_title(model: &Model, theme: &Theme) -> Line<'static> {
         format!(" VPCs ({}/{total}) ", model.visible.len())
     };
     let setups = match &model.setups.setups {
-        Setups::Loaded { report, .. } => format!(" Setups ({}) ", report.setups.len()),
+        Setups::Loaded { report, .. } if model.setups.filter.value().is_empty() => {
+            format!(" Setups ({}) ", report.setups.len())
+        }
+        Setups::Loaded { report, .. } => format!(
+            " Setups ({}/{}) ",
+            model.setups.shown_len(),
+            report.setups.len()
+        ),
         Setups::Loading => " Setups … ".to_string(),
         Setups::Failed(_) => " Setups ✗ ".to_string(),
         Setups::NotAsked => " Setups ".to_string(),
@@ -122,8 +129,8 @@ pub fn render_list(
     v: &SetupsView,
     theme: &Theme,
 ) -> usize {
-    let rows = v.rows();
-    let want = rows.len().max(1) as u16 + 4;
+    let show_filter = v.filter_editing || !v.filter.value().is_empty();
+    let want = v.rows().len().max(1) as u16 + 4 + u16::from(show_filter);
     let [list, detail] = Layout::vertical([
         Constraint::Length(want.clamp(6, (area.height / 2).max(6))),
         Constraint::Min(0),
@@ -135,6 +142,26 @@ pub fn render_list(
         .title(tabs_title(model, theme));
     let inner = block.inner(list);
     frame.render_widget(block, list);
+    let [filter_area, inner] = Layout::vertical([
+        Constraint::Length(u16::from(show_filter)),
+        Constraint::Min(0),
+    ])
+    .areas(inner);
+    if show_filter {
+        let after = if v.filter_editing {
+            ""
+        } else {
+            "  (Esc clears)"
+        };
+        widgets::filter_line(
+            frame,
+            filter_area,
+            &v.filter,
+            (v.filter_editing, v.searching()),
+            after,
+            theme,
+        );
+    }
     // The table's heading takes a row.
     let page = (inner.height as usize).saturating_sub(1).max(1);
     if let Some(message) = list_message(model, v, theme) {
@@ -146,8 +173,8 @@ pub fn render_list(
         .borders(Borders::ALL)
         .border_style(theme.border())
         .title(Span::styled(" Setup ", theme.title()));
-    let lines = rows
-        .get(v.selected)
+    let lines = v
+        .selected_row()
         .map(|s| summary_lines(model, v, s, theme, detail.width.saturating_sub(2) as usize))
         .unwrap_or_default();
     frame.render_widget(
@@ -182,6 +209,10 @@ fn list_message(model: &Model, v: &SetupsView, theme: &Theme) -> Option<Paragrap
                 theme.dim(),
             ),
         ],
+        Setups::Loaded { .. } if v.shown_len() == 0 => vec![Line::styled(
+            "No setup matches the filter — Esc clears it.",
+            theme.dim(),
+        )],
         Setups::Loaded { .. } => return None,
     };
     Some(Paragraph::new(lines))
@@ -193,7 +224,8 @@ fn render_table(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, th
     // screen (as the table itself would scroll to it).
     let window = (area.height as usize).saturating_sub(1).max(1);
     let first = (v.selected + 1).saturating_sub(window);
-    let rows: Vec<Row> = (v.rows().iter().enumerate())
+    let rows: Vec<Row> = v
+        .shown()
         .skip(first)
         .take(window)
         .map(|(i, s)| {
