@@ -1,6 +1,8 @@
 //! Render benchmark (not a test): every list of the app at 10,000 rows, 120×40. Per list and per
 //! key (move down, page down, one filter keystroke where the list has a filter): the time of the
-//! key's `update` plus the frame it causes, p50 and p99. Release build recommended:
+//! key's `update` plus the frame it causes, p50 and p99; for a filter keystroke also the time
+//! until its matches are on screen (the search's remaining slices, as the runner does them
+//! between keys, and the frame). Release build recommended:
 //!
 //!     cargo run --release --example render_bench
 
