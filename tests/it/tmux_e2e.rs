@@ -31,7 +31,17 @@ impl Tmux {
     }
 
     fn start_in(cols: u16, rows: u16, cmd: &str, cwd: Option<&Path>) -> Tmux {
-        let home = tempfile::tempdir().expect("home");
+        Self::start_at(cols, rows, cmd, cwd, tempfile::tempdir().expect("home"))
+    }
+
+    /// Start in `home` (prepared by the test: a saved demo account, say).
+    fn start_at(
+        cols: u16,
+        rows: u16,
+        cmd: &str,
+        cwd: Option<&Path>,
+        home: tempfile::TempDir,
+    ) -> Tmux {
         let t = Tmux {
             socket: format!("fixedip-e2e-{}", std::process::id()),
             _home: home,
@@ -154,6 +164,46 @@ fn demo_shows_vpcs_filters_and_quits_cleanly() {
         !s.contains("VPCs (4)"),
         "the UI is gone from the main screen:\n{s}"
     );
+}
+
+/// A VPC list of 404, longer than a keystroke's 200 rows of the search: the query pasted at
+/// once, the real runner goes on with the search between keys until the list shows the one
+/// match and the filter line no longer says `searching…`.
+#[test]
+fn a_long_list_is_filtered_to_the_end_between_keys() {
+    use fixedip_tui::cloud::sim::{SimCloud, DEMO_ACCOUNT_JSON};
+    let home = tempfile::tempdir().expect("home");
+    let mut account = SimCloud::parse_account(DEMO_ACCOUNT_JSON).expect("the demo account");
+    let template = account.vpcs[0].clone();
+    for i in 0..400 {
+        account.vpcs.push(fixedip_tui::domain::Vpc {
+            id: format!("vpc-{i:017x}"),
+            name: Some(format!("team-{i}")),
+            cidr: format!("10.{}.{}.0/24", i / 256, i % 256),
+            ..template.clone()
+        });
+    }
+    // The demo's saved account (`--demo` keeps its state in `demo` under the state directory).
+    let dir = home.path().join("state/fixedip-tui/demo");
+    std::fs::create_dir_all(&dir).expect("state dir");
+    std::fs::write(
+        dir.join("account.json"),
+        serde_json::to_vec(&account).expect("json"),
+    )
+    .expect("saved account");
+    let cmd = format!("{} --demo --demo-speed 0.001", bin());
+    let t = Tmux::start_at(120, 40, &cmd, None, home);
+    t.wait_for_up_to(
+        Duration::from_secs(60),
+        |s| s.contains("VPCs (404)"),
+        "the long list",
+    );
+    // fzf's `'`: the text as typed.
+    t.keys(&["-l", "/'team-399"]);
+    let s = t.wait_for(|s| s.contains("VPCs (1/404)"), "the one match");
+    assert!(s.contains("team-399") && !s.contains("searching…"), "{s}");
+    t.keys(&["Escape", "Escape"]);
+    t.wait_for(|s| s.contains("VPCs (404)"), "the filter cleared");
 }
 
 #[test]
