@@ -42,6 +42,10 @@ pub async fn allow(
         eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR (or --undo)");
         return ExitCode::from(2);
     }
+    // A CIDR that is not one is named before the account is read.
+    if let Err(code) = check_cidrs(&change) {
+        return code;
+    }
     let cloud = match connect(&connector).await {
         Ok(c) => c,
         Err(code) => return code,
@@ -137,6 +141,20 @@ fn undone(
 
 /// The caller list before and after the change, every CIDR checked and normalised; nothing to
 /// change, a bad CIDR, or an empty list without `--allow-anywhere` is a usage error (exit 2).
+/// Every CIDR of `--add` and `--remove` is one a caller can be (each that is not, named).
+fn check_cidrs(change: &AllowChange) -> Result<(), ExitCode> {
+    let bad: Vec<String> = (change.add.iter().chain(&change.remove))
+        .filter_map(|c| check_caller_cidr(c).err())
+        .collect();
+    for b in &bad {
+        eprintln!("fixedip-tui: {b}");
+    }
+    match bad.is_empty() {
+        true => Ok(()),
+        false => Err(ExitCode::from(2)),
+    }
+}
+
 fn new_callers(plan: &Plan, change: AllowChange) -> Result<(Vec<String>, Vec<String>), ExitCode> {
     let AllowChange {
         add,
@@ -148,22 +166,10 @@ fn new_callers(plan: &Plan, change: AllowChange) -> Result<(Vec<String>, Vec<Str
         eprintln!("fixedip-tui: give --add CIDR and/or --remove CIDR (or --undo)");
         return Err(ExitCode::from(2));
     }
-    let mut bad = Vec::new();
+    // Checked before the account was read (`check_cidrs`).
     let norm = |c: &str| check_caller_cidr(c).map(|n| n.trunc().to_string());
-    let add: Vec<String> = add
-        .iter()
-        .filter_map(|c| norm(c).map_err(|e| bad.push(e)).ok())
-        .collect();
-    let remove: Vec<String> = remove
-        .iter()
-        .filter_map(|c| norm(c).map_err(|e| bad.push(e)).ok())
-        .collect();
-    if !bad.is_empty() {
-        for b in bad {
-            eprintln!("fixedip-tui: {b}");
-        }
-        return Err(ExitCode::from(2));
-    }
+    let add: Vec<String> = add.iter().filter_map(|c| norm(c).ok()).collect();
+    let remove: Vec<String> = remove.iter().filter_map(|c| norm(c).ok()).collect();
     let before: Vec<String> = plan
         .allow_cidrs
         .iter()

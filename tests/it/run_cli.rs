@@ -306,3 +306,26 @@ fn printed_commands_carry_the_flags_they_need() {
         text(&out.stderr)
     );
 }
+
+/// `allow` with a CIDR that is not one names it and exits 2 before reading the account: no
+/// credentials are needed to hear it (and nothing is asked of AWS).
+#[test]
+fn allow_names_a_bad_cidr_before_reading_the_account() {
+    let home = tempfile::tempdir().expect("home");
+    let out = crate::common::bin_without_credentials(home.path())
+        .args([
+            "allow",
+            "--plan-id",
+            "fip-0123456789",
+            "--add",
+            "203.0.113.0/24",
+        ])
+        .args(["--add", "not-a-cidr", "--remove", "2001:db8::/32"])
+        .output()
+        .expect("runs");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(err.contains("`not-a-cidr` is not"), "{err}");
+    assert!(err.contains("`2001:db8::/32` is IPv6"), "{err}");
+    assert!(!err.to_lowercase().contains("credential"), "{err}");
+}
