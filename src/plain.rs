@@ -108,13 +108,15 @@ pub fn check_terminal() -> Result<(), PlainError> {
 /// Run the eight steps as line prompts. `Ok(None)`: the user quit (Ctrl-C), nothing saved.
 /// The confirmed plan is saved (atomically) to `out_path`, or where the user answers when it is
 /// `None`; the plan and the path it was saved to are returned.
+/// `no_color`: `--no-color` (NO_COLOR is honoured too).
 pub async fn run_plain(
     inv: &Inventory,
     cloud: &dyn Cloud,
     out_path: Option<&Path>,
+    no_color: bool,
 ) -> Result<Option<(Plan, std::path::PathBuf)>, PlainError> {
     check_terminal()?;
-    if std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
+    if no_color || std::env::var_os("NO_COLOR").is_some_and(|v| !v.is_empty()) {
         inquire::set_global_render_config(inquire::ui::RenderConfig::empty());
     }
     let mut s = Session {

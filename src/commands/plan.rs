@@ -82,7 +82,13 @@ pub async fn plan_from_flags(
 
 /// `--plain`: the same steps as line prompts; the plan is saved where the user says.
 /// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
-pub async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -> ExitCode {
+/// `no_color`: `--no-color`.
+pub async fn plain(
+    connector: Connector,
+    out: Option<PathBuf>,
+    prefix: String,
+    no_color: bool,
+) -> ExitCode {
     let (cloud, inv) = match connect_and_discover(&connector, None).await {
         Ok(x) => x,
         Err(code) => return code,
@@ -93,7 +99,7 @@ pub async fn plain(connector: Connector, out: Option<PathBuf>, prefix: String) -
             shell_word(&path.display().to_string())
         );
     };
-    match crate::plain::run_plain(&inv, cloud.as_ref(), out.as_deref()).await {
+    match crate::plain::run_plain(&inv, cloud.as_ref(), out.as_deref(), no_color).await {
         Ok(Some((_, path))) => {
             next(&path);
             ExitCode::SUCCESS

@@ -112,6 +112,7 @@ impl<'a> Session<'a> {
                 self.connector(),
                 out.clone(),
                 self.prefix(),
+                self.cli.no_color,
             ))
         } else {
             self.tui(out.clone(), None)

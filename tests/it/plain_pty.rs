@@ -77,10 +77,15 @@ fn expected_plan(inv: &Inventory) -> Plan {
 }
 
 fn spawn(mut cmd: Command, home: &Path) -> Session {
+    cmd.env("NO_COLOR", "1");
+    spawn_colored(cmd, home)
+}
+
+/// `spawn` without NO_COLOR in the environment.
+fn spawn_colored(mut cmd: Command, home: &Path) -> Session {
     cmd.env("HOME", home)
         .env("XDG_STATE_HOME", home.join("state"))
         .env("TERM", "xterm-256color")
-        .env("NO_COLOR", "1")
         .env_remove("FIXEDIP_LOG");
     let mut s = Session::spawn(cmd).expect("spawn on a pty");
     s.get_process_mut()
@@ -210,7 +215,7 @@ fn plain_child_runs_run_plain() {
     rt.block_on(async {
         let cloud = Arc::new(SimCloud::demo(SimOptions::instant()).expect("demo parses"));
         let inv = discovery::collect(cloud.clone()).await;
-        let plan = fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out))
+        let plan = fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out), false)
             .await
             .expect("run_plain")
             .expect("a plan, not cancelled");
@@ -307,7 +312,7 @@ fn plain_child_runs_run_plain_cancel() {
     rt.block_on(async {
         let cloud = Arc::new(SimCloud::demo(SimOptions::instant()).expect("demo parses"));
         let inv = discovery::collect(cloud.clone()).await;
-        let r = fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out))
+        let r = fixedip_tui::plain::run_plain(&inv, cloud.as_ref(), Some(&out), false)
             .await
             .expect("run_plain");
         assert!(r.is_none());
@@ -330,10 +335,35 @@ fn plain_without_a_terminal_points_to_flags() {
     let err = rt.block_on(async {
         let cloud = SimCloud::demo(SimOptions::instant()).expect("demo parses");
         let inv = Inventory::default();
-        fixedip_tui::plain::run_plain(&inv, &cloud, None).await
+        fixedip_tui::plain::run_plain(&inv, &cloud, None, false).await
     });
     let text = err.expect_err("no terminal").to_string();
     assert!(text.contains("needs an interactive terminal"), "{text}");
     assert!(text.contains("fixedip-tui discover --json"), "{text}");
     assert!(text.contains("fixedip-tui plan --out plan.toml"), "{text}");
+}
+
+/// `--no-color` turns the prompts' colours off as NO_COLOR does (without it, they are coloured).
+#[test]
+fn plain_no_color_flag_draws_no_colours() {
+    let first_prompt = |args: &[&str]| -> String {
+        let home = tempfile::tempdir().expect("home");
+        let mut cmd = Command::new(env!("CARGO_BIN_EXE_fixedip-tui"));
+        cmd.args(args).env_remove("NO_COLOR");
+        let mut s = spawn_colored(cmd, home.path());
+        // The prompt, then its first option: what was drawn up to there.
+        expect(&mut s, "VPC for the setup");
+        let seen = s.expect(VPC).expect("the VPC options");
+        send(&mut s, "\x03");
+        String::from_utf8_lossy(seen.before()).into_owned()
+    };
+    let sgr_colour = |t: &str| t.contains("\x1b[38;") || t.contains("\x1b[3") && t.contains('m');
+    let coloured = first_prompt(&["--demo", "--plain"]);
+    assert!(sgr_colour(&coloured), "colours by default: {coloured:?}");
+    let plain = first_prompt(&["--demo", "--no-color", "--plain"]);
+    assert!(!plain.contains("\x1b[38;"), "{plain:?}");
+    assert!(
+        !(0..8).any(|c| plain.contains(&format!("\x1b[3{c}m"))),
+        "{plain:?}"
+    );
 }
