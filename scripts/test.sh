@@ -11,14 +11,21 @@ BOTO3_VERSION=1.44.8
 # version goes with boto3's botocore.
 AWSCLI_VERSION=1.46.3
 
-# 1. moto server (pinned) in a local venv, reused between runs.
-if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c "import moto,sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
-  python3 -m venv .venv
-  .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
-fi
-if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import awscli,sys; sys.exit(awscli.__version__ != '$AWSCLI_VERSION')" 2>/dev/null; then
-  .venv/bin/pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION" "boto3==$BOTO3_VERSION"
-fi
+# 1. moto server and the AWS CLI (pinned) in a local venv, reused between runs. Installed in the
+# background while the code is linted and built (pip waits on the network, cargo on the CPU);
+# the tests wait for it.
+setup_venv() {
+  if [ ! -x .venv/bin/moto_server ] || ! .venv/bin/python -c "import moto,sys; sys.exit(moto.__version__ != '$MOTO_VERSION')" 2>/dev/null; then
+    python3 -m venv .venv
+    .venv/bin/pip install --quiet --disable-pip-version-check "moto[server]==$MOTO_VERSION" "boto3==$BOTO3_VERSION"
+  fi
+  if [ ! -x .venv/bin/aws ] || ! .venv/bin/python -c "import awscli,sys; sys.exit(awscli.__version__ != '$AWSCLI_VERSION')" 2>/dev/null; then
+    .venv/bin/pip install --quiet --disable-pip-version-check "awscli==$AWSCLI_VERSION" "boto3==$BOTO3_VERSION"
+  fi
+}
+mkdir -p target
+setup_venv > target/venv-setup.log 2>&1 &
+VENV_SETUP=$!
 export FIXEDIP_MOTO_SERVER="$PWD/.venv/bin/moto_server"
 export FIXEDIP_PYTHON="$PWD/.venv/bin/python"
 # cfn-lint comes with moto[server]; tests/it/export_cfn.rs validates the exported templates with it.
@@ -47,5 +54,11 @@ if ! command -v cargo-nextest >/dev/null 2>&1; then
   cargo install --locked cargo-nextest
 fi
 # The examples (benchmarks) are type-checked by clippy above and not built again here.
+cargo nextest run --lib --bins --tests --locked --no-run
+if ! wait "$VENV_SETUP"; then
+  cat target/venv-setup.log >&2
+  echo "error: installing moto and the AWS CLI into .venv failed (above)" >&2
+  exit 1
+fi
 cargo nextest run --lib --bins --tests --locked --no-fail-fast
 cargo test --doc --locked
