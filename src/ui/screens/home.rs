@@ -466,7 +466,7 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     // lines, and only the lines on screen are built.
     let wrap = |lines: Vec<Line<'static>>| Paragraph::new(lines).wrap(Wrap { trim: false });
     let head_rows = wrap(head.clone()).line_count(width);
-    let mut reasons = HashMap::new();
+    let mut reasons = ReasonRows::default();
     let rows: Vec<usize> = subnets
         .iter()
         .map(|s| subnet_rows(s, area.width, theme, &mut reasons))
@@ -688,42 +688,55 @@ fn reason_line(s: &Subnet, theme: &Theme) -> Line<'static> {
     ))
 }
 
+/// Reasons already wrapped in this frame's pane (subnets of one route table share theirs; a
+/// VPC's subnets, in the pane's order, often follow one another with the same one).
+#[derive(Default)]
+struct ReasonRows<'a> {
+    last: Option<(&'a str, usize)>,
+    seen: HashMap<&'a str, usize>,
+}
+
+/// Printable ASCII: a column a byte (the common case, measured without decoding).
+fn printable_ascii(t: &str) -> bool {
+    t.bytes().all(|b| (b' '..=b'~').contains(&b))
+}
+
+/// The columns `t` takes: `{:<n}` pads it to `n` characters.
+fn padded_width(t: &str, n: usize) -> usize {
+    if printable_ascii(t) {
+        t.len().max(n)
+    } else {
+        Span::raw(t).width() + n.saturating_sub(t.chars().count())
+    }
+}
+
 /// The rows a subnet's two lines take in the pane once wrapped. The first line's width is
 /// reckoned from its parts, without building it (only a line wider than the pane is built and
-/// wrapped); the second says why the subnet is public or private, which subnets of one route
-/// table share: its rows are wrapped once per reason (`reasons`).
-fn subnet_rows<'a>(
-    s: &'a Subnet,
-    pane: u16,
-    theme: &Theme,
-    reasons: &mut HashMap<&'a str, usize>,
-) -> usize {
+/// wrapped); the second says why the subnet is public or private: built and wrapped only when
+/// it is wider than the pane, once per reason (`reasons`).
+fn subnet_rows<'a>(s: &'a Subnet, pane: u16, theme: &Theme, reasons: &mut ReasonRows<'a>) -> usize {
     let inner = pane.saturating_sub(2);
     let wrapped = |l: Line| {
         Paragraph::new(l)
             .wrap(Wrap { trim: false })
             .line_count(inner)
     };
-    // Printable ASCII is a column a byte (the common case, measured without decoding).
-    let width = |t: &str| match t.bytes().all(|b| (b' '..=b'~').contains(&b)) {
-        true => t.len(),
-        false => Span::raw(t).width(),
-    };
-    // `{:<n}` pads to `n` characters.
-    let padded = |t: &str, n: usize| width(t) + n.saturating_sub(t.chars().count());
     let name = s.name.as_deref().unwrap_or_default();
     let room = name_room(pane);
-    let name_width = if name.chars().count() <= room {
-        width(name)
+    let name_width = if printable_ascii(name) {
+        // `ellipsize` keeps `room` characters, the last one `…`.
+        name.len().min(room)
+    } else if name.chars().count() <= room {
+        Span::raw(name).width()
     } else {
-        width(&ellipsize(name, room))
+        Span::raw(ellipsize(name, room).as_str()).width()
     };
     let free_digits = s.free_ips.checked_ilog10().map_or(1, |d| d as usize + 1);
     let [mark, az, id, cidr, free] = SUBNET_COLUMNS;
     let first = mark
-        + padded(&s.az, az)
-        + padded(&s.id, id)
-        + padded(&s.cidr, cidr)
+        + padded_width(&s.az, az)
+        + padded_width(&s.id, id)
+        + padded_width(&s.cidr, cidr)
         + free_digits.max(free - 6)
         + 6
         + name_width;
@@ -733,13 +746,19 @@ fn subnet_rows<'a>(
         wrapped(subnet_line(s, pane, theme))
     };
     let reason = subnet_reason(s);
-    let second = match reasons.get(reason) {
-        Some(rows) => *rows,
-        None => {
-            let rows = wrapped(reason_line(s, theme));
-            reasons.insert(reason, rows);
-            rows
-        }
+    // "     ↳ " takes 7 columns.
+    let second = if padded_width(reason, 0) + 7 <= inner as usize {
+        1
+    } else if let Some((_, rows)) = reasons.last.filter(|(r, _)| *r == reason) {
+        rows
+    } else {
+        let rows = match reasons.seen.get(reason) {
+            Some(rows) => *rows,
+            None => wrapped(reason_line(s, theme)),
+        };
+        reasons.seen.insert(reason, rows);
+        reasons.last = Some((reason, rows));
+        rows
     };
     first + second
 }
@@ -818,7 +837,9 @@ mod tests {
             ),
         ];
         for pane in (3..=140u16).chain([200, 400]) {
-            for s in &subnets {
+            // One frame's memo of wrapped reasons: each subnet twice (the memo's answers too).
+            let mut reasons = ReasonRows::default();
+            for s in subnets.iter().chain(&subnets) {
                 let want: usize = subnet_lines(s, pane, &Theme::COLOR)
                     .into_iter()
                     .map(|l| {
@@ -828,7 +849,7 @@ mod tests {
                     })
                     .sum();
                 assert_eq!(
-                    subnet_rows(s, pane, &Theme::COLOR, &mut HashMap::new()),
+                    subnet_rows(s, pane, &Theme::COLOR, &mut reasons),
                     want,
                     "{} at {pane}",
                     s.id
