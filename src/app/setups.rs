@@ -62,6 +62,8 @@ pub struct SetupsView {
     pub filter_editing: bool,
     search: FilterCache,
     shown: Vec<usize>,
+    /// The setup under the cursor when a read started: under it again when the read ends.
+    reselect: Option<String>,
 }
 
 impl SetupsView {
@@ -188,6 +190,9 @@ impl SetupsView {
 
     /// Start a read; the command to send.
     pub fn read(&mut self) -> Cmd {
+        if let Some(id) = self.selected_row().map(|r| r.id.clone()) {
+            self.reselect = Some(id);
+        }
         self.generation += 1;
         self.setups = Setups::Loading;
         Cmd::ReadSetups {
@@ -208,11 +213,12 @@ impl SetupsView {
             },
             Err(why) => Setups::Failed(why),
         };
-        let keep = self.selected_row().map(|r| r.id.clone());
         self.search = FilterCache::new(self.rows().iter().map(Self::search_text).collect());
         self.shown.clear();
         self.refilter();
-        // The setup under the cursor stays there when it is still listed.
+        // The setup under the cursor stays there when it is still listed (wherever the read
+        // put it).
+        let keep = self.reselect.take();
         if let Some(at) = keep.and_then(|id| self.shown().position(|(_, r)| r.id == id)) {
             self.selected = at;
         }

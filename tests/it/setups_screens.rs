@@ -116,6 +116,36 @@ async fn the_filter_narrows_the_setups_as_typed() {
     assert!(m.setups.shown_len() > 0 && m.setups.shown_len() < ids.len());
 }
 
+/// A read again keeps the cursor on the setup it was on, wherever the new read lists it.
+#[tokio::test]
+async fn a_read_again_keeps_the_cursor_on_its_setup() {
+    let mut m = model_with_setups().await;
+    common::keys(&mut m, "TAB j");
+    let on = m.setups.selected_row().map(|r| r.id.clone());
+    assert_eq!(on.as_deref(), m.setups.rows().get(1).map(|r| r.id.as_str()));
+    let Setups::Loaded { setups, report } = m.setups.setups.clone() else {
+        panic!("the setups are read");
+    };
+    let (mut setups, mut report) = (setups, *report);
+    // The next read finds one more, listed first.
+    let mut extra = (setups[0].clone(), report.setups[0].clone());
+    extra.0.nlb.name = "another-nlb".into();
+    extra.1.id = extra.0.id();
+    setups.insert(0, extra.0);
+    report.setups.insert(0, extra.1);
+    common::keys(&mut m, "r");
+    let generation = m.setups.generation;
+    app::update(
+        &mut m,
+        Msg::Setups {
+            generation,
+            result: Ok(Box::new((setups, report))),
+        },
+    );
+    assert_eq!(m.setups.selected_row().map(|r| r.id.clone()), on);
+    assert_eq!(m.setups.selected, 2, "it is third now");
+}
+
 #[tokio::test]
 async fn fix_asks_with_the_aws_lines_then_makes_them_and_reads_again() {
     let mut m = model_with_setups().await;
