@@ -92,7 +92,7 @@ pub enum Screen<'a> {
 }
 
 /// What a drawn frame measured, sent back by the runner as `Msg::Layout`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Layout {
     /// Rows of the VPC list (for paging it).
     pub list_rows: usize,
@@ -100,6 +100,8 @@ pub struct Layout {
     pub wizard_rows: Option<usize>,
     /// Rows of the Setups list, when it was drawn (for paging it).
     pub setups_rows: Option<usize>,
+    /// The verify checklist's layout, when the frame measured it anew (kept by the view).
+    pub checklist: Option<verify::ChecklistLayout>,
 }
 
 #[derive(Debug, Clone)]
@@ -829,6 +831,12 @@ fn on_layout(model: &mut Model, layout: Layout) {
     }
     if let Some(rows) = layout.setups_rows {
         model.setups.page_rows = rows;
+    }
+    // Kept only if the checks are still those it was measured for.
+    if let (Some(v), Some(l)) = (model.verify.as_mut(), layout.checklist) {
+        if l.revision == v.revision {
+            v.layout = Some(l);
+        }
     }
     model.dirty = false;
 }

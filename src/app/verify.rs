@@ -19,9 +19,10 @@ pub struct VerifyView {
     pub reregister: bool,
     /// Bumped whenever `checks` or `report` change: what the checklist's layout is kept for.
     pub revision: u64,
-    /// The checklist's layout (its lines per check at a width), measured by the renderer and
-    /// kept until the checks or the width change: a frame then builds only the lines on screen.
-    pub layout: std::cell::RefCell<Option<ChecklistLayout>>,
+    /// The checklist's layout (its lines per check at a width), as the last frame that measured
+    /// it sent it back (`Msg::Layout`); used until the checks or the width change: a frame then
+    /// builds only the lines on screen.
+    pub layout: Option<ChecklistLayout>,
 }
 
 /// One entry of the checklist as shown: a heading, or a check (with its group in its title, in

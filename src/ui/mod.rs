@@ -32,6 +32,7 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
     render_header(frame, header, model, theme);
     let mut wizard_rows = None;
     let mut setups_rows = None;
+    let mut checklist = None;
     match model.screen() {
         Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
         Screen::Home => screens::home::render(frame, body, model, theme),
@@ -41,7 +42,7 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
         Screen::Setup(v) => screens::setups::render_setup(frame, body, model, v, theme),
         Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
         Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
-        Screen::Verify(v) => screens::verify::render(frame, body, model, v, theme),
+        Screen::Verify(v) => checklist = screens::verify::render(frame, body, model, v, theme),
     }
     render_footer(frame, footer, model, theme);
     if model.overlay == Some(Overlay::Help) {
@@ -52,6 +53,7 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
         list_rows: screens::home::list_rows(body, model),
         wizard_rows,
         setups_rows,
+        checklist,
     }
 }
 

@@ -337,6 +337,7 @@ async fn a_drawn_frame_sends_its_layout_back_as_a_message() {
             list_rows: 2,
             wizard_rows: None,
             setups_rows: None,
+            checklist: None,
         }),
     );
     assert!(!m.dirty, "the frame drawn is current");
@@ -364,7 +365,7 @@ async fn the_wizard_pages_by_its_own_list_height() {
     let layout = layout.expect("measured");
     let rows = layout.wizard_rows.expect("the step's list was drawn");
     assert_ne!(rows, layout.list_rows, "two lists, two heights");
-    app::update(&mut m, Msg::Layout(layout));
+    app::update(&mut m, Msg::Layout(layout.clone()));
     let w = m.wizard.as_ref().expect("wizard");
     assert_eq!(w.page_rows, rows);
     assert_eq!(m.page_rows, layout.list_rows);

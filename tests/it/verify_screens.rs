@@ -349,3 +349,46 @@ async fn a_check_that_changes_is_laid_out_again() {
     assert_eq!(after, pane_rows(&fresh, 40));
     assert!(after.iter().any(|r| r.contains("3.3.3.3")), "{after:#?}");
 }
+
+/// The frame that measures the checklist sends its layout back (`Msg::Layout`) and the view
+/// keeps it: the next frames measure nothing; a check that changes makes the next frame measure
+/// again, and a layout measured for checks that have changed since is not kept.
+#[tokio::test]
+async fn the_checklist_layout_comes_back_as_a_message() {
+    let (mut m, _) = verifying().await;
+    let draw = |m: &Model| {
+        let mut t = Terminal::new(TestBackend::new(120, 40)).expect("test terminal");
+        let mut layout = None;
+        t.draw(|f| layout = Some(ui::render_measured(f, m, &Theme::MONO)))
+            .expect("draw");
+        layout.expect("measured")
+    };
+    let first = draw(&m);
+    assert!(first.checklist.is_some(), "nothing kept yet: measured");
+    app::update(&mut m, Msg::Layout(first.clone()));
+    assert_eq!(
+        m.verify.as_ref().and_then(|v| v.layout.clone()),
+        first.checklist
+    );
+    assert!(draw(&m).checklist.is_none(), "kept: nothing measured");
+
+    let mut c = Check::new("tcp:3.3.3.3", "3.3.3.3", "TCP 443 connects");
+    c.finish(CheckState::Pass, "3.3.3.3:443 in 9 ms".into(), None);
+    app::update(&mut m, Msg::VerifyCheck(c));
+    let again = draw(&m);
+    assert!(
+        again.checklist.is_some(),
+        "the checks changed: measured again"
+    );
+    app::update(&mut m, Msg::Layout(again.clone()));
+    assert_eq!(
+        m.verify.as_ref().and_then(|v| v.layout.clone()),
+        again.checklist
+    );
+    // The layout of a frame before the change comes back late: not kept.
+    app::update(&mut m, Msg::Layout(first));
+    assert_eq!(
+        m.verify.as_ref().and_then(|v| v.layout.clone()),
+        again.checklist
+    );
+}

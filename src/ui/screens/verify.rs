@@ -12,7 +12,15 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
 use crate::verify::{Check, CheckState};
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, theme: &Theme) {
+/// Returns the checklist's layout when this frame measured it anew (the view keeps the last one
+/// it was sent: `Msg::Layout`).
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    v: &VerifyView,
+    theme: &Theme,
+) -> Option<ChecklistLayout> {
     let counts = v.counts();
     let total = v.checks.len();
     let head = if v.running() {
@@ -79,7 +87,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, them
         handout_area,
     );
 
-    render_checklist(frame, list_area, model, v, theme);
+    render_checklist(frame, list_area, model, v, theme)
 }
 
 /// The lines of one entry of the checklist.
@@ -115,16 +123,9 @@ fn entry_lines<'a>(
     }
 }
 
-/// Measure the checklist's layout at `width`, unless the view keeps it already (it does until
-/// the checks or the width change).
-fn measure_checklist(v: &VerifyView, model: &Model, width: usize) {
-    if v.layout
-        .borrow()
-        .as_ref()
-        .is_some_and(|l| l.width == width && l.revision == v.revision)
-    {
-        return;
-    }
+/// The checklist's layout at `width`: measured, unless the view keeps it already (until the
+/// checks or the width change).
+fn measure_checklist(v: &VerifyView, model: &Model, width: usize) -> ChecklistLayout {
     let entries = v.entries();
     let mut starts = Vec::with_capacity(entries.len() + 1);
     let mut line = 0;
@@ -146,23 +147,34 @@ fn measure_checklist(v: &VerifyView, model: &Model, width: usize) {
         };
     }
     starts.push(line);
-    *v.layout.borrow_mut() = Some(ChecklistLayout {
+    ChecklistLayout {
         revision: v.revision,
         width,
         entries,
         starts,
-    });
+    }
 }
 
 /// The checks (only the lines on screen are built), scrolled by j/k.
-fn render_checklist(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView, theme: &Theme) {
+/// Returns the layout when it was measured anew.
+fn render_checklist(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    v: &VerifyView,
+    theme: &Theme,
+) -> Option<ChecklistLayout> {
     let width = area.width.saturating_sub(2) as usize;
     let view = area.height.saturating_sub(2);
-    measure_checklist(v, model, width);
-    let memo = v.layout.borrow();
-    let Some(layout) = memo.as_ref() else {
-        return;
+    let kept = v
+        .layout
+        .as_ref()
+        .filter(|l| l.width == width && l.revision == v.revision);
+    let measured = match kept {
+        Some(_) => None,
+        None => Some(measure_checklist(v, model, width)),
     };
+    let layout = kept.or(measured.as_ref())?;
     let offset = v.scroll.fit(layout.total(), view);
     let (first, skip) = layout.at_line(usize::from(offset));
     let mut lines: Vec<Line> = Vec::new();
@@ -183,6 +195,7 @@ fn render_checklist(frame: &mut Frame, area: Rect, model: &Model, v: &VerifyView
             ),
         area,
     );
+    measured
 }
 
 /// One check: a line with its evidence; a failure with its evidence and fix wrapped below.
