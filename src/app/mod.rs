@@ -102,6 +102,10 @@ pub struct Layout {
     pub setups_rows: Option<usize>,
     /// The verify checklist's layout, when the frame measured it anew (kept by the view).
     pub checklist: Option<verify::ChecklistLayout>,
+    /// The scrolled panes drawn: the home detail, the wizard's review, the verify checklist.
+    pub detail: Option<scroll::Measured>,
+    pub review: Option<scroll::Measured>,
+    pub checks: Option<scroll::Measured>,
 }
 
 #[derive(Debug, Clone)]
@@ -831,6 +835,15 @@ fn on_layout(model: &mut Model, layout: Layout) {
     }
     if let Some(rows) = layout.setups_rows {
         model.setups.page_rows = rows;
+    }
+    if let Some(m) = layout.detail {
+        model.detail_scroll.measured(m);
+    }
+    if let (Some(w), Some(m)) = (model.wizard.as_mut(), layout.review) {
+        w.review.measured(m);
+    }
+    if let (Some(v), Some(m)) = (model.verify.as_mut(), layout.checks) {
+        v.scroll.measured(m);
     }
     // Kept only if the checks are still those it was measured for.
     if let (Some(v), Some(l)) = (model.verify.as_mut(), layout.checklist) {

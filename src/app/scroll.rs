@@ -1,16 +1,31 @@
 //! A pane scrolled by lines that stops at its end. The renderer, which alone knows how many rows
-//! the wrapped text takes at the current width, tells it the limit each frame (`fit`); keys move
-//! it (`go`: `by`, `page`, `top`, `bottom`) and never past that limit.
+//! the wrapped text takes at the current width, draws with `fit` (the offset within what it
+//! measured) and sends what it measured back (`Msg::Layout` → `measured`); keys move it (`go`:
+//! `by`, `page`, `top`, `bottom`) and never past the last limit measured.
 
-use std::cell::Cell;
+/// What a frame measured of a scrolled pane: rows of content, rows on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Measured {
+    pub content: usize,
+    pub view: u16,
+}
 
-#[derive(Debug, Clone)]
+impl Measured {
+    /// The last offset that still shows content (rows of content minus rows on screen).
+    fn max(self) -> u16 {
+        u16::try_from(self.content)
+            .unwrap_or(u16::MAX)
+            .saturating_sub(self.view)
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scroll {
     offset: u16,
-    /// The last offset that still shows content (rows of content minus rows on screen).
-    max: Cell<u16>,
+    /// The last offset that still shows content, as last measured.
+    max: u16,
     /// Rows on screen, for paging.
-    view: Cell<u16>,
+    view: u16,
 }
 
 impl Default for Scroll {
@@ -18,8 +33,8 @@ impl Default for Scroll {
         // Until the first frame the limits are unknown: allow everything.
         Self {
             offset: 0,
-            max: Cell::new(u16::MAX),
-            view: Cell::new(10),
+            max: u16::MAX,
+            view: 10,
         }
     }
 }
@@ -27,26 +42,29 @@ impl Default for Scroll {
 impl Scroll {
     /// The offset to draw with.
     pub fn offset(&self) -> u16 {
-        self.offset.min(self.max.get())
+        self.offset.min(self.max)
     }
 
-    /// Called by the renderer: `content` rows to show in `view` rows. Returns the offset to use.
-    pub fn fit(&self, content: usize, view: u16) -> u16 {
-        let content = u16::try_from(content).unwrap_or(u16::MAX);
-        self.max.set(content.saturating_sub(view));
-        self.view.set(view.max(1));
-        self.offset()
+    /// The offset to draw `m` with (the renderer's; it changes nothing).
+    pub fn fit(&self, m: Measured) -> u16 {
+        self.offset.min(m.max())
+    }
+
+    /// What the last frame measured (sent back by the runner).
+    pub fn measured(&mut self, m: Measured) {
+        self.max = m.max();
+        self.view = m.view.max(1);
     }
 
     pub fn by(&mut self, delta: i32) {
         let from = i32::from(self.offset());
-        let to = (from + delta).clamp(0, i32::from(self.max.get()));
+        let to = (from + delta).clamp(0, i32::from(self.max));
         self.offset = u16::try_from(to).unwrap_or(0);
     }
 
     /// Whole screens (less one row of context), down for positive.
     pub fn page(&mut self, pages: i32) {
-        let step = i32::from(self.view.get().saturating_sub(1).max(1));
+        let step = i32::from(self.view.saturating_sub(1).max(1));
         self.by(pages * step);
     }
 
@@ -55,12 +73,12 @@ impl Scroll {
     }
 
     pub fn bottom(&mut self) {
-        self.offset = self.max.get();
+        self.offset = self.max;
     }
 
-    /// At the end (nothing more below).
-    pub fn at_end(&self) -> bool {
-        self.offset() >= self.max.get()
+    /// At the end of `m` (nothing more below).
+    pub fn at_end(&self, m: Measured) -> bool {
+        self.fit(m) >= m.max()
     }
 
     /// Move as the reading keys ask (their bindings are in the screen's keymap).
@@ -90,12 +108,17 @@ mod tests {
     #[test]
     fn stops_at_both_ends_and_pages_by_the_view() {
         let mut s = Scroll::default();
-        assert_eq!(s.fit(30, 10), 0);
+        let m = Measured {
+            content: 30,
+            view: 10,
+        };
+        assert_eq!(s.fit(m), 0);
+        s.measured(m);
         for _ in 0..50 {
             s.go(Motion::Lines(1));
         }
         assert_eq!(s.offset(), 20, "clamped at content - view");
-        assert!(s.at_end());
+        assert!(s.at_end(m));
         s.go(Motion::Lines(-1));
         assert_eq!(s.offset(), 19, "one key back up moves at once");
         s.go(Motion::Top);
@@ -104,8 +127,14 @@ mod tests {
         assert_eq!(s.offset(), 9);
         s.go(Motion::Bottom);
         assert_eq!(s.offset(), 20);
-        // The content shrank (a wider terminal): the offset follows.
-        assert_eq!(s.fit(12, 10), 2);
+        // The content shrank (a wider terminal): the frame draws within it at once, and the
+        // keys follow once it is sent back.
+        let wider = Measured {
+            content: 12,
+            view: 10,
+        };
+        assert_eq!(s.fit(wider), 2);
+        s.measured(wider);
         s.go(Motion::Lines(-5));
         assert_eq!(s.offset(), 0);
     }

@@ -30,31 +30,27 @@ pub fn render_measured(frame: &mut Frame, model: &Model, theme: &Theme) -> crate
     ])
     .areas(area);
     render_header(frame, header, model, theme);
-    let mut wizard_rows = None;
-    let mut setups_rows = None;
-    let mut checklist = None;
+    let mut drawn = crate::app::Layout {
+        // Measured on every frame, so the list pages right the moment it is back.
+        list_rows: screens::home::list_rows(body, model),
+        ..Default::default()
+    };
     match model.screen() {
         Screen::NoAccess(err) => screens::no_access::render(frame, body, model, err, theme),
-        Screen::Home => screens::home::render(frame, body, model, theme),
+        Screen::Home => screens::home::render(frame, body, model, theme, &mut drawn),
         Screen::Setups(v) => {
-            setups_rows = Some(screens::setups::render_list(frame, body, model, v, theme))
+            drawn.setups_rows = Some(screens::setups::render_list(frame, body, model, v, theme))
         }
         Screen::Setup(v) => screens::setups::render_setup(frame, body, model, v, theme),
-        Screen::Wizard(w) => wizard_rows = screens::wizard::render(frame, body, model, w, theme),
+        Screen::Wizard(w) => screens::wizard::render(frame, body, model, w, theme, &mut drawn),
         Screen::Apply(a) => screens::apply::render(frame, body, model, a, theme),
-        Screen::Verify(v) => checklist = screens::verify::render(frame, body, model, v, theme),
+        Screen::Verify(v) => screens::verify::render(frame, body, model, v, theme, &mut drawn),
     }
     render_footer(frame, footer, model, theme);
     if model.overlay == Some(Overlay::Help) {
         widgets::help::render(frame, body, model, theme);
     }
-    crate::app::Layout {
-        // Measured on every frame, so the list pages right the moment it is back.
-        list_rows: screens::home::list_rows(body, model),
-        wizard_rows,
-        setups_rows,
-        checklist,
-    }
+    drawn
 }
 
 fn render_header(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {

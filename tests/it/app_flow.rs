@@ -336,8 +336,7 @@ async fn a_drawn_frame_sends_its_layout_back_as_a_message() {
         Msg::Layout(app::Layout {
             list_rows: 2,
             wizard_rows: None,
-            setups_rows: None,
-            checklist: None,
+            ..Default::default()
         }),
     );
     assert!(!m.dirty, "the frame drawn is current");

@@ -242,14 +242,24 @@ fn loaded_counts_match_sources() {
 /// moves up at once (no invisible overscroll to climb back through).
 #[tokio::test]
 async fn the_detail_pane_stops_at_its_end() {
+    // A frame, and what it measured sent back (as the runner does).
+    let frame = |m: &mut Model| {
+        let mut t = Terminal::new(TestBackend::new(80, 24)).expect("test terminal");
+        let mut layout = None;
+        t.draw(|f| layout = Some(ui::render_measured(f, m, &Theme::COLOR)))
+            .expect("draw");
+        let layout = layout.expect("measured");
+        app::update(m, Msg::Layout(layout.clone()));
+        layout.detail.expect("the detail pane was drawn")
+    };
     let mut m = common::loaded_demo_model().await;
-    let _ = draw(&m, 80, 24);
+    frame(&mut m);
     for _ in 0..40 {
         key(&mut m, KeyCode::Char('J'));
     }
     let bottom = m.detail_scroll.offset();
-    let _ = draw(&m, 80, 24);
-    assert!(m.detail_scroll.at_end());
+    let pane = frame(&mut m);
+    assert!(m.detail_scroll.at_end(pane));
     let end = m.detail_scroll.offset();
     assert!(end > 0 && end <= bottom, "{end} {bottom}");
     key(&mut m, KeyCode::Char('K'));

@@ -8,6 +8,7 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
+use crate::app::scroll::Measured;
 use crate::app::{Model, Phase, SourceState};
 use crate::discovery::Source;
 use crate::domain::{Subnet, Vpc};
@@ -137,7 +138,14 @@ pub fn list_rows(area: Rect, model: &Model) -> usize {
     a.list.height.saturating_sub(4) as usize
 }
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+/// `drawn`: what the frame measured (the detail pane's rows).
+pub fn render(
+    frame: &mut Frame,
+    area: Rect,
+    model: &Model,
+    theme: &Theme,
+    drawn: &mut crate::app::Layout,
+) {
     let problems = problem_lines(model, theme);
     let a = layout(area, model, wrapped_rows(&problems, area.width));
     render_sources(frame, &a, model, theme);
@@ -153,7 +161,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         );
     }
     render_list(frame, a.list, model, theme);
-    render_detail(frame, a.detail, model, theme);
+    drawn.detail = render_detail(frame, a.detail, model, theme);
 }
 
 fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
@@ -433,7 +441,8 @@ fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Them
     frame.render_stateful_widget(table, table_area, &mut state);
 }
 
-fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
+/// Returns the pane's rows, when a VPC's are shown.
+fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) -> Option<Measured> {
     let block = Block::default()
         .borders(Borders::ALL)
         .border_style(theme.border())
@@ -448,7 +457,7 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             .block(block),
             area,
         );
-        return;
+        return None;
     };
     let width = area.width.saturating_sub(2);
     let view = area.height.saturating_sub(2) as usize;
@@ -471,9 +480,11 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         .iter()
         .map(|s| subnet_rows(s, area.width, theme, &mut reasons))
         .collect();
-    let offset = model
-        .detail_scroll
-        .fit(head_rows + rows.iter().sum::<usize>(), view as u16) as usize;
+    let measured = Measured {
+        content: head_rows + rows.iter().sum::<usize>(),
+        view: view as u16,
+    };
+    let offset = model.detail_scroll.fit(measured) as usize;
     // From the first line on screen: `skip` rows of it are above the pane.
     let (mut lines, mut skip, mut have) = if offset < head_rows {
         (head, offset, head_rows)
@@ -493,6 +504,7 @@ fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     }
     let skip = u16::try_from(skip).unwrap_or(u16::MAX);
     frame.render_widget(wrap(lines).scroll((skip, 0)).block(block), area);
+    Some(measured)
 }
 
 /// The detail's first lines: the VPC, whether it is the recommended one, its DNS attributes.

@@ -1,6 +1,7 @@
 //! Step 8: everything the apply will create or change, the cost, who can reach it, every finding,
 //! and the typed confirmation; then save.
 
+use crate::app::scroll::Measured;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
@@ -11,7 +12,8 @@ use crate::app::Model;
 use crate::plan::Severity;
 use crate::ui::theme::Theme;
 
-pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
+/// Returns the review's rows (for scrolling it).
+pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) -> Measured {
     let inv = &model.inventory;
     let plan = w.plan(inv);
     let errors = w
@@ -45,11 +47,12 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         lines.push(Line::raw(""));
     }
     let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let offset = w.review.fit(
-        text.line_count(body.width.saturating_sub(2)),
-        body.height.saturating_sub(2),
-    );
-    let more = if w.review.at_end() {
+    let measured = Measured {
+        content: text.line_count(body.width.saturating_sub(2)),
+        view: body.height.saturating_sub(2),
+    };
+    let offset = w.review.fit(measured);
+    let more = if w.review.at_end(measured) {
         " j/k J/K PgUp/PgDn g/G scroll "
     } else {
         " more below · j/k J/K PgUp/PgDn g/G scroll "
@@ -93,6 +96,7 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
         let x = b.x + 9 + w.confirm_input.visual_cursor() as u16;
         frame.set_cursor_position(Position::new(x.min(b.right().saturating_sub(1)), b.y));
     }
+    measured
 }
 
 /// Above the confirmation: saved, confirmed, or what to press to confirm or apply.

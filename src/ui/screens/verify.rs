@@ -1,6 +1,7 @@
 //! The verify checklist (filling in live) and the handout: the fixed IPs as an allow-list, the
 //! name, port and region, the kind of IPs with its caveat, who can reach the API.
 
+use crate::app::scroll::Measured;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph};
@@ -12,15 +13,16 @@ use crate::ui::theme::Theme;
 use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
 use crate::verify::{Check, CheckState};
 
-/// Returns the checklist's layout when this frame measured it anew (the view keeps the last one
-/// it was sent: `Msg::Layout`).
+/// `drawn`: the checklist's rows, and its layout when this frame measured it anew (the view
+/// keeps the last one it was sent: `Msg::Layout`).
 pub fn render(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
     v: &VerifyView,
     theme: &Theme,
-) -> Option<ChecklistLayout> {
+    drawn: &mut crate::app::Layout,
+) {
     let counts = v.counts();
     let total = v.checks.len();
     let head = if v.running() {
@@ -87,7 +89,7 @@ pub fn render(
         handout_area,
     );
 
-    render_checklist(frame, list_area, model, v, theme)
+    render_checklist(frame, list_area, model, v, theme, drawn);
 }
 
 /// The lines of one entry of the checklist.
@@ -156,14 +158,15 @@ fn measure_checklist(v: &VerifyView, model: &Model, width: usize) -> ChecklistLa
 }
 
 /// The checks (only the lines on screen are built), scrolled by j/k.
-/// Returns the layout when it was measured anew.
+/// `drawn`: the checklist's rows, and its layout when it was measured anew.
 fn render_checklist(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
     v: &VerifyView,
     theme: &Theme,
-) -> Option<ChecklistLayout> {
+    drawn: &mut crate::app::Layout,
+) {
     let width = area.width.saturating_sub(2) as usize;
     let view = area.height.saturating_sub(2);
     let kept = v
@@ -174,8 +177,14 @@ fn render_checklist(
         Some(_) => None,
         None => Some(measure_checklist(v, model, width)),
     };
-    let layout = kept.or(measured.as_ref())?;
-    let offset = v.scroll.fit(layout.total(), view);
+    let Some(layout) = kept.or(measured.as_ref()) else {
+        return;
+    };
+    let rows = Measured {
+        content: layout.total(),
+        view,
+    };
+    let offset = v.scroll.fit(rows);
     let (first, skip) = layout.at_line(usize::from(offset));
     let mut lines: Vec<Line> = Vec::new();
     for e in layout.entries.iter().skip(first) {
@@ -195,7 +204,8 @@ fn render_checklist(
             ),
         area,
     );
-    measured
+    drawn.checks = Some(rows);
+    drawn.checklist = measured;
 }
 
 /// One check: a line with its evidence; a failure with its evidence and fix wrapped below.

@@ -18,14 +18,16 @@ use crate::ui::widgets::{self, centered, ellipsize};
 /// At this width and above, the steps are a left rail.
 const RAIL: u16 = 100;
 
-/// Draw the wizard; the height of the step's list, when one is drawn (for paging it).
+/// Draw the wizard; `drawn`: the height of the step's list, when one is drawn (for paging it),
+/// or the review's rows.
 pub fn render(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
     w: &Wizard,
     theme: &Theme,
-) -> Option<usize> {
+    drawn: &mut crate::app::Layout,
+) {
     let inv = &model.inventory;
     let (rail, main) = if area.width >= RAIL {
         let [r, m] = Layout::horizontal([Constraint::Length(24), Constraint::Min(40)]).areas(area);
@@ -48,16 +50,14 @@ pub fn render(
         .min((main.height / 3).max(4));
     let [body, bottom] = Layout::vertical([Constraint::Min(3), Constraint::Length(fh)]).areas(main);
     frame.render_widget(findings, bottom);
-    let list_rows = if w.step == Step::Review {
-        super::review::render(frame, body, model, w, theme);
-        None
+    if w.step == Step::Review {
+        drawn.review = Some(super::review::render(frame, body, model, w, theme));
     } else {
-        Some(render_step(frame, body, model, w, theme))
-    };
+        drawn.wizard_rows = Some(render_step(frame, body, model, w, theme));
+    }
     if w.dns_question {
         render_dns_question(frame, area, model, w, theme);
     }
-    list_rows
 }
 
 fn step_mark(w: &Wizard, inv: &Inventory, s: Step) -> (&'static str, bool) {
