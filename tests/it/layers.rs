@@ -182,6 +182,26 @@ fn the_screens_only_read_the_model() {
     );
 }
 
+/// The renderer can change nothing of the model: no interior mutability in it (what a frame
+/// measures comes back as `Msg::Layout`).
+#[test]
+fn the_model_has_no_cells_for_the_renderer_to_write() {
+    let cells = [
+        "std::cell",
+        "core::cell",
+        "RefCell",
+        "Mutex<",
+        "RwLock<",
+        "Atomic",
+    ];
+    for dir in ["app", "ui"] {
+        assert_none(
+            &format!("src/{dir}: the model changes only in update"),
+            uses(dir, &cells),
+        );
+    }
+}
+
 #[test]
 fn the_readme_architecture_names_every_folder_and_file_of_src() {
     let root = Path::new(env!("CARGO_MANIFEST_DIR"));
