@@ -865,6 +865,15 @@ fn on_discovery(model: &mut Model, event: discovery::Event) {
         }
         // Kept in `inventory.warnings` (applied above) and attached when the source finishes.
         E::Warning { .. } => {}
+        // The VPCs as listed (applied above): the list shows them while their attributes are
+        // read; the source is still loading.
+        E::Listed(data) => {
+            if data.source() == Source::Vpcs {
+                model.vpcs_changed();
+                model.refilter();
+            }
+            model.dirty = true;
+        }
         E::Loaded(data) => {
             let source = data.source();
             let count = match data {

@@ -111,6 +111,9 @@ pub enum Event {
         error: CloudError,
     },
     Loaded(SourceData),
+    /// The source's items as listed, before the details each needs are read (its `Loaded`, with
+    /// them, follows): the VPCs before their DNS attributes, so that a long list shows at once.
+    Listed(SourceData),
     Failed {
         source: Source,
         error: CloudError,
@@ -202,31 +205,37 @@ impl Inventory {
                 self.warnings.push(SourceError::new(*source, error))
             }
             Event::Failed { source, error } => self.errors.push(SourceError::new(*source, error)),
+            Event::Listed(data) => self.take(data.clone()),
             Event::Loaded(data) => {
                 let source = data.source();
-                match data.clone() {
-                    SourceData::Identity(i) => self.identity = Some(i),
-                    SourceData::Vpcs(v) => self.vpcs = v,
-                    SourceData::Subnets {
-                        subnets,
-                        route_tables,
-                    } => {
-                        self.subnets = subnets;
-                        self.route_tables = route_tables;
-                    }
-                    SourceData::Certificates(c) => self.certificates = c,
-                    SourceData::HostedZones(z) => self.hosted_zones = z,
-                    SourceData::RestApis(a) => self.rest_apis = a,
-                    SourceData::VpcEndpoints(e) => self.vpc_endpoints = e,
-                    SourceData::ElasticIps(e) => self.elastic_ips = e,
-                    SourceData::LoadBalancers(e) => {
-                        self.load_balancers = e.load_balancers;
-                        self.target_groups = e.target_groups;
-                    }
-                }
+                self.take(data.clone());
                 if !self.loaded.contains(&source) {
                     self.loaded.push(source);
                 }
+            }
+        }
+    }
+
+    /// A source's data in place of what was there.
+    fn take(&mut self, data: SourceData) {
+        match data {
+            SourceData::Identity(i) => self.identity = Some(i),
+            SourceData::Vpcs(v) => self.vpcs = v,
+            SourceData::Subnets {
+                subnets,
+                route_tables,
+            } => {
+                self.subnets = subnets;
+                self.route_tables = route_tables;
+            }
+            SourceData::Certificates(c) => self.certificates = c,
+            SourceData::HostedZones(z) => self.hosted_zones = z,
+            SourceData::RestApis(a) => self.rest_apis = a,
+            SourceData::VpcEndpoints(e) => self.vpc_endpoints = e,
+            SourceData::ElasticIps(e) => self.elastic_ips = e,
+            SourceData::LoadBalancers(e) => {
+                self.load_balancers = e.load_balancers;
+                self.target_groups = e.target_groups;
             }
         }
     }
@@ -564,7 +573,11 @@ async fn fetch_vpcs(
             vpcs
         }
         None => {
-            let vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
+            let mut vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
+            // The list shows now; each VPC's two attributes are one call each (thousands of
+            // calls in a large account, paced by EC2's limits).
+            sort_vpcs(&mut vpcs);
+            let _ = tx.send(Event::Listed(SourceData::Vpcs(vpcs.clone())));
             enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
                 let cloud = cloud.clone();
                 async move {
@@ -581,6 +594,12 @@ async fn fetch_vpcs(
             .await
         }
     };
+    sort_vpcs(&mut vpcs);
+    Ok(SourceData::Vpcs(vpcs))
+}
+
+/// Named VPCs first, by name, then by id.
+fn sort_vpcs(vpcs: &mut [Vpc]) {
     vpcs.sort_by(|a, b| {
         a.name
             .is_none()
@@ -588,7 +607,6 @@ async fn fetch_vpcs(
             .then(a.name.cmp(&b.name))
             .then(a.id.cmp(&b.id))
     });
-    Ok(SourceData::Vpcs(vpcs))
 }
 
 /// The subnets, classified public or private by the route tables read alongside.

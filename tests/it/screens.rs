@@ -80,6 +80,27 @@ async fn loading() {
     snap("loading", &common::model_with(&sim, &partial));
 }
 
+/// The VPCs as listed, their DNS attributes still being read: the list shows them (DNS `…`),
+/// the detail says the attributes are being read.
+#[tokio::test]
+async fn vpcs_listed_attributes_reading() {
+    let sim = common::demo_sim();
+    let events = common::discovery_events(Arc::new(common::demo_sim())).await;
+    let partial: Vec<DEvent> = events
+        .into_iter()
+        .filter(|e| match e {
+            DEvent::Loaded(d) => d.source() == Source::Identity,
+            DEvent::Listed(d) => d.source() == Source::Vpcs,
+            _ => false,
+        })
+        .chain([DEvent::Progress {
+            source: Source::Vpcs,
+            loaded: 4,
+        }])
+        .collect();
+    snap("vpcs_listed", &common::model_with(&sim, &partial));
+}
+
 #[tokio::test]
 async fn loaded() {
     let m = common::loaded_demo_model().await;

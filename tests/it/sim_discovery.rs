@@ -478,3 +478,32 @@ async fn a_plans_focus_reads_less_and_judges_the_plan_the_same() {
     let inv = discovery::collect_focused(sim.clone(), Some(adopting.discovery_focus())).await;
     assert!(!inv.load_balancers.is_empty());
 }
+
+/// The VPCs are listed (an event) before their DNS attributes are read: the same VPCs, in the
+/// order the loaded list has, without the attributes; their `Loaded` follows with them.
+#[tokio::test]
+async fn the_vpcs_are_listed_before_their_attributes_are_read() {
+    let sim = Arc::new(SimCloud::new(demo_account(), SimOptions::instant()));
+    let events = common::discovery_events(sim).await;
+    let listed = events
+        .iter()
+        .position(|e| matches!(e, discovery::Event::Listed(discovery::SourceData::Vpcs(_))));
+    let loaded = events
+        .iter()
+        .position(|e| matches!(e, discovery::Event::Loaded(discovery::SourceData::Vpcs(_))));
+    let (Some(listed), Some(loaded)) = (listed, loaded) else {
+        panic!("both events: {events:#?}");
+    };
+    assert!(listed < loaded);
+    let (
+        discovery::Event::Listed(discovery::SourceData::Vpcs(first)),
+        discovery::Event::Loaded(discovery::SourceData::Vpcs(then)),
+    ) = (&events[listed], &events[loaded])
+    else {
+        unreachable!()
+    };
+    let ids = |v: &[Vpc]| v.iter().map(|v| v.id.clone()).collect::<Vec<_>>();
+    assert_eq!(ids(first), ids(then), "the same VPCs in the same order");
+    assert!(first.iter().all(|v| v.dns_support.is_none()), "{first:#?}");
+    assert!(then.iter().all(|v| v.dns_support.is_some()), "{then:#?}");
+}

@@ -208,8 +208,10 @@ fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(right.to_vec()), r);
 }
 
-fn dns_cell(v: &Vpc, theme: &Theme) -> Cell<'static> {
+/// `reading`: the VPCs' attributes are still being read (unknown ones show `…`, not `?`).
+fn dns_cell(v: &Vpc, reading: bool, theme: &Theme) -> Cell<'static> {
     let (text, style) = match (v.dns_support, v.dns_hostnames) {
+        (None, _) | (_, None) if reading => ("…", theme.dim()),
         (Some(true), Some(true)) => ("on", theme.ok()),
         (Some(false), Some(false)) => ("off", theme.warn()),
         (Some(false), _) => ("sup off", theme.warn()),
@@ -321,6 +323,8 @@ fn list_message(model: &Model, theme: &Theme) -> Option<Paragraph<'static>> {
                 theme.dim(),
             ));
         }
+        // Listed, their DNS attributes still being read: the list shows.
+        (_, SourceState::Loading { .. }) if total > 0 => {}
         (_, SourceState::NotAsked) | (_, SourceState::Loading { .. }) => {
             return Some(message(
                 format!("{} Reading VPCs…", spinner(model.spinner)),
@@ -368,6 +372,7 @@ fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Them
     // Build only the rows on screen: a 10,000-VPC account must not cost 10,000 rows per frame.
     let window = (table_area.height as usize).saturating_sub(1).max(1);
     // The selected row on screen, and no empty rows below the last VPC while some are above.
+    let reading = matches!(model.source(Source::Vpcs), SourceState::Loading { .. });
     let first = model
         .list_offset
         .min(model.selected)
@@ -394,7 +399,7 @@ fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Them
                 name,
                 Cell::from(v.id.clone()),
                 Cell::from(v.cidr.clone()),
-                dns_cell(v, theme),
+                dns_cell(v, reading, theme),
                 Cell::from(subnet_summary(model, v, wide)),
             ];
             if wide {
@@ -534,6 +539,9 @@ fn vpc_lines(model: &Model, vpc: &Vpc, theme: &Theme) -> Vec<Line<'static>> {
             "DNS support on · DNS hostnames on (private DNS on the endpoint will work)",
             theme.ok(),
         )),
+        (None, _) | (_, None) if matches!(model.source(Source::Vpcs), SourceState::Loading { .. }) => {
+            Line::from(Span::styled("DNS attributes: reading…", theme.dim()))
+        }
         (None, _) | (_, None) => Line::from(Span::styled("DNS attributes unknown (not readable)", theme.dim())),
         (Some(s), Some(h)) => Line::from(Span::styled(
             format!(
