@@ -82,10 +82,7 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
 
 /// Enter on a VPC: the wizard starts at step 2 with that VPC.
 fn start_wizard(model: &mut Model) -> Vec<Cmd> {
-    let ready = [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
-        .iter()
-        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }));
-    if !ready {
+    if !wizard_can_start(model) {
         model.flash = Some("wait until VPCs, subnets and endpoints are read".to_string());
         return vec![];
     }
@@ -99,4 +96,11 @@ fn start_wizard(model: &mut Model) -> Vec<Cmd> {
     w.can_apply = !model.quit_after_save;
     model.wizard = Some(w);
     vec![]
+}
+
+/// What the wizard starts from is read: the VPCs (with their attributes), subnets and endpoints.
+pub(super) fn wizard_can_start(model: &Model) -> bool {
+    [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
+        .iter()
+        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }))
 }

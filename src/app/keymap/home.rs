@@ -22,7 +22,7 @@ pub struct State {
     pub filtering: bool,
     /// A filter is kept.
     pub filter_set: bool,
-    /// The list shows a VPC.
+    /// The list shows a VPC and what the wizard starts from is read (Enter can act).
     pub has_rows: bool,
 }
 
@@ -36,7 +36,7 @@ impl State {
             },
             filtering: m.filter_editing,
             filter_set: !m.filter.value().is_empty(),
-            has_rows: !m.visible.is_empty(),
+            has_rows: !m.visible.is_empty() && crate::app::home::wizard_can_start(m),
         }
     }
 
