@@ -61,44 +61,42 @@ fn no_credentials() {
     snap("no_credentials", &m);
 }
 
-#[tokio::test]
-async fn loading() {
+/// The demo's model after the discovery events `keep` lets through, then `progress` of a source.
+async fn partly_discovered(keep: impl Fn(&DEvent) -> bool, progress: (Source, usize)) -> Model {
     let sim = common::demo_sim();
     let events = common::discovery_events(Arc::new(common::demo_sim())).await;
-    // Identity and VPCs arrived; subnets have read one page; the rest still loading.
-    let partial: Vec<DEvent> = events
-        .into_iter()
-        .filter(|e| match e {
-            DEvent::Loaded(d) => matches!(d.source(), Source::Identity | Source::Vpcs),
-            _ => false,
-        })
-        .chain([DEvent::Progress {
-            source: Source::Subnets,
-            loaded: 12,
-        }])
+    let (source, loaded) = progress;
+    let partial: Vec<DEvent> = (events.into_iter().filter(|e| keep(e)))
+        .chain([DEvent::Progress { source, loaded }])
         .collect();
-    snap("loading", &common::model_with(&sim, &partial));
+    common::model_with(&sim, &partial)
+}
+
+#[tokio::test]
+async fn loading() {
+    // Identity and VPCs arrived; subnets have read one page; the rest still loading.
+    let m = partly_discovered(
+        |e| matches!(e, DEvent::Loaded(d) if matches!(d.source(), Source::Identity | Source::Vpcs)),
+        (Source::Subnets, 12),
+    )
+    .await;
+    snap("loading", &m);
 }
 
 /// The VPCs as listed, their DNS attributes still being read: the list shows them (DNS `…`),
 /// the detail says the attributes are being read.
 #[tokio::test]
 async fn vpcs_listed_attributes_reading() {
-    let sim = common::demo_sim();
-    let events = common::discovery_events(Arc::new(common::demo_sim())).await;
-    let partial: Vec<DEvent> = events
-        .into_iter()
-        .filter(|e| match e {
+    let m = partly_discovered(
+        |e| match e {
             DEvent::Loaded(d) => d.source() == Source::Identity,
             DEvent::Listed(d) => d.source() == Source::Vpcs,
             _ => false,
-        })
-        .chain([DEvent::Progress {
-            source: Source::Vpcs,
-            loaded: 4,
-        }])
-        .collect();
-    snap("vpcs_listed", &common::model_with(&sim, &partial));
+        },
+        (Source::Vpcs, 4),
+    )
+    .await;
+    snap("vpcs_listed", &m);
 }
 
 #[tokio::test]

@@ -89,7 +89,9 @@ pub fn render(
         handout_area,
     );
 
-    render_checklist(frame, list_area, model, v, theme, drawn);
+    let (rows, measured) = render_checklist(frame, list_area, model, v, theme);
+    drawn.checks = Some(rows);
+    drawn.checklist = measured;
 }
 
 /// The lines of one entry of the checklist.
@@ -157,28 +159,25 @@ fn measure_checklist(v: &VerifyView, model: &Model, width: usize) -> ChecklistLa
     }
 }
 
-/// The checks (only the lines on screen are built), scrolled by j/k.
-/// `drawn`: the checklist's rows, and its layout when it was measured anew.
+/// The checks (only the lines on screen are built), scrolled by j/k. Returns the checklist's
+/// rows, and its layout when it was measured anew.
 fn render_checklist(
     frame: &mut Frame,
     area: Rect,
     model: &Model,
     v: &VerifyView,
     theme: &Theme,
-    drawn: &mut crate::app::Layout,
-) {
+) -> (Measured, Option<ChecklistLayout>) {
     let width = area.width.saturating_sub(2) as usize;
     let view = area.height.saturating_sub(2);
     let kept = v
         .layout
         .as_ref()
         .filter(|l| l.width == width && l.revision == v.revision);
-    let measured = match kept {
-        Some(_) => None,
-        None => Some(measure_checklist(v, model, width)),
-    };
-    let Some(layout) = kept.or(measured.as_ref()) else {
-        return;
+    let mut measured = None;
+    let layout = match kept {
+        Some(kept) => kept,
+        None => measured.get_or_insert_with(|| measure_checklist(v, model, width)),
     };
     let rows = Measured {
         content: layout.total(),
@@ -204,8 +203,7 @@ fn render_checklist(
             ),
         area,
     );
-    drawn.checks = Some(rows);
-    drawn.checklist = measured;
+    (rows, measured)
 }
 
 /// One check: a line with its evidence; a failure with its evidence and fix wrapped below.
