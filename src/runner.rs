@@ -108,6 +108,7 @@ impl Runner {
                 });
             }
             Cmd::LookupRecords { zone_ids, name } => self.lookup_records(zone_ids, name),
+            Cmd::ReadVpcAttributes { vpc } => self.read_vpc_attributes(vpc),
             Cmd::ExportScript { plan, dir } => {
                 let tx = self.tx.clone();
                 tokio::task::spawn_blocking(move || {
@@ -306,6 +307,17 @@ impl Runner {
     }
 
     /// The records of `name` in each zone, for the existing-record check.
+    fn read_vpc_attributes(&self, vpc: String) {
+        let Some(cloud) = self.cloud.clone() else {
+            return;
+        };
+        let tx = self.tx.clone();
+        tokio::spawn(async move {
+            let result = cloud.vpc_dns_attributes(&vpc).await;
+            let _ = tx.send(Msg::VpcAttributes { vpc, result });
+        });
+    }
+
     fn lookup_records(&self, zone_ids: Vec<String>, name: String) {
         let Some(cloud) = self.cloud.clone() else {
             return;

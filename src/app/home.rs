@@ -80,27 +80,81 @@ pub(super) fn on_key(model: &mut Model, key: KeyEvent) -> Vec<Cmd> {
     vec![]
 }
 
-/// Enter on a VPC: the wizard starts at step 2 with that VPC.
+/// Enter on a VPC: the wizard starts at step 2 with that VPC — once its subnets, the endpoints
+/// and its DNS attributes are read. While discovery still reads every VPC's attributes (a large
+/// account), this one's are read at once and the wizard starts when they are.
 fn start_wizard(model: &mut Model) -> Vec<Cmd> {
+    let Some(vpc) = model.selected_vpc() else {
+        return vec![];
+    };
+    let (id, attributes_known) = (
+        vpc.id.clone(),
+        vpc.dns_support.is_some() && vpc.dns_hostnames.is_some(),
+    );
     if !wizard_can_start(model) {
         model.flash = Some("wait until VPCs, subnets and endpoints are read".to_string());
         return vec![];
     }
-    let Some(vpc) = model.selected_vpc().map(|v| v.id.clone()) else {
-        return vec![];
-    };
+    let vpcs_read = matches!(model.source(Source::Vpcs), SourceState::Loaded { .. });
+    if !vpcs_read && !attributes_known {
+        model.flash = Some(format!("reading the DNS attributes of {id}…"));
+        model.starting = Some(id.clone());
+        return vec![Cmd::ReadVpcAttributes { vpc: id }];
+    }
     // The list keeps this VPC under the cursor when it is read again (after an apply).
-    model.chosen_vpc = Some(vpc.clone());
-    let mut w = Wizard::start(&model.inventory, &vpc, model.last_draft.clone());
+    model.chosen_vpc = Some(id.clone());
+    let mut w = Wizard::start(&model.inventory, &id, model.last_draft.clone());
     // `plan --out` saves; it does not apply.
     w.can_apply = !model.quit_after_save;
     model.wizard = Some(w);
     vec![]
 }
 
-/// What the wizard starts from is read: the VPCs (with their attributes), subnets and endpoints.
+/// A VPC's DNS attributes, read for Enter on it: kept in the inventory (discovery's own read
+/// replaces them when it ends); the wizard starts if it still waits for this VPC and the cursor
+/// is still on it.
+pub(super) fn on_vpc_attributes(
+    model: &mut Model,
+    vpc: String,
+    result: Result<(bool, bool), crate::cloud::CloudError>,
+) -> Vec<Cmd> {
+    model.dirty = true;
+    let waiting = model.starting.as_deref() == Some(vpc.as_str());
+    if waiting {
+        model.starting = None;
+    }
+    match result {
+        Ok((support, hostnames)) => {
+            for v in model.inventory.vpcs.iter_mut().filter(|v| v.id == vpc) {
+                v.dns_support = Some(support);
+                v.dns_hostnames = Some(hostnames);
+            }
+            let still_here = model.selected_vpc().is_some_and(|v| v.id == vpc);
+            if waiting && still_here && model.wizard.is_none() {
+                model.flash = None;
+                return start_wizard(model);
+            }
+        }
+        Err(e) => {
+            model.flash = Some(format!(
+                "could not read the DNS attributes of {vpc} ({e}) — {}; Enter again when discovery has read them",
+                e.hint()
+            ));
+        }
+    }
+    vec![]
+}
+
+/// What the wizard starts from is read, or can be at once: the subnets and endpoints, and the
+/// VPCs (their list at least: Enter reads the selected one's attributes if discovery has not).
 pub(super) fn wizard_can_start(model: &Model) -> bool {
-    [Source::Vpcs, Source::Subnets, Source::VpcEndpoints]
-        .iter()
-        .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }))
+    let listed = match model.source(Source::Vpcs) {
+        SourceState::Loaded { .. } => true,
+        SourceState::Loading { .. } => !model.inventory.vpcs.is_empty(),
+        _ => false,
+    };
+    listed
+        && [Source::Subnets, Source::VpcEndpoints]
+            .iter()
+            .all(|s| matches!(model.source(*s), SourceState::Loaded { .. }))
 }

@@ -128,6 +128,9 @@ pub struct Model {
     /// The VPC the user put the cursor on: kept across a refresh (which reads the account again)
     /// and never overridden by the recommendation.
     pub chosen_vpc: Option<String>,
+    /// Enter was pressed on this VPC while its DNS attributes were still being read: the wizard
+    /// starts in it when they are (`Cmd::ReadVpcAttributes`).
+    pub starting: Option<String>,
     pub filter: Input,
     pub filter_editing: bool,
     /// The VPC list's texts and the filter's last matches (`visible`), rebuilt when the VPCs
@@ -269,6 +272,11 @@ pub enum Msg {
         event: discovery::Event,
     },
     /// Record sets of `name` in `zone_ids` (existing-record check).
+    /// One VPC's DNS attributes (support, hostnames), read for the wizard about to start in it.
+    VpcAttributes {
+        vpc: String,
+        result: Result<(bool, bool), CloudError>,
+    },
     Records {
         zone_ids: Vec<String>,
         name: String,
@@ -335,6 +343,11 @@ pub enum Cmd {
         zone_ids: Vec<String>,
         name: String,
     },
+    /// Read one VPC's DNS attributes (Enter on it while discovery still reads every VPC's);
+    /// answered with `VpcAttributes`.
+    ReadVpcAttributes {
+        vpc: String,
+    },
     /// Read the private IPs in use in these subnets; answered with `UsedIps`.
     LookupUsedIps {
         subnet_ids: Vec<String>,
@@ -395,6 +408,7 @@ impl Model {
             detail_scroll: Default::default(),
             recommended_vpc: None,
             chosen_vpc: None,
+            starting: None,
             filter: Input::default(),
             filter_editing: false,
             vpc_filter: Default::default(),
@@ -568,6 +582,7 @@ impl Model {
 
     fn start_discovery(&mut self) -> Vec<Cmd> {
         self.generation += 1;
+        self.starting = None;
         let target = self.target.clone().unwrap_or_else(|| Target {
             region: String::new(),
             endpoint: None,
@@ -668,6 +683,7 @@ pub fn update(model: &mut Model, msg: Msg) -> Vec<Cmd> {
             name,
             result,
         } => on_records(model, zone_ids, name, result),
+        Msg::VpcAttributes { vpc, result } => return home::on_vpc_attributes(model, vpc, result),
         Msg::Engine { at_ms, event } => {
             model.clock_ms = model.clock_ms.max(at_ms);
             if let Some(a) = model.apply.as_mut() {

@@ -503,3 +503,62 @@ async fn the_detail_pane_order_is_made_once_and_follows_the_subnets() {
     assert_eq!(kept(&m, &vpc), live(&m, &vpc));
     assert!(kept(&m, &vpc).contains(&"subnet-0aaaaaaaaaaaaaaaa".to_string()));
 }
+
+/// Enter on a VPC while discovery still reads every VPC's DNS attributes (a large account): that
+/// VPC's are read at once and the wizard starts in it when they arrive; if they cannot be read,
+/// the flash says why and what to do, and nothing starts.
+#[tokio::test]
+async fn enter_while_attributes_are_read_reads_that_vpcs_and_starts() {
+    let sim = common::demo_sim();
+    let events = common::discovery_events(std::sync::Arc::new(common::demo_sim())).await;
+    // Everything read but the VPCs' attributes: the VPCs are only listed.
+    let partial: Vec<DEvent> = events
+        .into_iter()
+        .filter(|e| !matches!(e, DEvent::Loaded(SourceData::Vpcs(_))))
+        .collect();
+    let listed = |m: &Model| m.inventory.vpcs.iter().all(|v| v.dns_support.is_none());
+    let mut m = common::model_with(&sim, &partial);
+    assert!(listed(&m) && !m.visible.is_empty());
+    let vpc = m.selected_vpc().map(|v| v.id.clone()).expect("a VPC");
+    let cmds = press(&mut m, KeyCode::Enter);
+    assert_eq!(cmds, vec![Cmd::ReadVpcAttributes { vpc: vpc.clone() }]);
+    assert!(m.wizard.is_none());
+    assert!(m
+        .flash
+        .as_deref()
+        .is_some_and(|f| f.contains("reading the DNS attributes")));
+    app::update(
+        &mut m,
+        Msg::VpcAttributes {
+            vpc: vpc.clone(),
+            result: Ok((true, true)),
+        },
+    );
+    let w = m.wizard.as_ref().expect("the wizard started");
+    assert_eq!(w.draft.vpc_id.as_deref(), Some(vpc.as_str()));
+    let v = m.selected_vpc().expect("the VPC");
+    assert_eq!((v.dns_support, v.dns_hostnames), (Some(true), Some(true)));
+
+    // Refused: said, nothing starts.
+    let mut m = common::model_with(&sim, &partial);
+    let vpc = m.selected_vpc().map(|v| v.id.clone()).expect("a VPC");
+    press(&mut m, KeyCode::Enter);
+    app::update(
+        &mut m,
+        Msg::VpcAttributes {
+            vpc,
+            result: Err(CloudError::new(
+                ErrorKind::AccessDenied,
+                "ec2:DescribeVpcAttribute",
+                "not authorized",
+            )),
+        },
+    );
+    assert!(m.wizard.is_none());
+    let flash = m.flash.clone().unwrap_or_default();
+    assert!(
+        flash.contains("could not read the DNS attributes"),
+        "{flash}"
+    );
+    assert!(flash.contains("Enter again"), "{flash}");
+}
