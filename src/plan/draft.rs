@@ -350,17 +350,36 @@ pub struct Defaulted {
 /// The VPC a first run should start from: the first, in the inventory's order, where the
 /// pre-selections leave nothing blocking in the VPC, endpoint and NLB steps (no error, no warning
 /// to acknowledge).
+///
+/// Each VPC is judged against a view of the inventory that holds only its own subnets (what
+/// those three steps read): judged against every subnet, an account of thousands of VPCs none of
+/// which is ready cost VPCs × subnets — seconds on the UI thread at the end of discovery.
 pub fn recommended_vpc(inv: &Inventory) -> Option<&crate::domain::Vpc> {
-    use super::Step;
+    let mut by_vpc: std::collections::HashMap<&str, Vec<crate::domain::Subnet>> =
+        Default::default();
+    for s in &inv.subnets {
+        by_vpc.entry(s.vpc_id.as_str()).or_default().push(s.clone());
+    }
+    let mut view = Inventory {
+        subnets: vec![],
+        ..inv.clone()
+    };
     inv.vpcs.iter().find(|v| {
-        let mut d = Draft::with_defaults();
-        d.choose_vpc(inv, &v.id);
-        let plan = d.to_plan(inv);
-        let findings = super::validate::validate(&plan, inv);
-        !super::validate::blocking(&plan, &findings)
-            .iter()
-            .any(|f| matches!(f.step, Step::Vpc | Step::EndpointSubnets | Step::NlbSubnets))
+        view.subnets = by_vpc.remove(v.id.as_str()).unwrap_or_default();
+        ready_with_defaults(&view, &v.id)
     })
+}
+
+/// Whether the pre-selections in `vpc` leave nothing blocking in the VPC, endpoint and NLB steps.
+pub fn ready_with_defaults(inv: &Inventory, vpc: &str) -> bool {
+    use super::Step;
+    let mut d = Draft::with_defaults();
+    d.choose_vpc(inv, vpc);
+    let plan = d.to_plan(inv);
+    let findings = super::validate::validate(&plan, inv);
+    !super::validate::blocking(&plan, &findings)
+        .iter()
+        .any(|f| matches!(f.step, Step::Vpc | Step::EndpointSubnets | Step::NlbSubnets))
 }
 
 /// A public subnet with room for an NLB.

@@ -534,3 +534,62 @@ fn plan_files_round_trip_and_bad_files_say_what_is_wrong() {
         .to_string()
         .contains("absent.toml"));
 }
+
+/// The recommended VPC is judged against a view of the inventory with only that VPC's subnets:
+/// for every VPC of the demo and of variants (public subnets made private, subnets moved between
+/// VPCs, subnets full), that view judges it as the whole inventory does, and the recommendation
+/// is the first VPC the whole inventory finds ready.
+#[test]
+fn the_recommended_vpc_is_judged_on_its_own_subnets_as_on_all() {
+    use fixedip_tui::plan::draft::{ready_with_defaults, recommended_vpc};
+    let demo = inventory();
+    let mut variants = vec![demo.clone()];
+    // No public subnet anywhere: no VPC is ready.
+    let mut private = demo.clone();
+    for s in &mut private.subnets {
+        if let Some(r) = s.reach.as_mut() {
+            r.public = false;
+        }
+    }
+    variants.push(private);
+    // Every other subnet full; then every subnet of the first VPC moved to the second.
+    let mut full = demo.clone();
+    for s in full.subnets.iter_mut().step_by(2) {
+        s.free_ips = 0;
+    }
+    variants.push(full);
+    let mut moved = demo.clone();
+    let (a, b) = (moved.vpcs[0].id.clone(), moved.vpcs[1].id.clone());
+    for s in moved.subnets.iter_mut().filter(|s| s.vpc_id == a) {
+        s.vpc_id = b.clone();
+    }
+    variants.push(moved);
+    for (n, inv) in variants.iter().enumerate() {
+        let mut first_ready = None;
+        for v in &inv.vpcs {
+            let view = Inventory {
+                subnets: inv.subnets_of(&v.id).cloned().collect(),
+                ..inv.clone()
+            };
+            let whole = ready_with_defaults(inv, &v.id);
+            assert_eq!(
+                ready_with_defaults(&view, &v.id),
+                whole,
+                "variant {n}, {}",
+                v.id
+            );
+            if whole && first_ready.is_none() {
+                first_ready = Some(v.id.clone());
+            }
+        }
+        assert_eq!(
+            recommended_vpc(inv).map(|v| v.id.clone()),
+            first_ready,
+            "variant {n}"
+        );
+    }
+    assert!(
+        recommended_vpc(&variants[0]).is_some() && recommended_vpc(&variants[1]).is_none(),
+        "the variants cover a ready VPC and none"
+    );
+}
