@@ -351,9 +351,10 @@ pub struct Defaulted {
 /// pre-selections leave nothing blocking in the VPC, endpoint and NLB steps (no error, no warning
 /// to acknowledge).
 ///
-/// Each VPC is judged against a view of the inventory that holds only its own subnets (what
-/// those three steps read): judged against every subnet, an account of thousands of VPCs none of
-/// which is ready cost VPCs × subnets — seconds on the UI thread at the end of discovery.
+/// Each VPC is judged by the placement checks only, against a view of the inventory that holds
+/// only that VPC and its subnets (what those steps read): judged by every check against every
+/// VPC and subnet, an account of thousands of VPCs none of which is ready cost VPCs × (VPCs +
+/// subnets + certificates + zones) — seconds on the UI thread at the end of discovery.
 pub fn recommended_vpc(inv: &Inventory) -> Option<&crate::domain::Vpc> {
     let mut by_vpc: std::collections::HashMap<&str, Vec<crate::domain::Subnet>> =
         Default::default();
@@ -361,10 +362,12 @@ pub fn recommended_vpc(inv: &Inventory) -> Option<&crate::domain::Vpc> {
         by_vpc.entry(s.vpc_id.as_str()).or_default().push(s.clone());
     }
     let mut view = Inventory {
+        vpcs: vec![],
         subnets: vec![],
         ..inv.clone()
     };
     inv.vpcs.iter().find(|v| {
+        view.vpcs = vec![(*v).clone()];
         view.subnets = by_vpc.remove(v.id.as_str()).unwrap_or_default();
         ready_with_defaults(&view, &v.id)
     })
@@ -376,7 +379,7 @@ pub fn ready_with_defaults(inv: &Inventory, vpc: &str) -> bool {
     let mut d = Draft::with_defaults();
     d.choose_vpc(inv, vpc);
     let plan = d.to_plan(inv);
-    let findings = super::validate::validate(&plan, inv);
+    let findings = super::validate::validate_placement(&plan, inv);
     !super::validate::blocking(&plan, &findings)
         .iter()
         .any(|f| matches!(f.step, Step::Vpc | Step::EndpointSubnets | Step::NlbSubnets))

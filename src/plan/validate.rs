@@ -233,6 +233,22 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
 
 /// `validate`, knowing what the plan itself already created (resume).
 pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
+    run_checks(plan, inv, owned, CHECKS)
+}
+
+/// Only the checks of where the setup goes — the VPC, the endpoint's and the NLB's subnets and
+/// IPs (`PLACEMENT`): the findings of those steps, as `validate` gives them, without judging the
+/// name, certificate, API, callers and zones (what the recommended VPC needs, for every VPC).
+pub fn validate_placement(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
+    run_checks(plan, inv, &Owned::default(), PLACEMENT)
+}
+
+fn run_checks(
+    plan: &Plan,
+    inv: &Inventory,
+    owned: &Owned,
+    checks: &[fn(&mut Check<'_>)],
+) -> Vec<Finding> {
     let mut cx = Check {
         plan,
         inv,
@@ -242,13 +258,25 @@ pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Findin
         nlb_azs: BTreeMap::new(),
         name_ok: false,
     };
-    for check in CHECKS {
+    for check in checks {
         check(&mut cx);
     }
     let mut f = cx.findings;
     f.sort_by(|a, b| a.step.cmp(&b.step).then(a.severity.cmp(&b.severity)));
     f
 }
+
+/// The checks of where the setup goes (the VPC, endpoint and NLB steps): the first of `CHECKS`.
+const PLACEMENT: &[fn(&mut Check<'_>)] = &[
+    vpc,
+    endpoint_subnets,
+    pinned_endpoint_ips,
+    nlb_subnets,
+    adopted_nlb,
+    adopted_target_group,
+    elastic_ips,
+    nlb_azs_match,
+];
 
 /// The checks, in order: the findings of one step and one severity keep this order.
 const CHECKS: &[fn(&mut Check<'_>)] = &[

@@ -535,13 +535,28 @@ fn plan_files_round_trip_and_bad_files_say_what_is_wrong() {
         .contains("absent.toml"));
 }
 
-/// The recommended VPC is judged against a view of the inventory with only that VPC's subnets:
-/// for every VPC of the demo and of variants (public subnets made private, subnets moved between
-/// VPCs, subnets full), that view judges it as the whole inventory does, and the recommendation
-/// is the first VPC the whole inventory finds ready.
+/// The recommended VPC is judged by the placement checks only, against a view of the inventory
+/// with only that VPC's subnets: for every VPC of the demo and of variants (public subnets made
+/// private, subnets moved between VPCs, subnets full), that judges it as every check on the whole
+/// inventory does, and the recommendation is the first VPC the whole judgement finds ready.
 #[test]
 fn the_recommended_vpc_is_judged_on_its_own_subnets_as_on_all() {
-    use fixedip_tui::plan::draft::{ready_with_defaults, recommended_vpc};
+    use fixedip_tui::plan::draft::{ready_with_defaults, recommended_vpc, Draft};
+    // The whole judgement: every check, on the whole inventory.
+    let whole_judgement = |inv: &Inventory, vpc: &str| {
+        let mut d = Draft::with_defaults();
+        d.choose_vpc(inv, vpc);
+        let plan = d.to_plan(inv);
+        let findings = fixedip_tui::plan::validate::validate(&plan, inv);
+        !blocking(&plan, &findings).iter().any(|f| {
+            matches!(
+                f.step,
+                fixedip_tui::plan::Step::Vpc
+                    | fixedip_tui::plan::Step::EndpointSubnets
+                    | fixedip_tui::plan::Step::NlbSubnets
+            )
+        })
+    };
     let demo = inventory();
     let mut variants = vec![demo.clone()];
     // No public subnet anywhere: no VPC is ready.
@@ -568,10 +583,17 @@ fn the_recommended_vpc_is_judged_on_its_own_subnets_as_on_all() {
         let mut first_ready = None;
         for v in &inv.vpcs {
             let view = Inventory {
+                vpcs: vec![v.clone()],
                 subnets: inv.subnets_of(&v.id).cloned().collect(),
                 ..inv.clone()
             };
-            let whole = ready_with_defaults(inv, &v.id);
+            let whole = whole_judgement(inv, &v.id);
+            assert_eq!(
+                ready_with_defaults(inv, &v.id),
+                whole,
+                "variant {n}, {}",
+                v.id
+            );
             assert_eq!(
                 ready_with_defaults(&view, &v.id),
                 whole,
