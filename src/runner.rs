@@ -97,16 +97,10 @@ impl Runner {
                 });
             }
             Cmd::Discover { generation } => self.discover(generation),
-            Cmd::LookupUsedIps { subnet_ids } => {
-                let Some(cloud) = self.cloud.clone() else {
-                    return;
-                };
-                let tx = self.tx.clone();
-                tokio::spawn(async move {
-                    let result = cloud.used_ips(&subnet_ids).await;
-                    let _ = tx.send(Msg::UsedIps { subnet_ids, result });
-                });
-            }
+            Cmd::LookupUsedIps { subnet_ids } => self.ask(move |cloud| async move {
+                let result = cloud.used_ips(&subnet_ids).await;
+                Msg::UsedIps { subnet_ids, result }
+            }),
             Cmd::LookupRecords { zone_ids, name } => self.lookup_records(zone_ids, name),
             Cmd::ReadVpcAttributes { vpc } => self.read_vpc_attributes(vpc),
             Cmd::ExportScript { plan, dir } => {
@@ -306,24 +300,34 @@ impl Runner {
         });
     }
 
-    /// The records of `name` in each zone, for the existing-record check.
-    fn read_vpc_attributes(&self, vpc: String) {
+    /// Run `work` with the account in a task and send its answer back (nothing when not
+    /// connected: the commands that use it are sent only once connected).
+    fn ask<F, Fut>(&self, work: F)
+    where
+        F: FnOnce(Arc<dyn Account>) -> Fut,
+        Fut: std::future::Future<Output = Msg> + Send + 'static,
+    {
         let Some(cloud) = self.cloud.clone() else {
             return;
         };
         let tx = self.tx.clone();
+        let answer = work(cloud);
         tokio::spawn(async move {
-            let result = cloud.vpc_dns_attributes(&vpc).await;
-            let _ = tx.send(Msg::VpcAttributes { vpc, result });
+            let _ = tx.send(answer.await);
         });
     }
 
+    /// One VPC's DNS attributes, for the wizard about to start in it.
+    fn read_vpc_attributes(&self, vpc: String) {
+        self.ask(move |cloud| async move {
+            let result = cloud.vpc_dns_attributes(&vpc).await;
+            Msg::VpcAttributes { vpc, result }
+        });
+    }
+
+    /// The records of `name` in each zone, for the existing-record check.
     fn lookup_records(&self, zone_ids: Vec<String>, name: String) {
-        let Some(cloud) = self.cloud.clone() else {
-            return;
-        };
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.ask(move |cloud| async move {
             let mut found = Vec::new();
             let mut result = Ok(());
             for z in &zone_ids {
@@ -335,11 +339,11 @@ impl Runner {
                     }
                 }
             }
-            let _ = tx.send(Msg::Records {
+            Msg::Records {
                 zone_ids,
                 name,
                 result: result.map(|()| found),
-            });
+            }
         });
     }
 

@@ -233,21 +233,22 @@ pub fn validate(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
 
 /// `validate`, knowing what the plan itself already created (resume).
 pub fn validate_owned(plan: &Plan, inv: &Inventory, owned: &Owned) -> Vec<Finding> {
-    run_checks(plan, inv, owned, CHECKS)
+    run_checks(plan, inv, owned, &[PLACEMENT, THE_REST])
 }
 
 /// Only the checks of where the setup goes — the VPC, the endpoint's and the NLB's subnets and
 /// IPs (`PLACEMENT`): the findings of those steps, as `validate` gives them, without judging the
 /// name, certificate, API, callers and zones (what the recommended VPC needs, for every VPC).
 pub fn validate_placement(plan: &Plan, inv: &Inventory) -> Vec<Finding> {
-    run_checks(plan, inv, &Owned::default(), PLACEMENT)
+    run_checks(plan, inv, &Owned::default(), &[PLACEMENT])
 }
 
+/// Run the groups of checks, in order: the findings of one step and one severity keep it.
 fn run_checks(
     plan: &Plan,
     inv: &Inventory,
     owned: &Owned,
-    checks: &[fn(&mut Check<'_>)],
+    groups: &[&[fn(&mut Check<'_>)]],
 ) -> Vec<Finding> {
     let mut cx = Check {
         plan,
@@ -258,7 +259,7 @@ fn run_checks(
         nlb_azs: BTreeMap::new(),
         name_ok: false,
     };
-    for check in checks {
+    for check in groups.iter().copied().flatten() {
         check(&mut cx);
     }
     let mut f = cx.findings;
@@ -266,7 +267,7 @@ fn run_checks(
     f
 }
 
-/// The checks of where the setup goes (the VPC, endpoint and NLB steps): the first of `CHECKS`.
+/// The checks of where the setup goes (the VPC, endpoint and NLB steps), run first.
 const PLACEMENT: &[fn(&mut Check<'_>)] = &[
     vpc,
     endpoint_subnets,
@@ -278,16 +279,8 @@ const PLACEMENT: &[fn(&mut Check<'_>)] = &[
     nlb_azs_match,
 ];
 
-/// The checks, in order: the findings of one step and one severity keep this order.
-const CHECKS: &[fn(&mut Check<'_>)] = &[
-    vpc,
-    endpoint_subnets,
-    pinned_endpoint_ips,
-    nlb_subnets,
-    adopted_nlb,
-    adopted_target_group,
-    elastic_ips,
-    nlb_azs_match,
+/// The other checks, after `PLACEMENT`: the name, certificate, API, callers, zones and limits.
+const THE_REST: &[fn(&mut Check<'_>)] = &[
     name,
     certificate,
     api,
