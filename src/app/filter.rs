@@ -60,10 +60,13 @@ fn rank(mut scored: Vec<(u32, usize)>) -> Vec<usize> {
 /// Fuzzy filter of `texts`: indices of the matches, best first, ties in list order. An empty
 /// query keeps everything in order.
 pub fn fuzzy_filter(texts: &[String], query: &str) -> Vec<usize> {
-    let mut cache = FilterCache::new(texts.to_vec());
-    cache.set_query(query);
-    cache.finish();
-    cache.matches
+    let q = query.trim();
+    if q.is_empty() {
+        return (0..texts.len()).collect();
+    }
+    let mut search = Search::new(q, (0..texts.len()).collect());
+    search.advance(texts, Budget::ALL);
+    rank(search.scored)
 }
 
 /// Whether every text that matches `new` also matches `old` (trimmed queries), so that `new`'s

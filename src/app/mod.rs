@@ -500,17 +500,19 @@ impl Model {
         self.refilter_within(filter::Budget::ALL);
     }
 
-    /// The filter was typed: its search starts, within `budget`; `visible` changes when it
-    /// completes (here or in `Msg::Work`).
-    fn refilter_within(&mut self, budget: filter::Budget) {
+    /// The filter was typed: its search starts, or goes on, within `budget`; `visible` changes
+    /// when it completes (here or in `Msg::Work`): whether it did.
+    fn refilter_within(&mut self, budget: filter::Budget) -> bool {
         // The texts are built again when the VPCs were (a cache of another list is no use).
         if self.vpc_filter.len() != self.inventory.vpcs.len() {
             self.vpcs_changed();
         }
         self.vpc_filter.set_query(self.filter.value());
-        if self.vpc_filter.advance(budget) {
+        let done = self.vpc_filter.advance(budget);
+        if done {
             self.show_matches();
         }
+        done
     }
 
     /// The filter's search under way completes (a key acts on the list of what was typed).
@@ -628,10 +630,7 @@ pub fn filter_vpcs(vpcs: &[Vpc], query: &str) -> Vec<usize> {
 fn work(model: &mut Model) {
     let budget = model.work_budget;
     if model.vpc_filter.pending() {
-        if model.vpc_filter.advance(budget) {
-            model.show_matches();
-            model.dirty = true;
-        }
+        model.dirty |= model.refilter_within(budget);
     } else if model.setups.searching() {
         model.dirty |= model.setups.work(budget);
     } else if let Some(w) = model.wizard.as_mut() {

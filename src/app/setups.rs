@@ -214,6 +214,7 @@ impl SetupsView {
             Err(why) => Setups::Failed(why),
         };
         self.search = FilterCache::new(self.rows().iter().map(Self::search_text).collect());
+        // The places shown were places in the rows of the last read: none holds here.
         self.shown.clear();
         self.refilter();
         // The setup under the cursor stays there when it is still listed (wherever the read

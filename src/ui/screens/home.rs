@@ -208,6 +208,11 @@ fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
     frame.render_widget(Paragraph::new(right.to_vec()), r);
 }
 
+/// The VPCs are listed and their DNS attributes still being read.
+fn reading_attributes(model: &Model) -> bool {
+    matches!(model.source(Source::Vpcs), SourceState::Loading { .. })
+}
+
 /// `reading`: the VPCs' attributes are still being read (unknown ones show `…`, not `?`).
 fn dns_cell(v: &Vpc, reading: bool, theme: &Theme) -> Cell<'static> {
     let (text, style) = match (v.dns_support, v.dns_hostnames) {
@@ -276,36 +281,17 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
-    let show_filter = model.filter_editing || !model.filter.value().is_empty();
-    let [filter_area, table_area] = Layout::vertical([
-        Constraint::Length(if show_filter { 1 } else { 0 }),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    if show_filter {
-        render_filter_line(frame, filter_area, model, theme);
-    }
+    let table_area = widgets::list_filter(
+        frame,
+        inner,
+        &model.filter,
+        (model.filter_editing, model.vpc_filter.pending()),
+        theme,
+    );
     match list_message(model, theme) {
         Some(message) => frame.render_widget(message, table_area),
         None => render_table(frame, table_area, model, theme),
     }
-}
-
-/// `/` and the filter typed (the cursor in it while typing).
-fn render_filter_line(frame: &mut Frame, filter_area: Rect, model: &Model, theme: &Theme) {
-    let after = if model.filter_editing {
-        ""
-    } else {
-        "  (Esc clears)"
-    };
-    widgets::filter_line(
-        frame,
-        filter_area,
-        &model.filter,
-        (model.filter_editing, model.vpc_filter.pending()),
-        after,
-        theme,
-    );
 }
 
 /// What the list says instead of VPCs: connecting, loading, unreadable, none, none matching.
@@ -372,7 +358,7 @@ fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Them
     // Build only the rows on screen: a 10,000-VPC account must not cost 10,000 rows per frame.
     let window = (table_area.height as usize).saturating_sub(1).max(1);
     // The selected row on screen, and no empty rows below the last VPC while some are above.
-    let reading = matches!(model.source(Source::Vpcs), SourceState::Loading { .. });
+    let reading = reading_attributes(model);
     let first = model
         .list_offset
         .min(model.selected)
@@ -539,7 +525,7 @@ fn vpc_lines(model: &Model, vpc: &Vpc, theme: &Theme) -> Vec<Line<'static>> {
             "DNS support on · DNS hostnames on (private DNS on the endpoint will work)",
             theme.ok(),
         )),
-        (None, _) | (_, None) if matches!(model.source(Source::Vpcs), SourceState::Loading { .. }) => {
+        (None, _) | (_, None) if reading_attributes(model) => {
             Line::from(Span::styled("DNS attributes: reading…", theme.dim()))
         }
         (None, _) | (_, None) => Line::from(Span::styled("DNS attributes unknown (not readable)", theme.dim())),
@@ -708,13 +694,9 @@ fn reason_line(s: &Subnet, theme: &Theme) -> Line<'static> {
     ))
 }
 
-/// Reasons already wrapped in this frame's pane (subnets of one route table share theirs; a
-/// VPC's subnets, in the pane's order, often follow one another with the same one).
-#[derive(Default)]
-struct ReasonRows<'a> {
-    last: Option<(&'a str, usize)>,
-    seen: HashMap<&'a str, usize>,
-}
+/// The rows of each reason already wrapped in this frame's pane (subnets of one route table
+/// share theirs).
+type ReasonRows<'a> = HashMap<&'a str, usize>;
 
 /// Printable ASCII: a column a byte (the common case, measured without decoding).
 fn printable_ascii(t: &str) -> bool {
@@ -769,16 +751,10 @@ fn subnet_rows<'a>(s: &'a Subnet, pane: u16, theme: &Theme, reasons: &mut Reason
     // "     ↳ " takes 7 columns.
     let second = if padded_width(reason, 0) + 7 <= inner as usize {
         1
-    } else if let Some((_, rows)) = reasons.last.filter(|(r, _)| *r == reason) {
-        rows
     } else {
-        let rows = match reasons.seen.get(reason) {
-            Some(rows) => *rows,
-            None => wrapped(reason_line(s, theme)),
-        };
-        reasons.seen.insert(reason, rows);
-        reasons.last = Some((reason, rows));
-        rows
+        *reasons
+            .entry(reason)
+            .or_insert_with(|| wrapped(reason_line(s, theme)))
     };
     first + second
 }

@@ -129,7 +129,7 @@ pub fn render_list(
     v: &SetupsView,
     theme: &Theme,
 ) -> usize {
-    let show_filter = v.filter_editing || !v.filter.value().is_empty();
+    let show_filter = widgets::shows_filter(&v.filter, v.filter_editing);
     let want = v.rows().len().max(1) as u16 + 4 + u16::from(show_filter);
     let [list, detail] = Layout::vertical([
         Constraint::Length(want.clamp(6, (area.height / 2).max(6))),
@@ -142,26 +142,13 @@ pub fn render_list(
         .title(tabs_title(model, theme));
     let inner = block.inner(list);
     frame.render_widget(block, list);
-    let [filter_area, inner] = Layout::vertical([
-        Constraint::Length(u16::from(show_filter)),
-        Constraint::Min(0),
-    ])
-    .areas(inner);
-    if show_filter {
-        let after = if v.filter_editing {
-            ""
-        } else {
-            "  (Esc clears)"
-        };
-        widgets::filter_line(
-            frame,
-            filter_area,
-            &v.filter,
-            (v.filter_editing, v.searching()),
-            after,
-            theme,
-        );
-    }
+    let inner = widgets::list_filter(
+        frame,
+        inner,
+        &v.filter,
+        (v.filter_editing, v.searching()),
+        theme,
+    );
     // The table's heading takes a row.
     let page = (inner.height as usize).saturating_sub(1).max(1);
     if let Some(message) = list_message(model, v, theme) {

@@ -76,6 +76,30 @@ pub fn wrap_indented(s: &str, width: usize, indent: &str) -> Vec<String> {
     lines
 }
 
+/// Whether a list shows its filter line: while it is typed, or kept.
+pub fn shows_filter(filter: &Input, editing: bool) -> bool {
+    editing || !filter.value().is_empty()
+}
+
+/// A list's `/` filter above it, when it shows (`shows_filter`): the filter line (`Esc clears`
+/// once kept) in the first row of `area`; returns the rest of `area`, for the list.
+pub fn list_filter(
+    frame: &mut Frame,
+    area: Rect,
+    filter: &Input,
+    (editing, searching): (bool, bool),
+    theme: &Theme,
+) -> Rect {
+    let shown = shows_filter(filter, editing);
+    let [line, rest] =
+        Layout::vertical([Constraint::Length(u16::from(shown)), Constraint::Min(0)]).areas(area);
+    if shown {
+        let after = if editing { "" } else { "  (Esc clears)" };
+        filter_line(frame, line, filter, (editing, searching), after, theme);
+    }
+    rest
+}
+
 /// A list's filter line: `/` and what is typed, then `after` (dimmed) — or, while its search is
 /// under way (the list still shows an earlier query's matches), `searching…`; while `editing`,
 /// the terminal cursor stands in the text.
