@@ -31,11 +31,14 @@ impl Theme {
     pub fn ok(&self) -> Style {
         self.fg(Color::Green)
     }
+    fn bold(&self, c: Color) -> Style {
+        self.fg(c).add_modifier(Modifier::BOLD)
+    }
     pub fn warn(&self) -> Style {
-        self.fg(Color::Yellow).add_modifier(Modifier::BOLD)
+        self.bold(Color::Yellow)
     }
     pub fn err(&self) -> Style {
-        self.fg(Color::Red).add_modifier(Modifier::BOLD)
+        self.bold(Color::Red)
     }
     pub fn dim(&self) -> Style {
         if self.color {
@@ -45,10 +48,11 @@ impl Theme {
         }
     }
     pub fn title(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.bold(Color::Cyan)
     }
+    /// A key's name in hints, help and dialogs: drawn as titles are.
     pub fn key(&self) -> Style {
-        self.fg(Color::Cyan).add_modifier(Modifier::BOLD)
+        self.title()
     }
     pub fn header(&self) -> Style {
         if self.color {

@@ -5,14 +5,14 @@
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Gauge, Paragraph};
+use ratatui::widgets::{Block, Gauge, Paragraph};
 use ratatui::Frame;
 
 use crate::app::apply::{ApplyView, Mode, NodeView};
 use crate::app::Model;
 use crate::plan::cost;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
+use crate::ui::widgets::{dialog, ellipsize, key_line, pane, spinner, wrap_indented};
 
 /// A duration as the screens and the CLI say it: `19s`, `1m04s` (Terraform's way).
 pub fn secs(ms: u64) -> String {
@@ -128,26 +128,16 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, a: &ApplyView, theme
 
     let width = rows_area.width.saturating_sub(2) as usize;
     frame.render_widget(
-        Paragraph::new(step_lines(model, a, width, theme)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(
-                    format!(" {verb} {} ", a.plan.name),
-                    theme.title(),
-                )),
-        ),
+        Paragraph::new(step_lines(model, a, width, theme)).block(pane(
+            theme.focus_border(),
+            Span::styled(format!(" {verb} {} ", a.plan.name), theme.title()),
+        )),
         rows_area,
     );
 
     if !out.is_empty() {
         frame.render_widget(
-            Paragraph::new(out).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border())
-                    .title(" Result "),
-            ),
+            Paragraph::new(out).block(pane(theme.border(), " Result ")),
             result_area,
         );
     }
@@ -237,18 +227,16 @@ fn render_log(frame: &mut Frame, log_area: Rect, a: &ApplyView, theme: &Theme) {
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(log).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border())
-                .title(Span::styled(
-                    format!(
-                        " AWS calls ({}) — J/K scroll ",
-                        a.log.iter().map(|l| l.times as usize).sum::<usize>()
-                    ),
-                    theme.title(),
-                )),
-        ),
+        Paragraph::new(log).block(pane(
+            theme.border(),
+            Span::styled(
+                format!(
+                    " AWS calls ({}) — J/K scroll ",
+                    a.log.iter().map(|l| l.times as usize).sum::<usize>()
+                ),
+                theme.title(),
+            ),
+        )),
         log_area,
     );
 }
@@ -264,28 +252,24 @@ fn render_stop_question(frame: &mut Frame, area: Rect, a: &ApplyView, theme: &Th
             theme.warn(),
         )),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("s", theme.key()),
-            Span::raw(" stop after the running steps (clean; rerun resumes)"),
-        ]),
-        Line::from(vec![
-            Span::styled("a", theme.key()),
-            Span::raw(" abort now (the journal keeps everything; rerun resumes)"),
-        ]),
-        Line::from(vec![
-            Span::styled("Esc", theme.key()),
-            Span::raw(" continue"),
-        ]),
-    ];
-    let r = crate::ui::widgets::centered(area, 64, lines.len() as u16 + 2);
-    frame.render_widget(ratatui::widgets::Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.warn()),
+        key_line(
+            "s",
+            "stop after the running steps (clean; rerun resumes)",
+            theme,
         ),
-        r,
+        key_line(
+            "a",
+            "abort now (the journal keeps everything; rerun resumes)",
+            theme,
+        ),
+        key_line("Esc", "continue", theme),
+    ];
+    dialog(
+        frame,
+        area,
+        64,
+        lines,
+        Block::bordered().border_style(theme.warn()),
     );
 }
 
@@ -362,15 +346,12 @@ fn render_destroy_confirm(
         format!("> {}", input.value()),
         theme.selected(),
     )));
-    let r = crate::ui::widgets::centered(area, width, lines.len() as u16 + 2);
-    frame.render_widget(ratatui::widgets::Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.err()),
-        ),
-        r,
+    dialog(
+        frame,
+        area,
+        width,
+        lines,
+        Block::bordered().border_style(theme.err()),
     );
 }
 

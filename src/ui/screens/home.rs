@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use crate::app::scroll::Measured;
@@ -151,12 +151,12 @@ pub fn render(
     render_sources(frame, &a, model, theme);
     if let Some(r) = a.problems {
         frame.render_widget(
-            Paragraph::new(problems).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.border())
-                    .title(Span::styled(" Problems ", theme.err())),
-            ),
+            Paragraph::new(problems)
+                .wrap(Wrap { trim: false })
+                .block(widgets::pane(
+                    theme.border(),
+                    Span::styled(" Problems ", theme.err()),
+                )),
             r,
         );
     }
@@ -185,10 +185,7 @@ fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
         );
         return;
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(" Discovery ", theme.title()));
+    let block = widgets::pane(theme.border(), Span::styled(" Discovery ", theme.title()));
     let inner = block.inner(a.sources);
     frame.render_widget(block, a.sources);
     if a.sources.width >= WIDE || inner.height as usize >= Source::ALL.len() {
@@ -265,10 +262,10 @@ fn subnet_summary(model: &Model, vpc: &Vpc, wide: bool) -> String {
 }
 
 fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
-    let mut block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border())
-        .title(super::setups::tabs_title(model, theme));
+    let mut block = widgets::pane(
+        theme.focus_border(),
+        super::setups::tabs_title(model, theme),
+    );
     if model.recommended_vpc.is_some() {
         block = block.title(
             Line::from(vec![
@@ -434,10 +431,7 @@ fn render_table(frame: &mut Frame, table_area: Rect, model: &Model, theme: &Them
 
 /// Returns the pane's rows, when a VPC's are shown.
 fn render_detail(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) -> Option<Measured> {
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(" Detail ", theme.title()))
+    let block = widgets::pane(theme.border(), Span::styled(" Detail ", theme.title()))
         .title_bottom(Line::from(Span::styled(" J/K scroll ", theme.dim())).right_aligned());
     let Some(vpc) = model.selected_vpc() else {
         frame.render_widget(

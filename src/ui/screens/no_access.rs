@@ -2,13 +2,13 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
+use ratatui::widgets::{Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::Model;
 use crate::cloud::{CloudError, ErrorKind};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::centered;
+use crate::ui::widgets::{centered, pane};
 
 pub fn render(frame: &mut Frame, area: Rect, _model: &Model, err: &CloudError, theme: &Theme) {
     let title = match err.kind {
@@ -53,12 +53,9 @@ pub fn render(frame: &mut Frame, area: Rect, _model: &Model, err: &CloudError, t
     ];
     let r = centered(area, 78, lines.len() as u16 + 2);
     frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.err())
-                .title(Span::styled(title, theme.err())),
-        ),
+        Paragraph::new(lines)
+            .wrap(Wrap { trim: false })
+            .block(pane(theme.err(), Span::styled(title, theme.err()))),
         r,
     );
 }

@@ -7,6 +7,8 @@ use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Wrap};
 use ratatui::Frame;
 
+use crate::ui::widgets::pane;
+
 use crate::app::wizard::{Field, Wizard};
 use crate::app::Model;
 use crate::plan::Severity;
@@ -59,14 +61,11 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &
     };
     frame.render_widget(
         text.scroll((offset, 0)).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(
-                    format!(" 8 · Review — plan {} ", plan.id),
-                    theme.title(),
-                ))
-                .title_bottom(Line::from(Span::styled(more, theme.dim())).right_aligned()),
+            pane(
+                theme.focus_border(),
+                Span::styled(format!(" 8 · Review — plan {} ", plan.id), theme.title()),
+            )
+            .title_bottom(Line::from(Span::styled(more, theme.dim())).right_aligned()),
         ),
         body,
     );

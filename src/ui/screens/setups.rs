@@ -3,7 +3,7 @@
 
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Cell, Paragraph, Row, Table, TableState, Wrap};
+use ratatui::widgets::{Block, Cell, Paragraph, Row, Table, TableState, Wrap};
 use ratatui::Frame;
 
 use crate::app::setups::{Setups, SetupsView};
@@ -136,10 +136,7 @@ pub fn render_list(
         Constraint::Min(0),
     ])
     .areas(area);
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border())
-        .title(tabs_title(model, theme));
+    let block = widgets::pane(theme.focus_border(), tabs_title(model, theme));
     let inner = block.inner(list);
     frame.render_widget(block, list);
     let inner = widgets::list_filter(
@@ -156,10 +153,7 @@ pub fn render_list(
     } else {
         render_table(frame, inner, model, v, theme);
     }
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.border())
-        .title(Span::styled(" Setup ", theme.title()));
+    let block = widgets::pane(theme.border(), Span::styled(" Setup ", theme.title()));
     let lines = v
         .selected_row()
         .map(|s| summary_lines(model, v, s, theme, detail.width.saturating_sub(2) as usize))
@@ -359,12 +353,10 @@ pub fn render_setup(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView
     let title = format!(" {} · {} ", s.id, origin_text(s));
     let handout = Paragraph::new(handout_lines(model, v, s, theme, width))
         .wrap(Wrap { trim: false })
-        .block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border())
-                .title(Span::styled(title, theme.title())),
-        );
+        .block(widgets::pane(
+            theme.border(),
+            Span::styled(title, theme.title()),
+        ));
     let status = status_lines(model, v, theme, width);
     let status_rows = if status.is_empty() {
         0
@@ -398,24 +390,17 @@ pub fn render_setup(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView
         });
     let lines: Vec<Line> = findings.into_iter().skip(scroll).map(|(_, l)| l).collect();
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(
-                    format!(" Findings ({}) ", s.findings.len()),
-                    theme.title(),
-                )),
-        ),
+        Paragraph::new(lines).block(widgets::pane(
+            theme.focus_border(),
+            Span::styled(format!(" Findings ({}) ", s.findings.len()), theme.title()),
+        )),
         mid,
     );
     if !status.is_empty() {
         frame.render_widget(
-            Paragraph::new(status).wrap(Wrap { trim: false }).block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border()),
-            ),
+            Paragraph::new(status)
+                .wrap(Wrap { trim: false })
+                .block(Block::bordered().border_style(theme.focus_border())),
             bottom,
         );
     }

@@ -4,13 +4,13 @@
 use crate::app::scroll::Measured;
 use ratatui::layout::{Constraint, Layout, Rect};
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Paragraph};
+use ratatui::widgets::Paragraph;
 use ratatui::Frame;
 
 use crate::app::verify::{ChecklistLayout, Entry, VerifyView};
 use crate::app::Model;
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{ellipsize, spinner, wrap_indented};
+use crate::ui::widgets::{ellipsize, pane, spinner, wrap_indented};
 use crate::verify::{Check, CheckState};
 
 /// `drawn`: the checklist's rows, and its layout when this frame measured it anew (the view
@@ -43,23 +43,16 @@ pub fn render(
                 theme.title(),
             ),
         ])
-    } else if counts.fail == 0 {
-        Line::from(Span::styled(
-            format!(
-                "✓ {} verified — {}",
-                v.plan.name,
-                crate::verify::summary(&counts)
-            ),
-            theme.ok(),
-        ))
     } else {
+        let (mark, verdict, style) = if counts.fail == 0 {
+            ("✓", "verified", theme.ok())
+        } else {
+            ("✗", "not verified", theme.err())
+        };
+        let summary = crate::verify::summary(&counts);
         Line::from(Span::styled(
-            format!(
-                "✗ {} not verified — {}",
-                v.plan.name,
-                crate::verify::summary(&counts)
-            ),
-            theme.err(),
+            format!("{mark} {} {verdict} — {summary}", v.plan.name),
+            style,
         ))
     };
     let [top, body] = Layout::vertical([Constraint::Length(1), Constraint::Min(0)]).areas(area);
@@ -80,12 +73,10 @@ pub fn render(
     };
     let handout = handout_lines(v, theme, handout_area.width.saturating_sub(2) as usize);
     frame.render_widget(
-        Paragraph::new(handout).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border())
-                .title(Span::styled(" Handout ", theme.title())),
-        ),
+        Paragraph::new(handout).block(pane(
+            theme.border(),
+            Span::styled(" Handout ", theme.title()),
+        )),
         handout_area,
     );
 
@@ -195,12 +186,10 @@ fn render_checklist(
     let text = Paragraph::new(lines);
     frame.render_widget(
         text.scroll((u16::try_from(skip).unwrap_or(u16::MAX), 0))
-            .block(
-                Block::default()
-                    .borders(Borders::ALL)
-                    .border_style(theme.focus_border())
-                    .title(Span::styled(" Checks — j/k scroll ", theme.title())),
-            ),
+            .block(pane(
+                theme.focus_border(),
+                Span::styled(" Checks — j/k scroll ", theme.title()),
+            )),
         area,
     );
     (rows, measured)

@@ -4,7 +4,7 @@
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Modifier;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, List, ListItem, ListState, Paragraph, Wrap};
+use ratatui::widgets::{List, ListItem, ListState, Paragraph, Wrap};
 use ratatui::Frame;
 
 use crate::app::rows::StepRows;
@@ -13,7 +13,7 @@ use crate::app::Model;
 use crate::discovery::Inventory;
 use crate::plan::{Severity, Step};
 use crate::ui::theme::Theme;
-use crate::ui::widgets::{self, centered, ellipsize};
+use crate::ui::widgets::{self, ellipsize};
 
 /// At this width and above, the steps are a left rail.
 const RAIL: u16 = 100;
@@ -97,12 +97,10 @@ fn render_rail(frame: &mut Frame, area: Rect, w: &Wizard, inv: &Inventory, theme
         })
         .collect();
     frame.render_widget(
-        Paragraph::new(lines).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.border())
-                .title(Span::styled(" Steps ", theme.title())),
-        ),
+        Paragraph::new(lines).block(widgets::pane(
+            theme.border(),
+            Span::styled(" Steps ", theme.title()),
+        )),
         area,
     );
 }
@@ -233,13 +231,13 @@ fn existing_records(w: &Wizard, inv: &Inventory) -> String {
 /// The step's explanation, fields, filter and list; returns the list's height.
 fn render_step(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) -> usize {
     let inv = &model.inventory;
-    let block = Block::default()
-        .borders(Borders::ALL)
-        .border_style(theme.focus_border())
-        .title(Span::styled(
+    let block = widgets::pane(
+        theme.focus_border(),
+        Span::styled(
             format!(" {} · {} ", w.step.index() + 1, w.step.title()),
             theme.title(),
-        ));
+        ),
+    );
     let inner = block.inner(area);
     frame.render_widget(block, area);
 
@@ -445,32 +443,16 @@ fn render_dns_question(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard,
         Line::raw(""),
         Line::raw("The endpoint's private DNS needs enableDnsSupport and enableDnsHostnames on."),
         Line::raw(""),
-        Line::from(vec![
-            Span::styled("y", theme.key()),
-            Span::raw(" turn them on during apply (destroy turns them back off)"),
-        ]),
-        Line::from(vec![
-            Span::styled("n", theme.key()),
-            Span::raw(" go back and pick another VPC"),
-        ]),
-    ];
-    let inner_w = area.width.min(78).saturating_sub(2).max(1) as usize;
-    let rows: usize = lines
-        .iter()
-        .map(|l| l.width().div_ceil(inner_w).max(1))
-        .sum();
-    let r = centered(area, 78, rows as u16 + 2);
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        Paragraph::new(lines).wrap(Wrap { trim: false }).block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.warn())
-                .title(Span::styled(
-                    " VPC DNS attributes ",
-                    theme.warn().add_modifier(Modifier::BOLD),
-                )),
+        widgets::key_line(
+            "y",
+            "turn them on during apply (destroy turns them back off)",
+            theme,
         ),
-        r,
+        widgets::key_line("n", "go back and pick another VPC", theme),
+    ];
+    let title = Span::styled(
+        " VPC DNS attributes ",
+        theme.warn().add_modifier(Modifier::BOLD),
     );
+    widgets::dialog(frame, area, 78, lines, widgets::pane(theme.warn(), title));
 }

@@ -2,8 +2,9 @@
 
 use ratatui::layout::Rect;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Block, Borders, Clear, Paragraph, Wrap};
 use ratatui::Frame;
+
+use super::pane;
 
 use crate::app::keymap;
 use crate::app::{Model, Screen};
@@ -62,20 +63,6 @@ pub fn render(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
         ]));
     }
     // Sized by the wrapped text (a long log path takes two rows), within the screen.
-    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
-    let width = 72.min(area.width);
-    let h = u16::try_from(text.line_count(width.saturating_sub(2)))
-        .unwrap_or(u16::MAX)
-        .saturating_add(2);
-    let r = super::centered(area, width, h.min(area.height));
-    frame.render_widget(Clear, r);
-    frame.render_widget(
-        text.block(
-            Block::default()
-                .borders(Borders::ALL)
-                .border_style(theme.focus_border())
-                .title(Span::styled(" Keys — Esc or ? closes ", theme.title())),
-        ),
-        r,
-    );
+    let title = Span::styled(" Keys — Esc or ? closes ", theme.title());
+    super::dialog(frame, area, 72, lines, pane(theme.focus_border(), title));
 }

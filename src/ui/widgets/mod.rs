@@ -4,8 +4,9 @@ pub mod help;
 pub mod sources;
 
 use ratatui::layout::{Constraint, Flex, Layout, Position, Rect};
+use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::Paragraph;
+use ratatui::widgets::{Block, Clear, Paragraph, Wrap};
 use ratatui::Frame;
 use tui_input::Input;
 
@@ -15,6 +16,33 @@ pub const SPINNER: [&str; 10] = ["⠋", "⠙", "⠹", "⠸", "⠼", "⠴", "⠦"
 
 pub fn spinner(frame: usize) -> &'static str {
     SPINNER[frame % SPINNER.len()]
+}
+
+/// A pane: a border all round in `border`, `title` on its top edge.
+pub fn pane<'a>(border: Style, title: impl Into<Line<'a>>) -> Block<'a> {
+    Block::bordered().border_style(border).title(title)
+}
+
+/// `key` in the key style, then what it does: a line of a dialog's choices.
+pub fn key_line(key: &'static str, what: &'static str, theme: &Theme) -> Line<'static> {
+    Line::from(vec![
+        Span::styled(key, theme.key()),
+        Span::raw(" "),
+        Span::raw(what),
+    ])
+}
+
+/// A dialog over the screen: `lines` wrapped inside `block`, at most `width` wide and as tall as
+/// they wrap to (within `area`), centred; what was drawn under it is cleared.
+pub fn dialog(frame: &mut Frame, area: Rect, width: u16, lines: Vec<Line<'_>>, block: Block<'_>) {
+    let text = Paragraph::new(lines).wrap(Wrap { trim: false });
+    let width = width.min(area.width);
+    let h = u16::try_from(text.line_count(width.saturating_sub(2)))
+        .unwrap_or(u16::MAX)
+        .saturating_add(2);
+    let r = centered(area, width, h.min(area.height));
+    frame.render_widget(Clear, r);
+    frame.render_widget(text.block(block), r);
 }
 
 /// A rectangle of at most `w`×`h` centred in `area`.
