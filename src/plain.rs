@@ -484,14 +484,7 @@ impl Session {
             return Ok(Flow::Again);
         };
         self.draft.choose_vpc(&self.inv, &vpc.id);
-        let off: Vec<&str> = [
-            ("enableDnsSupport", vpc.dns_support),
-            ("enableDnsHostnames", vpc.dns_hostnames),
-        ]
-        .iter()
-        .filter(|(_, on)| *on == Some(false))
-        .map(|(n, _)| *n)
-        .collect();
+        let off = vpc.dns_off();
         if off.is_empty() {
             self.draft.enable_vpc_dns = false;
             if vpc.dns_support.is_none() || vpc.dns_hostnames.is_none() {

@@ -32,6 +32,8 @@ fn lock<T>(m: &std::sync::Mutex<T>) -> std::sync::MutexGuard<'_, T> {
 
 /// ≤ 10 Hz animation, and only while something is loading.
 const TICK: Duration = Duration::from_millis(100);
+/// Why an account read or write is refused before it starts (no account signed in).
+const NOT_CONNECTED: &str = "not connected to the account";
 
 /// Draw one frame wrapped in synchronized output (DEC 2026) so slow links never show a half frame;
 /// what the frame measured goes back to the model as `Msg::Layout`.
@@ -126,7 +128,7 @@ impl Runner {
                 let _ = self.tx.send(Msg::EngineFinished {
                     at_ms: self.started.elapsed().as_millis() as u64,
                     journal: None,
-                    error: Some("not connected to the account".into()),
+                    error: Some(NOT_CONNECTED.into()),
                 });
             }
             Cmd::StopAfterRunning => {
@@ -214,11 +216,11 @@ impl Runner {
 
     /// Every fixed-IP setup of the region, read and judged as `doctor` does.
     fn read_setups(&self, generation: u64) {
-        let Some(cloud) = self.cloud.clone() else {
-            let _ = self.tx.send(Msg::Setups {
-                generation,
-                result: Err("not connected to the account".into()),
-            });
+        let refused = |e| Msg::Setups {
+            generation,
+            result: Err(e),
+        };
+        let Some(cloud) = self.account_or(refused) else {
             return;
         };
         let tx = self.tx.clone();
@@ -235,10 +237,7 @@ impl Runner {
     /// Make the changes that mend a finding, each recorded before and after it goes out (the
     /// record `doctor --fix` keeps); the first refusal stops the rest.
     fn fix(&self, setup: String, changes: Vec<crate::doctor::fix::Change>) {
-        let Some(cloud) = self.cloud.clone() else {
-            let _ = self
-                .tx
-                .send(Msg::Fixed(Err("not connected to the account".into())));
+        let Some(cloud) = self.account_or(|e| Msg::Fixed(Err(e))) else {
             return;
         };
         let tx = self.tx.clone();
@@ -267,11 +266,11 @@ impl Runner {
     /// it made is journaled here when this machine keeps no journal of it, and the plan kept, as
     /// `status --plan-id` does on a machine that did not apply it.
     fn recover(&self, plan_id: String, then: app::AfterRecover) {
-        let Some(cloud) = self.cloud.clone() else {
-            let _ = self.tx.send(Msg::Recovered {
-                then,
-                result: Err("not connected to the account".into()),
-            });
+        let refused = |e| Msg::Recovered {
+            then,
+            result: Err(e),
+        };
+        let Some(cloud) = self.account_or(refused) else {
             return;
         };
         let tx = self.tx.clone();
@@ -302,6 +301,14 @@ impl Runner {
 
     /// Run `work` with the account in a task and send its answer back (nothing when not
     /// connected: the commands that use it are sent only once connected).
+    /// The account, or (none: not signed in) `None` with `refused(why)` sent back.
+    fn account_or(&self, refused: impl FnOnce(String) -> Msg) -> Option<Arc<dyn Account>> {
+        if self.cloud.is_none() {
+            let _ = self.tx.send(refused(NOT_CONNECTED.into()));
+        }
+        self.cloud.clone()
+    }
+
     fn ask<F, Fut>(&self, work: F)
     where
         F: FnOnce(Arc<dyn Account>) -> Fut,
@@ -356,7 +363,7 @@ impl Runner {
             let mut c = crate::verify::Check::new("connect", "Account", "connected");
             c.finish(
                 crate::verify::CheckState::Fail,
-                "not connected to the account".into(),
+                NOT_CONNECTED.into(),
                 Some("restart fixedip-tui once the credentials work".into()),
             );
             let _ = tx.send(Msg::VerifyFinished {

@@ -4,13 +4,12 @@
 use std::process::ExitCode;
 
 use crate::cloud::write::IngressRule;
-use crate::engine::{Account, EngineOptions, Journal};
+use crate::engine::{Account, Journal};
 use crate::plan::validate::check_caller_cidr;
 use crate::plan::Plan;
-use crate::runner::Connector;
 
-use super::account::{connect, AccountKind};
-use super::kept::{from_account, load_kept};
+use super::account::connect;
+use super::kept::{from_account, PlanRef};
 
 /// What `allow` is asked to do.
 pub struct AllowChange {
@@ -26,15 +25,8 @@ const ALLOW_PREVIOUS: &str = "allow:previous";
 
 /// `allow --plan-id ID --add/--remove CIDR`: the NLB security group's rules follow the plan's
 /// caller list, changed in place; the kept plan is updated.
-pub async fn allow(
-    connector: Connector,
-    plan_id: String,
-    change: AllowChange,
-    opts: EngineOptions,
-    account: AccountKind,
-) -> ExitCode {
-    let path = crate::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
-    let kept = match load_kept(&opts, &plan_id, account) {
+pub async fn allow(at: PlanRef, change: AllowChange) -> ExitCode {
+    let kept = match at.kept() {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -46,6 +38,13 @@ pub async fn allow(
     if let Err(code) = check_cidrs(&change) {
         return code;
     }
+    let PlanRef {
+        connector,
+        plan_id,
+        opts,
+        ..
+    } = at;
+    let path = crate::plan::names::kept_plan_path(&opts.state_dir, &plan_id);
     let cloud = match connect(&connector).await {
         Ok(c) => c,
         Err(code) => return code,

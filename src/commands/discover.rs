@@ -18,12 +18,8 @@ pub async fn discover(connector: Connector, json: bool) -> ExitCode {
     }
     let inv = discovery::collect(cloud).await;
     if json {
-        match serde_json::to_string_pretty(&inv) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("fixedip-tui: cannot encode the inventory as JSON: {e}");
-                return ExitCode::FAILURE;
-            }
+        if !super::print_json(&inv, "the inventory", false) {
+            return ExitCode::FAILURE;
         }
     } else {
         print!("{}", crate::report::inventory_text(&inv));

@@ -59,12 +59,8 @@ pub async fn doctor(connector: Connector, args: DoctorArgs) -> ExitCode {
         Err(code) => return code,
     };
     if args.json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(s) => println!("{s}"),
-            Err(e) => {
-                eprintln!("fixedip-tui: cannot encode the report as JSON: {e}");
-                return ExitCode::FAILURE;
-            }
+        if !super::print_json(&report, "the report", false) {
+            return ExitCode::FAILURE;
         }
     } else {
         println!("{}", doctor::text(&report));
@@ -180,10 +176,9 @@ async fn watch(cloud: &dyn Account, scope: &Scope, every: u64, json: bool) -> Ex
         match look(cloud, scope).await {
             Ok(report) => {
                 match &last {
-                    None if json => match serde_json::to_string(&report) {
-                        Ok(s) => println!("{s}"),
-                        Err(e) => eprintln!("fixedip-tui: cannot encode the report as JSON: {e}"),
-                    },
+                    None if json => {
+                        super::print_json(&report, "the report", true);
+                    }
                     None => println!("{}", doctor::text(&report)),
                     Some(before) => {
                         for e in changes(before, &report) {

@@ -175,17 +175,28 @@ fn merged_journal(opts: &EngineOptions, mut journal: Journal, rec: &Recovered) -
     journal
 }
 
-/// The plan of `plan_id` (kept here, or rebuilt from the account) and its journal, then the
-/// account: what `status` and `verify` start from. Each failure is said on stderr; the exit code
-/// is returned.
-pub async fn kept_and_connected(
-    connector: &crate::runner::Connector,
-    opts: &EngineOptions,
-    plan_id: &str,
-    account: AccountKind,
-) -> Result<(Plan, Journal, Arc<dyn Account>), ExitCode> {
-    let kept = load_kept(opts, plan_id, account)?;
-    let cloud = super::account::connect(connector).await?;
-    let (plan, journal) = from_account(cloud.as_ref(), opts, plan_id, kept).await?;
-    Ok((plan, journal, cloud))
+/// A setup named by `--plan-id`, and where to look for it: the account to connect to, the engine's
+/// options (the state directory holds its kept plan and journal) and the kind of account (demo or
+/// real) a kept plan must be of.
+pub struct PlanRef {
+    pub connector: crate::runner::Connector,
+    pub plan_id: String,
+    pub opts: EngineOptions,
+    pub account: AccountKind,
+}
+
+impl PlanRef {
+    /// The kept plan (refused when it is another kind of account's); `None`: none is kept here.
+    pub fn kept(&self) -> Result<Option<(Plan, Journal)>, ExitCode> {
+        load_kept(&self.opts, &self.plan_id, self.account)
+    }
+
+    /// The plan (kept here, or rebuilt from the account) and its journal, then the account: what
+    /// `status` and `verify` start from. Each failure is said on stderr; the exit code is returned.
+    pub async fn kept_and_connected(&self) -> Result<(Plan, Journal, Arc<dyn Account>), ExitCode> {
+        let kept = self.kept()?;
+        let cloud = super::account::connect(&self.connector).await?;
+        let (plan, journal) = from_account(cloud.as_ref(), &self.opts, &self.plan_id, kept).await?;
+        Ok((plan, journal, cloud))
+    }
 }

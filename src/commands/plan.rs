@@ -44,7 +44,9 @@ pub async fn plan_from_flags(
             "findings": findings,
             "cost": crate::plan::cost::estimate(&plan),
         });
-        println!("{}", serde_json::to_string_pretty(&doc).unwrap_or_default());
+        if !super::print_json(&doc, "the plan", false) {
+            return ExitCode::FAILURE;
+        }
     }
     if !defaulted.is_empty() {
         // What the flags left open, chosen as the wizard would: said, so it can be changed.

@@ -17,6 +17,7 @@ use crate::verify::VerifyOptions;
 use super::account::{make_connector, AccountKind};
 use super::allow::AllowChange;
 use super::apply::Confirm;
+use super::kept::PlanRef;
 use super::options::{command_prefix, engine_options};
 use super::run::Report;
 
@@ -180,13 +181,19 @@ impl<'a> Session<'a> {
         ))
     }
 
+    /// The setup `--plan-id` names, looked for with this session's account and options.
+    fn plan_ref(&self, plan_id: &str) -> PlanRef {
+        PlanRef {
+            connector: self.connector(),
+            plan_id: plan_id.to_string(),
+            opts: self.options(),
+            account: self.account(),
+        }
+    }
+
     /// `status --plan-id ID [--json] [--watch N]`.
     pub fn status(&self, plan_id: &str, json: bool, watch: Option<u64>) -> ExitCode {
-        let (connector, plan_id) = (self.connector(), plan_id.to_string());
-        let (opts, account) = (self.options(), self.account());
-        self.block_on(super::status::status(
-            connector, plan_id, json, watch, opts, account,
-        ))
+        self.block_on(super::status::status(self.plan_ref(plan_id), json, watch))
     }
 
     /// `doctor [--json] [--nlb ARN | --plan-id ID] [--fix [--yes] [--only CODE,…] | --watch N]`.
@@ -217,11 +224,7 @@ impl<'a> Session<'a> {
     /// `verify --plan-id ID [--json]` with its options (checked: see
     /// [`super::verify::check_flags`]).
     pub fn verify(&self, plan_id: &str, json: bool, vopts: VerifyOptions) -> ExitCode {
-        let (connector, plan_id) = (self.connector(), plan_id.to_string());
-        let (opts, account) = (self.options(), self.account());
-        self.block_on(super::verify::verify(
-            connector, plan_id, json, vopts, opts, account,
-        ))
+        self.block_on(super::verify::verify(self.plan_ref(plan_id), json, vopts))
     }
 
     /// `allow --plan-id ID --add/--remove CIDR | --undo`.
@@ -239,11 +242,7 @@ impl<'a> Session<'a> {
             allow_anywhere,
             undo,
         };
-        let (connector, plan_id) = (self.connector(), plan_id.to_string());
-        let (opts, account) = (self.options(), self.account());
-        self.block_on(super::allow::allow(
-            connector, plan_id, change, opts, account,
-        ))
+        self.block_on(super::allow::allow(self.plan_ref(plan_id), change))
     }
 
     /// After a run, the demo's account is saved for the next one.

@@ -3,26 +3,15 @@
 
 use std::process::ExitCode;
 
-use crate::engine::EngineOptions;
-use crate::runner::Connector;
-
-use super::account::AccountKind;
-use super::kept::kept_and_connected;
+use super::kept::PlanRef;
 
 /// `status --plan-id ID [--json] [--watch N]`.
-pub async fn status(
-    connector: Connector,
-    plan_id: String,
-    json: bool,
-    watch: Option<u64>,
-    opts: EngineOptions,
-    account: AccountKind,
-) -> ExitCode {
-    let (plan, journal, cloud) =
-        match kept_and_connected(&connector, &opts, &plan_id, account).await {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+pub async fn status(at: PlanRef, json: bool, watch: Option<u64>) -> ExitCode {
+    let (plan, journal, cloud) = match at.kept_and_connected().await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let opts = at.opts;
     let mut last: Option<crate::verify::handout::Handout> = None;
     loop {
         let doc = crate::verify::handout::read(
@@ -38,10 +27,7 @@ pub async fn status(
             .map(|p| doc.changes_since(p))
             .unwrap_or_default();
         if json {
-            match serde_json::to_string(&doc) {
-                Ok(t) => println!("{t}"),
-                Err(e) => eprintln!("fixedip-tui: {e}"),
-            }
+            super::print_json(&doc, "the status", true);
         } else {
             if watch.is_some() {
                 println!(

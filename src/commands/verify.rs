@@ -5,11 +5,7 @@ use std::net::SocketAddr;
 use std::path::Path;
 use std::process::ExitCode;
 
-use crate::engine::EngineOptions;
-use crate::runner::Connector;
-
-use super::account::AccountKind;
-use super::kept::kept_and_connected;
+use super::kept::PlanRef;
 
 /// `--resolver IP[:PORT]` parsed and `--ca-file PEM` read: either wrong is a usage error (said on
 /// stderr, exit 2).
@@ -35,19 +31,12 @@ pub fn check_flags(
 }
 
 /// `verify --plan-id ID`: the checklist, kept for `status`.
-pub async fn verify(
-    connector: Connector,
-    plan_id: String,
-    json: bool,
-    vopts: crate::verify::VerifyOptions,
-    opts: EngineOptions,
-    account: AccountKind,
-) -> ExitCode {
-    let (plan, journal, cloud) =
-        match kept_and_connected(&connector, &opts, &plan_id, account).await {
-            Ok(x) => x,
-            Err(code) => return code,
-        };
+pub async fn verify(at: PlanRef, json: bool, vopts: crate::verify::VerifyOptions) -> ExitCode {
+    let (plan, journal, cloud) = match at.kept_and_connected().await {
+        Ok(x) => x,
+        Err(code) => return code,
+    };
+    let PlanRef { plan_id, opts, .. } = at;
     // A destroyed setup has nothing to verify: say so (and how to make it again), not a list of
     // failed checks.
     if crate::verify::handout::destroyed(&journal)
@@ -78,10 +67,7 @@ pub async fn verify(
         eprintln!("fixedip-tui: {e} (the result is printed but not kept for `status`)");
     }
     if json {
-        match serde_json::to_string_pretty(&report) {
-            Ok(t) => println!("{t}"),
-            Err(e) => eprintln!("fixedip-tui: {e}"),
-        }
+        super::print_json(&report, "the verify report", false);
     } else {
         print!("{}", crate::verify::text(&report.checks));
         println!(

@@ -289,20 +289,60 @@ impl Inventory {
     }
 }
 
-/// Read every page of a list, reporting the running count after each page.
-async fn all_pages<T, F, Fut>(
+/// One source's read: where its progress, warnings and result go, and what the plan needs of it.
+#[derive(Clone, Copy)]
+struct SourceRead<'a> {
     source: Source,
-    tx: &UnboundedSender<Event>,
-    fetch: F,
-) -> CloudResult<Vec<T>>
-where
-    F: FnMut(Token) -> Fut,
-    Fut: std::future::Future<Output = CloudResult<Page<T>>>,
-{
-    every_page(fetch, |loaded| {
-        let _ = tx.send(Event::Progress { source, loaded });
-    })
-    .await
+    cloud: &'a Arc<dyn Cloud>,
+    tx: &'a UnboundedSender<Event>,
+    focus: Option<&'a Focus>,
+}
+
+impl SourceRead<'_> {
+    /// Read every page of a list, reporting the running count after each page.
+    async fn pages<T, F, Fut>(&self, fetch: F) -> CloudResult<Vec<T>>
+    where
+        F: FnMut(Token) -> Fut,
+        Fut: std::future::Future<Output = CloudResult<Page<T>>>,
+    {
+        every_page(fetch, |loaded| self.progress(loaded)).await
+    }
+
+    fn progress(&self, loaded: usize) {
+        let source = self.source;
+        let _ = self.tx.send(Event::Progress { source, loaded });
+    }
+
+    /// What could not be read of the source, which is shown nonetheless.
+    fn warn(&self, error: CloudError) {
+        let source = self.source;
+        let _ = self.tx.send(Event::Warning { source, error });
+    }
+
+    /// Complete each item with a follow-up call, `fanout` at a time, keeping list order. An item
+    /// whose call failed is kept as it was; the first failure is reported once as a warning.
+    async fn enrich<T, U, F, Fut>(&self, items: Vec<T>, fanout: usize, complete: F) -> Vec<U>
+    where
+        F: Fn(T) -> Fut,
+        Fut: std::future::Future<Output = (U, Option<CloudError>)>,
+    {
+        let results: Vec<(U, Option<CloudError>)> = stream::iter(items.into_iter().map(complete))
+            .buffered(fanout)
+            .collect()
+            .await;
+        let mut out = Vec::with_capacity(results.len());
+        let mut first_err = None;
+        for (item, err) in results {
+            out.push(item);
+            if let Some(e) = err {
+                first_err.get_or_insert(e);
+            }
+        }
+        if let Some(error) = first_err {
+            self.warn(error);
+        }
+        out
+    }
 }
 
 /// Every page of a listing, first to last; `progress` hears how many items are read after each
@@ -329,37 +369,6 @@ where
     }
 }
 
-/// Complete each item with a follow-up call, `fanout` at a time, keeping list order. An item whose
-/// call failed is kept as it was; the first failure is reported once as the source's warning.
-async fn enrich<T, U, F, Fut>(
-    source: Source,
-    tx: &UnboundedSender<Event>,
-    items: Vec<T>,
-    fanout: usize,
-    complete: F,
-) -> Vec<U>
-where
-    F: Fn(T) -> Fut,
-    Fut: std::future::Future<Output = (U, Option<CloudError>)>,
-{
-    let results: Vec<(U, Option<CloudError>)> = stream::iter(items.into_iter().map(complete))
-        .buffered(fanout)
-        .collect()
-        .await;
-    let mut out = Vec::with_capacity(results.len());
-    let mut first_err = None;
-    for (item, err) in results {
-        out.push(item);
-        if let Some(e) = err {
-            first_err.get_or_insert(e);
-        }
-    }
-    if let Some(error) = first_err {
-        let _ = tx.send(Event::Warning { source, error });
-    }
-    out
-}
-
 /// How many times a source is read when it is refused for a passing reason (after the SDK's
 /// own retries of each call gave up): reads are safe to repeat, and a plan must not be judged on
 /// a source that was only throttled (its subnets would look "missing").
@@ -367,15 +376,10 @@ const SOURCE_ROUNDS: u32 = 3;
 
 /// `fetch_source`, read again (after the service's Retry-After, else 2 s, 4 s) while it fails for a
 /// passing reason, up to `SOURCE_ROUNDS` times.
-async fn fetch_source_again_while_passing(
-    source: Source,
-    cloud: Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-    focus: Option<&Focus>,
-) -> Result<SourceData, CloudError> {
-    let mut round = 1;
+async fn fetch_source_again_while_passing(r: SourceRead<'_>) -> Result<SourceData, CloudError> {
+    let (source, mut round) = (r.source, 1);
     loop {
-        match fetch_source(source, cloud.clone(), tx, focus).await {
+        match fetch_source(r).await {
             Err(e) if e.is_passing() && round < SOURCE_ROUNDS => {
                 let wait = e
                     .retry_after
@@ -430,8 +434,15 @@ pub async fn run_focused(cloud: Arc<dyn Cloud>, tx: UnboundedSender<Event>, focu
         let task_tx = tx.clone();
         let focus = focus.clone();
         let handle = tasks.spawn(async move {
-            let result =
-                fetch_source_again_while_passing(source, cloud, &task_tx, focus.as_ref()).await;
+            let focus = focus.as_ref();
+            let (cloud, tx) = (&cloud, &task_tx);
+            let r = SourceRead {
+                source,
+                cloud,
+                tx,
+                focus,
+            };
+            let result = fetch_source_again_while_passing(r).await;
             let _ = task_tx.send(match result {
                 Ok(data) => Event::Loaded(data),
                 Err(error) => Event::Failed { source, error },
@@ -492,28 +503,24 @@ macro_rules! call {
     }};
 }
 
-async fn fetch_source(
-    source: Source,
-    cloud: Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-    focus: Option<&Focus>,
-) -> CloudResult<SourceData> {
-    match source {
+async fn fetch_source(r: SourceRead<'_>) -> CloudResult<SourceData> {
+    let SourceRead { cloud, focus, .. } = r;
+    match r.source {
         Source::Identity => {
             let id = cloud.caller_identity().await?;
-            let _ = tx.send(Event::Progress { source, loaded: 1 });
+            r.progress(1);
             Ok(SourceData::Identity(id))
         }
-        Source::Vpcs => fetch_vpcs(source, &cloud, tx, focus).await,
-        Source::Subnets => fetch_subnets(source, &cloud, tx).await,
-        Source::Certificates => fetch_certificates(source, &cloud, tx, focus).await,
-        Source::HostedZones => fetch_zones(source, &cloud, tx, focus).await,
+        Source::Vpcs => fetch_vpcs(r).await,
+        Source::Subnets => fetch_subnets(r).await,
+        Source::Certificates => fetch_certificates(r).await,
+        Source::HostedZones => fetch_zones(r).await,
         Source::RestApis => Ok(SourceData::RestApis(
-            all_pages(source, tx, call!(cloud, |t| list_rest_apis())).await?,
+            r.pages(call!(cloud, |t| list_rest_apis())).await?,
         )),
         Source::VpcEndpoints => {
             let svc = execute_api_service(&cloud.target().region);
-            let mut eps = all_pages(source, tx, call!(cloud, |t| list_vpc_endpoints(svc))).await?;
+            let mut eps = r.pages(call!(cloud, |t| list_vpc_endpoints(svc))).await?;
             // Endpoints on their way out (or never accepted) are listed for a while: not reusable.
             eps.retain(|e| {
                 !["deleting", "deleted", "failed", "rejected", "expired"]
@@ -527,35 +534,25 @@ async fn fetch_source(
         ),
         Source::LoadBalancers => {
             let elb = cloud.elb_inventory().await?;
-            let _ = tx.send(Event::Progress {
-                source,
-                loaded: elb.load_balancers.len() + elb.target_groups.len(),
-            });
+            r.progress(elb.load_balancers.len() + elb.target_groups.len());
             Ok(SourceData::LoadBalancers(elb))
         }
         Source::ElasticIps => {
             let eips = cloud.elastic_ips().await?;
-            let _ = tx.send(Event::Progress {
-                source,
-                loaded: eips.addresses.len(),
-            });
+            r.progress(eips.addresses.len());
             Ok(SourceData::ElasticIps(eips))
         }
     }
 }
 
 /// The VPCs with their DNS attributes, named ones first.
-async fn fetch_vpcs(
-    source: Source,
-    cloud: &Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-    focus: Option<&Focus>,
-) -> CloudResult<SourceData> {
+async fn fetch_vpcs(r: SourceRead<'_>) -> CloudResult<SourceData> {
+    let SourceRead { cloud, focus, .. } = r;
     let mut vpcs = match focus {
         // The plan's VPC is known: its attributes are asked for beside the list, not after it.
         Some(f) => {
             let (listed, attributes) = tokio::join!(
-                all_pages(source, tx, call!(cloud, |t| list_vpcs())),
+                r.pages(call!(cloud, |t| list_vpcs())),
                 cloud.vpc_dns_attributes(&f.vpc_id)
             );
             let mut vpcs = listed?;
@@ -567,18 +564,18 @@ async fn fetch_vpcs(
                     }
                 }
                 Err(error) => {
-                    let _ = tx.send(Event::Warning { source, error });
+                    r.warn(error);
                 }
             }
             vpcs
         }
         None => {
-            let mut vpcs = all_pages(source, tx, call!(cloud, |t| list_vpcs())).await?;
+            let mut vpcs = r.pages(call!(cloud, |t| list_vpcs())).await?;
             // The list shows now; each VPC's two attributes are one call each (thousands of
             // calls in a large account, paced by EC2's limits).
             sort_vpcs(&mut vpcs);
-            let _ = tx.send(Event::Listed(SourceData::Vpcs(vpcs.clone())));
-            enrich(source, tx, vpcs, EC2_FANOUT, |mut v| {
+            let _ = r.tx.send(Event::Listed(SourceData::Vpcs(vpcs.clone())));
+            r.enrich(vpcs, EC2_FANOUT, |mut v| {
                 let cloud = cloud.clone();
                 async move {
                     match cloud.vpc_dns_attributes(&v.id).await {
@@ -610,21 +607,17 @@ fn sort_vpcs(vpcs: &mut [Vpc]) {
 }
 
 /// The subnets, classified public or private by the route tables read alongside.
-async fn fetch_subnets(
-    source: Source,
-    cloud: &Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-) -> CloudResult<SourceData> {
+async fn fetch_subnets(r: SourceRead<'_>) -> CloudResult<SourceData> {
+    let cloud = r.cloud;
     // Progress counts subnets; the route tables' pages are read alongside without counting.
-    let (quiet, _) = tokio::sync::mpsc::unbounded_channel();
     let (subnets, tables) = tokio::join!(
-        all_pages(source, tx, call!(cloud, |t| list_subnets())),
-        all_pages(source, &quiet, call!(cloud, |t| list_route_tables())),
+        r.pages(call!(cloud, |t| list_subnets())),
+        every_page(call!(cloud, |t| list_route_tables()), |_| {}),
     );
     let mut subnets = subnets?;
     // Without route tables the subnets are still worth showing, unclassified.
     let route_tables = tables.unwrap_or_else(|error| {
-        let _ = tx.send(Event::Warning { source, error });
+        r.warn(error);
         Vec::new()
     });
     for s in &mut subnets {
@@ -644,31 +637,20 @@ async fn fetch_subnets(
 }
 
 /// The certificates, described where the list leaves out what the plan needs.
-async fn fetch_certificates(
-    source: Source,
-    cloud: &Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-    focus: Option<&Focus>,
-) -> CloudResult<SourceData> {
+async fn fetch_certificates(r: SourceRead<'_>) -> CloudResult<SourceData> {
+    let SourceRead { cloud, focus, .. } = r;
     // The plan's certificate is known: it is described beside the list, not after it.
     let arn = focus.and_then(|f| f.certificate_arn.clone());
-    let (summaries, described) = tokio::join!(
-        all_pages(source, tx, call!(cloud, |t| list_certificates())),
-        async {
+    let (summaries, described) =
+        tokio::join!(r.pages(call!(cloud, |t| list_certificates())), async {
             match &arn {
                 Some(a) => Some(cloud.describe_certificate(a).await),
                 None => None,
             }
-        }
-    );
+        });
     let summaries = summaries?;
     if focus.is_some() {
-        let described = described.and_then(|r| {
-            r.map_err(|error| {
-                let _ = tx.send(Event::Warning { source, error });
-            })
-            .ok()
-        });
+        let described = described.and_then(|d| d.map_err(|error| r.warn(error)).ok());
         let certs = summaries
             .into_iter()
             .map(|s| match &described {
@@ -678,50 +660,48 @@ async fn fetch_certificates(
             .collect();
         return Ok(SourceData::Certificates(certs));
     }
-    let certs = enrich(source, tx, summaries, ACM_FANOUT, |s| {
-        let cloud = cloud.clone();
-        async move {
-            if !s.needs_describe {
-                return (s.certificate, None);
+    let certs = r
+        .enrich(summaries, ACM_FANOUT, |s| {
+            let cloud = cloud.clone();
+            async move {
+                if !s.needs_describe {
+                    return (s.certificate, None);
+                }
+                match cloud.describe_certificate(&s.certificate.arn).await {
+                    Ok(full) => (full, None),
+                    Err(e) => (s.certificate, Some(e)),
+                }
             }
-            match cloud.describe_certificate(&s.certificate.arn).await {
-                Ok(full) => (full, None),
-                Err(e) => (s.certificate, Some(e)),
-            }
-        }
-    })
-    .await;
+        })
+        .await;
     Ok(SourceData::Certificates(certs))
 }
 
 /// The hosted zones, the private ones with their VPCs.
-async fn fetch_zones(
-    source: Source,
-    cloud: &Arc<dyn Cloud>,
-    tx: &UnboundedSender<Event>,
-    focus: Option<&Focus>,
-) -> CloudResult<SourceData> {
-    let zones = all_pages(source, tx, call!(cloud, |t| list_hosted_zones())).await?;
-    let out = enrich(source, tx, zones, ROUTE53_FANOUT, |z| {
-        let cloud = cloud.clone();
-        let wanted = Focus::wants_zone(focus, &z);
-        async move {
-            if !z.private || !wanted {
-                return (z, None);
+async fn fetch_zones(r: SourceRead<'_>) -> CloudResult<SourceData> {
+    let SourceRead { cloud, focus, .. } = r;
+    let zones = r.pages(call!(cloud, |t| list_hosted_zones())).await?;
+    let out = r
+        .enrich(zones, ROUTE53_FANOUT, |z| {
+            let cloud = cloud.clone();
+            let wanted = Focus::wants_zone(focus, &z);
+            async move {
+                if !z.private || !wanted {
+                    return (z, None);
+                }
+                match cloud.get_hosted_zone(&z.id).await {
+                    Ok(full) => (
+                        HostedZone {
+                            vpcs: full.vpcs,
+                            ..z
+                        },
+                        None,
+                    ),
+                    Err(e) => (z, Some(e)),
+                }
             }
-            match cloud.get_hosted_zone(&z.id).await {
-                Ok(full) => (
-                    HostedZone {
-                        vpcs: full.vpcs,
-                        ..z
-                    },
-                    None,
-                ),
-                Err(e) => (z, Some(e)),
-            }
-        }
-    })
-    .await;
+        })
+        .await;
     Ok(SourceData::HostedZones(out))
 }
 

@@ -66,6 +66,26 @@ pub struct Vpc {
     pub tags: Vec<Tag>,
 }
 
+impl Vpc {
+    /// The two DNS attributes an execute-api endpoint's private DNS needs, by their API names.
+    pub const DNS_ATTRIBUTES: [&'static str; 2] = ["enableDnsSupport", "enableDnsHostnames"];
+
+    /// `DNS_ATTRIBUTES` with their values, each `None` while unread.
+    pub fn dns_attributes(&self) -> [(&'static str, Option<bool>); 2] {
+        let [support, hostnames] = Self::DNS_ATTRIBUTES;
+        [(support, self.dns_support), (hostnames, self.dns_hostnames)]
+    }
+
+    /// The DNS attributes known to be off (an unread one is not).
+    pub fn dns_off(&self) -> Vec<&'static str> {
+        self.dns_attributes()
+            .into_iter()
+            .filter(|(_, on)| *on == Some(false))
+            .map(|(n, _)| n)
+            .collect()
+    }
+}
+
 /// A subnet as listed by DescribeSubnets, plus the classification discovery derives from route tables.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Subnet {

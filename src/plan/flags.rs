@@ -183,23 +183,36 @@ pub fn draft_from_flags(
     Ok((d, defaulted))
 }
 
+/// `flag value` when a value is given and none of `items` has it as `id`: the error, saying `what`
+/// and then each item as `label` does.
+fn unknown<T>(
+    (flag, value): (&str, Option<&str>),
+    what: &str,
+    items: &[T],
+    id: impl Fn(&T) -> &str,
+    label: impl Fn(&T) -> String,
+) -> Option<String> {
+    let value = value?;
+    if items.iter().any(|i| id(i) == value) {
+        return None;
+    }
+    Some(format!(
+        "{flag} {value}: {what}: {}",
+        list(items.iter().map(label))
+    ))
+}
+
 /// The VPC, subnets and endpoint the flags name that the account does not have, each with what
 /// it does have.
 fn unknown_network_ids(f: &PlanFlags, inv: &Inventory) -> Vec<String> {
     let mut errors = Vec::new();
-    if let Some(vpc) = &f.vpc {
-        if !inv.vpcs.iter().any(|v| &v.id == vpc) {
-            errors.push(format!(
-                "--vpc {vpc}: no such VPC in {}; VPCs: {}",
-                inv.region,
-                list(inv.vpcs.iter().map(|v| format!(
-                    "{} ({})",
-                    v.id,
-                    v.name.as_deref().unwrap_or("-")
-                )))
-            ));
-        }
-    }
+    errors.extend(unknown(
+        ("--vpc", f.vpc.as_deref()),
+        &format!("no such VPC in {}; VPCs", inv.region),
+        &inv.vpcs,
+        |v| &v.id,
+        |v| format!("{} ({})", v.id, v.name.as_deref().unwrap_or("-")),
+    ));
     let vpc = f.vpc.clone().unwrap_or_default();
     let subnets_of_vpc = || {
         list(inv.subnets_of(&vpc).map(|s| {
@@ -223,18 +236,13 @@ fn unknown_network_ids(f: &PlanFlags, inv: &Inventory) -> Vec<String> {
             ));
         }
     }
-    if let Some(ep) = &f.reuse_endpoint {
-        if !inv.vpc_endpoints.iter().any(|e| &e.id == ep) {
-            errors.push(format!(
-                "--reuse-endpoint {ep}: no such execute-api endpoint; endpoints: {}",
-                list(
-                    inv.vpc_endpoints
-                        .iter()
-                        .map(|e| format!("{} ({})", e.id, e.vpc_id))
-                )
-            ));
-        }
-    }
+    errors.extend(unknown(
+        ("--reuse-endpoint", f.reuse_endpoint.as_deref()),
+        "no such execute-api endpoint; endpoints",
+        &inv.vpc_endpoints,
+        |e| &e.id,
+        |e| format!("{} ({})", e.id, e.vpc_id),
+    ));
     errors
 }
 
@@ -257,56 +265,42 @@ fn unknown_resource_ids(f: &PlanFlags, inv: &Inventory) -> Vec<String> {
             ));
         }
     }
-    if let Some(api) = &f.api {
-        if !inv.rest_apis.iter().any(|a| &a.id == api) {
-            errors.push(format!(
-                "--api {api}: no such REST API; APIs: {}",
-                list(
-                    inv.rest_apis
-                        .iter()
-                        .map(|a| format!("{} ({})", a.id, a.name))
-                )
-            ));
-        }
-    }
+    errors.extend(unknown(
+        ("--api", f.api.as_deref()),
+        "no such REST API; APIs",
+        &inv.rest_apis,
+        |a| &a.id,
+        |a| format!("{} ({})", a.id, a.name),
+    ));
     for (flag, zone) in [
         ("--public-zone", &f.public_zone),
         ("--private-zone", &f.private_zone),
     ] {
-        if let Some(z) = zone {
-            if !inv.hosted_zones.iter().any(|h| &h.id == z) {
-                errors.push(format!(
-                    "{flag} {z}: no such hosted zone; zones: {}",
-                    list(inv.hosted_zones.iter().map(|h| format!(
-                        "{} ({}, {})",
-                        h.id,
-                        h.name,
-                        if h.private { "private" } else { "public" }
-                    )))
-                ));
-            }
-        }
+        errors.extend(unknown(
+            (flag, zone.as_deref()),
+            "no such hosted zone; zones",
+            &inv.hosted_zones,
+            |h| &h.id,
+            |h| {
+                let kind = if h.private { "private" } else { "public" };
+                format!("{} ({}, {kind})", h.id, h.name)
+            },
+        ));
     }
-    if let Some(arn) = &f.adopt_nlb {
-        if !inv.load_balancers.iter().any(|l| &l.lb.arn == arn) {
-            errors.push(format!(
-                "--adopt-nlb {arn}: no such network load balancer; NLBs: {}",
-                list(
-                    inv.load_balancers
-                        .iter()
-                        .map(|l| format!("{} ({}, {})", l.lb.arn, l.lb.scheme, l.lb.vpc_id))
-                )
-            ));
-        }
-    }
-    if let Some(arn) = &f.adopt_target_group {
-        if !inv.target_groups.iter().any(|t| &t.arn == arn) {
-            errors.push(format!(
-                "--adopt-target-group {arn}: no such IP target group; target groups: {}",
-                list(inv.target_groups.iter().map(|t| t.arn.clone()))
-            ));
-        }
-    }
+    errors.extend(unknown(
+        ("--adopt-nlb", f.adopt_nlb.as_deref()),
+        "no such network load balancer; NLBs",
+        &inv.load_balancers,
+        |l| &l.lb.arn,
+        |l| format!("{} ({}, {})", l.lb.arn, l.lb.scheme, l.lb.vpc_id),
+    ));
+    errors.extend(unknown(
+        ("--adopt-target-group", f.adopt_target_group.as_deref()),
+        "no such IP target group; target groups",
+        &inv.target_groups,
+        |t| &t.arn,
+        |t| t.arn.clone(),
+    ));
     errors
 }
 

@@ -212,10 +212,7 @@ fn vpc_dns(cx: &Ctx<'_>, out: &mut Vec<ReviewSection>) {
         Some(v) => vec![format!("VPC: {}{vpc_name}, CIDR {}", v.id, v.cidr)],
         None => vec![format!("VPC: {} (not in the inventory)", plan.vpc_id)],
     };
-    let attrs = [
-        ("enableDnsSupport", vpc.and_then(|v| v.dns_support)),
-        ("enableDnsHostnames", vpc.and_then(|v| v.dns_hostnames)),
-    ];
+    let attrs = vpc.map_or(Vpc::DNS_ATTRIBUTES.map(|n| (n, None)), Vpc::dns_attributes);
     let to_change: Vec<&str> = attrs
         .iter()
         .filter(|(_, v)| plan.enable_vpc_dns && *v != Some(true))

@@ -348,14 +348,7 @@ fn vpc(cx: &mut Check<'_>) {
             ),
         ),
         Some(v) => {
-            let off: Vec<&str> = [
-                ("enableDnsSupport", v.dns_support),
-                ("enableDnsHostnames", v.dns_hostnames),
-            ]
-            .iter()
-            .filter(|(_, on)| *on == Some(false))
-            .map(|(n, _)| *n)
-            .collect();
+            let off = v.dns_off();
             if !off.is_empty() {
                 if plan.enable_vpc_dns {
                     cx.push(

@@ -427,14 +427,7 @@ fn render_rows(frame: &mut Frame, area: Rect, rows: &StepRows, w: &Wizard, theme
 fn render_dns_question(frame: &mut Frame, area: Rect, model: &Model, w: &Wizard, theme: &Theme) {
     let vpc = w.draft.vpc_id.clone().unwrap_or_default();
     let v = model.inventory.vpcs.iter().find(|v| v.id == vpc);
-    let off: Vec<&str> = [
-        ("enableDnsSupport", v.and_then(|v| v.dns_support)),
-        ("enableDnsHostnames", v.and_then(|v| v.dns_hostnames)),
-    ]
-    .iter()
-    .filter(|(_, on)| *on == Some(false))
-    .map(|(n, _)| *n)
-    .collect();
+    let off = v.map(crate::domain::Vpc::dns_off).unwrap_or_default();
     let lines = vec![
         Line::from(Span::styled(
             format!("{} is off in {vpc}.", off.join(" and ")),
