@@ -145,11 +145,33 @@ pub(super) fn fail(node: NodeId, error: CloudError) -> EngineError {
     EngineError::Node { node, error }
 }
 
+/// A cloud call's error as `node`'s failure: `ctx.cloud.describe_x(id).await.at(n)?`.
+pub(super) trait AtNode<T> {
+    fn at(self, node: NodeId) -> Result<T, EngineError>;
+}
+
+impl<T> AtNode<T> for CloudResult<T> {
+    fn at(self, node: NodeId) -> Result<T, EngineError> {
+        self.map_err(|error| fail(node, error))
+    }
+}
+
 /// `node` met something in the account it must not take over or change (`msg` says what to do).
 pub(super) fn conflict(node: NodeId, action: &str, msg: String) -> EngineError {
     fail(
         node,
         CloudError::new(ErrorKind::InvalidRequest, action, msg).with_code("Conflict"),
+    )
+}
+
+/// `what` carries the plan's name but not its tag: it is not this plan's to use or change; `fix`
+/// says what the user can do.
+pub(super) fn taken(ctx: &Ctx, node: NodeId, action: &str, what: &str, fix: &str) -> EngineError {
+    let plan = &ctx.plan.id;
+    conflict(
+        node,
+        action,
+        format!("{what} exists and is not managed by plan {plan}: {fix}"),
     )
 }
 
@@ -259,7 +281,7 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = CloudResult<T>>,
     L: FnMut() -> LFut,
-    LFut: Future<Output = Result<Option<T>, EngineError>>,
+    LFut: Future<Output = CloudResult<Option<T>>>,
 {
     let mut attempt = 0;
     let mut resent = false;
@@ -288,7 +310,7 @@ where
                     e.action, e.message
                 ),
             });
-            if let Some(found) = lookup().await? {
+            if let Some(found) = lookup().await.at(node)? {
                 ctx.emit(EngineEvent::Waiting {
                     node,
                     what: format!("{} had acted: using what it made", e.action),
@@ -394,20 +416,21 @@ where
 }
 
 /// Retry a deletion that AWS refuses while dependents are still going away
-/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to `timeout`. `command` is said before
-/// every attempt (each is a call).
+/// (`DependencyViolation`, `ResourceInUse`) or throttles, up to the endpoint timeout (an endpoint's
+/// interfaces are the slowest dependents to go). `command` is said before every attempt (each is a
+/// call).
 pub(super) async fn settle<F, Fut>(
     ctx: &Ctx,
     node: NodeId,
     what: &str,
     command: &Command,
-    timeout: Duration,
     call: F,
 ) -> Result<(), EngineError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = CloudResult<()>>,
 {
+    let timeout = ctx.opts.endpoint_timeout;
     settle_also(ctx, node, what, command, timeout, &[], call).await
 }
 

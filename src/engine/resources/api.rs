@@ -2,7 +2,7 @@
 //! stage. Created (or an adopted API made private, its settings kept), deleted by destroy with
 //! all of it (or the adopted API and its stages put back).
 
-use super::super::ctx::{cli, fail, once, owned, paced, said_gone, settle, tags};
+use super::super::ctx::{cli, fail, once, owned, paced, said_gone, settle, tags, AtNode};
 use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::Removal::{self, Done};
@@ -64,12 +64,7 @@ async fn adopt(
     policy: &str,
 ) -> Result<String, EngineError> {
     let n = NodeId::Api;
-    let Some(a) = ctx
-        .cloud
-        .get_rest_api(rest_api_id)
-        .await
-        .map_err(|e| fail(n, e))?
-    else {
+    let Some(a) = ctx.cloud.get_rest_api(rest_api_id).await.at(n)? else {
         return Err(fail(
             n,
             CloudError::new(
@@ -135,8 +130,7 @@ async fn create_own(
                     Ok(ctx
                         .cloud
                         .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
-                        .await
-                        .map_err(|e| fail(n, e))?
+                        .await?
                         .into_iter()
                         .next()
                         .map(|a| a.id))
@@ -179,11 +173,7 @@ async fn find_own(
     let bound = [vpce.to_string()];
     let mut id = None;
     if let Some(known) = snap.id_of(n) {
-        let found = ctx
-            .cloud
-            .get_rest_api(known)
-            .await
-            .map_err(|e| fail(n, e))?;
+        let found = ctx.cloud.get_rest_api(known).await.at(n)?;
         if found.is_none() {
             said_gone(ctx, n, known);
         }
@@ -206,7 +196,7 @@ async fn find_own(
             .cloud
             .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
         id = tagged.into_iter().next().map(|a| a.id);
     }
     Ok(id)
@@ -220,7 +210,7 @@ async fn delete_extras(ctx: &Ctx, id: &str) -> Result<Vec<String>, EngineError> 
         .cloud
         .rest_api_ids_by_tag(TAG_PLAN_ID, &ctx.plan.id)
         .await
-        .map_err(|e| fail(n, e))?
+        .at(n)?
         .into_iter()
         .filter(|other| other != id)
         .collect();
@@ -248,11 +238,7 @@ pub(super) async fn create_ping(ctx: &Ctx) -> Result<String, EngineError> {
             .find(|(_, p)| p == want)
             .map(|(id, _)| id)
     };
-    let resources = ctx
-        .cloud
-        .api_resources(&api)
-        .await
-        .map_err(|e| fail(n, e))?;
+    let resources = ctx.cloud.api_resources(&api).await.at(n)?;
     let ping = match resource_of(resources.clone(), &path) {
         Some(id) => id,
         None => {
@@ -276,11 +262,7 @@ pub(super) async fn create_ping(ctx: &Ctx) -> Result<String, EngineError> {
                 n,
                 || ctx.cloud.create_resource(&api, &root, aws::PING_PATH_PART),
                 || async {
-                    let now = ctx
-                        .cloud
-                        .api_resources(&api)
-                        .await
-                        .map_err(|e| fail(n, e))?;
+                    let now = ctx.cloud.api_resources(&api).await?;
                     Ok(resource_of(now, &path))
                 },
             )
@@ -302,18 +284,13 @@ async fn stage_deployment(
     api: &str,
     stage: &str,
     not: Option<&str>,
-) -> Result<Option<String>, EngineError> {
-    Ok(ctx
-        .cloud
-        .get_rest_api(api)
-        .await
-        .map_err(|e| fail(NodeId::Deployment, e))?
-        .and_then(|a| {
-            a.stages
-                .into_iter()
-                .find(|(s, d)| s == stage && Some(d.as_str()) != not)
-                .map(|(_, d)| d)
-        }))
+) -> CloudResult<Option<String>> {
+    Ok(ctx.cloud.get_rest_api(api).await?.and_then(|a| {
+        a.stages
+            .into_iter()
+            .find(|(s, d)| s == stage && Some(d.as_str()) != not)
+            .map(|(_, d)| d)
+    }))
 }
 
 /// Deploy the API to the plan's stage (an adopted API always anew: its policy just changed).
@@ -326,7 +303,7 @@ pub(super) async fn deploy(ctx: &Ctx) -> Result<String, EngineError> {
     let existing = match ctx.plan.api {
         // Made by this run: it has no stage until this step deploys one.
         ApiChoice::Create { .. } if ctx.is_new(NodeId::Api) => None,
-        ApiChoice::Create { .. } => stage_deployment(ctx, &api, &stage, None).await?,
+        ApiChoice::Create { .. } => stage_deployment(ctx, &api, &stage, None).await.at(n)?,
         ApiChoice::Adopt { .. } => None,
     };
     let dep = match existing {
@@ -400,8 +377,7 @@ async fn restore_adopted(
             }
         }
     };
-    let gone = ctx.opts.endpoint_timeout;
-    let Some(cur) = ctx.cloud.get_rest_api(id).await.map_err(|e| fail(n, e))? else {
+    let Some(cur) = ctx.cloud.get_rest_api(id).await.at(n)? else {
         return Ok(format!(
             "API {id} is gone from the account: nothing to put back"
         ));
@@ -411,7 +387,6 @@ async fn restore_adopted(
         n,
         "restoring the adopted API",
         &aws::update_rest_api(id, &restore_patch(&cur, &before)),
-        gone,
         || ctx.cloud.restore_api(&cur, &before),
     )
     .await?;
@@ -421,7 +396,7 @@ async fn restore_adopted(
         None => vec![],
     };
     let stage = &ctx.plan.stage;
-    let Some(now) = ctx.cloud.get_rest_api(id).await.map_err(|e| fail(n, e))? else {
+    let Some(now) = ctx.cloud.get_rest_api(id).await.at(n)? else {
         return Ok(said.join("; "));
     };
     if stages.is_some() && now.stages.iter().any(|(s, _)| s == stage) {
@@ -433,7 +408,6 @@ async fn restore_adopted(
                         n,
                         "putting the stage back on its deployment",
                         &aws::set_stage_deployment(id, stage, old),
-                        gone,
                         || ctx.cloud.set_stage_deployment(id, stage, old),
                     )
                     .await?;
@@ -446,7 +420,6 @@ async fn restore_adopted(
                     n,
                     "deleting the stage this plan added",
                     &aws::delete_stage(id, stage),
-                    gone,
                     || ctx.cloud.delete_stage(id, stage),
                 )
                 .await?;
@@ -462,7 +435,6 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::Api;
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
-    let gone = ctx.opts.endpoint_timeout;
     if let (Some(prior), Some(id)) = (j.prior_of(Prior::Api), j.id_of(NodeId::Api)) {
         if !owned(&j, n) {
             return restore_adopted(ctx, n, id, prior, j.prior_of(Prior::ApiStages))
@@ -474,7 +446,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         .cloud
         .find_rest_apis_by_tag(TAG_PLAN_ID, &plan.id)
         .await
-        .map_err(|e| fail(n, e))?;
+        .at(n)?;
     let ids = journaled_and_tagged(&j, n, tagged.into_iter().map(|a| a.id));
     if ids.is_empty() {
         return skip("no REST API made by this plan is left");
@@ -485,7 +457,6 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             n,
             "deleting the REST API (API Gateway allows 1 per 30 s)",
             &aws::delete_rest_api(id),
-            gone,
             || ctx.cloud.delete_rest_api(id),
         )
         .await?;

@@ -3,7 +3,7 @@
 //! they replaced kept and put back by destroy.
 
 use super::super::ctx::{
-    cli, client_token, conflict, fail, next_token, once, owned, paced, poll, settle,
+    cli, client_token, conflict, fail, next_token, once, owned, paced, poll, settle, AtNode,
 };
 use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, Journal, NodeId};
@@ -59,7 +59,7 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
             ctx.cloud
                 .associate_vpc(zone_id, &vpc, &region)
                 .await
-                .map_err(|e| fail(n, e))?;
+                .at(n)?;
             ctx.write(n, |r| {
                 r.id = Some(zone_id.clone());
                 r.owned = false;
@@ -104,7 +104,7 @@ pub(super) async fn create_zone(ctx: &Ctx) -> Result<String, EngineError> {
                     .create_private_zone(&ctx.plan.name, &vpc, &region, &reference)
                     .await;
             }
-            let id = made.map_err(|e| fail(n, e))?;
+            let id = made.at(n)?;
             ctx.made_now(n);
             ctx.write(n, |r| {
                 r.id = Some(id.clone());
@@ -205,7 +205,7 @@ pub(super) async fn create_record(ctx: &Ctx, public: bool) -> Result<String, Eng
             "Route 53 change to be INSYNC",
             ctx.opts.dns_timeout,
             || async {
-                let s = ctx.cloud.change_status(&c).await.map_err(|e| fail(n, e))?;
+                let s = ctx.cloud.change_status(&c).await.at(n)?;
                 Ok(s.eq_ignore_ascii_case("INSYNC").then_some(()))
             },
         )
@@ -240,11 +240,7 @@ async fn to_replace(
     // A record replaced by explicit choice is kept for destroy to restore. Read it from the
     // account (not the inventory): the account is the truth, and a rerun must not take our own
     // alias (pointing at `target`) for the record it replaced (`set_prior` keeps the first one).
-    let existing = ctx
-        .cloud
-        .list_records(zone, &ctx.plan.name)
-        .await
-        .map_err(|e| fail(n, e))?;
+    let existing = ctx.cloud.list_records(zone, &ctx.plan.name).await.at(n)?;
     // Every record of the name an alias cannot live beside or would leave stale: a CNAME excludes
     // all other types; another A, or an AAAA (dual-stack clients would keep the old target).
     let replaced: Vec<RecordSet> = existing
@@ -288,7 +284,7 @@ async fn wait_healthy(
         "healthy targets before moving the name's traffic to the NLB",
         ctx.opts.health_wait,
         || async {
-            let h = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+            let h = ctx.cloud.target_health(&tg).await.at(n)?;
             Ok(
                 (!h.is_empty() && h.iter().all(|t| t.state.eq_ignore_ascii_case("healthy")))
                     .then_some(()),
@@ -351,11 +347,7 @@ async fn replace(
         n,
         || ctx.cloud.change_records(zone, &batch),
         || async {
-            let now = ctx
-                .cloud
-                .list_records(zone, &ctx.plan.name)
-                .await
-                .map_err(|e| fail(n, e))?;
+            let now = ctx.cloud.list_records(zone, &ctx.plan.name).await?;
             let done = now.iter().any(|r| is_ours(r, &alias.target, before))
                 && !now.iter().any(|r| replaced.iter().any(|x| x == r));
             Ok(done.then_some(None))
@@ -488,7 +480,6 @@ async fn put_back(
         n,
         "putting back the records this plan replaced",
         &aws::change_records(zone, &batch),
-        ctx.opts.endpoint_timeout,
         || {
             let batch = batch.clone();
             let zone = zone.clone();
@@ -519,7 +510,6 @@ async fn put_back(
 pub(super) async fn remove_zone(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::PrivateZone;
     let j = ctx.snapshot().await;
-    let gone = ctx.opts.endpoint_timeout;
     let Some(id) = j.id_of(n).filter(|_| owned(&j, n)) else {
         return skip("the private zone is not this plan's: left as it is (its record is removed)");
     };
@@ -528,7 +518,6 @@ pub(super) async fn remove_zone(ctx: &Ctx) -> Result<Removal, EngineError> {
         n,
         "deleting the private zone",
         &aws::delete_hosted_zone(id),
-        gone,
         || ctx.cloud.delete_hosted_zone(id),
     )
     .await?;

@@ -1,7 +1,7 @@
 //! The custom domain name and its API mapping: created by the apply (the mapping to the API's
 //! stage at the plan's base path), removed by destroy.
 
-use super::super::ctx::{cli, conflict, fail, once, ours, owned, settle, tags};
+use super::super::ctx::{cli, conflict, once, ours, owned, settle, tags, taken, AtNode};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
@@ -33,13 +33,12 @@ pub(super) async fn mapping_still_there(ctx: &Ctx) -> CloudResult<bool> {
 pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::Domain;
     let name = ctx.plan.name.clone();
-    let d = match ctx.cloud.get_domain_name(&name).await.map_err(|e| fail(n, e))? {
+    let d = match ctx.cloud.get_domain_name(&name).await.at(n)? {
         Some(d) if ours(ctx, &d.tags) => d,
         Some(_) => {
-            return Err(conflict(n, "apigateway:POST", format!(
-                "the custom domain {name} already exists and is not managed by plan {}: delete it or use another name",
-                ctx.plan.id
-            )))
+            let what = format!("the custom domain {name}");
+            let fix = "delete it or use another name";
+            return Err(taken(ctx, n, "apigateway:POST", &what, fix));
         }
         None => {
             ctx.intend(n).await?;
@@ -57,13 +56,19 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
             let made = once(
                 ctx,
                 n,
-                || ctx.cloud.create_domain_name(&name, &ctx.plan.certificate_arn, &ctx.plan.settings.domain_security_policy, &domain_tags),
+                || {
+                    ctx.cloud.create_domain_name(
+                        &name,
+                        &ctx.plan.certificate_arn,
+                        &ctx.plan.settings.domain_security_policy,
+                        &domain_tags,
+                    )
+                },
                 || async {
                     Ok(ctx
                         .cloud
                         .get_domain_name(&name)
-                        .await
-                        .map_err(|e| fail(n, e))?
+                        .await?
                         .filter(|d| ours(ctx, &d.tags)))
                 },
             )
@@ -94,10 +99,7 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
     let existing = if ctx.is_new(NodeId::Domain) {
         vec![]
     } else {
-        ctx.cloud
-            .get_base_path_mappings(&name)
-            .await
-            .map_err(|e| fail(n, e))?
+        ctx.cloud.get_base_path_mappings(&name).await.at(n)?
     };
     if let Some(m) = existing.iter().find(|m| m.base_path == want) {
         if m.rest_api_id != api || m.stage != ctx.plan.stage {
@@ -123,8 +125,7 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
                 Ok(ctx
                     .cloud
                     .get_base_path_mappings(&name)
-                    .await
-                    .map_err(|e| fail(n, e))?
+                    .await?
                     .into_iter()
                     .any(|m| {
                         m.base_path == want && m.rest_api_id == api && m.stage == ctx.plan.stage
@@ -150,12 +151,7 @@ pub(super) async fn create_mapping(ctx: &Ctx) -> Result<String, EngineError> {
 pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::Domain;
     let plan = &ctx.plan;
-    let Some(domain) = ctx
-        .cloud
-        .get_domain_name(&plan.name)
-        .await
-        .map_err(|e| fail(n, e))?
-    else {
+    let Some(domain) = ctx.cloud.get_domain_name(&plan.name).await.at(n)? else {
         return already_gone();
     };
     let what = "deleting the custom domain (API Gateway allows 1 per 30 s)";
@@ -172,7 +168,6 @@ pub(super) async fn remove_mapping(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::Mapping;
     let j = ctx.snapshot().await;
     let plan = &ctx.plan;
-    let gone = ctx.opts.endpoint_timeout;
     if !owned(&j, n) && !owned(&j, NodeId::Domain) {
         return skip("not made by this plan: left as it is");
     }
@@ -181,7 +176,6 @@ pub(super) async fn remove_mapping(ctx: &Ctx) -> Result<Removal, EngineError> {
         n,
         "removing the API mapping",
         &aws::delete_base_path_mapping(&plan.name, plan.base_path.as_deref()),
-        gone,
         || {
             ctx.cloud
                 .delete_base_path_mapping(&plan.name, plan.base_path.as_deref())

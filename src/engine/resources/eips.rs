@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::time::Duration;
 
-use super::super::ctx::{cli, conflict, fail, once, owned, settle_also};
+use super::super::ctx::{cli, conflict, once, owned, settle_also, AtNode};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::skip;
@@ -108,11 +108,7 @@ async fn use_existing(
             ),
         ));
     }
-    let found = ctx
-        .cloud
-        .describe_addresses(allocation_ids)
-        .await
-        .map_err(|e| fail(n, e))?;
+    let found = ctx.cloud.describe_addresses(allocation_ids).await.at(n)?;
     let lb_name = ctx.plan.nlb_name();
     let mut pairs = Vec::new();
     for (subnet, alloc) in subnets.iter().zip(allocation_ids) {
@@ -134,7 +130,7 @@ async fn use_existing(
             .cloud
             .find_load_balancer(&lb_name)
             .await
-            .map_err(|e| fail(n, e))?
+            .at(n)?
             .is_some_and(|lb| lb.addresses.contains(&busy.1.public_ip));
         if !on_ours {
             return Err(conflict(
@@ -166,7 +162,7 @@ async fn allocate(ctx: &Ctx, subnets: &[String]) -> Result<Vec<(String, ElasticI
             .cloud
             .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
         let eip = match reusable(&mine, &pairs, &journaled, subnet, subnets) {
             Some(e) => e.clone(),
             None => allocate_one(ctx, subnet, &pairs).await?,
@@ -246,8 +242,7 @@ async fn allocate_one(
             Ok(ctx
                 .cloud
                 .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
-                .await
-                .map_err(|e| fail(n, e))?
+                .await?
                 .into_iter()
                 .find(|e| {
                     !e.in_use()
@@ -290,7 +285,7 @@ async fn release_extras(
         .cloud
         .find_addresses_by_tag(TAG_PLAN_ID, &ctx.plan.id)
         .await
-        .map_err(|e| fail(n, e))?
+        .at(n)?
         .into_iter()
         // Only a second address for a subnet that has its own: one tagged for a subnet
         // the plan no longer uses may be on a partner's allow-list, and stays.
@@ -314,7 +309,7 @@ async fn release_extras(
         ctx.cloud
             .release_address(&extra.allocation_id)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
     }
     Ok(())
 }
@@ -347,7 +342,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             .cloud
             .find_addresses_by_tag(TAG_PLAN_ID, &plan.id)
             .await
-            .map_err(|e| fail(n, e))?
+            .at(n)?
             .into_iter()
             .map(|e| e.allocation_id)
             .collect();
@@ -404,7 +399,7 @@ async fn wait_until_free(ctx: &Ctx, allocs: &[String]) -> Result<Duration, Engin
             .cloud
             .describe_addresses(allocs)
             .await
-            .map_err(|e| fail(n, e))?
+            .at(n)?
             .into_iter()
             .filter(|e| e.in_use())
             .map(|e| e.public_ip)

@@ -2,7 +2,9 @@
 //! waited on until available, its interfaces' IPs and DNS name recorded; deleted by destroy and
 //! waited on until gone.
 
-use super::super::ctx::{cli, client_token, fail, next_token, poll, said_gone, settle, tags};
+use super::super::ctx::{
+    cli, client_token, fail, next_token, poll, said_gone, settle, tags, AtNode,
+};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, EngineEvent, Journal, NodeId, NodeStatus};
 use super::Removal::{self, Done};
@@ -84,7 +86,7 @@ async fn add_group_to_reused(ctx: &Ctx, reused: &str, sg: &str) -> Result<String
     ctx.cloud
         .add_endpoint_security_groups(reused, std::slice::from_ref(&sg))
         .await
-        .map_err(|e| fail(n, e))?;
+        .at(n)?;
     Ok(format!("{reused} (reused; security group {sg} added)"))
 }
 
@@ -98,7 +100,7 @@ async fn find(ctx: &Ctx, snap: &Journal) -> Result<Option<VpcEndpoint>, EngineEr
             .cloud
             .describe_vpc_endpoint(id)
             .await
-            .map_err(|e| fail(n, e))?
+            .at(n)?
             .filter(|e| {
                 !["deleted", "deleting"]
                     .iter()
@@ -114,7 +116,7 @@ async fn find(ctx: &Ctx, snap: &Journal) -> Result<Option<VpcEndpoint>, EngineEr
             .cloud
             .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &ctx.plan.id)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
         found = tagged.into_iter().find(|e| {
             !["deleting", "deleted", "failed"]
                 .iter()
@@ -178,7 +180,7 @@ async fn create_new(
         cli(ctx, n, &aws::create_vpc_endpoint(&req));
         made = ctx.cloud.create_vpc_endpoint(&req).await;
     }
-    made.map_err(|e| fail(n, e))
+    made.at(n)
 }
 
 /// Wait for the endpoint to be available, then record its interfaces' IPs and its regional DNS
@@ -192,12 +194,7 @@ pub(super) async fn wait_ready(ctx: &Ctx) -> Result<String, EngineError> {
         &format!("{id} to become available"),
         ctx.opts.endpoint_timeout,
         || async {
-            match ctx
-                .cloud
-                .describe_vpc_endpoint(&id)
-                .await
-                .map_err(|e| fail(n, e))?
-            {
+            match ctx.cloud.describe_vpc_endpoint(&id).await.at(n)? {
                 None => Err(fail(
                     n,
                     CloudError::new(
@@ -230,7 +227,7 @@ pub(super) async fn wait_ready(ctx: &Ctx) -> Result<String, EngineError> {
         .cloud
         .interface_ips(&ep.network_interface_ids)
         .await
-        .map_err(|e| fail(n, e))?;
+        .at(n)?;
     let dns = names::regional_dns_entry(&ep)
         .or(ep.dns_entries.first())
         .cloned();
@@ -267,7 +264,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx.cloud
             .remove_endpoint_security_groups(reused, &[sg.to_string()])
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
         return Ok(Done(format!(
             "security group {sg} removed from the reused {reused}"
         )));
@@ -276,7 +273,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         .cloud
         .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &plan.id)
         .await
-        .map_err(|e| fail(n, e))?;
+        .at(n)?;
     let ids = journaled_and_tagged(&j, n, tagged.into_iter().map(|e| e.id));
     if ids.is_empty() {
         return already_gone();
@@ -287,17 +284,11 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             n,
             "deleting the endpoint",
             &aws::delete_vpc_endpoint(id),
-            gone,
             || ctx.cloud.delete_vpc_endpoint(id),
         )
         .await?;
         let start = tokio::time::Instant::now();
-        while let Some(e) = ctx
-            .cloud
-            .describe_vpc_endpoint(id)
-            .await
-            .map_err(|e| fail(n, e))?
-        {
+        while let Some(e) = ctx.cloud.describe_vpc_endpoint(id).await.at(n)? {
             if e.state.eq_ignore_ascii_case("deleted") || start.elapsed() >= gone {
                 break;
             }

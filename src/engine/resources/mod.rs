@@ -108,7 +108,7 @@ where
     if !super::ctx::ours(ctx, tags) {
         return not_ours().map(Some);
     }
-    super::ctx::settle(ctx, n, what, command, ctx.opts.endpoint_timeout, delete).await?;
+    super::ctx::settle(ctx, n, what, command, delete).await?;
     Ok(None)
 }
 

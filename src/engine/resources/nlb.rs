@@ -4,7 +4,7 @@
 
 use std::collections::BTreeMap;
 
-use super::super::ctx::{cli, conflict, fail, ours, poll, tags};
+use super::super::ctx::{cli, conflict, fail, ours, poll, tags, taken, AtNode};
 use super::super::journal::{Key, Prior};
 use super::super::{Ctx, EngineError, Journal, NodeId, NodeStatus};
 use super::eips::allocations_of;
@@ -25,13 +25,13 @@ pub(super) fn listener_goes_with(plan: &Plan) -> Option<&'static str> {
 
 /// Whether the plan's own NLB is still there (an adopted one is taken as there).
 pub(super) async fn still_there(ctx: &Ctx) -> CloudResult<bool> {
-    if ctx.plan.adopt_nlb.is_some() {
-        return Ok(true);
-    }
-    ctx.cloud
-        .find_load_balancer(&ctx.plan.nlb_name())
-        .await
-        .map(|l| l.is_some())
+    let plan = &ctx.plan;
+    Ok(plan.adopt_nlb.is_some()
+        || ctx
+            .cloud
+            .find_load_balancer(&plan.nlb_name())
+            .await?
+            .is_some())
 }
 
 /// Whether the NLB still has a listener on the plan's port.
@@ -59,10 +59,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     // An adopted NLB's attributes are its owner's.
     if !adopted && ctx.plan.settings.cross_zone && lb.cross_zone != Some(true) {
         cli(ctx, n, &aws::set_cross_zone(&lb.arn, true));
-        ctx.cloud
-            .set_cross_zone(&lb.arn, true)
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.set_cross_zone(&lb.arn, true).await.at(n)?;
     }
     let lb = wait_active(ctx, &name).await?;
     ctx.write(n, |r| {
@@ -93,8 +90,7 @@ async fn find_or_create(ctx: &Ctx, name: &str) -> Result<LoadBalancerState, Engi
     let lb = match ctx
         .cloud
         .find_load_balancer(name)
-        .await
-        .map_err(|e| fail(n, e))?
+        .await.at(n)?
     {
         Some(lb) if ctx.plan.adopt_nlb.as_deref() == Some(lb.arn.as_str()) => lb,
         _ if ctx.plan.adopt_nlb.is_some() => {
@@ -127,14 +123,10 @@ async fn find_or_create(ctx: &Ctx, name: &str) -> Result<LoadBalancerState, Engi
         }
         Some(lb) if ours(ctx, &lb.tags) => lb,
         Some(lb) => {
-            return Err(conflict(
-                n,
-                "elasticloadbalancing:CreateLoadBalancer",
-                format!(
-                    "a load balancer named {name} ({}) exists and is not managed by this plan",
-                    lb.arn
-                ),
-            ))
+            let what = format!("a load balancer named {name} ({})", lb.arn);
+            let fix = "delete it, or adopt it (plan with --adopt-nlb)";
+            let action = "elasticloadbalancing:CreateLoadBalancer";
+            return Err(taken(ctx, n, action, &what, fix));
         }
         None => create_new(ctx, name, &sg, allocation_ids).await?,
     };
@@ -158,10 +150,7 @@ async fn create_new(
         tags: tags(ctx, step::NLB),
     };
     cli(ctx, n, &aws::create_load_balancer(&req));
-    ctx.cloud
-        .create_load_balancer(&req)
-        .await
-        .map_err(|e| fail(n, e))
+    ctx.cloud.create_load_balancer(&req).await.at(n)
 }
 
 /// Wait for the NLB to be active (failed or gone is a failure).
@@ -173,12 +162,7 @@ async fn wait_active(ctx: &Ctx, name: &str) -> Result<LoadBalancerState, EngineE
         &format!("{name} to become active"),
         ctx.opts.nlb_timeout,
         || async {
-            match ctx
-                .cloud
-                .find_load_balancer(name)
-                .await
-                .map_err(|e| fail(n, e))?
-            {
+            match ctx.cloud.find_load_balancer(name).await.at(n)? {
                 Some(l) if l.state.eq_ignore_ascii_case("active") => Ok(Some(l)),
                 Some(l) if l.state.eq_ignore_ascii_case("failed") => Err(fail(
                     n,
@@ -211,11 +195,7 @@ pub(super) async fn create_listener(ctx: &Ctx) -> Result<String, EngineError> {
     let lb = snap.id_or_empty(NodeId::Nlb);
     let tg = snap.id_or_empty(NodeId::TargetGroup);
     let port = ctx.plan.settings.listener_port;
-    let existing = ctx
-        .cloud
-        .describe_listeners(&lb)
-        .await
-        .map_err(|e| fail(n, e))?;
+    let existing = ctx.cloud.describe_listeners(&lb).await.at(n)?;
     let mut owned = true;
     let l = match existing.into_iter().find(|l| l.port == port) {
         // An adopted NLB's listener: forward to the plan's target group; destroy puts back the
@@ -229,10 +209,7 @@ pub(super) async fn create_listener(ctx: &Ctx) -> Result<String, EngineError> {
                 )
                 .await?;
                 cli(ctx, n, &aws::set_listener_target(&l.arn, &tg));
-                ctx.cloud
-                    .set_listener_target(&l.arn, &tg)
-                    .await
-                    .map_err(|e| fail(n, e))?;
+                ctx.cloud.set_listener_target(&l.arn, &tg).await.at(n)?;
             }
             l
         }
@@ -249,10 +226,7 @@ pub(super) async fn create_listener(ctx: &Ctx) -> Result<String, EngineError> {
                 tags: tags(ctx, step::LISTENER),
             };
             cli(ctx, n, &aws::create_listener(&req));
-            ctx.cloud
-                .create_listener(&req)
-                .await
-                .map_err(|e| fail(n, e))?
+            ctx.cloud.create_listener(&req).await.at(n)?
         }
     };
     ctx.write(n, |r| {
@@ -271,12 +245,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
     let n = NodeId::Nlb;
     let plan = &ctx.plan;
     let gone = ctx.opts.endpoint_timeout;
-    let Some(lb) = ctx
-        .cloud
-        .find_load_balancer(&plan.nlb_name())
-        .await
-        .map_err(|e| fail(n, e))?
-    else {
+    let Some(lb) = ctx.cloud.find_load_balancer(&plan.nlb_name()).await.at(n)? else {
         return already_gone();
     };
     let command = aws::delete_load_balancer(&lb.arn);
@@ -289,7 +258,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         .cloud
         .find_load_balancer(&plan.nlb_name())
         .await
-        .map_err(|e| fail(n, e))?
+        .at(n)?
         .is_some()
         && start.elapsed() < gone
     {
@@ -313,10 +282,7 @@ pub(super) async fn remove_listener(ctx: &Ctx) -> Result<Removal, EngineError> {
     };
     if rec.owned {
         cli(ctx, n, &aws::delete_listener(&arn));
-        ctx.cloud
-            .delete_listener(&arn)
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.delete_listener(&arn).await.at(n)?;
         return Ok(Done(format!(
             "listener {arn} deleted (the adopted NLB stays)"
         )));
@@ -324,10 +290,7 @@ pub(super) async fn remove_listener(ctx: &Ctx) -> Result<Removal, EngineError> {
     match j.prior_of(Prior::ListenerTarget(&arn)) {
         Some(prev) if !prev.is_empty() => {
             cli(ctx, n, &aws::set_listener_target(&arn, prev));
-            ctx.cloud
-                .set_listener_target(&arn, prev)
-                .await
-                .map_err(|e| fail(n, e))?;
+            ctx.cloud.set_listener_target(&arn, prev).await.at(n)?;
             Ok(Done(format!("listener {arn} forwards to {prev} again")))
         }
         _ => skip("the adopted NLB's listener had no other target: left as it is"),

@@ -2,7 +2,7 @@
 //! tag) or created, their ingress kept exactly as the plan says; deleted by destroy once the
 //! network interfaces that use them are gone.
 
-use super::super::ctx::{cli, conflict, fail, once, ours, tags};
+use super::super::ctx::{cli, conflict, once, ours, tags, taken, AtNode};
 use super::super::{Ctx, EngineError, NodeId, NodeStatus};
 use super::Removal::{self, Done};
 use super::{already_gone, delete_ours};
@@ -69,8 +69,7 @@ async fn ensure(
                     Ok(ctx
                         .cloud
                         .find_security_group(&vpc, name)
-                        .await
-                        .map_err(|e| fail(n, e))?
+                        .await?
                         .filter(|g| ours(ctx, &g.tags))
                         .map(|g| g.id))
                 },
@@ -105,24 +104,15 @@ async fn find(ctx: &Ctx, n: NodeId, name: &str) -> Result<Option<SecurityGroup>,
     let known = ctx.snapshot().await.id_of(n).map(str::to_string);
     let mut existing = None;
     if let Some(id) = &known {
-        existing = ctx
-            .cloud
-            .describe_security_group(id)
-            .await
-            .map_err(|e| fail(n, e))?;
+        existing = ctx.cloud.describe_security_group(id).await.at(n)?;
     }
     if existing.is_none() {
-        existing = ctx
-            .cloud
-            .find_security_group(vpc, name)
-            .await
-            .map_err(|e| fail(n, e))?;
+        existing = ctx.cloud.find_security_group(vpc, name).await.at(n)?;
         if let Some(sg) = &existing {
             if !ours(ctx, &sg.tags) {
-                return Err(conflict(n, "ec2:CreateSecurityGroup", format!(
-                    "a security group named {name} exists in {vpc} ({}) but is not managed by plan {}: rename or delete it",
-                    sg.id, ctx.plan.id
-                )));
+                let what = format!("a security group named {name} in {vpc} ({})", sg.id);
+                let fix = "rename or delete it";
+                return Err(taken(ctx, n, "ec2:CreateSecurityGroup", &what, fix));
             }
         }
     }
@@ -146,17 +136,11 @@ async fn sync_rules(
         for rule in &stale {
             cli(ctx, n, &aws::revoke_ingress(id, rule));
         }
-        ctx.cloud
-            .revoke_ingress(id, &stale)
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.revoke_ingress(id, &stale).await.at(n)?;
     }
     if !missing.is_empty() {
         cli(ctx, n, &aws::authorize_ingress(id, &missing));
-        ctx.cloud
-            .authorize_ingress(id, &missing)
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.authorize_ingress(id, &missing).await.at(n)?;
     }
     Ok(stale)
 }
@@ -195,7 +179,7 @@ pub(super) async fn remove(ctx: &Ctx, n: NodeId) -> Result<Removal, EngineError>
         .cloud
         .find_security_group(&plan.vpc_id, &name)
         .await
-        .map_err(|e| fail(n, e))?
+        .at(n)?
     else {
         return already_gone();
     };

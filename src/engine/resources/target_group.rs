@@ -1,7 +1,7 @@
 //! The target group and its targets (the endpoint's IPs): created (or adopted) and registered by
 //! the apply; deleted by destroy with its targets (or, adopted, only what the plan registered).
 
-use super::super::ctx::{cli, conflict, fail, ours, poll, tags};
+use super::super::ctx::{cli, conflict, ours, poll, tags, taken, AtNode};
 use super::super::journal::Key;
 use super::super::{Ctx, EngineError, NodeId};
 use super::Removal::{self, Done};
@@ -22,13 +22,12 @@ pub(super) fn targets_go_with(plan: &Plan) -> &'static str {
 
 /// Whether the plan's own target group is still there (an adopted one is taken as there).
 pub(super) async fn still_there(ctx: &Ctx) -> CloudResult<bool> {
-    if ctx.plan.adopt_target_group.is_some() {
-        return Ok(true);
-    }
-    ctx.cloud
-        .find_target_group(&ctx.plan.target_group_name())
-        .await
-        .map(|t| t.is_some())
+    let (plan, cloud) = (&ctx.plan, &ctx.cloud);
+    Ok(plan.adopt_target_group.is_some()
+        || cloud
+            .find_target_group(&plan.target_group_name())
+            .await?
+            .is_some())
 }
 
 /// The target group (ip, TLS:443): created, the plan's own found again, or the adopted one.
@@ -36,12 +35,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::TargetGroup;
     let name = ctx.plan.target_group_name();
     let adopted = ctx.plan.adopt_target_group.clone();
-    let tg = match ctx
-        .cloud
-        .find_target_group(&name)
-        .await
-        .map_err(|e| fail(n, e))?
-    {
+    let tg = match ctx.cloud.find_target_group(&name).await.at(n)? {
         Some(tg) if adopted.as_deref() == Some(tg.arn.as_str()) => tg,
         _ if adopted.is_some() => {
             return Err(conflict(
@@ -55,14 +49,10 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
         }
         Some(tg) if ours(ctx, &tg.tags) => tg,
         Some(tg) => {
-            return Err(conflict(
-                n,
-                "elasticloadbalancing:CreateTargetGroup",
-                format!(
-                    "target group {name} ({}) exists and is not managed by this plan",
-                    tg.arn
-                ),
-            ))
+            let what = format!("target group {name} ({})", tg.arn);
+            let fix = "delete it, or adopt it (plan with --adopt-target-group)";
+            let action = "elasticloadbalancing:CreateTargetGroup";
+            return Err(taken(ctx, n, action, &what, fix));
         }
         None => {
             ctx.intend(n).await?;
@@ -75,7 +65,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
             ctx.cloud
                 .create_target_group(&name, &ctx.plan.vpc_id, &tg_tags)
                 .await
-                .map_err(|e| fail(n, e))?
+                .at(n)?
         }
     };
     ctx.write(n, |r| {
@@ -97,7 +87,7 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
     let tg = snap.id_or_empty(NodeId::TargetGroup);
     let ips: Vec<String> = snap.list(NodeId::EndpointReady, Key::Ips);
-    let current = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+    let current = ctx.cloud.target_health(&tg).await.at(n)?;
     let stale: Vec<String> = current
         .iter()
         .map(|t| t.ip.clone())
@@ -108,13 +98,13 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
         ctx.cloud
             .deregister_targets(&tg, &stale, aws::TG_PORT)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
     }
     cli(ctx, n, &aws::register_targets(&tg, &ips, aws::TG_PORT));
     ctx.cloud
         .register_targets(&tg, &ips, aws::TG_PORT)
         .await
-        .map_err(|e| fail(n, e))?;
+        .at(n)?;
     ctx.write(n, |r| {
         r.id = Some(tg.clone());
         r.owned = true;
@@ -128,7 +118,7 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
         "targets to turn healthy",
         ctx.opts.health_wait,
         || async {
-            let h = ctx.cloud.target_health(&tg).await.map_err(|e| fail(n, e))?;
+            let h = ctx.cloud.target_health(&tg).await.at(n)?;
             let ok = !h.is_empty()
                 && ips.iter().all(|ip| {
                     h.iter()
@@ -166,7 +156,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         .cloud
         .find_target_group(&plan.target_group_name())
         .await
-        .map_err(|e| fail(n, e))?
+        .at(n)?
     else {
         return already_gone();
     };
@@ -184,7 +174,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx.cloud
             .deregister_targets(&tg.arn, &ips, aws::TG_PORT)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
         return Ok(Done(format!(
             "deregistered {} from the adopted {} (kept)",
             ips.join(", "),

@@ -1,7 +1,7 @@
 //! The VPC's DNS attributes (support and hostnames): turned on by the apply when the plan says
 //! so, put back as they were by destroy.
 
-use super::super::ctx::{cli, fail};
+use super::super::ctx::{cli, AtNode};
 use super::super::journal::Prior;
 use super::super::{Ctx, EngineError, NodeId};
 use super::skip;
@@ -13,11 +13,7 @@ use crate::cloud::cli::{self as aws, VpcDnsAttribute};
 pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     let n = NodeId::VpcDns;
     let vpc = &ctx.plan.vpc_id;
-    let (support, hostnames) = ctx
-        .cloud
-        .vpc_dns_attributes(vpc)
-        .await
-        .map_err(|e| fail(n, e))?;
+    let (support, hostnames) = ctx.cloud.vpc_dns_attributes(vpc).await.at(n)?;
     ctx.set_prior(Prior::VpcDns, format!("{support},{hostnames}"))
         .await?;
     ctx.write(n, |r| r.id = Some(vpc.clone())).await?;
@@ -28,10 +24,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
             n,
             &aws::set_vpc_dns(vpc, VpcDnsAttribute::Support, true),
         );
-        ctx.cloud
-            .set_vpc_dns(vpc, Some(true), None)
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.set_vpc_dns(vpc, Some(true), None).await.at(n)?;
     }
     if !hostnames {
         cli(
@@ -39,10 +32,7 @@ pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
             n,
             &aws::set_vpc_dns(vpc, VpcDnsAttribute::Hostnames, true),
         );
-        ctx.cloud
-            .set_vpc_dns(vpc, None, Some(true))
-            .await
-            .map_err(|e| fail(n, e))?;
+        ctx.cloud.set_vpc_dns(vpc, None, Some(true)).await.at(n)?;
     }
     Ok(format!("DNS support and hostnames on in {vpc}"))
 }
@@ -67,7 +57,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx.cloud
             .set_vpc_dns(&plan.vpc_id, None, Some(false))
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
     }
     if !support {
         cli(
@@ -78,7 +68,7 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         ctx.cloud
             .set_vpc_dns(&plan.vpc_id, Some(false), None)
             .await
-            .map_err(|e| fail(n, e))?;
+            .at(n)?;
     }
     Ok(Done(format!(
         "DNS attributes of {} restored (support {support}, hostnames {hostnames})",
