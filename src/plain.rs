@@ -214,6 +214,26 @@ fn say(line: impl AsRef<str>) {
     eprintln!("{}", line.as_ref());
 }
 
+/// Where the `chosen` ids stand among `ids`: a multi-select's defaults.
+fn positions<'a>(ids: impl Iterator<Item = &'a str>, chosen: &[String]) -> Vec<usize> {
+    ids.enumerate()
+        .filter(|(_, id)| chosen.iter().any(|c| c == id))
+        .map(|(i, _)| i)
+        .collect()
+}
+
+/// A pick between a first option (`labels[0]`: make one, none…) and `items` (a label each after
+/// it), starting on item `current` when there is one. `None`: the first option.
+fn select_item<'a, T>(
+    message: &str,
+    labels: Vec<String>,
+    items: &'a [T],
+    current: Option<usize>,
+) -> Answer<Option<&'a T>> {
+    let i = select(message, labels, current.map_or(0, |i| i + 1))?;
+    Ok(i.checked_sub(1).and_then(|i| items.get(i)))
+}
+
 fn select(message: &str, labels: Vec<String>, start: usize) -> Answer<usize> {
     let n = labels.len();
     if n == 0 {
@@ -533,14 +553,9 @@ impl Session {
                     .iter()
                     .map(|e| format!("Reuse {} ({})", e.id, endpoint_summary(e, &self.inv))),
             );
-            let start = self
-                .draft
-                .reuse_endpoint
-                .as_ref()
-                .and_then(|id| endpoints.iter().position(|e| &e.id == id))
-                .map_or(0, |i| i + 1);
-            let i = select("execute-api endpoint:", labels, start)?;
-            if let Some(ep) = i.checked_sub(1).and_then(|i| endpoints.get(i)) {
+            let current = self.draft.reuse_endpoint.as_ref();
+            let now = current.and_then(|id| endpoints.iter().position(|e| &e.id == id));
+            if let Some(ep) = select_item("execute-api endpoint:", labels, &endpoints, now)? {
                 self.draft.reuse_endpoint = Some(ep.id.clone());
                 self.draft.endpoint_subnets.clear();
                 self.draft.preselect_nlb_subnets(&self.inv);
@@ -573,12 +588,8 @@ impl Session {
                 format!("{}{tag}", subnet_label(s))
             })
             .collect();
-        let defaults: Vec<usize> = subnets
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| self.draft.endpoint_subnets.contains(&s.id))
-            .map(|(i, _)| i)
-            .collect();
+        let ids = subnets.iter().map(|s| s.id.as_str());
+        let defaults = positions(ids, &self.draft.endpoint_subnets);
         say("Pick private subnets for the endpoint: one per AZ, at least two AZs (space toggles, enter accepts).");
         let picked = multi_select("Endpoint subnets:", labels, &defaults)?;
         let chosen: Vec<&Subnet> = picked.iter().filter_map(|&i| subnets.get(i)).collect();
@@ -667,12 +678,8 @@ impl Session {
                 l
             })
             .collect();
-        let defaults: Vec<usize> = candidates
-            .iter()
-            .enumerate()
-            .filter(|(_, s)| self.draft.nlb_subnets.contains(&s.id))
-            .map(|(i, _)| i)
-            .collect();
+        let ids = candidates.iter().map(|s| s.id.as_str());
+        let defaults = positions(ids, &self.draft.nlb_subnets);
         let picked = multi_select("NLB subnets:", labels, &defaults)?;
         self.draft.nlb_subnets = picked
             .iter()
@@ -863,17 +870,10 @@ impl Session {
                 }
             )
         }));
-        let start = self
-            .draft
-            .adopt_api
-            .as_ref()
-            .and_then(|id| apis.iter().position(|a| &a.id == id))
-            .map_or(0, |i| i + 1);
-        let i = select("API to serve:", labels, start)?;
-        self.draft.adopt_api = i
-            .checked_sub(1)
-            .and_then(|i| apis.get(i))
-            .map(|a| a.id.clone());
+        let current = self.draft.adopt_api.as_ref();
+        let now = current.and_then(|id| apis.iter().position(|a| &a.id == id));
+        let api = select_item("API to serve:", labels, &apis, now)?;
+        self.draft.adopt_api = api.map(|a| a.id.clone());
         let stage_default = if self.draft.stage.is_empty() {
             crate::plan::draft::DEFAULT_STAGE.to_string()
         } else {

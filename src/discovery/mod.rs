@@ -242,16 +242,22 @@ impl Inventory {
 
     /// Changes whenever a list of the inventory is replaced (cheap: lengths of every list).
     pub fn generation_marker(&self) -> String {
-        format!(
-            "{}/{}/{}/{}/{}/{}/{}",
-            self.vpcs.len(),
-            self.subnets.len(),
-            self.certificates.len(),
-            self.hosted_zones.len(),
-            self.rest_apis.len(),
-            self.vpc_endpoints.len(),
-            self.records.len()
-        )
+        let counts = self.counts().map(|(n, _)| n.to_string());
+        counts.join("/")
+    }
+
+    /// How many of each kind were read, with its name: the summary the home screen shows (the
+    /// records last: they are read for a plan, not shown).
+    pub fn counts(&self) -> [(usize, &'static str); 7] {
+        [
+            (self.vpcs.len(), "VPCs"),
+            (self.subnets.len(), "subnets"),
+            (self.certificates.len(), "certificates"),
+            (self.hosted_zones.len(), "zones"),
+            (self.rest_apis.len(), "REST APIs"),
+            (self.vpc_endpoints.len(), "execute-api endpoints"),
+            (self.records.len(), "records"),
+        ]
     }
 
     pub fn subnets_of<'a>(&'a self, vpc_id: &'a str) -> impl Iterator<Item = &'a Subnet> + 'a {

@@ -147,7 +147,7 @@ fn targets_unhealthy(s: &Setup, _: i64) -> Vec<Finding> {
     let bad: Vec<String> = s
         .health
         .iter()
-        .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
+        .filter(|t| !t.is_healthy())
         .map(|t| t.describe())
         .collect();
     if bad.is_empty() {
@@ -170,7 +170,7 @@ fn az_without_healthy_target(s: &Setup, _: i64) -> Vec<Finding> {
     let healthy_azs: Vec<&str> = s
         .health
         .iter()
-        .filter(|t| t.state.eq_ignore_ascii_case("healthy"))
+        .filter(|t| t.is_healthy())
         .filter_map(|t| s.az_of_ip(&t.ip))
         .collect();
     let empty: Vec<&str> = s
@@ -508,19 +508,7 @@ mod tests {
                 tags: vec![],
             },
             health: vec![healthy("10.0.1.10"), healthy("10.0.2.10")],
-            endpoint: Some(VpcEndpoint {
-                id: "vpce-1".into(),
-                vpc_id: "vpc-1".into(),
-                service_name: "com.amazonaws.us-east-1.execute-api".into(),
-                endpoint_type: "Interface".into(),
-                state: "available".into(),
-                private_dns: true,
-                subnet_ids: vec![],
-                security_group_ids: vec![],
-                network_interface_ids: vec![],
-                dns_entries: vec![],
-                tags: vec![],
-            }),
+            endpoint: Some(VpcEndpoint::sample("vpce-1", "vpc-1")),
             endpoint_interfaces: vec![
                 interface("10.0.1.10", "us-east-1a"),
                 interface("10.0.2.10", "us-east-1b"),

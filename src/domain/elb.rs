@@ -26,6 +26,11 @@ pub struct TargetHealth {
 }
 
 impl TargetHealth {
+    /// Whether the load balancer sends it traffic (state `healthy`, in any case).
+    pub fn is_healthy(&self) -> bool {
+        self.state.eq_ignore_ascii_case("healthy")
+    }
+
     /// `10.0.1.5 unhealthy (Target.Timeout)`.
     pub fn describe(&self) -> String {
         match &self.reason {

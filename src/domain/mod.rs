@@ -421,6 +421,25 @@ pub struct VpcEndpoint {
 }
 
 impl VpcEndpoint {
+    /// An available execute-api interface endpoint of us-east-1 with private DNS, and nothing
+    /// else: what a test starts from.
+    #[cfg(test)]
+    pub fn sample(id: &str, vpc_id: &str) -> Self {
+        Self {
+            id: id.into(),
+            vpc_id: vpc_id.into(),
+            service_name: "com.amazonaws.us-east-1.execute-api".into(),
+            endpoint_type: "Interface".into(),
+            state: "available".into(),
+            private_dns: true,
+            subnet_ids: vec![],
+            security_group_ids: vec![],
+            network_interface_ids: vec![],
+            dns_entries: vec![],
+            tags: vec![],
+        }
+    }
+
     pub fn is_available(&self) -> bool {
         self.state.eq_ignore_ascii_case("available")
     }

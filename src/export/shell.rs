@@ -243,6 +243,9 @@ fn preamble(s: &mut Script, plan: &Plan, what: &str) {
     ));
 }
 
+/// A part of a script: the commands of one step (or a few, in order).
+type Section = fn(&mut Script, &Plan);
+
 /// The apply of `plan` as a bash script.
 pub fn shell(plan: &Plan) -> Result<String, ExportError> {
     check(plan)?;
@@ -250,14 +253,19 @@ pub fn shell(plan: &Plan) -> Result<String, ExportError> {
     preamble(&mut s, plan, "apply");
     vpc_dns(&mut s, plan);
     security_groups(&mut s, plan)?;
-    endpoint(&mut s, plan);
-    api(&mut s, plan);
-    domain(&mut s, plan);
-    target_group(&mut s, plan);
-    eips(&mut s, plan);
-    nlb(&mut s, plan);
-    targets(&mut s, plan);
-    records(&mut s, plan);
+    let steps: [Section; 8] = [
+        endpoint,
+        api,
+        domain,
+        target_group,
+        eips,
+        nlb,
+        targets,
+        records,
+    ];
+    for step in steps {
+        step(&mut s, plan);
+    }
     s.blank();
     s.line("# ---- The fixed IPs: give these to the partner's firewall.");
     s.capture(
@@ -343,12 +351,11 @@ fn security_groups(s: &mut Script, plan: &Plan) -> Result<(), ExportError> {
         s.capture(v::VPC_CIDR, &describe_vpc, "Vpcs[0].CidrBlock");
     }
     let name = names::endpoint_sg_name(plan);
-    let lookup = sg_lookup(plan, &name);
-    let create = aws::create_security_group(
-        &plan.vpc_id,
+    let (lookup, create) = sg_commands(
+        plan,
         &name,
         names::ENDPOINT_SG_DESCRIPTION,
-        &tags(plan, step::ENDPOINT_SG),
+        step::ENDPOINT_SG,
     );
     s.find_or_create(
         v::ENDPOINT_SG,
@@ -382,13 +389,7 @@ fn security_groups(s: &mut Script, plan: &Plan) -> Result<(), ExportError> {
         &["The listener's port from the caller allow-list only (an NLB gets its group at creation or never)."],
     );
     let name = names::nlb_sg_name(plan);
-    let lookup = sg_lookup(plan, &name);
-    let create = aws::create_security_group(
-        &plan.vpc_id,
-        &name,
-        names::NLB_SG_DESCRIPTION,
-        &tags(plan, step::NLB_SG),
-    );
+    let (lookup, create) = sg_commands(plan, &name, names::NLB_SG_DESCRIPTION, step::NLB_SG);
     let rules = names::nlb_rules(&plan.allow_cidrs, plan.settings.listener_port);
     s.find_or_create(
         v::NLB_SG,
@@ -397,6 +398,12 @@ fn security_groups(s: &mut Script, plan: &Plan) -> Result<(), ExportError> {
         |s| s.run(&aws::authorize_ingress(&var(v::NLB_SG), &rules)),
     );
     Ok(())
+}
+
+/// The plan's security group `name`: how to find it, and how to create it (tagged as `step`).
+fn sg_commands(plan: &Plan, name: &str, description: &str, step: &str) -> (Command, Command) {
+    let create = aws::create_security_group(&plan.vpc_id, name, description, &tags(plan, step));
+    (sg_lookup(plan, name), create)
 }
 
 fn sg_lookup(plan: &Plan, name: &str) -> Command {
@@ -883,13 +890,18 @@ pub fn shell_destroy(plan: &Plan) -> Result<String, ExportError> {
         &["The name stops pointing at the NLB first."],
     );
     delete_alias(&mut s, &plan.public_zone_id, &plan.name);
-    destroy_private_zone(&mut s, plan);
-    destroy_domain(&mut s, plan);
-    destroy_nlb_and_target_group(&mut s, plan);
-    destroy_api(&mut s, plan);
-    destroy_eips(&mut s, plan);
-    destroy_endpoint(&mut s, plan);
-    destroy_security_groups(&mut s, plan);
+    let steps: [Section; 7] = [
+        destroy_private_zone,
+        destroy_domain,
+        destroy_nlb_and_target_group,
+        destroy_api,
+        destroy_eips,
+        destroy_endpoint,
+        destroy_security_groups,
+    ];
+    for step in steps {
+        step(&mut s, plan);
+    }
     Ok(s.text)
 }
 

@@ -338,15 +338,6 @@ mod tests {
     #[test]
     fn regional_dns_entry_skips_zonal_and_private_names() {
         let e = VpcEndpoint {
-            id: "vpce-1".into(),
-            vpc_id: "vpc-1".into(),
-            service_name: "com.amazonaws.us-east-1.execute-api".into(),
-            endpoint_type: "Interface".into(),
-            state: "available".into(),
-            private_dns: true,
-            subnet_ids: vec![],
-            security_group_ids: vec![],
-            network_interface_ids: vec![],
             dns_entries: [
                 "vpce-1-ab-us-east-1a.execute-api.us-east-1.vpce.amazonaws.com",
                 "execute-api.us-east-1.amazonaws.com",
@@ -358,7 +349,7 @@ mod tests {
                 hosted_zone_id: Some("Z7".into()),
             })
             .collect(),
-            tags: vec![],
+            ..VpcEndpoint::sample("vpce-1", "vpc-1")
         };
         assert_eq!(
             regional_dns_entry(&e).map(|d| d.dns_name.as_str()),

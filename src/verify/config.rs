@@ -396,10 +396,7 @@ fn targets_check(f: &Facts) -> Check {
             );
         }
     }
-    let bad: Vec<&TargetHealth> = health
-        .iter()
-        .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
-        .collect();
+    let bad: Vec<&TargetHealth> = health.iter().filter(|t| !t.is_healthy()).collect();
     let show = |t: &TargetHealth| t.describe();
     if bad.is_empty() {
         return pass(c, health.iter().map(show).collect::<Vec<_>>().join(", "));

@@ -269,7 +269,7 @@ pub async fn read(
     };
     let unhealthy: Vec<String> = health
         .iter()
-        .filter(|t| !t.state.eq_ignore_ascii_case("healthy"))
+        .filter(|t| !t.is_healthy())
         .map(TargetHealth::describe)
         .collect();
     if !unhealthy.is_empty() {

@@ -382,13 +382,11 @@ async fn restore_adopted(
             "API {id} is gone from the account: nothing to put back"
         ));
     };
-    settle(
-        ctx,
-        n,
-        "restoring the adopted API",
-        &aws::update_rest_api(id, &restore_patch(&cur, &before)),
-        || ctx.cloud.restore_api(&cur, &before),
-    )
+    let what = "restoring the adopted API";
+    let command = aws::update_rest_api(id, &restore_patch(&cur, &before));
+    settle(ctx, n, what, &command, || {
+        ctx.cloud.restore_api(&cur, &before)
+    })
     .await?;
     let mut said = vec![format!("API {id} restored to its prior settings")];
     let served: Vec<(String, String)> = match stages {
@@ -403,26 +401,19 @@ async fn restore_adopted(
         match served.iter().find(|(s, _)| s == stage) {
             Some((_, old)) => {
                 if now.stages.iter().any(|(s, d)| s == stage && d != old) {
-                    settle(
-                        ctx,
-                        n,
-                        "putting the stage back on its deployment",
-                        &aws::set_stage_deployment(id, stage, old),
-                        || ctx.cloud.set_stage_deployment(id, stage, old),
-                    )
+                    let what = "putting the stage back on its deployment";
+                    let command = aws::set_stage_deployment(id, stage, old);
+                    settle(ctx, n, what, &command, || {
+                        ctx.cloud.set_stage_deployment(id, stage, old)
+                    })
                     .await?;
                     said.push(format!("stage {stage} serves deployment {old} again"));
                 }
             }
             None => {
-                settle(
-                    ctx,
-                    n,
-                    "deleting the stage this plan added",
-                    &aws::delete_stage(id, stage),
-                    || ctx.cloud.delete_stage(id, stage),
-                )
-                .await?;
+                let what = "deleting the stage this plan added";
+                let command = aws::delete_stage(id, stage);
+                settle(ctx, n, what, &command, || ctx.cloud.delete_stage(id, stage)).await?;
                 said.push(format!("stage {stage} (added by this plan) deleted"));
             }
         }
@@ -452,14 +443,9 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         return skip("no REST API made by this plan is left");
     }
     for id in &ids {
-        settle(
-            ctx,
-            n,
-            "deleting the REST API (API Gateway allows 1 per 30 s)",
-            &aws::delete_rest_api(id),
-            || ctx.cloud.delete_rest_api(id),
-        )
-        .await?;
+        let what = "deleting the REST API (API Gateway allows 1 per 30 s)";
+        let command = aws::delete_rest_api(id);
+        settle(ctx, n, what, &command, || ctx.cloud.delete_rest_api(id)).await?;
     }
     Ok(Done(format!("REST API {} deleted", ids.join(", "))))
 }

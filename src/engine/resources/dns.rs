@@ -12,7 +12,7 @@ use super::Removal::{self, Done};
 use crate::cloud::cli as aws;
 use crate::cloud::write::{AliasRecord, RecordAction};
 use crate::cloud::{CloudError, CloudResult, ErrorKind};
-use crate::domain::RecordSet;
+use crate::domain::{RecordSet, TargetHealth};
 use crate::plan::PrivateZoneChoice;
 
 /// Whether the plan's own private zone is still there (an existing one is taken as there).
@@ -278,23 +278,11 @@ async fn wait_healthy(
     replaced: &[RecordSet],
 ) -> Result<(), EngineError> {
     let tg = snap.id_or_empty(NodeId::TargetGroup);
-    let healthy = poll(
-        ctx,
-        n,
-        "healthy targets before moving the name's traffic to the NLB",
-        ctx.opts.health_wait,
-        || async {
-            let h = ctx.cloud.target_health(&tg).await.at(n)?;
-            Ok(
-                (!h.is_empty() && h.iter().all(|t| t.state.eq_ignore_ascii_case("healthy")))
-                    .then_some(()),
-            )
-        },
-    )
-    .await;
-    match healthy {
-        Ok(()) => Ok(()),
-        Err(EngineError::Timeout { .. }) => Err(conflict(
+    let what = "healthy targets before moving the name's traffic to the NLB";
+    let all = |h: &[TargetHealth]| !h.is_empty() && h.iter().all(TargetHealth::is_healthy);
+    match super::target_group::wait_healthy(ctx, n, what, &tg, all).await {
+        Ok(true) => Ok(()),
+        Ok(false) => Err(conflict(
             n,
             "elasticloadbalancing:DescribeTargetHealth",
             format!(
@@ -513,13 +501,8 @@ pub(super) async fn remove_zone(ctx: &Ctx) -> Result<Removal, EngineError> {
     let Some(id) = j.id_of(n).filter(|_| owned(&j, n)) else {
         return skip("the private zone is not this plan's: left as it is (its record is removed)");
     };
-    settle(
-        ctx,
-        n,
-        "deleting the private zone",
-        &aws::delete_hosted_zone(id),
-        || ctx.cloud.delete_hosted_zone(id),
-    )
-    .await?;
+    let what = "deleting the private zone";
+    let command = aws::delete_hosted_zone(id);
+    settle(ctx, n, what, &command, || ctx.cloud.delete_hosted_zone(id)).await?;
     Ok(Done(format!("private zone {id} deleted")))
 }

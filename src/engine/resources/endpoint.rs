@@ -279,14 +279,9 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
         return already_gone();
     }
     for id in &ids {
-        settle(
-            ctx,
-            n,
-            "deleting the endpoint",
-            &aws::delete_vpc_endpoint(id),
-            || ctx.cloud.delete_vpc_endpoint(id),
-        )
-        .await?;
+        let what = "deleting the endpoint";
+        let command = aws::delete_vpc_endpoint(id);
+        settle(ctx, n, what, &command, || ctx.cloud.delete_vpc_endpoint(id)).await?;
         let start = tokio::time::Instant::now();
         while let Some(e) = ctx.cloud.describe_vpc_endpoint(id).await.at(n)? {
             if e.state.eq_ignore_ascii_case("deleted") || start.elapsed() >= gone {

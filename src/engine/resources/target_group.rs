@@ -8,6 +8,7 @@ use super::Removal::{self, Done};
 use super::{already_gone, delete_ours, skip};
 use crate::cloud::cli as aws;
 use crate::cloud::CloudResult;
+use crate::domain::TargetHealth;
 use crate::plan::names::step;
 use crate::plan::Plan;
 
@@ -112,27 +113,11 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
     })
     .await?;
     // New targets take minutes to turn healthy: wait up to a bound, then let verify take over.
-    let healthy = poll(
-        ctx,
-        n,
-        "targets to turn healthy",
-        ctx.opts.health_wait,
-        || async {
-            let h = ctx.cloud.target_health(&tg).await.at(n)?;
-            let ok = !h.is_empty()
-                && ips.iter().all(|ip| {
-                    h.iter()
-                        .any(|t| &t.ip == ip && t.state.eq_ignore_ascii_case("healthy"))
-                });
-            Ok(ok.then_some(true))
-        },
-    )
-    .await;
-    let ok = match healthy {
-        Ok(_) => true,
-        Err(EngineError::Timeout { .. }) => false,
-        Err(e) => return Err(e),
+    let each = |h: &[TargetHealth]| {
+        let healthy = |ip: &String| h.iter().any(|t| &t.ip == ip && t.is_healthy());
+        !h.is_empty() && ips.iter().all(healthy)
     };
+    let ok = wait_healthy(ctx, n, "targets to turn healthy", &tg, each).await?;
     ctx.write(n, |r| {
         r.set(Key::Healthy, ok.to_string());
     })
@@ -145,6 +130,26 @@ pub(super) async fn register_targets(ctx: &Ctx) -> Result<String, EngineError> {
             ips.len()
         )
     })
+}
+
+/// Wait, up to the health wait, until the target group's health is `enough`; false when it was
+/// not by then.
+pub(super) async fn wait_healthy(
+    ctx: &Ctx,
+    n: NodeId,
+    what: &str,
+    tg: &str,
+    enough: impl Fn(&[TargetHealth]) -> bool,
+) -> Result<bool, EngineError> {
+    let check = || async {
+        let h = ctx.cloud.target_health(tg).await.at(n)?;
+        Ok(enough(&h).then_some(()))
+    };
+    match poll(ctx, n, what, ctx.opts.health_wait, check).await {
+        Ok(()) => Ok(true),
+        Err(EngineError::Timeout { .. }) => Ok(false),
+        Err(e) => Err(e),
+    }
 }
 
 /// Delete the plan's target group (its targets with it), or deregister what the plan registered in an adopted one.

@@ -166,16 +166,12 @@ pub fn render(
 
 fn render_sources(frame: &mut Frame, a: &Areas, model: &Model, theme: &Theme) {
     if a.compact_sources {
-        let inv = &model.inventory;
-        let text = format!(
-            "✓ {} VPCs · {} subnets · {} certificates · {} zones · {} REST APIs · {} execute-api endpoints",
-            inv.vpcs.len(),
-            inv.subnets.len(),
-            inv.certificates.len(),
-            inv.hosted_zones.len(),
-            inv.rest_apis.len(),
-            inv.vpc_endpoints.len()
-        );
+        let counts = model.inventory.counts();
+        let shown: Vec<String> = counts[..6]
+            .iter()
+            .map(|(n, what)| format!("{n} {what}"))
+            .collect();
+        let text = format!("✓ {}", shown.join(" · "));
         frame.render_widget(
             Paragraph::new(Span::styled(
                 ellipsize(&text, a.sources.width as usize),

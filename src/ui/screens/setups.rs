@@ -72,7 +72,7 @@ fn targets_cell(setup: Option<&Setup>) -> String {
     if s.health.is_empty() {
         return "none registered".to_string();
     }
-    let healthy = s.health.iter().filter(|t| t.state == "healthy").count();
+    let healthy = s.health.iter().filter(|t| t.is_healthy()).count();
     format!("{healthy}/{} healthy", s.health.len())
 }
 
