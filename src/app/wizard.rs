@@ -1251,85 +1251,72 @@ fn nlb_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
     rows
 }
 
+/// A heading and a row each for `items`; nothing when there are none.
+fn section<T>(heading: &str, items: impl Iterator<Item = T>, row: impl Fn(T) -> Row) -> Vec<Row> {
+    let rows: Vec<Row> = items.map(row).collect();
+    if rows.is_empty() {
+        return rows;
+    }
+    std::iter::once(Row::heading(heading)).chain(rows).collect()
+}
+
 /// Step 3: the VPC's NLBs, to adopt instead of creating one.
 fn adoptable_nlb_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
-    let mut rows = vec![];
-    let nlbs: Vec<&_> = inv
-        .load_balancers
-        .iter()
-        .filter(|l| l.lb.vpc_id == vpc)
-        .collect();
-    if !nlbs.is_empty() {
-        rows.push(Row::heading(
-            "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):",
-        ));
-        for l in nlbs {
-            let listener = l
-                .listeners
-                .iter()
-                .find(|x| x.port == 443)
-                .map(|x| format!("{}:443", x.protocol))
-                .unwrap_or_else(|| "no :443 listener".into());
-            let row = Row::item(
-                l.lb.arn.clone(),
-                vec![
-                    l.lb.name.clone(),
-                    l.lb.scheme.clone(),
-                    if l.lb.security_group_ids.is_empty() {
-                        "no security group".into()
-                    } else {
-                        format!("SG {}", l.lb.security_group_ids.join(","))
-                    },
-                    if l.lb.eip_allocations.is_empty() {
-                        "NLB-assigned IPs".into()
-                    } else {
-                        "Elastic IPs".into()
-                    },
-                    listener,
-                ],
-                d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
-            );
-            rows.push(if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
-                row.greyed("internal: partners could not reach it")
-            } else {
-                row
-            });
+    let nlbs = inv.load_balancers.iter().filter(|l| l.lb.vpc_id == vpc);
+    let heading = "Or adopt an existing NLB of this VPC (Space; never deleted by destroy):";
+    section(heading, nlbs, |l| {
+        let listener = l
+            .listeners
+            .iter()
+            .find(|x| x.port == 443)
+            .map(|x| format!("{}:443", x.protocol))
+            .unwrap_or_else(|| "no :443 listener".into());
+        let row = Row::item(
+            l.lb.arn.clone(),
+            vec![
+                l.lb.name.clone(),
+                l.lb.scheme.clone(),
+                if l.lb.security_group_ids.is_empty() {
+                    "no security group".into()
+                } else {
+                    format!("SG {}", l.lb.security_group_ids.join(","))
+                },
+                if l.lb.eip_allocations.is_empty() {
+                    "NLB-assigned IPs".into()
+                } else {
+                    "Elastic IPs".into()
+                },
+                listener,
+            ],
+            d.adopt_nlb.as_deref() == Some(l.lb.arn.as_str()),
+        );
+        if !l.lb.scheme.eq_ignore_ascii_case("internet-facing") {
+            row.greyed("internal: partners could not reach it")
+        } else {
+            row
         }
-    }
-    rows
+    })
 }
 
 /// Step 3: the VPC's IP target groups, to adopt.
 fn target_group_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
-    let mut rows = vec![];
-    let tgs: Vec<&_> = inv
-        .target_groups
-        .iter()
-        .filter(|t| t.vpc_id == vpc)
-        .collect();
-    if !tgs.is_empty() {
-        rows.push(Row::heading(
-            "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):",
-        ));
-        for t in tgs {
-            let row = Row::item(
-                t.arn.clone(),
-                vec![
-                    t.name.clone(),
-                    format!("{} {}:{}", t.target_type, t.protocol, t.port),
-                ],
-                d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
-            );
-            rows.push(
-                if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
-                    row.greyed("needs TLS on 443")
-                } else {
-                    row
-                },
-            );
+    let tgs = inv.target_groups.iter().filter(|t| t.vpc_id == vpc);
+    let heading = "Or adopt an existing IP target group (Space; only this plan's targets are removed by destroy):";
+    section(heading, tgs, |t| {
+        let row = Row::item(
+            t.arn.clone(),
+            vec![
+                t.name.clone(),
+                format!("{} {}:{}", t.target_type, t.protocol, t.port),
+            ],
+            d.adopt_target_group.as_deref() == Some(t.arn.as_str()),
+        );
+        if !t.protocol.eq_ignore_ascii_case("TLS") || t.port != 443 {
+            row.greyed("needs TLS on 443")
+        } else {
+            row
         }
-    }
-    rows
+    })
 }
 
 /// Step 3: your Elastic IPs, when the NLB is to use them.
