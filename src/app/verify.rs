@@ -180,11 +180,7 @@ impl VerifyView {
             "fixed_ips": ips,
             "allow_list": ips.iter().map(|ip| format!("{ip}/32")).collect::<Vec<_>>(),
             "ip_kind": self.ip_kind(),
-            "who_can_reach": if self.plan.allow_cidrs.is_empty() {
-                serde_json::json!("the whole internet")
-            } else {
-                serde_json::json!(self.plan.allow_cidrs)
-            },
+            "who_can_reach": crate::plan::names::who_can_reach_json(&self.plan.allow_cidrs),
         })
         .to_string()
     }

@@ -94,11 +94,7 @@ pub async fn allow(at: PlanRef, change: AllowChange) -> ExitCode {
     println!(
         "Who can reach {} now: {}",
         plan.name,
-        if after.is_empty() {
-            "the whole internet".to_string()
-        } else {
-            after.join(", ")
-        }
+        crate::plan::names::who_can_reach(&after)
     );
     ExitCode::SUCCESS
 }

@@ -290,6 +290,28 @@ pub fn nlb_rules(allow_cidrs: &[String], port: u16) -> Vec<IngressRule> {
         .collect()
 }
 
+/// Who may call the NLB's listener with the caller allow-list `cidrs` (none: anyone), as said to
+/// the user.
+pub fn who_can_reach(cidrs: &[String]) -> String {
+    if cidrs.is_empty() {
+        ANYONE.into()
+    } else {
+        cidrs.join(", ")
+    }
+}
+
+/// `who_can_reach` in a JSON document: `ANYONE`, or the list.
+pub fn who_can_reach_json(cidrs: &[String]) -> serde_json::Value {
+    if cidrs.is_empty() {
+        serde_json::json!(ANYONE)
+    } else {
+        serde_json::json!(cidrs)
+    }
+}
+
+/// An empty caller allow-list admits anyone.
+pub const ANYONE: &str = "the whole internet";
+
 #[cfg(test)]
 mod tests {
     use super::*;

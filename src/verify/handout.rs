@@ -323,8 +323,7 @@ pub async fn read(
                 "whoever the adopted NLB's security groups admit ({})",
                 l.security_group_ids.join(", ")
             )),
-            _ if plan.allow_cidrs.is_empty() => serde_json::json!("the whole internet"),
-            _ => serde_json::json!(plan.allow_cidrs),
+            _ => crate::plan::names::who_can_reach_json(&plan.allow_cidrs),
         },
         nlb_dns_name: lb.as_ref().map(|l| l.dns_name.clone()),
         nlb_state: lb.as_ref().map(|l| l.state.clone()),

@@ -271,12 +271,9 @@ fn render_list(frame: &mut Frame, area: Rect, model: &Model, theme: &Theme) {
             .right_aligned(),
         );
     }
-    let inner = block.inner(area);
-    frame.render_widget(block, area);
-
     let table_area = widgets::list_filter(
         frame,
-        inner,
+        (area, block),
         &model.filter,
         (model.filter_editing, model.vpc_filter.pending()),
         theme,

@@ -137,11 +137,9 @@ pub fn render_list(
     ])
     .areas(area);
     let block = widgets::pane(theme.focus_border(), tabs_title(model, theme));
-    let inner = block.inner(list);
-    frame.render_widget(block, list);
     let inner = widgets::list_filter(
         frame,
-        inner,
+        (list, block),
         &v.filter,
         (v.filter_editing, v.searching()),
         theme,

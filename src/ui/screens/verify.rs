@@ -289,11 +289,7 @@ fn handout_lines<'a>(v: &VerifyView, theme: &Theme, width: usize) -> Vec<Line<'a
     }
     let who = format!(
         "Who can reach it: {}",
-        if v.plan.allow_cidrs.is_empty() {
-            "the whole internet".to_string()
-        } else {
-            v.plan.allow_cidrs.join(", ")
-        }
+        crate::plan::names::who_can_reach(&v.plan.allow_cidrs)
     );
     for l in wrap_indented(&who, width, "") {
         out.push(Line::raw(l));

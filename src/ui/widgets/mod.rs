@@ -109,15 +109,18 @@ pub fn shows_filter(filter: &Input, editing: bool) -> bool {
     editing || !filter.value().is_empty()
 }
 
-/// A list's `/` filter above it, when it shows (`shows_filter`): the filter line (`Esc clears`
-/// once kept) in the first row of `area`; returns the rest of `area`, for the list.
+/// A filtered list's pane: `block` round `area`, and inside it the `/` filter line (`Esc clears`
+/// once kept) in the first row when it shows (`shows_filter`); returns the rest, for the list.
 pub fn list_filter(
     frame: &mut Frame,
-    area: Rect,
+    (area, block): (Rect, Block<'_>),
     filter: &Input,
     (editing, searching): (bool, bool),
     theme: &Theme,
 ) -> Rect {
+    let inner = block.inner(area);
+    frame.render_widget(block, area);
+    let area = inner;
     let shown = shows_filter(filter, editing);
     let [line, rest] =
         Layout::vertical([Constraint::Length(u16::from(shown)), Constraint::Min(0)]).areas(area);
