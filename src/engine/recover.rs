@@ -33,19 +33,17 @@ pub struct Answers {
     pub account: String,
     pub region: String,
     /// The plan's own endpoint (its tag), or the reused one (it holds the plan's security group).
-    pub endpoint: Option<VpcEndpoint>,
-    pub endpoint_reused: bool,
+    pub endpoint: Option<Held<VpcEndpoint>>,
     pub endpoint_ips: Vec<InterfaceIp>,
     /// The plan's own API (its tag), or the adopted one (the custom domain maps to it).
-    pub api: Option<ApiState>,
-    pub api_adopted: bool,
+    pub api: Option<Held<ApiState>>,
     pub domain: Option<DomainNameState>,
     pub mappings: Vec<BasePathMapping>,
-    pub target_group: Option<TargetGroupState>,
-    pub target_group_adopted: bool,
+    /// The plan's own target group (its name and tag), or the adopted one its NLB forwards to.
+    pub target_group: Option<Held<TargetGroupState>>,
     pub targets: Vec<TargetHealth>,
-    pub nlb: Option<LoadBalancerState>,
-    pub nlb_adopted: bool,
+    /// The plan's own NLB (its name and tag), or the adopted one forwarding to its target group.
+    pub nlb: Option<Held<LoadBalancerState>>,
     /// The NLB's listener that forwards to the target group.
     pub listener: Option<ListenerState>,
     pub eips: Vec<ElasticIp>,
@@ -55,8 +53,34 @@ pub struct Answers {
     pub public_zone: Option<(HostedZone, RecordSet)>,
     /// The private zone of the name (the plan's own, or one associated with the VPC holding the
     /// alias to the endpoint), with that alias when it is there.
-    pub private_zone: Option<(HostedZone, Option<RecordSet>)>,
-    pub private_zone_owned: bool,
+    pub private_zone: Option<Held<(HostedZone, Option<RecordSet>)>>,
+}
+
+/// Something of the plan's found in the account, and whether the plan made it or took over what
+/// was there (an adopted NLB, target group or API, a reused endpoint, an existing private zone).
+/// It reads as what was found (`Deref`).
+#[derive(Debug, Clone)]
+pub struct Held<T> {
+    pub it: T,
+    /// The plan made it (its destroy deletes it); false: taken over (put back, never deleted).
+    pub made: bool,
+}
+
+impl<T> Held<T> {
+    fn made(it: T) -> Self {
+        Self { it, made: true }
+    }
+
+    fn taken(it: T) -> Self {
+        Self { it, made: false }
+    }
+}
+
+impl<T> std::ops::Deref for Held<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.it
+    }
 }
 
 /// A plan rebuilt from the account.
@@ -116,11 +140,14 @@ pub async fn read(cloud: &dyn Account, plan_id: &str) -> CloudResult<Answers> {
         plan_id: plan_id.to_string(),
         account: who.account,
         region: cloud.target().region,
-        endpoint: endpoints.into_iter().find(|e| !gone(&e.state)),
-        api: apis.into_iter().next(),
+        endpoint: endpoints
+            .into_iter()
+            .find(|e| !gone(&e.state))
+            .map(Held::made),
+        api: apis.into_iter().next().map(Held::made),
         domain: domains.into_iter().next(),
-        target_group: tg.filter(|t| ours(&t.tags, plan_id)),
-        nlb: nlb.filter(|l| ours(&l.tags, plan_id)),
+        target_group: tg.filter(|t| ours(&t.tags, plan_id)).map(Held::made),
+        nlb: nlb.filter(|l| ours(&l.tags, plan_id)).map(Held::made),
         eips,
         ..Answers::default()
     };
@@ -178,14 +205,12 @@ async fn read_around(cloud: &dyn Account, a: &mut Answers) -> CloudResult<()> {
     a.mappings = mappings;
     adopted_elb(cloud, a, listeners).await?;
     if a.endpoint.is_none() {
-        a.endpoint = reused_endpoint(cloud, a).await?;
-        a.endpoint_reused = a.endpoint.is_some();
+        a.endpoint = reused_endpoint(cloud, a).await?.map(Held::taken);
     }
     if a.api.is_none() {
         let mapped = a.mappings.first().map(|m| m.rest_api_id.clone());
         if let Some(api) = mapped {
-            a.api = cloud.get_rest_api(&api).await?;
-            a.api_adopted = a.api.is_some();
+            a.api = cloud.get_rest_api(&api).await?.map(Held::taken);
         }
     }
     let enis = a
@@ -231,8 +256,7 @@ async fn adopted_elb(
             a.listener = listeners.into_iter().find(|l| l.target_group_arn.is_some());
             let arn = a.listener.as_ref().and_then(|l| l.target_group_arn.clone());
             if let Some(name) = arn.as_deref().and_then(crate::plan::elb_arn_name) {
-                a.target_group = cloud.find_target_group(&name).await?;
-                a.target_group_adopted = a.target_group.is_some();
+                a.target_group = cloud.find_target_group(&name).await?.map(Held::taken);
             }
         }
         (None, Some(tg)) => {
@@ -245,8 +269,7 @@ async fn adopted_elb(
                     .find(|l| l.target_group_arn.as_deref() == Some(tg.arn.as_str()));
                 if l.is_some() {
                     a.listener = l;
-                    a.nlb = Some(n.lb);
-                    a.nlb_adopted = true;
+                    a.nlb = Some(Held::taken(n.lb));
                     break;
                 }
             }
@@ -345,13 +368,12 @@ async fn read_zones(cloud: &dyn Account, a: &mut Answers) -> CloudResult<()> {
             .is_some_and(|c| c.starts_with(&own_comment));
         let alias = alias_to(&recs, &endpoint_dns);
         if own {
-            a.private_zone = Some((z.clone(), alias));
-            a.private_zone_owned = true;
+            a.private_zone = Some(Held::made((z.clone(), alias)));
         } else if a.private_zone.is_none() && alias.is_some() {
             // An existing zone: the one associated with the plan's VPC.
             let full = cloud.get_hosted_zone(&z.id).await?;
             if vpc.is_empty() || full.vpcs.iter().any(|v| v.vpc_id == vpc) {
-                a.private_zone = Some((full, alias));
+                a.private_zone = Some(Held::taken((full, alias)));
             }
         }
     }
@@ -362,17 +384,11 @@ async fn read_zones(cloud: &dyn Account, a: &mut Answers) -> CloudResult<()> {
 fn plan_tags(a: &Answers) -> std::collections::BTreeMap<String, String> {
     let tool = [TAG_MANAGED_BY, TAG_PLAN_ID, TAG_STEP, TAG_SUBNET];
     let sources: [Option<&Vec<Tag>>; 5] = [
-        a.nlb.as_ref().filter(|_| !a.nlb_adopted).map(|l| &l.tags),
-        a.target_group
-            .as_ref()
-            .filter(|_| !a.target_group_adopted)
-            .map(|t| &t.tags),
+        a.nlb.as_ref().filter(|l| l.made).map(|l| &l.tags),
+        a.target_group.as_ref().filter(|t| t.made).map(|t| &t.tags),
         a.domain.as_ref().map(|d| &d.tags),
-        a.endpoint
-            .as_ref()
-            .filter(|_| !a.endpoint_reused)
-            .map(|e| &e.tags),
-        a.api.as_ref().filter(|_| !a.api_adopted).map(|x| &x.tags),
+        a.endpoint.as_ref().filter(|e| e.made).map(|e| &e.tags),
+        a.api.as_ref().filter(|x| x.made).map(|x| &x.tags),
     ];
     sources
         .into_iter()
@@ -449,7 +465,7 @@ fn settings(a: &Answers, u: &mut Unsure) -> Settings {
         a.domain.as_ref().map(|x| x.security_policy.clone()),
         d.domain_security_policy,
     );
-    let cross_zone = match a.nlb.as_ref().filter(|_| !a.nlb_adopted) {
+    let cross_zone = match a.nlb.as_ref().filter(|x| x.made) {
         Some(l) => l.cross_zone,
         None => Some(d.cross_zone),
     };
@@ -478,7 +494,7 @@ fn eips(a: &Answers) -> EipChoice {
         EipChoice::New
     } else {
         match &a.nlb {
-            Some(l) if !a.nlb_adopted && !l.eip_allocations.is_empty() => EipChoice::Existing {
+            Some(l) if l.made && !l.eip_allocations.is_empty() => EipChoice::Existing {
                 allocation_ids: l.eip_allocations.clone(),
             },
             _ => EipChoice::None,
@@ -522,7 +538,7 @@ fn vpc_of(a: &Answers, u: &mut Unsure) -> String {
 
 fn endpoint_of(a: &Answers, u: &mut Unsure) -> EndpointChoice {
     match &a.endpoint {
-        Some(e) if a.endpoint_reused => EndpointChoice::Reuse {
+        Some(e) if !e.made => EndpointChoice::Reuse {
             vpc_endpoint_id: e.id.clone(),
         },
         Some(e) => EndpointChoice::Create {
@@ -545,7 +561,7 @@ fn endpoint_of(a: &Answers, u: &mut Unsure) -> EndpointChoice {
 /// The API, its stage and the base path the custom domain maps to it.
 fn api_of(a: &Answers, u: &mut Unsure) -> (ApiChoice, String, Option<String>) {
     let api = match &a.api {
-        Some(x) if a.api_adopted => ApiChoice::Adopt {
+        Some(x) if !x.made => ApiChoice::Adopt {
             rest_api_id: x.id.clone(),
         },
         Some(x) => ApiChoice::Create {
@@ -594,8 +610,8 @@ fn zones_of(a: &Answers, u: &mut Unsure) -> (String, PrivateZoneChoice) {
         }
     };
     let private = match &a.private_zone {
-        Some((z, _)) if !a.private_zone_owned => PrivateZoneChoice::Existing {
-            zone_id: z.id.clone(),
+        Some(p) if !p.made => PrivateZoneChoice::Existing {
+            zone_id: p.it.0.id.clone(),
         },
         Some(_) => PrivateZoneChoice::Create,
         None => {
@@ -623,7 +639,7 @@ fn callers_of(a: &Answers, u: &mut Unsure) -> (Vec<String>, Vec<String>) {
     };
     let outside = match &a.nlb_sg {
         Some(g) => allow_cidrs(g),
-        None if a.nlb_adopted => vec![],
+        None if a.nlb.as_ref().is_some_and(|l| !l.made) => vec![],
         None => {
             u.field(
                 "allow_cidrs",
@@ -695,15 +711,11 @@ pub fn rebuild(a: &Answers) -> Result<Recovered, String> {
         base_path,
         eips: eips(a),
         endpoint_ips: Default::default(),
-        adopt_nlb: a
-            .nlb
-            .as_ref()
-            .filter(|_| a.nlb_adopted)
-            .map(|l| l.arn.clone()),
+        adopt_nlb: a.nlb.as_ref().filter(|x| !x.made).map(|l| l.arn.clone()),
         adopt_target_group: a
             .target_group
             .as_ref()
-            .filter(|_| a.target_group_adopted)
+            .filter(|x| !x.made)
             .map(|t| t.arn.clone()),
         allow_cidrs,
         vpc_callers,
@@ -735,16 +747,16 @@ pub fn rebuild(a: &Answers) -> Result<Recovered, String> {
 /// Why there is nothing to rebuild, and what was found.
 fn nothing_found(a: &Answers) -> String {
     let mut found: Vec<String> = Vec::new();
-    if let Some(e) = a.endpoint.as_ref().filter(|_| !a.endpoint_reused) {
+    if let Some(e) = a.endpoint.as_ref().filter(|x| x.made) {
         found.push(format!("endpoint {}", e.id));
     }
-    if let Some(x) = a.api.as_ref().filter(|_| !a.api_adopted) {
+    if let Some(x) = a.api.as_ref().filter(|x| x.made) {
         found.push(format!("REST API {}", x.id));
     }
-    if let Some(t) = a.target_group.as_ref().filter(|_| !a.target_group_adopted) {
+    if let Some(t) = a.target_group.as_ref().filter(|x| x.made) {
         found.push(format!("target group {}", t.name));
     }
-    if let Some(l) = a.nlb.as_ref().filter(|_| !a.nlb_adopted) {
+    if let Some(l) = a.nlb.as_ref().filter(|x| x.made) {
         found.push(format!("NLB {}", l.name));
     }
     for e in &a.eips {
@@ -794,11 +806,11 @@ fn journal_of(a: &Answers, plan: &Plan) -> Journal {
         .as_ref()
         .and_then(|e| names::regional_dns_entry(e).or(e.dns_entries.first()));
     if let Some(e) = &a.endpoint {
-        let added: Vec<(Key, String)> = match (&a.endpoint_sg, a.endpoint_reused) {
+        let added: Vec<(Key, String)> = match (&a.endpoint_sg, !e.made) {
             (Some(g), true) => vec![(Key::AddedSecurityGroup, g.id.clone())],
             _ => vec![],
         };
-        put(NodeId::Endpoint, &e.id, !a.endpoint_reused, &added);
+        put(NodeId::Endpoint, &e.id, e.made, &added);
         let ips: Vec<String> = a.endpoint_ips.iter().map(|i| i.ip.clone()).collect();
         let mut data = vec![(Key::Ips, ips.join(","))];
         if let Some(d) = endpoint_dns {
@@ -808,8 +820,8 @@ fn journal_of(a: &Answers, plan: &Plan) -> Journal {
         put(NodeId::EndpointReady, &e.id, false, &data);
     }
     if let Some(x) = &a.api {
-        put(NodeId::Api, &x.id, !a.api_adopted, &[]);
-        if !a.api_adopted {
+        put(NodeId::Api, &x.id, x.made, &[]);
+        if x.made {
             put(NodeId::Ping, &format!("{}/ping", x.id), false, &[]);
         }
         if let Some((_, dep)) = x.stages.iter().find(|(s, _)| s == &plan.stage) {
@@ -834,8 +846,9 @@ fn journal_of(a: &Answers, plan: &Plan) -> Journal {
         }
     }
     journal_of_elb(a, &mut put);
-    if let Some((z, alias)) = &a.private_zone {
-        put(NodeId::PrivateZone, &z.id, a.private_zone_owned, &[]);
+    if let Some(p) = &a.private_zone {
+        let (z, alias) = &p.it;
+        put(NodeId::PrivateZone, &z.id, p.made, &[]);
         if let (Some(_), Some(d)) = (alias, endpoint_dns) {
             let id = format!("{}/{}", z.id, plan.name);
             put(
@@ -857,7 +870,7 @@ fn journal_of(a: &Answers, plan: &Plan) -> Journal {
 /// The target group, its targets, the NLB, its listener and the Elastic IPs, as journaled.
 fn journal_of_elb(a: &Answers, put: &mut impl FnMut(NodeId, &str, bool, &[(Key, String)])) {
     if let Some(t) = &a.target_group {
-        put(NodeId::TargetGroup, &t.arn, !a.target_group_adopted, &[]);
+        put(NodeId::TargetGroup, &t.arn, t.made, &[]);
         // What the plan registered: the endpoint's IPs among the targets.
         let ips: Vec<String> = a
             .targets
@@ -875,15 +888,15 @@ fn journal_of_elb(a: &Answers, put: &mut impl FnMut(NodeId, &str, bool, &[(Key, 
             (Key::Zone, l.canonical_hosted_zone_id.clone()),
             (Key::Addresses, l.addresses.join(",")),
         ];
-        put(NodeId::Nlb, &l.arn, !a.nlb_adopted, &data);
+        put(NodeId::Nlb, &l.arn, l.made, &data);
         if let Some(li) = &a.listener {
             // On an adopted NLB, whether the plan added the listener or redirected one is only in
             // the applying machine's journal: taken as redirected (destroy leaves it).
-            put(NodeId::Listener, &li.arn, !a.nlb_adopted, &[]);
+            put(NodeId::Listener, &li.arn, l.made, &[]);
         }
     }
     let (pairs, owned): (Vec<(String, String, String)>, bool) = if a.eips.is_empty() {
-        let l = a.nlb.as_ref().filter(|_| !a.nlb_adopted);
+        let l = a.nlb.as_ref().filter(|x| x.made);
         let pairs = l
             .map(|l| {
                 l.subnet_ids
