@@ -216,66 +216,53 @@ impl Runner {
 
     /// Every fixed-IP setup of the region, read and judged as `doctor` does.
     fn read_setups(&self, generation: u64) {
-        let refused = |e| Msg::Setups {
+        let refused = move |e| Msg::Setups {
             generation,
             result: Err(e),
         };
-        let Some(cloud) = self.account_or(refused) else {
-            return;
-        };
-        let tx = self.tx.clone();
-        tokio::spawn(async move {
+        self.ask_or(refused, move |cloud| async move {
             let scope = crate::doctor::Scope::All;
             let result = crate::doctor::judge(cloud.as_ref(), &scope, crate::doctor::today())
                 .await
                 .map(Box::new)
                 .map_err(|e| format!("the load balancers could not be read: {e} → {}", e.hint()));
-            let _ = tx.send(Msg::Setups { generation, result });
+            Msg::Setups { generation, result }
         });
     }
 
     /// Make the changes that mend a finding, each recorded before and after it goes out (the
     /// record `doctor --fix` keeps); the first refusal stops the rest.
     fn fix(&self, setup: String, changes: Vec<crate::doctor::fix::Change>) {
-        let Some(cloud) = self.account_or(|e| Msg::Fixed(Err(e))) else {
-            return;
-        };
-        let tx = self.tx.clone();
         let log = crate::doctor::fix::FixLog::new(&self.engine_opts.state_dir);
-        tokio::spawn(async move {
-            let unrecorded = |e: &std::io::Error| {
-                tracing::warn!("the record of fixes could not be written: {e}");
-            };
-            let mut ran = Vec::new();
-            for change in &changes {
-                if let Err(e) = log.run(cloud.as_ref(), &setup, change, unrecorded).await {
-                    let _ = tx.send(Msg::Fixed(Err(format!(
-                        "{}: {e} → {}",
-                        change.command(),
-                        e.hint()
-                    ))));
-                    return;
+        self.ask_or(
+            |e| Msg::Fixed(Err(e)),
+            move |cloud| async move {
+                let unrecorded = |e: &std::io::Error| {
+                    tracing::warn!("the record of fixes could not be written: {e}");
+                };
+                let mut ran = Vec::new();
+                for change in &changes {
+                    if let Err(e) = log.run(cloud.as_ref(), &setup, change, unrecorded).await {
+                        let why = format!("{}: {e} → {}", change.command(), e.hint());
+                        return Msg::Fixed(Err(why));
+                    }
+                    ran.push(change.command());
                 }
-                ran.push(change.command());
-            }
-            let _ = tx.send(Msg::Fixed(Ok(ran)));
-        });
+                Msg::Fixed(Ok(ran))
+            },
+        );
     }
 
     /// Rebuild plan `plan_id` from the account (for verify or destroy of a setup of ours). What
     /// it made is journaled here when this machine keeps no journal of it, and the plan kept, as
     /// `status --plan-id` does on a machine that did not apply it.
     fn recover(&self, plan_id: String, then: app::AfterRecover) {
-        let refused = |e| Msg::Recovered {
+        let refused = move |e| Msg::Recovered {
             then,
             result: Err(e),
         };
-        let Some(cloud) = self.account_or(refused) else {
-            return;
-        };
-        let tx = self.tx.clone();
         let state_dir = self.engine_opts.state_dir.clone();
-        tokio::spawn(async move {
+        self.ask_or(refused, move |cloud| async move {
             let result = match crate::engine::recover::read(cloud.as_ref(), &plan_id).await {
                 Ok(answers) => crate::engine::recover::rebuild(&answers),
                 Err(e) => Err(format!("{e} → {}", e.hint())),
@@ -295,30 +282,38 @@ impl Runner {
                 Box::new(rec.plan)
             });
             let result = result.map_err(|why| format!("plan {plan_id}: {why}"));
-            let _ = tx.send(Msg::Recovered { then, result });
+            Msg::Recovered { then, result }
         });
     }
 
-    /// Run `work` with the account in a task and send its answer back (nothing when not
-    /// connected: the commands that use it are sent only once connected).
-    /// The account, or (none: not signed in) `None` with `refused(why)` sent back.
-    fn account_or(&self, refused: impl FnOnce(String) -> Msg) -> Option<Arc<dyn Account>> {
-        if self.cloud.is_none() {
-            let _ = self.tx.send(refused(NOT_CONNECTED.into()));
-        }
-        self.cloud.clone()
-    }
-
-    fn ask<F, Fut>(&self, work: F)
+    /// Run `work` with the account in a task and send its answer back; not connected (no
+    /// account signed in), `refused(why)` is sent back instead.
+    fn ask_or<F, Fut>(&self, refused: impl FnOnce(String) -> Msg, work: F)
     where
         F: FnOnce(Arc<dyn Account>) -> Fut,
         Fut: std::future::Future<Output = Msg> + Send + 'static,
     {
         let Some(cloud) = self.cloud.clone() else {
+            let _ = self.tx.send(refused(NOT_CONNECTED.into()));
             return;
         };
+        self.spawn_answer(work(cloud));
+    }
+
+    /// Run `work` with the account in a task and send its answer back (nothing when not
+    /// connected: the commands that use it are sent only once connected).
+    fn ask<F, Fut>(&self, work: F)
+    where
+        F: FnOnce(Arc<dyn Account>) -> Fut,
+        Fut: std::future::Future<Output = Msg> + Send + 'static,
+    {
+        if let Some(cloud) = self.cloud.clone() {
+            self.spawn_answer(work(cloud));
+        }
+    }
+
+    fn spawn_answer(&self, answer: impl std::future::Future<Output = Msg> + Send + 'static) {
         let tx = self.tx.clone();
-        let answer = work(cloud);
         tokio::spawn(async move {
             let _ = tx.send(answer.await);
         });

@@ -169,12 +169,7 @@ pub fn setups(facts: &Facts) -> Vec<Setup> {
                     && names.iter().any(|n| is_suffix_zone(&z.name, n))
             })
             .cloned();
-        let plan_id = nlb
-            .lb
-            .tags
-            .iter()
-            .find(|t| t.key == TAG_PLAN_ID)
-            .map(|t| t.value.clone());
+        let plan_id = crate::domain::tag_value(&nlb.lb.tags, TAG_PLAN_ID).map(str::to_string);
         out.push(Setup {
             origin: match plan_id {
                 Some(plan_id) => Origin::FixedipTui { plan_id },

@@ -40,9 +40,12 @@ pub struct Tag {
 }
 
 pub fn name_tag(tags: &[Tag]) -> Option<String> {
-    tags.iter()
-        .find(|t| t.key == "Name")
-        .map(|t| t.value.clone())
+    tag_value(tags, "Name").map(str::to_string)
+}
+
+/// The value of the tag `key`, if there is one.
+pub fn tag_value<'a>(tags: &'a [Tag], key: &str) -> Option<&'a str> {
+    tags.iter().find(|t| t.key == key).map(|t| t.value.as_str())
 }
 
 /// A VPC as listed by DescribeVpcs. The DNS attributes come from DescribeVpcAttribute

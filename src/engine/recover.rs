@@ -17,8 +17,8 @@ use super::{Account, Journal, NodeId, NodeRecord, NodeStatus};
 use crate::cloud::write::{ApiState, BasePathMapping, DomainNameState, SecurityGroup};
 use crate::cloud::{execute_api_service, CloudResult};
 use crate::domain::{
-    ElasticIp, HostedZone, InterfaceIp, ListenerState, LoadBalancerState, RecordSet, Tag,
-    TargetGroupState, TargetHealth, VpcEndpoint,
+    tag_value, ElasticIp, HostedZone, InterfaceIp, ListenerState, LoadBalancerState, RecordSet,
+    Tag, TargetGroupState, TargetHealth, VpcEndpoint,
 };
 use crate::plan::names::{self, TAG_MANAGED_BY, TAG_PLAN_ID, TAG_STEP, TAG_SUBNET};
 use crate::plan::{
@@ -912,12 +912,9 @@ fn journal_of_elb(a: &Answers, put: &mut impl FnMut(NodeId, &str, bool, &[(Key, 
             .eips
             .iter()
             .map(|e| {
-                let subnet = e
-                    .tags
-                    .iter()
-                    .find(|t| t.key == TAG_SUBNET)
-                    .map(|t| t.value.clone())
-                    .unwrap_or_default();
+                let subnet = tag_value(&e.tags, TAG_SUBNET)
+                    .unwrap_or_default()
+                    .to_string();
                 (subnet, e.allocation_id.clone(), e.public_ip.clone())
             })
             .collect();
