@@ -4,7 +4,7 @@
 
 use super::{keymap, Cmd};
 use crate::engine::timing::{self, Progress};
-use crate::engine::{destroy_steps, nodes_for, EngineEvent, Journal, NodeId};
+use crate::engine::{destroy_steps, nodes_for, EngineEvent, Journal, Key, NodeId};
 use crate::plan::Plan;
 
 #[derive(Debug, Clone, PartialEq)]
@@ -57,23 +57,24 @@ pub struct ResultView {
 
 impl ResultView {
     pub fn from_journal(j: &Journal) -> Self {
-        let list = |n: NodeId, k: &str| j.list(n, k);
+        let text = |n: NodeId, k: Key| j.data(n, k).map(str::to_string);
+        let id = |n: NodeId| j.id_of(n).map(str::to_string);
         Self {
-            nlb_dns: j.data(NodeId::Nlb, "dns").map(str::to_string),
+            nlb_dns: text(NodeId::Nlb, Key::Dns),
             fixed_ips: {
-                let nlb = list(NodeId::Nlb, "addresses");
+                let nlb = j.list(NodeId::Nlb, Key::Addresses);
                 if nlb.is_empty() {
-                    list(NodeId::Eips, "ips")
+                    j.list(NodeId::Eips, Key::Ips)
                 } else {
                     nlb
                 }
             },
-            endpoint_id: j.id_of(NodeId::Endpoint).map(str::to_string),
-            endpoint_ips: list(NodeId::EndpointReady, "ips"),
-            endpoint_dns: j.data(NodeId::EndpointReady, "dns").map(str::to_string),
-            api_id: j.id_of(NodeId::Api).map(str::to_string),
-            private_zone: j.id_of(NodeId::PrivateZone).map(str::to_string),
-            eips: list(NodeId::Eips, "ips"),
+            endpoint_id: id(NodeId::Endpoint),
+            endpoint_ips: j.list(NodeId::EndpointReady, Key::Ips),
+            endpoint_dns: text(NodeId::EndpointReady, Key::Dns),
+            api_id: id(NodeId::Api),
+            private_zone: id(NodeId::PrivateZone),
+            eips: j.list(NodeId::Eips, Key::Ips),
             eips_held: j.held_eips().is_some(),
         }
     }

@@ -81,12 +81,6 @@ impl Key {
     }
 }
 
-impl AsRef<str> for Key {
-    fn as_ref(&self) -> &str {
-        self.as_str()
-    }
-}
-
 /// What the plan changed of what it did not make, kept in `Journal::prior` for destroy (or
 /// `allow --undo`) to put back: one name per kind, spelled in the file as `Prior::key` says.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -275,7 +269,7 @@ impl Journal {
     }
 
     /// A comma-separated data value as a list (empty when absent).
-    pub fn list(&self, node: NodeId, key: impl AsRef<str>) -> Vec<String> {
+    pub fn list(&self, node: NodeId, key: Key) -> Vec<String> {
         self.data(node, key)
             .unwrap_or_default()
             .split(',')
@@ -284,12 +278,11 @@ impl Journal {
             .collect()
     }
 
-    /// What `node` recorded under `key` (a `Key`; a bare string only where a caller outside the
-    /// engine was not moved to `Key` yet).
-    pub fn data(&self, node: NodeId, key: impl AsRef<str>) -> Option<&str> {
+    /// What `node` recorded under `key`.
+    pub fn data(&self, node: NodeId, key: Key) -> Option<&str> {
         self.nodes
             .get(&node)
-            .and_then(|r| r.data.get(key.as_ref()))
+            .and_then(|r| r.data.get(key.as_str()))
             .map(String::as_str)
     }
 

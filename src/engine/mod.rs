@@ -29,7 +29,7 @@ use crate::discovery::Inventory;
 use crate::plan::Plan;
 use ctx::Ctx;
 pub use graph::{deps_in, destroy_order, destroy_steps, nodes_for, NodeId};
-pub use journal::{Journal, JournalError, NodeRecord, NodeStatus};
+pub use journal::{Journal, JournalError, Key, NodeRecord, NodeStatus};
 pub use resources::reuses_endpoint;
 pub use timing::Operation;
 

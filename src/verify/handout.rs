@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::Report;
 use crate::domain::TargetHealth;
-use crate::engine::{Account, Journal, NodeId};
+use crate::engine::{Account, Journal, Key, NodeId};
 use crate::plan::Plan;
 
 pub const HANDOUT_VERSION: u32 = 1;
@@ -297,7 +297,7 @@ pub async fn read(
     let mut ips: Vec<String> = lb.as_ref().map(|l| l.addresses.clone()).unwrap_or_default();
     if ips.is_empty() {
         // The plan's Elastic IPs are the NLB's, even where an endpoint (moto) does not report them.
-        ips = journal.list(NodeId::Eips, "ips");
+        ips = journal.list(NodeId::Eips, Key::Ips);
     }
     let adopted_eips =
         plan.adopt_nlb.is_some() && lb.as_ref().is_some_and(|l| !l.eip_allocations.is_empty());
@@ -352,7 +352,7 @@ fn destroyed_handout(plan: &Plan, journal: &Journal, state_dir: &Path, prefix: &
             ),
         )),
         None if plan.eips.is_elastic() => Some(crate::plan::cost::released_eips(
-            &journal.list(NodeId::Eips, "ips"),
+            &journal.list(NodeId::Eips, Key::Ips),
         )),
         None => Some("nothing of this plan is left in the account".into()),
     };

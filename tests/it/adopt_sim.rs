@@ -12,6 +12,7 @@ use std::time::Duration;
 use fixedip_tui::cloud::sim::SimCloud;
 use fixedip_tui::cloud::CloudWrite;
 use fixedip_tui::discovery;
+use fixedip_tui::engine::Key;
 use fixedip_tui::engine::{self, Account, EngineOptions, Journal, NodeId};
 use fixedip_tui::plan::{validate, EipChoice, Plan};
 use fixedip_tui::verify::{self, CheckState, VerifyOptions};
@@ -129,7 +130,7 @@ async fn adopt_nlb_and_target_group_then_destroy_keeps_them() {
     );
     // The endpoint's IPs are the adopted group's targets; its listener still forwards there.
     let endpoint_ips: Vec<String> = j
-        .data(NodeId::EndpointReady, "ips")
+        .data(NodeId::EndpointReady, Key::Ips)
         .unwrap_or_default()
         .split(',')
         .map(str::to_string)

@@ -25,6 +25,7 @@ use common::moto::{arr, cert_arn, id_of, patched_moto, s, Moto};
 use fixedip_tui::cloud::aws::{AwsCloud, AwsOptions};
 use fixedip_tui::cloud::Cloud;
 use fixedip_tui::discovery::{self, Inventory};
+use fixedip_tui::engine::Key;
 use fixedip_tui::engine::{self, Account, EngineEvent, EngineOptions, NodeId};
 use fixedip_tui::plan::review::{self, TAG_PLAN_ID};
 use fixedip_tui::plan::{self, Draft, Plan, Severity};
@@ -768,7 +769,7 @@ async fn apply_verify_rerun_destroy_against_moto() {
         .availability_zones()
         .iter()
         .all(|z| z.load_balancer_addresses().is_empty()));
-    assert_eq!(j.data(NodeId::Nlb, "addresses"), Some(""));
+    assert_eq!(j.data(NodeId::Nlb, Key::Addresses), Some(""));
     let attrs = sdk
         .elbv2
         .describe_load_balancer_attributes()

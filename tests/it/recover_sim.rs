@@ -9,6 +9,7 @@ use std::sync::Arc;
 
 use fixedip_tui::cloud::sim::SimCloud;
 use fixedip_tui::discovery;
+use fixedip_tui::engine::Key;
 use fixedip_tui::engine::{self, recover, Account, EngineOptions, NodeId};
 use fixedip_tui::plan::{EipChoice, Plan, PrivateZoneChoice};
 
@@ -137,7 +138,7 @@ async fn the_plans_own_elastic_ips_come_back_with_their_subnets() {
     let eips = got.journal.record(NodeId::Eips).expect("journaled");
     assert!(eips.owned);
     assert_eq!(
-        got.journal.list(NodeId::Eips, "allocations").len(),
+        got.journal.list(NodeId::Eips, Key::Allocations).len(),
         plan.nlb_subnet_ids.len()
     );
     assert!(matches!(got.plan.private_zone, PrivateZoneChoice::Create));
