@@ -1069,65 +1069,68 @@ pub fn rows(w: &Wizard, inv: &Inventory) -> Vec<Row> {
         Step::NameCertificate => certificate_rows(d, inv),
         Step::Api => api_rows(d, inv),
         Step::Callers => caller_rows(d, inv),
-        Step::Zones => {
-            let mut rows = vec![Row::heading(
-                "Public zone (serves the name to the internet)",
-            )];
-            let mut publics: Vec<&crate::domain::HostedZone> =
-                inv.hosted_zones.iter().filter(|z| !z.private).collect();
-            publics.sort_by_key(|z| std::cmp::Reverse(z.name.len()));
-            for z in publics {
-                let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
-                let row = Row::item(
-                    format!("public:{}", z.id),
-                    vec![z.name.clone(), z.id.clone(), "public".into()],
-                    d.public_zone_id.as_deref() == Some(z.id.as_str()),
-                );
-                rows.push(if suffix {
-                    row
-                } else {
-                    row.greyed(format!("not a suffix of {}", d.name))
-                });
-            }
-            rows.push(Row::heading(
-                "Private zone (serves the name inside the VPC)",
-            ));
-            rows.push(
-                Row::item(
-                    "private:create",
-                    vec![
-                        format!("+ create {}", d.name),
-                        "private".into(),
-                        "recommended".into(),
-                    ],
-                    d.private_zone_id.is_none(),
-                )
-                .noted("a zone named exactly the name shadows nothing else"),
-            );
-            for z in inv.hosted_zones.iter().filter(|z| z.private) {
-                let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
-                let associated = z.vpcs.iter().any(|v| v.vpc_id == vpc);
-                let row = Row::item(
-                    format!("private:{}", z.id),
-                    vec![z.name.clone(), z.id.clone(), "private".into()],
-                    d.private_zone_id.as_deref() == Some(z.id.as_str()),
-                );
-                rows.push(if !suffix {
-                    row.greyed(format!("not a suffix of {}", d.name))
-                } else if !associated {
-                    row.greyed("not associated with this VPC")
-                } else if z.name != d.name {
-                    row.noted(format!(
-                        "shadows every other {} name inside the VPC",
-                        z.name
-                    ))
-                } else {
-                    row
-                });
-            }
-            rows
-        }
+        Step::Zones => zone_rows(d, inv, &vpc),
     }
+}
+
+/// Step 7: the public zones, longest first, then a new private zone or an existing one.
+fn zone_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
+    let mut rows = vec![Row::heading(
+        "Public zone (serves the name to the internet)",
+    )];
+    let mut publics: Vec<&crate::domain::HostedZone> =
+        inv.hosted_zones.iter().filter(|z| !z.private).collect();
+    publics.sort_by_key(|z| std::cmp::Reverse(z.name.len()));
+    for z in publics {
+        let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
+        let row = Row::item(
+            format!("public:{}", z.id),
+            vec![z.name.clone(), z.id.clone(), "public".into()],
+            d.public_zone_id.as_deref() == Some(z.id.as_str()),
+        );
+        rows.push(if suffix {
+            row
+        } else {
+            row.greyed(format!("not a suffix of {}", d.name))
+        });
+    }
+    rows.push(Row::heading(
+        "Private zone (serves the name inside the VPC)",
+    ));
+    rows.push(
+        Row::item(
+            "private:create",
+            vec![
+                format!("+ create {}", d.name),
+                "private".into(),
+                "recommended".into(),
+            ],
+            d.private_zone_id.is_none(),
+        )
+        .noted("a zone named exactly the name shadows nothing else"),
+    );
+    for z in inv.hosted_zones.iter().filter(|z| z.private) {
+        let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
+        let associated = z.vpcs.iter().any(|v| v.vpc_id == vpc);
+        let row = Row::item(
+            format!("private:{}", z.id),
+            vec![z.name.clone(), z.id.clone(), "private".into()],
+            d.private_zone_id.as_deref() == Some(z.id.as_str()),
+        );
+        rows.push(if !suffix {
+            row.greyed(format!("not a suffix of {}", d.name))
+        } else if !associated {
+            row.greyed("not associated with this VPC")
+        } else if z.name != d.name {
+            row.noted(format!(
+                "shadows every other {} name inside the VPC",
+                z.name
+            ))
+        } else {
+            row
+        });
+    }
+    rows
 }
 
 /// A subnet's reach, as the lists say it.
