@@ -112,12 +112,7 @@ fn main() -> ExitCode {
             allow_anywhere,
             undo,
         }) => s.allow(plan_id, add, remove, *allow_anywhere, *undo),
-        None if cli.plain => s.block_on(commands::plan::plain(
-            s.connector(),
-            None,
-            s.prefix(),
-            cli.no_color,
-        )),
+        None if cli.plain => s.block_on(commands::plan::plain(s.plan_to(&None), cli.no_color)),
         None => s.tui(None, None),
     };
     s.save_demo();

@@ -9,15 +9,27 @@ use crate::runner::Connector;
 use super::account::{connect_and_discover, plan_lookups};
 use super::options::shell_word;
 
+/// Where a `plan` without the wizard reads the account and puts the plan: the account to connect
+/// to, `--out` (default `<plan id>.toml`), and how the next command it prints starts
+/// (`fixedip-tui` and the global flags it needs).
+pub struct PlanTo {
+    pub connector: Connector,
+    pub out: Option<PathBuf>,
+    pub prefix: String,
+}
+
+impl PlanTo {
+    fn path(&self, plan_id: &str) -> PathBuf {
+        self.out
+            .clone()
+            .unwrap_or_else(|| PathBuf::from(format!("{plan_id}.toml")))
+    }
+}
+
 /// `plan` with flags: every choice from the command line, the same validation as the wizard.
-pub async fn plan_from_flags(
-    connector: Connector,
-    out: Option<PathBuf>,
-    flags: crate::cli::PlanFlags,
-    prefix: String,
-) -> ExitCode {
+pub async fn plan_from_flags(to: PlanTo, flags: crate::cli::PlanFlags) -> ExitCode {
     use crate::plan::flags::{draft_from_flags, FlagError};
-    let (cloud, mut inv) = match connect_and_discover(&connector, None).await {
+    let (cloud, mut inv) = match connect_and_discover(&to.connector, None).await {
         Ok(x) => x,
         Err(code) => return code,
     };
@@ -66,14 +78,15 @@ pub async fn plan_from_flags(
         }
         return ExitCode::from(2);
     }
-    let path = out.unwrap_or_else(|| PathBuf::from(format!("{}.toml", plan.id)));
+    let path = to.path(&plan.id);
     if let Err(e) = plan.save(&path) {
         eprintln!("fixedip-tui: {e}");
         return ExitCode::FAILURE;
     }
     eprintln!("plan {} saved to {}", plan.id, path.display());
     eprintln!(
-        "next: {prefix} apply --plan {} --yes   (review first: the same without --yes)",
+        "next: {} apply --plan {} --yes   (review first: the same without --yes)",
+        to.prefix,
         path.display()
     );
     if !flags.json {
@@ -83,14 +96,13 @@ pub async fn plan_from_flags(
 }
 
 /// `--plain`: the same steps as line prompts; the plan is saved where the user says.
-/// `prefix`: how the next command it prints starts (`fixedip-tui` and the global flags it needs).
 /// `no_color`: `--no-color`.
-pub async fn plain(
-    connector: Connector,
-    out: Option<PathBuf>,
-    prefix: String,
-    no_color: bool,
-) -> ExitCode {
+pub async fn plain(to: PlanTo, no_color: bool) -> ExitCode {
+    let PlanTo {
+        connector,
+        out,
+        prefix,
+    } = to;
     let (cloud, inv) = match connect_and_discover(&connector, None).await {
         Ok(x) => x,
         Err(code) => return code,
@@ -116,13 +128,8 @@ pub async fn plain(
 
 /// `plan --from-account ID [--out FILE]`: the plan of a setup applied by this tool, rebuilt from
 /// the account (`engine::recover`); what the account cannot hold said on stderr.
-pub async fn plan_from_account(
-    connector: Connector,
-    out: Option<PathBuf>,
-    plan_id: String,
-    prefix: String,
-) -> ExitCode {
-    let cloud = match super::account::connect(&connector).await {
+pub async fn plan_from_account(to: PlanTo, plan_id: String) -> ExitCode {
+    let cloud = match super::account::connect(&to.connector).await {
         Ok(c) => c,
         Err(code) => return code,
     };
@@ -146,7 +153,7 @@ pub async fn plan_from_account(
     for note in &rec.notes {
         eprintln!("note: {note}");
     }
-    let path = out.unwrap_or_else(|| PathBuf::from(format!("{plan_id}.toml")));
+    let path = to.path(&plan_id);
     if let Err(e) = rec.plan.save(&path) {
         eprintln!("fixedip-tui: {e}");
         return ExitCode::FAILURE;
@@ -157,7 +164,8 @@ pub async fn plan_from_account(
         path.display()
     );
     eprintln!(
-        "next: {prefix} status --plan-id {plan_id}   (or keep {} in git: `apply --plan` of it resumes the setup)",
+        "next: {} status --plan-id {plan_id}   (or keep {} in git: `apply --plan` of it resumes the setup)",
+        to.prefix,
         shell_word(&path.display().to_string())
     );
     println!("{plan_id}");

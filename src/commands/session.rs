@@ -101,22 +101,23 @@ impl<'a> Session<'a> {
             // In a terminal, missing choices are asked for: the wizard starts from the flags.
             self.tui(out.clone(), Some(Box::new(choices.clone())))
         } else if choices.any() || !std::io::stdin().is_terminal() {
-            let (out, flags, prefix) = (out.clone(), choices.clone(), self.prefix());
-            self.block_on(super::plan::plan_from_flags(
-                self.connector(),
-                out,
-                flags,
-                prefix,
-            ))
+            let flags = choices.clone();
+            self.block_on(super::plan::plan_from_flags(self.plan_to(out), flags))
         } else if self.cli.plain {
-            self.block_on(super::plan::plain(
-                self.connector(),
-                out.clone(),
-                self.prefix(),
-                self.cli.no_color,
-            ))
+            let no_color = self.cli.no_color;
+            self.block_on(super::plan::plain(self.plan_to(out), no_color))
         } else {
             self.tui(out.clone(), None)
+        }
+    }
+
+    /// Where a plan without the wizard reads the account and goes (`--out`).
+    pub fn plan_to(&self, out: &Option<PathBuf>) -> super::plan::PlanTo {
+        let (connector, out, prefix) = (self.connector(), out.clone(), self.prefix());
+        super::plan::PlanTo {
+            connector,
+            out,
+            prefix,
         }
     }
 
@@ -131,13 +132,8 @@ impl<'a> Session<'a> {
             eprintln!("fixedip-tui: --from-account rebuilds every choice from the account: give it with --out only");
             return ExitCode::from(2);
         }
-        let (out, id, prefix) = (out.clone(), plan_id.to_string(), self.prefix());
-        self.block_on(super::plan::plan_from_account(
-            self.connector(),
-            out,
-            id,
-            prefix,
-        ))
+        let id = plan_id.to_string();
+        self.block_on(super::plan::plan_from_account(self.plan_to(out), id))
     }
 
     /// `apply --plan FILE [--yes [--quiet]] [--json] [--output FILE]`.
