@@ -433,12 +433,8 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
                 .map(Done);
         }
     }
-    let tagged = ctx
-        .cloud
-        .find_rest_apis_by_tag(TAG_PLAN_ID, &plan.id)
-        .await
-        .at(n)?;
-    let ids = journaled_and_tagged(&j, n, tagged.into_iter().map(|a| a.id));
+    let tagged = ctx.cloud.find_rest_apis_by_tag(TAG_PLAN_ID, &plan.id);
+    let ids = journaled_and_tagged(&j, n, tagged, |a| a.id).await?;
     if ids.is_empty() {
         return skip("no REST API made by this plan is left");
     }

@@ -269,12 +269,8 @@ pub(super) async fn remove(ctx: &Ctx) -> Result<Removal, EngineError> {
             "security group {sg} removed from the reused {reused}"
         )));
     }
-    let tagged = ctx
-        .cloud
-        .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &plan.id)
-        .await
-        .at(n)?;
-    let ids = journaled_and_tagged(&j, n, tagged.into_iter().map(|e| e.id));
+    let tagged = ctx.cloud.find_vpc_endpoints_by_tag(TAG_PLAN_ID, &plan.id);
+    let ids = journaled_and_tagged(&j, n, tagged, |e| e.id).await?;
     if ids.is_empty() {
         return already_gone();
     }

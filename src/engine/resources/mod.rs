@@ -16,7 +16,7 @@ mod vpc_dns;
 
 pub use endpoint::reuses_endpoint;
 
-use super::ctx::owned;
+use super::ctx::{owned, AtNode};
 use super::{Ctx, EngineError, Journal, NodeId};
 
 /// Run `node`'s step of the apply: what exists now, in one line.
@@ -112,25 +112,27 @@ where
     Ok(None)
 }
 
-/// What a removal deletes: `n`'s id when the journal says the plan made it, and every id the
-/// plan's tag finds (`tagged`: a lost answer's second one, or no journal on this machine).
-fn journaled_and_tagged(
+/// What a removal deletes: `n`'s id when the journal says the plan made it, and the `id` of
+/// everything the plan's tag finds (`tagged`: a lost answer's second one, or no journal on this
+/// machine).
+async fn journaled_and_tagged<T>(
     j: &Journal,
     n: NodeId,
-    tagged: impl IntoIterator<Item = String>,
-) -> Vec<String> {
+    tagged: impl std::future::Future<Output = crate::cloud::CloudResult<Vec<T>>>,
+    id: impl Fn(T) -> String,
+) -> Result<Vec<String>, EngineError> {
     let mut ids: Vec<String> = j
         .id_of(n)
         .filter(|_| owned(j, n))
         .map(str::to_string)
         .into_iter()
         .collect();
-    for id in tagged {
-        if !ids.contains(&id) {
-            ids.push(id);
+    for found in tagged.await.at(n)?.into_iter().map(id) {
+        if !ids.contains(&found) {
+            ids.push(found);
         }
     }
-    ids
+    Ok(ids)
 }
 
 /// Why destroy passes over `node` without starting it: what it made goes with a parent, it only

@@ -125,8 +125,7 @@ async fn find_or_create(ctx: &Ctx, name: &str) -> Result<LoadBalancerState, Engi
         Some(lb) => {
             let what = format!("a load balancer named {name} ({})", lb.arn);
             let fix = "delete it, or adopt it (plan with --adopt-nlb)";
-            let action = "elasticloadbalancing:CreateLoadBalancer";
-            return Err(taken(ctx, n, action, &what, fix));
+            return Err(taken(ctx, n, "elasticloadbalancing:CreateLoadBalancer", &what, fix));
         }
         None => create_new(ctx, name, &sg, allocation_ids).await?,
     };

@@ -154,7 +154,10 @@ pub fn render_list(
     let block = widgets::pane(theme.border(), Span::styled(" Setup ", theme.title()));
     let lines = v
         .selected_row()
-        .map(|s| summary_lines(model, v, s, theme, detail.width.saturating_sub(2) as usize))
+        .map(|s| {
+            let width = detail.width.saturating_sub(2) as usize;
+            summary_lines(handout_lines(model, v, s, theme, width), s, theme)
+        })
         .unwrap_or_default();
     frame.render_widget(
         Paragraph::new(lines)
@@ -241,15 +244,13 @@ fn render_table(frame: &mut Frame, area: Rect, model: &Model, v: &SetupsView, th
     frame.render_stateful_widget(table, area, &mut state);
 }
 
-/// The selected setup in a few lines: IPs, names, NLB and endpoint, its findings by code.
+/// The selected setup in a few lines: its `handout` (IPs, names, NLB and endpoint), then its
+/// findings by code.
 fn summary_lines(
-    model: &Model,
-    v: &SetupsView,
+    mut lines: Vec<Line<'static>>,
     s: &SetupReport,
     theme: &Theme,
-    width: usize,
 ) -> Vec<Line<'static>> {
-    let mut lines = handout_lines(model, v, s, theme, width);
     lines.push(Line::raw(""));
     for f in &s.findings {
         lines.push(Line::from(vec![
