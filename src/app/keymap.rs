@@ -68,6 +68,20 @@ pub fn always<S>(_: S) -> bool {
     true
 }
 
+/// `?` (or F1) opens the help overlay where `when` holds: in the footer and the overlay.
+pub const fn help_key<S, A>(action: A, when: fn(S) -> bool) -> Binding<S, A> {
+    bind(&[Key::Char('?'), Key::Code(KeyCode::F(1))], action, when)
+        .help("?", "this help")
+        .hint("?", "help")
+}
+
+/// `q` (or Ctrl-C) quits where `when` holds; `help` is its line in the overlay.
+pub const fn quit_key<S, A>(action: A, when: fn(S) -> bool, help: &'static str) -> Binding<S, A> {
+    bind(&[Key::Char('q'), Key::Ctrl('c')], action, when)
+        .help("q", help)
+        .hint("q", "quit")
+}
+
 /// `keys` do `action` where `when` holds (no help line, no hint until added).
 pub const fn bind<S, A>(keys: &'static [Key], action: A, when: fn(S) -> bool) -> Binding<S, A> {
     Binding {

@@ -114,6 +114,17 @@ fn ended(s: State) -> bool {
     matches!(s, State::Failed(_) | State::Done { .. })
 }
 
+/// An apply that ended well: its setup can be verified or destroyed.
+fn applied(s: State) -> bool {
+    matches!(
+        s,
+        State::Done {
+            mode: Mode::Apply,
+            ..
+        }
+    )
+}
+
 /// The calls pane scrolls while the run goes on and after.
 fn reading(s: State) -> bool {
     running(s) || ended(s)
@@ -149,30 +160,12 @@ pub const TABLE: &[Binding<State, Action>] = &[
         matches!(s, State::Failed(_))
     })
     .hint("r", "retry (resumes)"),
-    bind(&[Char('v')], Verify, |s: State| {
-        matches!(
-            s,
-            State::Done {
-                mode: Mode::Apply,
-                ..
-            }
-        )
-    })
-    .hint("v", "verify"),
+    bind(&[Char('v')], Verify, applied).hint("v", "verify"),
     bind(&[Char('D')], Destroy, |s: State| {
         s == State::Failed(Mode::Apply)
     })
     .hint("D", "roll back"),
-    bind(&[Char('D')], Destroy, |s: State| {
-        matches!(
-            s,
-            State::Done {
-                mode: Mode::Apply,
-                ..
-            }
-        )
-    })
-    .hint("D", "destroy"),
+    bind(&[Char('D')], Destroy, applied).hint("D", "destroy"),
     bind(&[Char('R')], ReleaseEips, |s: State| {
         s == State::Done {
             mode: Mode::Destroy,

@@ -4,7 +4,7 @@
 use crossterm::event::KeyCode as K;
 
 use super::Key::{Char, Code, Ctrl};
-use super::{bind, Binding};
+use super::{bind, help_key, quit_key, Binding};
 use crate::app::{Model, Phase};
 
 /// Where the app is in reaching the account, as the keys see it.
@@ -162,12 +162,8 @@ pub const TABLE: &[Binding<State, Action>] = &[
         s.filter_set && reachable(s)
     })
     .lead(),
-    bind(&[Char('?'), Code(K::F(1))], Help, browsing)
-        .help("?", "this help")
-        .hint("?", "help"),
-    bind(&[Char('q'), Ctrl('c')], Quit, browsing)
-        .help("q", "quit (Ctrl-C too)")
-        .hint("q", "quit"),
+    help_key(Help, browsing),
+    quit_key(Quit, browsing, "quit (Ctrl-C too)"),
     // Typing the filter: other keys are typed into it.
     bind(&[Code(K::Enter)], FilterKeep, filtering).hint("Enter", "keep filter"),
     bind(&[Code(K::Esc)], FilterClear, filtering).hint("Esc", "clear"),

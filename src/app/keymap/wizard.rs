@@ -4,7 +4,7 @@
 use crossterm::event::KeyCode as K;
 
 use super::Key::{Char, Code, Ctrl};
-use super::{bind, Binding};
+use super::{bind, help_key, quit_key, Binding};
 use crate::app::scroll::Motion;
 use crate::app::wizard::{Field, Wizard};
 use crate::plan::Step;
@@ -347,12 +347,8 @@ pub const TABLE: &[Binding<State, Action>] = &[
         .help("/", "filter the list (fuzzy)")
         .hint("/", "filter"),
     bind(&[Char('/')], Filter, review),
-    bind(&[Char('?'), Code(K::F(1))], Help, choosing)
-        .help("?", "this help")
-        .hint("?", "help"),
-    bind(&[Char('q'), Ctrl('c')], Quit, choosing)
-        .help("q", "quit (Ctrl-C too); outside text fields")
-        .hint("q", "quit"),
+    help_key(Help, choosing),
+    quit_key(Quit, choosing, "quit (Ctrl-C too); outside text fields"),
     // The VPC DNS question.
     bind(&[Char('y'), Code(K::Enter)], DnsOn, |s: State| s.mode == Mode::DnsQuestion)
         .hint("y", "turn on during apply"),
