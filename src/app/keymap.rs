@@ -68,6 +68,12 @@ pub fn always<S>(_: S) -> bool {
     true
 }
 
+/// Every combination of three flags (for a screen's `State::all` in tests).
+#[cfg(test)]
+pub fn three_flags() -> impl Iterator<Item = [bool; 3]> {
+    (0..8u8).map(|b| [b & 1 != 0, b & 2 != 0, b & 4 != 0])
+}
+
 /// `?` (or F1) opens the help overlay where `when` holds: in the footer and the overlay.
 pub const fn help_key<S, A>(action: A, when: fn(S) -> bool) -> Binding<S, A> {
     bind(&[Key::Char('?'), Key::Code(KeyCode::F(1))], action, when)

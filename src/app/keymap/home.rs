@@ -44,12 +44,12 @@ impl State {
     pub fn all() -> Vec<Self> {
         let mut all = vec![];
         for conn in [Conn::Connecting, Conn::NoAccess, Conn::Ready] {
-            for bits in 0..8u8 {
+            for [filtering, filter_set, has_rows] in super::three_flags() {
                 all.push(Self {
                     conn,
-                    filtering: bits & 1 != 0,
-                    filter_set: bits & 2 != 0,
-                    has_rows: bits & 4 != 0,
+                    filtering,
+                    filter_set,
+                    has_rows,
                 });
             }
         }

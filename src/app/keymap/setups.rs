@@ -55,18 +55,18 @@ impl State {
     #[cfg(test)]
     pub fn all() -> Vec<Self> {
         let mut all = vec![State::Confirm, State::Destroying];
-        for bits in 0..8u8 {
+        for [has_rows, filtering, filter_set] in super::three_flags() {
             all.push(State::List {
-                has_rows: bits & 1 != 0,
-                filtering: bits & 2 != 0,
-                filter_set: bits & 4 != 0,
+                has_rows,
+                filtering,
+                filter_set,
             });
         }
-        for bits in 0..8u8 {
+        for [fixable, ours, busy] in super::three_flags() {
             all.push(State::Setup {
-                fixable: bits & 1 != 0,
-                ours: bits & 2 != 0,
-                busy: bits & 4 != 0,
+                fixable,
+                ours,
+                busy,
             });
         }
         all

@@ -75,14 +75,13 @@ impl State {
             ] {
                 modes.push(Mode::Typing(field));
             }
-            for bits in 0..8u8 {
-                let filtered = bits & 1 != 0;
+            for [filtered, confirmed, can_apply] in super::three_flags() {
                 if step == Step::Review {
                     modes.push(Mode::Confirming { apply: filtered });
                     modes.push(Mode::Review {
                         filtered,
-                        confirmed: bits & 2 != 0,
-                        can_apply: bits & 4 != 0,
+                        confirmed,
+                        can_apply,
                     });
                 } else {
                     modes.push(Mode::List { filtered });
