@@ -49,9 +49,16 @@ async fn apply(
 }
 
 async fn destroy(sim: &Arc<SimCloud>, state: &std::path::Path) -> engine::Outcome {
+    destroy_said(sim, state).await.0
+}
+
+async fn destroy_said(
+    sim: &Arc<SimCloud>,
+    state: &std::path::Path,
+) -> (engine::Outcome, Vec<EngineEvent>) {
     let inv = inventory(sim).await;
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    engine::destroy(
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let out = engine::destroy(
         &plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -59,7 +66,12 @@ async fn destroy(sim: &Arc<SimCloud>, state: &std::path::Path) -> engine::Outcom
         tx,
     )
     .await
-    .expect("the engine runs")
+    .expect("the engine runs");
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    (out, events)
 }
 
 use common::census::{counts as census, Counts, NOTHING, ONE_OF_EACH};
@@ -591,4 +603,52 @@ async fn resources_deleted_behind_the_tools_back_are_made_again() {
         .expect("the new API");
     assert_eq!(state_of_api.vpc_endpoint_ids, vec![endpoint]);
     assert!(state_of_api.stages.iter().any(|(s, _)| s == "prod"));
+}
+
+/// A destroy whose NLB deletion is refused keeps what the NLB still uses (its security group)
+/// instead of trying it until the endpoint timeout (AWS answers DependencyViolation while the NLB
+/// holds it), removes everything else, and says why; run again once the refusal is gone, it
+/// removes the rest.
+#[tokio::test(start_paused = true)]
+async fn a_failed_removal_keeps_what_it_uses_and_a_second_destroy_finishes() {
+    let sim = sim();
+    let state = tempfile::tempdir().expect("state");
+    let (out, _) = apply(&sim, state.path()).await;
+    assert!(out.ok(), "{:?}", out.failures);
+    let delete_nlb = "elasticloadbalancing:DeleteLoadBalancer";
+    sim.add_fault(FaultRule::always(delete_nlb, Fault::AccessDenied));
+    let start = tokio::time::Instant::now();
+    let (d, events) = destroy_said(&sim, state.path()).await;
+    let took = start.elapsed();
+    assert!(
+        matches!(
+            d.failures.as_slice(),
+            [engine::EngineError::Node {
+                node: NodeId::Nlb,
+                ..
+            }]
+        ),
+        "only the NLB fails: {:?}",
+        d.failures
+    );
+    let kept = events.iter().find_map(|e| match e {
+        EngineEvent::Skipped { node, why } if *node == NodeId::NlbSg => Some(why.clone()),
+        _ => None,
+    });
+    assert!(
+        kept.as_deref()
+            .is_some_and(|w| w.contains("Network Load Balancer") && w.contains("destroy again")),
+        "the NLB's security group is kept, and why: {kept:?}"
+    );
+    let endpoint_timeout = EngineOptions::aws(state.path().to_path_buf()).endpoint_timeout;
+    assert!(
+        took < endpoint_timeout,
+        "no wait for a deletion AWS would refuse: {took:?}"
+    );
+    let left = counts(&sim).await;
+    assert_ne!(left, NOTHING, "the NLB is still there");
+    sim.clear_faults();
+    let again = destroy(&sim, state.path()).await;
+    assert!(again.ok(), "{:?}", again.failures);
+    assert_eq!(counts(&sim).await, NOTHING);
 }
