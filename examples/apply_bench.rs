@@ -43,7 +43,15 @@ async fn one(parallel: usize) -> Result<Duration, Box<dyn std::error::Error>> {
     opts.max_parallel = parallel;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let start = tokio::time::Instant::now();
-    let out = engine::apply(&plan, &inv, sim as Arc<dyn Account>, opts, tx).await?;
+    let out = engine::run(
+        engine::Direction::Apply,
+        &plan,
+        &inv,
+        sim as Arc<dyn Account>,
+        opts,
+        tx,
+    )
+    .await?;
     if !out.ok() {
         return Err(format!("{:?}", out.failures).into());
     }

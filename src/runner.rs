@@ -534,11 +534,8 @@ fn spawn_engine(
             }
         };
         let run = async {
-            if destroy {
-                crate::engine::destroy(&plan, &inv, cloud, opts, etx).await
-            } else {
-                crate::engine::apply(&plan, &inv, cloud, opts, etx).await
-            }
+            let direction = crate::engine::Direction::of(destroy);
+            crate::engine::run(direction, &plan, &inv, cloud, opts, etx).await
         };
         let (result, ()) = tokio::join!(run, forward);
         let (journal, error) = match result {

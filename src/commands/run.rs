@@ -49,11 +49,8 @@ pub async fn run_engine(
     let release_eips = opts.release_eips;
     let mut signals = Signals::new();
     let engine = async {
-        if destroy {
-            crate::engine::destroy(plan, inv, cloud, opts, tx).await
-        } else {
-            crate::engine::apply(plan, inv, cloud, opts, tx).await
-        }
+        let direction = crate::engine::Direction::of(destroy);
+        crate::engine::run(direction, plan, inv, cloud, opts, tx).await
     };
     tokio::pin!(engine);
     let (result, signalled) = until_done(engine.as_mut(), &stop, &mut signals).await;

@@ -159,9 +159,34 @@ impl Outcome {
     }
 }
 
-/// Run the plan. Returns when every node is done, or when a failure stopped the run (running
-/// siblings are let finish; their dependents are not started). Rerunning resumes from the journal.
-pub async fn apply(
+/// What a run of the engine does with a plan.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    /// Make what the plan says. Returns when every node is done, or when a failure stopped the
+    /// run (running siblings are let finish; their dependents are not started). Rerunning resumes
+    /// from the journal.
+    Apply,
+    /// Delete what the plan created and restore what it changed, in reverse dependency order.
+    /// Works from the journal when there is one, and from the plan's tags and derived names
+    /// otherwise.
+    Destroy,
+}
+
+impl Direction {
+    /// `Destroy` when `destroy`, else `Apply`.
+    pub fn of(destroy: bool) -> Self {
+        if destroy {
+            Direction::Destroy
+        } else {
+            Direction::Apply
+        }
+    }
+}
+
+/// Run `plan` in `direction` against the account, events to `events`; the journal and the
+/// failures when it ends.
+pub async fn run(
+    direction: Direction,
     plan: &Plan,
     inv: &Inventory,
     cloud: Arc<dyn Account>,
@@ -169,22 +194,10 @@ pub async fn apply(
     events: UnboundedSender<EngineEvent>,
 ) -> Result<Outcome, EngineError> {
     let ctx = Arc::new(Ctx::new(plan, inv, cloud, opts, events)?);
-    let failures = apply::run(&ctx).await;
-    let journal = ctx.snapshot().await;
-    Ok(Outcome { journal, failures })
-}
-
-/// Delete what the plan created and restore what it changed, in reverse dependency order. Works
-/// from the journal when there is one, and from the plan's tags and derived names otherwise.
-pub async fn destroy(
-    plan: &Plan,
-    inv: &Inventory,
-    cloud: Arc<dyn Account>,
-    opts: EngineOptions,
-    events: UnboundedSender<EngineEvent>,
-) -> Result<Outcome, EngineError> {
-    let ctx = Ctx::new(plan, inv, cloud, opts, events)?;
-    let failures = destroy::run(&ctx).await;
+    let failures = match direction {
+        Direction::Apply => apply::run(&ctx).await,
+        Direction::Destroy => destroy::run(&ctx).await,
+    };
     let journal = ctx.snapshot().await;
     Ok(Outcome { journal, failures })
 }

@@ -44,12 +44,9 @@ async fn run(sim: &Arc<SimCloud>, p: &Plan, state: &std::path::Path, destroy: bo
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let acct = sim.clone() as Arc<dyn Account>;
     let opts = EngineOptions::aws(state.to_path_buf());
-    let out = if destroy {
-        engine::destroy(p, &inv, acct, opts, tx).await
-    } else {
-        engine::apply(p, &inv, acct, opts, tx).await
-    }
-    .expect("the engine runs");
+    let out = engine::run(engine::Direction::of(destroy), p, &inv, acct, opts, tx)
+        .await
+        .expect("the engine runs");
     assert!(out.ok(), "{:?}", out.failures);
 }
 

@@ -35,11 +35,15 @@ async fn run(
         ..EngineOptions::aws(state.to_path_buf())
     };
     let acct = sim.clone() as Arc<dyn Account>;
-    let out = if destroy {
-        engine::destroy(&plan(), &inv, acct, opts, tx).await
-    } else {
-        engine::apply(&plan(), &inv, acct, opts, tx).await
-    }
+    let out = engine::run(
+        engine::Direction::of(destroy),
+        &plan(),
+        &inv,
+        acct,
+        opts,
+        tx,
+    )
+    .await
     .expect("the engine runs");
     let mut events = Vec::new();
     while let Ok(e) = rx.try_recv() {

@@ -96,7 +96,8 @@ async fn make_by_hand(sim: &Arc<fixedip_tui::cloud::sim::SimCloud>) -> String {
 async fn apply_ours(sim: &Arc<fixedip_tui::cloud::sim::SimCloud>, state: &std::path::Path) {
     let inv = discovery::collect(sim.clone()).await;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         &clean_plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,

@@ -50,12 +50,9 @@ async fn run(
         ..EngineOptions::aws(state.to_path_buf())
     };
     let acct = sim.clone() as Arc<dyn Account>;
-    let out = if destroy {
-        engine::destroy(plan, &inv, acct, opts, tx).await
-    } else {
-        engine::apply(plan, &inv, acct, opts, tx).await
-    }
-    .expect("the engine runs");
+    let out = engine::run(engine::Direction::of(destroy), plan, &inv, acct, opts, tx)
+        .await
+        .expect("the engine runs");
     assert!(out.ok(), "{:?}", out.failures);
     out
 }
@@ -202,7 +199,8 @@ async fn a_lost_allocate_answer_does_not_leak_an_address() {
     let inv = discovery::collect(sim.clone()).await;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     // The first run may fail on the lost answer; the rerun must not allocate a fourth address.
-    let _ = engine::apply(
+    let _ = engine::run(
+        engine::Direction::Apply,
         &p,
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -238,7 +236,8 @@ async fn the_quota_is_an_engine_error_when_validation_is_bypassed() {
         "{findings:#?}"
     );
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         &p,
         &inv,
         sim.clone() as Arc<dyn Account>,

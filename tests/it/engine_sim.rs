@@ -32,7 +32,8 @@ async fn apply(
 ) -> (engine::Outcome, Vec<EngineEvent>) {
     let inv = inventory(sim).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         &plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -58,7 +59,8 @@ async fn destroy_said(
 ) -> (engine::Outcome, Vec<EngineEvent>) {
     let inv = inventory(sim).await;
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::destroy(
+    let out = engine::run(
+        engine::Direction::Destroy,
         &plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -206,7 +208,8 @@ async fn a_kill_mid_wait_resumes_and_rollback_leaves_zero() {
     // Stop the whole apply 90 virtual seconds in: the endpoint and NLB are still being waited for.
     let killed = tokio::time::timeout(
         Duration::from_secs(90),
-        engine::apply(
+        engine::run(
+            engine::Direction::Apply,
             &plan(),
             &inv,
             sim.clone() as Arc<dyn Account>,
@@ -305,7 +308,8 @@ async fn apply_time_is_the_critical_path() {
         }
         times
     });
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         &plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -358,9 +362,16 @@ async fn stop_after_running_steps_then_resume() {
             }
         }
     });
-    let out = engine::apply(&plan(), &inv, sim.clone() as Arc<dyn Account>, opts, tx)
-        .await
-        .expect("runs");
+    let out = engine::run(
+        engine::Direction::Apply,
+        &plan(),
+        &inv,
+        sim.clone() as Arc<dyn Account>,
+        opts,
+        tx,
+    )
+    .await
+    .expect("runs");
     let _ = watcher.await;
     assert!(!out.ok());
     assert!(
@@ -422,7 +433,8 @@ async fn a_replaced_record_is_restored_by_destroy() {
         let dir = state.path().to_path_buf();
         async move {
             let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-            engine::apply(
+            engine::run(
+                engine::Direction::Apply,
                 &p,
                 &inv,
                 sim as Arc<dyn Account>,
@@ -466,7 +478,8 @@ async fn a_replaced_record_is_restored_by_destroy() {
     );
 
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let d = engine::destroy(
+    let d = engine::run(
+        engine::Direction::Destroy,
         &p,
         &inv,
         sim.clone() as Arc<dyn Account>,

@@ -400,12 +400,9 @@ async fn run(
     let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let opts = EngineOptions::aws(state.to_path_buf()).scaled(0.01);
     let acct = cloud.clone() as Arc<dyn Account>;
-    let out = if apply {
-        engine::apply(plan, inv, acct, opts, tx).await
-    } else {
-        engine::destroy(plan, inv, acct, opts, tx).await
-    }
-    .expect("the engine runs");
+    let out = engine::run(engine::Direction::of(!apply), plan, inv, acct, opts, tx)
+        .await
+        .expect("the engine runs");
     let mut events = Vec::new();
     while let Ok(e) = rx.try_recv() {
         events.push(e);

@@ -18,7 +18,8 @@ use common::census::{counts, NOTHING, ONE_OF_EACH};
 async fn apply(sim: &Arc<SimCloud>, plan: &Plan, state: &std::path::Path) {
     let inv = discovery::collect(sim.clone()).await;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         plan,
         &inv,
         sim.clone() as Arc<dyn Account>,
@@ -102,7 +103,8 @@ async fn the_account_gives_back_every_field_of_the_applied_plan_and_destroy_need
     got.journal.save(b.path()).expect("saved");
     let inv = discovery::collect(sim.clone()).await;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::destroy(
+    let out = engine::run(
+        engine::Direction::Destroy,
         &got.plan,
         &inv,
         sim.clone() as Arc<dyn Account>,

@@ -28,7 +28,8 @@ fn plan() -> Plan {
 async fn applied(sim: &Arc<SimCloud>, state: &std::path::Path) -> Journal {
     let inv = discovery::collect(sim.clone()).await;
     let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::apply(
+    let out = engine::run(
+        engine::Direction::Apply,
         &plan(),
         &inv,
         sim.clone() as Arc<dyn Account>,
