@@ -44,6 +44,18 @@ impl Row {
             heading: false,
         }
     }
+    /// The row that makes a new one rather than picking one of the account's: `+ create what`,
+    /// then `details`.
+    fn create(key: &str, what: &str, details: [&str; 2], checked: bool) -> Self {
+        let [a, b] = details.map(str::to_string);
+        Row::item(key, vec![format!("+ create {what}"), a, b], checked)
+    }
+    /// A subnet's row: its AZ, id and CIDR, `detail` (its reach, its free IPs), its name.
+    fn subnet(s: &crate::domain::Subnet, detail: String, checked: bool) -> Self {
+        let name = s.name.clone().unwrap_or_default();
+        let cells = vec![s.az.clone(), s.id.clone(), s.cidr.clone(), detail, name];
+        Row::item(s.id.clone(), cells, checked)
+    }
     fn greyed(mut self, why: impl Into<String>) -> Self {
         self.selectable = false;
         self.note = Some(why.into());
@@ -1097,18 +1109,14 @@ fn zone_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
     rows.push(Row::heading(
         "Private zone (serves the name inside the VPC)",
     ));
-    rows.push(
-        Row::item(
-            "private:create",
-            vec![
-                format!("+ create {}", d.name),
-                "private".into(),
-                "recommended".into(),
-            ],
-            d.private_zone_id.is_none(),
-        )
-        .noted("a zone named exactly the name shadows nothing else"),
+    let details = ["private", "recommended"];
+    let create = Row::create(
+        "private:create",
+        &d.name,
+        details,
+        d.private_zone_id.is_none(),
     );
+    rows.push(create.noted("a zone named exactly the name shadows nothing else"));
     for z in inv.hosted_zones.iter().filter(|z| z.private) {
         let suffix = crate::plan::validate::is_suffix_zone(&z.name, &d.name);
         let associated = z.vpcs.iter().any(|v| v.vpc_id == vpc);
@@ -1177,17 +1185,7 @@ fn endpoint_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
         .into_iter()
         .map(|s| {
             let checked = d.endpoint_subnets.contains(&s.id);
-            let row = Row::item(
-                s.id.clone(),
-                vec![
-                    s.az.clone(),
-                    s.id.clone(),
-                    s.cidr.clone(),
-                    reach(s).to_string(),
-                    s.name.clone().unwrap_or_default(),
-                ],
-                checked,
-            );
+            let row = Row::subnet(s, reach(s).to_string(), checked);
             if s.reach.as_ref().is_some_and(|r| r.public) {
                 row.noted("public: needs the override (o)")
             } else if s.free_ips == 0 {
@@ -1227,17 +1225,7 @@ fn nlb_subnet_rows(d: &Draft, inv: &Inventory, vpc: &str) -> Vec<Row> {
         }));
         for s in subnets.iter().filter(|s| s.az == az) {
             let checked = d.nlb_subnets.contains(&s.id);
-            let row = Row::item(
-                s.id.clone(),
-                vec![
-                    s.az.clone(),
-                    s.id.clone(),
-                    s.cidr.clone(),
-                    format!("{} free", s.free_ips),
-                    s.name.clone().unwrap_or_default(),
-                ],
-                checked,
-            );
+            let row = Row::subnet(s, format!("{} free", s.free_ips), checked);
             let row = match &s.reach {
                 Some(r) if !r.public => row.greyed("private: no route to an internet gateway"),
                 _ if s.free_ips < NLB_MIN_FREE_IPS => row.greyed(format!(
@@ -1436,15 +1424,9 @@ fn certificate_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
 
 /// Step 5: create the API, or adopt one of the region's.
 fn api_rows(d: &Draft, inv: &Inventory) -> Vec<Row> {
-    let mut rows = vec![Row::item(
-        "create",
-        vec![
-            format!("+ create \"{}\"", d.api_name),
-            "PRIVATE".into(),
-            "MOCK GET /ping → 200".into(),
-        ],
-        d.adopt_api.is_none(),
-    )];
+    let what = format!("\"{}\"", d.api_name);
+    let details = ["PRIVATE", "MOCK GET /ping → 200"];
+    let mut rows = vec![Row::create("create", &what, details, d.adopt_api.is_none())];
     for a in &inv.rest_apis {
         let checked = d.adopt_api.as_deref() == Some(a.id.as_str());
         let mut row = Row::item(
