@@ -47,23 +47,27 @@ pub(super) async fn stage_still_there(ctx: &Ctx, j: &Journal) -> CloudResult<boo
 /// the plan's tag), or an adopted one made private (its settings kept for destroy).
 pub(super) async fn create(ctx: &Ctx) -> Result<String, EngineError> {
     let snap = ctx.snapshot().await;
-    let vpce = snap.id_or_empty(NodeId::Endpoint);
-    let policy = names::resource_policy_line(&ctx.plan);
+    let private = Private {
+        vpce: snap.id_or_empty(NodeId::Endpoint),
+        policy: names::resource_policy_line(&ctx.plan),
+    };
     match &ctx.plan.api {
-        ApiChoice::Adopt { rest_api_id } => adopt(ctx, rest_api_id, &vpce, &policy).await,
-        ApiChoice::Create { name } => create_own(ctx, &snap, name, &vpce, &policy).await,
+        ApiChoice::Adopt { rest_api_id } => adopt(ctx, rest_api_id, &private).await,
+        ApiChoice::Create { name } => create_own(ctx, &snap, name, &private).await,
     }
+}
+
+/// What makes the plan's API private: the endpoint it is bound to and its resource policy.
+struct Private {
+    vpce: String,
+    policy: String,
 }
 
 /// An adopted API: its settings and the deployment of each stage kept for destroy, then made
 /// private to the endpoint with the plan's policy.
-async fn adopt(
-    ctx: &Ctx,
-    rest_api_id: &str,
-    vpce: &str,
-    policy: &str,
-) -> Result<String, EngineError> {
+async fn adopt(ctx: &Ctx, rest_api_id: &str, private: &Private) -> Result<String, EngineError> {
     let n = NodeId::Api;
+    let (vpce, policy) = (private.vpce.as_str(), private.policy.as_str());
     let Some(a) = ctx.cloud.get_rest_api(rest_api_id).await.at(n)? else {
         return Err(fail(
             n,
@@ -107,12 +111,12 @@ async fn create_own(
     ctx: &Ctx,
     snap: &Journal,
     name: &str,
-    vpce: &str,
-    policy: &str,
+    private: &Private,
 ) -> Result<String, EngineError> {
     let n = NodeId::Api;
+    let (vpce, policy) = (private.vpce.as_str(), private.policy.as_str());
     let bound = [vpce.to_string()];
-    let id = match find_own(ctx, snap, vpce, policy).await? {
+    let id = match find_own(ctx, snap, private).await? {
         Some(id) => id,
         None => {
             ctx.intend(n).await?;
@@ -166,10 +170,10 @@ async fn create_own(
 async fn find_own(
     ctx: &Ctx,
     snap: &Journal,
-    vpce: &str,
-    policy: &str,
+    private: &Private,
 ) -> Result<Option<String>, EngineError> {
     let n = NodeId::Api;
+    let (vpce, policy) = (private.vpce.as_str(), private.policy.as_str());
     let bound = [vpce.to_string()];
     let mut id = None;
     if let Some(known) = snap.id_of(n) {
@@ -192,12 +196,8 @@ async fn find_own(
         id = found.map(|a| a.id);
     }
     if id.is_none() {
-        let tagged = ctx
-            .cloud
-            .find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id)
-            .await
-            .at(n)?;
-        id = tagged.into_iter().next().map(|a| a.id);
+        let tagged = ctx.cloud.find_rest_apis_by_tag(TAG_PLAN_ID, &ctx.plan.id);
+        id = tagged.await.at(n)?.into_iter().next().map(|a| a.id);
     }
     Ok(id)
 }

@@ -114,10 +114,8 @@ async fn find(ctx: &Ctx, snap: &Journal) -> Result<Option<VpcEndpoint>, EngineEr
         // After a lost answer or on another machine: the plan's tag finds it.
         let tagged = ctx
             .cloud
-            .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &ctx.plan.id)
-            .await
-            .at(n)?;
-        found = tagged.into_iter().find(|e| {
+            .find_vpc_endpoints_by_tag(TAG_PLAN_ID, &ctx.plan.id);
+        found = tagged.await.at(n)?.into_iter().find(|e| {
             !["deleting", "deleted", "failed"]
                 .iter()
                 .any(|g| e.state.eq_ignore_ascii_case(g))
