@@ -41,12 +41,10 @@ fn adopting(tg: bool) -> Plan {
 
 async fn run(sim: &Arc<SimCloud>, p: &Plan, state: &std::path::Path, destroy: bool) {
     let inv = discovery::collect(sim.clone()).await;
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let acct = sim.clone() as Arc<dyn Account>;
     let opts = EngineOptions::aws(state.to_path_buf());
-    let out = engine::run(engine::Direction::of(destroy), p, &inv, acct, opts, tx)
-        .await
-        .expect("the engine runs");
+    let direction = engine::Direction::of(destroy);
+    let (out, _) = common::engine_run(direction, p, &inv, acct, opts).await;
     assert!(out.ok(), "{:?}", out.failures);
 }
 

@@ -44,15 +44,13 @@ async fn run(
     release: bool,
 ) -> engine::Outcome {
     let inv = discovery::collect(sim.clone()).await;
-    let (tx, _rx) = tokio::sync::mpsc::unbounded_channel();
     let opts = EngineOptions {
         release_eips: release,
         ..EngineOptions::aws(state.to_path_buf())
     };
     let acct = sim.clone() as Arc<dyn Account>;
-    let out = engine::run(engine::Direction::of(destroy), plan, &inv, acct, opts, tx)
-        .await
-        .expect("the engine runs");
+    let direction = engine::Direction::of(destroy);
+    let (out, _) = common::engine_run(direction, plan, &inv, acct, opts).await;
     assert!(out.ok(), "{:?}", out.failures);
     out
 }

@@ -26,27 +26,23 @@ fn plan() -> Plan {
     common::clean::clean_plan()
 }
 
+/// The clean plan run in `direction` on `sim` with AWS's timings: the outcome and the events.
+async fn run(
+    sim: &Arc<SimCloud>,
+    state: &std::path::Path,
+    direction: engine::Direction,
+) -> (engine::Outcome, Vec<EngineEvent>) {
+    let inv = inventory(sim).await;
+    let acct = sim.clone() as Arc<dyn Account>;
+    let opts = EngineOptions::aws(state.to_path_buf());
+    common::engine_run(direction, &plan(), &inv, acct, opts).await
+}
+
 async fn apply(
     sim: &Arc<SimCloud>,
     state: &std::path::Path,
 ) -> (engine::Outcome, Vec<EngineEvent>) {
-    let inv = inventory(sim).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::run(
-        engine::Direction::Apply,
-        &plan(),
-        &inv,
-        sim.clone() as Arc<dyn Account>,
-        EngineOptions::aws(state.to_path_buf()),
-        tx,
-    )
-    .await
-    .expect("the engine runs");
-    let mut events = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        events.push(e);
-    }
-    (out, events)
+    run(sim, state, engine::Direction::Apply).await
 }
 
 async fn destroy(sim: &Arc<SimCloud>, state: &std::path::Path) -> engine::Outcome {
@@ -57,23 +53,7 @@ async fn destroy_said(
     sim: &Arc<SimCloud>,
     state: &std::path::Path,
 ) -> (engine::Outcome, Vec<EngineEvent>) {
-    let inv = inventory(sim).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
-    let out = engine::run(
-        engine::Direction::Destroy,
-        &plan(),
-        &inv,
-        sim.clone() as Arc<dyn Account>,
-        EngineOptions::aws(state.to_path_buf()),
-        tx,
-    )
-    .await
-    .expect("the engine runs");
-    let mut events = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        events.push(e);
-    }
-    (out, events)
+    run(sim, state, engine::Direction::Destroy).await
 }
 
 use common::census::{counts as census, Counts, NOTHING, ONE_OF_EACH};

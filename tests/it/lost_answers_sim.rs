@@ -34,26 +34,13 @@ async fn run(
     destroy: bool,
 ) -> (Outcome, Vec<EngineEvent>) {
     let inv = discovery::collect(sim.clone()).await;
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let opts = EngineOptions {
         release_eips: true,
         ..EngineOptions::aws(state.to_path_buf())
     };
     let acct = sim.clone() as Arc<dyn Account>;
-    let out = engine::run(
-        engine::Direction::of(destroy),
-        &plan(),
-        &inv,
-        acct,
-        opts,
-        tx,
-    )
-    .await
-    .expect("the engine runs");
-    let mut events = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        events.push(e);
-    }
+    let (out, events) =
+        common::engine_run(engine::Direction::of(destroy), &plan(), &inv, acct, opts).await;
     (out, events)
 }
 

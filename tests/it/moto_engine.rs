@@ -397,16 +397,10 @@ async fn run(
     cloud: &Arc<AwsCloud>,
     state: &std::path::Path,
 ) -> (engine::Outcome, Vec<EngineEvent>) {
-    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
     let opts = EngineOptions::aws(state.to_path_buf()).scaled(0.01);
     let acct = cloud.clone() as Arc<dyn Account>;
-    let out = engine::run(engine::Direction::of(!apply), plan, inv, acct, opts, tx)
-        .await
-        .expect("the engine runs");
-    let mut events = Vec::new();
-    while let Ok(e) = rx.try_recv() {
-        events.push(e);
-    }
+    let (out, events) =
+        common::engine_run(engine::Direction::of(!apply), plan, inv, acct, opts).await;
     assert!(
         out.ok(),
         "{} failed: {:#?}\nevents: {events:#?}",

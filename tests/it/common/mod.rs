@@ -5,6 +5,30 @@ pub mod census;
 pub mod moto;
 pub mod standin;
 
+use fixedip_tui::discovery::Inventory;
+use fixedip_tui::engine::{self, Account, Direction, EngineEvent, EngineOptions, Outcome};
+use fixedip_tui::plan::Plan;
+
+/// One run of the engine (`Direction::Apply` or `Destroy`) of `plan` against `account`: its
+/// outcome and every event it said.
+pub async fn engine_run(
+    direction: Direction,
+    plan: &Plan,
+    inv: &Inventory,
+    account: Arc<dyn Account>,
+    opts: EngineOptions,
+) -> (Outcome, Vec<EngineEvent>) {
+    let (tx, mut rx) = tokio::sync::mpsc::unbounded_channel();
+    let out = engine::run(direction, plan, inv, account, opts, tx)
+        .await
+        .expect("the engine runs");
+    let mut events = Vec::new();
+    while let Ok(e) = rx.try_recv() {
+        events.push(e);
+    }
+    (out, events)
+}
+
 /// The real binary with nothing of the caller's environment: no credentials, no profile, no
 /// IMDS, a private home and state directory; one attempt per AWS call.
 pub fn bin_without_credentials(home: &std::path::Path) -> std::process::Command {
