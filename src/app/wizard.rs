@@ -140,7 +140,7 @@ pub struct Wizard {
 struct RowsInput {
     step: Step,
     draft: Draft,
-    inventory: String,
+    inventory: [usize; 7],
 }
 
 /// What the wizard asks of the outside world.

@@ -241,9 +241,8 @@ impl Inventory {
     }
 
     /// Changes whenever a list of the inventory is replaced (cheap: lengths of every list).
-    pub fn generation_marker(&self) -> String {
-        let counts = self.counts().map(|(n, _)| n.to_string());
-        counts.join("/")
+    pub fn generation_marker(&self) -> [usize; 7] {
+        self.counts().map(|(n, _)| n)
     }
 
     /// How many of each kind were read, with its name: the summary the home screen shows (the
